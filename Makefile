@@ -1,0 +1,109 @@
+# zanith: build, test and install.  Works with GNU make and bmake.
+# Every variable may be overridden on the command line.
+
+VERSION != cat VERSION
+
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
+DESTDIR =
+
+CC = cc
+AR = ar
+CFLAGS = -O2 -g
+LDFLAGS =
+PKG_CONFIG = pkg-config
+BATS = bats
+SANITIZE =
+
+DEPS = libpq yaml-0.1 jansson libcrypto
+DEP_CFLAGS != $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null || true
+DEP_LIBS != $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null || true
+
+# Warnings are ours and always on; the user's CFLAGS still apply.
+ZN_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter \
+	-DZN_VERSION='"$(VERSION)"' -Ilib
+SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+SAN_FLAGS = $(SAN_$(SANITIZE))
+OUT_ = build
+OUT_1 = build-san
+O = $(OUT_$(SANITIZE))
+
+LIBSRC = lib/buf.c lib/config.c lib/err.c lib/graph.c lib/introspect.c \
+	lib/json.c lib/pg.c lib/sha.c lib/term.c lib/yaml.c
+CMDS = zn-snapshot
+SCRIPTS = zn
+MAN1 = man/zn-snapshot.1
+MAN5 = man/zn-records.5
+MAN7 = man/zn.7
+
+BINS = $(O)/bin/zn-snapshot $(O)/bin/zn
+
+all: $(BINS)
+
+$(O)/libzn.a: $(LIBSRC) lib/zn.h Makefile VERSION
+	@if [ -z "$(DEP_LIBS)" ]; then \
+		echo "make: libraries missing ($(DEPS)); run 'make deps'" >&2; \
+		exit 1; fi
+	rm -rf $(O)/obj && mkdir -p $(O)/obj
+	top=$$(pwd) && cd $(O)/obj && for f in $(LIBSRC); do \
+		echo "cc $$f"; \
+		$(CC) $(ZN_CFLAGS) -I$$top/lib $(SAN_FLAGS) $(DEP_CFLAGS) \
+		    $(CFLAGS) -c $$top/$$f || exit 1; done
+	rm -f $@ && $(AR) rcs $@ $(O)/obj/*.o
+
+$(O)/bin/zn-snapshot: cmd/zn-snapshot.c $(O)/libzn.a
+	@mkdir -p $(O)/bin
+	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
+	    cmd/zn-snapshot.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+
+$(O)/bin/zn: cmd/zn
+	@mkdir -p $(O)/bin
+	cp cmd/zn $@ && chmod 0755 $@
+
+# Installs the Debian or Ubuntu packages the build and tests need, when
+# they are missing; elsewhere prints what to install and stops.
+deps:
+	@sh build-aux/deps
+
+check: deps all
+	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
+	    BATS="$(BATS)" sh tests/run
+
+demo: deps all
+	@PATH="$$(pwd)/$(O)/bin:$$PATH" sh examples/demo.sh
+
+lint: all
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
+	shellcheck -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
+	    examples/demo.sh build-aux/deps bench/snapshot.sh bench/gen-schema \
+	    .ci/run completions/zn.bash
+	shellcheck -s bash tests/helpers/common.bash
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	for f in $(CMDS) $(SCRIPTS); do \
+		install -m 0755 $(O)/bin/$$f $(DESTDIR)$(BINDIR)/$$f; done
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -m 0644 completions/zn.bash $(DESTDIR)$(BASHCOMPDIR)/zn
+	install -m 0644 completions/_zn $(DESTDIR)$(ZSHCOMPDIR)/_zn
+
+uninstall:
+	for f in $(CMDS) $(SCRIPTS); do rm -f $(DESTDIR)$(BINDIR)/$$f; done
+	for f in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$${f#man/}; done
+	for f in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$${f#man/}; done
+	for f in $(MAN7); do rm -f $(DESTDIR)$(MANDIR)/man7/$${f#man/}; done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/zn $(DESTDIR)$(ZSHCOMPDIR)/_zn
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check demo deps install uninstall clean lint

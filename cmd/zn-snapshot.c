@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * zn-snapshot: read a live database, or a stored graph, and write the
+ * schema graph of zn-records(5): a header, one canonical record per
+ * object, a trailer.  On a terminal it prints a summary instead.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "zn.h"
+
+static const char usage[] =
+"usage: zn-snapshot [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
+"                   [-o file] [--json]\n"
+"       zn-snapshot --graph file [-o file] [--json]\n"
+"\n"
+"Write the schema graph of a live database (or of a stored graph, read\n"
+"back, checked and written canonically) as JSON lines.\n"
+"\n"
+"Options:\n"
+"  -C, --directory=DIR       read DIR/zanith.yaml (default: .)\n"
+"  -d, --dbname=CONNINFO     database: a name, a conninfo string or a URI\n"
+"  -n, --schema=PATTERN      only schemas matching PATTERN (repeatable)\n"
+"  -N, --exclude-schema=PATTERN\n"
+"                            leave out schemas matching PATTERN\n"
+"      --graph=FILE          read a stored graph (\"-\" for stdin)\n"
+"  -o, --output=FILE         write to FILE (replaced atomically)\n"
+"      --json                records even when stdout is a terminal\n"
+"      --help                show this help and exit\n"
+"      --version             show the version and exit\n"
+"\n"
+"Without -d the database comes from ZN_DATABASE_URL, zanith.yaml,\n"
+"DATABASE_URL, then libpq's PG* variables.  See zn-snapshot(1).\n";
+
+static const struct option longopts[] = {
+	{ "complete", no_argument, NULL, 'c' + 256 },
+	{ "dbname", required_argument, NULL, 'd' },
+	{ "directory", required_argument, NULL, 'C' },
+	{ "exclude-schema", required_argument, NULL, 'N' },
+	{ "graph", required_argument, NULL, 'g' + 256 },
+	{ "help", no_argument, NULL, 'h' + 256 },
+	{ "json", no_argument, NULL, 'j' + 256 },
+	{ "output", required_argument, NULL, 'o' },
+	{ "schema", required_argument, NULL, 'n' },
+	{ "version", no_argument, NULL, 'v' + 256 },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+addpat(char ***list, size_t *n, const char *pat)
+{
+	*list = zn_xreallocarray(*list, *n + 2, sizeof(**list));
+	(*list)[(*n)++] = zn_xstrdup(pat);
+	(*list)[*n] = NULL;
+}
+
+static void
+freepats(char **list)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		free(list[i]);
+	free(list);
+}
+
+static size_t
+count(const json_t *rec, const char *key)
+{
+	json_t *v = json_object_get(rec, key);
+
+	if (json_is_array(v))
+		return json_array_size(v);
+	return v != NULL && !json_is_null(v) ? 1 : 0;
+}
+
+/* The terminal rendering: what the graph holds, in numbers. */
+static void
+summary(const struct zn_graph *g, FILE *fp)
+{
+	static const char *const rows[] = { "schemas", "extensions", "enums",
+	    "sequences", "tables", "columns", "primary keys", "uniques",
+	    "checks", "exclusions", "foreign keys", "indexes", "policies",
+	    "views", "materialized views", "functions", "procedures",
+	    "triggers" };
+	enum { SCH, EXT, ENU, SEQ, TAB, COL, PK, UNQ, CHK, EXC, FK, IDX, POL,
+	    VIE, MAT, FUN, PRO, TRG, NROWS };
+	size_t n[NROWS] = { 0 }, i;
+	struct zn_table *t = zn_table_new(2);
+	const char *kind, *db, *host;
+	char num[32];
+	int bold = zn_term_color(fp);
+
+	for (i = 0; i < g->nrecs; i++) {
+		const json_t *r = g->recs[i];
+
+		kind = zn_json_str(r, "kind");
+		if (strcmp(kind, "schema") == 0)
+			n[SCH]++;
+		else if (strcmp(kind, "extension") == 0)
+			n[EXT]++;
+		else if (strcmp(kind, "enum") == 0)
+			n[ENU]++;
+		else if (strcmp(kind, "sequence") == 0)
+			n[SEQ]++;
+		else if (strcmp(kind, "view") == 0)
+			n[VIE]++;
+		else if (strcmp(kind, "materialized_view") == 0) {
+			n[MAT]++;
+			n[IDX] += count(r, "indexes");
+		} else if (strcmp(kind, "function") == 0)
+			n[FUN]++;
+		else if (strcmp(kind, "procedure") == 0)
+			n[PRO]++;
+		else if (strcmp(kind, "trigger") == 0)
+			n[TRG]++;
+		else if (strcmp(kind, "table") == 0) {
+			n[TAB]++;
+			n[COL] += count(r, "columns");
+			n[PK] += count(r, "primary_key");
+			n[UNQ] += count(r, "uniques");
+			n[CHK] += count(r, "checks");
+			n[EXC] += count(r, "exclusions");
+			n[FK] += count(r, "foreign_keys");
+			n[IDX] += count(r, "indexes");
+			n[POL] += count(r, "policies");
+		}
+	}
+	db = zn_json_str(g->source, "dbname");
+	host = zn_json_str(g->source, "host");
+	if (db == NULL)
+		db = zn_json_str(g->source, "file");
+	fprintf(fp, "%s%s%s", bold ? "\033[1m" : "", db != NULL ? db :
+	    "graph", bold ? "\033[0m" : "");
+	if (host != NULL)
+		fprintf(fp, " on %s", host);
+	if (g->server_version_num > 0)
+		fprintf(fp, " (PostgreSQL %ld.%ld)",
+		    g->server_version_num / 10000,
+		    g->server_version_num % 10000);
+	fprintf(fp, "\n");
+	for (i = 0; i < NROWS; i++) {
+		if (n[i] == 0 && i != TAB)
+			continue;
+		snprintf(num, sizeof(num), "%zu", n[i]);
+		zn_table_row(t, num, rows[i]);
+	}
+	zn_table_print(t, fp);
+	zn_table_free(t);
+	fprintf(fp, "%s\n", g->hash);
+}
+
+/* Writes the graph to path through a temporary file and rename(2). */
+static void
+writefile(const struct zn_graph *g, const char *path)
+{
+	char *tmp = zn_xasprintf("%s.tmpXXXXXX", path);
+	FILE *fp;
+	int fd;
+
+	if ((fd = mkstemp(tmp)) < 0)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot create '%s'", tmp);
+	if ((fp = fdopen(fd, "w")) == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", tmp);
+	zn_graph_write(g, fp);
+	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0) {
+		unlink(tmp);
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", tmp);
+	}
+	if (fclose(fp) != 0) {
+		unlink(tmp);
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", tmp);
+	}
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot replace '%s'", path);
+	}
+	free(tmp);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct zn_snapshot_opts o;
+	struct zn_config cfg;
+	struct zn_graph g;
+	char **incl = NULL, **excl = NULL;
+	const char *dir = NULL, *dbname = NULL, *graph = NULL;
+	const char *output = NULL;
+	size_t nincl = 0, nexcl = 0;
+	int ch, jflag = 0;
+	PGconn *conn;
+
+	zn_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "C:N:d:n:o:", longopts,
+	    NULL)) != -1)
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'N':
+			addpat(&excl, &nexcl, optarg);
+			break;
+		case 'd':
+			dbname = optarg;
+			break;
+		case 'n':
+			addpat(&incl, &nincl, optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'c' + 256:
+			zn_complete(longopts);
+		case 'g' + 256:
+			graph = optarg;
+			break;
+		case 'h' + 256:
+			zn_help(usage);
+		case 'j' + 256:
+			jflag = 1;
+			break;
+		case 'v' + 256:
+			zn_version();
+		default:
+			fprintf(stderr, "Try '%s --help' for more "
+			    "information.\n", zn_progname);
+			return ZN_EXIT_USAGE;
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0)
+		zn_usage_error("unexpected argument '%s'", argv[0]);
+	if (graph != NULL && (dbname != NULL || incl != NULL ||
+	    excl != NULL || dir != NULL))
+		zn_usage_error("--graph cannot be combined with -C, -d, -n "
+		    "or -N");
+	if (output != NULL && *output == '\0')
+		zn_usage_error("-o needs a file name");
+
+	if (graph != NULL) {
+		zn_graph_read(&g, graph);
+	} else {
+		zn_config_load(&cfg, dir);
+		memset(&o, 0, sizeof(o));
+		o.schemas = (const char *const *)(incl != NULL ? incl :
+		    cfg.schemas);
+		o.exclude_schemas = (const char *const *)(excl != NULL ?
+		    excl : cfg.exclude_schemas);
+		conn = zn_pg_connect(zn_pg_target(dbname, &cfg));
+		zn_graph_from_db(&g, conn, &o);
+		PQfinish(conn);
+		zn_config_release(&cfg);
+	}
+
+	if (output != NULL)
+		writefile(&g, output);
+	else if (!jflag && zn_term_isatty(stdout))
+		summary(&g, stdout);
+	else
+		zn_graph_write(&g, stdout);
+	zn_graph_release(&g);
+	freepats(incl);
+	freepats(excl);
+	return zn_finish(ZN_EXIT_OK);
+}

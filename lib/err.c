@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: ISC */
+/* err.c: program identity, messages, exit statuses and checked allocation. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zn.h"
+
+#ifndef ZN_VERSION
+#define ZN_VERSION "unknown"
+#endif
+
+const char *zn_progname = "zn";
+
+void
+zn_init(const char *argv0)
+{
+	const char *p;
+
+	if (argv0 != NULL && *argv0 != '\0') {
+		p = strrchr(argv0, '/');
+		zn_progname = p != NULL ? p + 1 : argv0;
+	}
+	/* Character classes follow the user's locale; numbers never do. */
+	setlocale(LC_CTYPE, "");
+}
+
+void
+zn_help(const char *text)
+{
+	fputs(text, stdout);
+	exit(zn_finish(ZN_EXIT_OK));
+}
+
+void
+zn_version(void)
+{
+	printf("%s (zanith) %s\n", zn_progname, ZN_VERSION);
+	exit(zn_finish(ZN_EXIT_OK));
+}
+
+void
+zn_complete(const struct option *o)
+{
+	for (; o->name != NULL; o++) {
+		if (strncmp(o->name, "complete", 8) == 0)
+			continue;
+		printf("--%s%s\n", o->name, o->has_arg ? "=" : "");
+	}
+	exit(zn_finish(ZN_EXIT_OK));
+}
+
+static void
+vwarn(const char *fmt, va_list ap, int errnum)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", zn_progname);
+	vfprintf(stderr, fmt, ap);
+	if (errnum != 0)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void
+zn_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+zn_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap, 0);
+	va_end(ap);
+	exit(status);
+}
+
+void
+zn_die_errno(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int errnum = errno;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap, errnum);
+	va_end(ap);
+	exit(status);
+}
+
+void
+zn_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap, 0);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+	    zn_progname);
+	exit(ZN_EXIT_USAGE);
+}
+
+int
+zn_finish(int status)
+{
+	int bad;
+
+	bad = fflush(stdout) != 0;
+	bad |= ferror(stdout) != 0;
+	bad |= fclose(stdout) != 0;
+	if (bad) {
+		fprintf(stderr, "%s: write error on standard output: %s\n",
+		    zn_progname, strerror(errno != 0 ? errno : EIO));
+		if (status == ZN_EXIT_OK || status == ZN_EXIT_NEGATIVE)
+			status = ZN_EXIT_UNAVAILABLE;
+	}
+	return status;
+}
+
+void *
+zn_xmalloc(size_t n)
+{
+	void *p = malloc(n != 0 ? n : 1);
+
+	if (p == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	return p;
+}
+
+void *
+zn_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n != 0 ? n : 1, size != 0 ? size : 1);
+
+	if (p == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	return p;
+}
+
+void *
+zn_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n != 0 ? n : 1);
+	if (p == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	return p;
+}
+
+void *
+zn_xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > (size_t)-1 / size)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	return zn_xrealloc(p, nmemb * size);
+}
+
+char *
+zn_xstrdup(const char *s)
+{
+	return zn_xstrndup(s, strlen(s));
+}
+
+char *
+zn_xstrndup(const char *s, size_t n)
+{
+	char *p;
+	size_t len = strnlen(s, n);
+
+	p = zn_xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+zn_xasprintf(const char *fmt, ...)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	zn_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	return zn_buf_detach(&b);
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * graph.c: the schema graph of zn-records(5): canonical order, the hash
+ * of the body, and reading a stored graph back with every check a
+ * consumer needs before it trusts one.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "zn.h"
+
+#define GRAPH_VERSION 1
+
+/*
+ * The record kinds, in canonical order.  "table" says the record names
+ * its table (triggers); "args" that it carries an identity argument list
+ * that is part of its key (routines); "global" that it lives in no schema.
+ */
+static const struct kind {
+	const char *name;
+	int global, table, args;
+} kinds[] = {
+	{ "extension", 1, 0, 0 },
+	{ "schema", 1, 0, 0 },
+	{ "enum", 0, 0, 0 },
+	{ "sequence", 0, 0, 0 },
+	{ "table", 0, 0, 0 },
+	{ "view", 0, 0, 0 },
+	{ "materialized_view", 0, 0, 0 },
+	{ "function", 0, 0, 1 },
+	{ "procedure", 0, 0, 1 },
+	{ "trigger", 0, 1, 0 },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* Arrays inside records whose order means nothing: sorted by name. */
+static const char *const named_arrays[] = { "checks", "exclusions",
+    "foreign_keys", "indexes", "policies", "uniques" };
+
+int
+zn_graph_kind_rank(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind != NULL && i < NKINDS; i++)
+		if (strcmp(kinds[i].name, kind) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+strcmpnull(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+}
+
+static int
+cmprec(const void *pa, const void *pb)
+{
+	const json_t *a = *(const json_t *const *)pa;
+	const json_t *b = *(const json_t *const *)pb;
+	int ra = zn_graph_kind_rank(zn_json_str(a, "kind"));
+	int rb = zn_graph_kind_rank(zn_json_str(b, "kind"));
+	int c;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if ((c = strcmpnull(zn_json_str(a, "schema"),
+	    zn_json_str(b, "schema"))) != 0)
+		return c;
+	if ((c = strcmpnull(zn_json_str(a, "table"),
+	    zn_json_str(b, "table"))) != 0)
+		return c;
+	if ((c = strcmpnull(zn_json_str(a, "name"),
+	    zn_json_str(b, "name"))) != 0)
+		return c;
+	return strcmpnull(zn_json_str(a, "arguments"),
+	    zn_json_str(b, "arguments"));
+}
+
+static int
+cmpnamed(const void *pa, const void *pb)
+{
+	return strcmpnull(zn_json_str(*(const json_t *const *)pa, "name"),
+	    zn_json_str(*(const json_t *const *)pb, "name"));
+}
+
+/* Sorts the arrays of a table-like record whose order is not semantic. */
+static void
+sortarrays(json_t *rec)
+{
+	json_t *a, **v, *e;
+	size_t i, j, n;
+
+	for (i = 0; i < sizeof(named_arrays) / sizeof(named_arrays[0]); i++) {
+		a = json_object_get(rec, named_arrays[i]);
+		if (!json_is_array(a) || (n = json_array_size(a)) < 2)
+			continue;
+		v = zn_xreallocarray(NULL, n, sizeof(*v));
+		json_array_foreach(a, j, e)
+			v[j] = json_incref(e);
+		qsort(v, n, sizeof(*v), cmpnamed);
+		json_array_clear(a);
+		for (j = 0; j < n; j++)
+			json_array_append_new(a, v[j]);
+		free(v);
+	}
+}
+
+void
+zn_graph_add(struct zn_graph *g, json_t *rec)
+{
+	json_t *c;
+
+	sortarrays(rec);
+	c = zn_json_canon(rec);
+	json_decref(rec);
+	g->recs = zn_xreallocarray(g->recs, g->nrecs + 1, sizeof(*g->recs));
+	g->recs[g->nrecs++] = c;
+}
+
+void
+zn_graph_finish(struct zn_graph *g)
+{
+	struct zn_sha256 *h;
+	size_t i;
+	char *line;
+
+	qsort(g->recs, g->nrecs, sizeof(*g->recs), cmprec);
+	h = zn_sha256_new();
+	for (i = 0; i < g->nrecs; i++) {
+		line = zn_json_line(g->recs[i]);
+		zn_sha256_update(h, line, strlen(line));
+		zn_sha256_update(h, "\n", 1);
+		free(line);
+	}
+	zn_sha256_final(h, g->hash);
+}
+
+void
+zn_graph_write(const struct zn_graph *g, FILE *fp)
+{
+	json_t *hdr, *end;
+	size_t i;
+
+	hdr = json_pack("{s:s, s:i, s:O, s:I, s:s}", "kind", "graph", "v",
+	    GRAPH_VERSION, "source", g->source != NULL ? g->source :
+	    json_null(), "server_version_num",
+	    (json_int_t)g->server_version_num, "hash", g->hash);
+	end = json_pack("{s:s, s:I, s:s}", "kind", "end", "objects",
+	    (json_int_t)g->nrecs, "hash", g->hash);
+	if (hdr == NULL || end == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the graph header");
+	zn_json_emit(fp, hdr);
+	for (i = 0; i < g->nrecs; i++)
+		zn_json_emit(fp, g->recs[i]);
+	zn_json_emit(fp, end);
+	json_decref(hdr);
+	json_decref(end);
+}
+
+void
+zn_graph_release(struct zn_graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nrecs; i++)
+		json_decref(g->recs[i]);
+	free(g->recs);
+	json_decref(g->source);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Checks one body record's shape; dies with its line on a fault. */
+static void
+checkrec(const struct zn_jsonl *r, const json_t *rec)
+{
+	const char *kind = zn_json_str(rec, "kind");
+	const struct kind *k;
+	int rank = zn_graph_kind_rank(kind);
+
+	if (rank < 0)
+		zn_jsonl_die(r, "unknown record kind '%s' in a graph", kind);
+	k = &kinds[rank];
+	if (zn_json_str(rec, "name") == NULL)
+		zn_jsonl_die(r, "%s record has no string \"name\"", kind);
+	if (!k->global && zn_json_str(rec, "schema") == NULL)
+		zn_jsonl_die(r, "%s record has no string \"schema\"", kind);
+	if (k->table && zn_json_str(rec, "table") == NULL)
+		zn_jsonl_die(r, "%s record has no string \"table\"", kind);
+	if (k->args && zn_json_str(rec, "arguments") == NULL)
+		zn_jsonl_die(r, "%s record has no string \"arguments\"", kind);
+	if (strcmp(kind, "table") == 0 &&
+	    !json_is_array(json_object_get(rec, "columns")))
+		zn_jsonl_die(r, "table record has no \"columns\" array");
+}
+
+void
+zn_graph_read(struct zn_graph *g, const char *path)
+{
+	struct zn_jsonl r;
+	json_t *rec, *hdr, *end = NULL, *v;
+	const char *kind, *hash;
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	zn_jsonl_open(&r, path);
+	hdr = zn_jsonl_next(&r);
+	if (hdr == NULL)
+		zn_die(ZN_EXIT_DATAERR, "%s: empty input: no graph header",
+		    r.name);
+	kind = zn_json_str(hdr, "kind");
+	if (strcmp(kind, "graph") != 0)
+		zn_jsonl_die(&r, "not a schema graph: the first record is "
+		    "'%s', not 'graph'", kind);
+	v = json_object_get(hdr, "v");
+	if (!json_is_integer(v))
+		zn_jsonl_die(&r, "graph header has no integer \"v\"");
+	if (json_integer_value(v) != GRAPH_VERSION)
+		zn_jsonl_die(&r, "graph version %" JSON_INTEGER_FORMAT
+		    " is not supported (this version reads %d)",
+		    json_integer_value(v), GRAPH_VERSION);
+	if (zn_json_str(hdr, "hash") == NULL)
+		zn_jsonl_die(&r, "graph header has no string \"hash\"");
+	v = json_object_get(hdr, "server_version_num");
+	if (v != NULL && !json_is_integer(v) && !json_is_null(v))
+		zn_jsonl_die(&r, "\"server_version_num\" must be an integer");
+	g->server_version_num = json_is_integer(v) ?
+	    (long)json_integer_value(v) : 0;
+	g->source = json_incref(json_object_get(hdr, "source"));
+	while ((rec = zn_jsonl_next(&r)) != NULL) {
+		if (end != NULL) {
+			json_decref(rec);
+			zn_jsonl_die(&r, "record after the graph trailer");
+		}
+		if (strcmp(zn_json_str(rec, "kind"), "end") == 0) {
+			end = rec;
+			v = json_object_get(end, "objects");
+			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			    (size_t)json_integer_value(v) != g->nrecs)
+				zn_jsonl_die(&r, "graph trailer counts %s "
+				    "objects but %zu were read",
+				    json_is_integer(v) ? "other" : "no",
+				    g->nrecs);
+			continue;
+		}
+		checkrec(&r, rec);
+		zn_graph_add(g, rec);
+	}
+	if (end == NULL)
+		zn_die(ZN_EXIT_DATAERR, "%s:%zu: truncated graph: no trailer "
+		    "record", r.name, r.lineno);
+	zn_graph_finish(g);
+	for (i = 1; i < g->nrecs; i++)
+		if (cmprec(&g->recs[i - 1], &g->recs[i]) == 0)
+			zn_die(ZN_EXIT_DATAERR, "%s: duplicate %s '%s'",
+			    r.name, zn_json_str(g->recs[i], "kind"),
+			    zn_json_str(g->recs[i], "name"));
+	hash = zn_json_str(hdr, "hash");
+	if (strcmp(hash, g->hash) != 0)
+		zn_die(ZN_EXIT_DATAERR, "%s: hash mismatch: the header says "
+		    "%s but the records hash to %s", r.name, hash, g->hash);
+	hash = zn_json_str(end, "hash");
+	if (hash != NULL && strcmp(hash, g->hash) != 0)
+		zn_die(ZN_EXIT_DATAERR, "%s: hash mismatch: the trailer says "
+		    "%s but the records hash to %s", r.name, hash, g->hash);
+	json_decref(hdr);
+	json_decref(end);
+	zn_jsonl_close(&r);
+}

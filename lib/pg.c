@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * pg.c: the one way zn connects to PostgreSQL (pg_dump's recipe), runs
+ * statements, quotes identifiers and literals, and keeps passwords out
+ * of every message.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "zn.h"
+
+/*
+ * Keywords that quote_ident() quotes (every category but unreserved), as
+ * pg_get_keywords() lists them on PostgreSQL 15, plus the column-name
+ * keywords later versions add.  Sorted for bsearch.
+ */
+static const char *const keywords[] = {
+	"all", "analyse", "analyze", "and", "any", "array", "as",
+	"asc", "asymmetric", "authorization", "between", "bigint",
+	"binary", "bit", "boolean", "both", "case", "cast", "char",
+	"character", "check", "coalesce", "collate", "collation",
+	"column", "concurrently", "constraint", "create", "cross",
+	"current_catalog", "current_date", "current_role",
+	"current_schema", "current_time", "current_timestamp",
+	"current_user", "dec", "decimal", "default", "deferrable",
+	"desc", "distinct", "do", "else", "end", "except", "exists",
+	"extract", "false", "fetch", "float", "for", "foreign",
+	"freeze", "from", "full", "grant", "greatest", "group",
+	"grouping", "having", "ilike", "in", "initially", "inner",
+	"inout", "int", "integer", "intersect", "interval", "into",
+	"is", "isnull", "join", "json", "json_array", "json_arrayagg",
+	"json_exists", "json_object", "json_objectagg", "json_query",
+	"json_scalar", "json_serialize", "json_table", "json_value",
+	"lateral", "leading", "least", "left", "like", "limit",
+	"localtime", "localtimestamp", "merge_action", "national",
+	"natural", "nchar", "none", "normalize", "not", "notnull",
+	"null", "nullif", "numeric", "offset", "on", "only", "or",
+	"order", "out", "outer", "overlaps", "overlay", "placing",
+	"position", "precision", "primary", "real", "references",
+	"returning", "right", "row", "select", "session_user", "setof",
+	"similar", "smallint", "some", "substring", "symmetric",
+	"system_user", "table", "tablesample", "then", "time",
+	"timestamp", "to", "trailing", "treat", "trim", "true",
+	"union", "unique", "user", "using", "values", "varchar",
+	"variadic", "verbose", "when", "where", "window", "with",
+	"xmlattributes", "xmlconcat", "xmlelement", "xmlexists",
+	"xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
+	"xmlserialize", "xmltable"
+};
+
+const char *
+zn_pg_target(const char *flag, const struct zn_config *c)
+{
+	const char *env;
+
+	if (flag != NULL)
+		return flag;
+	if (c != NULL && c->database != NULL)
+		return c->database;
+	env = getenv("DATABASE_URL");
+	if (env != NULL && *env != '\0')
+		return env;
+	return NULL;
+}
+
+static int
+isuri(const char *s)
+{
+	return strncmp(s, "postgresql://", 13) == 0 ||
+	    strncmp(s, "postgres://", 11) == 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char *
+pctdecode(const char *s, size_t n)
+{
+	char *out = zn_xmalloc(n + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n + 1 && hexval(s[i + 1]) >= 0 &&
+		    hexval(s[i + 2]) >= 0) {
+			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else
+			*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+addsecret(char ***v, size_t *n, char *s)
+{
+	if (*s == '\0') {
+		free(s);
+		return;
+	}
+	*v = zn_xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+/* Collects every password-like value a connection string may carry. */
+static size_t
+secrets(const char *ci, char ***out)
+{
+	const char *p, *q, *end;
+	char **v = NULL;
+	size_t n = 0, len;
+
+	if (ci != NULL && isuri(ci)) {
+		p = strstr(ci, "://") + 3;
+		end = p + strcspn(p, "/?");
+		for (q = end; q > p && q[-1] != '@'; q--)
+			;
+		if (q > p) {
+			const char *colon = memchr(p, ':', (size_t)(q - 1 - p));
+
+			if (colon != NULL) {
+				len = (size_t)(q - 1 - colon - 1);
+				addsecret(&v, &n, zn_xstrndup(colon + 1, len));
+				addsecret(&v, &n, pctdecode(colon + 1, len));
+			}
+		}
+		for (p = strstr(ci, "password="); p != NULL;
+		    p = strstr(p + 1, "password=")) {
+			q = p + 9;
+			len = strcspn(q, "&#");
+			addsecret(&v, &n, zn_xstrndup(q, len));
+			addsecret(&v, &n, pctdecode(q, len));
+		}
+	} else if (ci != NULL) {
+		for (p = strstr(ci, "password"); p != NULL;
+		    p = strstr(p + 1, "password")) {
+			q = p + 8;
+			q += strspn(q, " \t\n");
+			if (*q != '=')
+				continue;
+			q++;
+			q += strspn(q, " \t\n");
+			if (*q == '\'') {
+				struct zn_buf b = ZN_BUF_INIT;
+
+				for (q++; *q != '\0' && *q != '\''; q++) {
+					if (*q == '\\' && q[1] != '\0')
+						q++;
+					zn_buf_addch(&b, *q);
+				}
+				addsecret(&v, &n, zn_buf_detach(&b));
+			} else
+				addsecret(&v, &n, zn_xstrndup(q,
+				    strcspn(q, " \t\n")));
+		}
+	}
+	if ((p = getenv("PGPASSWORD")) != NULL)
+		addsecret(&v, &n, zn_xstrdup(p));
+	*out = v;
+	return n;
+}
+
+char *
+zn_pg_redact(const char *msg, const char *conninfo)
+{
+	struct zn_buf b = ZN_BUF_INIT, out = ZN_BUF_INIT;
+	char **sec, *hit;
+	size_t n, i;
+	const char *p;
+
+	zn_buf_adds(&b, msg);
+	n = secrets(conninfo, &sec);
+	for (i = 0; i < n; i++) {
+		p = b.buf;
+		zn_buf_reset(&out);
+		while ((hit = strstr(p, sec[i])) != NULL) {
+			zn_buf_add(&out, p, (size_t)(hit - p));
+			zn_buf_adds(&out, "********");
+			p = hit + strlen(sec[i]);
+		}
+		zn_buf_adds(&out, p);
+		zn_buf_reset(&b);
+		zn_buf_adds(&b, out.buf);
+		free(sec[i]);
+	}
+	free(sec);
+	/* Fold libpq's multi-line messages onto one line. */
+	zn_buf_reset(&out);
+	for (p = b.buf; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t') {
+			while (p[1] == '\n' || p[1] == '\t' || p[1] == ' ' ||
+			    p[1] == '\r')
+				p++;
+			if (p[1] != '\0' && out.len > 0)
+				zn_buf_addch(&out, ' ');
+		} else
+			zn_buf_addch(&out, *p);
+	}
+	while (out.len > 0 && out.buf[out.len - 1] == ' ')
+		out.buf[--out.len] = '\0';
+	zn_buf_release(&b);
+	return zn_buf_detach(&out);
+}
+
+static const char session_sql[] =
+    "SELECT pg_catalog.set_config('search_path', '', false);"
+    "SET DateStyle = ISO;"
+    "SET IntervalStyle = postgres;"
+    "SET extra_float_digits = 3;"
+    "SET TimeZone = 'UTC';"
+    "SET statement_timeout = 0;"
+    "SET lock_timeout = 0;"
+    "SET idle_in_transaction_session_timeout = 0;";
+
+PGconn *
+zn_pg_connect(const char *conninfo)
+{
+	const char *keys[3], *vals[3];
+	PQconninfoOption *opts;
+	PGconn *conn;
+	char *err = NULL, *msg;
+	int i = 0, ver;
+
+	if (conninfo != NULL && (isuri(conninfo) ||
+	    strchr(conninfo, '=') != NULL)) {
+		opts = PQconninfoParse(conninfo, &err);
+		if (opts == NULL) {
+			msg = zn_pg_redact(err != NULL ? err : "out of memory",
+			    conninfo);
+			zn_die(ZN_EXIT_USAGE, "invalid connection string: %s",
+			    msg);
+		}
+		PQconninfoFree(opts);
+	}
+	if (conninfo != NULL) {
+		keys[i] = "dbname";
+		vals[i++] = conninfo;
+	}
+	keys[i] = "fallback_application_name";
+	vals[i++] = zn_progname;
+	keys[i] = NULL;
+	vals[i] = NULL;
+	conn = PQconnectdbParams(keys, vals, 1);
+	if (conn == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (PQstatus(conn) != CONNECTION_OK) {
+		msg = zn_pg_redact(PQerrorMessage(conn), conninfo);
+		PQfinish(conn);
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot connect to the database: "
+		    "%s", msg);
+	}
+	ver = PQserverVersion(conn);
+	if (ver < ZN_PG_MIN_VERSION || ver > ZN_PG_MAX_VERSION) {
+		PQfinish(conn);
+		zn_die(ZN_EXIT_UNAVAILABLE, "server version %d.%d is not "
+		    "supported (PostgreSQL 12 to 18 are)", ver / 10000,
+		    ver % 10000);
+	}
+	if (PQsetClientEncoding(conn, "UTF8") != 0) {
+		msg = zn_pg_redact(PQerrorMessage(conn), conninfo);
+		PQfinish(conn);
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot set the client encoding: "
+		    "%s", msg);
+	}
+	zn_pg_cmd(conn, "set up the session", session_sql);
+	return conn;
+}
+
+static ZN_NORETURN void
+pgfail(PGconn *conn, PGresult *res, const char *what)
+{
+	const char *state = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char *msg;
+
+	msg = zn_pg_redact(primary != NULL ? primary : PQerrorMessage(conn),
+	    NULL);
+	if (state != NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s (SQLSTATE %s)",
+		    what, msg, state);
+	zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s", what, msg);
+}
+
+PGresult *
+zn_pg_exec(PGconn *conn, const char *what, const char *sql, int nparams,
+    const char *const *params)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	st = PQresultStatus(res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+		pgfail(conn, res, what);
+	return res;
+}
+
+void
+zn_pg_cmd(PGconn *conn, const char *what, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+		pgfail(conn, res, what);
+	PQclear(res);
+}
+
+static int
+cmpkw(const void *a, const void *b)
+{
+	return strcmp((const char *)a, *(const char *const *)b);
+}
+
+void
+zn_pg_ident(struct zn_buf *b, const char *s)
+{
+	const char *p;
+	int plain = (*s >= 'a' && *s <= 'z') || *s == '_';
+
+	for (p = s; plain && *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_' || *p == '$'))
+			plain = 0;
+	if (plain && bsearch(s, keywords, sizeof(keywords) /
+	    sizeof(keywords[0]), sizeof(keywords[0]), cmpkw) == NULL) {
+		zn_buf_adds(b, s);
+		return;
+	}
+	zn_buf_addch(b, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			zn_buf_addch(b, '"');
+		zn_buf_addch(b, *p);
+	}
+	zn_buf_addch(b, '"');
+}
+
+void
+zn_pg_literal(struct zn_buf *b, const char *s)
+{
+	const char *p;
+
+	if (strchr(s, '\\') != NULL)
+		zn_buf_addch(b, 'E');
+	zn_buf_addch(b, '\'');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\'' || *p == '\\')
+			zn_buf_addch(b, *p);
+		zn_buf_addch(b, *p);
+	}
+	zn_buf_addch(b, '\'');
+}

@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * yaml.c: YAML documents read with libyaml into json_t, keeping the
+ * source position of every value and key so that later checks can say
+ * "file:line:col" about any node.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "zn.h"
+
+struct mark {
+	const json_t *container;
+	char *key;		/* member name, or NULL for an array index */
+	size_t index;
+	int iskey;		/* the mark of the key itself */
+	int line, col;
+};
+
+struct anchor {
+	char *name;
+	json_t *node;		/* borrowed from the tree */
+};
+
+struct frame {
+	json_t *node;
+	char *key;		/* pending mapping key, owned */
+};
+
+struct zn_yaml {
+	char *name;
+	json_t *root;
+	struct mark *marks;
+	size_t nmarks, capmarks;
+	struct anchor *anchors;
+	size_t nanchors;
+	struct frame *stack;
+	size_t depth, capstack;
+};
+
+static void
+addmark(struct zn_yaml *y, const json_t *c, const char *key, size_t index,
+    int iskey, yaml_mark_t m)
+{
+	struct mark *k;
+
+	if (y->nmarks == y->capmarks) {
+		y->capmarks = y->capmarks ? y->capmarks * 2 : 64;
+		y->marks = zn_xreallocarray(y->marks, y->capmarks,
+		    sizeof(*y->marks));
+	}
+	k = &y->marks[y->nmarks++];
+	k->container = c;
+	k->key = key != NULL ? zn_xstrdup(key) : NULL;
+	k->index = index;
+	k->iskey = iskey;
+	k->line = (int)m.line + 1;
+	k->col = (int)m.column + 1;
+}
+
+static ZN_NORETURN void
+dieat(const struct zn_yaml *y, yaml_mark_t m, const char *fmt, ...)
+    ZN_PRINTF(3, 4);
+
+static void
+dieat(const struct zn_yaml *y, yaml_mark_t m, const char *fmt, ...)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	zn_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	zn_die(ZN_EXIT_DATAERR, "%s:%lu:%lu: %s", y->name,
+	    (unsigned long)m.line + 1, (unsigned long)m.column + 1, b.buf);
+}
+
+static int
+matches(const char *s, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}
+
+/* Types a plain scalar by YAML 1.2's core schema. */
+static json_t *
+plain(const char *s)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL",
+	    NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE",
+	    NULL };
+	const char *p = s;
+	char *end;
+	long long ll;
+	double d;
+	int digits = 0, dot = 0, exp = 0;
+
+	if (matches(s, nulls))
+		return json_null();
+	if (matches(s, trues))
+		return json_true();
+	if (matches(s, falses))
+		return json_false();
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == '.' && !dot && !exp)
+			dot = 1;
+		else if ((*p == 'e' || *p == 'E') && digits && !exp) {
+			exp = 1;
+			if (p[1] == '-' || p[1] == '+')
+				p++;
+		} else
+			return json_string(s);
+	}
+	if (digits == 0)
+		return json_string(s);
+	errno = 0;
+	if (!dot && !exp) {
+		ll = strtoll(s, &end, 10);
+		if (errno == 0 && *end == '\0')
+			return json_integer(ll);
+		return json_string(s);
+	}
+	d = strtod(s, &end);
+	if (errno == 0 && *end == '\0')
+		return json_real(d);
+	return json_string(s);
+}
+
+static void
+push(struct zn_yaml *y, json_t *node)
+{
+	if (y->depth == y->capstack) {
+		y->capstack = y->capstack ? y->capstack * 2 : 16;
+		y->stack = zn_xreallocarray(y->stack, y->capstack,
+		    sizeof(*y->stack));
+	}
+	y->stack[y->depth].node = node;
+	y->stack[y->depth].key = NULL;
+	y->depth++;
+}
+
+/* Places v (stolen) where the parser is: root, array element or member. */
+static void
+place(struct zn_yaml *y, json_t *v, yaml_mark_t m)
+{
+	struct frame *f;
+
+	if (y->depth == 0) {
+		y->root = v;
+		return;
+	}
+	f = &y->stack[y->depth - 1];
+	if (json_is_array(f->node)) {
+		addmark(y, f->node, NULL, json_array_size(f->node), 0, m);
+		json_array_append_new(f->node, v);
+		return;
+	}
+	addmark(y, f->node, f->key, 0, 0, m);
+	json_object_set_new(f->node, f->key, v);
+	free(f->key);
+	f->key = NULL;
+}
+
+static int
+wantkey(const struct zn_yaml *y)
+{
+	const struct frame *f;
+
+	if (y->depth == 0)
+		return 0;
+	f = &y->stack[y->depth - 1];
+	return json_is_object(f->node) && f->key == NULL;
+}
+
+static void
+setkey(struct zn_yaml *y, const char *key, yaml_mark_t m)
+{
+	struct frame *f = &y->stack[y->depth - 1];
+
+	if (json_object_get(f->node, key) != NULL)
+		dieat(y, m, "duplicate key '%s'", key);
+	addmark(y, f->node, key, 0, 1, m);
+	f->key = zn_xstrdup(key);
+}
+
+static void
+anchor(struct zn_yaml *y, const yaml_char_t *name, json_t *node)
+{
+	if (name == NULL)
+		return;
+	y->anchors = zn_xreallocarray(y->anchors, y->nanchors + 1,
+	    sizeof(*y->anchors));
+	y->anchors[y->nanchors].name = zn_xstrdup((const char *)name);
+	y->anchors[y->nanchors].node = node;
+	y->nanchors++;
+}
+
+static json_t *
+alias(struct zn_yaml *y, const yaml_char_t *name, yaml_mark_t m)
+{
+	size_t i;
+
+	for (i = y->nanchors; i-- > 0;)
+		if (strcmp(y->anchors[i].name, (const char *)name) == 0)
+			return json_deep_copy(y->anchors[i].node);
+	dieat(y, m, "unknown alias '*%s'", (const char *)name);
+}
+
+static void
+parse(struct zn_yaml *y, yaml_parser_t *p)
+{
+	yaml_event_t ev;
+	json_t *v;
+	int docs = 0, done = 0;
+	const char *text, *tag;
+
+	while (!done) {
+		if (!yaml_parser_parse(p, &ev)) {
+			if (p->context != NULL)
+				dieat(y, p->problem_mark, "%s %s", p->problem,
+				    p->context);
+			dieat(y, p->problem_mark, "%s",
+			    p->problem != NULL ? p->problem : "invalid YAML");
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1)
+				dieat(y, ev.start_mark,
+				    "only one YAML document is allowed");
+			break;
+		case YAML_SCALAR_EVENT:
+			text = (const char *)ev.data.scalar.value;
+			if (strlen(text) != ev.data.scalar.length)
+				dieat(y, ev.start_mark,
+				    "NUL character in a scalar");
+			if (wantkey(y)) {
+				setkey(y, text, ev.start_mark);
+				break;
+			}
+			tag = (const char *)ev.data.scalar.tag;
+			if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    (tag == NULL || strcmp(tag, "!") == 0))
+				v = plain(text);
+			else
+				v = json_string(text);
+			if (v == NULL)
+				dieat(y, ev.start_mark,
+				    "scalar is not valid UTF-8");
+			anchor(y, ev.data.scalar.anchor, v);
+			place(y, v, ev.start_mark);
+			break;
+		case YAML_ALIAS_EVENT:
+			if (wantkey(y))
+				dieat(y, ev.start_mark,
+				    "an alias cannot be a mapping key");
+			place(y, alias(y, ev.data.alias.anchor,
+			    ev.start_mark), ev.start_mark);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (wantkey(y))
+				dieat(y, ev.start_mark,
+				    "mapping keys must be plain scalars");
+			v = ev.type == YAML_SEQUENCE_START_EVENT ?
+			    json_array() : json_object();
+			anchor(y, ev.type == YAML_SEQUENCE_START_EVENT ?
+			    ev.data.sequence_start.anchor :
+			    ev.data.mapping_start.anchor, v);
+			place(y, v, ev.start_mark);
+			push(y, v);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			y->depth--;
+			free(y->stack[y->depth].key);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+}
+
+struct zn_yaml *
+zn_yaml_load_buf(const char *name, const char *data, size_t len)
+{
+	struct zn_yaml *y = zn_xcalloc(1, sizeof(*y));
+	yaml_parser_t p;
+
+	y->name = zn_xstrdup(name);
+	if (!yaml_parser_initialize(&p))
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot start the YAML parser");
+	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+	parse(y, &p);
+	yaml_parser_delete(&p);
+	return y;
+}
+
+struct zn_yaml *
+zn_yaml_load(const char *path)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	struct zn_yaml *y;
+	char chunk[8192];
+	size_t n;
+	FILE *fp;
+
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		zn_buf_add(&b, chunk, n);
+	if (ferror(fp))
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", path);
+	fclose(fp);
+	y = zn_yaml_load_buf(path, b.buf, b.len);
+	zn_buf_release(&b);
+	return y;
+}
+
+json_t *
+zn_yaml_root(const struct zn_yaml *y)
+{
+	return y->root;
+}
+
+const char *
+zn_yaml_name(const struct zn_yaml *y)
+{
+	return y->name;
+}
+
+static int
+find(const struct zn_yaml *y, const json_t *c, const char *key,
+    size_t index, int iskey, int *line, int *col)
+{
+	size_t i;
+
+	for (i = 0; i < y->nmarks; i++) {
+		const struct mark *k = &y->marks[i];
+
+		if (k->container != c || k->iskey != iskey)
+			continue;
+		if (key == NULL ? (k->key == NULL && k->index == index) :
+		    (k->key != NULL && strcmp(k->key, key) == 0)) {
+			*line = k->line;
+			*col = k->col;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+zn_yaml_where(const struct zn_yaml *y, const json_t *container,
+    const char *key, size_t index, int *line, int *col)
+{
+	return find(y, container, key, index, 0, line, col);
+}
+
+int
+zn_yaml_where_key(const struct zn_yaml *y, const json_t *container,
+    const char *key, int *line, int *col)
+{
+	return find(y, container, key, 0, 1, line, col);
+}
+
+void
+zn_yaml_die(const struct zn_yaml *y, const json_t *container,
+    const char *key, size_t index, const char *fmt, ...)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	va_list ap;
+	int line = 0, col = 0;
+
+	va_start(ap, fmt);
+	zn_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (zn_yaml_where(y, container, key, index, &line, &col) == 0)
+		zn_die(ZN_EXIT_DATAERR, "%s:%d:%d: %s", y->name, line, col,
+		    b.buf);
+	zn_die(ZN_EXIT_DATAERR, "%s: %s", y->name, b.buf);
+}
+
+void
+zn_yaml_free(struct zn_yaml *y)
+{
+	size_t i;
+
+	if (y == NULL)
+		return;
+	for (i = 0; i < y->nmarks; i++)
+		free(y->marks[i].key);
+	for (i = 0; i < y->nanchors; i++)
+		free(y->anchors[i].name);
+	for (i = 0; i < y->depth; i++)
+		free(y->stack[i].key);
+	free(y->marks);
+	free(y->anchors);
+	free(y->stack);
+	json_decref(y->root);
+	free(y->name);
+	free(y);
+}

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * zn.h: the one public header of libzn, the library every zn command
+ * links.  It is grouped by module; each function states who owns what it
+ * returns.  jansson's words are used for json_t references: "new" (the
+ * caller owns a reference and must json_decref it), "borrowed" (valid
+ * while the container lives) and "stolen" (the callee takes the caller's
+ * reference).
+ */
+#ifndef ZN_H
+#define ZN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#define ZN_NORETURN _Noreturn
+#define ZN_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/*
+ * err: the exit statuses of the suite (zn(7), EXIT STATUS) and the one
+ * way every command reports a problem: "prog: message" on stderr, lower
+ * case, subject in quotes, no full stop.
+ */
+enum zn_exit {
+	ZN_EXIT_OK = 0,		/* success; verdict ok */
+	ZN_EXIT_NEGATIVE = 1,	/* differences, blocked, drift, failed */
+	ZN_EXIT_UNAVAILABLE = 2,	/* cannot vouch: unreachable, no config */
+	ZN_EXIT_BUSY = 3,	/* another run holds the migration lock */
+	ZN_EXIT_RESOLVE = 4,	/* ledger disagrees with files or schema */
+	ZN_EXIT_USAGE = 64,	/* usage error */
+	ZN_EXIT_DATAERR = 65,	/* malformed input */
+	ZN_EXIT_SIGNAL = 130	/* interrupted, after releasing locks */
+};
+
+extern const char *zn_progname;
+
+/*
+ * Sets zn_progname from argv[0] and the locale facts the commands rely
+ * on.  Call first in main().
+ */
+void zn_init(const char *argv0);
+/* Prints the help text to stdout and exits 0 (after zn_finish). */
+ZN_NORETURN void zn_help(const char *text);
+/* Prints "prog (zanith) VERSION" to stdout and exits 0. */
+ZN_NORETURN void zn_version(void);
+/*
+ * Prints every long option of a getopt_long table, one per line, with
+ * "=" after those that take an argument: the source of the generated
+ * shell completions.  Exits 0.
+ */
+struct option;
+ZN_NORETURN void zn_complete(const struct option *longopts);
+void zn_warn(const char *fmt, ...) ZN_PRINTF(1, 2);
+ZN_NORETURN void zn_die(int status, const char *fmt, ...) ZN_PRINTF(2, 3);
+/* Like zn_die, with ": strerror(errno)" appended. */
+ZN_NORETURN void zn_die_errno(int status, const char *fmt, ...)
+    ZN_PRINTF(2, 3);
+/* A usage error: the message, a hint to --help, exit 64. */
+ZN_NORETURN void zn_usage_error(const char *fmt, ...) ZN_PRINTF(1, 2);
+/*
+ * Flushes and closes stdout; a write error turns status into 2 with a
+ * message.  Returns the status to hand back from main().
+ */
+int zn_finish(int status);
+
+/* mem: allocation that dies on failure; callers free with free(). */
+void *zn_xmalloc(size_t n);
+void *zn_xcalloc(size_t n, size_t size);
+void *zn_xrealloc(void *p, size_t n);
+/* Like realloc for an array of nmemb elements, checking the product. */
+void *zn_xreallocarray(void *p, size_t nmemb, size_t size);
+char *zn_xstrdup(const char *s);
+char *zn_xstrndup(const char *s, size_t n);
+/* A new string from a format; the caller frees it. */
+char *zn_xasprintf(const char *fmt, ...) ZN_PRINTF(1, 2);
+
+/*
+ * buf: a growable string.  Invariants (as git's strbuf): buf is never
+ * NULL and always NUL-terminated, len excludes the NUL.  Initialise with
+ * ZN_BUF_INIT or zn_buf_init; zn_buf_release frees and reinitialises;
+ * zn_buf_detach hands the string to the caller (who frees it).
+ */
+struct zn_buf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+extern char zn_buf_empty[];
+#define ZN_BUF_INIT { zn_buf_empty, 0, 0 }
+void zn_buf_init(struct zn_buf *b);
+void zn_buf_release(struct zn_buf *b);
+char *zn_buf_detach(struct zn_buf *b);
+void zn_buf_reset(struct zn_buf *b);
+void zn_buf_grow(struct zn_buf *b, size_t extra);
+void zn_buf_add(struct zn_buf *b, const void *data, size_t n);
+void zn_buf_adds(struct zn_buf *b, const char *s);
+void zn_buf_addch(struct zn_buf *b, int c);
+void zn_buf_addf(struct zn_buf *b, const char *fmt, ...) ZN_PRINTF(2, 3);
+void zn_buf_vaddf(struct zn_buf *b, const char *fmt, va_list ap);
+
+/*
+ * sha: SHA-256 through libcrypto.  Digests are written as "sha256:" and
+ * 64 lower-case hex digits: ZN_SHA256_STRLEN bytes with the NUL.
+ */
+#define ZN_SHA256_STRLEN (7 + 64 + 1)
+struct zn_sha256;
+/* New hashing context; freed by zn_sha256_final. */
+struct zn_sha256 *zn_sha256_new(void);
+void zn_sha256_update(struct zn_sha256 *h, const void *data, size_t n);
+void zn_sha256_final(struct zn_sha256 *h, char out[ZN_SHA256_STRLEN]);
+void zn_sha256(const void *data, size_t n, char out[ZN_SHA256_STRLEN]);
+
+/*
+ * json: records are compact JSON objects, one per line.  Commands never
+ * call json_dump* themselves.
+ */
+/* A new string holding one compact line (no newline); caller frees. */
+char *zn_json_line(const json_t *v);
+/* Writes one record and a newline to fp; a write error dies (status 2). */
+void zn_json_emit(FILE *fp, const json_t *v);
+/*
+ * Returns a new reference to a canonical deep copy of v: in every object
+ * the keys "kind", "v", "schema", "table", "name" come first in that
+ * order, then the others in byte order.  Arrays keep their order.
+ */
+json_t *zn_json_canon(const json_t *v);
+/* Borrowed string member, or NULL when absent or not a string. */
+const char *zn_json_str(const json_t *obj, const char *key);
+
+/*
+ * jsonl: reads JSON lines.  Every line must be one JSON object with a
+ * string "kind"; anything else dies with status 65 and
+ * "name:line:col: message".  Blank lines are errors too.
+ */
+struct zn_jsonl {
+	FILE *fp;
+	char *name;		/* "<stdin>" or the path; owned */
+	size_t lineno;		/* line of the record last returned */
+	char *line;		/* getline buffer; owned */
+	size_t cap;
+	int close;		/* fp is ours to fclose */
+};
+/* Opens path ("-" or NULL is stdin); dies with status 2 on failure. */
+void zn_jsonl_open(struct zn_jsonl *r, const char *path);
+/* Next record as a new reference, or NULL at end of input. */
+json_t *zn_jsonl_next(struct zn_jsonl *r);
+void zn_jsonl_close(struct zn_jsonl *r);
+/* Dies with status 65 and "name:line: message" for the current record. */
+ZN_NORETURN void zn_jsonl_die(const struct zn_jsonl *r, const char *fmt, ...)
+    ZN_PRINTF(2, 3);
+
+/*
+ * yaml: YAML documents as json_t, with the source position of every
+ * node kept aside for messages.  Plain scalars are typed by YAML 1.2's
+ * core schema (null, true/false, integers, floats); quoted scalars are
+ * strings.  Aliases are copied; duplicate keys, multiple documents and
+ * parse errors die with status 65 and "file:line:col: message".
+ */
+struct zn_yaml;
+/* Parses path; NULL root for an empty file.  Free with zn_yaml_free. */
+struct zn_yaml *zn_yaml_load(const char *path);
+/* Parses a buffer; name is used in messages. */
+struct zn_yaml *zn_yaml_load_buf(const char *name, const char *data,
+    size_t len);
+/* Borrowed root node (NULL for an empty document). */
+json_t *zn_yaml_root(const struct zn_yaml *y);
+const char *zn_yaml_name(const struct zn_yaml *y);
+/*
+ * Position (1-based) of the value at key (an object member) or at index
+ * (an array element) of container; key NULL means index.  Returns 0 and
+ * sets line/col, or -1 when unknown.
+ */
+int zn_yaml_where(const struct zn_yaml *y, const json_t *container,
+    const char *key, size_t index, int *line, int *col);
+/* Position of a mapping key itself. */
+int zn_yaml_where_key(const struct zn_yaml *y, const json_t *container,
+    const char *key, int *line, int *col);
+/* Dies with status 65 and "file:line:col: message" for that value. */
+ZN_NORETURN void zn_yaml_die(const struct zn_yaml *y, const json_t *container,
+    const char *key, size_t index, const char *fmt, ...) ZN_PRINTF(5, 6);
+void zn_yaml_free(struct zn_yaml *y);
+
+/*
+ * config: zanith.yaml.  Precedence is flags > ZN_* environment > file >
+ * defaults; the commands apply flags themselves after zn_config_load.
+ */
+struct zn_config {
+	char *path;		/* the file read, or NULL when none */
+	char *database;		/* conninfo or URI, or NULL */
+	char **schemas;		/* snapshot filter: NULL-terminated */
+	char **exclude_schemas;	/* NULL-terminated */
+	char *ledger_schema;	/* default "public" */
+	char *migrations;	/* default "migrations" */
+};
+/*
+ * Loads the configuration: the file named by ZN_CONFIG, else
+ * DIR/zanith.yaml (DIR from -C, else "."), when it exists; then the
+ * ZN_* environment.  Malformed files die with status 65.
+ */
+void zn_config_load(struct zn_config *c, const char *dir);
+void zn_config_release(struct zn_config *c);
+
+/*
+ * pg: the connection recipe.  Connections use PQconnectdbParams with
+ * expand_dbname, fallback_application_name set to the program, libpq's
+ * PG* variables and service files, and the session settings pg_dump
+ * fixes: empty search_path, DateStyle ISO, IntervalStyle postgres,
+ * extra_float_digits 3, TimeZone UTC, no statement or lock timeouts.
+ * Passwords never appear in any message.
+ */
+#define ZN_PG_MIN_VERSION 120000
+#define ZN_PG_MAX_VERSION 189999
+/*
+ * Chooses the connection string: the flag, else ZN_DATABASE_URL, else
+ * the configuration, else DATABASE_URL, else NULL (libpq defaults).
+ * Returns a borrowed pointer.
+ */
+const char *zn_pg_target(const char *flag, const struct zn_config *c);
+/*
+ * Connects.  A malformed connection string dies with status 64; an
+ * unreachable server, a failed setting, or a server outside the
+ * supported versions dies with status 2.  Caller PQfinish()es.
+ */
+PGconn *zn_pg_connect(const char *conninfo);
+/*
+ * Runs one statement with text parameters; any result but the expected
+ * tuples or command ok dies with status 2, naming what and the server
+ * message and SQLSTATE.  Caller PQclear()s.
+ */
+PGresult *zn_pg_exec(PGconn *conn, const char *what, const char *sql,
+    int nparams, const char *const *params);
+/* Runs a command that returns no rows; dies like zn_pg_exec. */
+void zn_pg_cmd(PGconn *conn, const char *what, const char *sql);
+/*
+ * Writes s to b as a SQL identifier, quoted unless it is a lower-case
+ * name that is no keyword.
+ */
+void zn_pg_ident(struct zn_buf *b, const char *s);
+/* Writes s to b as a SQL string literal (E'' form when needed). */
+void zn_pg_literal(struct zn_buf *b, const char *s);
+/*
+ * A new copy of msg with every password found in conninfo replaced by
+ * "********", and newlines folded so it fits one line.  Caller frees.
+ */
+char *zn_pg_redact(const char *msg, const char *conninfo);
+
+/*
+ * term: rendering for people.  Colour only on a terminal without
+ * NO_COLOR.  Tables align columns by display width.
+ */
+int zn_term_isatty(FILE *fp);
+int zn_term_color(FILE *fp);
+struct zn_table;
+struct zn_table *zn_table_new(int ncols);
+/* Adds a row; cells are copied.  Pass exactly ncols strings. */
+void zn_table_row(struct zn_table *t, ...);
+void zn_table_print(struct zn_table *t, FILE *fp);
+void zn_table_free(struct zn_table *t);
+/* Display width of a UTF-8 string in columns (one per code point). */
+size_t zn_term_width(const char *s);
+
+/*
+ * graph: the schema graph of zn-records(5).  Records are held in
+ * canonical order, each canonicalised; hash covers the body.
+ */
+struct zn_graph {
+	json_t *source;		/* new reference: where it came from */
+	long server_version_num;	/* 0 when unknown */
+	json_t **recs;		/* new references, canonical order */
+	size_t nrecs;
+	char hash[ZN_SHA256_STRLEN];
+};
+struct zn_snapshot_opts {
+	const char *const *schemas;		/* include patterns, or NULL */
+	const char *const *exclude_schemas;	/* exclude patterns, or NULL */
+};
+/*
+ * Introspects a live database in one REPEATABLE READ, READ ONLY
+ * transaction with a fixed number of catalog queries.  Dies with status
+ * 2 on database errors.
+ */
+void zn_graph_from_db(struct zn_graph *g, PGconn *conn,
+    const struct zn_snapshot_opts *o);
+/*
+ * Reads a stored graph (path, "-" for stdin), validates header, records,
+ * trailer and hash; dies with status 65 on any fault.
+ */
+void zn_graph_read(struct zn_graph *g, const char *path);
+/* Takes rec (stolen), canonicalises it and sorts it into place later. */
+void zn_graph_add(struct zn_graph *g, json_t *rec);
+/* Sorts the records, canonicalises them and computes the hash. */
+void zn_graph_finish(struct zn_graph *g);
+/* Writes header, records and trailer as JSON lines. */
+void zn_graph_write(const struct zn_graph *g, FILE *fp);
+void zn_graph_release(struct zn_graph *g);
+/* Rank of a graph record kind in canonical order, or -1 if unknown. */
+int zn_graph_kind_rank(const char *kind);
+
+#endif /* ZN_H */
