@@ -7,6 +7,10 @@
  * OIDs, merged here by OID).  All text is rendered by the server under
  * pg_dump's session settings, so the graph is the server's own words.
  *
+ * Sequence numbers (start, increment, bounds, cache) are written as
+ * decimal strings: they span 64 bits, and common JSON tools (jq 1.6,
+ * JavaScript) round integers beyond 2^53.
+ *
  * Never part of a graph: system schemas, the schema _zanith_archive,
  * objects whose name starts with _zanith_ (the tool's ledger and parked
  * tables), columns parked as _zanith_dropped_*, and extension members.
@@ -333,14 +337,6 @@ boolean(const PGresult *r, int row, int col)
 	return json_boolean(PQgetvalue(r, row, col)[0] == 't');
 }
 
-static json_t *
-integer(const PGresult *r, int row, int col)
-{
-	if (PQgetisnull(r, row, col))
-		return json_null();
-	return json_integer(strtoll(PQgetvalue(r, row, col), NULL, 10));
-}
-
 /* A JSON value the server built (to_json), parsed. */
 static json_t *
 parsed(const PGresult *r, int row, int col)
@@ -477,9 +473,9 @@ sequences(struct ctx *c)
 		    "s:o, s:o, s:o, s:o, s:o, s:o}",
 		    "kind", "sequence", "schema", text(r, i, 0),
 		    "name", text(r, i, 1), "type", text(r, i, 2),
-		    "start", integer(r, i, 3), "increment", integer(r, i, 4),
-		    "min", integer(r, i, 5), "max", integer(r, i, 6),
-		    "cache", integer(r, i, 7), "cycle", boolean(r, i, 8),
+		    "start", text(r, i, 3), "increment", text(r, i, 4),
+		    "min", text(r, i, 5), "max", text(r, i, 6),
+		    "cache", text(r, i, 7), "cycle", boolean(r, i, 8),
 		    "owned_by", owned, "comment", text(r, i, 12)));
 	}
 	PQclear(r);
@@ -608,10 +604,10 @@ identity(const PGresult *r, int i)
 	    "generation", *id == 'a' ? "always" : "by default",
 	    "sequence_schema", text(r, i, C_SEQSCHEMA),
 	    "sequence", text(r, i, C_SEQNAME),
-	    "start", integer(r, i, C_SEQSTART),
-	    "increment", integer(r, i, C_SEQINC),
-	    "min", integer(r, i, C_SEQMIN), "max", integer(r, i, C_SEQMAX),
-	    "cache", integer(r, i, C_SEQCACHE),
+	    "start", text(r, i, C_SEQSTART),
+	    "increment", text(r, i, C_SEQINC),
+	    "min", text(r, i, C_SEQMIN), "max", text(r, i, C_SEQMAX),
+	    "cache", text(r, i, C_SEQCACHE),
 	    "cycle", boolean(r, i, C_SEQCYCLE));
 }
 

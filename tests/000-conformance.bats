@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# What every command owes its users: --help, --version, exit 64 on an
+# unknown option, a lint-clean man page, completions from its own options.
+
+setup() {
+	load helpers/common
+	zn_clean_env
+	BIN=$ZN_TEST_BUILD/bin
+	COMMANDS=$(cd "$BIN" && ls zn zn-*)
+}
+
+@test "every command prints --help to stdout, exit 0, within 80 columns" {
+	for c in $COMMANDS; do
+		run_zn 0 "$c" --help
+		[ -n "$output" ] || fail "$c --help printed nothing"
+		[ -z "$stderr" ] || fail "$c --help wrote to stderr: $stderr"
+		while IFS= read -r line; do
+			[ "${#line}" -le 80 ] ||
+			    fail "$c --help line over 80 columns: $line"
+		done <<<"$output"
+		assert_line --partial "usage: $c"
+	done
+}
+
+@test "every command prints its version" {
+	want=$(cat "$ZN_TOP/VERSION")
+	for c in $COMMANDS; do
+		run_zn 0 "$c" --version
+		assert_output "$c (zanith) $want"
+	done
+}
+
+@test "an unknown option is a usage error: exit 64 and a message on stderr" {
+	for c in $COMMANDS; do
+		run_zn 64 "$c" --no-such-option
+		[ -z "$output" ] || fail "$c wrote to stdout on a usage error"
+		[[ "$stderr" == *"--help"* ]] ||
+		    fail "$c gave no hint to --help: $stderr"
+	done
+}
+
+@test "every command has a man page that passes mandoc -Tlint" {
+	for c in $COMMANDS; do
+		page=$(ls "$ZN_TOP"/man/"$c".[1-9] 2>/dev/null | head -n 1)
+		[ -n "$page" ] || page=$ZN_TOP/man/$c.7
+		[ -f "$page" ] || fail "no man page for $c"
+		run mandoc -Tlint -Wwarning "$page"
+		assert_success
+		assert_output ''
+	done
+	run mandoc -Tlint -Wwarning "$ZN_TOP"/man/*.[1-9]
+	assert_success
+}
+
+@test "every option a command completes is in its --help and its man page" {
+	for c in $COMMANDS; do
+		run_zn 0 "$c" --complete
+		[ -n "$output" ] || fail "$c --complete printed nothing"
+		opts=$output
+		run_zn 0 "$c" --help
+		help=$output
+		page=$(ls "$ZN_TOP"/man/"$c".[1-9] | head -n 1)
+		for o in $opts; do
+			o=${o%=}
+			[[ "$help" == *"$o"* ]] || fail "$c: $o not in --help"
+			grep -q -- "${o#--}" "$page" ||
+			    fail "$c: $o not in $page"
+		done
+	done
+}
+
+@test "the bash completion offers a command's own options" {
+	run bash -c '
+		. "$1/completions/zn.bash"
+		COMP_WORDS=(zn-snapshot --gr); COMP_CWORD=1
+		_zn_complete zn-snapshot --gr zn-snapshot
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn sn); COMP_CWORD=1
+		_zn_complete zn sn zn
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn snapshot --exc); COMP_CWORD=2
+		_zn_complete zn --exc snapshot
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$ZN_TOP"
+	assert_success
+	assert_line '--graph='
+	assert_line 'snapshot'
+	assert_line '--exclude-schema='
+}
+
+@test "the zsh completion file defines _zn and names every command" {
+	run grep -c 'compdef' "$ZN_TOP/completions/_zn"
+	assert_success
+	run grep -F 'zn-snapshot' "$ZN_TOP/completions/_zn"
+	assert_success
+}
+
+@test "shell scripts pass shellcheck as POSIX sh" {
+	command -v shellcheck >/dev/null || skip "shellcheck not installed"
+	cd "$ZN_TOP"
+	run shellcheck -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
+	    build-aux/deps examples/demo.sh bench/gen-schema bench/snapshot.sh \
+	    .ci/run
+	assert_success
+	run shellcheck -s bash completions/zn.bash
+	assert_success
+}
+
+@test "zn runs under dash" {
+	command -v dash >/dev/null || skip "dash not installed"
+	run dash "$ZN_TEST_BUILD/bin/zn" commands
+	assert_success
+	assert_line snapshot
+}
+
+@test "zn dispatches, prints with -n, and refuses unknown commands" {
+	run_zn 0 zn snapshot --version
+	assert_output "zn-snapshot (zanith) $(cat "$ZN_TOP/VERSION")"
+	run_zn 0 zn -n snapshot -d "dbname=x y" --json
+	assert_output "zn-snapshot -d 'dbname=x y' --json"
+	run_zn 0 zn help snapshot
+	assert_line --partial 'usage: zn-snapshot'
+	run_zn 64 zn frobnicate
+	assert_equal "$stderr" "zn: 'frobnicate' is not a zn command; see 'zn help'"
+	run_zn 64 zn '../x'
+	run_zn 64 zn
+}
+
+@test "a write error on stdout is an error" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run bash -c '"$1" --help >/dev/full' _ "$ZN_TEST_BUILD/bin/zn-snapshot"
+	[ "$status" -eq 2 ] || fail "status $status"
+	assert_output --partial 'write error on standard output'
+}

@@ -1,0 +1,254 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# zn-snapshot against a real server: completeness, canonical bytes, and
+# changes that show up in exactly the attribute that changed.
+
+setup_file() {
+	load helpers/common
+	zn_pg_start
+}
+
+teardown_file() {
+	load helpers/common
+	zn_pg_stop
+}
+
+setup() {
+	load helpers/common
+	zn_db_new
+}
+
+snap() {
+	run_zn 0 zn-snapshot --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/$1"
+}
+
+@test "the fixture snapshots to the expected graph, every object kind included" {
+	zn_load_fixture full.sql
+	snap g.jsonl
+	graph_body "$BATS_TEST_TMPDIR/g.jsonl" >"$BATS_TEST_TMPDIR/body"
+	diff -u "$EXPECTED/full.body.jsonl" "$BATS_TEST_TMPDIR/body"
+}
+
+@test "two snapshots of the same database are byte-identical" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	snap b.jsonl
+	cmp "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
+}
+
+@test "the header carries version, source, server version and the body hash" {
+	zn_load_fixture full.sql
+	snap g.jsonl
+	run jq -c 'select(.kind == "graph") | [.v, .source.type, .source.dbname, (.server_version_num >= 120000)]' "$BATS_TEST_TMPDIR/g.jsonl"
+	assert_output "[1,\"database\",\"$ZN_TEST_DB\",true]"
+	# The hash is SHA-256 of the body lines, each with its newline.
+	want=$(sed '1d;$d' "$BATS_TEST_TMPDIR/g.jsonl" | sha256sum | cut -d' ' -f1)
+	run jq -r 'select(.kind == "graph" or .kind == "end") | .hash' "$BATS_TEST_TMPDIR/g.jsonl"
+	assert_output "sha256:$want
+sha256:$want"
+	run jq -r 'select(.kind == "end") | .objects' "$BATS_TEST_TMPDIR/g.jsonl"
+	assert_output "$(($(wc -l <"$BATS_TEST_TMPDIR/g.jsonl") - 2))"
+}
+
+@test "dropping and recreating the same schema gives the same graph" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	zn_sql -c 'DROP SCHEMA app, "Weird ""Schema""; DROP" CASCADE' \
+	    -c 'DROP EXTENSION btree_gist'
+	zn_load_fixture full.sql
+	snap b.jsonl
+	cmp "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
+}
+
+@test "an empty database is a graph with only the public schema" {
+	snap g.jsonl
+	run jq -c 'select(.kind != "graph") | [.kind, .name, .objects]' "$BATS_TEST_TMPDIR/g.jsonl"
+	assert_output '["schema","public",null]
+["end",null,1]'
+}
+
+# Each one-attribute change must change exactly the leaves of that
+# attribute, with the server's rendering of the new value.
+
+@test "a changed column default changes only that default" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	zn_sql -c "ALTER TABLE app.users ALTER COLUMN mood SET DEFAULT 'happy'"
+	snap b.jsonl
+	run graph_changes "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
+	assert_output "table app.users .columns[3].default: \"'ok'::app.mood\" -> \"'happy'::app.mood\""
+}
+
+@test "a changed index predicate changes only that index's predicate" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	zn_sql -c 'DROP INDEX app.users_live_email' \
+	    -c 'CREATE INDEX users_live_email ON app.users (lower(email) DESC NULLS LAST, org_id) WHERE deleted_at IS NOT NULL'
+	snap b.jsonl
+	run graph_changes "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
+	assert_output 'table app.users .indexes[0].definition: "CREATE INDEX users_live_email ON app.users USING btree (lower(email) DESC NULLS LAST, org_id) WHERE (deleted_at IS NULL)" -> "CREATE INDEX users_live_email ON app.users USING btree (lower(email) DESC NULLS LAST, org_id) WHERE (deleted_at IS NOT NULL)"
+table app.users .indexes[0].where: "(deleted_at IS NULL)" -> "(deleted_at IS NOT NULL)"'
+}
+
+@test "a changed foreign key action changes only that action" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	zn_sql -c 'ALTER TABLE app.users DROP CONSTRAINT users_org_fk' \
+	    -c 'ALTER TABLE app.users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES app.orgs (id) ON DELETE RESTRICT ON UPDATE RESTRICT DEFERRABLE INITIALLY DEFERRED'
+	snap b.jsonl
+	run graph_changes "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
+	assert_output 'table app.users .foreign_keys[0].definition: "FOREIGN KEY (org_id) REFERENCES app.orgs(id) ON UPDATE RESTRICT ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED" -> "FOREIGN KEY (org_id) REFERENCES app.orgs(id) ON UPDATE RESTRICT ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED"
+table app.users .foreign_keys[0].on_delete: "CASCADE" -> "RESTRICT"'
+}
+
+@test "a changed identity increment changes only that increment" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	zn_sql -c 'ALTER TABLE app.orgs ALTER COLUMN id SET INCREMENT BY 5'
+	snap b.jsonl
+	run graph_changes "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
+	assert_output 'table app.orgs .columns[0].identity.increment: "3" -> "5"'
+}
+
+@test "comments, NOT VALID, RLS, trigger state and sequence options each show where they belong" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	zn_sql -c "COMMENT ON COLUMN app.users.email IS 'primary address'" \
+	    -c 'ALTER TABLE app.users VALIDATE CONSTRAINT users_email_check' \
+	    -c 'ALTER TABLE app.users NO FORCE ROW LEVEL SECURITY' \
+	    -c 'ALTER TABLE app.users ENABLE TRIGGER users_touch' \
+	    -c 'ALTER SEQUENCE app.counter NO CYCLE'
+	snap b.jsonl
+	run graph_changes "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
+	assert_output 'sequence app.counter .cycle: true -> false
+table app.users .checks[0].definition: "CHECK ((email ~~ '"'"'%@%'"'"'::text)) NOT VALID" -> "CHECK ((email ~~ '"'"'%@%'"'"'::text))"
+table app.users .checks[0].not_valid: true -> false
+table app.users .columns[2].comment: null -> "primary address"
+table app.users .rls.forced: true -> false
+trigger app.users.users_touch .enabled: "disabled" -> "origin"'
+}
+
+@test "a renamed column is the only change, and a new table is an added record" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	zn_sql -c 'ALTER TABLE app.cache RENAME COLUMN v TO value' \
+	    -c 'CREATE TABLE app.extra (id int)'
+	snap b.jsonl
+	run graph_changes "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/b.jsonl"
+	assert_output 'table app.cache .columns[1].name: "v" -> "value"
+added table app.extra'
+}
+
+@test "extension members and the tool's own objects never appear" {
+	zn_load_fixture full.sql
+	zn_sql -c 'CREATE EXTENSION pgcrypto' -c 'CREATE EXTENSION pg_trgm' \
+	    -c 'CREATE TABLE _zanith_migrations (id text PRIMARY KEY, at timestamptz DEFAULT now())' \
+	    -c 'CREATE TABLE app._zanith_dropped_users_1 (id int)' \
+	    -c 'ALTER TABLE app.users ADD COLUMN _zanith_dropped_nick_20260101 text' \
+	    -c 'CREATE SCHEMA _zanith_archive' \
+	    -c 'CREATE TABLE _zanith_archive.users (id int)' \
+	    -c 'CREATE INDEX ON app.users USING gin (email gin_trgm_ops)'
+	snap g.jsonl
+	run grep -c -e '_zanith_' -e '"name":"gen_random_uuid"' -e '"name":"similarity"' -e '"name":"digest"' "$BATS_TEST_TMPDIR/g.jsonl"
+	assert_output 0
+	run jq -r 'select(.kind == "extension") | .name + " " + .version' "$BATS_TEST_TMPDIR/g.jsonl"
+	assert_output 'btree_gist 1.7
+pg_trgm 1.6
+pgcrypto 1.3'
+	run jq -r 'select(.kind == "function") | .name' "$BATS_TEST_TMPDIR/g.jsonl"
+	assert_output 'add
+add
+touch'
+	# An index of ours that uses an extension's operator class is ours.
+	run jq -r 'select(.name == "users") | .indexes[].keys[].opclass' "$BATS_TEST_TMPDIR/g.jsonl"
+	assert_line 'public.gin_trgm_ops'
+}
+
+@test "-n and -N select schemas by shell pattern" {
+	zn_load_fixture full.sql
+	run_zn 0 zn-snapshot --json -n app
+	run jq -r 'select(.kind == "schema") | .name' <<<"$output"
+	assert_output app
+	run_zn 0 zn-snapshot --json -N 'W*' -N public
+	run jq -r 'select(.kind == "schema") | .name' <<<"$output"
+	assert_output app
+	run_zn 0 zn-snapshot --json -n 'W*'
+	g=$output
+	run jq -r 'select(.kind == "table") | .name' <<<"$g"
+	assert_output select
+	# The tables of other schemas are out, and so are their triggers.
+	run jq -r 'select(.kind == "trigger") | .name' <<<"$g"
+	assert_output 'Trigger; "x"'
+}
+
+@test "snapshot.schemas in zanith.yaml filters, and -n overrides it" {
+	zn_load_fixture full.sql
+	printf 'snapshot:\n  schemas: [public]\n' >"$BATS_TEST_TMPDIR/zanith.yaml"
+	run_zn 0 zn-snapshot --json -C "$BATS_TEST_TMPDIR"
+	run jq -r 'select(.kind == "schema") | .name' <<<"$output"
+	assert_output public
+	run_zn 0 zn-snapshot --json -C "$BATS_TEST_TMPDIR" -n app
+	run jq -r 'select(.kind == "schema") | .name' <<<"$output"
+	assert_output app
+}
+
+@test "-o writes the same records as stdout, replacing the file" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	echo stale >"$BATS_TEST_TMPDIR/out.jsonl"
+	run_zn 0 zn-snapshot -o "$BATS_TEST_TMPDIR/out.jsonl"
+	assert_output ''
+	cmp "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/out.jsonl"
+	run ls "$BATS_TEST_TMPDIR"
+	refute_output --partial '.tmp'
+}
+
+@test "on a terminal it prints a summary instead of records" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	zn_load_fixture full.sql
+	run script -qec "zn-snapshot" /dev/null
+	assert_success
+	assert_output --partial '10  tables'
+	assert_output --partial '35  columns'
+	assert_output --partial 'foreign keys'
+	assert_output --partial 'sha256:'
+	refute_output --partial '"kind"'
+	# --json forces records, and NO_COLOR drops the escapes.
+	run script -qec "zn-snapshot --json" /dev/null
+	assert_output --partial '"kind":"graph"'
+	run env NO_COLOR=1 script -qec "zn-snapshot" /dev/null
+	refute_output --partial $'\033['
+}
+
+@test "the number of catalog queries does not grow with the number of tables" {
+	zn_sql -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()'
+	count_queries() {
+		local log=$ZN_TEST_PGHOST/server.log before
+		before=$(grep -c 'LOG:  statement:\|LOG:  execute' "$log")
+		run_zn 0 zn-snapshot --json
+		echo $(($(grep -c 'LOG:  statement:\|LOG:  execute' "$log") - before))
+	}
+	small=$(count_queries)
+	for i in $(seq 1 60); do
+		echo "CREATE TABLE t$i (id int PRIMARY KEY, r int REFERENCES t1, v text CHECK (v <> ''));"
+		echo "CREATE INDEX ON t$i (v);"
+	done >"$BATS_TEST_TMPDIR/many.sql"
+	zn_sql -f "$BATS_TEST_TMPDIR/many.sql"
+	large=$(count_queries)
+	zn_sql -c "ALTER SYSTEM RESET log_statement" -c 'SELECT pg_reload_conf()'
+	[ "$small" -gt 0 ]
+	assert_equal "$large" "$small"
+}
+
+@test "the snapshot is one repeatable-read, read-only transaction" {
+	zn_sql -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()'
+	log=$ZN_TEST_PGHOST/server.log
+	from=$(($(wc -l <"$log") + 1))
+	run_zn 0 zn-snapshot --json
+	zn_sql -c "ALTER SYSTEM RESET log_statement" -c 'SELECT pg_reload_conf()'
+	run grep -c 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' <(tail -n +"$from" "$log")
+	assert_output 1
+	run grep -c "set_config('search_path', '', false)" <(tail -n +"$from" "$log")
+	assert_output 1
+}

@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# zn-snapshot when things are wrong: servers that are down, unsupported or
+# unreachable, bad connection strings, bad configuration, bad usage.  Each
+# gets a clear one-line message and the documented status; no password is
+# ever printed.
+
+setup_file() {
+	load helpers/common
+	zn_pg_start
+	cc -o "$BATS_FILE_TMPDIR/fakepg" "$ZN_TOP/tests/helpers/fakepg.c"
+}
+
+teardown_file() {
+	load helpers/common
+	zn_pg_stop
+}
+
+setup() {
+	load helpers/common
+	zn_db_new
+	SOCKDIR=$(mktemp -d /tmp/zn-fake.XXXXXX)
+}
+
+teardown() {
+	[ -n "${FAKE_PID:-}" ] && kill "$FAKE_PID" 2>/dev/null
+	rm -rf "$SOCKDIR"
+}
+
+one_line() {
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] ||
+	    fail "message is not one line: $stderr"
+}
+
+fake_server() {
+	"$BATS_FILE_TMPDIR/fakepg" "$SOCKDIR/.s.PGSQL.5433" "$1" 3>&- &
+	FAKE_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$SOCKDIR/.s.PGSQL.5433" ] && return 0
+		sleep 0.1
+	done
+	fail "fake server did not start"
+}
+
+@test "a server that is down: exit 2, one line, no password" {
+	run_zn 2 zn-snapshot -d "host=$SOCKDIR port=5999 user=alice password=s3cr3t-pw dbname=x"
+	one_line
+	assert_equal "$output" ''
+	[[ "$stderr" == "zn-snapshot: cannot connect to the database: "* ]] ||
+	    fail "unexpected message: $stderr"
+	[[ "$stderr" != *s3cr3t-pw* ]] || fail "password printed: $stderr"
+}
+
+@test "a URI with a password for a refused TCP port: exit 2, no password" {
+	run_zn 2 zn-snapshot -d 'postgresql://alice:p%40ss-w0rd@127.0.0.1:1/db?connect_timeout=5'
+	one_line
+	[[ "$stderr" != *p%40ss-w0rd* && "$stderr" != *p@ss-w0rd* ]] ||
+	    fail "password printed: $stderr"
+}
+
+@test "DATABASE_URL and PGPASSWORD are honoured and never printed" {
+	export DATABASE_URL="postgresql://bob:hunter2-x@127.0.0.1:1/app"
+	export PGPASSWORD=hunter3-y
+	run_zn 2 zn-snapshot
+	one_line
+	[[ "$stderr" == *127.0.0.1* ]] || fail "DATABASE_URL not used: $stderr"
+	[[ "$stderr" != *hunter2-x* && "$stderr" != *hunter3-y* ]] ||
+	    fail "password printed: $stderr"
+}
+
+@test "a role the server refuses: exit 2, the password not echoed" {
+	run_zn 2 zn-snapshot -d "user=nobody_here password=wr0ng-pw dbname=$ZN_TEST_DB"
+	one_line
+	[[ "$stderr" == *nobody_here* ]] || fail "unexpected: $stderr"
+	[[ "$stderr" != *wr0ng-pw* ]] || fail "password printed: $stderr"
+}
+
+@test "a malformed connection string is a usage error (64), password hidden" {
+	run_zn 64 zn-snapshot -d "host=x password=s3cr3t-pw bogus"
+	one_line
+	[[ "$stderr" == "zn-snapshot: invalid connection string: "* ]] ||
+	    fail "unexpected message: $stderr"
+	[[ "$stderr" != *s3cr3t-pw* ]] || fail "password printed: $stderr"
+	run_zn 64 zn-snapshot -d "postgresql://u:pw-in-uri@[::1/db"
+	[[ "$stderr" != *pw-in-uri* ]] || fail "password printed: $stderr"
+	run_zn 64 zn-snapshot -d "host='unterminated password=zzz"
+	[[ "$stderr" != *zzz* ]] || fail "password printed: $stderr"
+	run_zn 64 zn-snapshot -d "nosuchkeyword=1"
+	assert_equal "$stderr" 'zn-snapshot: invalid connection string: invalid connection option "nosuchkeyword"'
+}
+
+@test "a database that does not exist: exit 2 naming it" {
+	run_zn 2 zn-snapshot -d no_such_db_here
+	one_line
+	assert_equal "$stderr" "zn-snapshot: cannot connect to the database: connection to server on socket \"$ZN_TEST_PGHOST/.s.PGSQL.5432\" failed: FATAL:  database \"no_such_db_here\" does not exist"
+}
+
+@test "a server older than PostgreSQL 12 is refused clearly" {
+	fake_server 11.22
+	run_zn 2 zn-snapshot -d "host=$SOCKDIR port=5433 dbname=x"
+	assert_equal "$stderr" 'zn-snapshot: server version 11.22 is not supported (PostgreSQL 12 to 18 are)'
+}
+
+@test "a server newer than PostgreSQL 18 is refused clearly" {
+	fake_server 19.1
+	run_zn 2 zn-snapshot -d "host=$SOCKDIR port=5433 dbname=x"
+	assert_equal "$stderr" 'zn-snapshot: server version 19.1 is not supported (PostgreSQL 12 to 18 are)'
+}
+
+@test "the database comes from -d, ZN_DATABASE_URL, zanith.yaml, DATABASE_URL in that order" {
+	zn_sql -c 'CREATE DATABASE prec_a' -c 'CREATE DATABASE prec_b' \
+	    -c 'CREATE DATABASE prec_c' -c 'CREATE DATABASE prec_d'
+	dbof() { jq -r 'select(.kind == "graph") | .source.dbname' <<<"$output"; }
+	echo "database: dbname=prec_c" >"$BATS_TEST_TMPDIR/zanith.yaml"
+	export DATABASE_URL="dbname=prec_d"
+	cd "$BATS_TEST_TMPDIR"
+	run_zn 0 zn-snapshot --json
+	assert_equal "$(dbof)" prec_c
+	ZN_DATABASE_URL="dbname=prec_b" run_zn 0 zn-snapshot --json
+	assert_equal "$(dbof)" prec_b
+	ZN_DATABASE_URL="dbname=prec_b" run_zn 0 zn-snapshot --json -d prec_a
+	assert_equal "$(dbof)" prec_a
+	rm zanith.yaml
+	run_zn 0 zn-snapshot --json
+	assert_equal "$(dbof)" prec_d
+	unset DATABASE_URL
+	run_zn 0 zn-snapshot --json
+	assert_equal "$(dbof)" "$ZN_TEST_DB"
+	zn_sql -c 'DROP DATABASE prec_a' -c 'DROP DATABASE prec_b' \
+	    -c 'DROP DATABASE prec_c' -c 'DROP DATABASE prec_d'
+}
+
+@test "a malformed zanith.yaml: exit 65 with file:line:col" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'database: [unclosed\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	[[ "$stderr" == "zn-snapshot: ./zanith.yaml:2:1: "* ]] ||
+	    fail "unexpected: $stderr"
+	printf 'database: x\ndatabse: y\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	assert_equal "$stderr" "zn-snapshot: ./zanith.yaml:2:1: unknown key 'databse'"
+	printf 'database:\n  - a\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	assert_equal "$stderr" "zn-snapshot: ./zanith.yaml:2:3: 'database' must be a string"
+	printf 'database: a\ndatabase: b\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	assert_equal "$stderr" "zn-snapshot: ./zanith.yaml:2:1: duplicate key 'database'"
+	printf 'snapshot:\n  schemas: [a, 1]\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	assert_equal "$stderr" "zn-snapshot: ./zanith.yaml:2:16: 'schemas' entries must be strings"
+	printf -- '- a\n- b\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	assert_equal "$stderr" "zn-snapshot: ./zanith.yaml:1:1: the configuration must be a mapping"
+	printf 'a: 1\n---\nb: 2\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	assert_equal "$stderr" "zn-snapshot: ./zanith.yaml:2:1: only one YAML document is allowed"
+	printf 'database: *nope\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	assert_equal "$stderr" "zn-snapshot: ./zanith.yaml:1:11: unknown alias '*nope'"
+	printf '\t database: x\n' >zanith.yaml
+	run_zn 65 zn-snapshot --json
+	[[ "$stderr" == "zn-snapshot: ./zanith.yaml:1:"* ]] || fail "unexpected: $stderr"
+	# An empty file is an empty configuration.
+	: >zanith.yaml
+	run_zn 0 zn-snapshot --json
+}
+
+@test "ZN_CONFIG names the file; a missing one or a missing -C dir is exit 2" {
+	printf 'database: dbname=%s\n' "$ZN_TEST_DB" >"$BATS_TEST_TMPDIR/other.yaml"
+	ZN_CONFIG="$BATS_TEST_TMPDIR/other.yaml" PGDATABASE=postgres run_zn 0 zn-snapshot --json
+	run jq -r 'select(.kind == "graph") | .source.dbname' <<<"$output"
+	assert_output "$ZN_TEST_DB"
+	ZN_CONFIG="$BATS_TEST_TMPDIR/missing.yaml" run_zn 2 zn-snapshot --json
+	assert_equal "$stderr" "zn-snapshot: cannot open '$BATS_TEST_TMPDIR/missing.yaml': No such file or directory"
+	run_zn 2 zn-snapshot --json -C "$BATS_TEST_TMPDIR/nodir"
+	assert_equal "$stderr" "zn-snapshot: cannot use '$BATS_TEST_TMPDIR/nodir': No such file or directory"
+}
+
+@test "usage errors: extra arguments, bad combinations, missing values" {
+	run_zn 64 zn-snapshot extra
+	assert_equal "${stderr%%$'\n'*}" "zn-snapshot: unexpected argument 'extra'"
+	run_zn 64 zn-snapshot --graph x.jsonl -d db
+	assert_equal "${stderr%%$'\n'*}" "zn-snapshot: --graph cannot be combined with -C, -d, -n or -N"
+	run_zn 64 zn-snapshot -o ''
+	run_zn 64 zn-snapshot -d
+	run_zn 64 zn-snapshot --graph
+}
+
+@test "a write error on stdout is exit 2" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run bash -c 'zn-snapshot --json >/dev/full'
+	assert_equal "$status" 2
+	assert_output --partial 'write error'
+}
+
+@test "-o into a directory that does not exist: exit 2, nothing left behind" {
+	run_zn 2 zn-snapshot -o "$BATS_TEST_TMPDIR/no/such/dir/g.jsonl"
+	[[ "$stderr" == "zn-snapshot: cannot create '$BATS_TEST_TMPDIR/no/such/dir/g.jsonl.tmp"* ]] ||
+	    fail "unexpected: $stderr"
+}
+
+@test "a server that goes away in the middle is exit 2" {
+	# A backend terminated while the snapshot waits on a lock: the
+	# snapshot must fail cleanly, not crash or print a partial graph.
+	zn_sql -c 'CREATE TABLE t (id int)'
+	psql -X -q -d "$ZN_TEST_DB" -c 'BEGIN' -c 'LOCK pg_catalog.pg_description IN ACCESS EXCLUSIVE MODE' -c 'SELECT pg_sleep(30)' >/dev/null 2>&1 3>&- &
+	locker=$!
+	sleep 1
+	( sleep 2; psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND wait_event_type = 'Lock'" >/dev/null ) 3>&- &
+	run_zn 2 zn-snapshot --json
+	kill "$locker" 2>/dev/null || true
+	wait
+	assert_equal "$output" ''
+	one_line
+	[[ "$stderr" == "zn-snapshot: cannot "* ]] || fail "unexpected: $stderr"
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# zn-snapshot --graph: a stored graph read back, checked and written
+# canonically; every kind of damage is exit 65 with its location.
+
+setup_file() {
+	load helpers/common
+	zn_pg_start
+	export PGDATABASE=postgres
+	psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE DATABASE fx' >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d fx -f "$FIXTURES/full.sql" >/dev/null
+	zn-snapshot -d fx --json >"$BATS_FILE_TMPDIR/g.jsonl"
+	zn_pg_stop
+}
+
+setup() {
+	load helpers/common
+	zn_clean_env
+	G=$BATS_FILE_TMPDIR/g.jsonl
+	cd "$BATS_TEST_TMPDIR"
+}
+
+@test "a stored graph is written back byte for byte" {
+	run_zn 0 zn-snapshot --graph "$G"
+	assert_equal "$output" "$(cat "$G")"
+	run_zn 0 zn-snapshot --graph - <"$G"
+	assert_equal "$output" "$(cat "$G")"
+}
+
+@test "reordered records, keys and named arrays come back canonical" {
+	# Reverse the records and the keys of every object, and the order of
+	# each table's indexes: the same graph, written the same way.
+	{
+		head -n 1 "$G"
+		sed '1d;$d' "$G" | tac | jq -c '
+		    def rev: if type == "object" then (to_entries | reverse |
+		        map(.value |= rev) | from_entries)
+		      elif type == "array" then map(rev) else . end;
+		    (if .indexes then .indexes |= reverse else . end) | rev'
+		tail -n 1 "$G"
+	} >shuffled.jsonl
+	run cmp -s "$G" shuffled.jsonl
+	assert_failure
+	run_zn 0 zn-snapshot --graph shuffled.jsonl
+	assert_equal "$output" "$(cat "$G")"
+}
+
+@test "a truncated graph (no trailer) is refused" {
+	head -n 5 "$G" >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" "zn-snapshot: t.jsonl:5: truncated graph: no trailer record"
+	assert_equal "$output" ''
+}
+
+@test "a graph cut in the middle of a line is refused with its position" {
+	head -c 700 "$G" >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == "zn-snapshot: t.jsonl:"*": invalid JSON: "* ]] ||
+	    fail "unexpected: $stderr"
+}
+
+@test "a trailer with the wrong count is refused" {
+	{ sed '$d' "$G"; tail -n 1 "$G" | jq -c '.objects += 1'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	n=$(($(wc -l <"$G") - 2))
+	assert_equal "$stderr" "zn-snapshot: t.jsonl:$((n + 2)): graph trailer counts other objects but $n were read"
+}
+
+@test "an edited record is a hash mismatch" {
+	sed 's/"comment":"sum"/"comment":"total"/' "$G" >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == "zn-snapshot: t.jsonl: hash mismatch: the header says sha256:"*" but the records hash to sha256:"* ]] ||
+	    fail "unexpected: $stderr"
+}
+
+@test "a missing record is a hash mismatch even with a fixed count" {
+	{ sed -n '1,2p' "$G"; sed '1,3d;$d' "$G"; tail -n 1 "$G" | jq -c '.objects -= 1'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == *"hash mismatch"* ]] || fail "unexpected: $stderr"
+}
+
+@test "invalid JSON is reported as file:line:col" {
+	{ head -n 2 "$G"; echo '{"kind":"table",'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == "zn-snapshot: t.jsonl:3:"*": invalid JSON: "* ]] ||
+	    fail "unexpected: $stderr"
+}
+
+@test "records that are not objects, lack a kind, or repeat a key are refused" {
+	{ head -n 1 "$G"; echo '[1,2]'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" "zn-snapshot: t.jsonl:2: a record must be a JSON object"
+	{ head -n 1 "$G"; echo '{"name":"x"}'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" 'zn-snapshot: t.jsonl:2: record has no string "kind"'
+	{ head -n 1 "$G"; echo '{"kind":"schema","name":"a","name":"b"}'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == "zn-snapshot: t.jsonl:2:"*"duplicate object key"* ]] ||
+	    fail "unexpected: $stderr"
+	{ head -n 1 "$G"; echo; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" "zn-snapshot: t.jsonl:2: empty line where a record was expected"
+}
+
+@test "records of unknown kinds or missing names are refused" {
+	{ head -n 1 "$G"; echo '{"kind":"spaceship","name":"x"}'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" "zn-snapshot: t.jsonl:2: unknown record kind 'spaceship' in a graph"
+	{ head -n 1 "$G"; echo '{"kind":"table","name":"x","columns":[]}'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" 'zn-snapshot: t.jsonl:2: table record has no string "schema"'
+	{ head -n 1 "$G"; echo '{"kind":"table","schema":"s","name":"x"}'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" 'zn-snapshot: t.jsonl:2: table record has no "columns" array'
+	{ head -n 1 "$G"; echo '{"kind":"function","schema":"s","name":"f"}'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" 'zn-snapshot: t.jsonl:2: function record has no string "arguments"'
+	{ head -n 1 "$G"; echo '{"kind":"trigger","schema":"s","name":"t"}'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" 'zn-snapshot: t.jsonl:2: trigger record has no string "table"'
+}
+
+@test "the same object twice is refused" {
+	{ sed '$d' "$G"; sed -n 2p "$G"; tail -n 1 "$G" | jq -c '.objects += 1'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == "zn-snapshot: t.jsonl: duplicate extension 'btree_gist'" ]] ||
+	    fail "unexpected: $stderr"
+}
+
+@test "a record after the trailer is refused" {
+	{ cat "$G"; sed -n 2p "$G"; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" "zn-snapshot: t.jsonl:$(($(wc -l <"$G") + 1)): record after the graph trailer"
+}
+
+@test "other streams, other versions and empty input are refused" {
+	echo '{"kind":"plan","v":1}' >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" "zn-snapshot: t.jsonl:1: not a schema graph: the first record is 'plan', not 'graph'"
+	{ head -n 1 "$G" | jq -c '.v = 2'; sed 1d "$G"; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" "zn-snapshot: t.jsonl:1: graph version 2 is not supported (this version reads 1)"
+	{ head -n 1 "$G" | jq -c 'del(.hash)'; sed 1d "$G"; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" 'zn-snapshot: t.jsonl:1: graph header has no string "hash"'
+	: >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	assert_equal "$stderr" "zn-snapshot: t.jsonl: empty input: no graph header"
+	run_zn 2 zn-snapshot --graph missing.jsonl
+	assert_equal "$stderr" "zn-snapshot: cannot open 'missing.jsonl': No such file or directory"
+}
+
+@test "binary garbage is refused, not crashed on" {
+	head -c 4096 /dev/urandom >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	printf '{"kind":"graph","v":1,"hash":"x"}\n{"kind":"schema","name":"\xff\xfe"}\n' >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == "zn-snapshot: t.jsonl:2:"* ]] || fail "unexpected: $stderr"
+}

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: ISC
+# common.bash: the test environment for every bats file.  Load it in
+# setup_file and in setup (never at file level):
+#
+#   setup_file() { load helpers/common; zn_pg_start; }
+#   teardown_file() { zn_pg_stop; }
+#   setup() { load helpers/common; zn_db_new; }
+#
+# zn_pg_start starts one throwaway cluster per file (tests/helpers/pgtmp.sh);
+# zn_db_new gives each test a fresh database; run_zn runs one of our
+# commands and asserts its exit status.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+ZN_TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+FIXTURES=$ZN_TOP/tests/fixtures
+EXPECTED=$ZN_TOP/tests/expected
+export ZN_TOP FIXTURES EXPECTED
+
+# Environment hygiene: no stray connection settings, no user config.
+zn_clean_env() {
+	local v
+	for v in $(env | sed -n 's/^\(PG[A-Z_]*\)=.*/\1/p; s/^\(ZN_[A-Z_]*\)=.*/\1/p'); do
+		case $v in
+		ZN_TEST_*|ZN_TOP|ZN_PGTMP_*) ;;
+		*) unset "$v" ;;
+		esac
+	done
+	unset DATABASE_URL NO_COLOR
+	export LC_ALL=C TZ=UTC
+	export HOME="$BATS_TEST_TMPDIR/home"
+	mkdir -p "$HOME"
+	if [ -n "${ZN_TEST_PGHOST:-}" ]; then
+		export PGHOST=$ZN_TEST_PGHOST PGPORT=5432 PGUSER=postgres
+		export PGDATABASE=${ZN_TEST_DB:-postgres}
+	fi
+	[ -n "${TRACE:-}" ] && set -x
+	return 0
+}
+
+zn_pg_start() {
+	zn_clean_env
+	# shellcheck source=tests/helpers/pgtmp.sh
+	. "$ZN_TOP/tests/helpers/pgtmp.sh"
+	if ! zn_pgtmp_bindir >/dev/null; then
+		skip "no PostgreSQL server binaries (initdb) found"
+	fi
+	zn_pgtmp_start 2>&3 || return 1
+	export ZN_TEST_PGHOST=$ZN_PGTMP_DIR ZN_TEST_PGTMP_DIR=$ZN_PGTMP_DIR
+}
+
+zn_pg_stop() {
+	# shellcheck source=tests/helpers/pgtmp.sh
+	. "$ZN_TOP/tests/helpers/pgtmp.sh"
+	ZN_PGTMP_DIR=${ZN_TEST_PGTMP_DIR:-}
+	zn_pgtmp_stop
+}
+
+# A fresh database for this test, made the default for every client.
+zn_db_new() {
+	zn_clean_env
+	[ -n "${ZN_TEST_PGHOST:-}" ] || return 0
+	ZN_TEST_DB="t${BATS_TEST_NUMBER}_$$"
+	export ZN_TEST_DB PGDATABASE=$ZN_TEST_DB
+	PGOPTIONS='-c client_min_messages=warning' \
+	    psql -q -X -d postgres -c "DROP DATABASE IF EXISTS \"$ZN_TEST_DB\"" \
+	    -c "CREATE DATABASE \"$ZN_TEST_DB\"" >/dev/null
+}
+
+# Runs SQL in the test database and stops the test on any error.
+zn_sql() {
+	psql -q -X -v ON_ERROR_STOP=1 -d "${ZN_TEST_DB:-postgres}" "$@" >/dev/null
+}
+
+zn_load_fixture() {
+	zn_sql -f "$FIXTURES/$1"
+}
+
+# run_zn [STATUS|-N|'?'] command args...
+#   Runs one of our commands with stdout and stderr apart ($output,
+#   $stderr), under a timeout, with fd 3 closed.  The status must be
+#   STATUS (default 0); '?' accepts any status.  A status above 128 (a
+#   signal: a crash, an abort from a sanitizer, a timeout kill) always fails.
+run_zn() {
+	local want=0
+	case $1 in
+	[0-9]*|'?') want=$1; shift ;;
+	-[0-9]*) want=${1#-}; shift ;;
+	esac
+	local -a wrap=()
+	if [ -n "${ZN_TEST_VALGRIND:-}" ] && [ "$1" != zn ]; then
+		wrap=(valgrind -q --error-exitcode=99 --leak-check=full
+		    --errors-for-leak-kinds=definite,indirect
+		    --show-leak-kinds=definite,indirect)
+	fi
+	echo "\$ $*" >&2
+	run --separate-stderr timeout -k 5 120 "${wrap[@]}" "$@" 3>&-
+	if [ "$status" -gt 128 ] || [ "$status" -eq 124 ]; then
+		echo "# $1 died with status $status" >&2
+		printf '%s\n' "$stderr" >&2
+		return 1
+	fi
+	if [ "$want" != '?' ] && [ "$status" -ne "$want" ]; then
+		echo "# $1: status $status, expected $want" >&2
+		echo "# stdout: $output" >&2
+		echo "# stderr: $stderr" >&2
+		return 1
+	fi
+	return 0
+}
+
+# The differences between two graphs, one line per changed leaf:
+#   KIND SCHEMA.NAME PATH: OLD -> NEW     (and "added ID", "removed ID")
+graph_changes() {
+	jq -r -n --slurpfile a "$1" --slurpfile b "$2" \
+	    -f "$ZN_TOP/tests/helpers/graph-changes.jq"
+}
+
+# Prints the body of a graph (no header), for golden comparisons.
+graph_body() {
+	sed 1d "$1"
+}
