@@ -74,6 +74,12 @@ check: deps all
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    BATS="$(BATS)" sh tests/run
 
+# The snapshot suites again, every command under valgrind's leak check.
+check-valgrind: deps all
+	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
+	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
+	    tests/1*-zn-snapshot*.bats
+
 demo: deps all
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" sh examples/demo.sh
 
@@ -106,4 +112,4 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all check demo deps install uninstall clean lint
+.PHONY: all check check-valgrind demo deps install uninstall clean lint

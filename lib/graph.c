@@ -172,35 +172,57 @@ zn_graph_release(struct zn_graph *g)
 	memset(g, 0, sizeof(*g));
 }
 
-/* Checks one body record's shape; dies with its line on a fault. */
+/*
+ * Checks one body record's shape; on a fault formats the message,
+ * releases rec and hdr, and dies with the record's line.
+ */
+#define BAD(...) do {							\
+		char *msg_ = zn_xasprintf(__VA_ARGS__);			\
+		json_decref(rec);					\
+		json_decref(hdr);					\
+		zn_jsonl_die(r, "%s", msg_);				\
+	} while (0)
+
 static void
-checkrec(const struct zn_jsonl *r, const json_t *rec)
+checkrec(const struct zn_jsonl *r, json_t *rec, json_t *hdr)
 {
 	const char *kind = zn_json_str(rec, "kind");
 	const struct kind *k;
 	int rank = zn_graph_kind_rank(kind);
 
 	if (rank < 0)
-		zn_jsonl_die(r, "unknown record kind '%s' in a graph", kind);
+		BAD("unknown record kind '%s' in a graph", kind);
 	k = &kinds[rank];
 	if (zn_json_str(rec, "name") == NULL)
-		zn_jsonl_die(r, "%s record has no string \"name\"", kind);
+		BAD("%s record has no string \"name\"", kind);
 	if (!k->global && zn_json_str(rec, "schema") == NULL)
-		zn_jsonl_die(r, "%s record has no string \"schema\"", kind);
+		BAD("%s record has no string \"schema\"", kind);
 	if (k->table && zn_json_str(rec, "table") == NULL)
-		zn_jsonl_die(r, "%s record has no string \"table\"", kind);
+		BAD("%s record has no string \"table\"", kind);
 	if (k->args && zn_json_str(rec, "arguments") == NULL)
-		zn_jsonl_die(r, "%s record has no string \"arguments\"", kind);
+		BAD("%s record has no string \"arguments\"", kind);
 	if (strcmp(kind, "table") == 0 &&
 	    !json_is_array(json_object_get(rec, "columns")))
-		zn_jsonl_die(r, "table record has no \"columns\" array");
+		BAD("table record has no \"columns\" array");
 }
+
+/*
+ * Dies for the record being read, after releasing what is in flight so
+ * that a refused graph leaks nothing.
+ */
+#define REFUSE(...) do {						\
+		char *msg_ = zn_xasprintf(__VA_ARGS__);			\
+		json_decref(hdr);					\
+		json_decref(end);					\
+		json_decref(rec);					\
+		zn_jsonl_die(&r, "%s", msg_);				\
+	} while (0)
 
 void
 zn_graph_read(struct zn_graph *g, const char *path)
 {
 	struct zn_jsonl r;
-	json_t *rec, *hdr, *end = NULL, *v;
+	json_t *rec = NULL, *hdr, *end = NULL, *v;
 	const char *kind, *hash;
 	size_t i;
 
@@ -212,60 +234,58 @@ zn_graph_read(struct zn_graph *g, const char *path)
 		    r.name);
 	kind = zn_json_str(hdr, "kind");
 	if (strcmp(kind, "graph") != 0)
-		zn_jsonl_die(&r, "not a schema graph: the first record is "
-		    "'%s', not 'graph'", kind);
+		REFUSE("not a schema graph: the first record is '%s', not "
+		    "'graph'", kind);
 	v = json_object_get(hdr, "v");
 	if (!json_is_integer(v))
-		zn_jsonl_die(&r, "graph header has no integer \"v\"");
+		REFUSE("graph header has no integer \"v\"");
 	if (json_integer_value(v) != GRAPH_VERSION)
-		zn_jsonl_die(&r, "graph version %" JSON_INTEGER_FORMAT
-		    " is not supported (this version reads %d)",
+		REFUSE("graph version %" JSON_INTEGER_FORMAT " is not "
+		    "supported (this version reads %d)",
 		    json_integer_value(v), GRAPH_VERSION);
 	if (zn_json_str(hdr, "hash") == NULL)
-		zn_jsonl_die(&r, "graph header has no string \"hash\"");
+		REFUSE("graph header has no string \"hash\"");
 	v = json_object_get(hdr, "server_version_num");
 	if (v != NULL && !json_is_integer(v) && !json_is_null(v))
-		zn_jsonl_die(&r, "\"server_version_num\" must be an integer");
+		REFUSE("\"server_version_num\" must be an integer");
 	g->server_version_num = json_is_integer(v) ?
 	    (long)json_integer_value(v) : 0;
 	g->source = json_incref(json_object_get(hdr, "source"));
 	while ((rec = zn_jsonl_next(&r)) != NULL) {
-		if (end != NULL) {
-			json_decref(rec);
-			zn_jsonl_die(&r, "record after the graph trailer");
-		}
+		if (end != NULL)
+			REFUSE("record after the graph trailer");
 		if (strcmp(zn_json_str(rec, "kind"), "end") == 0) {
 			end = rec;
+			rec = NULL;
 			v = json_object_get(end, "objects");
 			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 			    (size_t)json_integer_value(v) != g->nrecs)
-				zn_jsonl_die(&r, "graph trailer counts %s "
-				    "objects but %zu were read",
-				    json_is_integer(v) ? "other" : "no",
-				    g->nrecs);
+				REFUSE("graph trailer counts %s objects but "
+				    "%zu were read", json_is_integer(v) ?
+				    "other" : "no", g->nrecs);
 			continue;
 		}
-		checkrec(&r, rec);
+		checkrec(&r, rec, hdr);
 		zn_graph_add(g, rec);
 	}
-	if (end == NULL)
+	if (end == NULL) {
+		json_decref(hdr);
 		zn_die(ZN_EXIT_DATAERR, "%s:%zu: truncated graph: no trailer "
 		    "record", r.name, r.lineno);
+	}
 	zn_graph_finish(g);
+	json_decref(end);
 	for (i = 1; i < g->nrecs; i++)
-		if (cmprec(&g->recs[i - 1], &g->recs[i]) == 0)
+		if (cmprec(&g->recs[i - 1], &g->recs[i]) == 0) {
+			json_decref(hdr);
 			zn_die(ZN_EXIT_DATAERR, "%s: duplicate %s '%s'",
 			    r.name, zn_json_str(g->recs[i], "kind"),
 			    zn_json_str(g->recs[i], "name"));
+		}
 	hash = zn_json_str(hdr, "hash");
 	if (strcmp(hash, g->hash) != 0)
 		zn_die(ZN_EXIT_DATAERR, "%s: hash mismatch: the header says "
 		    "%s but the records hash to %s", r.name, hash, g->hash);
-	hash = zn_json_str(end, "hash");
-	if (hash != NULL && strcmp(hash, g->hash) != 0)
-		zn_die(ZN_EXIT_DATAERR, "%s: hash mismatch: the trailer says "
-		    "%s but the records hash to %s", r.name, hash, g->hash);
 	json_decref(hdr);
-	json_decref(end);
 	zn_jsonl_close(&r);
 }
