@@ -34,7 +34,7 @@ OUT_1 = build-san
 O = $(OUT_$(SANITIZE))
 
 LIBSRC = lib/buf.c lib/config.c lib/err.c lib/graph.c lib/introspect.c \
-	lib/json.c lib/pg.c lib/sha.c lib/term.c lib/yaml.c
+	lib/json.c lib/jw.c lib/pg.c lib/sha.c lib/term.c lib/yaml.c
 CMDS = zn-snapshot
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1
@@ -61,9 +61,9 @@ $(O)/bin/zn-snapshot: cmd/zn-snapshot.c $(O)/libzn.a
 	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
 	    cmd/zn-snapshot.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
 
-$(O)/bin/zn: cmd/zn
+$(O)/bin/zn: cmd/zn VERSION
 	@mkdir -p $(O)/bin
-	cp cmd/zn $@ && chmod 0755 $@
+	sed 's/@VERSION@/$(VERSION)/' cmd/zn >$@ && chmod 0755 $@
 
 # Installs the Debian or Ubuntu packages the build and tests need, when
 # they are missing; elsewhere prints what to install and stops.

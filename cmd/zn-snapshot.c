@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "zn.h"
@@ -97,7 +98,7 @@ summary(const struct zn_graph *g, FILE *fp)
 	int bold = zn_term_color(fp);
 
 	for (i = 0; i < g->nrecs; i++) {
-		const json_t *r = g->recs[i];
+		json_t *r = zn_graph_get(g, i);
 
 		kind = zn_json_str(r, "kind");
 		if (strcmp(kind, "schema") == 0)
@@ -130,6 +131,7 @@ summary(const struct zn_graph *g, FILE *fp)
 			n[IDX] += count(r, "indexes");
 			n[POL] += count(r, "policies");
 		}
+		json_decref(r);
 	}
 	db = zn_json_str(g->source, "dbname");
 	host = zn_json_str(g->source, "host");
@@ -160,11 +162,19 @@ static void
 writefile(const struct zn_graph *g, const char *path)
 {
 	char *tmp = zn_xasprintf("%s.tmpXXXXXX", path);
+	mode_t mask;
 	FILE *fp;
 	int fd;
 
 	if ((fd = mkstemp(tmp)) < 0)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot create '%s'", tmp);
+	/* mkstemp makes the file 0600; give it the mode open(2) would. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0) {
+		unlink(tmp);
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot chmod '%s'", tmp);
+	}
 	if ((fp = fdopen(fd, "w")) == NULL)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", tmp);
 	zn_graph_write(g, fp);

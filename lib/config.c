@@ -115,7 +115,8 @@ zn_config_load(struct zn_config *c, const char *dir)
 	char *path;
 
 	memset(c, 0, sizeof(*c));
-	env = getenv("ZN_CONFIG");
+	/* A -C directory is a flag, and flags beat the environment. */
+	env = dir == NULL ? getenv("ZN_CONFIG") : NULL;
 	if (env != NULL && *env != '\0') {
 		readfile(c, env);
 	} else {

@@ -58,25 +58,18 @@ strcmpnull(const char *a, const char *b)
 static int
 cmprec(const void *pa, const void *pb)
 {
-	const json_t *a = *(const json_t *const *)pa;
-	const json_t *b = *(const json_t *const *)pb;
-	int ra = zn_graph_kind_rank(zn_json_str(a, "kind"));
-	int rb = zn_graph_kind_rank(zn_json_str(b, "kind"));
+	const struct zn_grec *a = pa, *b = pb;
 	int c;
 
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	if ((c = strcmpnull(zn_json_str(a, "schema"),
-	    zn_json_str(b, "schema"))) != 0)
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if ((c = strcmpnull(a->schema, b->schema)) != 0)
 		return c;
-	if ((c = strcmpnull(zn_json_str(a, "table"),
-	    zn_json_str(b, "table"))) != 0)
+	if ((c = strcmpnull(a->table, b->table)) != 0)
 		return c;
-	if ((c = strcmpnull(zn_json_str(a, "name"),
-	    zn_json_str(b, "name"))) != 0)
+	if ((c = strcmpnull(a->name, b->name)) != 0)
 		return c;
-	return strcmpnull(zn_json_str(a, "arguments"),
-	    zn_json_str(b, "arguments"));
+	return strcmpnull(a->args, b->args);
 }
 
 static int
@@ -108,16 +101,49 @@ sortarrays(json_t *rec)
 	}
 }
 
+static char *
+dupnull(const char *s)
+{
+	return s != NULL ? zn_xstrdup(s) : NULL;
+}
+
+void
+zn_graph_add_line(struct zn_graph *g, const char *kind, const char *schema,
+    const char *table, const char *name, const char *args, char *line,
+    size_t len)
+{
+	struct zn_grec *r;
+
+	if (g->nrecs == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 64;
+		g->recs = zn_xreallocarray(g->recs, g->cap, sizeof(*g->recs));
+	}
+	r = &g->recs[g->nrecs++];
+	r->rank = zn_graph_kind_rank(kind);
+	r->schema = dupnull(schema);
+	r->table = dupnull(table);
+	r->name = dupnull(name);
+	r->args = dupnull(args);
+	r->line = line;
+	r->len = len;
+}
+
 void
 zn_graph_add(struct zn_graph *g, json_t *rec)
 {
-	json_t *c;
+	struct zn_buf b = ZN_BUF_INIT;
+	struct zn_jw w;
+	size_t len;
 
 	sortarrays(rec);
-	c = zn_json_canon(rec);
+	zn_jw_init(&w, &b);
+	zn_jw_json(&w, rec);
+	len = b.len;
+	zn_graph_add_line(g, zn_json_str(rec, "kind"),
+	    zn_json_str(rec, "schema"), zn_json_str(rec, "table"),
+	    zn_json_str(rec, "name"), zn_json_str(rec, "arguments"),
+	    zn_buf_detach(&b), len);
 	json_decref(rec);
-	g->recs = zn_xreallocarray(g->recs, g->nrecs + 1, sizeof(*g->recs));
-	g->recs[g->nrecs++] = c;
 }
 
 void
@@ -125,17 +151,27 @@ zn_graph_finish(struct zn_graph *g)
 {
 	struct zn_sha256 *h;
 	size_t i;
-	char *line;
 
 	qsort(g->recs, g->nrecs, sizeof(*g->recs), cmprec);
 	h = zn_sha256_new();
 	for (i = 0; i < g->nrecs; i++) {
-		line = zn_json_line(g->recs[i]);
-		zn_sha256_update(h, line, strlen(line));
+		zn_sha256_update(h, g->recs[i].line, g->recs[i].len);
 		zn_sha256_update(h, "\n", 1);
-		free(line);
 	}
 	zn_sha256_final(h, g->hash);
+}
+
+json_t *
+zn_graph_get(const struct zn_graph *g, size_t i)
+{
+	json_error_t err;
+	json_t *v;
+
+	v = json_loadb(g->recs[i].line, g->recs[i].len, 0, &err);
+	if (v == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read back a record: %s",
+		    err.text);
+	return v;
 }
 
 void
@@ -153,8 +189,11 @@ zn_graph_write(const struct zn_graph *g, FILE *fp)
 	if (hdr == NULL || end == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the graph header");
 	zn_json_emit(fp, hdr);
-	for (i = 0; i < g->nrecs; i++)
-		zn_json_emit(fp, g->recs[i]);
+	for (i = 0; i < g->nrecs; i++) {
+		if (fwrite(g->recs[i].line, 1, g->recs[i].len, fp) !=
+		    g->recs[i].len || putc('\n', fp) == EOF)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
+	}
 	zn_json_emit(fp, end);
 	json_decref(hdr);
 	json_decref(end);
@@ -165,8 +204,13 @@ zn_graph_release(struct zn_graph *g)
 {
 	size_t i;
 
-	for (i = 0; i < g->nrecs; i++)
-		json_decref(g->recs[i]);
+	for (i = 0; i < g->nrecs; i++) {
+		free(g->recs[i].schema);
+		free(g->recs[i].table);
+		free(g->recs[i].name);
+		free(g->recs[i].args);
+		free(g->recs[i].line);
+	}
 	free(g->recs);
 	json_decref(g->source);
 	memset(g, 0, sizeof(*g));
@@ -274,18 +318,24 @@ zn_graph_read(struct zn_graph *g, const char *path)
 		    "record", r.name, r.lineno);
 	}
 	zn_graph_finish(g);
-	json_decref(end);
 	for (i = 1; i < g->nrecs; i++)
 		if (cmprec(&g->recs[i - 1], &g->recs[i]) == 0) {
 			json_decref(hdr);
+			json_decref(end);
 			zn_die(ZN_EXIT_DATAERR, "%s: duplicate %s '%s'",
-			    r.name, zn_json_str(g->recs[i], "kind"),
-			    zn_json_str(g->recs[i], "name"));
+			    r.name, kinds[g->recs[i].rank].name,
+			    g->recs[i].name);
 		}
 	hash = zn_json_str(hdr, "hash");
 	if (strcmp(hash, g->hash) != 0)
 		zn_die(ZN_EXIT_DATAERR, "%s: hash mismatch: the header says "
 		    "%s but the records hash to %s", r.name, hash, g->hash);
+	hash = zn_json_str(end, "hash");
+	if (hash == NULL || strcmp(hash, g->hash) != 0)
+		zn_die(ZN_EXIT_DATAERR, "%s: hash mismatch: the trailer says "
+		    "%s but the records hash to %s", r.name,
+		    hash != NULL ? hash : "nothing", g->hash);
 	json_decref(hdr);
+	json_decref(end);
 	zn_jsonl_close(&r);
 }

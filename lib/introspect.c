@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * introspect.c: a live database read into a schema graph.  One
- * REPEATABLE READ, READ ONLY transaction and the same eleven set-based
+ * REPEATABLE READ, READ ONLY transaction and the same fifteen set-based
  * catalog queries whatever the number of tables (pg_dump's approach
  * since PostgreSQL 15: per-catalog queries restricted by an array of
- * OIDs, merged here by OID).  All text is rendered by the server under
- * pg_dump's session settings, so the graph is the server's own words.
+ * OIDs).  All text is rendered by the server under pg_dump's session
+ * settings, so the graph is the server's own words.
+ *
+ * The per-table results come back sorted by relation OID and are
+ * merge-joined here, one relation at a time: each record is written
+ * straight into its canonical line (keys in canonical order by
+ * construction, checked by reading graphs back), so memory follows the
+ * size of the output, not of a tree of every table.  Column numbers in
+ * keys are mapped to names here rather than by per-row subqueries.
  *
  * Sequence numbers (start, increment, bounds, cache) are written as
  * decimal strings: they span 64 bits, and common JSON tools (jq 1.6,
@@ -17,7 +24,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,9 +58,9 @@ static const char q_extensions[] =
     "OR (n.nspname = 'pg_catalog' AND x.extname <> 'plpgsql')";
 
 static const char q_enums[] =
-    "SELECT n.nspname, t.typname, pg_catalog.to_json(ARRAY("
+    "SELECT n.nspname, t.typname, ARRAY("
     "  SELECT e.enumlabel FROM pg_catalog.pg_enum e"
-    "  WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)), "
+    "  WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)::pg_catalog.text[], "
     "d.description "
     "FROM pg_catalog.pg_type t "
     "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
@@ -67,48 +73,37 @@ static const char q_sequences[] =
     "SELECT n.nspname, c.relname, "
     "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, "
     "s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
-    "o.nspname, o.relname, o.attname, d.description "
+    "tn.nspname, tc.relname, a.attname, d.description "
     "FROM pg_catalog.pg_class c "
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
-    "LEFT JOIN LATERAL ("
-    "  SELECT tn.nspname, tc.relname, a.attname"
-    "  FROM pg_catalog.pg_depend dep"
-    "  JOIN pg_catalog.pg_class tc ON tc.oid = dep.refobjid"
-    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace"
-    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = dep.refobjid"
-    "   AND a.attnum = dep.refobjsubid"
-    "  WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-    "  AND dep.objid = c.oid AND dep.deptype = 'a'"
-    "  AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-    "  LIMIT 1) o ON true "
+    "LEFT JOIN pg_catalog.pg_depend dep"
+    " ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+    " AND dep.objid = c.oid AND dep.deptype IN ('a', 'i')"
+    " AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+    " AND dep.refobjsubid > 0 "
+    "LEFT JOIN pg_catalog.pg_class tc ON tc.oid = dep.refobjid "
+    "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = dep.refobjid"
+    " AND a.attnum = dep.refobjsubid "
     COMMENT("d", "pg_catalog.pg_class", "c.oid", "0")
     "WHERE c.relkind = 'S' AND c.relnamespace = ANY ($1::pg_catalog.oid[]) "
     "AND " NOT_OURS("c.relname") " "
-    "AND (o.relname IS NULL OR " NOT_OURS("o.relname") ") "
-    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i"
-    "  WHERE i.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-    "  AND i.objid = c.oid AND i.deptype = 'i') "
+    "AND (dep.deptype IS NULL OR dep.deptype = 'a') "
+    "AND (tc.relname IS NULL OR " NOT_OURS("tc.relname") ") "
     "AND " NOT_MEMBER("pg_catalog.pg_class", "c.oid");
 
 enum { R_OID, R_SCHEMA, R_NAME, R_KIND, R_PERSIST, R_RLS, R_FORCE,
-    R_OPTIONS, R_PARTKEY, R_BOUND, R_PARENTS, R_VIEWDEF, R_POPULATED,
-    R_AM, R_TABLESPACE, R_REPLIDENT, R_COMMENT };
+    R_OPTIONS, R_PARTKEY, R_BOUND, R_VIEWDEF, R_POPULATED, R_AM,
+    R_TABLESPACE, R_REPLIDENT, R_COMMENT };
 static const char q_relations[] =
     "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, "
     "c.relrowsecurity, c.relforcerowsecurity, "
-    "pg_catalog.to_json(ARRAY(SELECT o FROM pg_catalog.unnest(c.reloptions)"
-    "  o ORDER BY o)), "
+    "ARRAY(SELECT o FROM pg_catalog.unnest(c.reloptions) o"
+    "  ORDER BY o COLLATE \"C\"), "
     "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
     "CASE WHEN c.relispartition THEN "
     "  pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, "
-    "pg_catalog.to_json(ARRAY("
-    "  SELECT pg_catalog.json_build_object('schema', pn.nspname,"
-    "   'name', pc.relname)"
-    "  FROM pg_catalog.pg_inherits h"
-    "  JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent"
-    "  JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace"
-    "  WHERE h.inhrelid = c.oid ORDER BY h.inhseqno)), "
     "CASE WHEN c.relkind IN ('v', 'm') THEN "
     "  pg_catalog.pg_get_viewdef(c.oid, false) END, "
     "c.relispopulated, am.amname, ts.spcname, c.relreplident, "
@@ -124,12 +119,19 @@ static const char q_relations[] =
     "AND " NOT_MEMBER("pg_catalog.pg_class", "c.oid") " "
     "ORDER BY c.oid";
 
-enum { C_REL, C_NAME, C_TYPE, C_NOTNULL, C_DEFAULT, C_IDENTITY,
-    C_GENERATED, C_GENEXPR, C_COLLATION, C_INHERITED, C_COMMENT,
-    C_SEQSCHEMA, C_SEQNAME, C_SEQSTART, C_SEQINC, C_SEQMIN, C_SEQMAX,
-    C_SEQCACHE, C_SEQCYCLE };
+enum { H_REL, H_SCHEMA, H_NAME };
+static const char q_inherits[] =
+    "SELECT h.inhrelid, pn.nspname, pc.relname "
+    "FROM pg_catalog.pg_inherits h "
+    "JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent "
+    "JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
+    "WHERE h.inhrelid = ANY ($1::pg_catalog.oid[]) "
+    "ORDER BY h.inhrelid, h.inhseqno";
+
+enum { C_REL, C_NUM, C_NAME, C_TYPE, C_NOTNULL, C_DEFAULT, C_IDENTITY,
+    C_GENERATED, C_GENEXPR, C_COLLATION, C_INHERITED, C_COMMENT };
 static const char q_columns[] =
-    "SELECT a.attrelid, a.attname, "
+    "SELECT a.attrelid, a.attnum, a.attname, "
     "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
     "CASE WHEN a.attgenerated = '' THEN "
     "  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, "
@@ -139,9 +141,7 @@ static const char q_columns[] =
     "CASE WHEN a.attcollation <> t.typcollation THEN "
     "  pg_catalog.quote_ident(cn.nspname) || '.' || "
     "  pg_catalog.quote_ident(co.collname) END, "
-    "NOT a.attislocal, d.description, "
-    "sn.nspname, sc.relname, s.seqstart, s.seqincrement, s.seqmin, "
-    "s.seqmax, s.seqcache, s.seqcycle "
+    "NOT a.attislocal, d.description "
     "FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid "
@@ -149,96 +149,91 @@ static const char q_columns[] =
     "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
     "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
     COMMENT("d", "pg_catalog.pg_class", "a.attrelid", "a.attnum")
-    "LEFT JOIN pg_catalog.pg_depend dep ON a.attidentity <> '' "
-    " AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-    " AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum "
-    " AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-    " AND dep.deptype = 'i' "
-    "LEFT JOIN pg_catalog.pg_class sc ON sc.oid = dep.objid "
-    "LEFT JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace "
-    "LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid "
     "WHERE a.attrelid = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 "
     "AND NOT a.attisdropped "
-    "AND pg_catalog.left(a.attname, 16) <> '_zanith_dropped_' "
+    "ORDER BY a.attrelid, a.attnum";
+
+/* The sequences behind identity columns, by table and column number. */
+enum { Y_REL, Y_NUM, Y_SCHEMA, Y_NAME, Y_START, Y_INC, Y_MIN, Y_MAX,
+    Y_CACHE, Y_CYCLE };
+static const char q_identities[] =
+    "SELECT dep.refobjid, dep.refobjsubid, sn.nspname, sc.relname, "
+    "s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, "
+    "s.seqcycle "
+    "FROM pg_catalog.pg_depend dep "
+    "JOIN pg_catalog.pg_class sc ON sc.oid = dep.objid "
+    "JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace "
+    "JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid "
+    "WHERE dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+    "AND dep.refobjid = ANY ($1::pg_catalog.oid[]) "
+    "AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+    "AND dep.deptype = 'i' "
+    "ORDER BY dep.refobjid, dep.refobjsubid";
+
+/* Column names of tables that foreign keys reference from elsewhere. */
+enum { F_REL, F_NUM, F_NAME };
+static const char q_refcolumns[] =
+    "SELECT a.attrelid, a.attnum, a.attname "
+    "FROM pg_catalog.pg_attribute a "
+    "WHERE a.attrelid IN (SELECT co.confrelid"
+    "  FROM pg_catalog.pg_constraint co"
+    "  WHERE co.conrelid = ANY ($1::pg_catalog.oid[]) AND co.contype = 'f') "
+    "AND a.attrelid <> ALL ($1::pg_catalog.oid[]) AND a.attnum > 0 "
     "ORDER BY a.attrelid, a.attnum";
 
 enum { K_REL, K_NAME, K_TYPE, K_DEF, K_DEFERRABLE, K_DEFERRED,
-    K_VALIDATED, K_NOINHERIT, K_INHERITED, K_COLUMNS, K_FSCHEMA,
-    K_FTABLE, K_FCOLUMNS, K_UPD, K_DEL, K_MATCH, K_EXPR, K_INCLUDE,
-    K_NND, K_COMMENT };
+    K_VALIDATED, K_NOINHERIT, K_INHERITED, K_KEY, K_FREL, K_FSCHEMA,
+    K_FTABLE, K_FKEY, K_UPD, K_DEL, K_MATCH, K_EXPR, K_INDKEY,
+    K_INDNKEY, K_INDNATTS, K_NND, K_COMMENT };
 static const char q_constraints[] =
     "SELECT co.conrelid, co.conname, co.contype, "
     "pg_catalog.pg_get_constraintdef(co.oid), co.condeferrable, "
     "co.condeferred, co.convalidated, co.connoinherit, NOT co.conislocal, "
-    "pg_catalog.to_json(ARRAY(SELECT a.attname"
-    "  FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY k(n, i)"
-    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid"
-    "   AND a.attnum = k.n ORDER BY k.i)), "
-    "fn.nspname, fc.relname, "
-    "pg_catalog.to_json(ARRAY(SELECT a.attname"
-    "  FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(n, i)"
-    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid"
-    "   AND a.attnum = k.n ORDER BY k.i)), "
+    "co.conkey, co.confrelid, fn.nspname, fc.relname, co.confkey, "
     "co.confupdtype, co.confdeltype, co.confmatchtype, "
     "CASE WHEN co.contype = 'c' THEN "
     "  pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, "
-    "pg_catalog.to_json(ARRAY(SELECT a.attname"
-    "  FROM pg_catalog.pg_index i,"
-    "  pg_catalog.generate_series(i.indnkeyatts, i.indnatts - 1) g(k)"
-    "  JOIN pg_catalog.pg_attribute a ON true"
-    "  WHERE i.indexrelid = co.conindid AND co.contype IN ('p', 'u')"
-    "  AND a.attrelid = i.indrelid AND a.attnum = i.indkey[g.k]"
-    "  ORDER BY g.k)), "
-    "%s, d.description "
+    "ix.indkey, ix.indnkeyatts, ix.indnatts, %s, d.description "
     "FROM pg_catalog.pg_constraint co "
     "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
     "LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace "
+    "LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = co.conindid "
+    " AND co.contype IN ('p', 'u') "
     COMMENT("d", "pg_catalog.pg_constraint", "co.oid", "0")
     "WHERE co.conrelid = ANY ($1::pg_catalog.oid[]) "
     "AND co.contype IN ('p', 'u', 'c', 'f', 'x') AND co.conparentid = 0 "
     "ORDER BY co.conrelid, co.conname";
 
-enum { I_REL, I_NAME, I_DEF, I_METHOD, I_UNIQUE, I_NND, I_VALID, I_KEYS,
-    I_INCLUDE, I_PRED, I_OPTIONS, I_PARENT, I_COMMENT };
+enum { O_OID, O_NAME };
+static const char q_opclasses[] =
+    "SELECT oc.oid, pg_catalog.quote_ident(n.nspname) || '.' || "
+    "pg_catalog.quote_ident(oc.opcname) "
+    "FROM pg_catalog.pg_opclass oc "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace "
+    "ORDER BY oc.oid";
+
+enum { I_REL, I_NAME, I_DEF, I_METHOD, I_UNIQUE, I_NND, I_VALID, I_KEY,
+    I_CLASS, I_OPTION, I_NKEY, I_NATTS, I_EXPRS, I_ORDERED, I_PRED,
+    I_OPTIONS, I_PSCHEMA, I_PNAME, I_COMMENT };
 static const char q_indexes[] =
     "SELECT i.indrelid, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid), "
-    "am.amname, i.indisunique, %s, i.indisvalid, "
-    "pg_catalog.to_json(ARRAY("
-    "  SELECT pg_catalog.json_build_object("
-    "   'column', CASE WHEN i.indkey[k.n - 1] <> 0 THEN a.attname END,"
-    "   'expression', CASE WHEN i.indkey[k.n - 1] = 0 THEN"
-    "    pg_catalog.pg_get_indexdef(i.indexrelid, k.n, false) END,"
-    "   'opclass', pg_catalog.quote_ident(opn.nspname) || '.' ||"
-    "    pg_catalog.quote_ident(opc.opcname),"
-    "   'order', CASE WHEN NOT pg_catalog.pg_indexam_has_property(am.oid,"
-    "    'can_order') THEN NULL WHEN (i.indoption[k.n - 1] & 1) <> 0"
-    "    THEN 'desc' ELSE 'asc' END,"
-    "   'nulls', CASE WHEN NOT pg_catalog.pg_indexam_has_property(am.oid,"
-    "    'can_order') THEN NULL WHEN (i.indoption[k.n - 1] & 2) <> 0"
-    "    THEN 'first' ELSE 'last' END)"
+    "am.amname, i.indisunique, %s, i.indisvalid, i.indkey, i.indclass, "
+    "i.indoption, i.indnkeyatts, i.indnatts, "
+    "CASE WHEN 0 = ANY (i.indkey::pg_catalog.int2[]) THEN ARRAY("
+    "  SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.n, false)"
     "  FROM pg_catalog.generate_series(1, i.indnkeyatts) k(n)"
-    "  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid"
-    "   AND a.attnum = i.indkey[k.n - 1]"
-    "  JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k.n - 1]"
-    "  JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace"
-    "  ORDER BY k.n)), "
-    "pg_catalog.to_json(ARRAY(SELECT a.attname"
-    "  FROM pg_catalog.generate_series(i.indnkeyatts, i.indnatts - 1) g(k)"
-    "  JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid"
-    "   AND a.attnum = i.indkey[g.k] ORDER BY g.k)), "
+    "  WHERE i.indkey[k.n - 1] = 0 ORDER BY k.n) END, "
+    "pg_catalog.pg_indexam_has_property(am.oid, 'can_order'), "
     "pg_catalog.pg_get_expr(i.indpred, i.indrelid), "
-    "pg_catalog.to_json(ARRAY(SELECT o"
-    "  FROM pg_catalog.unnest(ic.reloptions) o ORDER BY o)), "
-    "(SELECT pg_catalog.json_build_object('schema', pn.nspname,"
-    "  'name', pc.relname)"
-    "  FROM pg_catalog.pg_inherits h"
-    "  JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent"
-    "  JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace"
-    "  WHERE h.inhrelid = i.indexrelid), "
-    "d.description "
+    "ARRAY(SELECT o FROM pg_catalog.unnest(ic.reloptions) o"
+    "  ORDER BY o COLLATE \"C\"), "
+    "pn.nspname, pc.relname, d.description "
     "FROM pg_catalog.pg_index i "
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam "
+    "LEFT JOIN pg_catalog.pg_inherits h ON h.inhrelid = i.indexrelid "
+    "LEFT JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent "
+    "LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
     COMMENT("d", "pg_catalog.pg_class", "i.indexrelid", "0")
     "WHERE i.indrelid = ANY ($1::pg_catalog.oid[]) "
     "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x"
@@ -246,12 +241,14 @@ static const char q_indexes[] =
     "  AND x.contype IN ('p', 'u', 'x')) "
     "ORDER BY i.indrelid, ic.relname";
 
+enum { P_REL, P_NAME, P_CMD, P_PERMISSIVE, P_ROLES, P_USING, P_CHECK,
+    P_COMMENT };
 static const char q_policies[] =
     "SELECT p.polrelid, p.polname, p.polcmd, p.polpermissive, "
-    "pg_catalog.to_json(CASE WHEN p.polroles = '{0}' "
+    "CASE WHEN p.polroles = '{0}' "
     "  THEN ARRAY['public']::pg_catalog.name[]"
     "  ELSE ARRAY(SELECT r.rolname FROM pg_catalog.pg_roles r"
-    "   WHERE r.oid = ANY (p.polroles) ORDER BY r.rolname) END), "
+    "   WHERE r.oid = ANY (p.polroles) ORDER BY r.rolname) END, "
     "pg_catalog.pg_get_expr(p.polqual, p.polrelid), "
     "pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), d.description "
     "FROM pg_catalog.pg_policy p "
@@ -280,106 +277,30 @@ static const char q_triggers[] =
     "WHERE t.tgrelid = ANY ($1::pg_catalog.oid[]) AND NOT t.tgisinternal"
     "%s";
 
-/* One relation of the graph, found by OID while merging. */
-struct rel {
-	unsigned long oid;
-	const char *schema, *name;	/* borrowed from the relation result */
-	json_t *rec;			/* new; handed to the graph at the end */
+/* A result sorted by relation OID, read in step with the relations. */
+struct cursor {
+	PGresult *r;
+	int row, end;		/* the current relation's rows: [row, end) */
+	int relcol;
 };
 
 struct ctx {
 	PGconn *conn;
 	int version;
-	const char *nsparam;		/* the namespace OID array literal */
-	char *relparam;			/* the relation OID array literal */
-	struct rel *rels;
-	size_t nrels;
+	const char *nsparam;	/* the namespace OID array literal */
+	char *relparam;		/* the relation OID array literal */
 	struct zn_graph *g;
+	PGresult *rels, *columns, *identities, *refcolumns, *opclasses;
+	struct cursor inh, col, con, idx, pol;
+	struct zn_buf line, scratch;
+	struct zn_jw w;
+	int colstart, colend;	/* this relation's rows of columns */
 };
-
-/* json_pack that dies instead of returning NULL. */
-static json_t *
-pack(const char *fmt, ...)
-{
-	json_error_t err;
-	json_t *v;
-	va_list ap;
-
-	va_start(ap, fmt);
-	v = json_vpack_ex(&err, 0, fmt, ap);
-	va_end(ap);
-	if (v == NULL)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build a record: %s",
-		    err.text);
-	return v;
-}
-
-static json_t *
-text(const PGresult *r, int row, int col)
-{
-	json_t *v;
-
-	if (PQgetisnull(r, row, col))
-		return json_null();
-	v = json_stringn(PQgetvalue(r, row, col),
-	    (size_t)PQgetlength(r, row, col));
-	if (v == NULL)
-		zn_die(ZN_EXIT_UNAVAILABLE, "the server sent text that is not "
-		    "valid UTF-8");
-	return v;
-}
-
-static json_t *
-boolean(const PGresult *r, int row, int col)
-{
-	if (PQgetisnull(r, row, col))
-		return json_null();
-	return json_boolean(PQgetvalue(r, row, col)[0] == 't');
-}
-
-/* A JSON value the server built (to_json), parsed. */
-static json_t *
-parsed(const PGresult *r, int row, int col)
-{
-	json_error_t err;
-	json_t *v;
-
-	if (PQgetisnull(r, row, col))
-		return json_null();
-	v = json_loadb(PQgetvalue(r, row, col),
-	    (size_t)PQgetlength(r, row, col), JSON_DECODE_ANY, &err);
-	if (v == NULL)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read the server's JSON: "
-		    "%s", err.text);
-	return v;
-}
 
 static unsigned long
 oidval(const PGresult *r, int row, int col)
 {
 	return strtoul(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static int
-cmprel(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a;
-	unsigned long y = ((const struct rel *)b)->oid;
-
-	return x < y ? -1 : x > y;
-}
-
-static struct rel *
-findrel(const struct ctx *c, unsigned long oid)
-{
-	return bsearch(&oid, c->rels, c->nrels, sizeof(*c->rels), cmprel);
-}
-
-/* Appends v (stolen) to the array key of the relation's record. */
-static void
-append(struct rel *r, const char *key, json_t *v)
-{
-	json_array_append_new(json_object_get(r->rec, key), v);
 }
 
 static PGresult *
@@ -390,6 +311,219 @@ run(const struct ctx *c, const char *what, const char *sql,
 
 	params[0] = param;
 	return zn_pg_exec(c->conn, what, sql, param != NULL ? 1 : 0, params);
+}
+
+/*
+ * The catalog changed under the snapshot: an object the snapshot still
+ * sees was dropped, so the server cannot render it any more.
+ */
+static ZN_NORETURN void
+vanished(const char *what, const char *schema, const char *name)
+{
+	zn_die(ZN_EXIT_UNAVAILABLE, "%s '%s.%s' was dropped while the "
+	    "snapshot was being taken; run it again", what, schema, name);
+}
+
+/* Writes "key": and the text of a field, or null. */
+static void
+kv(struct ctx *c, const char *key, const PGresult *r, int row, int col)
+{
+	zn_jw_key(&c->w, key);
+	if (PQgetisnull(r, row, col))
+		zn_jw_null(&c->w);
+	else
+		zn_jw_strn(&c->w, PQgetvalue(r, row, col),
+		    (size_t)PQgetlength(r, row, col));
+}
+
+static void
+kvs(struct ctx *c, const char *key, const char *s)
+{
+	zn_jw_key(&c->w, key);
+	zn_jw_str(&c->w, s);
+}
+
+static void
+kvb(struct ctx *c, const char *key, const PGresult *r, int row, int col)
+{
+	zn_jw_key(&c->w, key);
+	if (PQgetisnull(r, row, col))
+		zn_jw_null(&c->w);
+	else
+		zn_jw_bool(&c->w, PQgetvalue(r, row, col)[0] == 't');
+}
+
+static void
+kvbool(struct ctx *c, const char *key, int v)
+{
+	zn_jw_key(&c->w, key);
+	zn_jw_bool(&c->w, v);
+}
+
+/*
+ * Writes a one-dimensional PostgreSQL array literal ({a,"b c",NULL}) as
+ * a JSON array of strings.
+ */
+static void
+textarray(struct ctx *c, const char *lit)
+{
+	struct zn_buf *e = &c->scratch;
+	const char *p = lit;
+	int quoted;
+
+	zn_jw_arr(&c->w);
+	if (*p++ != '{')
+		zn_die(ZN_EXIT_UNAVAILABLE, "unexpected array from the "
+		    "server: %s", lit);
+	while (*p != '\0' && *p != '}') {
+		zn_buf_reset(e);
+		quoted = *p == '"';
+		if (quoted) {
+			for (p++; *p != '\0' && *p != '"'; p++) {
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				zn_buf_addch(e, *p);
+			}
+			if (*p == '"')
+				p++;
+		} else
+			while (*p != '\0' && *p != ',' && *p != '}')
+				zn_buf_addch(e, *p++);
+		if (!quoted && strcmp(e->buf, "NULL") == 0)
+			zn_jw_null(&c->w);
+		else
+			zn_jw_strn(&c->w, e->buf, e->len);
+		if (*p == ',')
+			p++;
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+static void
+kva(struct ctx *c, const char *key, const PGresult *r, int row, int col)
+{
+	zn_jw_key(&c->w, key);
+	if (PQgetisnull(r, row, col))
+		zn_jw_null(&c->w);
+	else
+		textarray(c, PQgetvalue(r, row, col));
+}
+
+/*
+ * Reads the integers of an int2vector ("1 2 0") or an array ("{1,2}")
+ * into v; returns how many (at most max).
+ */
+static int
+ints(const char *s, long *v, int max)
+{
+	char *end;
+	int n = 0;
+
+	while (*s != '\0' && n < max) {
+		if ((*s >= '0' && *s <= '9') || *s == '-') {
+			v[n++] = strtol(s, &end, 10);
+			s = end;
+		} else
+			s++;
+	}
+	return n;
+}
+
+#define MAXKEYS 64	/* INDEX_MAX_KEYS is 32 in a default build */
+
+/* Row of (rel, attnum) in a result sorted by both, or -1. */
+static int
+findrow(const PGresult *r, int relcol, int numcol, unsigned long rel,
+    long num)
+{
+	int lo = 0, hi = r != NULL ? PQntuples(r) : 0, mid;
+	unsigned long mrel;
+	long mnum;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		mrel = oidval(r, mid, relcol);
+		mnum = strtol(PQgetvalue(r, mid, numcol), NULL, 10);
+		if (mrel < rel || (mrel == rel && mnum < num))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < (r != NULL ? PQntuples(r) : 0) &&
+	    oidval(r, lo, relcol) == rel &&
+	    strtol(PQgetvalue(r, lo, numcol), NULL, 10) == num)
+		return lo;
+	return -1;
+}
+
+static const char *
+attname_in(const PGresult *r, int relcol, int numcol, int namecol,
+    unsigned long rel, long num)
+{
+	int row = findrow(r, relcol, numcol, rel, num);
+
+	return row >= 0 ? PQgetvalue(r, row, namecol) : NULL;
+}
+
+static const char *
+attname(const struct ctx *c, unsigned long rel, long num)
+{
+	const char *n;
+
+	n = attname_in(c->columns, C_REL, C_NUM, C_NAME, rel, num);
+	if (n == NULL)
+		n = attname_in(c->refcolumns, F_REL, F_NUM, F_NAME, rel, num);
+	if (n == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "column %ld of relation %lu was "
+		    "dropped while the snapshot was being taken; run it "
+		    "again", num, rel);
+	return n;
+}
+
+/* Writes the names of columns given as numbers of relation rel. */
+static void
+colnames(struct ctx *c, unsigned long rel, const long *nums, int n)
+{
+	int i;
+
+	zn_jw_arr(&c->w);
+	for (i = 0; i < n; i++)
+		zn_jw_str(&c->w, attname(c, rel, nums[i]));
+	zn_jw_end(&c->w, ']');
+}
+
+/* Moves a cursor to the rows of relation oid. */
+static void
+seek(struct cursor *k, unsigned long oid)
+{
+	int n = PQntuples(k->r);
+
+	k->row = k->end;
+	while (k->row < n && oidval(k->r, k->row, k->relcol) < oid)
+		k->row++;
+	k->end = k->row;
+	while (k->end < n && oidval(k->r, k->end, k->relcol) == oid)
+		k->end++;
+}
+
+static void
+cursor(struct cursor *k, PGresult *r, int relcol)
+{
+	k->r = r;
+	k->row = k->end = 0;
+	k->relcol = relcol;
+}
+
+/* Hands the line written so far to the graph and starts a new one. */
+static void
+emit(struct ctx *c, const char *kind, const char *schema, const char *table,
+    const char *name, const char *args)
+{
+	size_t len = c->line.len;
+
+	zn_graph_add_line(c->g, kind, schema, table, name, args,
+	    zn_buf_detach(&c->line), len);
+	zn_jw_init(&c->w, &c->line);
 }
 
 static int
@@ -406,13 +540,13 @@ schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 {
 	struct zn_buf arr = ZN_BUF_INIT;
 	PGresult *r;
+	const char *name;
 	int i;
 
 	r = run(c, "read schemas", q_schemas, NULL);
 	zn_buf_addch(&arr, '{');
 	for (i = 0; i < PQntuples(r); i++) {
-		const char *name = PQgetvalue(r, i, 1);
-
+		name = PQgetvalue(r, i, 1);
 		if (o != NULL && o->schemas != NULL && *o->schemas != NULL &&
 		    !matchany(o->schemas, name))
 			continue;
@@ -421,9 +555,12 @@ schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 		if (arr.len > 1)
 			zn_buf_addch(&arr, ',');
 		zn_buf_adds(&arr, PQgetvalue(r, i, 0));
-		zn_graph_add(c->g, pack("{s:s, s:o, s:o}",
-		    "kind", "schema", "name", text(r, i, 1),
-		    "comment", text(r, i, 2)));
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "schema");
+		kv(c, "name", r, i, 1);
+		kv(c, "comment", r, i, 2);
+		zn_jw_end(&c->w, '}');
+		emit(c, "schema", NULL, NULL, name, NULL);
 	}
 	zn_buf_addch(&arr, '}');
 	PQclear(r);
@@ -436,11 +573,17 @@ extensions(struct ctx *c)
 	PGresult *r = run(c, "read extensions", q_extensions, c->nsparam);
 	int i;
 
-	for (i = 0; i < PQntuples(r); i++)
-		zn_graph_add(c->g, pack("{s:s, s:o, s:o, s:o, s:o}",
-		    "kind", "extension", "name", text(r, i, 0),
-		    "schema", text(r, i, 1), "version", text(r, i, 2),
-		    "comment", text(r, i, 3)));
+	for (i = 0; i < PQntuples(r); i++) {
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "extension");
+		kv(c, "schema", r, i, 1);
+		kv(c, "name", r, i, 0);
+		kv(c, "comment", r, i, 3);
+		kv(c, "version", r, i, 2);
+		zn_jw_end(&c->w, '}');
+		emit(c, "extension", PQgetvalue(r, i, 1), NULL,
+		    PQgetvalue(r, i, 0), NULL);
+	}
 	PQclear(r);
 }
 
@@ -450,11 +593,17 @@ enums(struct ctx *c)
 	PGresult *r = run(c, "read enums", q_enums, c->nsparam);
 	int i;
 
-	for (i = 0; i < PQntuples(r); i++)
-		zn_graph_add(c->g, pack("{s:s, s:o, s:o, s:o, s:o}",
-		    "kind", "enum", "schema", text(r, i, 0),
-		    "name", text(r, i, 1), "values", parsed(r, i, 2),
-		    "comment", text(r, i, 3)));
+	for (i = 0; i < PQntuples(r); i++) {
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "enum");
+		kv(c, "schema", r, i, 0);
+		kv(c, "name", r, i, 1);
+		kv(c, "comment", r, i, 3);
+		kva(c, "values", r, i, 2);
+		zn_jw_end(&c->w, '}');
+		emit(c, "enum", PQgetvalue(r, i, 0), NULL, PQgetvalue(r, i, 1),
+		    NULL);
+	}
 	PQclear(r);
 }
 
@@ -462,21 +611,34 @@ static void
 sequences(struct ctx *c)
 {
 	PGresult *r = run(c, "read sequences", q_sequences, c->nsparam);
-	json_t *owned;
 	int i;
 
 	for (i = 0; i < PQntuples(r); i++) {
-		owned = PQgetisnull(r, i, 10) ? json_null() :
-		    pack("{s:o, s:o, s:o}", "schema", text(r, i, 9),
-		    "table", text(r, i, 10), "column", text(r, i, 11));
-		zn_graph_add(c->g, pack("{s:s, s:o, s:o, s:o, s:o, s:o, "
-		    "s:o, s:o, s:o, s:o, s:o, s:o}",
-		    "kind", "sequence", "schema", text(r, i, 0),
-		    "name", text(r, i, 1), "type", text(r, i, 2),
-		    "start", text(r, i, 3), "increment", text(r, i, 4),
-		    "min", text(r, i, 5), "max", text(r, i, 6),
-		    "cache", text(r, i, 7), "cycle", boolean(r, i, 8),
-		    "owned_by", owned, "comment", text(r, i, 12)));
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "sequence");
+		kv(c, "schema", r, i, 0);
+		kv(c, "name", r, i, 1);
+		kv(c, "cache", r, i, 7);
+		kv(c, "comment", r, i, 12);
+		kvb(c, "cycle", r, i, 8);
+		kv(c, "increment", r, i, 4);
+		kv(c, "max", r, i, 6);
+		kv(c, "min", r, i, 5);
+		zn_jw_key(&c->w, "owned_by");
+		if (PQgetisnull(r, i, 10))
+			zn_jw_null(&c->w);
+		else {
+			zn_jw_obj(&c->w);
+			kv(c, "schema", r, i, 9);
+			kv(c, "table", r, i, 10);
+			kv(c, "column", r, i, 11);
+			zn_jw_end(&c->w, '}');
+		}
+		kv(c, "start", r, i, 3);
+		kv(c, "type", r, i, 2);
+		zn_jw_end(&c->w, '}');
+		emit(c, "sequence", PQgetvalue(r, i, 0), NULL,
+		    PQgetvalue(r, i, 1), NULL);
 	}
 	PQclear(r);
 }
@@ -509,146 +671,6 @@ replident(char p)
 	}
 }
 
-/*
- * Reads tables, views and materialized views.  Returns the result, which
- * must outlive the rel array (it borrows names from it).
- */
-static PGresult *
-relations(struct ctx *c)
-{
-	PGresult *r = run(c, "read tables and views", q_relations,
-	    c->nsparam);
-	struct zn_buf arr = ZN_BUF_INIT;
-	json_t *rec, *parents, *part;
-	struct rel *rel;
-	char kind;
-	int i;
-
-	c->nrels = (size_t)PQntuples(r);
-	c->rels = zn_xcalloc(c->nrels, sizeof(*c->rels));
-	zn_buf_addch(&arr, '{');
-	for (i = 0; i < PQntuples(r); i++) {
-		rel = &c->rels[i];
-		rel->oid = oidval(r, i, R_OID);
-		rel->schema = PQgetvalue(r, i, R_SCHEMA);
-		rel->name = PQgetvalue(r, i, R_NAME);
-		if (i > 0)
-			zn_buf_addch(&arr, ',');
-		zn_buf_adds(&arr, PQgetvalue(r, i, R_OID));
-		kind = PQgetvalue(r, i, R_KIND)[0];
-		if (kind == 'v' || kind == 'm') {
-			rec = pack("{s:s, s:o, s:o, s:o, s:o, s:[], s:o}",
-			    "kind", kind == 'v' ? "view" :
-			    "materialized_view", "schema",
-			    text(r, i, R_SCHEMA), "name", text(r, i, R_NAME),
-			    "definition", text(r, i, R_VIEWDEF),
-			    "options", parsed(r, i, R_OPTIONS),
-			    "columns", "comment", text(r, i, R_COMMENT));
-			if (kind == 'm') {
-				json_object_set_new(rec, "populated",
-				    boolean(r, i, R_POPULATED));
-				json_object_set_new(rec, "indexes",
-				    json_array());
-				json_object_set_new(rec, "access_method",
-				    text(r, i, R_AM));
-				json_object_set_new(rec, "tablespace",
-				    text(r, i, R_TABLESPACE));
-			}
-			rel->rec = rec;
-			continue;
-		}
-		parents = parsed(r, i, R_PARENTS);
-		part = json_null();
-		if (!PQgetisnull(r, i, R_BOUND)) {
-			/* A partition has exactly one parent. */
-			part = json_deep_copy(json_array_get(parents, 0));
-			json_object_set_new(part, "bound",
-			    text(r, i, R_BOUND));
-			json_array_clear(parents);
-		}
-		rec = pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, "
-		    "s:o, s:o, s:s, s:o, s:o, s:{s:o, s:o}, s:[], s:o, "
-		    "s:[], s:[], s:[], s:[], s:[]}",
-		    "kind", "table", "schema", text(r, i, R_SCHEMA),
-		    "name", text(r, i, R_NAME),
-		    "persistence", persistence(PQgetvalue(r, i,
-		    R_PERSIST)[0]),
-		    "partition_key", text(r, i, R_PARTKEY),
-		    "partition_of", part, "inherits", parents,
-		    "options", parsed(r, i, R_OPTIONS),
-		    "access_method", text(r, i, R_AM),
-		    "tablespace", text(r, i, R_TABLESPACE),
-		    "replica_identity", replident(PQgetvalue(r, i,
-		    R_REPLIDENT)[0]),
-		    "comment", text(r, i, R_COMMENT),
-		    "primary_key", json_null(),
-		    "rls", "enabled", boolean(r, i, R_RLS),
-		    "forced", boolean(r, i, R_FORCE),
-		    "columns", "checks", json_array(), "uniques",
-		    "exclusions", "foreign_keys", "indexes", "policies");
-		rel->rec = rec;
-	}
-	zn_buf_addch(&arr, '}');
-	c->relparam = zn_buf_detach(&arr);
-	return r;
-}
-
-static json_t *
-identity(const PGresult *r, int i)
-{
-	const char *id = PQgetvalue(r, i, C_IDENTITY);
-
-	if (*id == '\0')
-		return json_null();
-	return pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "generation", *id == 'a' ? "always" : "by default",
-	    "sequence_schema", text(r, i, C_SEQSCHEMA),
-	    "sequence", text(r, i, C_SEQNAME),
-	    "start", text(r, i, C_SEQSTART),
-	    "increment", text(r, i, C_SEQINC),
-	    "min", text(r, i, C_SEQMIN), "max", text(r, i, C_SEQMAX),
-	    "cache", text(r, i, C_SEQCACHE),
-	    "cycle", boolean(r, i, C_SEQCYCLE));
-}
-
-static void
-columns(struct ctx *c)
-{
-	PGresult *r = run(c, "read columns", q_columns, c->relparam);
-	const char *gen, *kind;
-	struct rel *rel;
-	json_t *col, *g;
-	int i;
-
-	for (i = 0; i < PQntuples(r); i++) {
-		if ((rel = findrel(c, oidval(r, i, C_REL))) == NULL)
-			continue;
-		kind = zn_json_str(rel->rec, "kind");
-		if (strcmp(kind, "table") != 0) {
-			append(rel, "columns", pack("{s:o, s:o, s:o}",
-			    "name", text(r, i, C_NAME),
-			    "type", text(r, i, C_TYPE),
-			    "comment", text(r, i, C_COMMENT)));
-			continue;
-		}
-		gen = PQgetvalue(r, i, C_GENERATED);
-		g = *gen == '\0' ? json_null() :
-		    pack("{s:o, s:b}", "expression",
-		    text(r, i, C_GENEXPR), "stored", *gen == 's');
-		col = pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-		    "s:o}",
-		    "name", text(r, i, C_NAME), "type", text(r, i, C_TYPE),
-		    "not_null", boolean(r, i, C_NOTNULL),
-		    "default", text(r, i, C_DEFAULT),
-		    "identity", identity(r, i), "generated", g,
-		    "collation", text(r, i, C_COLLATION),
-		    "inherited", boolean(r, i, C_INHERITED),
-		    "comment", text(r, i, C_COMMENT));
-		append(rel, "columns", col);
-	}
-	PQclear(r);
-}
-
 static const char *
 fkaction(char a)
 {
@@ -679,118 +701,6 @@ fkmatch(char m)
 	}
 }
 
-static void
-constraints(struct ctx *c)
-{
-	char *sql = zn_xasprintf(q_constraints, c->version >= 150000 ?
-	    "(SELECT i.indnullsnotdistinct FROM pg_catalog.pg_index i "
-	    "WHERE i.indexrelid = co.conindid)" : "false");
-	PGresult *r = run(c, "read constraints", sql, c->relparam);
-	struct rel *rel;
-	json_t *con;
-	char type;
-	int i;
-
-	free(sql);
-	for (i = 0; i < PQntuples(r); i++) {
-		if ((rel = findrel(c, oidval(r, i, K_REL))) == NULL)
-			continue;
-		type = PQgetvalue(r, i, K_TYPE)[0];
-		switch (type) {
-		case 'p':
-		case 'u':
-			con = pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			    "name", text(r, i, K_NAME),
-			    "columns", parsed(r, i, K_COLUMNS),
-			    "include", parsed(r, i, K_INCLUDE),
-			    "deferrable", boolean(r, i, K_DEFERRABLE),
-			    "deferred", boolean(r, i, K_DEFERRED),
-			    "definition", text(r, i, K_DEF),
-			    "comment", text(r, i, K_COMMENT));
-			if (type == 'p') {
-				json_object_set_new(rel->rec, "primary_key",
-				    con);
-				break;
-			}
-			json_object_set_new(con, "nulls_not_distinct",
-			    boolean(r, i, K_NND));
-			append(rel, "uniques", con);
-			break;
-		case 'c':
-			append(rel, "checks", pack("{s:o, s:o, s:o, s:b, "
-			    "s:o, s:o, s:o}",
-			    "name", text(r, i, K_NAME),
-			    "expression", text(r, i, K_EXPR),
-			    "definition", text(r, i, K_DEF),
-			    "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] ==
-			    'f', "no_inherit", boolean(r, i, K_NOINHERIT),
-			    "inherited", boolean(r, i, K_INHERITED),
-			    "comment", text(r, i, K_COMMENT)));
-			break;
-		case 'x':
-			append(rel, "exclusions", pack("{s:o, s:o, s:o, "
-			    "s:o, s:o}",
-			    "name", text(r, i, K_NAME),
-			    "deferrable", boolean(r, i, K_DEFERRABLE),
-			    "deferred", boolean(r, i, K_DEFERRED),
-			    "definition", text(r, i, K_DEF),
-			    "comment", text(r, i, K_COMMENT)));
-			break;
-		case 'f':
-			append(rel, "foreign_keys", pack("{s:o, s:o, "
-			    "s:{s:o, s:o, s:o}, s:s, s:s, s:s, s:o, s:o, s:b, "
-			    "s:o, s:o}",
-			    "name", text(r, i, K_NAME),
-			    "columns", parsed(r, i, K_COLUMNS),
-			    "references", "schema", text(r, i, K_FSCHEMA),
-			    "table", text(r, i, K_FTABLE),
-			    "columns", parsed(r, i, K_FCOLUMNS),
-			    "on_update", fkaction(PQgetvalue(r, i, K_UPD)[0]),
-			    "on_delete", fkaction(PQgetvalue(r, i, K_DEL)[0]),
-			    "match", fkmatch(PQgetvalue(r, i, K_MATCH)[0]),
-			    "deferrable", boolean(r, i, K_DEFERRABLE),
-			    "deferred", boolean(r, i, K_DEFERRED),
-			    "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] ==
-			    'f', "definition", text(r, i, K_DEF),
-			    "comment", text(r, i, K_COMMENT)));
-			break;
-		}
-	}
-	PQclear(r);
-}
-
-static void
-indexes(struct ctx *c)
-{
-	char *sql = zn_xasprintf(q_indexes, c->version >= 150000 ?
-	    "i.indnullsnotdistinct" : "false");
-	PGresult *r = run(c, "read indexes", sql, c->relparam);
-	struct rel *rel;
-	int i;
-
-	free(sql);
-	for (i = 0; i < PQntuples(r); i++) {
-		if ((rel = findrel(c, oidval(r, i, I_REL))) == NULL ||
-		    json_object_get(rel->rec, "indexes") == NULL)
-			continue;
-		append(rel, "indexes", pack("{s:o, s:o, s:o, s:o, s:o, "
-		    "s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-		    "name", text(r, i, I_NAME),
-		    "definition", text(r, i, I_DEF),
-		    "method", text(r, i, I_METHOD),
-		    "unique", boolean(r, i, I_UNIQUE),
-		    "nulls_not_distinct", boolean(r, i, I_NND),
-		    "valid", boolean(r, i, I_VALID),
-		    "keys", parsed(r, i, I_KEYS),
-		    "include", parsed(r, i, I_INCLUDE),
-		    "where", text(r, i, I_PRED),
-		    "options", parsed(r, i, I_OPTIONS),
-		    "parent", parsed(r, i, I_PARENT),
-		    "comment", text(r, i, I_COMMENT)));
-	}
-	PQclear(r);
-}
-
 static const char *
 polcmd(char cmd)
 {
@@ -808,47 +718,6 @@ polcmd(char cmd)
 	}
 }
 
-static void
-policies(struct ctx *c)
-{
-	PGresult *r = run(c, "read policies", q_policies, c->relparam);
-	struct rel *rel;
-	int i;
-
-	for (i = 0; i < PQntuples(r); i++) {
-		if ((rel = findrel(c, oidval(r, i, 0))) == NULL ||
-		    json_object_get(rel->rec, "policies") == NULL)
-			continue;
-		append(rel, "policies", pack("{s:o, s:s, s:b, s:o, s:o, "
-		    "s:o, s:o}",
-		    "name", text(r, i, 1),
-		    "command", polcmd(PQgetvalue(r, i, 2)[0]),
-		    "permissive", PQgetvalue(r, i, 3)[0] == 't',
-		    "roles", parsed(r, i, 4), "using", text(r, i, 5),
-		    "with_check", text(r, i, 6), "comment", text(r, i, 7)));
-	}
-	PQclear(r);
-}
-
-static void
-functions(struct ctx *c)
-{
-	PGresult *r = run(c, "read functions", q_functions, c->nsparam);
-	int i;
-
-	for (i = 0; i < PQntuples(r); i++)
-		zn_graph_add(c->g, pack("{s:s, s:o, s:o, s:o, s:o, s:o, "
-		    "s:o, s:b, s:o}",
-		    "kind", PQgetvalue(r, i, 2)[0] == 'p' ? "procedure" :
-		    "function", "schema", text(r, i, 0),
-		    "name", text(r, i, 1), "arguments", text(r, i, 3),
-		    "result", text(r, i, 4), "language", text(r, i, 5),
-		    "definition", text(r, i, 6),
-		    "window", PQgetvalue(r, i, 2)[0] == 'w',
-		    "comment", text(r, i, 7)));
-	PQclear(r);
-}
-
 static const char *
 tgenabled(char e)
 {
@@ -864,28 +733,627 @@ tgenabled(char e)
 	}
 }
 
+/* Is this column one the tool parked (soft-dropped)? */
+static int
+parked(const char *name)
+{
+	return strncmp(name, "_zanith_dropped_", 16) == 0;
+}
+
+static void
+identity(struct ctx *c, const PGresult *r, int i)
+{
+	const char *id = PQgetvalue(r, i, C_IDENTITY);
+	const PGresult *y = c->identities;
+	int j;
+
+	zn_jw_key(&c->w, "identity");
+	if (*id == '\0') {
+		zn_jw_null(&c->w);
+		return;
+	}
+	j = findrow(y, Y_REL, Y_NUM, oidval(r, i, C_REL),
+	    strtol(PQgetvalue(r, i, C_NUM), NULL, 10));
+	if (j < 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "the sequence of identity column "
+		    "'%s' was dropped while the snapshot was being taken; "
+		    "run it again", PQgetvalue(r, i, C_NAME));
+	zn_jw_obj(&c->w);
+	kv(c, "cache", y, j, Y_CACHE);
+	kvb(c, "cycle", y, j, Y_CYCLE);
+	kvs(c, "generation", *id == 'a' ? "always" : "by default");
+	kv(c, "increment", y, j, Y_INC);
+	kv(c, "max", y, j, Y_MAX);
+	kv(c, "min", y, j, Y_MIN);
+	kv(c, "sequence", y, j, Y_NAME);
+	kv(c, "sequence_schema", y, j, Y_SCHEMA);
+	kv(c, "start", y, j, Y_START);
+	zn_jw_end(&c->w, '}');
+}
+
+static void
+columns(struct ctx *c, int full)
+{
+	const PGresult *r = c->columns;
+	const char *gen;
+	int i;
+
+	zn_jw_key(&c->w, "columns");
+	zn_jw_arr(&c->w);
+	for (i = c->colstart; i < c->colend; i++) {
+		if (parked(PQgetvalue(r, i, C_NAME)))
+			continue;
+		zn_jw_obj(&c->w);
+		kv(c, "name", r, i, C_NAME);
+		if (!full) {
+			kv(c, "comment", r, i, C_COMMENT);
+			kv(c, "type", r, i, C_TYPE);
+			zn_jw_end(&c->w, '}');
+			continue;
+		}
+		kv(c, "collation", r, i, C_COLLATION);
+		kv(c, "comment", r, i, C_COMMENT);
+		kv(c, "default", r, i, C_DEFAULT);
+		zn_jw_key(&c->w, "generated");
+		gen = PQgetvalue(r, i, C_GENERATED);
+		if (*gen == '\0')
+			zn_jw_null(&c->w);
+		else {
+			zn_jw_obj(&c->w);
+			kv(c, "expression", r, i, C_GENEXPR);
+			kvbool(c, "stored", *gen == 's');
+			zn_jw_end(&c->w, '}');
+		}
+		identity(c, r, i);
+		kvb(c, "inherited", r, i, C_INHERITED);
+		kvb(c, "not_null", r, i, C_NOTNULL);
+		kv(c, "type", r, i, C_TYPE);
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+/* The key columns of a constraint, by number, as names. */
+static void
+conkey(struct ctx *c, unsigned long rel, int row)
+{
+	long nums[MAXKEYS];
+
+	colnames(c, rel, nums, ints(PQgetvalue(c->con.r, row, K_KEY), nums,
+	    MAXKEYS));
+}
+
+/* The INCLUDE columns of the index behind a key: positions nkey..natts. */
+static void
+included(struct ctx *c, unsigned long rel, const PGresult *r, int row,
+    int keycol, int nkeycol, int nattscol)
+{
+	long nums[MAXKEYS];
+	int n, nkey;
+
+	if (PQgetisnull(r, row, keycol)) {
+		zn_jw_arr(&c->w);
+		zn_jw_end(&c->w, ']');
+		return;
+	}
+	n = ints(PQgetvalue(r, row, keycol), nums, MAXKEYS);
+	nkey = atoi(PQgetvalue(r, row, nkeycol));
+	if (atoi(PQgetvalue(r, row, nattscol)) < n)
+		n = atoi(PQgetvalue(r, row, nattscol));
+	if (nkey > n)
+		nkey = n;
+	colnames(c, rel, nums + nkey, n - nkey);
+}
+
+static int
+contype(const struct ctx *c, int row)
+{
+	return PQgetvalue(c->con.r, row, K_TYPE)[0];
+}
+
+/* Checks that the server could still render a constraint. */
+static void
+condef(const struct ctx *c, int row, const char *schema)
+{
+	if (PQgetisnull(c->con.r, row, K_DEF))
+		vanished("constraint", schema, PQgetvalue(c->con.r, row,
+		    K_NAME));
+}
+
+static void
+keyconstraint(struct ctx *c, unsigned long rel, int i, int unique,
+    const char *schema)
+{
+	const PGresult *r = c->con.r;
+
+	condef(c, i, schema);
+	zn_jw_obj(&c->w);
+	kv(c, "name", r, i, K_NAME);
+	zn_jw_key(&c->w, "columns");
+	conkey(c, rel, i);
+	kv(c, "comment", r, i, K_COMMENT);
+	kvb(c, "deferrable", r, i, K_DEFERRABLE);
+	kvb(c, "deferred", r, i, K_DEFERRED);
+	kv(c, "definition", r, i, K_DEF);
+	zn_jw_key(&c->w, "include");
+	included(c, rel, r, i, K_INDKEY, K_INDNKEY, K_INDNATTS);
+	if (unique)
+		kvb(c, "nulls_not_distinct", r, i, K_NND);
+	zn_jw_end(&c->w, '}');
+}
+
+static void
+checks(struct ctx *c, const char *schema)
+{
+	const PGresult *r = c->con.r;
+	int i;
+
+	zn_jw_key(&c->w, "checks");
+	zn_jw_arr(&c->w);
+	for (i = c->con.row; i < c->con.end; i++) {
+		if (contype(c, i) != 'c')
+			continue;
+		condef(c, i, schema);
+		zn_jw_obj(&c->w);
+		kv(c, "name", r, i, K_NAME);
+		kv(c, "comment", r, i, K_COMMENT);
+		kv(c, "definition", r, i, K_DEF);
+		kv(c, "expression", r, i, K_EXPR);
+		kvb(c, "inherited", r, i, K_INHERITED);
+		kvb(c, "no_inherit", r, i, K_NOINHERIT);
+		kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] ==
+		    'f');
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+static void
+exclusions(struct ctx *c, const char *schema)
+{
+	const PGresult *r = c->con.r;
+	int i;
+
+	zn_jw_key(&c->w, "exclusions");
+	zn_jw_arr(&c->w);
+	for (i = c->con.row; i < c->con.end; i++) {
+		if (contype(c, i) != 'x')
+			continue;
+		condef(c, i, schema);
+		zn_jw_obj(&c->w);
+		kv(c, "name", r, i, K_NAME);
+		kv(c, "comment", r, i, K_COMMENT);
+		kvb(c, "deferrable", r, i, K_DEFERRABLE);
+		kvb(c, "deferred", r, i, K_DEFERRED);
+		kv(c, "definition", r, i, K_DEF);
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+static void
+foreignkeys(struct ctx *c, unsigned long rel, const char *schema)
+{
+	const PGresult *r = c->con.r;
+	long nums[MAXKEYS];
+	int i;
+
+	zn_jw_key(&c->w, "foreign_keys");
+	zn_jw_arr(&c->w);
+	for (i = c->con.row; i < c->con.end; i++) {
+		if (contype(c, i) != 'f')
+			continue;
+		condef(c, i, schema);
+		zn_jw_obj(&c->w);
+		kv(c, "name", r, i, K_NAME);
+		zn_jw_key(&c->w, "columns");
+		conkey(c, rel, i);
+		kv(c, "comment", r, i, K_COMMENT);
+		kvb(c, "deferrable", r, i, K_DEFERRABLE);
+		kvb(c, "deferred", r, i, K_DEFERRED);
+		kv(c, "definition", r, i, K_DEF);
+		kvs(c, "match", fkmatch(PQgetvalue(r, i, K_MATCH)[0]));
+		kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] ==
+		    'f');
+		kvs(c, "on_delete", fkaction(PQgetvalue(r, i, K_DEL)[0]));
+		kvs(c, "on_update", fkaction(PQgetvalue(r, i, K_UPD)[0]));
+		zn_jw_key(&c->w, "references");
+		zn_jw_obj(&c->w);
+		kv(c, "schema", r, i, K_FSCHEMA);
+		kv(c, "table", r, i, K_FTABLE);
+		zn_jw_key(&c->w, "columns");
+		colnames(c, oidval(r, i, K_FREL), nums,
+		    ints(PQgetvalue(r, i, K_FKEY), nums, MAXKEYS));
+		zn_jw_end(&c->w, '}');
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+static const char *
+opclass(const struct ctx *c, unsigned long oid)
+{
+	const PGresult *r = c->opclasses;
+	int lo = 0, hi = PQntuples(r), mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (oidval(r, mid, O_OID) < oid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < PQntuples(r) && oidval(r, lo, O_OID) == oid)
+		return PQgetvalue(r, lo, O_NAME);
+	return NULL;
+}
+
+/* Reads the expressions of an index ("{expr,...}") one by one. */
+struct exprs {
+	struct ctx *c;
+	const char *p;
+};
+
+static void
+nextexpr(struct exprs *x)
+{
+	struct zn_buf *e = &x->c->scratch;
+	const char *p = x->p;
+
+	zn_buf_reset(e);
+	if (p == NULL || *p == '\0' || *p == '}') {
+		zn_jw_null(&x->c->w);
+		return;
+	}
+	if (*p == '"') {
+		for (p++; *p != '\0' && *p != '"'; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			zn_buf_addch(e, *p);
+		}
+		if (*p == '"')
+			p++;
+	} else
+		while (*p != '\0' && *p != ',' && *p != '}')
+			zn_buf_addch(e, *p++);
+	if (*p == ',')
+		p++;
+	x->p = p;
+	zn_jw_strn(&x->c->w, e->buf, e->len);
+}
+
+static void
+indexkeys(struct ctx *c, unsigned long rel, const PGresult *r, int i)
+{
+	long key[MAXKEYS], cls[MAXKEYS], opt[MAXKEYS];
+	int nkey, ncls, nopt, k, ordered;
+	struct exprs x;
+
+	nkey = ints(PQgetvalue(r, i, I_KEY), key, MAXKEYS);
+	ncls = ints(PQgetvalue(r, i, I_CLASS), cls, MAXKEYS);
+	nopt = ints(PQgetvalue(r, i, I_OPTION), opt, MAXKEYS);
+	if (atoi(PQgetvalue(r, i, I_NKEY)) < nkey)
+		nkey = atoi(PQgetvalue(r, i, I_NKEY));
+	ordered = PQgetvalue(r, i, I_ORDERED)[0] == 't';
+	x.c = c;
+	x.p = PQgetisnull(r, i, I_EXPRS) ? NULL : PQgetvalue(r, i, I_EXPRS) +
+	    1;
+	zn_jw_arr(&c->w);
+	for (k = 0; k < nkey; k++) {
+		zn_jw_obj(&c->w);
+		zn_jw_key(&c->w, "column");
+		zn_jw_str(&c->w, key[k] != 0 ? attname(c, rel, key[k]) : NULL);
+		zn_jw_key(&c->w, "expression");
+		if (key[k] == 0)
+			nextexpr(&x);
+		else
+			zn_jw_null(&c->w);
+		zn_jw_key(&c->w, "nulls");
+		zn_jw_str(&c->w, !ordered ? NULL : k < nopt &&
+		    (opt[k] & 2) != 0 ? "first" : "last");
+		zn_jw_key(&c->w, "opclass");
+		zn_jw_str(&c->w, k < ncls ? opclass(c, (unsigned long)cls[k]) :
+		    NULL);
+		zn_jw_key(&c->w, "order");
+		zn_jw_str(&c->w, !ordered ? NULL : k < nopt &&
+		    (opt[k] & 1) != 0 ? "desc" : "asc");
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+static void
+indexes(struct ctx *c, unsigned long rel, const char *schema)
+{
+	const PGresult *r = c->idx.r;
+	int i;
+
+	zn_jw_key(&c->w, "indexes");
+	zn_jw_arr(&c->w);
+	for (i = c->idx.row; i < c->idx.end; i++) {
+		if (PQgetisnull(r, i, I_DEF))
+			vanished("index", schema, PQgetvalue(r, i, I_NAME));
+		zn_jw_obj(&c->w);
+		kv(c, "name", r, i, I_NAME);
+		kv(c, "comment", r, i, I_COMMENT);
+		kv(c, "definition", r, i, I_DEF);
+		zn_jw_key(&c->w, "include");
+		included(c, rel, r, i, I_KEY, I_NKEY, I_NATTS);
+		zn_jw_key(&c->w, "keys");
+		indexkeys(c, rel, r, i);
+		kv(c, "method", r, i, I_METHOD);
+		kvb(c, "nulls_not_distinct", r, i, I_NND);
+		kva(c, "options", r, i, I_OPTIONS);
+		zn_jw_key(&c->w, "parent");
+		if (PQgetisnull(r, i, I_PNAME))
+			zn_jw_null(&c->w);
+		else {
+			zn_jw_obj(&c->w);
+			kv(c, "schema", r, i, I_PSCHEMA);
+			kv(c, "name", r, i, I_PNAME);
+			zn_jw_end(&c->w, '}');
+		}
+		kvb(c, "unique", r, i, I_UNIQUE);
+		kvb(c, "valid", r, i, I_VALID);
+		kv(c, "where", r, i, I_PRED);
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+static void
+policies(struct ctx *c)
+{
+	const PGresult *r = c->pol.r;
+	int i;
+
+	zn_jw_key(&c->w, "policies");
+	zn_jw_arr(&c->w);
+	for (i = c->pol.row; i < c->pol.end; i++) {
+		zn_jw_obj(&c->w);
+		kv(c, "name", r, i, P_NAME);
+		kvs(c, "command", polcmd(PQgetvalue(r, i, P_CMD)[0]));
+		kv(c, "comment", r, i, P_COMMENT);
+		kvb(c, "permissive", r, i, P_PERMISSIVE);
+		kva(c, "roles", r, i, P_ROLES);
+		kv(c, "using", r, i, P_USING);
+		kv(c, "with_check", r, i, P_CHECK);
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+/* Writes parents as [{schema, name}] (inherits) or one (partition_of). */
+static void
+parents(struct ctx *c, const PGresult *rels, int row)
+{
+	const PGresult *h = c->inh.r;
+	int i, partition = !PQgetisnull(rels, row, R_BOUND);
+
+	zn_jw_key(&c->w, "inherits");
+	zn_jw_arr(&c->w);
+	for (i = c->inh.row; !partition && i < c->inh.end; i++) {
+		zn_jw_obj(&c->w);
+		kv(c, "schema", h, i, H_SCHEMA);
+		kv(c, "name", h, i, H_NAME);
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+	kva(c, "options", rels, row, R_OPTIONS);
+	kv(c, "partition_key", rels, row, R_PARTKEY);
+	zn_jw_key(&c->w, "partition_of");
+	if (!partition || c->inh.row == c->inh.end) {
+		zn_jw_null(&c->w);
+		return;
+	}
+	zn_jw_obj(&c->w);
+	kv(c, "schema", h, c->inh.row, H_SCHEMA);
+	kv(c, "name", h, c->inh.row, H_NAME);
+	kv(c, "bound", rels, row, R_BOUND);
+	zn_jw_end(&c->w, '}');
+}
+
+static void
+table(struct ctx *c, int row, unsigned long rel)
+{
+	const PGresult *r = c->rels;
+	const char *schema = PQgetvalue(r, row, R_SCHEMA);
+	int i;
+
+	zn_jw_obj(&c->w);
+	kvs(c, "kind", "table");
+	kv(c, "schema", r, row, R_SCHEMA);
+	kv(c, "name", r, row, R_NAME);
+	kv(c, "access_method", r, row, R_AM);
+	checks(c, schema);
+	columns(c, 1);
+	kv(c, "comment", r, row, R_COMMENT);
+	exclusions(c, schema);
+	foreignkeys(c, rel, schema);
+	indexes(c, rel, schema);
+	parents(c, r, row);
+	kvs(c, "persistence", persistence(PQgetvalue(r, row, R_PERSIST)[0]));
+	policies(c);
+	zn_jw_key(&c->w, "primary_key");
+	for (i = c->con.row; i < c->con.end && contype(c, i) != 'p'; i++)
+		;
+	if (i < c->con.end)
+		keyconstraint(c, rel, i, 0, schema);
+	else
+		zn_jw_null(&c->w);
+	kvs(c, "replica_identity", replident(PQgetvalue(r, row,
+	    R_REPLIDENT)[0]));
+	zn_jw_key(&c->w, "rls");
+	zn_jw_obj(&c->w);
+	kvb(c, "enabled", r, row, R_RLS);
+	kvb(c, "forced", r, row, R_FORCE);
+	zn_jw_end(&c->w, '}');
+	kv(c, "tablespace", r, row, R_TABLESPACE);
+	zn_jw_key(&c->w, "uniques");
+	zn_jw_arr(&c->w);
+	for (i = c->con.row; i < c->con.end; i++)
+		if (contype(c, i) == 'u')
+			keyconstraint(c, rel, i, 1, schema);
+	zn_jw_end(&c->w, ']');
+	zn_jw_end(&c->w, '}');
+	emit(c, "table", schema, NULL, PQgetvalue(r, row, R_NAME), NULL);
+}
+
+static void
+view(struct ctx *c, int row, unsigned long rel, int materialized)
+{
+	const PGresult *r = c->rels;
+	const char *schema = PQgetvalue(r, row, R_SCHEMA);
+	const char *kind = materialized ? "materialized_view" : "view";
+
+	if (PQgetisnull(r, row, R_VIEWDEF))
+		vanished(kind, schema, PQgetvalue(r, row, R_NAME));
+	zn_jw_obj(&c->w);
+	kvs(c, "kind", kind);
+	kv(c, "schema", r, row, R_SCHEMA);
+	kv(c, "name", r, row, R_NAME);
+	if (materialized)
+		kv(c, "access_method", r, row, R_AM);
+	columns(c, 0);
+	kv(c, "comment", r, row, R_COMMENT);
+	kv(c, "definition", r, row, R_VIEWDEF);
+	if (materialized)
+		indexes(c, rel, schema);
+	kva(c, "options", r, row, R_OPTIONS);
+	if (materialized) {
+		kvb(c, "populated", r, row, R_POPULATED);
+		kv(c, "tablespace", r, row, R_TABLESPACE);
+	}
+	zn_jw_end(&c->w, '}');
+	emit(c, kind, schema, NULL, PQgetvalue(r, row, R_NAME), NULL);
+}
+
+/* Writes every table, view and materialized view, merging by OID. */
+static void
+relations(struct ctx *c)
+{
+	const PGresult *r = c->rels;
+	unsigned long rel;
+	char kind;
+	int row, n = PQntuples(c->columns);
+
+	c->colend = 0;
+	for (row = 0; row < PQntuples(r); row++) {
+		rel = oidval(r, row, R_OID);
+		seek(&c->inh, rel);
+		seek(&c->con, rel);
+		seek(&c->idx, rel);
+		seek(&c->pol, rel);
+		c->colstart = c->colend;
+		while (c->colstart < n &&
+		    oidval(c->columns, c->colstart, C_REL) < rel)
+			c->colstart++;
+		c->colend = c->colstart;
+		while (c->colend < n &&
+		    oidval(c->columns, c->colend, C_REL) == rel)
+			c->colend++;
+		kind = PQgetvalue(r, row, R_KIND)[0];
+		if (kind == 'v' || kind == 'm')
+			view(c, row, rel, kind == 'm');
+		else
+			table(c, row, rel);
+	}
+}
+
+static void
+functions(struct ctx *c)
+{
+	PGresult *r = run(c, "read functions", q_functions, c->nsparam);
+	const char *kind;
+	int i;
+
+	for (i = 0; i < PQntuples(r); i++) {
+		kind = PQgetvalue(r, i, 2)[0] == 'p' ? "procedure" :
+		    "function";
+		if (PQgetisnull(r, i, 6) || PQgetisnull(r, i, 3))
+			vanished(kind, PQgetvalue(r, i, 0),
+			    PQgetvalue(r, i, 1));
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", kind);
+		kv(c, "schema", r, i, 0);
+		kv(c, "name", r, i, 1);
+		kv(c, "arguments", r, i, 3);
+		kv(c, "comment", r, i, 7);
+		kv(c, "definition", r, i, 6);
+		kv(c, "language", r, i, 5);
+		kv(c, "result", r, i, 4);
+		kvbool(c, "window", PQgetvalue(r, i, 2)[0] == 'w');
+		zn_jw_end(&c->w, '}');
+		emit(c, kind, PQgetvalue(r, i, 0), NULL, PQgetvalue(r, i, 1),
+		    PQgetvalue(r, i, 3));
+	}
+	PQclear(r);
+}
+
+/* Finds a relation's row by OID in the relation result (sorted by OID). */
+static int
+relrow(const struct ctx *c, unsigned long oid)
+{
+	int lo = 0, hi = PQntuples(c->rels), mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (oidval(c->rels, mid, R_OID) < oid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < PQntuples(c->rels) && oidval(c->rels, lo, R_OID) == oid)
+		return lo;
+	return -1;
+}
+
 static void
 triggers(struct ctx *c)
 {
 	char *sql = zn_xasprintf(q_triggers, c->version >= 130000 ?
 	    " AND t.tgparentid = 0" : "");
 	PGresult *r = run(c, "read triggers", sql, c->relparam);
-	struct rel *rel;
-	int i;
+	const char *schema, *table;
+	int i, row;
 
 	free(sql);
 	for (i = 0; i < PQntuples(r); i++) {
-		if ((rel = findrel(c, oidval(r, i, 0))) == NULL)
+		if ((row = relrow(c, oidval(r, i, 0))) < 0)
 			continue;
-		zn_graph_add(c->g, pack("{s:s, s:s, s:s, s:o, s:o, s:s, "
-		    "s:o}",
-		    "kind", "trigger", "schema", rel->schema,
-		    "table", rel->name, "name", text(r, i, 1),
-		    "definition", text(r, i, 2),
-		    "enabled", tgenabled(PQgetvalue(r, i, 3)[0]),
-		    "comment", text(r, i, 4)));
+		schema = PQgetvalue(c->rels, row, R_SCHEMA);
+		table = PQgetvalue(c->rels, row, R_NAME);
+		if (PQgetisnull(r, i, 2))
+			vanished("trigger", schema, PQgetvalue(r, i, 1));
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "trigger");
+		kvs(c, "schema", schema);
+		kvs(c, "table", table);
+		kv(c, "name", r, i, 1);
+		kv(c, "comment", r, i, 4);
+		kv(c, "definition", r, i, 2);
+		kvs(c, "enabled", tgenabled(PQgetvalue(r, i, 3)[0]));
+		zn_jw_end(&c->w, '}');
+		emit(c, "trigger", schema, table, PQgetvalue(r, i, 1), NULL);
 	}
 	PQclear(r);
+}
+
+/* The OID array literal of every relation in the result. */
+static char *
+relarray(const PGresult *r)
+{
+	struct zn_buf arr = ZN_BUF_INIT;
+	int i;
+
+	zn_buf_addch(&arr, '{');
+	for (i = 0; i < PQntuples(r); i++) {
+		if (i > 0)
+			zn_buf_addch(&arr, ',');
+		zn_buf_adds(&arr, PQgetvalue(r, i, R_OID));
+	}
+	zn_buf_addch(&arr, '}');
+	return zn_buf_detach(&arr);
 }
 
 void
@@ -893,20 +1361,25 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
     const struct zn_snapshot_opts *o)
 {
 	struct ctx c;
-	PGresult *rels;
-	char *ns;
-	size_t i;
+	char *ns, *sql;
 	const char *host = PQhost(conn), *port = PQport(conn);
+	const char *nnd = PQserverVersion(conn) >= 150000 ?
+	    "ix.indnullsnotdistinct" : "false";
 
 	memset(g, 0, sizeof(*g));
 	memset(&c, 0, sizeof(c));
 	c.conn = conn;
 	c.g = g;
 	c.version = PQserverVersion(conn);
+	zn_buf_init(&c.line);
+	zn_buf_init(&c.scratch);
+	zn_jw_init(&c.w, &c.line);
 	g->server_version_num = c.version;
-	g->source = pack("{s:s, s:s, s:s?, s:s?}", "type", "database",
+	g->source = json_pack("{s:s, s:s, s:s?, s:s?}", "type", "database",
 	    "dbname", PQdb(conn), "host", host != NULL && *host != '\0' ?
 	    host : NULL, "port", port != NULL && *port != '\0' ? port : NULL);
+	if (g->source == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot describe the connection");
 	zn_pg_cmd(conn, "start a read-only transaction",
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
 
@@ -915,20 +1388,43 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	extensions(&c);
 	enums(&c);
 	sequences(&c);
-	rels = relations(&c);
-	columns(&c);
-	constraints(&c);
-	indexes(&c);
-	policies(&c);
 	functions(&c);
+	c.rels = run(&c, "read tables and views", q_relations, ns);
+	c.relparam = relarray(c.rels);
+	cursor(&c.inh, run(&c, "read inheritance", q_inherits, c.relparam),
+	    H_REL);
+	c.columns = run(&c, "read columns", q_columns, c.relparam);
+	c.identities = run(&c, "read identity sequences", q_identities,
+	    c.relparam);
+	c.refcolumns = run(&c, "read referenced columns", q_refcolumns,
+	    c.relparam);
+	sql = zn_xasprintf(q_constraints, nnd);
+	cursor(&c.con, run(&c, "read constraints", sql, c.relparam), K_REL);
+	free(sql);
+	c.opclasses = run(&c, "read operator classes", q_opclasses, NULL);
+	sql = zn_xasprintf(q_indexes, c.version >= 150000 ?
+	    "i.indnullsnotdistinct" : "false");
+	cursor(&c.idx, run(&c, "read indexes", sql, c.relparam), I_REL);
+	free(sql);
+	cursor(&c.pol, run(&c, "read policies", q_policies, c.relparam),
+	    P_REL);
 	triggers(&c);
-
 	zn_pg_cmd(conn, "end the read-only transaction", "COMMIT");
-	for (i = 0; i < c.nrels; i++)
-		zn_graph_add(g, c.rels[i].rec);
+
+	relations(&c);
 	zn_graph_finish(g);
-	PQclear(rels);
-	free(c.rels);
+
+	PQclear(c.rels);
+	PQclear(c.inh.r);
+	PQclear(c.columns);
+	PQclear(c.identities);
+	PQclear(c.refcolumns);
+	PQclear(c.con.r);
+	PQclear(c.opclasses);
+	PQclear(c.idx.r);
+	PQclear(c.pol.r);
+	zn_buf_release(&c.line);
+	zn_buf_release(&c.scratch);
 	free(c.relparam);
 	free(ns);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* json.c: writing, canonicalising and reading JSON-lines records. */
+/* json.c: writing and reading JSON-lines records. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdarg.h>
@@ -32,64 +32,6 @@ zn_json_emit(FILE *fp, const json_t *v)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
 	}
 	free(s);
-}
-
-/* Keys that lead every object, in this order, for people reading. */
-static const char *const leading[] = { "kind", "v", "schema", "table",
-    "name" };
-#define NLEADING (sizeof(leading) / sizeof(leading[0]))
-
-static int
-isleading(const char *k)
-{
-	size_t i;
-
-	for (i = 0; i < NLEADING; i++)
-		if (strcmp(k, leading[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-json_t *
-zn_json_canon(const json_t *v)
-{
-	json_t *out, *child;
-	const char *key, **keys;
-	size_t i, n, index;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		out = json_object();
-		for (i = 0; i < NLEADING; i++)
-			if ((child = json_object_get(v, leading[i])) != NULL)
-				json_object_set_new(out, leading[i],
-				    zn_json_canon(child));
-		keys = zn_xreallocarray(NULL, json_object_size(v) + 1,
-		    sizeof(*keys));
-		n = 0;
-		json_object_foreach((json_t *)v, key, child)
-			if (!isleading(key))
-				keys[n++] = key;
-		qsort(keys, n, sizeof(*keys), cmpstr);
-		for (i = 0; i < n; i++)
-			json_object_set_new(out, keys[i],
-			    zn_json_canon(json_object_get(v, keys[i])));
-		free(keys);
-		return out;
-	case JSON_ARRAY:
-		out = json_array();
-		json_array_foreach(v, index, child)
-			json_array_append_new(out, zn_json_canon(child));
-		return out;
-	default:
-		return json_deep_copy(v);
-	}
 }
 
 const char *

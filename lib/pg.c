@@ -220,7 +220,10 @@ static const char session_sql[] =
     "SET TimeZone = 'UTC';"
     "SET statement_timeout = 0;"
     "SET lock_timeout = 0;"
-    "SET idle_in_transaction_session_timeout = 0;";
+    "SET idle_in_transaction_session_timeout = 0;"
+    /* Catalog queries are cheap but look costly to the planner: JIT
+     * compiling them costs more than running them. */
+    "SET jit = off;";
 
 PGconn *
 zn_pg_connect(const char *conninfo)

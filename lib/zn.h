@@ -122,14 +122,39 @@ void zn_sha256(const void *data, size_t n, char out[ZN_SHA256_STRLEN]);
 char *zn_json_line(const json_t *v);
 /* Writes one record and a newline to fp; a write error dies (status 2). */
 void zn_json_emit(FILE *fp, const json_t *v);
-/*
- * Returns a new reference to a canonical deep copy of v: in every object
- * the keys "kind", "v", "schema", "table", "name" come first in that
- * order, then the others in byte order.  Arrays keep their order.
- */
-json_t *zn_json_canon(const json_t *v);
 /* Borrowed string member, or NULL when absent or not a string. */
 const char *zn_json_str(const json_t *obj, const char *key);
+
+/*
+ * jw: writes compact JSON into a zn_buf, value by value, with the one
+ * string escaping of the suite.  Objects and arrays are opened with
+ * zn_jw_obj/zn_jw_arr and closed with zn_jw_end(w, '}' or ']'); a member
+ * is zn_jw_key followed by one value.  The writer does not order keys:
+ * canonical records write them in canonical order (zn-records(5)).
+ */
+#define ZN_JW_MAXDEPTH 64
+struct zn_jw {
+	struct zn_buf *b;	/* borrowed */
+	int depth;
+	int afterkey;
+	int count[ZN_JW_MAXDEPTH];
+};
+void zn_jw_init(struct zn_jw *w, struct zn_buf *b);
+void zn_jw_obj(struct zn_jw *w);
+void zn_jw_arr(struct zn_jw *w);
+void zn_jw_end(struct zn_jw *w, int c);
+void zn_jw_key(struct zn_jw *w, const char *k);
+void zn_jw_str(struct zn_jw *w, const char *s);	/* NULL writes null */
+void zn_jw_strn(struct zn_jw *w, const char *s, size_t n);
+void zn_jw_null(struct zn_jw *w);
+void zn_jw_bool(struct zn_jw *w, int v);
+void zn_jw_int(struct zn_jw *w, long long v);
+/*
+ * Writes v canonically: in every object the keys "kind", "v", "schema",
+ * "table", "name" come first in that order, then the others in byte
+ * order.  Arrays keep their order.
+ */
+void zn_jw_json(struct zn_jw *w, const json_t *v);
 
 /*
  * jsonl: reads JSON lines.  Every line must be one JSON object with a
@@ -197,8 +222,8 @@ struct zn_config {
 	char *migrations;	/* default "migrations" */
 };
 /*
- * Loads the configuration: the file named by ZN_CONFIG, else
- * DIR/zanith.yaml (DIR from -C, else "."), when it exists; then the
+ * Loads the configuration: DIR/zanith.yaml when -C gave DIR, else the
+ * file named by ZN_CONFIG, else ./zanith.yaml, when it exists; then the
  * ZN_* environment.  Malformed files die with status 65.
  */
 void zn_config_load(struct zn_config *c, const char *dir);
@@ -264,14 +289,22 @@ void zn_table_free(struct zn_table *t);
 size_t zn_term_width(const char *s);
 
 /*
- * graph: the schema graph of zn-records(5).  Records are held in
- * canonical order, each canonicalised; hash covers the body.
+ * graph: the schema graph of zn-records(5).  Each record is held as its
+ * canonical line (compact JSON, no newline) with the keys it sorts by;
+ * the hash covers the body.  zn_graph_get parses a record back when a
+ * consumer needs its fields.
  */
+struct zn_grec {
+	int rank;		/* position of the kind in canonical order */
+	char *schema, *table, *name, *args;	/* sort keys, owned */
+	char *line;		/* owned */
+	size_t len;
+};
 struct zn_graph {
 	json_t *source;		/* new reference: where it came from */
 	long server_version_num;	/* 0 when unknown */
-	json_t **recs;		/* new references, canonical order */
-	size_t nrecs;
+	struct zn_grec *recs;	/* canonical order after zn_graph_finish */
+	size_t nrecs, cap;
 	char hash[ZN_SHA256_STRLEN];
 };
 struct zn_snapshot_opts {
@@ -290,10 +323,22 @@ void zn_graph_from_db(struct zn_graph *g, PGconn *conn,
  * trailer and hash; dies with status 65 on any fault.
  */
 void zn_graph_read(struct zn_graph *g, const char *path);
-/* Takes rec (stolen), canonicalises it and sorts it into place later. */
+/*
+ * Adds a record given as JSON (stolen): its unordered arrays are sorted
+ * and it is written canonically.
+ */
 void zn_graph_add(struct zn_graph *g, json_t *rec);
-/* Sorts the records, canonicalises them and computes the hash. */
+/*
+ * Adds a record already written canonically; line is stolen, the keys
+ * are copied (NULL where the kind has none).
+ */
+void zn_graph_add_line(struct zn_graph *g, const char *kind,
+    const char *schema, const char *table, const char *name,
+    const char *args, char *line, size_t len);
+/* Sorts the records into canonical order and computes the hash. */
 void zn_graph_finish(struct zn_graph *g);
+/* Record i parsed back: a new reference. */
+json_t *zn_graph_get(const struct zn_graph *g, size_t i);
 /* Writes header, records and trailer as JSON lines. */
 void zn_graph_write(const struct zn_graph *g, FILE *fp);
 void zn_graph_release(struct zn_graph *g);

@@ -202,6 +202,13 @@ touch'
 	cmp "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/out.jsonl"
 	run ls "$BATS_TEST_TMPDIR"
 	refute_output --partial '.tmp'
+	# The new file gets the mode the umask allows, as with a redirection.
+	(umask 022 && zn-snapshot -o "$BATS_TEST_TMPDIR/m.jsonl")
+	run stat -c %a "$BATS_TEST_TMPDIR/m.jsonl"
+	assert_output 644
+	(umask 077 && zn-snapshot -o "$BATS_TEST_TMPDIR/m.jsonl")
+	run stat -c %a "$BATS_TEST_TMPDIR/m.jsonl"
+	assert_output 600
 }
 
 @test "on a terminal it prints a summary instead of records" {

@@ -172,6 +172,12 @@ fake_server() {
 	assert_output "$ZN_TEST_DB"
 	ZN_CONFIG="$BATS_TEST_TMPDIR/missing.yaml" run_zn 2 zn-snapshot --json
 	assert_equal "$stderr" "zn-snapshot: cannot open '$BATS_TEST_TMPDIR/missing.yaml': No such file or directory"
+	# -C is a flag, and flags beat the environment.
+	mkdir "$BATS_TEST_TMPDIR/d1"
+	echo 'database: dbname=postgres' >"$BATS_TEST_TMPDIR/d1/zanith.yaml"
+	ZN_CONFIG="$BATS_TEST_TMPDIR/other.yaml" run_zn 0 zn-snapshot --json -C "$BATS_TEST_TMPDIR/d1"
+	run jq -r 'select(.kind == "graph") | .source.dbname' <<<"$output"
+	assert_output postgres
 	run_zn 2 zn-snapshot --json -C "$BATS_TEST_TMPDIR/nodir"
 	assert_equal "$stderr" "zn-snapshot: cannot use '$BATS_TEST_TMPDIR/nodir': No such file or directory"
 }
@@ -213,4 +219,51 @@ fake_server() {
 	assert_equal "$output" ''
 	one_line
 	[[ "$stderr" == "zn-snapshot: cannot "* ]] || fail "unexpected: $stderr"
+}
+
+# An object dropped after the snapshot began is still in the snapshot's
+# catalog rows, but the server can no longer render it.  A lock on a
+# catalog that only a later query reads holds the snapshot at that query
+# while another session drops the object.
+race() {
+	local lockrel=$1 drop=$2
+	(
+		psql -X -q -v ON_ERROR_STOP=1 -d "$ZN_TEST_DB" >/dev/null 2>&1 <<SQL
+BEGIN;
+LOCK TABLE $lockrel IN ACCESS EXCLUSIVE MODE;
+SELECT pg_sleep(3);
+$drop;
+COMMIT;
+SQL
+	) 3>&- &
+	sleep 1
+	run_zn '?' zn-snapshot --json
+	wait
+}
+
+@test "a function dropped while the snapshot runs: exit 2, run it again" {
+	zn_load_fixture full.sql
+	race pg_catalog.pg_language 'DROP FUNCTION app.add(numeric, numeric)'
+	assert_equal "$status" 2
+	assert_equal "$output" ''
+	assert_equal "$stderr" "zn-snapshot: function 'app.add' was dropped while the snapshot was being taken; run it again"
+}
+
+@test "a trigger dropped while the snapshot runs: exit 2, run it again" {
+	zn_load_fixture full.sql
+	# Opening the tables loads their triggers, so the snapshot waits on
+	# pg_trigger after it began; the drop commits meanwhile.
+	race pg_catalog.pg_trigger 'DROP TRIGGER "Trigger; ""x""" ON "Weird ""Schema""; DROP"."select"'
+	assert_equal "$status" 2
+	assert_equal "$output" ''
+	assert_equal "$stderr" "zn-snapshot: trigger 'Weird \"Schema\"; DROP.Trigger; \"x\"' was dropped while the snapshot was being taken; run it again"
+}
+
+@test "a snapshot that raced nothing is still exact" {
+	zn_load_fixture full.sql
+	race pg_catalog.pg_language 'SELECT 1'
+	assert_equal "$status" 0
+	run jq -r 'select(.kind == "function") | .arguments' <<<"$output"
+	assert_output 'a integer, b integer
+a numeric, b numeric'
 }

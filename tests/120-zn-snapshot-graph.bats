@@ -73,6 +73,16 @@ setup() {
 	    fail "unexpected: $stderr"
 }
 
+@test "a trailer whose hash disagrees is refused" {
+	{ sed '$d' "$G"; tail -n 1 "$G" | jq -c '.hash = "sha256:0000"'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == "zn-snapshot: t.jsonl: hash mismatch: the trailer says sha256:0000 but the records hash to sha256:"* ]] ||
+	    fail "unexpected: $stderr"
+	{ sed '$d' "$G"; tail -n 1 "$G" | jq -c 'del(.hash)'; } >t.jsonl
+	run_zn 65 zn-snapshot --graph t.jsonl
+	[[ "$stderr" == *"the trailer says nothing"* ]] || fail "unexpected: $stderr"
+}
+
 @test "a missing record is a hash mismatch even with a fixed count" {
 	{ sed -n '1,2p' "$G"; sed '1,3d;$d' "$G"; tail -n 1 "$G" | jq -c '.objects -= 1'; } >t.jsonl
 	run_zn 65 zn-snapshot --graph t.jsonl

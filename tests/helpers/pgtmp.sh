@@ -47,6 +47,8 @@ _zn_pgtmp_as() {
 		if command -v runuser >/dev/null 2>&1; then
 			runuser -u "${ZN_PGTMP_USER:-postgres}" -- "$@"
 		else
+			# The inner shell expands "$0" "$@", not this one.
+			# shellcheck disable=SC2016
 			su "${ZN_PGTMP_USER:-postgres}" -s /bin/sh -c '"$0" "$@"' "$@"
 		fi
 	else
