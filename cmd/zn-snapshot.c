@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "zn.h"
@@ -157,40 +156,15 @@ summary(const struct zn_graph *g, FILE *fp)
 	fprintf(fp, "%s\n", g->hash);
 }
 
-/* Writes the graph to path through a temporary file and rename(2). */
+/* Writes the graph to path, replacing a regular file atomically. */
 static void
 writefile(const struct zn_graph *g, const char *path)
 {
-	char *tmp = zn_xasprintf("%s.tmpXXXXXX", path);
-	mode_t mask;
-	FILE *fp;
-	int fd;
+	struct zn_out o;
 
-	if ((fd = mkstemp(tmp)) < 0)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot create '%s'", tmp);
-	/* mkstemp makes the file 0600; give it the mode open(2) would. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0) {
-		unlink(tmp);
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot chmod '%s'", tmp);
-	}
-	if ((fp = fdopen(fd, "w")) == NULL)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", tmp);
-	zn_graph_write(g, fp);
-	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0) {
-		unlink(tmp);
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", tmp);
-	}
-	if (fclose(fp) != 0) {
-		unlink(tmp);
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", tmp);
-	}
-	if (rename(tmp, path) != 0) {
-		unlink(tmp);
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot replace '%s'", path);
-	}
-	free(tmp);
+	zn_out_open(&o, path);
+	zn_graph_write(g, o.fp);
+	zn_out_commit(&o);
 }
 
 int
@@ -207,6 +181,8 @@ main(int argc, char *argv[])
 	PGconn *conn;
 
 	zn_init(argv[0]);
+	/* Graphs run to megabytes: write them in large pieces. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	while ((ch = getopt_long(argc, argv, "C:N:d:n:o:", longopts,
 	    NULL)) != -1)
 		switch (ch) {

@@ -183,7 +183,7 @@ static const char q_refcolumns[] =
 
 enum { K_REL, K_NAME, K_TYPE, K_DEF, K_DEFERRABLE, K_DEFERRED,
     K_VALIDATED, K_NOINHERIT, K_INHERITED, K_KEY, K_FREL, K_FSCHEMA,
-    K_FTABLE, K_FKEY, K_UPD, K_DEL, K_MATCH, K_EXPR, K_INDKEY,
+    K_FTABLE, K_FKEY, K_UPD, K_DEL, K_MATCH, K_INDKEY,
     K_INDNKEY, K_INDNATTS, K_NND, K_COMMENT };
 static const char q_constraints[] =
     "SELECT co.conrelid, co.conname, co.contype, "
@@ -191,8 +191,6 @@ static const char q_constraints[] =
     "co.condeferred, co.convalidated, co.connoinherit, NOT co.conislocal, "
     "co.conkey, co.confrelid, fn.nspname, fc.relname, co.confkey, "
     "co.confupdtype, co.confdeltype, co.confmatchtype, "
-    "CASE WHEN co.contype = 'c' THEN "
-    "  pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, "
     "ix.indkey, ix.indnkeyatts, ix.indnatts, %s, d.description "
     "FROM pg_catalog.pg_constraint co "
     "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
@@ -291,6 +289,7 @@ struct ctx {
 	char *relparam;		/* the relation OID array literal */
 	struct zn_graph *g;
 	PGresult *rels, *columns, *identities, *refcolumns, *opclasses;
+	PGresult *triggers;
 	struct cursor inh, col, con, idx, pol;
 	struct zn_buf line, scratch;
 	struct zn_jw w;
@@ -882,6 +881,32 @@ keyconstraint(struct ctx *c, unsigned long rel, int i, int unique,
 	zn_jw_end(&c->w, '}');
 }
 
+/*
+ * A check's expression is the text inside "CHECK (...)" of its
+ * definition (pg_get_constraintdef renders it with the same deparser as
+ * pg_get_expr), so the server parses the expression once, not twice.
+ */
+static void
+checkexpr(struct ctx *c, const char *def)
+{
+	const char *start, *end;
+	size_t n = strlen(def);
+
+	zn_jw_key(&c->w, "expression");
+	end = def + n;
+	if (n >= 10 && strncmp(end - 10, " NOT VALID", 10) == 0)
+		end -= 10;
+	if (end - def >= 11 && strncmp(end - 11, " NO INHERIT", 11) == 0)
+		end -= 11;
+	if (strncmp(def, "CHECK (", 7) != 0 || end <= def + 7 ||
+	    end[-1] != ')') {
+		zn_die(ZN_EXIT_UNAVAILABLE, "unexpected check constraint "
+		    "from the server: %s", def);
+	}
+	start = def + 7;
+	zn_jw_strn(&c->w, start, (size_t)(end - 1 - start));
+}
+
 static void
 checks(struct ctx *c, const char *schema)
 {
@@ -898,7 +923,7 @@ checks(struct ctx *c, const char *schema)
 		kv(c, "name", r, i, K_NAME);
 		kv(c, "comment", r, i, K_COMMENT);
 		kv(c, "definition", r, i, K_DEF);
-		kv(c, "expression", r, i, K_EXPR);
+		checkexpr(c, PQgetvalue(r, i, K_DEF));
 		kvb(c, "inherited", r, i, K_INHERITED);
 		kvb(c, "no_inherit", r, i, K_NOINHERIT);
 		kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] ==
@@ -1311,13 +1336,10 @@ relrow(const struct ctx *c, unsigned long oid)
 static void
 triggers(struct ctx *c)
 {
-	char *sql = zn_xasprintf(q_triggers, c->version >= 130000 ?
-	    " AND t.tgparentid = 0" : "");
-	PGresult *r = run(c, "read triggers", sql, c->relparam);
+	const PGresult *r = c->triggers;
 	const char *schema, *table;
 	int i, row;
 
-	free(sql);
 	for (i = 0; i < PQntuples(r); i++) {
 		if ((row = relrow(c, oidval(r, i, 0))) < 0)
 			continue;
@@ -1336,7 +1358,6 @@ triggers(struct ctx *c)
 		zn_jw_end(&c->w, '}');
 		emit(c, "trigger", schema, table, PQgetvalue(r, i, 1), NULL);
 	}
-	PQclear(r);
 }
 
 /* The OID array literal of every relation in the result. */
@@ -1361,7 +1382,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
     const struct zn_snapshot_opts *o)
 {
 	struct ctx c;
-	char *ns, *sql;
+	char *ns, *csql, *isql, *tsql;
 	const char *host = PQhost(conn), *port = PQport(conn);
 	const char *nnd = PQserverVersion(conn) >= 150000 ?
 	    "ix.indnullsnotdistinct" : "false";
@@ -1391,25 +1412,44 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	functions(&c);
 	c.rels = run(&c, "read tables and views", q_relations, ns);
 	c.relparam = relarray(c.rels);
-	cursor(&c.inh, run(&c, "read inheritance", q_inherits, c.relparam),
-	    H_REL);
-	c.columns = run(&c, "read columns", q_columns, c.relparam);
-	c.identities = run(&c, "read identity sequences", q_identities,
-	    c.relparam);
-	c.refcolumns = run(&c, "read referenced columns", q_refcolumns,
-	    c.relparam);
-	sql = zn_xasprintf(q_constraints, nnd);
-	cursor(&c.con, run(&c, "read constraints", sql, c.relparam), K_REL);
-	free(sql);
-	c.opclasses = run(&c, "read operator classes", q_opclasses, NULL);
-	sql = zn_xasprintf(q_indexes, c.version >= 150000 ?
+	/* Everything about the relations, in one pipeline. */
+	csql = zn_xasprintf(q_constraints, nnd);
+	isql = zn_xasprintf(q_indexes, c.version >= 150000 ?
 	    "i.indnullsnotdistinct" : "false");
-	cursor(&c.idx, run(&c, "read indexes", sql, c.relparam), I_REL);
-	free(sql);
-	cursor(&c.pol, run(&c, "read policies", q_policies, c.relparam),
-	    P_REL);
-	triggers(&c);
+	tsql = zn_xasprintf(q_triggers, c.version >= 130000 ?
+	    " AND t.tgparentid = 0" : "");
+	{
+		const struct zn_pgq q[] = {
+			{ "read inheritance", q_inherits, c.relparam },
+			{ "read columns", q_columns, c.relparam },
+			{ "read identity sequences", q_identities,
+			    c.relparam },
+			{ "read referenced columns", q_refcolumns,
+			    c.relparam },
+			{ "read constraints", csql, c.relparam },
+			{ "read operator classes", q_opclasses, NULL },
+			{ "read indexes", isql, c.relparam },
+			{ "read policies", q_policies, c.relparam },
+			{ "read triggers", tsql, c.relparam },
+		};
+		PGresult *res[sizeof(q) / sizeof(q[0])];
+
+		zn_pg_batch(conn, q, sizeof(q) / sizeof(q[0]), res);
+		cursor(&c.inh, res[0], H_REL);
+		c.columns = res[1];
+		c.identities = res[2];
+		c.refcolumns = res[3];
+		cursor(&c.con, res[4], K_REL);
+		c.opclasses = res[5];
+		cursor(&c.idx, res[6], I_REL);
+		cursor(&c.pol, res[7], P_REL);
+		c.triggers = res[8];
+	}
+	free(csql);
+	free(isql);
+	free(tsql);
 	zn_pg_cmd(conn, "end the read-only transaction", "COMMIT");
+	triggers(&c);
 
 	relations(&c);
 	zn_graph_finish(g);
@@ -1423,6 +1463,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	PQclear(c.opclasses);
 	PQclear(c.idx.r);
 	PQclear(c.pol.r);
+	PQclear(c.triggers);
 	zn_buf_release(&c.line);
 	zn_buf_release(&c.scratch);
 	free(c.relparam);

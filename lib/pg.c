@@ -310,6 +310,55 @@ zn_pg_exec(PGconn *conn, const char *what, const char *sql, int nparams,
 	return res;
 }
 
+static int
+resultok(const PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+
+	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+}
+
+void
+zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n, PGresult **res)
+{
+	size_t i;
+#ifdef LIBPQ_HAS_PIPELINING
+	PGresult *r;
+	const char *param;
+
+	if (PQenterPipelineMode(conn) != 1)
+		pgfail(conn, NULL, "start a pipeline");
+	for (i = 0; i < n; i++) {
+		param = q[i].param;
+		if (PQsendQueryParams(conn, q[i].sql, param != NULL ? 1 : 0,
+		    NULL, &param, NULL, NULL, 0) != 1)
+			pgfail(conn, NULL, q[i].what);
+	}
+	if (PQpipelineSync(conn) != 1)
+		pgfail(conn, NULL, "send a pipeline");
+	for (i = 0; i < n; i++) {
+		res[i] = PQgetResult(conn);
+		if (res[i] == NULL || !resultok(res[i]))
+			pgfail(conn, res[i], q[i].what);
+		/* Each statement's results end with a NULL. */
+		if ((r = PQgetResult(conn)) != NULL) {
+			PQclear(r);
+			pgfail(conn, NULL, q[i].what);
+		}
+	}
+	r = PQgetResult(conn);
+	if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+		pgfail(conn, r, "end a pipeline");
+	PQclear(r);
+	if (PQexitPipelineMode(conn) != 1)
+		pgfail(conn, NULL, "end a pipeline");
+#else
+	for (i = 0; i < n; i++)
+		res[i] = zn_pg_exec(conn, q[i].what, q[i].sql,
+		    q[i].param != NULL ? 1 : 0, &q[i].param);
+#endif
+}
+
 void
 zn_pg_cmd(PGconn *conn, const char *what, const char *sql)
 {

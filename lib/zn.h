@@ -157,6 +157,20 @@ void zn_jw_int(struct zn_jw *w, long long v);
 void zn_jw_json(struct zn_jw *w, const json_t *v);
 
 /*
+ * out: writing a whole file.  A regular file is replaced atomically
+ * (temporary file, fsync, rename), with the mode the umask allows;
+ * anything else (a device, a FIFO) is written in place.  Write through
+ * o->fp, then zn_out_commit, which dies with status 2 on any failure.
+ */
+struct zn_out {
+	FILE *fp;
+	char *path;	/* owned */
+	char *tmp;	/* the temporary file, or NULL when in place */
+};
+void zn_out_open(struct zn_out *o, const char *path);
+void zn_out_commit(struct zn_out *o);
+
+/*
  * jsonl: reads JSON lines.  Every line must be one JSON object with a
  * string "kind"; anything else dies with status 65 and
  * "name:line:col: message".  Blank lines are errors too.
@@ -258,6 +272,20 @@ PGconn *zn_pg_connect(const char *conninfo);
  */
 PGresult *zn_pg_exec(PGconn *conn, const char *what, const char *sql,
     int nparams, const char *const *params);
+/* One statement of a batch for zn_pg_batch. */
+struct zn_pgq {
+	const char *what;	/* for messages: "read columns" */
+	const char *sql;
+	const char *param;	/* one text parameter ($1), or NULL */
+};
+/*
+ * Runs n statements in order, in libpq's pipeline mode where libpq has
+ * it (the server runs each statement while the client still reads the
+ * previous result), else one after another; stores each result in
+ * res[i].  Any failure dies like zn_pg_exec.  Caller PQclear()s each.
+ */
+void zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n,
+    PGresult **res);
 /* Runs a command that returns no rows; dies like zn_pg_exec. */
 void zn_pg_cmd(PGconn *conn, const char *what, const char *sql);
 /*

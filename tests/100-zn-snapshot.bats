@@ -211,6 +211,19 @@ touch'
 	assert_output 600
 }
 
+@test "-o into a FIFO or a device writes into it, never replaces it" {
+	zn_load_fixture full.sql
+	snap a.jsonl
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	cat "$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/got" 3>&- &
+	run_zn 0 zn-snapshot -o "$BATS_TEST_TMPDIR/fifo"
+	wait
+	[ -p "$BATS_TEST_TMPDIR/fifo" ] || fail "the FIFO was replaced"
+	cmp "$BATS_TEST_TMPDIR/a.jsonl" "$BATS_TEST_TMPDIR/got"
+	run ls "$BATS_TEST_TMPDIR"
+	refute_output --partial '.tmp'
+}
+
 @test "on a terminal it prints a summary instead of records" {
 	command -v script >/dev/null || skip "script(1) not installed"
 	zn_load_fixture full.sql
