@@ -14,6 +14,11 @@
  * size of the output, not of a tree of every table.  Column numbers in
  * keys are mapped to names here rather than by per-row subqueries.
  *
+ * Column defaults are deparsed without their table (pg_get_expr with
+ * relid 0): a default cannot refer to a column, so the text is the same,
+ * and the server neither opens nor locks every table that has one.
+ * Generated columns do refer to columns and keep their table.
+ *
  * Sequence numbers (start, increment, bounds, cache) are written as
  * decimal strings: they span 64 bits, and common JSON tools (jq 1.6,
  * JavaScript) round integers beyond 2^53.
@@ -134,7 +139,7 @@ static const char q_columns[] =
     "SELECT a.attrelid, a.attnum, a.attname, "
     "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
     "CASE WHEN a.attgenerated = '' THEN "
-    "  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, "
+    "  pg_catalog.pg_get_expr(ad.adbin, 0) END, "
     "a.attidentity, a.attgenerated, "
     "CASE WHEN a.attgenerated <> '' THEN "
     "  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, "
