@@ -864,13 +864,13 @@ condef(const struct ctx *c, int row, const char *schema)
 		    K_NAME));
 }
 
+/* A primary key or unique constraint. */
 static void
-keyconstraint(struct ctx *c, unsigned long rel, int i, int unique,
-    const char *schema)
+keyconstraint(struct ctx *c, unsigned long rel, int i)
 {
 	const PGresult *r = c->con.r;
+	int unique = contype(c, i) == 'u';
 
-	condef(c, i, schema);
 	zn_jw_obj(&c->w);
 	kv(c, "name", r, i, K_NAME);
 	zn_jw_key(&c->w, "columns");
@@ -913,90 +913,83 @@ checkexpr(struct ctx *c, const char *def)
 }
 
 static void
-checks(struct ctx *c, const char *schema)
+check(struct ctx *c, unsigned long rel, int i)
 {
 	const PGresult *r = c->con.r;
-	int i;
 
-	zn_jw_key(&c->w, "checks");
-	zn_jw_arr(&c->w);
-	for (i = c->con.row; i < c->con.end; i++) {
-		if (contype(c, i) != 'c')
-			continue;
-		condef(c, i, schema);
-		zn_jw_obj(&c->w);
-		kv(c, "name", r, i, K_NAME);
-		kv(c, "comment", r, i, K_COMMENT);
-		kv(c, "definition", r, i, K_DEF);
-		checkexpr(c, PQgetvalue(r, i, K_DEF));
-		kvb(c, "inherited", r, i, K_INHERITED);
-		kvb(c, "no_inherit", r, i, K_NOINHERIT);
-		kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] ==
-		    'f');
-		zn_jw_end(&c->w, '}');
-	}
-	zn_jw_end(&c->w, ']');
+	(void)rel;
+	zn_jw_obj(&c->w);
+	kv(c, "name", r, i, K_NAME);
+	kv(c, "comment", r, i, K_COMMENT);
+	kv(c, "definition", r, i, K_DEF);
+	checkexpr(c, PQgetvalue(r, i, K_DEF));
+	kvb(c, "inherited", r, i, K_INHERITED);
+	kvb(c, "no_inherit", r, i, K_NOINHERIT);
+	kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] == 'f');
+	zn_jw_end(&c->w, '}');
 }
 
 static void
-exclusions(struct ctx *c, const char *schema)
+exclusion(struct ctx *c, unsigned long rel, int i)
 {
 	const PGresult *r = c->con.r;
-	int i;
 
-	zn_jw_key(&c->w, "exclusions");
-	zn_jw_arr(&c->w);
-	for (i = c->con.row; i < c->con.end; i++) {
-		if (contype(c, i) != 'x')
-			continue;
-		condef(c, i, schema);
-		zn_jw_obj(&c->w);
-		kv(c, "name", r, i, K_NAME);
-		kv(c, "comment", r, i, K_COMMENT);
-		kvb(c, "deferrable", r, i, K_DEFERRABLE);
-		kvb(c, "deferred", r, i, K_DEFERRED);
-		kv(c, "definition", r, i, K_DEF);
-		zn_jw_end(&c->w, '}');
-	}
-	zn_jw_end(&c->w, ']');
+	(void)rel;
+	zn_jw_obj(&c->w);
+	kv(c, "name", r, i, K_NAME);
+	kv(c, "comment", r, i, K_COMMENT);
+	kvb(c, "deferrable", r, i, K_DEFERRABLE);
+	kvb(c, "deferred", r, i, K_DEFERRED);
+	kv(c, "definition", r, i, K_DEF);
+	zn_jw_end(&c->w, '}');
 }
 
 static void
-foreignkeys(struct ctx *c, unsigned long rel, const char *schema)
+foreignkey(struct ctx *c, unsigned long rel, int i)
 {
 	const PGresult *r = c->con.r;
 	long nums[MAXKEYS];
+
+	zn_jw_obj(&c->w);
+	kv(c, "name", r, i, K_NAME);
+	zn_jw_key(&c->w, "columns");
+	conkey(c, rel, i);
+	kv(c, "comment", r, i, K_COMMENT);
+	kvb(c, "deferrable", r, i, K_DEFERRABLE);
+	kvb(c, "deferred", r, i, K_DEFERRED);
+	kv(c, "definition", r, i, K_DEF);
+	kvs(c, "match", fkmatch(PQgetvalue(r, i, K_MATCH)[0]));
+	kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] == 'f');
+	kvs(c, "on_delete", fkaction(PQgetvalue(r, i, K_DEL)[0]));
+	kvs(c, "on_update", fkaction(PQgetvalue(r, i, K_UPD)[0]));
+	zn_jw_key(&c->w, "references");
+	zn_jw_obj(&c->w);
+	kv(c, "schema", r, i, K_FSCHEMA);
+	kv(c, "table", r, i, K_FTABLE);
+	zn_jw_key(&c->w, "columns");
+	colnames(c, oidval(r, i, K_FREL), nums,
+	    ints(PQgetvalue(r, i, K_FKEY), nums, MAXKEYS));
+	zn_jw_end(&c->w, '}');
+	zn_jw_end(&c->w, '}');
+}
+
+/*
+ * Writes "key": and an array of the relation's constraints of one type
+ * (rows sorted by name), each written by one().
+ */
+static void
+conarray(struct ctx *c, const char *key, int type, unsigned long rel,
+    const char *schema, void (*one)(struct ctx *, unsigned long, int))
+{
 	int i;
 
-	zn_jw_key(&c->w, "foreign_keys");
+	zn_jw_key(&c->w, key);
 	zn_jw_arr(&c->w);
-	for (i = c->con.row; i < c->con.end; i++) {
-		if (contype(c, i) != 'f')
-			continue;
-		condef(c, i, schema);
-		zn_jw_obj(&c->w);
-		kv(c, "name", r, i, K_NAME);
-		zn_jw_key(&c->w, "columns");
-		conkey(c, rel, i);
-		kv(c, "comment", r, i, K_COMMENT);
-		kvb(c, "deferrable", r, i, K_DEFERRABLE);
-		kvb(c, "deferred", r, i, K_DEFERRED);
-		kv(c, "definition", r, i, K_DEF);
-		kvs(c, "match", fkmatch(PQgetvalue(r, i, K_MATCH)[0]));
-		kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] ==
-		    'f');
-		kvs(c, "on_delete", fkaction(PQgetvalue(r, i, K_DEL)[0]));
-		kvs(c, "on_update", fkaction(PQgetvalue(r, i, K_UPD)[0]));
-		zn_jw_key(&c->w, "references");
-		zn_jw_obj(&c->w);
-		kv(c, "schema", r, i, K_FSCHEMA);
-		kv(c, "table", r, i, K_FTABLE);
-		zn_jw_key(&c->w, "columns");
-		colnames(c, oidval(r, i, K_FREL), nums,
-		    ints(PQgetvalue(r, i, K_FKEY), nums, MAXKEYS));
-		zn_jw_end(&c->w, '}');
-		zn_jw_end(&c->w, '}');
-	}
+	for (i = c->con.row; i < c->con.end; i++)
+		if (contype(c, i) == type) {
+			condef(c, i, schema);
+			one(c, rel, i);
+		}
 	zn_jw_end(&c->w, ']');
 }
 
@@ -1195,11 +1188,11 @@ table(struct ctx *c, int row, unsigned long rel)
 	kv(c, "schema", r, row, R_SCHEMA);
 	kv(c, "name", r, row, R_NAME);
 	kv(c, "access_method", r, row, R_AM);
-	checks(c, schema);
+	conarray(c, "checks", 'c', rel, schema, check);
 	columns(c, 1);
 	kv(c, "comment", r, row, R_COMMENT);
-	exclusions(c, schema);
-	foreignkeys(c, rel, schema);
+	conarray(c, "exclusions", 'x', rel, schema, exclusion);
+	conarray(c, "foreign_keys", 'f', rel, schema, foreignkey);
 	indexes(c, rel, schema);
 	parents(c, r, row);
 	kvs(c, "persistence", persistence(PQgetvalue(r, row, R_PERSIST)[0]));
@@ -1207,9 +1200,10 @@ table(struct ctx *c, int row, unsigned long rel)
 	zn_jw_key(&c->w, "primary_key");
 	for (i = c->con.row; i < c->con.end && contype(c, i) != 'p'; i++)
 		;
-	if (i < c->con.end)
-		keyconstraint(c, rel, i, 0, schema);
-	else
+	if (i < c->con.end) {
+		condef(c, i, schema);
+		keyconstraint(c, rel, i);
+	} else
 		zn_jw_null(&c->w);
 	kvs(c, "replica_identity", replident(PQgetvalue(r, row,
 	    R_REPLIDENT)[0]));
@@ -1219,12 +1213,7 @@ table(struct ctx *c, int row, unsigned long rel)
 	kvb(c, "forced", r, row, R_FORCE);
 	zn_jw_end(&c->w, '}');
 	kv(c, "tablespace", r, row, R_TABLESPACE);
-	zn_jw_key(&c->w, "uniques");
-	zn_jw_arr(&c->w);
-	for (i = c->con.row; i < c->con.end; i++)
-		if (contype(c, i) == 'u')
-			keyconstraint(c, rel, i, 1, schema);
-	zn_jw_end(&c->w, ']');
+	conarray(c, "uniques", 'u', rel, schema, keyconstraint);
 	zn_jw_end(&c->w, '}');
 	emit(c, "table", schema, NULL, PQgetvalue(r, row, R_NAME), NULL);
 }
