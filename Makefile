@@ -85,10 +85,10 @@ demo: deps all
 
 lint: all
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
-	shellcheck -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
+	shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    examples/demo.sh build-aux/deps bench/snapshot.sh bench/gen-schema \
-	    .ci/run completions/zn.bash
-	shellcheck -s bash tests/helpers/common.bash
+	    .ci/run
+	shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -98,11 +98,11 @@ setup() {
 @test "shell scripts pass shellcheck as POSIX sh" {
 	command -v shellcheck >/dev/null || skip "shellcheck not installed"
 	cd "$ZN_TOP"
-	run shellcheck -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
+	run shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    build-aux/deps examples/demo.sh bench/gen-schema bench/snapshot.sh \
 	    .ci/run
 	assert_success
-	run shellcheck -s bash completions/zn.bash
+	run shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash
 	assert_success
 }
 

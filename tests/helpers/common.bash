@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: ISC
+# bats sets status, output and stderr in run:
+# shellcheck shell=bash disable=SC2154
 # common.bash: the test environment for every bats file.  Load it in
 # setup_file and in setup (never at file level):
 #
@@ -91,6 +93,7 @@ run_zn() {
 	esac
 	local -a wrap=()
 	if [ -n "${ZN_TEST_VALGRIND:-}" ] && [ "$1" != zn ]; then
+		# shellcheck disable=SC2054
 		wrap=(valgrind -q --error-exitcode=99 --leak-check=full
 		    --errors-for-leak-kinds=definite,indirect
 		    --show-leak-kinds=definite,indirect)
