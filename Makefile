@@ -65,17 +65,24 @@ $(O)/bin/zn: cmd/zn VERSION
 	@mkdir -p $(O)/bin
 	sed 's/@VERSION@/$(VERSION)/' cmd/zn >$@ && chmod 0755 $@
 
+# A driver for library functions, used only by the tests.
+$(O)/test/libcheck: tests/helpers/libcheck.c $(O)/libzn.a
+	@mkdir -p $(O)/test
+	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
+	    tests/helpers/libcheck.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
+	    $(DEP_LIBS)
+
 # Installs the Debian or Ubuntu packages the build and tests need, when
 # they are missing; elsewhere prints what to install and stops.
 deps:
 	@sh build-aux/deps
 
-check: deps all
+check: deps all $(O)/test/libcheck
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    BATS="$(BATS)" sh tests/run
 
 # The snapshot suites again, every command under valgrind's leak check.
-check-valgrind: deps all
+check-valgrind: deps all $(O)/test/libcheck
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
 	    tests/1*-zn-snapshot*.bats

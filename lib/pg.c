@@ -384,7 +384,7 @@ zn_pg_ident(struct zn_buf *b, const char *s)
 
 	for (p = s; plain && *p != '\0'; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '_' || *p == '$'))
+		    *p == '_'))
 			plain = 0;
 	if (plain && bsearch(s, keywords, sizeof(keywords) /
 	    sizeof(keywords[0]), sizeof(keywords[0]), cmpkw) == NULL) {

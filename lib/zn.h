@@ -289,8 +289,9 @@ void zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n,
 /* Runs a command that returns no rows; dies like zn_pg_exec. */
 void zn_pg_cmd(PGconn *conn, const char *what, const char *sql);
 /*
- * Writes s to b as a SQL identifier, quoted unless it is a lower-case
- * name that is no keyword.
+ * Writes s to b as a SQL identifier, quoted unless it is made of
+ * lower-case letters, digits and underscores, starts with no digit and
+ * is no keyword: the server's quote_ident() rule.
  */
 void zn_pg_ident(struct zn_buf *b, const char *s);
 /* Writes s to b as a SQL string literal (E'' form when needed). */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * libcheck: runs single libzn functions from the shell so the test suite
+ * can hold them against the real server.
+ *   libcheck ident NAME          zn_pg_ident
+ *   libcheck literal TEXT        zn_pg_literal
+ *   libcheck redact MSG CONNINFO zn_pg_redact
+ *   libcheck sha256 FILE         zn_sha256 of a file's bytes
+ *   libcheck table               aligned rows from stdin (tab-separated)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zn.h"
+
+int
+main(int argc, char *argv[])
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	char sum[ZN_SHA256_STRLEN], chunk[4096], *s, *line = NULL, *tab;
+	struct zn_table *t;
+	size_t n, cap = 0;
+	FILE *fp;
+
+	zn_init(argv[0]);
+	if (argc == 3 && strcmp(argv[1], "ident") == 0) {
+		zn_pg_ident(&b, argv[2]);
+		puts(b.buf);
+	} else if (argc == 3 && strcmp(argv[1], "literal") == 0) {
+		zn_pg_literal(&b, argv[2]);
+		puts(b.buf);
+	} else if (argc == 4 && strcmp(argv[1], "redact") == 0) {
+		s = zn_pg_redact(argv[2], argv[3]);
+		puts(s);
+		free(s);
+	} else if (argc == 3 && strcmp(argv[1], "sha256") == 0) {
+		if ((fp = fopen(argv[2], "rb")) == NULL)
+			zn_die_errno(2, "cannot open '%s'", argv[2]);
+		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			zn_buf_add(&b, chunk, n);
+		fclose(fp);
+		zn_sha256(b.buf, b.len, sum);
+		puts(sum);
+	} else if (argc == 2 && strcmp(argv[1], "table") == 0) {
+		t = zn_table_new(2);
+		while (getline(&line, &cap, stdin) > 0) {
+			line[strcspn(line, "\n")] = '\0';
+			if ((tab = strchr(line, '\t')) == NULL)
+				continue;
+			*tab = '\0';
+			zn_table_row(t, line, tab + 1);
+		}
+		zn_table_print(t, stdout);
+		zn_table_free(t);
+		free(line);
+	} else {
+		fprintf(stderr, "usage: libcheck ident|literal|redact|sha256|"
+		    "table ...\n");
+		return 64;
+	}
+	zn_buf_release(&b);
+	return zn_finish(0);
+}
