@@ -365,6 +365,32 @@ kvbool(struct ctx *c, const char *key, int v)
 }
 
 /*
+ * Reads one element of a PostgreSQL array literal at p into e (quotes
+ * and backslash escapes undone); sets *quoted and returns where the next
+ * element starts.
+ */
+static const char *
+arrelem(const char *p, struct zn_buf *e, int *quoted)
+{
+	zn_buf_reset(e);
+	*quoted = *p == '"';
+	if (*quoted) {
+		for (p++; *p != '\0' && *p != '"'; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			zn_buf_addch(e, *p);
+		}
+		if (*p == '"')
+			p++;
+	} else
+		while (*p != '\0' && *p != ',' && *p != '}')
+			zn_buf_addch(e, *p++);
+	if (*p == ',')
+		p++;
+	return p;
+}
+
+/*
  * Writes a one-dimensional PostgreSQL array literal ({a,"b c",NULL}) as
  * a JSON array of strings.
  */
@@ -380,25 +406,11 @@ textarray(struct ctx *c, const char *lit)
 		zn_die(ZN_EXIT_UNAVAILABLE, "unexpected array from the "
 		    "server: %s", lit);
 	while (*p != '\0' && *p != '}') {
-		zn_buf_reset(e);
-		quoted = *p == '"';
-		if (quoted) {
-			for (p++; *p != '\0' && *p != '"'; p++) {
-				if (*p == '\\' && p[1] != '\0')
-					p++;
-				zn_buf_addch(e, *p);
-			}
-			if (*p == '"')
-				p++;
-		} else
-			while (*p != '\0' && *p != ',' && *p != '}')
-				zn_buf_addch(e, *p++);
+		p = arrelem(p, e, &quoted);
 		if (!quoted && strcmp(e->buf, "NULL") == 0)
 			zn_jw_null(&c->w);
 		else
 			zn_jw_strn(&c->w, e->buf, e->len);
-		if (*p == ',')
-			p++;
 	}
 	zn_jw_end(&c->w, ']');
 }
@@ -1021,27 +1033,13 @@ static void
 nextexpr(struct exprs *x)
 {
 	struct zn_buf *e = &x->c->scratch;
-	const char *p = x->p;
+	int quoted;
 
-	zn_buf_reset(e);
-	if (p == NULL || *p == '\0' || *p == '}') {
+	if (x->p == NULL || *x->p == '\0' || *x->p == '}') {
 		zn_jw_null(&x->c->w);
 		return;
 	}
-	if (*p == '"') {
-		for (p++; *p != '\0' && *p != '"'; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			zn_buf_addch(e, *p);
-		}
-		if (*p == '"')
-			p++;
-	} else
-		while (*p != '\0' && *p != ',' && *p != '}')
-			zn_buf_addch(e, *p++);
-	if (*p == ',')
-		p++;
-	x->p = p;
+	x->p = arrelem(x->p, e, &quoted);
 	zn_jw_strn(&x->c->w, e->buf, e->len);
 }
 
