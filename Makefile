@@ -33,8 +33,8 @@ OUT_ = build
 OUT_1 = build-san
 O = $(OUT_$(SANITIZE))
 
-LIBSRC = lib/buf.c lib/config.c lib/err.c lib/graph.c lib/introspect.c \
-	lib/json.c lib/jw.c lib/out.c lib/pg.c lib/sha.c lib/term.c lib/yaml.c
+LIBSRC = lib/buf.c lib/config.c lib/declared.c lib/err.c lib/graph.c lib/introspect.c \
+	lib/json.c lib/jw.c lib/out.c lib/pg.c lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
 CMDS = zn-snapshot
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1

@@ -17,10 +17,13 @@
 static const char usage[] =
 "usage: zn-snapshot [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
 "                   [-o file] [--json]\n"
+"       zn-snapshot --declared path [--scratch-url url] [-C dir]\n"
+"                   [-n pattern] [-N pattern] [-o file] [--json]\n"
 "       zn-snapshot --graph file [-o file] [--json]\n"
 "\n"
-"Write the schema graph of a live database (or of a stored graph, read\n"
-"back, checked and written canonically) as JSON lines.\n"
+"Write the schema graph of a live database, of a declared schema\n"
+"(materialised in a scratch database), or of a stored graph (read back,\n"
+"checked and written canonically) as JSON lines.\n"
 "\n"
 "Options:\n"
 "  -C, --directory=DIR       read DIR/zanith.yaml (default: .)\n"
@@ -28,6 +31,10 @@ static const char usage[] =
 "  -n, --schema=PATTERN      only schemas matching PATTERN (repeatable)\n"
 "  -N, --exclude-schema=PATTERN\n"
 "                            leave out schemas matching PATTERN\n"
+"      --declared=PATH       a declared schema: a .sql file or a directory\n"
+"                            of them, applied in name order\n"
+"      --scratch-url=URL     materialise it in a new database on this\n"
+"                            server (default: a throwaway local cluster)\n"
 "      --graph=FILE          read a stored graph (\"-\" for stdin)\n"
 "  -o, --output=FILE         write to FILE (replaced atomically)\n"
 "      --json                records even when stdout is a terminal\n"
@@ -40,6 +47,7 @@ static const char usage[] =
 static const struct option longopts[] = {
 	{ "complete", no_argument, NULL, 'c' + 256 },
 	{ "dbname", required_argument, NULL, 'd' },
+	{ "declared", required_argument, NULL, 'D' + 256 },
 	{ "directory", required_argument, NULL, 'C' },
 	{ "exclude-schema", required_argument, NULL, 'N' },
 	{ "graph", required_argument, NULL, 'g' + 256 },
@@ -47,6 +55,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' + 256 },
 	{ "output", required_argument, NULL, 'o' },
 	{ "schema", required_argument, NULL, 'n' },
+	{ "scratch-url", required_argument, NULL, 's' + 256 },
 	{ "version", no_argument, NULL, 'v' + 256 },
 	{ NULL, 0, NULL, 0 }
 };
@@ -175,7 +184,7 @@ main(int argc, char *argv[])
 	struct zn_graph g;
 	char **incl = NULL, **excl = NULL;
 	const char *dir = NULL, *dbname = NULL, *graph = NULL;
-	const char *output = NULL;
+	const char *output = NULL, *declared = NULL, *scratch = NULL;
 	size_t nincl = 0, nexcl = 0;
 	int ch, jflag = 0;
 	PGconn *conn;
@@ -203,6 +212,12 @@ main(int argc, char *argv[])
 			break;
 		case 'c' + 256:
 			zn_complete(longopts);
+		case 'D' + 256:
+			declared = optarg;
+			break;
+		case 's' + 256:
+			scratch = optarg;
+			break;
 		case 'g' + 256:
 			graph = optarg;
 			break;
@@ -223,9 +238,14 @@ main(int argc, char *argv[])
 	if (argc > 0)
 		zn_usage_error("unexpected argument '%s'", argv[0]);
 	if (graph != NULL && (dbname != NULL || incl != NULL ||
-	    excl != NULL || dir != NULL))
-		zn_usage_error("--graph cannot be combined with -C, -d, -n "
-		    "or -N");
+	    excl != NULL || dir != NULL || declared != NULL ||
+	    scratch != NULL))
+		zn_usage_error("--graph cannot be combined with -C, -d, -n, "
+		    "-N, --declared or --scratch-url");
+	if (declared != NULL && dbname != NULL)
+		zn_usage_error("--declared cannot be combined with -d");
+	if (scratch != NULL && declared == NULL)
+		zn_usage_error("--scratch-url goes with --declared");
 	if (output != NULL && *output == '\0')
 		zn_usage_error("-o needs a file name");
 
@@ -238,9 +258,14 @@ main(int argc, char *argv[])
 		    cfg.schemas);
 		o.exclude_schemas = (const char *const *)(excl != NULL ?
 		    excl : cfg.exclude_schemas);
-		conn = zn_pg_connect(zn_pg_target(dbname, &cfg));
-		zn_graph_from_db(&g, conn, &o);
-		PQfinish(conn);
+		if (declared != NULL) {
+			zn_graph_from_declared(&g, declared, scratch != NULL ?
+			    scratch : cfg.scratch, 0, &o);
+		} else {
+			conn = zn_pg_connect(zn_pg_target(dbname, &cfg));
+			zn_graph_from_db(&g, conn, &o);
+			PQfinish(conn);
+		}
 		zn_config_release(&cfg);
 	}
 

@@ -77,7 +77,7 @@ static void
 readfile(struct zn_config *c, const char *path)
 {
 	static const char *const top[] = { "database", "ledger_schema",
-	    "migrations", "snapshot", NULL };
+	    "migrations", "scratch", "snapshot", NULL };
 	static const char *const snap[] = { "schemas", "exclude_schemas",
 	    NULL };
 	struct zn_yaml *y = zn_yaml_load(path);
@@ -95,6 +95,7 @@ readfile(struct zn_config *c, const char *path)
 	c->database = getstr(y, root, "database");
 	c->ledger_schema = getstr(y, root, "ledger_schema");
 	c->migrations = getstr(y, root, "migrations");
+	c->scratch = getstr(y, root, "scratch");
 	s = json_object_get(root, "snapshot");
 	if (s != NULL && !json_is_null(s)) {
 		if (!json_is_object(s))
@@ -135,6 +136,10 @@ zn_config_load(struct zn_config *c, const char *dir)
 		free(c->database);
 		c->database = zn_xstrdup(env);
 	}
+	if ((env = getenv("ZN_SCRATCH_URL")) != NULL && *env != '\0') {
+		free(c->scratch);
+		c->scratch = zn_xstrdup(env);
+	}
 	if ((env = getenv("ZN_LEDGER_SCHEMA")) != NULL && *env != '\0') {
 		free(c->ledger_schema);
 		c->ledger_schema = zn_xstrdup(env);
@@ -164,6 +169,7 @@ zn_config_release(struct zn_config *c)
 	free(c->database);
 	free(c->ledger_schema);
 	free(c->migrations);
+	free(c->scratch);
 	freelist(c->schemas);
 	freelist(c->exclude_schemas);
 	memset(c, 0, sizeof(*c));

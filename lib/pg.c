@@ -228,7 +228,13 @@ static const char session_sql[] =
 PGconn *
 zn_pg_connect(const char *conninfo)
 {
-	const char *keys[3], *vals[3];
+	return zn_pg_connect_db(conninfo, NULL);
+}
+
+PGconn *
+zn_pg_connect_db(const char *conninfo, const char *dbname)
+{
+	const char *keys[4], *vals[4];
 	PQconninfoOption *opts;
 	PGconn *conn;
 	char *err = NULL, *msg;
@@ -248,6 +254,12 @@ zn_pg_connect(const char *conninfo)
 	if (conninfo != NULL) {
 		keys[i] = "dbname";
 		vals[i++] = conninfo;
+	}
+	/* With expand_dbname only the first dbname is expanded; a later one
+	 * overrides the database the string names. */
+	if (dbname != NULL) {
+		keys[i] = "dbname";
+		vals[i++] = dbname;
 	}
 	keys[i] = "fallback_application_name";
 	vals[i++] = zn_progname;

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -233,6 +234,7 @@ struct zn_config {
 	char **schemas;		/* snapshot filter: NULL-terminated */
 	char **exclude_schemas;	/* NULL-terminated */
 	char *ledger_schema;	/* default "public" */
+	char *scratch;		/* scratch server URL, or NULL: ephemeral */
 	char *migrations;	/* default "migrations" */
 };
 /*
@@ -265,6 +267,8 @@ const char *zn_pg_target(const char *flag, const struct zn_config *c);
  * supported versions dies with status 2.  Caller PQfinish()es.
  */
 PGconn *zn_pg_connect(const char *conninfo);
+/* The same, with the database name replaced by dbname when not NULL. */
+PGconn *zn_pg_connect_db(const char *conninfo, const char *dbname);
 /*
  * Runs one statement with text parameters; any result but the expected
  * tuples or command ok dies with status 2, naming what and the server
@@ -301,6 +305,37 @@ void zn_pg_literal(struct zn_buf *b, const char *s);
  * "********", and newlines folded so it fits one line.  Caller frees.
  */
 char *zn_pg_redact(const char *msg, const char *conninfo);
+
+/*
+ * scratch: a database to materialise declared schemas in: a fresh
+ * database on the server a URL names, or an ephemeral local cluster
+ * (initdb in a temporary directory, Unix socket only, run as an
+ * unprivileged user when we are root).  The cluster is removed by
+ * zn_scratch_stop, and also when the program exits or is ended by
+ * SIGINT, SIGTERM or SIGHUP (then with status 130).  One at a time.
+ */
+struct zn_scratch {
+	char *url;		/* the server named by the user, or NULL */
+	char *dbname;		/* the scratch database, or NULL */
+	char *dir;		/* the ephemeral cluster's directory */
+	char *conninfo;		/* how to reach the ephemeral cluster */
+	pid_t pid;		/* its postmaster, or -1 */
+};
+/*
+ * The directory of server binaries (initdb, postgres) of the given major
+ * version, or of any when major is 0: ZN_PG_BINDIR, pg_config --bindir,
+ * PATH, then /usr/lib/postgresql/N/bin.  NULL when none; caller frees.
+ */
+char *zn_scratch_bindir(int major);
+/* Starts one: url names a server, or NULL for a local cluster. */
+void zn_scratch_start(struct zn_scratch *s, const char *url, int major);
+/*
+ * A new, empty database called name in a local cluster (on a URL's
+ * server, the scratch database made at start), and a connection to it.
+ */
+PGconn *zn_scratch_newdb(struct zn_scratch *s, const char *name);
+PGconn *zn_scratch_connect(const struct zn_scratch *s);
+void zn_scratch_stop(struct zn_scratch *s);
 
 /*
  * term: rendering for people.  Colour only on a terminal without
@@ -347,6 +382,14 @@ struct zn_snapshot_opts {
  */
 void zn_graph_from_db(struct zn_graph *g, PGconn *conn,
     const struct zn_snapshot_opts *o);
+/*
+ * Materialises a declared schema (a .sql file or a directory of them)
+ * in a scratch database (scratch_url, or an ephemeral cluster of the
+ * given major version, 0 for any) and introspects it there.  Errors in
+ * the declaration die with status 65 and "file:line:col: message".
+ */
+void zn_graph_from_declared(struct zn_graph *g, const char *path,
+    const char *scratch_url, int major, const struct zn_snapshot_opts *o);
 /*
  * Reads a stored graph (path, "-" for stdin), validates header, records,
  * trailer and hash; dies with status 65 on any fault.

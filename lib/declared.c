@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * declared.c: a declared schema, materialised.  The declaration is
+ * applied to a scratch database and introspected there with the same
+ * queries as a live database, so both sides of a comparison are text the
+ * server rendered (DESIGN.md section 4).  This version reads SQL: a file,
+ * or a directory of .sql files applied in name order.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "zn.h"
+
+static int
+endswith(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int
+cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files to apply, in order; NULL-terminated, caller frees each. */
+static char **
+sqlfiles(const char *path)
+{
+	struct stat st;
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0;
+	DIR *d;
+
+	if (stat(path, &st) != 0)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
+	if (!S_ISDIR(st.st_mode)) {
+		if (!endswith(path, ".sql"))
+			zn_die(ZN_EXIT_USAGE, "'%s' is neither a .sql file nor "
+			    "a directory of them (this version reads declared "
+			    "schemas in SQL)", path);
+		v = zn_xcalloc(2, sizeof(*v));
+		v[0] = zn_xstrdup(path);
+		return v;
+	}
+	if ((d = opendir(path)) == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !endswith(de->d_name, ".sql"))
+			continue;
+		v = zn_xreallocarray(v, n + 2, sizeof(*v));
+		v[n++] = zn_xasprintf("%s/%s", path, de->d_name);
+		v[n] = NULL;
+	}
+	if (errno != 0)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", path);
+	closedir(d);
+	if (n == 0)
+		zn_die(ZN_EXIT_DATAERR, "%s: no .sql files to declare a schema "
+		    "with", path);
+	qsort(v, n, sizeof(*v), cmpname);
+	return v;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		zn_buf_add(&b, chunk, n);
+	if (ferror(fp))
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", path);
+	fclose(fp);
+	if (memchr(b.buf, '\0', b.len) != NULL)
+		zn_die(ZN_EXIT_DATAERR, "%s: a NUL byte is not SQL", path);
+	*len = b.len;
+	return zn_buf_detach(&b);
+}
+
+/*
+ * Line and column (1-based) of the character at position pos (1-based,
+ * counted in characters as the server counts them) of a UTF-8 text.
+ */
+static void
+where(const char *text, long pos, int *line, int *col)
+{
+	const char *p = text;
+	long ch = 1;
+
+	*line = 1;
+	*col = 1;
+	for (; *p != '\0' && ch < pos; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		ch++;
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+/* Notices from the declaration ("... does not exist, skipping") are noise. */
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/*
+ * Applies one file.  Returns NULL, or the message to die with (the
+ * caller releases what it holds first); the message is the caller's.
+ */
+static char *
+apply(PGconn *conn, const char *path)
+{
+	const char *pos, *msg, *state;
+	PGresult *res;
+	size_t len;
+	char *sql = slurp(path, &len), *out;
+	int line, col;
+
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK ||
+	    PQresultStatus(res) == PGRES_EMPTY_QUERY) {
+		PQclear(res);
+		free(sql);
+		return NULL;
+	}
+	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	if (msg == NULL)
+		out = zn_pg_redact(PQerrorMessage(conn), NULL);
+	else if (pos != NULL) {
+		where(sql, atol(pos), &line, &col);
+		out = zn_xasprintf("%s:%d:%d: %s (SQLSTATE %s)", path, line,
+		    col, msg, state != NULL ? state : "?");
+	} else
+		out = zn_xasprintf("%s: %s (SQLSTATE %s)", path, msg,
+		    state != NULL ? state : "?");
+	PQclear(res);
+	free(sql);
+	return out;
+}
+
+/* The files being applied; static so that an exit never loses them. */
+static char **files;
+
+static void
+freefiles(void)
+{
+	size_t i;
+
+	for (i = 0; files != NULL && files[i] != NULL; i++)
+		free(files[i]);
+	free(files);
+	files = NULL;
+}
+
+void
+zn_graph_from_declared(struct zn_graph *g, const char *path,
+    const char *scratch_url, int major, const struct zn_snapshot_opts *o)
+{
+	struct zn_scratch s;
+	PGconn *conn;
+	char *msg;
+	size_t i;
+
+	files = sqlfiles(path);
+	zn_scratch_start(&s, scratch_url, major);
+	conn = zn_scratch_newdb(&s, "declared");
+	PQsetNoticeProcessor(conn, quiet, NULL);
+	/*
+	 * The declaration runs as psql would run it: the default search
+	 * path, and function bodies checked only when called, so that the
+	 * order of the files matters no more than it does to pg_dump.
+	 */
+	zn_pg_cmd(conn, "prepare the scratch database",
+	    "RESET search_path; SET check_function_bodies = off");
+	for (i = 0; files[i] != NULL; i++)
+		if ((msg = apply(conn, files[i])) != NULL) {
+			int lost = PQstatus(conn) != CONNECTION_OK;
+
+			PQfinish(conn);
+			freefiles();
+			if (lost)
+				zn_die(ZN_EXIT_UNAVAILABLE, "lost the scratch "
+				    "database: %s", msg);
+			zn_die(ZN_EXIT_DATAERR, "%s", msg);
+		}
+	PQfinish(conn);
+
+	conn = zn_scratch_connect(&s);
+	zn_graph_from_db(g, conn, o);
+	PQfinish(conn);
+	zn_scratch_stop(&s);
+
+	json_decref(g->source);
+	g->source = json_pack("{s:s, s:s}", "type", "declared", "path", path);
+	if (g->source == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot describe the declaration");
+	freefiles();
+}

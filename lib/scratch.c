@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * scratch.c: a scratch database to materialise declared schemas in.
+ * Either a database created for the purpose on a server the user names
+ * (a URL), or an ephemeral local cluster: initdb in a temporary
+ * directory, a server on a Unix socket in it and nothing else, removed
+ * afterwards whatever happens: on success, on an error (atexit), and on
+ * SIGINT, SIGTERM and SIGHUP (a handler that uses only async-signal-safe
+ * calls).  As root, the cluster runs as an unprivileged user, since
+ * initdb and postgres refuse root.
+ *
+ * Dropping root needs setgroups(2), which POSIX does not have: this file
+ * asks for the system's default interface instead of POSIX alone
+ * (_DEFAULT_SOURCE on glibc; the BSDs and macOS show it by default).
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zn.h"
+
+/*
+ * What the signal handler and atexit must undo, in plain static storage
+ * the handler may read: the server's pid, a child being waited for
+ * (initdb), and the directory to remove.
+ */
+static volatile pid_t live_server = -1;
+static volatile pid_t live_child = -1;
+static char live_dir[4096];
+static int hooks_installed;
+
+/* Removes a directory tree with async-signal-safe calls only. */
+static void
+rmtree_safe(void)
+{
+	pid_t pid;
+	int st;
+
+	if (live_dir[0] == '\0')
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/rm", "rm", "-rf", live_dir, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	live_dir[0] = '\0';
+}
+
+static void
+stop_server_safe(void)
+{
+	int st;
+	pid_t pid;
+
+	if ((pid = live_child) > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		live_child = -1;
+	}
+	if ((pid = live_server) > 0) {
+		/* SIGQUIT: immediate shutdown, no checkpoint. */
+		kill(pid, SIGQUIT);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		live_server = -1;
+	}
+}
+
+static void
+onsignal(int sig)
+{
+	(void)sig;
+	stop_server_safe();
+	rmtree_safe();
+	_exit(ZN_EXIT_SIGNAL);
+}
+
+static void
+onexit(void)
+{
+	stop_server_safe();
+	rmtree_safe();
+}
+
+static void
+installhooks(void)
+{
+	struct sigaction sa;
+
+	if (hooks_installed++)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	atexit(onexit);
+}
+
+static int
+isexec(const char *dir, const char *prog)
+{
+	char *p = zn_xasprintf("%s/%s", dir, prog);
+	int ok = access(p, X_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+static int
+usable(const char *dir)
+{
+	return dir != NULL && *dir != '\0' && isexec(dir, "initdb") &&
+	    isexec(dir, "postgres");
+}
+
+/* The major version a bin directory's postgres reports, or 0. */
+static int
+binmajor(const char *dir)
+{
+	char *cmd = zn_xasprintf("'%s/postgres' --version 2>/dev/null", dir);
+	char line[256];
+	const char *p;
+	FILE *fp;
+	int major = 0;
+
+	if (strchr(dir, '\'') == NULL && (fp = popen(cmd, "r")) != NULL) {
+		if (fgets(line, sizeof(line), fp) != NULL &&
+		    (p = strpbrk(line, "0123456789")) != NULL)
+			major = atoi(p);
+		pclose(fp);
+	}
+	free(cmd);
+	return major;
+}
+
+static char *
+pgconfig_bindir(void)
+{
+	char line[4096];
+	FILE *fp;
+
+	if ((fp = popen("pg_config --bindir 2>/dev/null", "r")) == NULL)
+		return NULL;
+	if (fgets(line, sizeof(line), fp) == NULL) {
+		pclose(fp);
+		return NULL;
+	}
+	pclose(fp);
+	line[strcspn(line, "\n")] = '\0';
+	return zn_xstrdup(line);
+}
+
+static char *
+path_bindir(void)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL, *found = NULL;
+
+	if (path == NULL)
+		return NULL;
+	copy = zn_xstrdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir != NULL && found == NULL;
+	    dir = strtok_r(NULL, ":", &save))
+		if (usable(dir))
+			found = zn_xstrdup(dir);
+	free(copy);
+	return found;
+}
+
+char *
+zn_scratch_bindir(int major)
+{
+	const char *env = getenv("ZN_PG_BINDIR");
+	char *dir, *best = NULL, *cand;
+	int bestv = -1, v;
+	glob_t g;
+	size_t i;
+
+	if (env != NULL && *env != '\0')
+		return usable(env) ? zn_xstrdup(env) : NULL;
+	if ((dir = pgconfig_bindir()) != NULL) {
+		if (usable(dir) && (major == 0 || binmajor(dir) == major))
+			return dir;
+		free(dir);
+	}
+	if ((dir = path_bindir()) != NULL) {
+		if (major == 0 || binmajor(dir) == major)
+			return dir;
+		free(dir);
+	}
+	/* Debian keeps each major apart: take the wanted, else the newest. */
+	if (glob("/usr/lib/postgresql/*/bin", 0, NULL, &g) == 0) {
+		for (i = 0; i < g.gl_pathc; i++) {
+			cand = g.gl_pathv[i];
+			if (!usable(cand))
+				continue;
+			v = atoi(cand + strlen("/usr/lib/postgresql/"));
+			if ((major == 0 && v > bestv) || v == major) {
+				free(best);
+				best = zn_xstrdup(cand);
+				bestv = v;
+			}
+		}
+		globfree(&g);
+	}
+	if (best != NULL && major != 0 && bestv != major) {
+		free(best);
+		best = NULL;
+	}
+	return best;
+}
+
+/* The user to run the cluster as when we are root. */
+static struct passwd *
+runas(void)
+{
+	const char *name = getenv("ZN_PGTMP_USER");
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return NULL;
+	if (name == NULL || *name == '\0')
+		name = "postgres";
+	if ((pw = getpwnam(name)) == NULL || pw->pw_uid == 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "running as root, and there is no "
+		    "unprivileged user '%s' to run the scratch server as "
+		    "(set ZN_PGTMP_USER)", name);
+	return pw;
+}
+
+/*
+ * Starts argv as a child in its own process group, as pw when given,
+ * with stdout and stderr in log.  Returns its pid.
+ */
+static pid_t
+spawn(char *const argv[], const struct passwd *pw, const char *log)
+{
+	pid_t pid;
+	int fd;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot start '%s'", argv[0]);
+	if (pid > 0)
+		return pid;
+	setpgid(0, 0);
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	if (pw != NULL && (setgroups(0, NULL) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0))
+		_exit(126);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+/* The last lines of a log, for a message. */
+static char *
+logtail(const char *path)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	char chunk[4096], *p;
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return zn_xstrdup("(no log)");
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		zn_buf_add(&b, chunk, n);
+	fclose(fp);
+	while (b.len > 0 && b.buf[b.len - 1] == '\n')
+		b.buf[--b.len] = '\0';
+	p = strrchr(b.buf, '\n');
+	p = zn_xstrdup(p != NULL ? p + 1 : b.buf);
+	zn_buf_release(&b);
+	return p;
+}
+
+/*
+ * Can user pw reach into dir?  Every directory on the way must let it
+ * search: as its owner, its group, or anyone.
+ */
+static int
+traversable(const char *dir, const struct passwd *pw)
+{
+	char *path = zn_xstrdup(dir), *p;
+	struct stat st;
+	int ok = 1;
+
+	for (p = path + strlen(path); ok && p > path; ) {
+		if (stat(path, &st) != 0)
+			ok = 0;
+		else if (st.st_uid == pw->pw_uid)
+			ok = (st.st_mode & S_IXUSR) != 0;
+		else if (st.st_gid == pw->pw_gid)
+			ok = (st.st_mode & S_IXGRP) != 0;
+		else
+			ok = (st.st_mode & S_IXOTH) != 0;
+		while (p > path && *p != '/')
+			p--;
+		*p = '\0';
+	}
+	free(path);
+	return ok;
+}
+
+/* Where to make the cluster's directory: short, and reachable by pw. */
+static const char *
+tmpbase(const struct passwd *pw)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	/* A Unix socket path has room for about 107 bytes. */
+	if (tmp == NULL || *tmp != '/' || strlen(tmp) >= 40)
+		return "/tmp";
+	if (pw != NULL && !traversable(tmp, pw))
+		return "/tmp";
+	return tmp;
+}
+
+static void
+appendconf(const char *path, const char *dir)
+{
+	FILE *fp = fopen(path, "a");
+
+	if (fp == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", path);
+	fprintf(fp, "listen_addresses = ''\n"
+	    "unix_socket_directories = '%s'\n"
+	    "port = 5432\n"
+	    "fsync = off\n"
+	    "synchronous_commit = off\n"
+	    "full_page_writes = off\n"
+	    "max_connections = 20\n"
+	    "shared_buffers = 32MB\n"
+	    "max_locks_per_transaction = 256\n"
+	    "log_min_messages = warning\n", dir);
+	if (fclose(fp) != 0)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", path);
+}
+
+static void
+startlocal(struct zn_scratch *s, int major)
+{
+	char *bindir, *initdb, *postgres, *data, *log, *conf;
+	struct passwd *pw;
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	pid_t pid;
+	int st, i;
+
+	bindir = zn_scratch_bindir(major);
+	if (bindir == NULL) {
+		if (major != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "no PostgreSQL %d server "
+			    "binaries for a scratch cluster (install them, "
+			    "set ZN_PG_BINDIR, or give --scratch-url)", major);
+		zn_die(ZN_EXIT_UNAVAILABLE, "no PostgreSQL server binaries "
+		    "for a scratch cluster (install them, set ZN_PG_BINDIR, "
+		    "or give --scratch-url)");
+	}
+	pw = runas();
+	installhooks();
+	s->dir = zn_xasprintf("%s/zn-scratch.XXXXXX", tmpbase(pw));
+	if (mkdtemp(s->dir) == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot create '%s'", s->dir);
+	if (strlen(s->dir) >= sizeof(live_dir))
+		zn_die(ZN_EXIT_UNAVAILABLE, "'%s' is too long", s->dir);
+	memcpy(live_dir, s->dir, strlen(s->dir) + 1);
+	if (pw != NULL && chown(s->dir, pw->pw_uid, pw->pw_gid) != 0)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot hand '%s' to '%s'",
+		    s->dir, pw->pw_name);
+
+	initdb = zn_xasprintf("%s/initdb", bindir);
+	postgres = zn_xasprintf("%s/postgres", bindir);
+	data = zn_xasprintf("%s/data", s->dir);
+	log = zn_xasprintf("%s/server.log", s->dir);
+	conf = zn_xasprintf("%s/postgresql.conf", data);
+	{
+		char *argv[] = { initdb, "-A", "trust", "-U", "postgres",
+		    "--no-sync", "-E", "UTF8", "--locale=C", "-D", data, NULL };
+
+		live_child = pid = spawn(argv, pw, log);
+		while (waitpid(pid, &st, 0) < 0)
+			if (errno != EINTR)
+				zn_die_errno(ZN_EXIT_UNAVAILABLE, "initdb");
+		live_child = -1;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			char *t = logtail(log);
+
+			zn_die(ZN_EXIT_UNAVAILABLE, "initdb failed for the "
+			    "scratch cluster: %s", t);
+		}
+	}
+	appendconf(conf, s->dir);
+	{
+		char *argv[] = { postgres, "-D", data, NULL };
+
+		live_server = s->pid = spawn(argv, pw, log);
+	}
+	s->conninfo = zn_xasprintf("host=%s port=5432 user=postgres "
+	    "dbname=postgres", s->dir);
+	for (i = 0; i < 600; i++) {
+		if (PQping(s->conninfo) == PQPING_OK)
+			break;
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			char *t = logtail(log);
+
+			live_server = s->pid = -1;
+			zn_die(ZN_EXIT_UNAVAILABLE, "the scratch server did not "
+			    "start: %s", t);
+		}
+		nanosleep(&nap, NULL);
+	}
+	if (i == 600)
+		zn_die(ZN_EXIT_UNAVAILABLE, "the scratch server did not accept "
+		    "connections within 30 seconds");
+	free(bindir);
+	free(initdb);
+	free(postgres);
+	free(data);
+	free(log);
+	free(conf);
+}
+
+/* A fresh database on a server the user named, dropped at the end. */
+static void
+starturl(struct zn_scratch *s, const char *url)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	PGconn *conn = zn_pg_connect(url);
+
+	s->url = zn_xstrdup(url);
+	s->dbname = zn_xasprintf("zn_scratch_%ld_%ld", (long)getpid(),
+	    (long)time(NULL));
+	zn_buf_adds(&b, "CREATE DATABASE ");
+	zn_pg_ident(&b, s->dbname);
+	zn_buf_adds(&b, " TEMPLATE template0 ENCODING 'UTF8'");
+	zn_pg_cmd(conn, "create a scratch database", b.buf);
+	zn_buf_release(&b);
+	PQfinish(conn);
+}
+
+void
+zn_scratch_start(struct zn_scratch *s, const char *url, int major)
+{
+	memset(s, 0, sizeof(*s));
+	s->pid = -1;
+	if (url != NULL)
+		starturl(s, url);
+	else
+		startlocal(s, major);
+}
+
+PGconn *
+zn_scratch_connect(const struct zn_scratch *s)
+{
+	if (s->url != NULL)
+		return zn_pg_connect_db(s->url, s->dbname);
+	return zn_pg_connect_db(s->conninfo, s->dbname);
+}
+
+PGconn *
+zn_scratch_newdb(struct zn_scratch *s, const char *name)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	PGconn *conn;
+
+	if (s->url != NULL)
+		return zn_scratch_connect(s);
+	conn = zn_pg_connect(s->conninfo);
+	zn_buf_adds(&b, "CREATE DATABASE ");
+	zn_pg_ident(&b, name);
+	zn_buf_adds(&b, " TEMPLATE template0 ENCODING 'UTF8'");
+	zn_pg_cmd(conn, "create a scratch database", b.buf);
+	zn_buf_release(&b);
+	PQfinish(conn);
+	free(s->dbname);
+	s->dbname = zn_xstrdup(name);
+	return zn_scratch_connect(s);
+}
+
+void
+zn_scratch_stop(struct zn_scratch *s)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	PGconn *conn;
+
+	if (s->url != NULL) {
+		conn = zn_pg_connect(s->url);
+		zn_buf_adds(&b, "DROP DATABASE IF EXISTS ");
+		zn_pg_ident(&b, s->dbname);
+		zn_pg_cmd(conn, "drop the scratch database", b.buf);
+		zn_buf_release(&b);
+		PQfinish(conn);
+	} else {
+		stop_server_safe();
+		rmtree_safe();
+	}
+	free(s->url);
+	free(s->dbname);
+	free(s->dir);
+	free(s->conninfo);
+	memset(s, 0, sizeof(*s));
+	s->pid = -1;
+}
