@@ -186,7 +186,7 @@ fake_server() {
 	run_zn 64 zn-snapshot extra
 	assert_equal "${stderr%%$'\n'*}" "zn-snapshot: unexpected argument 'extra'"
 	run_zn 64 zn-snapshot --graph x.jsonl -d db
-	assert_equal "${stderr%%$'\n'*}" "zn-snapshot: --graph cannot be combined with -C, -d, -n or -N"
+	assert_equal "${stderr%%$'\n'*}" "zn-snapshot: --graph cannot be combined with -C, -d, -n, -N, --declared or --scratch-url"
 	run_zn 64 zn-snapshot -o ''
 	run_zn 64 zn-snapshot -d
 	run_zn 64 zn-snapshot --graph
