@@ -34,7 +34,7 @@ OUT_1 = build-san
 O = $(OUT_$(SANITIZE))
 
 LIBSRC = lib/buf.c lib/config.c lib/declared.c lib/err.c lib/graph.c lib/introspect.c \
-	lib/json.c lib/jw.c lib/out.c lib/pg.c lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
+	lib/json.c lib/jw.c lib/out.c lib/pg.c lib/schema.c lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
 CMDS = zn-snapshot
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1

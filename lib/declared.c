@@ -3,8 +3,10 @@
  * declared.c: a declared schema, materialised.  The declaration is
  * applied to a scratch database and introspected there with the same
  * queries as a live database, so both sides of a comparison are text the
- * server rendered (DESIGN.md section 4).  This version reads SQL: a file,
- * or a directory of .sql files applied in name order.
+ * server rendered (DESIGN.md section 4).  A declaration is SQL (a file,
+ * or a directory of .sql files applied in name order) or YAML
+ * (zn-schema(5)), checked and rendered to DDL before any server is
+ * started; the server's errors in that DDL are reported at the YAML.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -22,6 +24,12 @@ endswith(const char *s, const char *suffix)
 	size_t n = strlen(s), m = strlen(suffix);
 
 	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int
+isyaml(const char *path)
+{
+	return endswith(path, ".yaml") || endswith(path, ".yml");
 }
 
 static int
@@ -43,10 +51,9 @@ sqlfiles(const char *path)
 	if (stat(path, &st) != 0)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
 	if (!S_ISDIR(st.st_mode)) {
-		if (!endswith(path, ".sql"))
-			zn_die(ZN_EXIT_USAGE, "'%s' is neither a .sql file nor "
-			    "a directory of them (this version reads declared "
-			    "schemas in SQL)", path);
+		if (!endswith(path, ".sql") && !isyaml(path))
+			zn_die(ZN_EXIT_USAGE, "'%s' is not a .sql or .yaml "
+			    "file, nor a directory of .sql files", path);
 		v = zn_xcalloc(2, sizeof(*v));
 		v[0] = zn_xstrdup(path);
 		return v;
@@ -128,13 +135,26 @@ quiet(void *arg, const char *message)
  * Applies one file.  Returns NULL, or the message to die with (the
  * caller releases what it holds first); the message is the caller's.
  */
+/* The byte offset of character pos (1-based) of a UTF-8 text. */
+static size_t
+byteoffset(const char *text, long pos)
+{
+	const char *p = text;
+	long ch = 0;
+
+	for (; *p != '\0'; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80 && ++ch == pos)
+			break;
+	return (size_t)(p - text);
+}
+
 static char *
-apply(PGconn *conn, const char *path)
+apply(PGconn *conn, const char *path, char *sql,
+    const struct zn_schema_map *map)
 {
 	const char *pos, *msg, *state;
 	PGresult *res;
-	size_t len;
-	char *sql = slurp(path, &len), *out;
+	char *out;
 	int line, col;
 
 	res = PQexec(conn, sql);
@@ -150,7 +170,11 @@ apply(PGconn *conn, const char *path)
 	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
 	if (msg == NULL)
 		out = zn_pg_redact(PQerrorMessage(conn), NULL);
-	else if (pos != NULL) {
+	else if (pos != NULL && map != NULL && zn_schema_where(map,
+	    byteoffset(sql, atol(pos)), &line, &col) == 0)
+		out = zn_xasprintf("%s:%d:%d: %s (SQLSTATE %s)", path, line,
+		    col, msg, state != NULL ? state : "?");
+	else if (pos != NULL && map == NULL) {
 		where(sql, atol(pos), &line, &col);
 		out = zn_xasprintf("%s:%d:%d: %s (SQLSTATE %s)", path, line,
 		    col, msg, state != NULL ? state : "?");
@@ -180,12 +204,20 @@ void
 zn_graph_from_declared(struct zn_graph *g, const char *path,
     const char *scratch_url, int major, const struct zn_snapshot_opts *o)
 {
+	struct zn_schema_map map = { NULL, 0 };
 	struct zn_scratch s;
+	struct zn_yaml *y;
 	PGconn *conn;
-	char *msg;
-	size_t i;
+	char *msg, *ddl = NULL;
+	size_t i, len;
 
 	files = sqlfiles(path);
+	/* YAML is checked before any server starts. */
+	if (isyaml(path)) {
+		y = zn_yaml_load(path);
+		ddl = zn_schema_render(y, &map);
+		zn_yaml_free(y);
+	}
 	zn_scratch_start(&s, scratch_url, major);
 	conn = zn_scratch_newdb(&s, "declared");
 	PQsetNoticeProcessor(conn, quiet, NULL);
@@ -197,7 +229,9 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 	zn_pg_cmd(conn, "prepare the scratch database",
 	    "RESET search_path; SET check_function_bodies = off");
 	for (i = 0; files[i] != NULL; i++)
-		if ((msg = apply(conn, files[i])) != NULL) {
+		if ((msg = apply(conn, files[i], ddl != NULL ? ddl :
+		    slurp(files[i], &len), ddl != NULL ? &map : NULL)) !=
+		    NULL) {
 			int lost = PQstatus(conn) != CONNECTION_OK;
 
 			PQfinish(conn);
@@ -208,6 +242,7 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 			zn_die(ZN_EXIT_DATAERR, "%s", msg);
 		}
 	PQfinish(conn);
+	zn_schema_map_release(&map);
 
 	conn = zn_scratch_connect(&s);
 	zn_graph_from_db(g, conn, o);

@@ -383,7 +383,24 @@ struct zn_snapshot_opts {
 void zn_graph_from_db(struct zn_graph *g, PGconn *conn,
     const struct zn_snapshot_opts *o);
 /*
- * Materialises a declared schema (a .sql file or a directory of them)
+ * schema: a declared schema in YAML (zn-schema(5)) checked and rendered
+ * to DDL.  Mistakes die with status 65 at their YAML position.  The map
+ * ties byte ranges of the DDL to YAML positions, for server errors.
+ */
+struct zn_schema_map {
+	void *spans;		/* owned */
+	size_t n;
+};
+/* The DDL of the declaration (caller frees); fills map. */
+char *zn_schema_render(struct zn_yaml *y, struct zn_schema_map *map);
+/* The YAML position of a DDL byte offset: 0, or -1 when none. */
+int zn_schema_where(const struct zn_schema_map *map, size_t offset,
+    int *line, int *col);
+void zn_schema_map_release(struct zn_schema_map *map);
+
+/*
+ * Materialises a declared schema (a .sql file or a directory of them,
+ * or a YAML schema file)
  * in a scratch database (scratch_url, or an ephemeral cluster of the
  * given major version, 0 for any) and introspects it there.  Errors in
  * the declaration die with status 65 and "file:line:col: message".

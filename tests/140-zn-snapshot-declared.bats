@@ -99,9 +99,12 @@ nothing_left() {
 @test "what is not a declaration is refused" {
 	run_zn 2 zn-snapshot --declared missing.sql --json
 	assert_equal "$stderr" "zn-snapshot: cannot open 'missing.sql': No such file or directory"
+	echo 'CREATE TABLE x (id int);' >schema.txt
+	run_zn 64 zn-snapshot --declared schema.txt --json
+	assert_equal "$stderr" "zn-snapshot: 'schema.txt' is not a .sql or .yaml file, nor a directory of .sql files"
 	echo 'tables: []' >schema.yaml
-	run_zn 64 zn-snapshot --declared schema.yaml --json
-	assert_equal "$stderr" "zn-snapshot: 'schema.yaml' is neither a .sql file nor a directory of them (this version reads declared schemas in SQL)"
+	run_zn 65 zn-snapshot --declared schema.yaml --json
+	assert_equal "$stderr" "zn-snapshot: schema.yaml:1:9: 'tables' must be a mapping, not a list"
 	mkdir empty
 	run_zn 65 zn-snapshot --declared empty --json
 	assert_equal "$stderr" 'zn-snapshot: empty: no .sql files to declare a schema with'
