@@ -132,8 +132,27 @@ quiet(void *arg, const char *message)
 }
 
 /*
+ * Whether an error is the server's doing rather than the declaration's:
+ * connection trouble (08), resources (53), a lock or state (55), an
+ * operator (57), the system (58) or an internal error (XX).
+ */
+static int
+servers_fault(const char *state)
+{
+	static const char *const classes[] = { "08", "53", "55", "57", "58",
+	    "XX", NULL };
+	const char *const *c;
+
+	for (c = classes; state != NULL && *c != NULL; c++)
+		if (strncmp(state, *c, 2) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Applies one file.  Returns NULL, or the message to die with (the
- * caller releases what it holds first); the message is the caller's.
+ * caller releases what it holds first, and dies with *status); the
+ * message is the caller's.
  */
 /* The byte offset of character pos (1-based) of a UTF-8 text. */
 static size_t
@@ -150,7 +169,7 @@ byteoffset(const char *text, long pos)
 
 static char *
 apply(PGconn *conn, const char *path, char *sql,
-    const struct zn_schema_map *map)
+    const struct zn_schema_map *map, int *status)
 {
 	const char *pos, *msg, *state;
 	PGresult *res;
@@ -168,6 +187,8 @@ apply(PGconn *conn, const char *path, char *sql,
 	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	*status = PQstatus(conn) != CONNECTION_OK || msg == NULL ||
+	    servers_fault(state) ? ZN_EXIT_UNAVAILABLE : ZN_EXIT_DATAERR;
 	if (msg == NULL)
 		out = zn_pg_redact(PQerrorMessage(conn), NULL);
 	else if (pos != NULL && map != NULL && zn_schema_where(map,
@@ -210,6 +231,7 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 	PGconn *conn;
 	char *msg, *ddl = NULL;
 	size_t i, len;
+	int status;
 
 	files = sqlfiles(path);
 	/* YAML is checked before any server starts. */
@@ -230,16 +252,14 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 	    "RESET search_path; SET check_function_bodies = off");
 	for (i = 0; files[i] != NULL; i++)
 		if ((msg = apply(conn, files[i], ddl != NULL ? ddl :
-		    slurp(files[i], &len), ddl != NULL ? &map : NULL)) !=
-		    NULL) {
-			int lost = PQstatus(conn) != CONNECTION_OK;
-
+		    slurp(files[i], &len), ddl != NULL ? &map : NULL,
+		    &status)) != NULL) {
 			PQfinish(conn);
 			freefiles();
-			if (lost)
-				zn_die(ZN_EXIT_UNAVAILABLE, "lost the scratch "
-				    "database: %s", msg);
-			zn_die(ZN_EXIT_DATAERR, "%s", msg);
+			if (status == ZN_EXIT_UNAVAILABLE)
+				zn_die(status, "the scratch database failed: "
+				    "%s", msg);
+			zn_die(status, "%s", msg);
 		}
 	PQfinish(conn);
 	zn_schema_map_release(&map);

@@ -40,6 +40,8 @@ static volatile pid_t live_server = -1;
 static volatile pid_t live_child = -1;
 static char live_dir[4096];
 static int hooks_installed;
+/* A scratch database on a URL's server, to drop at exit. */
+static char *live_url, *live_db;
 
 /* Removes a directory tree with async-signal-safe calls only. */
 static void
@@ -91,11 +93,41 @@ onsignal(int sig)
 	_exit(ZN_EXIT_SIGNAL);
 }
 
+/*
+ * Drops a URL's scratch database, best effort: at exit nothing may die.
+ * FORCE (PostgreSQL 13 and later) ends a connection a failed run left.
+ */
+static void
+dropurl(void)
+{
+	const char *keys[] = { "dbname", "fallback_application_name", NULL };
+	const char *vals[] = { live_url, zn_progname, NULL };
+	struct zn_buf b = ZN_BUF_INIT;
+	PGconn *conn;
+
+	if (live_url == NULL || live_db == NULL)
+		return;
+	conn = PQconnectdbParams(keys, vals, 1);
+	if (conn != NULL && PQstatus(conn) == CONNECTION_OK) {
+		zn_buf_adds(&b, "DROP DATABASE IF EXISTS ");
+		zn_pg_ident(&b, live_db);
+		if (PQserverVersion(conn) >= 130000)
+			zn_buf_adds(&b, " WITH (FORCE)");
+		PQclear(PQexec(conn, b.buf));
+		zn_buf_release(&b);
+	}
+	PQfinish(conn);
+	free(live_url);
+	free(live_db);
+	live_url = live_db = NULL;
+}
+
 static void
 onexit(void)
 {
 	stop_server_safe();
 	rmtree_safe();
+	dropurl();
 }
 
 static void
@@ -359,7 +391,9 @@ appendconf(const char *path, const char *dir)
 	    "full_page_writes = off\n"
 	    "max_connections = 20\n"
 	    "shared_buffers = 32MB\n"
-	    "max_locks_per_transaction = 256\n"
+	    /* A declaration is applied in one transaction, which
+	     * locks every object it creates. */
+	    "max_locks_per_transaction = 4096\n"
 	    "log_min_messages = warning\n", dir);
 	if (fclose(fp) != 0)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", path);
@@ -464,6 +498,10 @@ starturl(struct zn_scratch *s, const char *url)
 	zn_pg_cmd(conn, "create a scratch database", b.buf);
 	zn_buf_release(&b);
 	PQfinish(conn);
+	/* From here on, exit drops it whatever happens. */
+	installhooks();
+	live_url = zn_xstrdup(url);
+	live_db = zn_xstrdup(s->dbname);
 }
 
 void
@@ -518,6 +556,9 @@ zn_scratch_stop(struct zn_scratch *s)
 		zn_pg_cmd(conn, "drop the scratch database", b.buf);
 		zn_buf_release(&b);
 		PQfinish(conn);
+		free(live_url);
+		free(live_db);
+		live_url = live_db = NULL;
 	} else {
 		stop_server_safe();
 		rmtree_safe();

@@ -204,3 +204,14 @@ interrupt() {
 	run jq -r 'select(.kind == "schema") | .name' <<<"$output"
 	assert_output app
 }
+
+@test "a scratch server out of resources is its fault (2), not the declaration's (65)" {
+	# The test cluster's lock table holds about 2,500 locks; a
+	# declaration applied in one transaction of 2,000 tables with keys
+	# and sequences needs more.
+	for i in $(seq 2000); do echo "CREATE TABLE t$i (id serial PRIMARY KEY, a int UNIQUE);"; done >big.sql
+	run_zn 2 zn-snapshot --declared big.sql --json --scratch-url "dbname=$ZN_TEST_DB"
+	assert_equal "$stderr" 'zn-snapshot: the scratch database failed: big.sql: out of shared memory (SQLSTATE 53200)'
+	run psql -X -A -t -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'zn\_scratch\_%'"
+	assert_output 0
+}
