@@ -38,7 +38,7 @@ LIBSRC = lib/buf.c lib/config.c lib/declared.c lib/err.c lib/graph.c lib/introsp
 CMDS = zn-snapshot
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1
-MAN5 = man/zn-records.5
+MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7
 
 BINS = $(O)/bin/zn-snapshot $(O)/bin/zn

@@ -123,3 +123,19 @@ zn_buf_addf(struct zn_buf *b, const char *fmt, ...)
 	zn_buf_vaddf(b, fmt, ap);
 	va_end(ap);
 }
+
+void
+zn_buf_readfile(struct zn_buf *b, const char *path)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		zn_buf_add(b, chunk, n);
+	if (ferror(fp))
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", path);
+	fclose(fp);
+}

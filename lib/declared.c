@@ -82,17 +82,8 @@ static char *
 slurp(const char *path, size_t *len)
 {
 	struct zn_buf b = ZN_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		zn_buf_add(&b, chunk, n);
-	if (ferror(fp))
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", path);
-	fclose(fp);
+	zn_buf_readfile(&b, path);
 	if (memchr(b.buf, '\0', b.len) != NULL)
 		zn_die(ZN_EXIT_DATAERR, "%s: a NUL byte is not SQL", path);
 	*len = b.len;

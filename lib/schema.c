@@ -30,6 +30,8 @@ struct table {
 };
 
 struct r {
+	char **arena;		/* strings made from numbers, freed at the end */
+	size_t narena;
 	struct zn_yaml *y;
 	struct zn_buf *out;
 	struct span *spans;
@@ -37,6 +39,7 @@ struct r {
 	struct table *tables;
 	size_t ntables;
 	const char *schema;	/* the schema being rendered */
+	int items;		/* entries so far in a CREATE TABLE's list */
 };
 
 static ZN_NORETURN void bad(struct r *r, const json_t *c, const char *key,
@@ -148,6 +151,13 @@ text(struct r *r, const json_t *c, const char *key)
 
 	if (v == NULL || json_is_null(v))
 		return NULL;
+	if (json_is_integer(v)) {
+		r->arena = zn_xreallocarray(r->arena, r->narena + 1,
+		    sizeof(*r->arena));
+		r->arena[r->narena] = zn_xasprintf("%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return r->arena[r->narena++];
+	}
 	if (!json_is_string(v))
 		bad(r, c, key, 0, "'%s' must be a string, not %s", key,
 		    typename(v));
@@ -210,6 +220,13 @@ addf(struct r *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Starts the next entry of a CREATE TABLE's column and constraint list. */
+static void
+item(struct r *r)
+{
+	add(r, r->items++ ? ",\n    " : "    ");
+}
+
 static void
 ident(struct r *r, const char *s)
 {
@@ -238,6 +255,9 @@ sqltext(struct r *r, const json_t *c, const char *key, size_t i,
 	struct span *sp;
 	int line, col;
 
+	if (s == NULL || *s == '\0')
+		bad(r, c, key, i, "'%s' must not be empty", key != NULL ? key :
+		    "this entry");
 	r->spans = zn_xreallocarray(r->spans, r->nspans + 1,
 	    sizeof(*r->spans));
 	sp = &r->spans[r->nspans];
@@ -348,6 +368,21 @@ collist(struct r *r, const struct table *t, const json_t *c, const char *key)
 		ident(r, json_string_value(e));
 	}
 	add(r, ")");
+}
+
+/* "CONSTRAINT name " when c names the constraint. */
+static void
+conname(struct r *r, const json_t *c)
+{
+	if (text(r, c, "name") == NULL && json_object_get(c, "comment") !=
+	    NULL)
+		badkey(r, c, "comment", "a constraint with a comment needs "
+		    "a 'name'");
+	if (text(r, c, "name") == NULL)
+		return;
+	add(r, "CONSTRAINT ");
+	ident(r, text(r, c, "name"));
+	add(r, " ");
 }
 
 static void
@@ -464,7 +499,6 @@ column(struct r *r, const struct table *t, const char *name, json_t *col)
 	const json_t *cols = t->columns;
 	json_t *ref;
 
-	add(r, "    ");
 	ident(r, name);
 	add(r, " ");
 	if (json_is_string(col)) {
@@ -475,6 +509,7 @@ column(struct r *r, const struct table *t, const char *name, json_t *col)
 		bad(r, cols, name, 0, "column '%s' must be a type or a "
 		    "mapping, not %s", name, typename(col));
 	keys(r, col, allowed, "a column");
+	(void)text(r, col, "renamed_from");
 	if (text(r, col, "type") == NULL)
 		bad(r, cols, name, 0, "column '%s' has no 'type'", name);
 	sqltext(r, col, "type", 0, text(r, col, "type"));
@@ -498,6 +533,9 @@ column(struct r *r, const struct table *t, const char *name, json_t *col)
 	if (json_object_get(col, "identity") != NULL)
 		identity(r, col);
 	if (json_object_get(col, "generated") != NULL) {
+		if (text(r, col, "generated") == NULL)
+			bad(r, col, "generated", 0, "'generated' must not be "
+			    "empty");
 		add(r, " GENERATED ALWAYS AS (");
 		sqltext(r, col, "generated", 0, text(r, col, "generated"));
 		add(r, ") STORED");
@@ -537,14 +575,10 @@ primarykey(struct r *r, const struct table *t)
 		if (json_is_object(c) && flag(r, c, "primary_key"))
 			badkey(r, t->node, "primary_key", "'%s' already has a "
 			    "primary key on column '%s'", t->name, col);
-	add(r, ",\n    ");
+	item(r);
 	if (json_is_object(pk)) {
 		keys(r, pk, allowed, "a primary key");
-		if (text(r, pk, "name") != NULL) {
-			add(r, "CONSTRAINT ");
-			ident(r, text(r, pk, "name"));
-			add(r, " ");
-		}
+		conname(r, pk);
 		m = pk;
 		key = "columns";
 	} else if (!json_is_array(pk))
@@ -573,12 +607,8 @@ uniques(struct r *r, const struct table *t)
 			bad(r, l, NULL, i, "a unique constraint must be a "
 			    "mapping, not %s", typename(u));
 		keys(r, u, allowed, "a unique constraint");
-		add(r, ",\n    ");
-		if (text(r, u, "name") != NULL) {
-			add(r, "CONSTRAINT ");
-			ident(r, text(r, u, "name"));
-			add(r, " ");
-		}
+		item(r);
+		conname(r, u);
 		add(r, "UNIQUE ");
 		if (flag(r, u, "nulls_not_distinct"))
 			add(r, "NULLS NOT DISTINCT ");
@@ -622,7 +652,7 @@ checks(struct r *r, const struct table *t, int notvalid)
 			qualified(r, t->schema, t->name);
 			add(r, " ADD ");
 		} else
-			add(r, ",\n    ");
+			item(r);
 		add(r, "CONSTRAINT ");
 		ident(r, name);
 		add(r, " CHECK (");
@@ -651,12 +681,8 @@ exclusions(struct r *r, const struct table *t)
 		keys(r, x, allowed, "an exclusion");
 		if (text(r, x, "elements") == NULL)
 			bad(r, l, NULL, i, "an exclusion needs 'elements'");
-		add(r, ",\n    ");
-		if (text(r, x, "name") != NULL) {
-			add(r, "CONSTRAINT ");
-			ident(r, text(r, x, "name"));
-			add(r, " ");
-		}
+		item(r);
+		conname(r, x);
 		add(r, "EXCLUDE USING ");
 		ident(r, text(r, x, "using") != NULL ? text(r, x, "using") :
 		    "gist");
@@ -715,12 +741,13 @@ createtable(struct r *r, struct table *t)
 {
 	static const char *const pallowed[] = { "table", "bound", NULL };
 	json_t *node = t->node, *part, *inh, *e, *c;
-	struct table *p;
+	struct table *p = NULL;
 	const char *name;
-	size_t i;
-	int n = 0;
+	size_t i, open;
 
 	keys(r, node, table_keys, "a table");
+	/* Rename hints are the differ's; here they only have to be names. */
+	(void)text(r, node, "renamed_from");
 	part = mapping(r, node, "partition_of");
 	inh = list(r, node, "inherits");
 	if (part != NULL && inh != NULL)
@@ -734,23 +761,24 @@ createtable(struct r *r, struct table *t)
 		add(r, " PARTITION OF ");
 		qualified(r, p->schema, p->name);
 	}
+	open = r->out->len;
 	add(r, " (\n");
+	r->items = 0;
 	if (part != NULL && json_object_get(node, "columns") != NULL)
 		badkey(r, node, "columns", "a partition takes its columns "
 		    "from '%s'; declare them there", p->name);
 	json_object_foreach(part == NULL ? t->columns : NULL, name, c) {
 		checkname(r, t->columns, name, "column");
-		if (n++)
-			add(r, ",\n");
+		item(r);
 		column(r, t, name, c);
 	}
 	primarykey(r, t);
 	uniques(r, t);
 	checks(r, t, 0);
 	exclusions(r, t);
-	if (part != NULL && n == 0) {
+	if (part != NULL && r->items == 0) {
 		/* "PARTITION OF p ()" is not SQL: drop the empty list. */
-		r->out->len -= 3;
+		r->out->len = open;
 		r->out->buf[r->out->len] = '\0';
 	} else
 		add(r, "\n)");
@@ -805,11 +833,7 @@ foreignkey(struct r *r, const struct table *t, const json_t *fk,
 	add(r, "ALTER TABLE ");
 	qualified(r, t->schema, t->name);
 	add(r, " ADD ");
-	if (text(r, fk, "name") != NULL) {
-		add(r, "CONSTRAINT ");
-		ident(r, text(r, fk, "name"));
-		add(r, " ");
-	}
+	conname(r, fk);
 	add(r, "FOREIGN KEY ");
 	collist(r, t, fk, "columns");
 	add(r, " REFERENCES ");
@@ -863,11 +887,8 @@ columnref(struct r *r, const struct table *t, const char *colname,
 	add(r, "ALTER TABLE ");
 	qualified(r, t->schema, t->name);
 	add(r, " ADD ");
-	if (json_is_object(ref) && text(r, ref, "name") != NULL) {
-		add(r, "CONSTRAINT ");
-		ident(r, text(r, ref, "name"));
-		add(r, " ");
-	}
+	if (json_is_object(ref))
+		conname(r, ref);
 	add(r, "FOREIGN KEY (");
 	ident(r, colname);
 	add(r, ") REFERENCES ");
@@ -958,6 +979,7 @@ indexes(struct r *r, const struct table *t)
 			bad(r, m, name, 0, "index '%s' must be a mapping, not "
 			    "%s", name, typename(ix));
 		keys(r, ix, allowed, "an index");
+		(void)text(r, ix, "renamed_from");
 		l = list(r, ix, "columns");
 		if (l == NULL || json_array_size(l) == 0)
 			bad(r, m, name, 0, "index '%s' needs 'columns'", name);
@@ -1178,12 +1200,30 @@ rls(struct r *r, const struct table *t)
 	}
 }
 
+/* COMMENT ON CONSTRAINT for a named constraint with a comment. */
+static void
+concomment(struct r *r, const json_t *c, const char *on)
+{
+	if (text(r, c, "comment") == NULL || text(r, c, "name") == NULL)
+		return;
+	add(r, "COMMENT ON CONSTRAINT ");
+	ident(r, text(r, c, "name"));
+	add(r, " ON ");
+	add(r, on);
+	add(r, " IS ");
+	literal(r, text(r, c, "comment"));
+	add(r, ";\n");
+}
+
 static void
 tablecomments(struct r *r, const struct table *t)
 {
+	static const char *const lists[] = { "uniques", "exclusions",
+	    "foreign_keys" };
 	struct zn_buf on = ZN_BUF_INIT;
 	const char *name;
 	json_t *c, *m;
+	int k;
 
 	comment(r, t->node, "TABLE", t->schema, t->name, NULL);
 	json_object_foreach(t->columns, name, c) {
@@ -1200,6 +1240,16 @@ tablecomments(struct r *r, const struct table *t)
 	zn_pg_ident(&on, t->schema);
 	zn_buf_addch(&on, '.');
 	zn_pg_ident(&on, t->name);
+	if (json_is_object(json_object_get(t->node, "primary_key")))
+		concomment(r, json_object_get(t->node, "primary_key"), on.buf);
+	for (k = 0; k < 3; k++) {
+		json_t *l = json_object_get(t->node, lists[k]), *e;
+		size_t i;
+
+		json_array_foreach(l, i, e)
+			if (json_is_object(e))
+				concomment(r, e, on.buf);
+	}
 	if ((m = mapping(r, t->node, "checks")) != NULL)
 		json_object_foreach(m, name, c)
 			if (json_is_object(c) && text(r, c, "comment") !=
@@ -1229,6 +1279,7 @@ enums(struct r *r, const json_t *sch)
 		vals = e;
 		if (json_is_object(e)) {
 			keys(r, e, allowed, "an enum");
+			(void)text(r, e, "renamed_from");
 			vals = list(r, e, "values");
 		}
 		if (!json_is_array(vals))
@@ -1334,8 +1385,10 @@ rawsql(struct r *r, const json_t *sch, const char *key)
 static void
 views(struct r *r, const json_t *sch, int materialized)
 {
-	static const char *const allowed[] = { "query", "options",
-	    "check_option", "comment", "with_data", "indexes", NULL };
+	static const char *const vkeys[] = { "query", "options",
+	    "check_option", "comment", NULL };
+	static const char *const mkeys[] = { "query", "options",
+	    "comment", "with_data", "indexes", NULL };
 	static const char *const checks[] = { "local", "cascaded", NULL };
 	json_t *m = mapping(r, sch, materialized ? "materialized_views" :
 	    "views"), *v;
@@ -1356,7 +1409,8 @@ views(struct r *r, const json_t *sch, int materialized)
 		if (!json_is_object(v))
 			bad(r, m, name, 0, "view '%s' must be a query or a "
 			    "mapping, not %s", name, typename(v));
-		keys(r, v, allowed, "a view");
+		keys(r, v, materialized ? mkeys : vkeys, materialized ?
+		    "a materialized view" : "a view");
 		if (text(r, v, "query") == NULL)
 			bad(r, m, name, 0, "view '%s' needs a 'query'", name);
 		addf(r, "CREATE %sVIEW ", materialized ? "MATERIALIZED " : "");
@@ -1398,8 +1452,8 @@ struct sch {
 static size_t
 schemalist(struct r *r, json_t *root, struct sch **out)
 {
-	static const char *const top[] = { "extensions", "schemas", "enums",
-	    "sequences", "tables", "views", "materialized_views",
+	static const char *const top[] = { "extensions", "schemas", "comment",
+	    "enums", "sequences", "tables", "views", "materialized_views",
 	    "functions", NULL };
 	json_t *m, *v;
 	const char *name;
@@ -1408,9 +1462,17 @@ schemalist(struct r *r, json_t *root, struct sch **out)
 	int toplevel = 0;
 
 	keys(r, root, top, "the schema file");
-	for (i = 1; schema_keys[i] != NULL; i++)
+	for (i = 0; schema_keys[i] != NULL; i++)
 		if (json_object_get(root, schema_keys[i]) != NULL)
 			toplevel = 1;
+	/* The top level is schema public, and comes first: it is the one
+	 * the others are most likely to use. */
+	if (toplevel) {
+		s = zn_xmalloc(sizeof(*s));
+		s[0].name = "public";
+		s[0].node = root;
+		n = 1;
+	}
 	m = mapping(r, root, "schemas");
 	json_object_foreach(m, name, v) {
 		checkname(r, m, name, "schema");
@@ -1425,11 +1487,6 @@ schemalist(struct r *r, json_t *root, struct sch **out)
 		s = zn_xreallocarray(s, n + 1, sizeof(*s));
 		s[n].name = name;
 		s[n++].node = v;
-	}
-	if (toplevel) {
-		s = zn_xreallocarray(s, n + 1, sizeof(*s));
-		s[n].name = "public";
-		s[n++].node = root;
 	}
 	*out = s;
 	return n;
@@ -1557,7 +1614,7 @@ extensions(struct r *r, json_t *root)
 			add(r, " SCHEMA ");
 			ident(r, text(r, e, "schema"));
 		}
-		if (json_object_get(e, "version") != NULL) {
+		if (text(r, e, "version") != NULL) {
 			add(r, " VERSION ");
 			literal(r, text(r, e, "version"));
 		}
@@ -1652,6 +1709,9 @@ zn_schema_render(struct zn_yaml *y, struct zn_schema_map *map)
 	map->n = r.nspans;
 	free(s);
 	free(r.tables);
+	for (i = 0; i < r.narena; i++)
+		free(r.arena[i]);
+	free(r.arena);
 	json_decref(root);
 	return zn_buf_detach(&out);
 }

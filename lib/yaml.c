@@ -134,9 +134,13 @@ plain(const char *s)
 			return json_integer(ll);
 		return json_string(s);
 	}
-	d = strtod(s, &end);
-	if (errno == 0 && *end == '\0')
-		return json_real(d);
+	/*
+	 * A decimal fraction keeps the text it was written as: binary
+	 * floating point cannot (0.1 would come back 0.10000000000000001),
+	 * and every reader here wants the text (SQL values, versions).
+	 */
+	(void)d;
+	(void)end;
 	return json_string(s);
 }
 
@@ -318,18 +322,8 @@ zn_yaml_load(const char *path)
 {
 	struct zn_buf b = ZN_BUF_INIT;
 	struct zn_yaml *y;
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
 
-	fp = fopen(path, "r");
-	if (fp == NULL)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		zn_buf_add(&b, chunk, n);
-	if (ferror(fp))
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", path);
-	fclose(fp);
+	zn_buf_readfile(&b, path);
 	y = zn_yaml_load_buf(path, b.buf, b.len);
 	zn_buf_release(&b);
 	return y;

@@ -102,6 +102,8 @@ void zn_buf_adds(struct zn_buf *b, const char *s);
 void zn_buf_addch(struct zn_buf *b, int c);
 void zn_buf_addf(struct zn_buf *b, const char *fmt, ...) ZN_PRINTF(2, 3);
 void zn_buf_vaddf(struct zn_buf *b, const char *fmt, va_list ap);
+/* Appends a whole file; dies with status 2 when it cannot be read. */
+void zn_buf_readfile(struct zn_buf *b, const char *path);
 
 /*
  * sha: SHA-256 through libcrypto.  Digests are written as "sha256:" and
@@ -196,7 +198,8 @@ ZN_NORETURN void zn_jsonl_die(const struct zn_jsonl *r, const char *fmt, ...)
 /*
  * yaml: YAML documents as json_t, with the source position of every
  * node kept aside for messages.  Plain scalars are typed by YAML 1.2's
- * core schema (null, true/false, integers, floats); quoted scalars are
+ * core schema (null, true/false, integers), except that decimal
+ * fractions stay strings of the text written; quoted scalars are
  * strings.  Aliases are copied; duplicate keys, multiple documents and
  * parse errors die with status 65 and "file:line:col: message".
  */

@@ -171,3 +171,59 @@ YAML
 	[ "$status" -eq 65 ] || fail "status $status: $stderr"
 	nothing_left
 }
+
+@test "empty values are refused where SQL is needed, not crashed on" {
+	refuse $'tables: {t: {columns: {a: {type: int, check: }}}}\n' \
+	    "1:46: 'check' must not be empty"
+	refuse $'tables: {t: {columns: {a: {type: int, generated: ~}}}}\n' \
+	    "1:50: 'generated' must not be empty"
+	refuse $'tables: {t: {columns: {a: {type: int, default: ~}}}}\n' \
+	    "1:48: 'default' must be SQL text, not empty"
+}
+
+@test "decimal numbers keep the text they were written as" {
+	printf 'tables: {t: {columns: {a: {type: "numeric(6,2)", default: 0.1}, b: {type: float8, default: 1e3}}}}\n' >f.yaml
+	run_zn 0 zn-snapshot --declared f.yaml --json
+	run jq -c 'select(.kind == "table") | [.columns[].default]' <<<"$output"
+	# 1e3 is a numeric constant to the server, as written.
+	assert_output '["0.1","'"'"'1000'"'"'::numeric"]'
+}
+
+@test "partitions may carry their own constraints; public may have a comment" {
+	cat >p.yaml <<'YAML'
+comment: the public schema
+tables:
+  p:
+    columns: {at: date, amount: int}
+    partition_by: RANGE (at)
+    primary_key: {name: p_pk, columns: [at], comment: the key}
+  c:
+    partition_of: {table: p, bound: DEFAULT}
+    checks:
+      c_positive: amount > 0
+schemas:
+  app:
+    views:
+      v: SELECT at FROM public.p
+YAML
+	run_zn 0 zn-snapshot --declared p.yaml --json
+	g=$output
+	run jq -c 'select(.kind == "schema" and .name == "public") | .comment' <<<"$g"
+	assert_output '"the public schema"'
+	run jq -c 'select(.kind == "table") | [.name, [.checks[].name], .primary_key.comment]' <<<"$g"
+	assert_output '["c",["c_positive"],null]
+["p",[],"the key"]'
+	run jq -c 'select(.kind == "view") | [.schema, .name]' <<<"$g"
+	assert_output '["app","v"]'
+}
+
+@test "mistake: keys that would be ignored are refused" {
+	refuse $'tables: {t: {columns: {a: int}, uniques: [{columns: [a], comment: x}]}}\n' \
+	    "1:58: a constraint with a comment needs a 'name'"
+	refuse $'views: {v: {query: "SELECT 1", with_data: false}}\n' \
+	    "1:32: unknown key 'with_data' in a view"
+	refuse $'materialized_views: {m: {query: "SELECT 1", check_option: local}}\n' \
+	    "1:45: unknown key 'check_option' in a materialized view"
+	refuse $'tables: {t: {columns: {a: int}, renamed_from: [x]}}\n' \
+	    "1:47: 'renamed_from' must be a string, not a list"
+}
