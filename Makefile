@@ -81,11 +81,11 @@ check: deps all $(O)/test/libcheck
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    BATS="$(BATS)" sh tests/run
 
-# The snapshot suites again, every command under valgrind's leak check.
+# The command suites again, every command under valgrind's leak check.
 check-valgrind: deps all $(O)/test/libcheck
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
-	    tests/1*-zn-snapshot*.bats
+	    tests/1*-zn-*.bats
 
 demo: deps all
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" sh examples/demo.sh
