@@ -18,7 +18,8 @@ static const char usage[] =
 "usage: zn-snapshot [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
 "                   [-o file] [--json]\n"
 "       zn-snapshot --declared path [--scratch-url url] [-C dir]\n"
-"                   [-n pattern] [-N pattern] [-o file] [--json]\n"
+"                   [-d conninfo] [-n pattern] [-N pattern] [-o file]\n"
+"                   [--json]\n"
 "       zn-snapshot --graph file [-o file] [--json]\n"
 "\n"
 "Write the schema graph of a live database, of a declared schema\n"
@@ -186,7 +187,7 @@ main(int argc, char *argv[])
 	const char *dir = NULL, *dbname = NULL, *graph = NULL;
 	const char *output = NULL, *declared = NULL, *scratch = NULL;
 	size_t nincl = 0, nexcl = 0;
-	int ch, jflag = 0;
+	int ch, jflag = 0, major;
 	PGconn *conn;
 
 	zn_init(argv[0]);
@@ -242,8 +243,6 @@ main(int argc, char *argv[])
 	    scratch != NULL))
 		zn_usage_error("--graph cannot be combined with -C, -d, -n, "
 		    "-N, --declared or --scratch-url");
-	if (declared != NULL && dbname != NULL)
-		zn_usage_error("--declared cannot be combined with -d");
 	if (scratch != NULL && declared == NULL)
 		zn_usage_error("--scratch-url goes with --declared");
 	if (output != NULL && *output == '\0')
@@ -259,8 +258,15 @@ main(int argc, char *argv[])
 		o.exclude_schemas = (const char *const *)(excl != NULL ?
 		    excl : cfg.exclude_schemas);
 		if (declared != NULL) {
+			/* With -d, render as that database's server would. */
+			major = 0;
+			if (dbname != NULL) {
+				conn = zn_pg_connect(dbname);
+				major = PQserverVersion(conn) / 10000;
+				PQfinish(conn);
+			}
 			zn_graph_from_declared(&g, declared, scratch != NULL ?
-			    scratch : cfg.scratch, 0, &o);
+			    scratch : cfg.scratch, major, &o);
 		} else {
 			conn = zn_pg_connect(zn_pg_target(dbname, &cfg));
 			zn_graph_from_db(&g, conn, &o);

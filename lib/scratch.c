@@ -227,7 +227,8 @@ zn_scratch_bindir(int major)
 	size_t i;
 
 	if (env != NULL && *env != '\0')
-		return usable(env) ? zn_xstrdup(env) : NULL;
+		return usable(env) && (major == 0 || binmajor(env) == major) ?
+		    zn_xstrdup(env) : NULL;
 	if ((dir = pgconfig_bindir()) != NULL) {
 		if (usable(dir) && (major == 0 || binmajor(dir) == major))
 			return dir;
@@ -484,10 +485,18 @@ startlocal(struct zn_scratch *s, int major)
 
 /* A fresh database on a server the user named, dropped at the end. */
 static void
-starturl(struct zn_scratch *s, const char *url)
+starturl(struct zn_scratch *s, const char *url, int major)
 {
 	struct zn_buf b = ZN_BUF_INIT;
 	PGconn *conn = zn_pg_connect(url);
+	int have = PQserverVersion(conn) / 10000;
+
+	if (major != 0 && have != major) {
+		PQfinish(conn);
+		zn_die(ZN_EXIT_UNAVAILABLE, "the scratch server runs PostgreSQL "
+		    "%d and the database %d: both sides of a comparison must "
+		    "be rendered by the same major version", have, major);
+	}
 
 	s->url = zn_xstrdup(url);
 	s->dbname = zn_xasprintf("zn_scratch_%ld_%ld", (long)getpid(),
@@ -510,7 +519,7 @@ zn_scratch_start(struct zn_scratch *s, const char *url, int major)
 	memset(s, 0, sizeof(*s));
 	s->pid = -1;
 	if (url != NULL)
-		starturl(s, url);
+		starturl(s, url, major);
 	else
 		startlocal(s, major);
 }

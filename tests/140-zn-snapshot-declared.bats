@@ -8,6 +8,7 @@
 setup_file() {
 	load helpers/common
 	zn_pg_start
+	cc -o "$BATS_FILE_TMPDIR/fakepg" "$ZN_TOP/tests/helpers/fakepg.c"
 }
 
 teardown_file() {
@@ -111,7 +112,6 @@ nothing_left() {
 	printf 'SELECT 1;\0' >nul.sql
 	run_zn 65 zn-snapshot --declared nul.sql --json
 	assert_equal "$stderr" 'zn-snapshot: nul.sql: a NUL byte is not SQL'
-	run_zn 64 zn-snapshot --declared x.sql -d db
 	run_zn 64 zn-snapshot --scratch-url dbname=x
 	nothing_left
 }
@@ -212,6 +212,55 @@ interrupt() {
 	for i in $(seq 2000); do echo "CREATE TABLE t$i (id serial PRIMARY KEY, a int UNIQUE);"; done >big.sql
 	run_zn 2 zn-snapshot --declared big.sql --json --scratch-url "dbname=$ZN_TEST_DB"
 	assert_equal "$stderr" 'zn-snapshot: the scratch database failed: big.sql: out of shared memory (SQLSTATE 53200)'
+	run psql -X -A -t -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'zn\_scratch\_%'"
+	assert_output 0
+}
+
+# A server announcing another major version: the fake one from helpers.
+fake_server() {
+	FAKE_DIR=$(mktemp -d /tmp/zn-fake.XXXXXX)
+	"$BATS_FILE_TMPDIR/fakepg" "$FAKE_DIR/.s.PGSQL.5433" "$1" 3>&- &
+	FAKE_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$FAKE_DIR/.s.PGSQL.5433" ] && return 0
+		sleep 0.1
+	done
+	fail "fake server did not start"
+}
+
+stop_fake() {
+	kill "$FAKE_PID" 2>/dev/null || true
+	rm -rf "$FAKE_DIR"
+}
+
+@test "with -d, the declaration is rendered by that database's major version" {
+	printf 'CREATE TABLE x (id int);\n' >s.sql
+	run_zn 0 zn-snapshot --declared s.sql --json -d "$ZN_TEST_DB"
+	run jq -r 'select(.kind == "graph") | .server_version_num / 10000 | floor' <<<"$output"
+	assert_output "$(psql -X -A -t -c 'SHOW server_version_num' | cut -c1-2)"
+	nothing_left
+}
+
+@test "with -d, another major version without its binaries is exit 2, saying so" {
+	printf 'CREATE TABLE x (id int);\n' >s.sql
+	fake_server 14.9
+	run_zn 2 zn-snapshot --declared s.sql --json -d "host=$FAKE_DIR port=5433 dbname=x"
+	assert_equal "$stderr" 'zn-snapshot: no PostgreSQL 14 server binaries for a scratch cluster (install them, set ZN_PG_BINDIR, or give --scratch-url)'
+	# ZN_PG_BINDIR of another version is no way around it.
+	ZN_PG_BINDIR=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | tail -n 1)") \
+	    run_zn 2 zn-snapshot --declared s.sql --json -d "host=$FAKE_DIR port=5433 dbname=x"
+	assert_equal "$stderr" 'zn-snapshot: no PostgreSQL 14 server binaries for a scratch cluster (install them, set ZN_PG_BINDIR, or give --scratch-url)'
+	stop_fake
+	nothing_left
+}
+
+@test "with -d, a scratch server of another major version is refused" {
+	printf 'CREATE TABLE x (id int);\n' >s.sql
+	fake_server 14.9
+	run_zn 2 zn-snapshot --declared s.sql --json -d "host=$FAKE_DIR port=5433 dbname=x" --scratch-url "dbname=$ZN_TEST_DB"
+	stop_fake
+	major=$(psql -X -A -t -c 'SHOW server_version_num' | cut -c1-2)
+	assert_equal "$stderr" "zn-snapshot: the scratch server runs PostgreSQL $major and the database 14: both sides of a comparison must be rendered by the same major version"
 	run psql -X -A -t -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'zn\_scratch\_%'"
 	assert_output 0
 }

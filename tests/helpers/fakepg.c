@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fakepg: a stand-in PostgreSQL server that only completes the startup
- * handshake and announces a chosen server_version, so tests can check how
- * a client treats servers this machine cannot run (too old, too new).
+ * fakepg: a stand-in PostgreSQL server that completes the startup
+ * handshake, announces a chosen server_version and answers every simple
+ * query with success, so tests can check how a client treats servers this
+ * machine cannot run (too old, too new, another major version).
  * usage: fakepg SOCKET-PATH VERSION   (serves connections until killed)
  */
 #define _POSIX_C_SOURCE 200809L
@@ -87,9 +88,27 @@ serve(int fd, const char *version)
 	param(fd, "integer_datetimes", "on");
 	msg(fd, 'K', key, 8);
 	msg(fd, 'Z', "I", 1);
-	/* Wait for Terminate or the end of the connection. */
-	while (read(fd, &c, 1) == 1 && c != 'X')
-		;
+	/*
+	 * Answer every simple query with success and no rows, so a client
+	 * can finish setting up its session; stop at Terminate.
+	 */
+	while (read(fd, &c, 1) == 1 && c != 'X') {
+		if (readn(fd, &len, 4) < 0)
+			return;
+		len = ntohl(len);
+		if (len < 4 || len > 1 << 20)
+			return;
+		rest = malloc(len - 4 + 1);
+		if (rest == NULL || readn(fd, rest, len - 4) < 0) {
+			free(rest);
+			return;
+		}
+		free(rest);
+		if (c == 'Q') {
+			msg(fd, 'C', "SET", 4);
+			msg(fd, 'Z', "I", 1);
+		}
+	}
 }
 
 int
