@@ -31,6 +31,10 @@ setup() {
 teardown() {
 	pkill -KILL -f "$SCRATCH_TMP/zn-scratch" 2>/dev/null || true
 	rm -rf "$SCRATCH_TMP"
+	# A fake server outlives a failed test unless stopped here.
+	[ -n "${FAKE_PID:-}" ] && kill "$FAKE_PID" 2>/dev/null
+	[ -n "${FAKE_DIR:-}" ] && rm -rf "$FAKE_DIR"
+	return 0
 }
 
 # Nothing of a scratch cluster remains: no directory, no process.
