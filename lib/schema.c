@@ -594,6 +594,20 @@ primarykey(struct r *r, const struct table *t)
 		deferrable(r, pk);
 }
 
+/* Entry i of list l, which must be a mapping of the allowed keys. */
+static json_t *
+entry(struct r *r, json_t *l, size_t i, const char *const *allowed,
+    const char *what)
+{
+	json_t *e = json_array_get(l, i);
+
+	if (!json_is_object(e))
+		bad(r, l, NULL, i, "%s must be a mapping, not %s", what,
+		    typename(e));
+	keys(r, e, allowed, what);
+	return e;
+}
+
 static void
 uniques(struct r *r, const struct table *t)
 {
@@ -603,10 +617,7 @@ uniques(struct r *r, const struct table *t)
 	size_t i;
 
 	json_array_foreach(l, i, u) {
-		if (!json_is_object(u))
-			bad(r, l, NULL, i, "a unique constraint must be a "
-			    "mapping, not %s", typename(u));
-		keys(r, u, allowed, "a unique constraint");
+		entry(r, l, i, allowed, "a unique constraint");
 		item(r);
 		conname(r, u);
 		add(r, "UNIQUE ");
@@ -675,10 +686,7 @@ exclusions(struct r *r, const struct table *t)
 	size_t i;
 
 	json_array_foreach(l, i, x) {
-		if (!json_is_object(x))
-			bad(r, l, NULL, i, "an exclusion must be a mapping, "
-			    "not %s", typename(x));
-		keys(r, x, allowed, "an exclusion");
+		entry(r, l, i, allowed, "an exclusion");
 		if (text(r, x, "elements") == NULL)
 			bad(r, l, NULL, i, "an exclusion needs 'elements'");
 		item(r);
@@ -820,10 +828,7 @@ foreignkey(struct r *r, const struct table *t, const json_t *fk,
 	json_t *ref;
 	struct table *rt;
 
-	if (!json_is_object(fk))
-		bad(r, holder, NULL, idx, "a foreign key must be a mapping, "
-		    "not %s", typename(fk));
-	keys(r, fk, allowed, "a foreign key");
+	entry(r, (json_t *)holder, idx, allowed, "a foreign key");
 	if ((ref = mapping(r, fk, "references")) == NULL)
 		bad(r, holder, NULL, idx, "a foreign key needs 'references'");
 	keys(r, ref, rallowed, "'references'");

@@ -8,7 +8,6 @@
 setup_file() {
 	load helpers/common
 	zn_pg_start
-	cc -o "$BATS_FILE_TMPDIR/fakepg" "$ZN_TOP/tests/helpers/fakepg.c"
 }
 
 teardown_file() {
@@ -23,23 +22,13 @@ setup() {
 }
 
 teardown() {
-	[ -n "${FAKE_PID:-}" ] && kill "$FAKE_PID" 2>/dev/null
+	stop_fake
 	rm -rf "$SOCKDIR"
 }
 
 one_line() {
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] ||
 	    fail "message is not one line: $stderr"
-}
-
-fake_server() {
-	"$BATS_FILE_TMPDIR/fakepg" "$SOCKDIR/.s.PGSQL.5433" "$1" 3>&- &
-	FAKE_PID=$!
-	for _ in $(seq 50); do
-		[ -S "$SOCKDIR/.s.PGSQL.5433" ] && return 0
-		sleep 0.1
-	done
-	fail "fake server did not start"
 }
 
 @test "a server that is down: exit 2, one line, no password" {
@@ -97,13 +86,13 @@ fake_server() {
 
 @test "a server older than PostgreSQL 12 is refused clearly" {
 	fake_server 11.22
-	run_zn 2 zn-snapshot -d "host=$SOCKDIR port=5433 dbname=x"
+	run_zn 2 zn-snapshot -d "host=$FAKE_DIR port=5433 dbname=x"
 	assert_equal "$stderr" 'zn-snapshot: server version 11.22 is not supported (PostgreSQL 12 to 18 are)'
 }
 
 @test "a server newer than PostgreSQL 18 is refused clearly" {
 	fake_server 19.1
-	run_zn 2 zn-snapshot -d "host=$SOCKDIR port=5433 dbname=x"
+	run_zn 2 zn-snapshot -d "host=$FAKE_DIR port=5433 dbname=x"
 	assert_equal "$stderr" 'zn-snapshot: server version 19.1 is not supported (PostgreSQL 12 to 18 are)'
 }
 

@@ -8,7 +8,6 @@
 setup_file() {
 	load helpers/common
 	zn_pg_start
-	cc -o "$BATS_FILE_TMPDIR/fakepg" "$ZN_TOP/tests/helpers/fakepg.c"
 }
 
 teardown_file() {
@@ -31,10 +30,7 @@ setup() {
 teardown() {
 	pkill -KILL -f "$SCRATCH_TMP/zn-scratch" 2>/dev/null || true
 	rm -rf "$SCRATCH_TMP"
-	# A fake server outlives a failed test unless stopped here.
-	[ -n "${FAKE_PID:-}" ] && kill "$FAKE_PID" 2>/dev/null
-	[ -n "${FAKE_DIR:-}" ] && rm -rf "$FAKE_DIR"
-	return 0
+	stop_fake
 }
 
 # Nothing of a scratch cluster remains: no directory, no process.
@@ -218,23 +214,6 @@ interrupt() {
 	assert_equal "$stderr" 'zn-snapshot: the scratch database failed: big.sql: out of shared memory (SQLSTATE 53200)'
 	run psql -X -A -t -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'zn\_scratch\_%'"
 	assert_output 0
-}
-
-# A server announcing another major version: the fake one from helpers.
-fake_server() {
-	FAKE_DIR=$(mktemp -d /tmp/zn-fake.XXXXXX)
-	"$BATS_FILE_TMPDIR/fakepg" "$FAKE_DIR/.s.PGSQL.5433" "$1" 3>&- &
-	FAKE_PID=$!
-	for _ in $(seq 50); do
-		[ -S "$FAKE_DIR/.s.PGSQL.5433" ] && return 0
-		sleep 0.1
-	done
-	fail "fake server did not start"
-}
-
-stop_fake() {
-	kill "$FAKE_PID" 2>/dev/null || true
-	rm -rf "$FAKE_DIR"
 }
 
 @test "with -d, the declaration is rendered by that database's major version" {

@@ -227,3 +227,24 @@ YAML
 	refuse $'tables: {t: {columns: {a: int}, renamed_from: [x]}}\n' \
 	    "1:47: 'renamed_from' must be a string, not a list"
 }
+
+@test "extensions with a version, sequences owned by a column, .yml files" {
+	cat >s.yml <<'YAML'
+extensions:
+  - {name: pgcrypto, schema: public, version: "1.3"}
+sequences:
+  s: {type: bigint, start: 5, owned_by: t.id}
+tables:
+  t: {columns: {id: bigint}}
+YAML
+	run_zn 0 zn-snapshot --declared s.yml --json
+	g=$output
+	run jq -c 'select(.kind == "extension") | [.name, .schema, .version]' <<<"$g"
+	assert_output '["pgcrypto","public","1.3"]'
+	run jq -c 'select(.kind == "sequence") | [.name, .type, .start, .owned_by]' <<<"$g"
+	assert_output '["s","bigint","5",{"schema":"public","table":"t","column":"id"}]'
+	printf 'sequences:\n  s: {owned_by: t.nope}\ntables:\n  t: {columns: {id: int}}\n' >x.yaml
+	run_zn 65 zn-snapshot --declared x.yaml --json
+	assert_equal "$stderr" "zn-snapshot: x.yaml:2:17: table 'public.t' has no column 'nope'"
+	nothing_left
+}

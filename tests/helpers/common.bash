@@ -125,3 +125,27 @@ graph_changes() {
 graph_body() {
 	sed 1d "$1"
 }
+
+# fake_server VERSION: a stand-in server (tests/helpers/fakepg.c) that
+# announces VERSION on FAKE_DIR/.s.PGSQL.5433; stop_fake ends it.  Call
+# stop_fake from teardown too, so a failed test leaves none behind.
+fake_server() {
+	[ -x "$BATS_FILE_TMPDIR/fakepg" ] ||
+	    cc -o "$BATS_FILE_TMPDIR/fakepg" "$ZN_TOP/tests/helpers/fakepg.c"
+	FAKE_DIR=$(mktemp -d /tmp/zn-fake.XXXXXX)
+	"$BATS_FILE_TMPDIR/fakepg" "$FAKE_DIR/.s.PGSQL.5433" "$1" 3>&- &
+	FAKE_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$FAKE_DIR/.s.PGSQL.5433" ] && return 0
+		sleep 0.1
+	done
+	fail "fake server did not start"
+}
+
+stop_fake() {
+	[ -n "${FAKE_PID:-}" ] && kill "$FAKE_PID" 2>/dev/null
+	[ -n "${FAKE_DIR:-}" ] && rm -rf "$FAKE_DIR"
+	FAKE_PID=''
+	FAKE_DIR=''
+	return 0
+}

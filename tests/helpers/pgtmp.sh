@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: ISC
 # pgtmp.sh: start and stop a throwaway PostgreSQL cluster (POSIX sh).
 # Sourced by the test helpers, the demo and the benchmarks.  The cluster
