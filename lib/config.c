@@ -77,7 +77,7 @@ static void
 readfile(struct zn_config *c, const char *path)
 {
 	static const char *const top[] = { "database", "ledger_schema",
-	    "migrations", "scratch", "snapshot", NULL };
+	    "migrations", "schema", "scratch", "snapshot", NULL };
 	static const char *const snap[] = { "schemas", "exclude_schemas",
 	    NULL };
 	struct zn_yaml *y = zn_yaml_load(path);
@@ -96,6 +96,7 @@ readfile(struct zn_config *c, const char *path)
 	c->ledger_schema = getstr(y, root, "ledger_schema");
 	c->migrations = getstr(y, root, "migrations");
 	c->scratch = getstr(y, root, "scratch");
+	c->schema = getstr(y, root, "schema");
 	s = json_object_get(root, "snapshot");
 	if (s != NULL && !json_is_null(s)) {
 		if (!json_is_object(s))
@@ -170,6 +171,7 @@ zn_config_release(struct zn_config *c)
 	free(c->ledger_schema);
 	free(c->migrations);
 	free(c->scratch);
+	free(c->schema);
 	freelist(c->schemas);
 	freelist(c->exclude_schemas);
 	memset(c, 0, sizeof(*c));

@@ -216,11 +216,12 @@ void
 zn_graph_from_declared(struct zn_graph *g, const char *path,
     const char *scratch_url, int major, const struct zn_snapshot_opts *o)
 {
-	struct zn_schema_map map = { NULL, 0 };
+	struct zn_schema_map map = { NULL, 0, NULL };
 	struct zn_scratch s;
 	struct zn_yaml *y;
 	PGconn *conn;
 	char *msg, *ddl = NULL;
+	json_t *renames;
 	size_t i, len;
 	int status;
 
@@ -253,10 +254,12 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 			zn_die(status, "%s", msg);
 		}
 	PQfinish(conn);
+	renames = json_incref(map.renames);
 	zn_schema_map_release(&map);
 
 	conn = zn_scratch_connect(&s);
 	zn_graph_from_db(g, conn, o);
+	g->renames = renames;
 	PQfinish(conn);
 	zn_scratch_stop(&s);
 

@@ -188,6 +188,9 @@ zn_graph_write(const struct zn_graph *g, FILE *fp)
 	    (json_int_t)g->nrecs, "hash", g->hash);
 	if (hdr == NULL || end == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the graph header");
+	if (json_array_size(g->renames) > 0 &&
+	    json_object_set(hdr, "renames", g->renames) != 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the graph header");
 	zn_json_emit(fp, hdr);
 	for (i = 0; i < g->nrecs; i++) {
 		if (fwrite(g->recs[i].line, 1, g->recs[i].len, fp) !=
@@ -213,6 +216,7 @@ zn_graph_release(struct zn_graph *g)
 	}
 	free(g->recs);
 	json_decref(g->source);
+	json_decref(g->renames);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -248,6 +252,41 @@ checkrec(const struct zn_jsonl *r, json_t *rec, json_t *hdr)
 	if (strcmp(kind, "table") == 0 &&
 	    !json_is_array(json_object_get(rec, "columns")))
 		BAD("table record has no \"columns\" array");
+}
+
+/*
+ * The header's rename hints: [{kind, schema, table?, name, from}].
+ * Returns NULL when they are well formed, else what is wrong.
+ */
+static const char *
+badrenames(const json_t *v)
+{
+	static const char *const kinds_[] = { "table", "column", "index",
+	    "constraint", "enum_value", NULL };
+	const json_t *e;
+	const char *k;
+	size_t i, j;
+
+	if (!json_is_array(v))
+		return "\"renames\" must be an array";
+	json_array_foreach(v, i, e) {
+		k = zn_json_str(e, "kind");
+		for (j = 0; k != NULL && kinds_[j] != NULL; j++)
+			if (strcmp(k, kinds_[j]) == 0)
+				break;
+		if (k == NULL || kinds_[j] == NULL)
+			return "a rename hint has no known \"kind\"";
+		if (zn_json_str(e, "schema") == NULL ||
+		    zn_json_str(e, "name") == NULL ||
+		    zn_json_str(e, "from") == NULL)
+			return "a rename hint needs string \"schema\", "
+			    "\"name\" and \"from\"";
+		if (strcmp(k, "table") != 0 &&
+		    zn_json_str(e, "table") == NULL)
+			return "a rename hint below a table or type needs "
+			    "\"table\"";
+	}
+	return NULL;
 }
 
 /*
@@ -295,6 +334,14 @@ zn_graph_read(struct zn_graph *g, const char *path)
 	g->server_version_num = json_is_integer(v) ?
 	    (long)json_integer_value(v) : 0;
 	g->source = json_incref(json_object_get(hdr, "source"));
+	v = json_object_get(hdr, "renames");
+	if (v != NULL) {
+		const char *why = badrenames(v);
+
+		if (why != NULL)
+			REFUSE("%s", why);
+		g->renames = json_incref(v);
+	}
 	while ((rec = zn_jsonl_next(&r)) != NULL) {
 		if (end != NULL)
 			REFUSE("record after the graph trailer");

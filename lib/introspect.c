@@ -50,7 +50,7 @@ static const char q_schemas[] =
     "FROM pg_catalog.pg_namespace n "
     COMMENT("d", "pg_catalog.pg_namespace", "n.oid", "0")
     "WHERE n.nspname <> 'information_schema' "
-    "AND n.nspname !~ '^pg_' AND n.nspname <> '_zanith_archive' "
+    "AND n.nspname !~ '^pg_' AND " NOT_OURS("n.nspname") " "
     "AND " NOT_MEMBER("pg_catalog.pg_namespace", "n.oid") " "
     "ORDER BY n.nspname";
 
@@ -96,6 +96,8 @@ static const char q_sequences[] =
     "AND " NOT_OURS("c.relname") " "
     "AND (dep.deptype IS NULL OR dep.deptype = 'a') "
     "AND (tc.relname IS NULL OR " NOT_OURS("tc.relname") ") "
+    "AND (a.attname IS NULL"
+    " OR pg_catalog.left(a.attname, 16) <> '_zanith_dropped_') "
     "AND " NOT_MEMBER("pg_catalog.pg_class", "c.oid");
 
 enum { R_OID, R_SCHEMA, R_NAME, R_KIND, R_PERSIST, R_RLS, R_FORCE,
@@ -123,6 +125,28 @@ static const char q_relations[] =
     "AND " NOT_OURS("c.relname") " "
     "AND " NOT_MEMBER("pg_catalog.pg_class", "c.oid") " "
     "ORDER BY c.oid";
+
+/* What each view's query reads: relations and their columns. */
+enum { V_REL, V_SCHEMA, V_NAME, V_COLUMNS };
+static const char q_viewdeps[] =
+    "SELECT r.ev_class, dn.nspname, dc.relname, "
+    "pg_catalog.array_agg(DISTINCT a.attname::pg_catalog.text "
+    "  COLLATE \"C\")"
+    "  FILTER (WHERE a.attname IS NOT NULL) "
+    "FROM pg_catalog.pg_rewrite r "
+    "JOIN pg_catalog.pg_depend d"
+    " ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+    " AND d.objid = r.oid"
+    " AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+    " AND d.refobjid <> r.ev_class "
+    "JOIN pg_catalog.pg_class dc ON dc.oid = d.refobjid "
+    "JOIN pg_catalog.pg_namespace dn ON dn.oid = dc.relnamespace "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid"
+    " AND a.attnum = d.refobjsubid AND d.refobjsubid > 0 "
+    "WHERE r.ev_class = ANY ($1::pg_catalog.oid[]) "
+    "GROUP BY r.ev_class, dn.nspname, dc.relname "
+    "ORDER BY r.ev_class, dn.nspname COLLATE \"C\", "
+    "dc.relname COLLATE \"C\"";
 
 enum { H_REL, H_SCHEMA, H_NAME };
 static const char q_inherits[] =
@@ -295,7 +319,7 @@ struct ctx {
 	struct zn_graph *g;
 	PGresult *rels, *columns, *identities, *refcolumns, *opclasses;
 	PGresult *triggers;
-	struct cursor inh, col, con, idx, pol;
+	struct cursor inh, col, con, idx, pol, vdep;
 	struct zn_buf line, scratch;
 	struct zn_jw w;
 	int colstart, colend;	/* this relation's rows of columns */
@@ -1216,6 +1240,30 @@ table(struct ctx *c, int row, unsigned long rel)
 	emit(c, "table", schema, NULL, PQgetvalue(r, row, R_NAME), NULL);
 }
 
+/* The relations (and their columns) a view reads, by name. */
+static void
+viewdeps(struct ctx *c)
+{
+	const PGresult *r = c->vdep.r;
+	int i;
+
+	zn_jw_key(&c->w, "depends_on");
+	zn_jw_arr(&c->w);
+	for (i = c->vdep.row; i < c->vdep.end; i++) {
+		zn_jw_obj(&c->w);
+		kv(c, "schema", r, i, V_SCHEMA);
+		kv(c, "name", r, i, V_NAME);
+		zn_jw_key(&c->w, "columns");
+		if (PQgetisnull(r, i, V_COLUMNS)) {
+			zn_jw_arr(&c->w);
+			zn_jw_end(&c->w, ']');
+		} else
+			textarray(c, PQgetvalue(r, i, V_COLUMNS));
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
 static void
 view(struct ctx *c, int row, unsigned long rel, int materialized)
 {
@@ -1234,6 +1282,7 @@ view(struct ctx *c, int row, unsigned long rel, int materialized)
 	columns(c, 0);
 	kv(c, "comment", r, row, R_COMMENT);
 	kv(c, "definition", r, row, R_VIEWDEF);
+	viewdeps(c);
 	if (materialized)
 		indexes(c, rel, schema);
 	kva(c, "options", r, row, R_OPTIONS);
@@ -1261,6 +1310,7 @@ relations(struct ctx *c)
 		seek(&c->con, rel);
 		seek(&c->idx, rel);
 		seek(&c->pol, rel);
+		seek(&c->vdep, rel);
 		c->colstart = c->colend;
 		while (c->colstart < n &&
 		    oidval(c->columns, c->colstart, C_REL) < rel)
@@ -1423,6 +1473,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 			{ "read indexes", isql, c.relparam },
 			{ "read policies", q_policies, c.relparam },
 			{ "read triggers", tsql, c.relparam },
+			{ "read view dependencies", q_viewdeps, c.relparam },
 		};
 		PGresult *res[sizeof(q) / sizeof(q[0])];
 
@@ -1436,6 +1487,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 		cursor(&c.idx, res[6], I_REL);
 		cursor(&c.pol, res[7], P_REL);
 		c.triggers = res[8];
+		cursor(&c.vdep, res[9], V_REL);
 	}
 	free(csql);
 	free(isql);
@@ -1455,6 +1507,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	PQclear(c.opclasses);
 	PQclear(c.idx.r);
 	PQclear(c.pol.r);
+	PQclear(c.vdep.r);
 	PQclear(c.triggers);
 	zn_buf_release(&c.line);
 	zn_buf_release(&c.scratch);

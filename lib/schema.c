@@ -38,6 +38,7 @@ struct r {
 	size_t nspans;
 	struct table *tables;
 	size_t ntables;
+	json_t *renames;	/* renamed_from hints, for the differ */
 	const char *schema;	/* the schema being rendered */
 	int items;		/* entries so far in a CREATE TABLE's list */
 };
@@ -199,6 +200,28 @@ checkname(struct r *r, const json_t *c, const char *name, const char *what)
 		badkey(r, c, name, "%s name '%s' is longer than %d bytes, "
 		    "which PostgreSQL would cut short", what, name,
 		    NAMEDATALEN - 1);
+}
+
+/*
+ * Records node's renamed_from as a hint for zn-diff: kind, the schema,
+ * the table (or enum type) it belongs to, its declared name.
+ */
+static void
+hint(struct r *r, const json_t *node, const char *kind,
+    const char *schema, const char *table, const char *name)
+{
+	const char *from = text(r, node, "renamed_from");
+	json_t *h;
+
+	if (from == NULL)
+		return;
+	if (strcmp(from, name) == 0)
+		badkey(r, node, "renamed_from", "'%s' cannot be renamed from "
+		    "itself", name);
+	h = json_pack("{s:s, s:s, s:s?, s:s, s:s}", "kind", kind, "schema",
+	    schema, "table", table, "name", name, "from", from);
+	if (h == NULL || json_array_append_new(r->renames, h) != 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 }
 
 static void
@@ -372,8 +395,15 @@ collist(struct r *r, const struct table *t, const json_t *c, const char *key)
 
 /* "CONSTRAINT name " when c names the constraint. */
 static void
-conname(struct r *r, const json_t *c)
+conname(struct r *r, const struct table *t, const json_t *c)
 {
+	if (text(r, c, "name") == NULL && json_object_get(c, "renamed_from") !=
+	    NULL)
+		badkey(r, c, "renamed_from", "a renamed constraint needs a "
+		    "'name'");
+	if (text(r, c, "name") != NULL)
+		hint(r, c, "constraint", t->schema, t->name,
+		    text(r, c, "name"));
 	if (text(r, c, "name") == NULL && json_object_get(c, "comment") !=
 	    NULL)
 		badkey(r, c, "comment", "a constraint with a comment needs "
@@ -509,7 +539,7 @@ column(struct r *r, const struct table *t, const char *name, json_t *col)
 		bad(r, cols, name, 0, "column '%s' must be a type or a "
 		    "mapping, not %s", name, typename(col));
 	keys(r, col, allowed, "a column");
-	(void)text(r, col, "renamed_from");
+	hint(r, col, "column", t->schema, t->name, name);
 	if (text(r, col, "type") == NULL)
 		bad(r, cols, name, 0, "column '%s' has no 'type'", name);
 	sqltext(r, col, "type", 0, text(r, col, "type"));
@@ -563,7 +593,7 @@ static void
 primarykey(struct r *r, const struct table *t)
 {
 	static const char *const allowed[] = { "name", "columns", "include",
-	    "deferrable", "deferred", "comment", NULL };
+	    "deferrable", "deferred", "comment", "renamed_from", NULL };
 	json_t *pk = json_object_get(t->node, "primary_key"), *m = t->node;
 	const char *key = "primary_key", *col;
 	json_t *c;
@@ -578,7 +608,7 @@ primarykey(struct r *r, const struct table *t)
 	item(r);
 	if (json_is_object(pk)) {
 		keys(r, pk, allowed, "a primary key");
-		conname(r, pk);
+		conname(r, t, pk);
 		m = pk;
 		key = "columns";
 	} else if (!json_is_array(pk))
@@ -612,14 +642,15 @@ static void
 uniques(struct r *r, const struct table *t)
 {
 	static const char *const allowed[] = { "name", "columns", "include",
-	    "nulls_not_distinct", "deferrable", "deferred", "comment", NULL };
+	    "nulls_not_distinct", "deferrable", "deferred", "comment",
+	    "renamed_from", NULL };
 	json_t *l = list(r, t->node, "uniques"), *u;
 	size_t i;
 
 	json_array_foreach(l, i, u) {
 		entry(r, l, i, allowed, "a unique constraint");
 		item(r);
-		conname(r, u);
+		conname(r, t, u);
 		add(r, "UNIQUE ");
 		if (flag(r, u, "nulls_not_distinct"))
 			add(r, "NULLS NOT DISTINCT ");
@@ -637,7 +668,7 @@ static void
 checks(struct r *r, const struct table *t, int notvalid)
 {
 	static const char *const allowed[] = { "expression", "no_inherit",
-	    "not_valid", "comment", NULL };
+	    "not_valid", "comment", "renamed_from", NULL };
 	json_t *m = mapping(r, t->node, "checks"), *c;
 	const char *name;
 
@@ -648,6 +679,9 @@ checks(struct r *r, const struct table *t, int notvalid)
 		checkname(r, m, name, "check");
 		if (json_is_object(c)) {
 			keys(r, c, allowed, "a check");
+			if (!notvalid)
+				hint(r, c, "constraint", t->schema, t->name,
+				    name);
 			if (text(r, c, "expression") == NULL)
 				bad(r, m, name, 0, "check '%s' has no "
 				    "'expression'", name);
@@ -681,7 +715,8 @@ static void
 exclusions(struct r *r, const struct table *t)
 {
 	static const char *const allowed[] = { "name", "using", "elements",
-	    "where", "deferrable", "deferred", "comment", NULL };
+	    "where", "deferrable", "deferred", "comment", "renamed_from",
+	    NULL };
 	json_t *l = list(r, t->node, "exclusions"), *x;
 	size_t i;
 
@@ -690,7 +725,7 @@ exclusions(struct r *r, const struct table *t)
 		if (text(r, x, "elements") == NULL)
 			bad(r, l, NULL, i, "an exclusion needs 'elements'");
 		item(r);
-		conname(r, x);
+		conname(r, t, x);
 		add(r, "EXCLUDE USING ");
 		ident(r, text(r, x, "using") != NULL ? text(r, x, "using") :
 		    "gist");
@@ -754,8 +789,7 @@ createtable(struct r *r, struct table *t)
 	size_t i, open;
 
 	keys(r, node, table_keys, "a table");
-	/* Rename hints are the differ's; here they only have to be names. */
-	(void)text(r, node, "renamed_from");
+	hint(r, node, "table", t->schema, NULL, t->name);
 	part = mapping(r, node, "partition_of");
 	inh = list(r, node, "inherits");
 	if (part != NULL && inh != NULL)
@@ -823,7 +857,7 @@ foreignkey(struct r *r, const struct table *t, const json_t *fk,
 {
 	static const char *const allowed[] = { "name", "columns",
 	    "references", "on_delete", "on_update", "match", "deferrable",
-	    "deferred", "not_valid", "comment", NULL };
+	    "deferred", "not_valid", "comment", "renamed_from", NULL };
 	static const char *const rallowed[] = { "table", "columns", NULL };
 	json_t *ref;
 	struct table *rt;
@@ -838,7 +872,7 @@ foreignkey(struct r *r, const struct table *t, const json_t *fk,
 	add(r, "ALTER TABLE ");
 	qualified(r, t->schema, t->name);
 	add(r, " ADD ");
-	conname(r, fk);
+	conname(r, t, fk);
 	add(r, "FOREIGN KEY ");
 	collist(r, t, fk, "columns");
 	add(r, " REFERENCES ");
@@ -893,7 +927,7 @@ columnref(struct r *r, const struct table *t, const char *colname,
 	qualified(r, t->schema, t->name);
 	add(r, " ADD ");
 	if (json_is_object(ref))
-		conname(r, ref);
+		conname(r, t, ref);
 	add(r, "FOREIGN KEY (");
 	ident(r, colname);
 	add(r, ") REFERENCES ");
@@ -984,7 +1018,7 @@ indexes(struct r *r, const struct table *t)
 			bad(r, m, name, 0, "index '%s' must be a mapping, not "
 			    "%s", name, typename(ix));
 		keys(r, ix, allowed, "an index");
-		(void)text(r, ix, "renamed_from");
+		hint(r, ix, "index", t->schema, t->name, name);
 		l = list(r, ix, "columns");
 		if (l == NULL || json_array_size(l) == 0)
 			bad(r, m, name, 0, "index '%s' needs 'columns'", name);
@@ -1284,7 +1318,7 @@ enums(struct r *r, const json_t *sch)
 		vals = e;
 		if (json_is_object(e)) {
 			keys(r, e, allowed, "an enum");
-			(void)text(r, e, "renamed_from");
+			hint(r, e, "enum", r->schema, NULL, name);
 			vals = list(r, e, "values");
 		}
 		if (!json_is_array(vals))
@@ -1294,7 +1328,18 @@ enums(struct r *r, const json_t *sch)
 		qualified(r, r->schema, name);
 		add(r, " AS ENUM (");
 		json_array_foreach(vals, i, v) {
-			if (!json_is_string(v))
+			static const char *const vallowed[] = { "value",
+			    "renamed_from", NULL };
+
+			if (json_is_object(v)) {
+				keys(r, v, vallowed, "an enum value");
+				if (text(r, v, "value") == NULL)
+					bad(r, vals, NULL, i, "an enum value "
+					    "mapping needs 'value'");
+				hint(r, v, "enum_value", r->schema, name,
+				    text(r, v, "value"));
+				v = json_object_get(v, "value");
+			} else if (!json_is_string(v))
 				bad(r, vals, NULL, i, "an enum value must be a "
 				    "string, not %s", typename(v));
 			if (i > 0)
@@ -1650,6 +1695,8 @@ zn_schema_render(struct zn_yaml *y, struct zn_schema_map *map)
 	memset(&r, 0, sizeof(r));
 	r.y = y;
 	r.out = &out;
+	if ((r.renames = json_array()) == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 	if (root == NULL)
 		root = json_object();
 	else
@@ -1712,6 +1759,7 @@ zn_schema_render(struct zn_yaml *y, struct zn_schema_map *map)
 
 	map->spans = (void *)r.spans;
 	map->n = r.nspans;
+	map->renames = r.renames;
 	free(s);
 	free(r.tables);
 	for (i = 0; i < r.narena; i++)
@@ -1746,4 +1794,6 @@ zn_schema_map_release(struct zn_schema_map *map)
 	free(map->spans);
 	map->spans = NULL;
 	map->n = 0;
+	json_decref(map->renames);
+	map->renames = NULL;
 }

@@ -239,6 +239,7 @@ struct zn_config {
 	char *ledger_schema;	/* default "public" */
 	char *scratch;		/* scratch server URL, or NULL: ephemeral */
 	char *migrations;	/* default "migrations" */
+	char *schema;		/* the declared schema, or NULL */
 };
 /*
  * Loads the configuration: DIR/zanith.yaml when -C gave DIR, else the
@@ -370,6 +371,7 @@ struct zn_grec {
 struct zn_graph {
 	json_t *source;		/* new reference: where it came from */
 	long server_version_num;	/* 0 when unknown */
+	json_t *renames;	/* rename hints of a declaration, or NULL */
 	struct zn_grec *recs;	/* canonical order after zn_graph_finish */
 	size_t nrecs, cap;
 	char hash[ZN_SHA256_STRLEN];
@@ -393,6 +395,7 @@ void zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 struct zn_schema_map {
 	void *spans;		/* owned */
 	size_t n;
+	json_t *renames;	/* renamed_from hints, a new reference */
 };
 /* The DDL of the declaration (caller frees); fills map. */
 char *zn_schema_render(struct zn_yaml *y, struct zn_schema_map *map);
@@ -436,5 +439,57 @@ void zn_graph_write(const struct zn_graph *g, FILE *fp);
 void zn_graph_release(struct zn_graph *g);
 /* Rank of a graph record kind in canonical order, or -1 if unknown. */
 int zn_graph_kind_rank(const char *kind);
+
+/*
+ * diff: two graphs into the ops that turn the first into the second
+ * (zn-diff(1)).  Ops are ordered by phase and by the dependencies they
+ * declare; each carries the SQL that runs and its reverse.
+ */
+enum zn_drop_policy { ZN_DROP_SOFT, ZN_DROP_ARCHIVE, ZN_DROP_DROP };
+struct zn_diff_opts {
+	enum zn_drop_policy drop;
+	const json_t *renames;	/* extra hints, as in a graph header */
+};
+struct zn_op {
+	char *op;		/* the op kind, e.g. "addColumn" */
+	char *target;		/* schema.table[.column] as people read it */
+	json_t *args;		/* what the op does, for later stages */
+	json_t *sql, *reverse;	/* arrays of statements */
+	int transactional;
+	json_t *extra;		/* other members kept from a read stream */
+	/* ordering, while planning */
+	int phase;
+	size_t seq;
+	json_t *provides, *requires;
+};
+struct zn_plan {
+	json_t *header;		/* the plan header record */
+	json_t *migrations;	/* migration records read, or NULL */
+	struct zn_op *ops;
+	size_t n, cap;
+	json_t *trailer;	/* the trailer record read, or NULL */
+};
+void zn_diff(struct zn_plan *p, const struct zn_graph *from,
+    const struct zn_graph *to, const struct zn_diff_opts *o);
+void zn_plan_release(struct zn_plan *p);
+/* The op record of step i (1-based), as written: a new reference. */
+json_t *zn_plan_oprec(const struct zn_plan *p, size_t i,
+    const char *migration);
+/*
+ * Writes the plan as an op stream: header, migration record when
+ * migration is not NULL, ops, trailer with count and checksum.
+ */
+void zn_plan_write(const struct zn_plan *p, FILE *fp, const char *migration);
+/* Writes the plan as a migration file (zn-records(5), MIGRATION FILES). */
+void zn_plan_write_yaml(const struct zn_plan *p, FILE *fp, const char *id);
+/*
+ * Reads an op stream (a JSON-lines file or "-"), a migration file
+ * (.yaml, .yml) or a directory of them, in name order.  A truncated or
+ * damaged stream dies with status 65.
+ */
+void zn_plan_read(struct zn_plan *p, const char *path);
+/* sha256 of the canonical records between header and trailer. */
+void zn_plan_checksum(const struct zn_plan *p, const char *migration,
+    char out[ZN_SHA256_STRLEN]);
 
 #endif /* ZN_H */

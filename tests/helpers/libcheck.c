@@ -7,6 +7,11 @@
  *   libcheck redact MSG CONNINFO zn_pg_redact
  *   libcheck sha256 FILE         zn_sha256 of a file's bytes
  *   libcheck table               aligned rows from stdin (tab-separated)
+ *   libcheck apply CONNINFO PLAN [reverse]
+ *                                runs a plan's ops (or their reverses,
+ *                                last op first) as zn-apply will: each
+ *                                transactional op in one transaction,
+ *                                each other statement on its own
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -14,6 +19,49 @@
 #include <string.h>
 
 #include "zn.h"
+
+static void
+run(PGconn *conn, const struct zn_op *op, const json_t *stmts)
+{
+	const json_t *v;
+	size_t i;
+
+	if (op->transactional)
+		zn_pg_cmd(conn, "begin", "BEGIN");
+	json_array_foreach(stmts, i, v) {
+		PGresult *r = PQexec(conn, json_string_value(v));
+
+		if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+		    PQresultStatus(r) != PGRES_TUPLES_OK) {
+			fprintf(stderr, "libcheck: step %s (%s) failed: %s"
+			    "statement: %s\n", op->target, op->op,
+			    PQerrorMessage(conn), json_string_value(v));
+			exit(1);
+		}
+		PQclear(r);
+	}
+	if (op->transactional)
+		zn_pg_cmd(conn, "commit", "COMMIT");
+}
+
+static void
+apply(const char *conninfo, const char *path, int reverse)
+{
+	struct zn_plan p;
+	PGconn *conn = zn_pg_connect(conninfo);
+	size_t i;
+
+	zn_plan_read(&p, path);
+	/* The ops run as psql would run them: the default search path. */
+	zn_pg_cmd(conn, "reset search_path", "RESET search_path");
+	for (i = 0; i < p.n; i++) {
+		const struct zn_op *op = &p.ops[reverse ? p.n - 1 - i : i];
+
+		run(conn, op, reverse ? op->reverse : op->sql);
+	}
+	zn_plan_release(&p);
+	PQfinish(conn);
+}
 
 int
 main(int argc, char *argv[])
@@ -43,6 +91,8 @@ main(int argc, char *argv[])
 		fclose(fp);
 		zn_sha256(b.buf, b.len, sum);
 		puts(sum);
+	} else if ((argc == 4 || argc == 5) && strcmp(argv[1], "apply") == 0) {
+		apply(argv[2], argv[3], argc == 5);
 	} else if (argc == 2 && strcmp(argv[1], "table") == 0) {
 		t = zn_table_new(2);
 		while (getline(&line, &cap, stdin) > 0) {

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * zn-diff: compare two schema graphs and write the ops that turn the
+ * first into the second, as an op stream or as a migration file.  On a
+ * terminal it prints the plan for people instead.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zn.h"
+
+static const char usage[] =
+"usage: zn-diff [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
+"               [--drop-policy soft|archive|drop] [--exit-code]\n"
+"               [-o dir [--name name]] [--json] [from] [to]\n"
+"       zn-diff --read path [--json]\n"
+"\n"
+"Compare two schemas and write the ops that turn FROM into TO: an op\n"
+"stream (JSON lines), or with -o a migration file.  FROM and TO are each\n"
+"a stored graph (\"-\" for stdin), a declared schema (.yaml, .yml, .sql,\n"
+"or a directory of .sql files, materialised in a scratch database), or\n"
+"@ for the live database.  The defaults: FROM is the live database, TO\n"
+"is the declared schema of zanith.yaml.\n"
+"\n"
+"Options:\n"
+"  -C, --directory=DIR       read DIR/zanith.yaml (default: .)\n"
+"  -d, --dbname=CONNINFO     the live database\n"
+"  -n, --schema=PATTERN      only schemas matching PATTERN (repeatable)\n"
+"  -N, --exclude-schema=PATTERN\n"
+"                            leave out schemas matching PATTERN\n"
+"      --scratch-url=URL     materialise declared schemas on this server\n"
+"      --drop-policy=POLICY  removed tables and columns: soft (parked,\n"
+"                            the default), archive, or drop\n"
+"      --exit-code           exit 1 when there are differences\n"
+"  -o, --output=DIR          write DIR/<YYYYMMDD_HHMMSS>_<name>.yaml\n"
+"      --name=NAME           the migration's name (default: migration)\n"
+"      --read=PATH           read an op stream, a migration file or a\n"
+"                            directory of them; write one op stream\n"
+"      --json                records even when stdout is a terminal\n"
+"      --help                show this help and exit\n"
+"      --version             show the version and exit\n"
+"\n"
+"See zn-diff(1).\n";
+
+static const struct option longopts[] = {
+	{ "complete", no_argument, NULL, 'c' + 256 },
+	{ "dbname", required_argument, NULL, 'd' },
+	{ "directory", required_argument, NULL, 'C' },
+	{ "drop-policy", required_argument, NULL, 'p' + 256 },
+	{ "exclude-schema", required_argument, NULL, 'N' },
+	{ "exit-code", no_argument, NULL, 'e' + 256 },
+	{ "help", no_argument, NULL, 'h' + 256 },
+	{ "json", no_argument, NULL, 'j' + 256 },
+	{ "name", required_argument, NULL, 'm' + 256 },
+	{ "output", required_argument, NULL, 'o' },
+	{ "read", required_argument, NULL, 'r' + 256 },
+	{ "schema", required_argument, NULL, 'n' },
+	{ "scratch-url", required_argument, NULL, 's' + 256 },
+	{ "version", no_argument, NULL, 'v' + 256 },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct ctx {
+	struct zn_config cfg;
+	struct zn_snapshot_opts so;
+	const char *dbname, *scratch;
+	int major;		/* the live server's, once known */
+};
+
+static void
+addpat(char ***list, size_t *n, const char *pat)
+{
+	*list = zn_xreallocarray(*list, *n + 2, sizeof(**list));
+	(*list)[(*n)++] = zn_xstrdup(pat);
+	(*list)[*n] = NULL;
+}
+
+static void
+freepats(char **list)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		free(list[i]);
+	free(list);
+}
+
+static int
+declared(const char *path)
+{
+	struct stat st;
+	size_t n = strlen(path);
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 1;
+	return (n > 4 && strcmp(path + n - 4, ".sql") == 0) ||
+	    (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
+	    (n > 4 && strcmp(path + n - 4, ".yml") == 0);
+}
+
+/* A path from zanith.yaml, relative to the file's directory. */
+static char *
+cfgpath(const struct zn_config *c, const char *p)
+{
+	const char *slash;
+
+	if (p == NULL)
+		return NULL;
+	if (p[0] == '/' || c->path == NULL ||
+	    (slash = strrchr(c->path, '/')) == NULL)
+		return zn_xstrdup(p);
+	return zn_xasprintf("%.*s/%s", (int)(slash - c->path), c->path, p);
+}
+
+static void
+live(struct ctx *x, struct zn_graph *g)
+{
+	PGconn *conn = zn_pg_connect(zn_pg_target(x->dbname, &x->cfg));
+
+	x->major = PQserverVersion(conn) / 10000;
+	zn_graph_from_db(g, conn, &x->so);
+	PQfinish(conn);
+}
+
+static void
+load(struct ctx *x, struct zn_graph *g, const char *what)
+{
+	if (strcmp(what, "@") == 0)
+		live(x, g);
+	else if (declared(what))
+		zn_graph_from_declared(g, what, x->scratch != NULL ?
+		    x->scratch : x->cfg.scratch, x->major, &x->so);
+	else
+		zn_graph_read(g, what);
+}
+
+/* The plan for people: one line per op, then the totals. */
+static void
+summary(const struct zn_plan *p, FILE *fp)
+{
+	struct zn_table *t = zn_table_new(4);
+	size_t i, nontx = 0, parked = 0;
+	char step[32];
+	int color = zn_term_color(fp);
+
+	if (p->n == 0) {
+		fprintf(fp, "No differences: the schemas are the same.\n");
+		zn_table_free(t);
+		return;
+	}
+	for (i = 0; i < p->n; i++) {
+		const struct zn_op *op = &p->ops[i];
+
+		snprintf(step, sizeof(step), "%02zu", i + 1);
+		zn_table_row(t, step, op->op, op->target, op->transactional ?
+		    "" : "non-transactional");
+		nontx += !op->transactional;
+		parked += strncmp(op->op, "softDrop", 8) == 0 ||
+		    strncmp(op->op, "archive", 7) == 0;
+	}
+	fprintf(fp, "%s%zu op%s%s from %s to %s\n", color ? "\033[1m" : "",
+	    p->n, p->n == 1 ? "" : "s", color ? "\033[0m" : "",
+	    zn_json_str(p->header, "from_hash") != NULL ?
+	    zn_json_str(p->header, "from_hash") + 7 : "?",
+	    zn_json_str(p->header, "to_hash") != NULL ?
+	    zn_json_str(p->header, "to_hash") + 7 : "?");
+	zn_table_print(t, fp);
+	zn_table_free(t);
+	if (nontx > 0)
+		fprintf(fp, "%zu op%s run%s outside a transaction "
+		    "(CONCURRENTLY).\n", nontx, nontx == 1 ? "" : "s",
+		    nontx == 1 ? "s" : "");
+	if (parked > 0)
+		fprintf(fp, "%zu removal%s park%s data, reversibly.\n", parked,
+		    parked == 1 ? "" : "s", parked == 1 ? "s" : "");
+	fprintf(fp, "Use --json for the op stream, -o DIR for a migration "
+	    "file.\n");
+}
+
+static void
+checkname(const char *name)
+{
+	const char *s;
+
+	if (*name == '\0' || strlen(name) > 100)
+		zn_usage_error("--name must be 1 to 100 characters");
+	for (s = name; *s != '\0'; s++)
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '_')
+			zn_usage_error("--name may hold a-z, 0-9 and _, not "
+			    "'%c'", *s);
+}
+
+/* Writes DIR/<stamp>_<name>.yaml; returns its path. */
+static char *
+writemigration(const struct zn_plan *p, const char *dir, const char *name)
+{
+	struct zn_out o;
+	struct stat st;
+	char stamp[32], *id, *path;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = sde != NULL && *sde != '\0' ? (time_t)strtoll(sde, NULL,
+	    10) : time(NULL);
+	struct tm tm;
+
+	if (stat(dir, &st) != 0) {
+		if (errno != ENOENT || mkdir(dir, 0777) != 0)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot make '%s'",
+			    dir);
+	} else if (!S_ISDIR(st.st_mode))
+		zn_die(ZN_EXIT_UNAVAILABLE, "'%s' is not a directory", dir);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d_%H%M%S", &tm);
+	id = zn_xasprintf("%s_%s", stamp, name);
+	path = zn_xasprintf("%s/%s.yaml", dir, id);
+	if (stat(path, &st) == 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "'%s' exists already; wait a "
+		    "second or choose another --name", path);
+	zn_out_open(&o, path);
+	zn_plan_write_yaml(p, o.fp, id);
+	zn_out_commit(&o);
+	free(id);
+	return path;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ctx x;
+	struct zn_graph ga, gb;
+	struct zn_plan p;
+	struct zn_diff_opts o;
+	char **incl = NULL, **excl = NULL, *schema = NULL, *path;
+	const char *dir = NULL, *outdir = NULL, *name = "migration";
+	const char *readpath = NULL, *from, *to;
+	size_t nincl = 0, nexcl = 0;
+	int ch, jflag = 0, exitcode = 0, status;
+
+	zn_init(argv[0]);
+	memset(&x, 0, sizeof(x));
+	memset(&o, 0, sizeof(o));
+	o.drop = ZN_DROP_SOFT;
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	while ((ch = getopt_long(argc, argv, "C:N:d:n:o:", longopts,
+	    NULL)) != -1)
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'N':
+			addpat(&excl, &nexcl, optarg);
+			break;
+		case 'd':
+			x.dbname = optarg;
+			break;
+		case 'n':
+			addpat(&incl, &nincl, optarg);
+			break;
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'c' + 256:
+			zn_complete(longopts);
+		case 'e' + 256:
+			exitcode = 1;
+			break;
+		case 'h' + 256:
+			zn_help(usage);
+		case 'j' + 256:
+			jflag = 1;
+			break;
+		case 'm' + 256:
+			name = optarg;
+			checkname(name);
+			break;
+		case 'p' + 256:
+			if (strcmp(optarg, "soft") == 0)
+				o.drop = ZN_DROP_SOFT;
+			else if (strcmp(optarg, "archive") == 0)
+				o.drop = ZN_DROP_ARCHIVE;
+			else if (strcmp(optarg, "drop") == 0)
+				o.drop = ZN_DROP_DROP;
+			else
+				zn_usage_error("--drop-policy is soft, archive "
+				    "or drop, not '%s'", optarg);
+			break;
+		case 'r' + 256:
+			readpath = optarg;
+			break;
+		case 's' + 256:
+			x.scratch = optarg;
+			break;
+		case 'v' + 256:
+			zn_version();
+		default:
+			fprintf(stderr, "Try '%s --help' for more "
+			    "information.\n", zn_progname);
+			return ZN_EXIT_USAGE;
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc > 2)
+		zn_usage_error("unexpected argument '%s'", argv[2]);
+	if (outdir != NULL && *outdir == '\0')
+		zn_usage_error("-o needs a directory");
+
+	if (readpath != NULL) {
+		if (argc > 0 || outdir != NULL)
+			zn_usage_error("--read takes no other schemas and no "
+			    "-o");
+		zn_plan_read(&p, readpath);
+		zn_plan_write(&p, stdout, NULL);
+		zn_plan_release(&p);
+		return zn_finish(ZN_EXIT_OK);
+	}
+
+	zn_config_load(&x.cfg, dir);
+	x.so.schemas = (const char *const *)(incl != NULL ? incl :
+	    x.cfg.schemas);
+	x.so.exclude_schemas = (const char *const *)(excl != NULL ? excl :
+	    x.cfg.exclude_schemas);
+	from = argc >= 2 ? argv[0] : "@";
+	to = argc >= 2 ? argv[1] : argc == 1 ? argv[0] : NULL;
+	if (to == NULL) {
+		schema = cfgpath(&x.cfg, x.cfg.schema);
+		if (schema == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "no schema to compare "
+			    "with: give FROM and TO, or set 'schema' in "
+			    "zanith.yaml");
+		to = schema;
+	}
+	if (strcmp(from, "-") == 0 && strcmp(to, "-") == 0)
+		zn_usage_error("only one of FROM and TO can be stdin");
+	/* The live side first: a declaration renders as its server would. */
+	if (strcmp(to, "@") == 0) {
+		load(&x, &gb, to);
+		load(&x, &ga, from);
+	} else {
+		load(&x, &ga, from);
+		load(&x, &gb, to);
+	}
+	if (ga.server_version_num / 10000 != gb.server_version_num / 10000 &&
+	    ga.server_version_num != 0 && gb.server_version_num != 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "the graphs come from PostgreSQL "
+		    "%ld and %ld: text rendered by different major versions "
+		    "cannot be compared", ga.server_version_num / 10000,
+		    gb.server_version_num / 10000);
+	zn_diff(&p, &ga, &gb, &o);
+
+	status = exitcode && p.n > 0 ? ZN_EXIT_NEGATIVE : ZN_EXIT_OK;
+	if (outdir != NULL) {
+		if (p.n == 0)
+			fprintf(stderr, "%s: no differences; no migration "
+			    "written\n", zn_progname);
+		else {
+			path = writemigration(&p, outdir, name);
+			if (zn_term_isatty(stdout) && !jflag)
+				printf("%s\n", path);
+			else
+				fprintf(stderr, "%s: wrote %s (%zu ops)\n",
+				    zn_progname, path, p.n);
+			free(path);
+		}
+	} else if (!jflag && zn_term_isatty(stdout))
+		summary(&p, stdout);
+	else
+		zn_plan_write(&p, stdout, NULL);
+	zn_plan_release(&p);
+	zn_graph_release(&ga);
+	zn_graph_release(&gb);
+	zn_config_release(&x.cfg);
+	free(schema);
+	freepats(incl);
+	freepats(excl);
+	return zn_finish(status);
+}

@@ -1,0 +1,3322 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * diff: the ops that turn one schema graph into another.
+ *
+ * Objects are paired by identity (kind, schema, name, and the table or
+ * the argument types), or by a rename hint; constraints and indexes whose
+ * definition is the same but whose name differs (auto-named objects after
+ * a table rename, 63-byte truncation) are renamed, never rebuilt.
+ *
+ * Every op gets a phase and, where it matters, the keys it provides and
+ * requires; the plan is a topological order of the ops, ties broken by
+ * phase then by the order they were made in.  The phases are those of
+ * pg_dump and migra: renames, then drops of dependants (triggers,
+ * policies, views, foreign keys, constraints, indexes), then creates from
+ * the bottom up (schemas, extensions, enums, sequences, functions, tables,
+ * columns, constraints, foreign keys, views, policies, triggers), then
+ * the removals that park data (soft drops) and the drops of what nothing
+ * uses any more.  Foreign keys are always separate ops, which breaks
+ * every cycle between new tables the way pg_dump does.
+ *
+ * On a table that exists before the plan, changes take their online form:
+ * CREATE INDEX CONCURRENTLY as a non-transactional op; CHECK and FOREIGN
+ * KEY added NOT VALID, then validated by a later op; SET NOT NULL through
+ * a validated CHECK; UNIQUE and PRIMARY KEY through a unique index built
+ * concurrently and attached with USING INDEX.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zn.h"
+
+/* Phases, in the order they run. */
+enum {
+	PH_RENAME = 5,
+	PH_DROP_TRIGGER = 10,
+	PH_DISABLE_RLS = 11,
+	PH_DROP_POLICY = 12,
+	PH_DROP_VIEW = 13,
+	PH_DROP_FK = 15,
+	PH_DROP_CONSTRAINT = 16,
+	PH_DROP_INDEX = 17,
+	PH_SCHEMA = 20,
+	PH_EXTENSION = 21,
+	PH_ENUM = 22,
+	PH_SEQUENCE = 23,
+	PH_FUNCTION = 24,
+	PH_TABLE = 40,
+	PH_ADD_COLUMN = 42,
+	PH_ALTER_TYPE = 43,
+	PH_ALTER_COLUMN = 44,
+	PH_ALTER_TABLE = 45,
+	PH_NOT_NULL_CHECK = 46,
+	PH_OWNED_BY = 48,
+	PH_KEY_INDEX = 49,
+	PH_KEY = 50,
+	PH_CHECK = 51,
+	PH_EXCLUSION = 52,
+	PH_INDEX = 53,
+	PH_INDEX_SWAP = 54,
+	PH_VALIDATE = 55,
+	PH_SET_NOT_NULL = 56,
+	PH_FK = 60,
+	PH_VALIDATE_FK = 61,
+	PH_VIEW = 65,
+	PH_MATVIEW_INDEX = 66,
+	PH_POLICY = 75,
+	PH_ENABLE_RLS = 76,
+	PH_TRIGGER = 78,
+	PH_SOFT_DROP = 84,
+	PH_DROP_TABLE = 85,
+	PH_DROP_ROUTINE = 90,
+	PH_DROP_SEQUENCE = 91,
+	PH_DROP_ENUM = 92,
+	PH_DROP_EXTENSION = 93,
+	PH_DROP_SCHEMA = 95
+};
+
+struct side {
+	const struct zn_graph *g;
+	json_t **recs;		/* parsed records */
+	json_t *index;		/* key -> record position */
+	unsigned char *used;	/* paired with a record of the other side */
+};
+
+struct d {
+	struct zn_plan *p;
+	const struct zn_diff_opts *o;
+	struct side a, b;
+	json_t *renames;	/* all hints */
+	char **arena;
+	size_t narena, carena;
+	const char *from_hash;
+	json_t *recreate;	/* "schema\x1fname" of views dropped and recreated */
+	json_t *changedcols;	/* "schema\x1ftable\x1fcolumn" whose type changes */
+	json_t *gone;		/* keys of tables and columns removed */
+	struct zn_buf parkedtext;	/* what parked tables and columns use */
+	json_t *parkedin;	/* schemas that keep something parked */
+	int parking;		/* removals keep their data */
+};
+
+static char *
+keep(struct d *d, char *s)
+{
+	if (d->narena == d->carena) {
+		d->carena = d->carena ? d->carena * 2 : 64;
+		d->arena = zn_xreallocarray(d->arena, d->carena,
+		    sizeof(*d->arena));
+	}
+	d->arena[d->narena++] = s;
+	return s;
+}
+
+static const char *
+fmt(struct d *d, const char *f, ...) ZN_PRINTF(2, 3);
+
+static const char *
+fmt(struct d *d, const char *f, ...)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, f);
+	zn_buf_vaddf(&b, f, ap);
+	va_end(ap);
+	return keep(d, zn_buf_detach(&b));
+}
+
+/* A quoted identifier. */
+static const char *
+qi(struct d *d, const char *s)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+
+	zn_pg_ident(&b, s);
+	return keep(d, zn_buf_detach(&b));
+}
+
+/* A qualified name, quoted. */
+static const char *
+qn(struct d *d, const char *schema, const char *name)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+
+	zn_pg_ident(&b, schema);
+	zn_buf_addch(&b, '.');
+	zn_pg_ident(&b, name);
+	return keep(d, zn_buf_detach(&b));
+}
+
+static const char *
+lit(struct d *d, const char *s)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+
+	if (s == NULL)
+		return "NULL";
+	zn_pg_literal(&b, s);
+	return keep(d, zn_buf_detach(&b));
+}
+
+static const char *
+S(const json_t *o, const char *k)
+{
+	return zn_json_str(o, k);
+}
+
+static int
+B(const json_t *o, const char *k)
+{
+	return json_is_true(json_object_get(o, k));
+}
+
+/* Equal as JSON, NULL and null alike. */
+static int
+same(const json_t *x, const json_t *y)
+{
+	if (x == NULL)
+		x = json_null();
+	if (y == NULL)
+		y = json_null();
+	return json_equal(x, y);
+}
+
+static int
+streq(const char *x, const char *y)
+{
+	if (x == NULL || y == NULL)
+		return x == y;
+	return strcmp(x, y) == 0;
+}
+
+static const char *
+key3(struct d *d, const char *x, const char *y, const char *z)
+{
+	return fmt(d, "%s\x1f%s\x1f%s", x != NULL ? x : "",
+	    y != NULL ? y : "", z != NULL ? z : "");
+}
+
+/* ---- ops ---- */
+
+static struct zn_op *
+newop(struct d *d, const char *kind, int phase, const char *target)
+{
+	struct zn_plan *p = d->p;
+	struct zn_op *op;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->ops = zn_xreallocarray(p->ops, p->cap, sizeof(*p->ops));
+	}
+	op = &p->ops[p->n];
+	memset(op, 0, sizeof(*op));
+	op->seq = p->n++;
+	op->op = zn_xstrdup(kind);
+	op->target = zn_xstrdup(target);
+	op->args = json_object();
+	op->sql = json_array();
+	op->reverse = json_array();
+	op->provides = json_array();
+	op->requires = json_array();
+	op->transactional = 1;
+	op->phase = phase;
+	if (op->args == NULL || op->sql == NULL || op->reverse == NULL ||
+	    op->provides == NULL || op->requires == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	return op;
+}
+
+static void
+addstr(json_t *arr, const char *s)
+{
+	if (json_array_append_new(arr, json_string(s)) != 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot hold a statement that "
+		    "is not valid UTF-8");
+}
+
+static void
+sql(struct zn_op *op, const char *s)
+{
+	addstr(op->sql, s);
+}
+
+/* Reverse statements are given in the order they run. */
+static void
+rev(struct zn_op *op, const char *s)
+{
+	addstr(op->reverse, s);
+}
+
+static void
+arg(struct zn_op *op, const char *k, json_t *v)
+{
+	if (v == NULL)
+		v = json_null();
+	if (json_object_set_new(op->args, k, v) != 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+}
+
+static void
+args(struct zn_op *op, const char *schema, const char *table,
+    const char *name)
+{
+	arg(op, "schema", json_string(schema));
+	if (table != NULL)
+		arg(op, "table", json_string(table));
+	if (name != NULL)
+		arg(op, "name", json_string(name));
+}
+
+static void
+provide(struct zn_op *op, const char *k)
+{
+	addstr(op->provides, k);
+}
+
+static void
+need(struct zn_op *op, const char *k)
+{
+	addstr(op->requires, k);
+}
+
+static const char *
+target(struct d *d, const char *schema, const char *table, const char *name)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+
+	zn_buf_adds(&b, schema != NULL ? schema : "");
+	if (table != NULL) {
+		zn_buf_addch(&b, '.');
+		zn_buf_adds(&b, table);
+	}
+	if (name != NULL) {
+		zn_buf_addch(&b, '.');
+		zn_buf_adds(&b, name);
+	}
+	return keep(d, zn_buf_detach(&b));
+}
+
+/*
+ * A name for something parked: prefix, the name cut to fit 63 bytes on
+ * a character boundary, and a short id made from the plan's starting
+ * point, so the same plan always parks under the same name.
+ */
+static const char *
+parked(struct d *d, const char *prefix, const char *name, const char *what)
+{
+	char h[ZN_SHA256_STRLEN];
+	const char *x;
+	size_t room, n;
+
+	x = fmt(d, "%s\x1f%s", d->from_hash, what);
+	zn_sha256(x, strlen(x), h);
+	room = 63 - strlen(prefix) - 9;
+	n = strlen(name);
+	if (n > room) {
+		n = room;
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+	}
+	/* h is "sha256:" and hex digits. */
+	return fmt(d, "%s%.*s_%.8s", prefix, (int)n, name, h + 7);
+}
+
+/*
+ * Whether something parked still uses the object whose text is needle:
+ * a removed type, function or sequence that a parked table or column
+ * uses is parked with it (renamed), not dropped.
+ */
+static int
+parkeduses(struct d *d, const char *needle)
+{
+	return d->parking && d->parkedtext.len > 0 &&
+	    strstr(d->parkedtext.buf, needle) != NULL;
+}
+
+static void
+parkin(struct d *d, const char *schema)
+{
+	json_object_set_new(d->parkedin, schema, json_true());
+}
+
+/* ALTER kind name RENAME TO a parked name, reversibly. */
+static void
+parkop(struct d *d, const char *opname, const char *word, const char *q,
+    const char *schema, const char *name, const char *tgt)
+{
+	const char *pk = parked(d, "_zanith_dropped_", name, tgt);
+	struct zn_op *op;
+
+	op = newop(d, opname, PH_SOFT_DROP, tgt);
+	args(op, schema, NULL, name);
+	arg(op, "parked_as", json_string(pk));
+	sql(op, fmt(d, "ALTER %s %s RENAME TO %s", word, q, qi(d, pk)));
+	rev(op, fmt(d, "ALTER %s %s RENAME TO %s", word,
+	    schema != NULL ? fmt(d, "%s%s", qn(d, schema, pk),
+	    strchr(q, '(') != NULL ? strchr(q, '(') : "") : qi(d, pk),
+	    qi(d, name)));
+	if (schema != NULL)
+		parkin(d, schema);
+}
+
+/* ---- pairing ---- */
+
+static const char *
+reckey(struct d *d, const json_t *r)
+{
+	const char *args_ = S(r, "arguments");
+
+	return fmt(d, "%s\x1f%s\x1f%s\x1f%s\x1f%s", S(r, "kind"),
+	    S(r, "schema") != NULL ? S(r, "schema") : "",
+	    S(r, "table") != NULL ? S(r, "table") : "", S(r, "name"),
+	    args_ != NULL ? args_ : "");
+}
+
+static void
+load(struct d *d, struct side *s, const struct zn_graph *g)
+{
+	size_t i;
+
+	s->g = g;
+	s->recs = zn_xcalloc(g->nrecs + 1, sizeof(*s->recs));
+	s->used = zn_xcalloc(g->nrecs + 1, 1);
+	s->index = json_object();
+	for (i = 0; i < g->nrecs; i++) {
+		s->recs[i] = zn_graph_get(g, i);
+		json_object_set_new(s->index, reckey(d, s->recs[i]),
+		    json_integer((json_int_t)i));
+	}
+}
+
+static json_t *
+lookup(struct d *d, struct side *s, const char *kind, const char *schema,
+    const char *table, const char *name, const char *args_, size_t *pos)
+{
+	const char *k = fmt(d, "%s\x1f%s\x1f%s\x1f%s\x1f%s", kind,
+	    schema != NULL ? schema : "", table != NULL ? table : "", name,
+	    args_ != NULL ? args_ : "");
+	json_t *v = json_object_get(s->index, k);
+
+	if (v == NULL)
+		return NULL;
+	if (pos != NULL)
+		*pos = (size_t)json_integer_value(v);
+	return s->recs[json_integer_value(v)];
+}
+
+/* The name a to-side object had, by hint, or NULL. */
+static const char *
+renamedfrom(struct d *d, const char *kind, const char *schema,
+    const char *table, const char *name)
+{
+	const json_t *h;
+	size_t i;
+
+	json_array_foreach(d->renames, i, h)
+		if (streq(S(h, "kind"), kind) &&
+		    streq(S(h, "schema"), schema) &&
+		    streq(S(h, "table"), table) && streq(S(h, "name"), name))
+			return S(h, "from");
+	return NULL;
+}
+
+/* The to-side name of a from-side table (after a rename hint). */
+static const char *
+newtablename(struct d *d, const char *schema, const char *name)
+{
+	const json_t *h;
+	size_t i;
+
+	json_array_foreach(d->renames, i, h)
+		if (streq(S(h, "kind"), "table") &&
+		    streq(S(h, "schema"), schema) &&
+		    streq(S(h, "from"), name))
+			return S(h, "name");
+	return name;
+}
+
+static const char *
+newcolname(struct d *d, const char *schema, const char *table,
+    const char *name)
+{
+	const json_t *h;
+	size_t i;
+
+	json_array_foreach(d->renames, i, h)
+		if (streq(S(h, "kind"), "column") &&
+		    streq(S(h, "schema"), schema) &&
+		    streq(S(h, "table"), table) && streq(S(h, "from"), name))
+			return S(h, "name");
+	return name;
+}
+
+static const json_t *
+findcol(const json_t *t, const char *name)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(t, "columns"), i, c)
+		if (streq(S(c, "name"), name))
+			return c;
+	return NULL;
+}
+
+static const json_t *
+findnamed(const json_t *arr, const char *name)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(arr, i, c)
+		if (streq(S(c, "name"), name))
+			return c;
+	return NULL;
+}
+
+/* ---- SQL pieces ---- */
+
+static const char *
+comment_sql(struct d *d, const char *what, const char *comment)
+{
+	return fmt(d, "COMMENT ON %s IS %s", what, lit(d, comment));
+}
+
+/* Comment ops: set or change; reverse restores the old one. */
+static void
+comments(struct d *d, struct zn_op *op, const char *what, const json_t *a,
+    const json_t *b)
+{
+	const char *ca = a != NULL ? S(a, "comment") : NULL;
+	const char *cb = b != NULL ? S(b, "comment") : NULL;
+
+	if (streq(ca, cb))
+		return;
+	sql(op, comment_sql(d, what, cb));
+	if (a != NULL)
+		rev(op, comment_sql(d, what, ca));
+}
+
+/* A comment change on its own op. */
+static void
+commentop(struct d *d, const char *what, const json_t *a, const json_t *b,
+    const char *tgt, const char *schema, const char *table,
+    const char *name)
+{
+	struct zn_op *op;
+
+	if (streq(S(a, "comment"), S(b, "comment")))
+		return;
+	op = newop(d, "setComment", PH_ALTER_TABLE, tgt);
+	args(op, schema, table, name);
+	arg(op, "object", json_string(what));
+	arg(op, "comment", json_incref(json_object_get(b, "comment")));
+	comments(d, op, what, a, b);
+}
+
+static const char *
+seqopts(struct d *d, const json_t *s, int create)
+{
+	return fmt(d, "%s%s INCREMENT BY %s MINVALUE %s MAXVALUE %s "
+	    "START WITH %s CACHE %s %sCYCLE",
+	    S(s, "type") != NULL ? " AS " : "",
+	    S(s, "type") != NULL ? S(s, "type") : "", S(s, "increment"),
+	    S(s, "min"), S(s, "max"), S(s, "start"), S(s, "cache"),
+	    B(s, "cycle") ? "" : "NO ");
+	(void)create;
+}
+
+static const char *
+identity_sql(struct d *d, const json_t *id)
+{
+	return fmt(d, "GENERATED %s AS IDENTITY (SEQUENCE NAME %s START WITH "
+	    "%s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE %s %sCYCLE)",
+	    streq(S(id, "generation"), "always") ? "ALWAYS" : "BY DEFAULT",
+	    qn(d, S(id, "sequence_schema"), S(id, "sequence")),
+	    S(id, "start"), S(id, "increment"), S(id, "min"), S(id, "max"),
+	    S(id, "cache"), B(id, "cycle") ? "" : "NO ");
+}
+
+/* A column as in CREATE TABLE or ADD COLUMN. */
+static const char *
+coldef(struct d *d, const json_t *c)
+{
+	const json_t *gen = json_object_get(c, "generated");
+	const json_t *id = json_object_get(c, "identity");
+	struct zn_buf b = ZN_BUF_INIT;
+
+	zn_buf_addf(&b, "%s %s", qi(d, S(c, "name")), S(c, "type"));
+	if (S(c, "collation") != NULL)
+		zn_buf_addf(&b, " COLLATE %s", S(c, "collation"));
+	if (json_is_object(gen))
+		zn_buf_addf(&b, " GENERATED ALWAYS AS (%s) STORED",
+		    S(gen, "expression"));
+	else if (json_is_object(id))
+		zn_buf_addf(&b, " %s", identity_sql(d, id));
+	else if (S(c, "default") != NULL)
+		zn_buf_addf(&b, " DEFAULT %s", S(c, "default"));
+	if (B(c, "not_null") && !json_is_object(id))
+		zn_buf_adds(&b, " NOT NULL");
+	return keep(d, zn_buf_detach(&b));
+}
+
+static const char *
+options_sql(struct d *d, const json_t *opts)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *o;
+	const char *s, *eq;
+	size_t i;
+
+	json_array_foreach(opts, i, o) {
+		s = json_string_value(o);
+		eq = strchr(s, '=');
+		if (i > 0)
+			zn_buf_adds(&b, ", ");
+		if (eq == NULL)
+			zn_buf_adds(&b, s);
+		else {
+			zn_buf_add(&b, s, (size_t)(eq - s));
+			zn_buf_adds(&b, "=");
+			zn_pg_literal(&b, eq + 1);
+		}
+	}
+	return keep(d, zn_buf_detach(&b));
+}
+
+/* The option names of a reloptions list, for RESET. */
+static const char *
+optnames(struct d *d, const json_t *opts)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *o;
+	const char *s, *eq;
+	size_t i;
+
+	json_array_foreach(opts, i, o) {
+		s = json_string_value(o);
+		eq = strchr(s, '=');
+		if (i > 0)
+			zn_buf_adds(&b, ", ");
+		zn_buf_add(&b, s, eq != NULL ? (size_t)(eq - s) : strlen(s));
+	}
+	return keep(d, zn_buf_detach(&b));
+}
+
+static int
+inlist(const json_t *arr, const json_t *v)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(arr, i, x)
+		if (json_equal(x, v))
+			return 1;
+	return 0;
+}
+
+/* The options of a that b does not have, or has with another value. */
+static json_t *
+optminus(const json_t *a, const json_t *b)
+{
+	json_t *r = json_array();
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(a, i, x)
+		if (!inlist(b, x))
+			json_array_append(r, (json_t *)x);
+	return r;
+}
+
+/* Names in a's options that b does not set at all. */
+static json_t *
+optreset(const json_t *a, const json_t *b)
+{
+	json_t *r = json_array();
+	const json_t *x, *y;
+	size_t i, j, n;
+	int found;
+
+	json_array_foreach(a, i, x) {
+		const char *s = json_string_value(x);
+
+		n = strcspn(s, "=");
+		found = 0;
+		json_array_foreach(b, j, y)
+			if (strncmp(json_string_value(y), s, n) == 0 &&
+			    (json_string_value(y)[n] == '=' ||
+			    json_string_value(y)[n] == '\0'))
+				found = 1;
+		if (!found)
+			json_array_append(r, (json_t *)x);
+	}
+	return r;
+}
+
+/* SET and RESET of reloptions for ALTER TABLE/VIEW/INDEX. */
+static void
+reloptions(struct d *d, struct zn_op *op, const char *alter,
+    const json_t *oa, const json_t *ob)
+{
+	json_t *set = optminus(ob, oa), *reset = optreset(oa, ob);
+	json_t *rset = optminus(oa, ob), *rreset = optreset(ob, oa);
+
+	if (json_array_size(reset) > 0)
+		sql(op, fmt(d, "%s RESET (%s)", alter, optnames(d, reset)));
+	if (json_array_size(set) > 0)
+		sql(op, fmt(d, "%s SET (%s)", alter, options_sql(d, set)));
+	if (json_array_size(rreset) > 0)
+		rev(op, fmt(d, "%s RESET (%s)", alter, optnames(d, rreset)));
+	if (json_array_size(rset) > 0)
+		rev(op, fmt(d, "%s SET (%s)", alter, options_sql(d, rset)));
+	json_decref(set);
+	json_decref(reset);
+	json_decref(rset);
+	json_decref(rreset);
+}
+
+static const char *
+collist(struct d *d, const json_t *cols)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(cols, i, c) {
+		if (i > 0)
+			zn_buf_adds(&b, ", ");
+		zn_pg_ident(&b, json_string_value(c));
+	}
+	return keep(d, zn_buf_detach(&b));
+}
+
+/*
+ * An index definition from pg_get_indexdef, renamed and optionally
+ * built concurrently: "CREATE [UNIQUE] INDEX name ON ..." with the name
+ * replaced.  NULL when the text is not of that form.
+ */
+static const char *
+indexdef(struct d *d, const json_t *ix, const char *name, int concurrently)
+{
+	const char *def = S(ix, "definition"), *on;
+	int unique = strncmp(def, "CREATE UNIQUE INDEX ", 20) == 0;
+
+	on = strstr(def, " ON ");
+	if (on == NULL)
+		zn_die(ZN_EXIT_DATAERR, "index '%s' has a definition zn-diff "
+		    "cannot read: %s", S(ix, "name"), def);
+	return fmt(d, "CREATE %sINDEX %s%s%s", unique ? "UNIQUE " : "",
+	    concurrently ? "CONCURRENTLY " : "", qi(d, name), on);
+}
+
+/* The part of an index definition that is not its name or table. */
+static const char *
+indexshape(struct d *d, const json_t *ix)
+{
+	const char *def = S(ix, "definition"), *u = strstr(def, " USING ");
+
+	return fmt(d, "%d%s", strncmp(def, "CREATE UNIQUE", 13) == 0,
+	    u != NULL ? u : def);
+}
+
+/* ---- enums ---- */
+
+/* The type's name as format_type writes it in a column's type. */
+static const char *
+typename_(struct d *d, const char *schema, const char *name)
+{
+	return qn(d, schema, name);
+}
+
+/*
+ * Statements that rebuild an enum with the given labels: rename the old
+ * type, create the new one, move every column of the to-side graph that
+ * uses it (defaults lifted and restored around the cast), drop the old.
+ */
+static void
+enumrebuild(struct d *d, json_t *out, const char *schema, const char *name,
+    const json_t *labels, struct side *s)
+{
+	const char *tn = typename_(d, schema, name);
+	const char *old = parked(d, "_zanith_old_", name, tn);
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *v, *c;
+	size_t i, j;
+
+	addstr(out, fmt(d, "ALTER TYPE %s RENAME TO %s", tn, qi(d, old)));
+	zn_buf_addf(&b, "CREATE TYPE %s AS ENUM (", tn);
+	json_array_foreach(labels, i, v) {
+		if (i > 0)
+			zn_buf_adds(&b, ", ");
+		zn_pg_literal(&b, json_string_value(v));
+	}
+	zn_buf_adds(&b, ")");
+	addstr(out, keep(d, zn_buf_detach(&b)));
+	for (i = 0; i < s->g->nrecs; i++) {
+		const json_t *t = s->recs[i];
+
+		if (!streq(S(t, "kind"), "table"))
+			continue;
+		json_array_foreach(json_object_get(t, "columns"), j, c) {
+			const char *ty = S(c, "type");
+			const char *alt;
+			int arr;
+
+			if (B(c, "inherited"))
+				continue;
+			arr = strncmp(ty, tn, strlen(tn)) == 0 &&
+			    strcmp(ty + strlen(tn), "[]") == 0;
+			if (strcmp(ty, tn) != 0 && !arr)
+				continue;
+			alt = fmt(d, "ALTER TABLE %s ALTER COLUMN %s",
+			    qn(d, S(t, "schema"), S(t, "name")),
+			    qi(d, S(c, "name")));
+			if (S(c, "default") != NULL)
+				addstr(out, fmt(d, "%s DROP DEFAULT", alt));
+			addstr(out, fmt(d, "%s TYPE %s USING %s::text%s::%s",
+			    alt, ty, qi(d, S(c, "name")), arr ? "[]" : "",
+			    ty));
+			if (S(c, "default") != NULL)
+				addstr(out, fmt(d, "%s SET DEFAULT %s", alt,
+				    S(c, "default")));
+		}
+	}
+	addstr(out, fmt(d, "DROP TYPE %s", qn(d, schema, old)));
+}
+
+static int
+indexof(const json_t *arr, const char *s)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		if (streq(json_string_value(v), s))
+			return (int)i;
+	return -1;
+}
+
+static void
+enumdiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const char *sc = S(b != NULL ? b : a, "schema");
+	const char *nm = S(b != NULL ? b : a, "name");
+	const char *tn = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
+	struct zn_op *op;
+	const json_t *va, *vb, *v;
+	json_t *cur;
+	size_t i, j;
+	int ok, k;
+
+	if (a == NULL) {
+		struct zn_buf buf = ZN_BUF_INIT;
+
+		op = newop(d, "createEnum", PH_ENUM, tgt);
+		args(op, sc, NULL, nm);
+		arg(op, "values", json_incref(json_object_get(b, "values")));
+		zn_buf_addf(&buf, "CREATE TYPE %s AS ENUM (", tn);
+		json_array_foreach(json_object_get(b, "values"), i, v) {
+			if (i > 0)
+				zn_buf_adds(&buf, ", ");
+			zn_pg_literal(&buf, json_string_value(v));
+		}
+		zn_buf_adds(&buf, ")");
+		sql(op, keep(d, zn_buf_detach(&buf)));
+		if (S(b, "comment") != NULL)
+			sql(op, comment_sql(d, fmt(d, "TYPE %s", tn),
+			    S(b, "comment")));
+		rev(op, fmt(d, "DROP TYPE %s", tn));
+		provide(op, fmt(d, "type:%s", tn));
+		need(op, fmt(d, "schema:%s", sc));
+		return;
+	}
+	if (b == NULL && parkeduses(d, tn)) {
+		parkop(d, "softDropType", "TYPE", tn, sc, nm, tgt);
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, "dropEnum", PH_DROP_ENUM, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "DROP TYPE %s", tn));
+		{
+			struct zn_buf buf = ZN_BUF_INIT;
+
+			zn_buf_addf(&buf, "CREATE TYPE %s AS ENUM (", tn);
+			json_array_foreach(json_object_get(a, "values"), i,
+			    v) {
+				if (i > 0)
+					zn_buf_adds(&buf, ", ");
+				zn_pg_literal(&buf, json_string_value(v));
+			}
+			zn_buf_adds(&buf, ")");
+			rev(op, keep(d, zn_buf_detach(&buf)));
+		}
+		if (S(a, "comment") != NULL)
+			rev(op, comment_sql(d, fmt(d, "TYPE %s", tn),
+			    S(a, "comment")));
+		return;
+	}
+	if (!streq(S(a, "name"), nm)) {
+		op = newop(d, "renameEnum", PH_RENAME, tgt);
+		args(op, sc, NULL, nm);
+		arg(op, "from", json_string(S(a, "name")));
+		sql(op, fmt(d, "ALTER TYPE %s RENAME TO %s",
+		    qn(d, sc, S(a, "name")), qi(d, nm)));
+		rev(op, fmt(d, "ALTER TYPE %s RENAME TO %s", tn,
+		    qi(d, S(a, "name"))));
+	}
+	va = json_object_get(a, "values");
+	vb = json_object_get(b, "values");
+	cur = json_deep_copy(va);
+	/* Value renames by hint. */
+	json_array_foreach(vb, i, v) {
+		const char *from = renamedfrom(d, "enum_value", sc, nm,
+		    json_string_value(v));
+
+		if (from == NULL || (k = indexof(cur, from)) < 0 ||
+		    indexof(cur, json_string_value(v)) >= 0)
+			continue;
+		op = newop(d, "renameEnumValue", PH_RENAME,
+		    fmt(d, "%s.%s", tgt, json_string_value(v)));
+		args(op, sc, NULL, nm);
+		arg(op, "value", json_incref((json_t *)v));
+		arg(op, "from", json_string(from));
+		sql(op, fmt(d, "ALTER TYPE %s RENAME VALUE %s TO %s", tn,
+		    lit(d, from), lit(d, json_string_value(v))));
+		rev(op, fmt(d, "ALTER TYPE %s RENAME VALUE %s TO %s", tn,
+		    lit(d, json_string_value(v)), lit(d, from)));
+		json_array_set(cur, (size_t)k, (json_t *)v);
+	}
+	/* Adding values works when the old labels keep their order. */
+	ok = 1;
+	j = 0;
+	json_array_foreach(vb, i, v)
+		if (j < json_array_size(cur) &&
+		    json_equal(json_array_get(cur, j), v))
+			j++;
+	if (j != json_array_size(cur))
+		ok = 0;
+	if (ok) {
+		json_array_foreach(vb, i, v) {
+			const char *val = json_string_value(v);
+			const char *where;
+
+			if (indexof(cur, val) >= 0)
+				continue;
+			if (i + 1 < json_array_size(vb) &&
+			    indexof(cur, json_string_value(json_array_get(vb,
+			    i + 1))) >= 0)
+				where = fmt(d, " BEFORE %s", lit(d,
+				    json_string_value(json_array_get(vb,
+				    i + 1))));
+			else if (i > 0)
+				where = fmt(d, " AFTER %s", lit(d,
+				    json_string_value(json_array_get(vb,
+				    i - 1))));
+			else
+				where = "";
+			op = newop(d, "addEnumValue", PH_ENUM,
+			    fmt(d, "%s.%s", tgt, val));
+			args(op, sc, NULL, nm);
+			arg(op, "value", json_string(val));
+			sql(op, fmt(d, "ALTER TYPE %s ADD VALUE %s%s", tn,
+			    lit(d, val), where));
+			/* PostgreSQL cannot drop a label: rebuild without it. */
+			enumrebuild(d, op->reverse, sc, nm, cur, &d->b);
+			provide(op, fmt(d, "type:%s", tn));
+			/* Later additions are positioned after this one. */
+			json_array_insert(cur, i, (json_t *)v);
+		}
+	} else {
+		op = newop(d, "rebuildEnum", PH_ENUM, tgt);
+		args(op, sc, NULL, nm);
+		arg(op, "values", json_incref((json_t *)vb));
+		arg(op, "from_values", json_incref(cur));
+		enumrebuild(d, op->sql, sc, nm, vb, &d->b);
+		enumrebuild(d, op->reverse, sc, nm, cur, &d->a);
+		provide(op, fmt(d, "type:%s", tn));
+	}
+	json_decref(cur);
+	commentop(d, fmt(d, "TYPE %s", tn), a, b, tgt, sc, NULL, nm);
+}
+
+/* ---- schemas and extensions ---- */
+
+static void
+schemadiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const char *nm = S(b != NULL ? b : a, "name");
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = newop(d, "createSchema", PH_SCHEMA, nm);
+		arg(op, "name", json_string(nm));
+		sql(op, fmt(d, "CREATE SCHEMA %s", qi(d, nm)));
+		if (S(b, "comment") != NULL)
+			sql(op, comment_sql(d, fmt(d, "SCHEMA %s", qi(d, nm)),
+			    S(b, "comment")));
+		rev(op, fmt(d, "DROP SCHEMA %s", qi(d, nm)));
+		provide(op, fmt(d, "schema:%s", nm));
+	} else if (b == NULL && json_object_get(d->parkedin, nm) != NULL) {
+		parkop(d, "softDropSchema", "SCHEMA", qi(d, nm), NULL, nm, nm);
+		d->p->ops[d->p->n - 1].phase = PH_DROP_SCHEMA;
+	} else if (b == NULL) {
+		op = newop(d, "dropSchema", PH_DROP_SCHEMA, nm);
+		arg(op, "name", json_string(nm));
+		sql(op, fmt(d, "DROP SCHEMA %s", qi(d, nm)));
+		rev(op, fmt(d, "CREATE SCHEMA %s", qi(d, nm)));
+		if (S(a, "comment") != NULL)
+			rev(op, comment_sql(d, fmt(d, "SCHEMA %s", qi(d, nm)),
+			    S(a, "comment")));
+	} else
+		commentop(d, fmt(d, "SCHEMA %s", qi(d, nm)), a, b, nm, nm,
+		    NULL, NULL);
+}
+
+static void
+extensiondiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const char *nm = S(x, "name"), *q = qi(d, nm);
+	const char *create;
+	struct zn_op *op;
+
+	create = fmt(d, "CREATE EXTENSION %s WITH SCHEMA %s VERSION %s", q,
+	    qi(d, S(x, "schema")), lit(d, S(x, "version")));
+	if (a == NULL) {
+		op = newop(d, "createExtension", PH_EXTENSION, nm);
+		args(op, S(b, "schema"), NULL, nm);
+		arg(op, "version", json_string(S(b, "version")));
+		sql(op, create);
+		if (!streq(S(b, "comment"), NULL))
+			sql(op, comment_sql(d, fmt(d, "EXTENSION %s", q),
+			    S(b, "comment")));
+		rev(op, fmt(d, "DROP EXTENSION %s", q));
+		provide(op, fmt(d, "extension:%s", nm));
+		need(op, fmt(d, "schema:%s", S(b, "schema")));
+		return;
+	}
+	if (b == NULL && d->parking && d->parkedtext.len > 0) {
+		zn_warn("extension %s is kept: parked tables or columns may "
+		    "use it; drop it once they are purged", nm);
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, "dropExtension", PH_DROP_EXTENSION, nm);
+		args(op, S(a, "schema"), NULL, nm);
+		sql(op, fmt(d, "DROP EXTENSION %s", q));
+		rev(op, create);
+		rev(op, comment_sql(d, fmt(d, "EXTENSION %s", q),
+		    S(a, "comment")));
+		return;
+	}
+	if (!streq(S(a, "version"), S(b, "version"))) {
+		op = newop(d, "alterExtension", PH_EXTENSION, nm);
+		args(op, S(b, "schema"), NULL, nm);
+		arg(op, "version", json_string(S(b, "version")));
+		arg(op, "from_version", json_string(S(a, "version")));
+		sql(op, fmt(d, "ALTER EXTENSION %s UPDATE TO %s", q,
+		    lit(d, S(b, "version"))));
+		rev(op, fmt(d, "ALTER EXTENSION %s UPDATE TO %s", q,
+		    lit(d, S(a, "version"))));
+	}
+	if (!streq(S(a, "schema"), S(b, "schema"))) {
+		op = newop(d, "alterExtension", PH_EXTENSION, nm);
+		args(op, S(b, "schema"), NULL, nm);
+		sql(op, fmt(d, "ALTER EXTENSION %s SET SCHEMA %s", q,
+		    qi(d, S(b, "schema"))));
+		rev(op, fmt(d, "ALTER EXTENSION %s SET SCHEMA %s", q,
+		    qi(d, S(a, "schema"))));
+		need(op, fmt(d, "schema:%s", S(b, "schema")));
+	}
+	commentop(d, fmt(d, "EXTENSION %s", q), a, b, nm, S(b, "schema"),
+	    NULL, nm);
+}
+
+/* ---- sequences ---- */
+
+static int
+removed_owner(struct d *d, const json_t *own)
+{
+	if (!json_is_object(own))
+		return 0;
+	return json_object_get(d->gone, key3(d, S(own, "schema"),
+	    S(own, "table"), NULL)) != NULL ||
+	    json_object_get(d->gone, key3(d, S(own, "schema"),
+	    S(own, "table"), S(own, "column"))) != NULL;
+}
+
+static const char *
+ownedby(struct d *d, const json_t *own)
+{
+	if (!json_is_object(own))
+		return "NONE";
+	return fmt(d, "%s.%s", qn(d, S(own, "schema"), S(own, "table")),
+	    qi(d, S(own, "column")));
+}
+
+static void
+sequencediff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const char *sc = S(x, "schema"), *nm = S(x, "name");
+	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
+	const json_t *oa = a != NULL ? json_object_get(a, "owned_by") : NULL;
+	const json_t *ob = b != NULL ? json_object_get(b, "owned_by") : NULL;
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = newop(d, "createSequence", PH_SEQUENCE, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "CREATE SEQUENCE %s%s", q, seqopts(d, b, 1)));
+		if (S(b, "comment") != NULL)
+			sql(op, comment_sql(d, fmt(d, "SEQUENCE %s", q),
+			    S(b, "comment")));
+		/* An owned sequence may be gone with its table already. */
+		rev(op, fmt(d, "DROP SEQUENCE %s%s", json_is_object(ob) ?
+		    "IF EXISTS " : "", q));
+		provide(op, fmt(d, "sequence:%s", q));
+		need(op, fmt(d, "schema:%s", sc));
+	} else if (b == NULL) {
+		/* An owned sequence goes, or is parked, with its column. */
+		if (removed_owner(d, oa)) {
+			if (d->o->drop == ZN_DROP_SOFT)
+				parkin(d, sc);
+			return;
+		}
+		if (parkeduses(d, fmt(d, "'%s'", q))) {
+			parkop(d, "softDropSequence", "SEQUENCE", q, sc, nm,
+			    tgt);
+			return;
+		}
+		op = newop(d, "dropSequence", PH_DROP_SEQUENCE, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "DROP SEQUENCE %s", q));
+		rev(op, fmt(d, "CREATE SEQUENCE %s%s", q, seqopts(d, a, 1)));
+		if (S(a, "comment") != NULL)
+			rev(op, comment_sql(d, fmt(d, "SEQUENCE %s", q),
+			    S(a, "comment")));
+		if (json_is_object(oa))
+			rev(op, fmt(d, "ALTER SEQUENCE %s OWNED BY %s", q,
+			    ownedby(d, oa)));
+		return;
+	} else {
+		if (!streq(S(a, "name"), nm)) {
+			op = newop(d, "renameSequence", PH_RENAME, tgt);
+			args(op, sc, NULL, nm);
+			arg(op, "from", json_string(S(a, "name")));
+			sql(op, fmt(d, "ALTER SEQUENCE %s RENAME TO %s",
+			    qn(d, sc, S(a, "name")), qi(d, nm)));
+			rev(op, fmt(d, "ALTER SEQUENCE %s RENAME TO %s", q,
+			    qi(d, S(a, "name"))));
+		}
+		if (!streq(S(a, "type"), S(b, "type")) ||
+		    !streq(S(a, "increment"), S(b, "increment")) ||
+		    !streq(S(a, "min"), S(b, "min")) ||
+		    !streq(S(a, "max"), S(b, "max")) ||
+		    !streq(S(a, "start"), S(b, "start")) ||
+		    !streq(S(a, "cache"), S(b, "cache")) ||
+		    B(a, "cycle") != B(b, "cycle")) {
+			op = newop(d, "alterSequence", PH_SEQUENCE, tgt);
+			args(op, sc, NULL, nm);
+			sql(op, fmt(d, "ALTER SEQUENCE %s%s", q,
+			    seqopts(d, b, 0)));
+			rev(op, fmt(d, "ALTER SEQUENCE %s%s", q,
+			    seqopts(d, a, 0)));
+		}
+		commentop(d, fmt(d, "SEQUENCE %s", q), a, b, tgt, sc, NULL,
+		    nm);
+	}
+	if (b != NULL && !same(oa, ob)) {
+		/* Compare the from side under the table's new name. */
+		if (json_is_object(oa) && json_is_object(ob) &&
+		    streq(S(oa, "schema"), S(ob, "schema")) &&
+		    streq(newtablename(d, S(oa, "schema"), S(oa, "table")),
+		    S(ob, "table")) &&
+		    streq(newcolname(d, S(oa, "schema"), S(ob, "table"),
+		    S(oa, "column")), S(ob, "column")))
+			return;
+		op = newop(d, "alterSequence", PH_OWNED_BY, tgt);
+		args(op, sc, NULL, nm);
+		arg(op, "owned_by", json_incref((json_t *)ob));
+		sql(op, fmt(d, "ALTER SEQUENCE %s OWNED BY %s", q,
+		    ownedby(d, ob)));
+		if (a != NULL)
+			rev(op, fmt(d, "ALTER SEQUENCE %s OWNED BY %s", q,
+			    ownedby(d, oa)));
+		if (json_is_object(ob))
+			need(op, fmt(d, "rel:%s", qn(d, S(ob, "schema"),
+			    S(ob, "table"))));
+	}
+}
+
+/* ---- tables ---- */
+
+enum ckind { K_PK, K_UNIQUE, K_CHECK, K_EXCL, K_FK, K_INDEX };
+static void dropsub(struct d *, enum ckind, const json_t *,
+    const json_t *);
+
+static void policydiff(struct d *, const json_t *, const json_t *,
+    const json_t *);
+
+static const char *
+bound_sql(struct d *d, const json_t *part)
+{
+	const char *b = S(part, "bound");
+
+	return fmt(d, "PARTITION OF %s %s", qn(d, S(part, "schema"),
+	    S(part, "name")), b != NULL ? b : "DEFAULT");
+}
+
+static const char *
+constraint_item(struct d *d, const json_t *c)
+{
+	return fmt(d, "CONSTRAINT %s %s", qi(d, S(c, "name")),
+	    S(c, "definition"));
+}
+
+static const char *
+policy_sql(struct d *d, const char *tq, const json_t *p)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *r;
+	size_t i;
+
+	zn_buf_addf(&b, "CREATE POLICY %s ON %s AS %s FOR %s TO ",
+	    qi(d, S(p, "name")), tq, B(p, "permissive") ? "PERMISSIVE" :
+	    "RESTRICTIVE", S(p, "command"));
+	json_array_foreach(json_object_get(p, "roles"), i, r) {
+		if (i > 0)
+			zn_buf_adds(&b, ", ");
+		if (streq(json_string_value(r), "public"))
+			zn_buf_adds(&b, "PUBLIC");
+		else
+			zn_pg_ident(&b, json_string_value(r));
+	}
+	if (S(p, "using") != NULL)
+		zn_buf_addf(&b, " USING (%s)", S(p, "using"));
+	if (S(p, "with_check") != NULL)
+		zn_buf_addf(&b, " WITH CHECK (%s)", S(p, "with_check"));
+	return keep(d, zn_buf_detach(&b));
+}
+
+static const char *
+replident_sql(const char *r)
+{
+	if (streq(r, "full"))
+		return "FULL";
+	if (streq(r, "nothing"))
+		return "NOTHING";
+	return "DEFAULT";
+}
+
+static void
+needtypes(struct d *d, struct zn_op *op, const json_t *cols)
+{
+	const json_t *c;
+	const char *ty;
+	size_t i, n;
+
+	json_array_foreach(cols, i, c) {
+		ty = S(c, "type");
+		if (ty == NULL)
+			continue;
+		n = strlen(ty);
+		while (n > 2 && strcmp(ty + n - 2, "[]") == 0)
+			n -= 2;
+		need(op, fmt(d, "type:%.*s", (int)n, ty));
+	}
+}
+
+/* Everything a table has, for CREATE TABLE; comments and all. */
+static void
+table_create_sql(struct d *d, json_t *out, const json_t *t)
+{
+	const char *sc = S(t, "schema"), *nm = S(t, "name");
+	const char *tq = qn(d, sc, nm), *alter;
+	const json_t *part = json_object_get(t, "partition_of");
+	const json_t *c, *x, *pk = json_object_get(t, "primary_key");
+	struct zn_buf b = ZN_BUF_INIT;
+	size_t i, items = 0;
+	int ispart = json_is_object(part);
+
+	alter = fmt(d, "ALTER TABLE %s", tq);
+#define ITEM(s) do {							\
+		zn_buf_adds(&b, items++ ? ",\n    " : " (\n    ");	\
+		zn_buf_adds(&b, (s));					\
+	} while (0)
+	zn_buf_addf(&b, "CREATE %sTABLE %s", streq(S(t, "persistence"),
+	    "unlogged") ? "UNLOGGED " : "", tq);
+	if (ispart)
+		zn_buf_addf(&b, " %s", bound_sql(d, part));
+	else {
+		json_array_foreach(json_object_get(t, "columns"), i, c)
+			if (!B(c, "inherited"))
+				ITEM(coldef(d, c));
+		if (json_is_object(pk))
+			ITEM(constraint_item(d, pk));
+		json_array_foreach(json_object_get(t, "uniques"), i, x)
+			ITEM(constraint_item(d, x));
+		json_array_foreach(json_object_get(t, "checks"), i, x)
+			if (!B(x, "inherited") && !B(x, "not_valid"))
+				ITEM(constraint_item(d, x));
+		json_array_foreach(json_object_get(t, "exclusions"), i, x)
+			ITEM(constraint_item(d, x));
+		zn_buf_adds(&b, items ? "\n)" : " ()");
+		if (json_array_size(json_object_get(t, "inherits")) > 0) {
+			zn_buf_adds(&b, " INHERITS (");
+			json_array_foreach(json_object_get(t, "inherits"), i,
+			    x) {
+				if (i > 0)
+					zn_buf_adds(&b, ", ");
+				zn_buf_adds(&b, qn(d, S(x, "schema"),
+				    S(x, "name")));
+			}
+			zn_buf_adds(&b, ")");
+		}
+	}
+#undef ITEM
+	if (S(t, "partition_key") != NULL)
+		zn_buf_addf(&b, " PARTITION BY %s", S(t, "partition_key"));
+	if (S(t, "access_method") != NULL &&
+	    !streq(S(t, "access_method"), "heap"))
+		zn_buf_addf(&b, " USING %s", qi(d, S(t, "access_method")));
+	if (json_array_size(json_object_get(t, "options")) > 0)
+		zn_buf_addf(&b, " WITH (%s)", options_sql(d,
+		    json_object_get(t, "options")));
+	addstr(out, keep(d, zn_buf_detach(&b)));
+	if (ispart) {
+		/* A partition's own constraints, not those of its parent. */
+		if (json_is_object(pk))
+			addstr(out, fmt(d, "%s ADD %s", alter,
+			    constraint_item(d, pk)));
+		json_array_foreach(json_object_get(t, "uniques"), i, x)
+			addstr(out, fmt(d, "%s ADD %s", alter,
+			    constraint_item(d, x)));
+		json_array_foreach(json_object_get(t, "checks"), i, x)
+			if (!B(x, "inherited") && !B(x, "not_valid"))
+				addstr(out, fmt(d, "%s ADD %s", alter,
+				    constraint_item(d, x)));
+		json_array_foreach(json_object_get(t, "exclusions"), i, x)
+			addstr(out, fmt(d, "%s ADD %s", alter,
+			    constraint_item(d, x)));
+		json_array_foreach(json_object_get(t, "columns"), i, c) {
+			if (S(c, "default") != NULL &&
+			    !json_is_object(json_object_get(c, "generated")))
+				addstr(out, fmt(d, "%s ALTER COLUMN %s SET "
+				    "DEFAULT %s", alter, qi(d, S(c, "name")),
+				    S(c, "default")));
+		}
+	}
+	json_array_foreach(json_object_get(t, "checks"), i, x)
+		if (!B(x, "inherited") && B(x, "not_valid"))
+			addstr(out, fmt(d, "%s ADD %s", alter,
+			    constraint_item(d, x)));
+	json_array_foreach(json_object_get(t, "indexes"), i, x)
+		if (json_is_null(json_object_get(x, "parent")) ||
+		    json_object_get(x, "parent") == NULL)
+			addstr(out, S(x, "definition"));
+	if (!streq(S(t, "replica_identity"), "default") &&
+	    !streq(S(t, "replica_identity"), "index"))
+		addstr(out, fmt(d, "%s REPLICA IDENTITY %s", alter,
+		    replident_sql(S(t, "replica_identity"))));
+	if (B(json_object_get(t, "rls"), "enabled"))
+		addstr(out, fmt(d, "%s ENABLE ROW LEVEL SECURITY", alter));
+	if (B(json_object_get(t, "rls"), "forced"))
+		addstr(out, fmt(d, "%s FORCE ROW LEVEL SECURITY", alter));
+	if (S(t, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "TABLE %s", tq),
+		    S(t, "comment")));
+	json_array_foreach(json_object_get(t, "columns"), i, c)
+		if (S(c, "comment") != NULL)
+			addstr(out, comment_sql(d, fmt(d, "COLUMN %s.%s", tq,
+			    qi(d, S(c, "name"))), S(c, "comment")));
+	if (json_is_object(pk) && S(pk, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "CONSTRAINT %s ON %s",
+		    qi(d, S(pk, "name")), tq), S(pk, "comment")));
+	{
+		static const char *const lists[] = { "uniques", "checks",
+		    "exclusions", NULL };
+		size_t l;
+
+		for (l = 0; lists[l] != NULL; l++)
+			json_array_foreach(json_object_get(t, lists[l]), i,
+			    x)
+				if (S(x, "comment") != NULL &&
+				    !B(x, "inherited"))
+					addstr(out, comment_sql(d,
+					    fmt(d, "CONSTRAINT %s ON %s",
+					    qi(d, S(x, "name")), tq),
+					    S(x, "comment")));
+	}
+	json_array_foreach(json_object_get(t, "indexes"), i, x)
+		if (S(x, "comment") != NULL)
+			addstr(out, comment_sql(d, fmt(d, "INDEX %s",
+			    qn(d, sc, S(x, "name"))), S(x, "comment")));
+}
+
+static const char *
+fk_sql(struct d *d, const char *tq, const json_t *fk, int notvalid)
+{
+	const char *def = S(fk, "definition");
+	size_t n = strlen(def);
+	int has = n > 10 && strcmp(def + n - 10, " NOT VALID") == 0;
+
+	return fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", tq,
+	    qi(d, S(fk, "name")), def, notvalid && !has ? " NOT VALID" : "");
+}
+
+static void
+fk_comment(struct d *d, struct zn_op *op, const char *tq, const json_t *fk)
+{
+	if (S(fk, "comment") != NULL)
+		sql(op, comment_sql(d, fmt(d, "CONSTRAINT %s ON %s",
+		    qi(d, S(fk, "name")), tq), S(fk, "comment")));
+}
+
+/* Foreign keys of a table; existing says whether it was there before. */
+static void
+addfk(struct d *d, const json_t *t, const json_t *fk, int existing)
+{
+	const char *sc = S(t, "schema"), *nm = S(t, "name");
+	const char *tq = qn(d, sc, nm), *cq = qi(d, S(fk, "name"));
+	const json_t *ref = json_object_get(fk, "references");
+	struct zn_op *op;
+	int notvalid = B(fk, "not_valid");
+
+	op = newop(d, "addForeignKey", PH_FK,
+	    target(d, sc, nm, S(fk, "name")));
+	args(op, sc, nm, S(fk, "name"));
+	arg(op, "columns", json_incref(json_object_get(fk, "columns")));
+	arg(op, "references", json_incref((json_t *)ref));
+	arg(op, "not_valid", json_boolean(existing || notvalid));
+	arg(op, "new_table", json_boolean(!existing));
+	sql(op, fk_sql(d, tq, fk, existing));
+	fk_comment(d, op, tq, fk);
+	rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, cq));
+	need(op, fmt(d, "rel:%s", tq));
+	need(op, fmt(d, "rel:%s", qn(d, S(ref, "schema"), S(ref, "table"))));
+	need(op, fmt(d, "key:%s", qn(d, S(ref, "schema"), S(ref, "table"))));
+	if (existing && !notvalid) {
+		op = newop(d, "validateConstraint", PH_VALIDATE_FK,
+		    target(d, sc, nm, S(fk, "name")));
+		args(op, sc, nm, S(fk, "name"));
+		arg(op, "constraint", json_string("foreign_key"));
+		sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s", tq,
+		    cq));
+	}
+}
+
+static void
+createtable(struct d *d, const json_t *t)
+{
+	const char *sc = S(t, "schema"), *nm = S(t, "name");
+	const char *tq = qn(d, sc, nm);
+	const json_t *x;
+	struct zn_op *op;
+	size_t i;
+
+	op = newop(d, "createTable", PH_TABLE, target(d, sc, nm, NULL));
+	args(op, sc, nm, NULL);
+	arg(op, "columns", json_integer((json_int_t)json_array_size(
+	    json_object_get(t, "columns"))));
+	if (json_is_object(json_object_get(t, "partition_of")))
+		arg(op, "partition_of", json_incref(json_object_get(t,
+		    "partition_of")));
+	table_create_sql(d, op->sql, t);
+	rev(op, fmt(d, "DROP TABLE %s", tq));
+	provide(op, fmt(d, "rel:%s", tq));
+	provide(op, fmt(d, "key:%s", tq));
+	need(op, fmt(d, "schema:%s", sc));
+	needtypes(d, op, json_object_get(t, "columns"));
+	json_array_foreach(json_object_get(t, "inherits"), i, x)
+		need(op, fmt(d, "rel:%s", qn(d, S(x, "schema"),
+		    S(x, "name"))));
+	x = json_object_get(t, "partition_of");
+	if (json_is_object(x))
+		need(op, fmt(d, "rel:%s", qn(d, S(x, "schema"),
+		    S(x, "name"))));
+	json_array_foreach(json_object_get(t, "foreign_keys"), i, x)
+		addfk(d, t, x, 0);
+	policydiff(d, t, NULL, json_object_get(t, "policies"));
+}
+
+/* The rows of a table are parked or archived, or the table is dropped. */
+static void
+droptable(struct d *d, const json_t *t)
+{
+	const char *sc = S(t, "schema"), *nm = S(t, "name");
+	const char *tq = qn(d, sc, nm), *tgt = target(d, sc, nm, NULL);
+	const json_t *part = json_object_get(t, "partition_of");
+	struct zn_op *op;
+	const char *pk;
+
+	switch (d->o->drop) {
+	case ZN_DROP_SOFT:
+		pk = parked(d, "_zanith_dropped_", nm, tq);
+		op = newop(d, "softDropTable", PH_SOFT_DROP, tgt);
+		args(op, sc, nm, NULL);
+		arg(op, "parked_as", json_string(pk));
+		parkin(d, sc);
+		sql(op, fmt(d, "ALTER TABLE %s RENAME TO %s", tq, qi(d, pk)));
+		rev(op, fmt(d, "ALTER TABLE %s RENAME TO %s",
+		    qn(d, sc, pk), qi(d, nm)));
+		break;
+	case ZN_DROP_ARCHIVE:
+		pk = parked(d, "", nm, tq);
+		op = newop(d, "archiveTable", PH_SOFT_DROP, tgt);
+		args(op, sc, nm, NULL);
+		arg(op, "archived_as", json_string(fmt(d, "_zanith_archive.%s",
+		    pk)));
+		sql(op, "CREATE SCHEMA IF NOT EXISTS _zanith_archive");
+		sql(op, fmt(d, "ALTER TABLE %s RENAME TO %s", tq, qi(d, pk)));
+		sql(op, fmt(d, "ALTER TABLE %s SET SCHEMA _zanith_archive",
+		    qn(d, sc, pk)));
+		rev(op, fmt(d, "ALTER TABLE %s SET SCHEMA %s",
+		    qn(d, "_zanith_archive", pk), qi(d, sc)));
+		rev(op, fmt(d, "ALTER TABLE %s RENAME TO %s",
+		    qn(d, sc, pk), qi(d, nm)));
+		break;
+	default:
+		/* Its foreign keys first, which breaks any cycle. */
+		{
+			const json_t *x;
+			size_t i;
+
+			json_array_foreach(json_object_get(t, "foreign_keys"),
+			    i, x)
+				dropsub(d, K_FK, t, x);
+		}
+		policydiff(d, t, json_object_get(t, "policies"), NULL);
+		op = newop(d, "dropTable", PH_DROP_TABLE, tgt);
+		args(op, sc, nm, NULL);
+		sql(op, fmt(d, "DROP TABLE %s", tq));
+		/* Its owned sequences go with it and come back with it. */
+		{
+			size_t i;
+
+			for (i = 0; i < d->a.g->nrecs; i++) {
+				const json_t *q = d->a.recs[i];
+				const json_t *own = json_object_get(q,
+				    "owned_by");
+
+				if (streq(S(q, "kind"), "sequence") &&
+				    json_is_object(own) &&
+				    streq(S(own, "schema"), sc) &&
+				    streq(S(own, "table"), nm))
+					rev(op, fmt(d, "CREATE SEQUENCE %s%s",
+					    qn(d, S(q, "schema"), S(q, "name")),
+					    seqopts(d, q, 1)));
+			}
+			table_create_sql(d, op->reverse, t);
+			for (i = 0; i < d->a.g->nrecs; i++) {
+				const json_t *q = d->a.recs[i];
+				const json_t *own = json_object_get(q,
+				    "owned_by");
+
+				if (streq(S(q, "kind"), "sequence") &&
+				    json_is_object(own) &&
+				    streq(S(own, "schema"), sc) &&
+				    streq(S(own, "table"), nm))
+					rev(op, fmt(d, "ALTER SEQUENCE %s "
+					    "OWNED BY %s", qn(d, S(q, "schema"),
+					    S(q, "name")), ownedby(d, own)));
+			}
+		}
+		provide(op, fmt(d, "droprel:%s", tq));
+		{
+			const json_t *x;
+			size_t i;
+
+			/* Children first: a parent with children cannot go. */
+			json_array_foreach(json_object_get(t, "inherits"), i,
+			    x)
+				provide(op, fmt(d, "dropchild:%s",
+				    qn(d, S(x, "schema"), S(x, "name"))));
+			if (json_is_object(part))
+				provide(op, fmt(d, "dropchild:%s",
+				    qn(d, S(part, "schema"), S(part, "name"))));
+			need(op, fmt(d, "dropchild:%s", tq));
+		}
+		break;
+	}
+}
+
+/* ---- columns of a table that exists on both sides ---- */
+
+static void
+addcolumn(struct d *d, const json_t *t, const json_t *c)
+{
+	const char *sc = S(t, "schema"), *nm = S(t, "name");
+	const char *tq = qn(d, sc, nm), *cn = S(c, "name");
+	int gen = json_is_object(json_object_get(c, "generated"));
+	struct zn_op *op;
+
+	op = newop(d, gen ? "addGeneratedColumn" : "addColumn", PH_ADD_COLUMN,
+	    target(d, sc, nm, cn));
+	args(op, sc, nm, cn);
+	arg(op, "type", json_string(S(c, "type")));
+	arg(op, "not_null", json_boolean(B(c, "not_null")));
+	arg(op, "default", json_incref(json_object_get(c, "default")));
+	arg(op, "identity", json_boolean(json_is_object(json_object_get(c,
+	    "identity"))));
+	if (gen)
+		arg(op, "generated", json_incref(json_object_get(c,
+		    "generated")));
+	sql(op, fmt(d, "ALTER TABLE %s ADD COLUMN %s", tq, coldef(d, c)));
+	if (S(c, "comment") != NULL)
+		sql(op, comment_sql(d, fmt(d, "COLUMN %s.%s", tq, qi(d, cn)),
+		    S(c, "comment")));
+	rev(op, fmt(d, "ALTER TABLE %s DROP COLUMN %s", tq, qi(d, cn)));
+	needtypes(d, op, json_object_get(t, "columns"));
+	provide(op, fmt(d, "col:%s.%s", tq, qi(d, cn)));
+}
+
+static void
+dropcolumn(struct d *d, const json_t *t, const json_t *c)
+{
+	const char *sc = S(t, "schema"), *nm = S(t, "name");
+	const char *tq = qn(d, sc, nm), *cn = S(c, "name"), *cq = qi(d, cn);
+	const char *alt = fmt(d, "ALTER TABLE %s ALTER COLUMN %s", tq, cq);
+	const char *tgt = target(d, sc, nm, cn), *pk;
+	const json_t *key = json_object_get(t, "primary_key");
+	struct zn_op *op;
+	int nn = B(c, "not_null") && !json_is_object(json_object_get(c,
+	    "identity"));
+	int def = S(c, "default") != NULL;
+
+	if (d->o->drop == ZN_DROP_ARCHIVE && !json_is_object(key))
+		zn_warn("%s: no primary key to archive the column by; it "
+		    "is soft-dropped instead", tgt);
+	if (d->o->drop == ZN_DROP_SOFT || (d->o->drop == ZN_DROP_ARCHIVE &&
+	    !json_is_object(key))) {
+		pk = parked(d, "_zanith_dropped_", cn, tgt);
+		op = newop(d, "softDropColumn", PH_SOFT_DROP, tgt);
+		args(op, sc, nm, cn);
+		arg(op, "parked_as", json_string(pk));
+		arg(op, "type", json_string(S(c, "type")));
+		arg(op, "not_null", json_boolean(nn));
+		arg(op, "default", json_incref(json_object_get(c,
+		    "default")));
+		/* Inserts that leave the column out must keep working. */
+		if (nn)
+			sql(op, fmt(d, "%s DROP NOT NULL", alt));
+		if (def)
+			sql(op, fmt(d, "%s DROP DEFAULT", alt));
+		sql(op, fmt(d, "ALTER TABLE %s RENAME COLUMN %s TO %s", tq, cq,
+		    qi(d, pk)));
+		rev(op, fmt(d, "ALTER TABLE %s RENAME COLUMN %s TO %s", tq,
+		    qi(d, pk), cq));
+		if (def)
+			rev(op, fmt(d, "%s SET DEFAULT %s", alt,
+			    S(c, "default")));
+		if (nn)
+			rev(op, fmt(d, "%s SET NOT NULL", alt));
+		return;
+	}
+	if (d->o->drop == ZN_DROP_ARCHIVE) {
+		const char *an = parked(d, "", fmt(d, "%s_%s", nm, cn), tgt);
+		const char *aq = qn(d, "_zanith_archive", an);
+		const json_t *kc = json_object_get(key, "columns"), *k;
+		struct zn_buf on = ZN_BUF_INIT;
+		size_t i;
+
+		json_array_foreach(kc, i, k)
+			zn_buf_addf(&on, "%s t.%s = a.%s", i > 0 ? " AND" : "",
+			    qi(d, json_string_value(k)),
+			    qi(d, json_string_value(k)));
+		op = newop(d, "archiveColumn", PH_SOFT_DROP, tgt);
+		args(op, sc, nm, cn);
+		arg(op, "archived_as", json_string(fmt(d, "_zanith_archive.%s",
+		    an)));
+		arg(op, "key", json_incref((json_t *)kc));
+		sql(op, "CREATE SCHEMA IF NOT EXISTS _zanith_archive");
+		sql(op, fmt(d, "CREATE TABLE %s AS SELECT %s, %s FROM %s", aq,
+		    collist(d, kc), cq, tq));
+		sql(op, fmt(d, "ALTER TABLE %s DROP COLUMN %s", tq, cq));
+		rev(op, fmt(d, "ALTER TABLE %s ADD COLUMN %s %s%s%s", tq, cq,
+		    S(c, "type"), S(c, "collation") != NULL ? " COLLATE " :
+		    "", S(c, "collation") != NULL ? S(c, "collation") : ""));
+		rev(op, fmt(d, "UPDATE %s t SET %s = a.%s FROM %s a WHERE%s",
+		    tq, cq, cq, aq, on.buf));
+		if (def)
+			rev(op, fmt(d, "%s SET DEFAULT %s", alt,
+			    S(c, "default")));
+		if (nn)
+			rev(op, fmt(d, "%s SET NOT NULL", alt));
+		rev(op, fmt(d, "DROP TABLE %s", aq));
+		zn_buf_release(&on);
+		return;
+	}
+	op = newop(d, "dropColumn", PH_SOFT_DROP, tgt);
+	args(op, sc, nm, cn);
+	arg(op, "type", json_string(S(c, "type")));
+	sql(op, fmt(d, "ALTER TABLE %s DROP COLUMN %s", tq, cq));
+	rev(op, fmt(d, "ALTER TABLE %s ADD COLUMN %s", tq, coldef(d, c)));
+	if (S(c, "comment") != NULL)
+		rev(op, comment_sql(d, fmt(d, "COLUMN %s.%s", tq, cq),
+		    S(c, "comment")));
+}
+
+/* Unsupported changes stop the plan rather than leave it short. */
+static ZN_NORETURN void
+cannot(const char *tgt, const char *what)
+{
+	zn_die(ZN_EXIT_UNAVAILABLE, "%s: %s; zn-diff does not plan that "
+	    "change: write it as a raw sql op in a migration file", tgt, what);
+}
+
+static void
+alterid(struct d *d, struct zn_op *op, json_t *out, const char *alt,
+    const json_t *from, const json_t *to)
+{
+	static const char *const opts[][2] = { { "increment",
+	    "INCREMENT BY" }, { "min", "MINVALUE" }, { "max", "MAXVALUE" },
+	    { "start", "START WITH" }, { "cache", "CACHE" } };
+	size_t i;
+
+	(void)op;
+	if (!json_is_object(from) && json_is_object(to)) {
+		addstr(out, fmt(d, "%s ADD %s", alt, identity_sql(d, to)));
+		return;
+	}
+	if (json_is_object(from) && !json_is_object(to)) {
+		addstr(out, fmt(d, "%s DROP IDENTITY", alt));
+		return;
+	}
+	if (!streq(S(from, "generation"), S(to, "generation")))
+		addstr(out, fmt(d, "%s SET GENERATED %s", alt,
+		    streq(S(to, "generation"), "always") ? "ALWAYS" :
+		    "BY DEFAULT"));
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (!streq(S(from, opts[i][0]), S(to, opts[i][0])))
+			addstr(out, fmt(d, "%s SET %s %s", alt, opts[i][1],
+			    S(to, opts[i][0])));
+	if (B(from, "cycle") != B(to, "cycle"))
+		addstr(out, fmt(d, "%s SET %sCYCLE", alt, B(to, "cycle") ?
+		    "" : "NO "));
+	if (!streq(S(from, "sequence"), S(to, "sequence")))
+		addstr(out, fmt(d, "ALTER SEQUENCE %s RENAME TO %s",
+		    qn(d, S(from, "sequence_schema"), S(from, "sequence")),
+		    qi(d, S(to, "sequence"))));
+}
+
+/* Default text on the from side, with a renamed owned sequence. */
+static int
+samedefault(struct d *d, const char *da, const char *db)
+{
+	(void)d;
+	return streq(da, db);
+}
+
+static void
+altercolumn(struct d *d, const json_t *ta, const json_t *t,
+    const json_t *ca, const json_t *c)
+{
+	const char *sc = S(t, "schema"), *nm = S(t, "name");
+	const char *tq = qn(d, sc, nm), *cn = S(c, "name"), *cq = qi(d, cn);
+	const char *alt = fmt(d, "ALTER TABLE %s ALTER COLUMN %s", tq, cq);
+	const char *tgt = target(d, sc, nm, cn);
+	const json_t *ga = json_object_get(ca, "generated");
+	const json_t *gb = json_object_get(c, "generated");
+	const json_t *ia = json_object_get(ca, "identity");
+	const json_t *ib = json_object_get(c, "identity");
+	const char *da = S(ca, "default"), *db = S(c, "default");
+	int typechange, defchange;
+	struct zn_op *op;
+
+	if (!same(ga, gb))
+		cannot(tgt, "the generation expression changes");
+	typechange = !streq(S(ca, "type"), S(c, "type")) ||
+	    !streq(S(ca, "collation"), S(c, "collation"));
+	defchange = !samedefault(d, da, db);
+	if (typechange) {
+		op = newop(d, "alterColumnType", PH_ALTER_TYPE, tgt);
+		args(op, sc, nm, cn);
+		arg(op, "from_type", json_string(S(ca, "type")));
+		arg(op, "to_type", json_string(S(c, "type")));
+		arg(op, "from_collation", json_incref(json_object_get(ca,
+		    "collation")));
+		arg(op, "to_collation", json_incref(json_object_get(c,
+		    "collation")));
+		if (da != NULL)
+			sql(op, fmt(d, "%s DROP DEFAULT", alt));
+		sql(op, fmt(d, "%s TYPE %s%s%s", alt, S(c, "type"),
+		    S(c, "collation") != NULL ? " COLLATE " : "",
+		    S(c, "collation") != NULL ? S(c, "collation") : ""));
+		if (db != NULL)
+			sql(op, fmt(d, "%s SET DEFAULT %s", alt, db));
+		if (db != NULL)
+			rev(op, fmt(d, "%s DROP DEFAULT", alt));
+		rev(op, fmt(d, "%s TYPE %s%s%s", alt, S(ca, "type"),
+		    S(ca, "collation") != NULL ? " COLLATE " : "",
+		    S(ca, "collation") != NULL ? S(ca, "collation") : ""));
+		if (da != NULL)
+			rev(op, fmt(d, "%s SET DEFAULT %s", alt, da));
+		needtypes(d, op, json_object_get(t, "columns"));
+		json_object_set_new(d->changedcols, key3(d, sc, nm, cn),
+		    json_true());
+		json_object_set_new(d->changedcols, key3(d, S(ta, "schema"),
+		    S(ta, "name"), S(ca, "name")), json_true());
+	} else if (defchange && !json_is_object(ib)) {
+		op = newop(d, "alterColumnDefault", PH_ALTER_COLUMN, tgt);
+		args(op, sc, nm, cn);
+		arg(op, "default", json_incref(json_object_get(c, "default")));
+		arg(op, "from_default", json_incref(json_object_get(ca,
+		    "default")));
+		sql(op, db != NULL ? fmt(d, "%s SET DEFAULT %s", alt, db) :
+		    fmt(d, "%s DROP DEFAULT", alt));
+		rev(op, da != NULL ? fmt(d, "%s SET DEFAULT %s", alt, da) :
+		    fmt(d, "%s DROP DEFAULT", alt));
+	}
+	if (!same(ia, ib)) {
+		op = newop(d, "alterColumnIdentity", PH_ALTER_COLUMN, tgt);
+		args(op, sc, nm, cn);
+		arg(op, "identity", json_incref((json_t *)ib));
+		if (json_is_object(ib) && !json_is_object(ia) && da != NULL)
+			sql(op, fmt(d, "%s DROP DEFAULT", alt));
+		alterid(d, op, op->sql, alt, ia, ib);
+		if (json_is_object(ia) && !json_is_object(ib) && db != NULL)
+			sql(op, fmt(d, "%s SET DEFAULT %s", alt, db));
+		if (json_is_object(ib) && !json_is_object(ia) && db != NULL)
+			rev(op, fmt(d, "%s DROP DEFAULT", alt));
+		alterid(d, op, op->reverse, alt, ib, ia);
+		if (json_is_object(ib) && !json_is_object(ia) && da != NULL)
+			rev(op, fmt(d, "%s SET DEFAULT %s", alt, da));
+	}
+	if (B(ca, "not_null") && !B(c, "not_null")) {
+		op = newop(d, "alterColumnNullable", PH_ALTER_COLUMN, tgt);
+		args(op, sc, nm, cn);
+		arg(op, "not_null", json_false());
+		sql(op, fmt(d, "%s DROP NOT NULL", alt));
+		rev(op, fmt(d, "%s SET NOT NULL", alt));
+	} else if (!B(ca, "not_null") && B(c, "not_null") &&
+	    !json_is_object(ib)) {
+		/*
+		 * SET NOT NULL scans under ACCESS EXCLUSIVE, unless a valid
+		 * CHECK proves it (PostgreSQL 12 and later): add the check
+		 * NOT VALID, validate it under SHARE UPDATE EXCLUSIVE, then
+		 * set NOT NULL without a scan and drop the check.
+		 */
+		const char *ck = parked(d, "_zanith_nn_", cn, tgt);
+		const char *ckq = qi(d, ck);
+
+		op = newop(d, "addCheck", PH_NOT_NULL_CHECK,
+		    target(d, sc, nm, ck));
+		args(op, sc, nm, ck);
+		arg(op, "column", json_string(cn));
+		arg(op, "not_valid", json_true());
+		arg(op, "purpose", json_string("not_null"));
+		sql(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS "
+		    "NOT NULL) NOT VALID", tq, ckq, cq));
+		rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, ckq));
+		op = newop(d, "validateConstraint", PH_VALIDATE,
+		    target(d, sc, nm, ck));
+		args(op, sc, nm, ck);
+		arg(op, "constraint", json_string("check"));
+		sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s", tq,
+		    ckq));
+		op = newop(d, "alterColumnNullable", PH_SET_NOT_NULL, tgt);
+		args(op, sc, nm, cn);
+		arg(op, "not_null", json_true());
+		arg(op, "proven_by", json_string(ck));
+		sql(op, fmt(d, "%s SET NOT NULL", alt));
+		sql(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, ckq));
+		rev(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS "
+		    "NOT NULL) NOT VALID", tq, ckq, cq));
+		rev(op, fmt(d, "%s DROP NOT NULL", alt));
+	}
+	if (!streq(S(ca, "comment"), S(c, "comment")))
+		commentop(d, fmt(d, "COLUMN %s.%s", tq, cq), ca, c, tgt, sc,
+		    nm, cn);
+}
+
+/* ---- constraints and indexes of a table on both sides ---- */
+
+static const char *
+mapcols(struct d *d, const char *schema, const char *table,
+    const json_t *cols, int map)
+{
+	json_t *a = json_array();
+	const json_t *c;
+	const char *s;
+	size_t i;
+
+	json_array_foreach(cols, i, c)
+		json_array_append_new(a, json_string(map ? newcolname(d,
+		    schema, table, json_string_value(c)) :
+		    json_string_value(c)));
+	s = keep(d, zn_json_line(a));
+	json_decref(a);
+	return s;
+}
+
+/*
+ * What makes two constraints or indexes the same apart from their name.
+ * On the from side (map) the table and column names are taken through
+ * the rename hints, so a renamed table keeps its foreign keys.
+ */
+static const char *
+shape(struct d *d, enum ckind k, const json_t *t, const json_t *x, int map)
+{
+	const json_t *ref;
+	const char *rs, *rt;
+
+	switch (k) {
+	case K_INDEX:
+		return indexshape(d, x);
+	case K_FK:
+		ref = json_object_get(x, "references");
+		rs = S(ref, "schema");
+		rt = S(ref, "table");
+		if (map)
+			rt = newtablename(d, rs, rt);
+		return fmt(d, "%s|%s.%s|%s|%s|%s|%s|%d|%d|%d",
+		    mapcols(d, S(t, "schema"), S(t, "name"),
+		    json_object_get(x, "columns"), map), rs, rt,
+		    mapcols(d, rs, rt, json_object_get(ref, "columns"), map),
+		    S(x, "match"), S(x, "on_delete"), S(x, "on_update"),
+		    B(x, "deferrable"), B(x, "deferred"), B(x, "not_valid"));
+	default:
+		return S(x, "definition");
+	}
+}
+
+/* Valid and NOT VALID forms of a CHECK are the same check. */
+static const char *
+checkshape(struct d *d, const json_t *x)
+{
+	return fmt(d, "%s|%d", S(x, "expression"), B(x, "no_inherit"));
+}
+
+static int
+skipped(enum ckind k, const json_t *x)
+{
+	if (k == K_INDEX)
+		return !json_is_null(json_object_get(x, "parent")) &&
+		    json_object_get(x, "parent") != NULL;
+	if (k == K_CHECK)
+		return B(x, "inherited");
+	return 0;
+}
+
+static void
+rename_sub(struct d *d, enum ckind k, const char *sc, const char *tn,
+    const char *from, const char *to)
+{
+	const char *tq = qn(d, sc, tn);
+	struct zn_op *op;
+
+	op = newop(d, k == K_INDEX ? "renameIndex" : "renameConstraint",
+	    PH_RENAME, target(d, sc, tn, to));
+	args(op, sc, tn, to);
+	arg(op, "from", json_string(from));
+	if (k == K_INDEX) {
+		sql(op, fmt(d, "ALTER INDEX %s RENAME TO %s", qn(d, sc, from),
+		    qi(d, to)));
+		rev(op, fmt(d, "ALTER INDEX %s RENAME TO %s", qn(d, sc, to),
+		    qi(d, from)));
+	} else {
+		sql(op, fmt(d, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s", tq,
+		    qi(d, from), qi(d, to)));
+		rev(op, fmt(d, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
+		    tq, qi(d, to), qi(d, from)));
+	}
+}
+
+static const char *
+conkind(enum ckind k)
+{
+	switch (k) {
+	case K_PK:
+		return "primary_key";
+	case K_UNIQUE:
+		return "unique";
+	case K_CHECK:
+		return "check";
+	case K_EXCL:
+		return "exclusion";
+	case K_FK:
+		return "foreign_key";
+	default:
+		return "index";
+	}
+}
+
+static void
+dropsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
+{
+	const char *sc = S(t, "schema"), *tn = S(t, "name");
+	const char *tq = qn(d, sc, tn), *nm = S(x, "name");
+	static const char *const dropname[] = { "dropPrimaryKey",
+	    "dropUnique", "dropCheck", "dropExclusion", "dropForeignKey",
+	    "dropIndex" };
+	struct zn_op *op;
+	int partitioned = S(t, "partition_key") != NULL;
+
+	op = newop(d, dropname[k], k == K_FK ? PH_DROP_FK : k == K_INDEX ?
+	    PH_DROP_INDEX : PH_DROP_CONSTRAINT, target(d, sc, tn, nm));
+	args(op, sc, tn, nm);
+	if (k == K_INDEX) {
+		op->transactional = partitioned;
+		sql(op, fmt(d, "DROP INDEX %s%s", partitioned ? "" :
+		    "CONCURRENTLY ", qn(d, sc, nm)));
+		rev(op, indexdef(d, x, nm, !partitioned));
+		if (S(x, "comment") != NULL)
+			rev(op, comment_sql(d, fmt(d, "INDEX %s",
+			    qn(d, sc, nm)), S(x, "comment")));
+		provide(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
+		return;
+	}
+	sql(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, qi(d, nm)));
+	rev(op, fmt(d, "ALTER TABLE %s ADD %s", tq, constraint_item(d, x)));
+	if (S(x, "comment") != NULL)
+		rev(op, comment_sql(d, fmt(d, "CONSTRAINT %s ON %s",
+		    qi(d, nm), tq), S(x, "comment")));
+	if (k == K_PK || k == K_UNIQUE)
+		provide(op, fmt(d, "dropkey:%s", tq));
+	/* Foreign keys go before the keys they reference. */
+	if (k == K_FK) {
+		const json_t *ref = json_object_get(x, "references");
+
+		provide(op, fmt(d, "dropfk:%s", qn(d, S(ref, "schema"),
+		    newtablename(d, S(ref, "schema"), S(ref, "table")))));
+	} else if (k == K_PK || k == K_UNIQUE)
+		need(op, fmt(d, "dropfk:%s", tq));
+}
+
+/* A unique index built concurrently, then made a constraint. */
+static void
+keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
+{
+	const char *sc = S(t, "schema"), *tn = S(t, "name");
+	const char *tq = qn(d, sc, tn), *nm = S(x, "name"), *nq = qi(d, nm);
+	struct zn_op *op;
+	struct zn_buf b = ZN_BUF_INIT;
+
+	zn_buf_addf(&b, "CREATE UNIQUE INDEX CONCURRENTLY %s ON %s (%s)", nq,
+	    tq, collist(d, json_object_get(x, "columns")));
+	if (json_array_size(json_object_get(x, "include")) > 0)
+		zn_buf_addf(&b, " INCLUDE (%s)", collist(d,
+		    json_object_get(x, "include")));
+	if (B(x, "nulls_not_distinct"))
+		zn_buf_adds(&b, " NULLS NOT DISTINCT");
+	op = newop(d, "addIndex", PH_KEY_INDEX, target(d, sc, tn, nm));
+	args(op, sc, tn, nm);
+	arg(op, "unique", json_true());
+	arg(op, "concurrently", json_true());
+	arg(op, "for_constraint", json_string(conkind(k)));
+	arg(op, "columns", json_incref(json_object_get(x, "columns")));
+	op->transactional = 0;
+	sql(op, keep(d, zn_buf_detach(&b)));
+	rev(op, fmt(d, "DROP INDEX CONCURRENTLY IF EXISTS %s",
+	    qn(d, sc, nm)));
+	need(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
+	op = newop(d, k == K_PK ? "addPrimaryKey" : "addUnique", PH_KEY,
+	    target(d, sc, tn, nm));
+	args(op, sc, tn, nm);
+	arg(op, "columns", json_incref(json_object_get(x, "columns")));
+	arg(op, "using_index", json_string(nm));
+	sql(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s",
+	    tq, nq, k == K_PK ? "PRIMARY KEY" : "UNIQUE", nq,
+	    B(x, "deferrable") ? (B(x, "deferred") ?
+	    " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE") : ""));
+	if (S(x, "comment") != NULL)
+		sql(op, comment_sql(d, fmt(d, "CONSTRAINT %s ON %s", nq, tq),
+		    S(x, "comment")));
+	rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, nq));
+	provide(op, fmt(d, "key:%s", tq));
+}
+
+static void
+addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
+{
+	const char *sc = S(t, "schema"), *tn = S(t, "name");
+	const char *tq = qn(d, sc, tn), *nm = S(x, "name"), *nq = qi(d, nm);
+	int partitioned = S(t, "partition_key") != NULL;
+	struct zn_op *op;
+
+	switch (k) {
+	case K_FK:
+		addfk(d, t, x, 1);
+		return;
+	case K_PK:
+	case K_UNIQUE:
+		if (!partitioned && !B(x, "deferrable") &&
+		    !json_is_object(json_object_get(t, "partition_of"))) {
+			keyviaindex(d, k, t, x);
+			return;
+		}
+		op = newop(d, k == K_PK ? "addPrimaryKey" : "addUnique",
+		    PH_KEY, target(d, sc, tn, nm));
+		args(op, sc, tn, nm);
+		arg(op, "columns", json_incref(json_object_get(x,
+		    "columns")));
+		sql(op, fmt(d, "ALTER TABLE %s ADD %s", tq,
+		    constraint_item(d, x)));
+		provide(op, fmt(d, "key:%s", tq));
+		break;
+	case K_CHECK:
+		op = newop(d, "addCheck", PH_CHECK, target(d, sc, tn, nm));
+		args(op, sc, tn, nm);
+		arg(op, "expression", json_string(S(x, "expression")));
+		arg(op, "not_valid", json_true());
+		sql(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", tq, nq,
+		    S(x, "definition"), B(x, "not_valid") ? "" :
+		    " NOT VALID"));
+		break;
+	case K_EXCL:
+		op = newop(d, "addExclusion", PH_EXCLUSION,
+		    target(d, sc, tn, nm));
+		args(op, sc, tn, nm);
+		sql(op, fmt(d, "ALTER TABLE %s ADD %s", tq,
+		    constraint_item(d, x)));
+		break;
+	default:
+		op = newop(d, "addIndex", PH_INDEX, target(d, sc, tn, nm));
+		args(op, sc, tn, nm);
+		arg(op, "unique", json_boolean(B(x, "unique")));
+		arg(op, "method", json_string(S(x, "method")));
+		arg(op, "concurrently", json_boolean(!partitioned));
+		op->transactional = partitioned;
+		sql(op, indexdef(d, x, nm, !partitioned));
+		rev(op, fmt(d, "DROP INDEX %s%s", partitioned ? "" :
+		    "CONCURRENTLY IF EXISTS ", qn(d, sc, nm)));
+		need(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
+		if (S(x, "comment") != NULL) {
+			op = newop(d, "setComment", PH_INDEX_SWAP,
+			    target(d, sc, tn, nm));
+			args(op, sc, tn, nm);
+			arg(op, "object", json_string("index"));
+			sql(op, comment_sql(d, fmt(d, "INDEX %s",
+			    qn(d, sc, nm)), S(x, "comment")));
+		}
+		return;
+	}
+	if (S(x, "comment") != NULL)
+		sql(op, comment_sql(d, fmt(d, "CONSTRAINT %s ON %s", nq, tq),
+		    S(x, "comment")));
+	rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, nq));
+	if (k == K_CHECK && !B(x, "not_valid")) {
+		op = newop(d, "validateConstraint", PH_VALIDATE,
+		    target(d, sc, tn, nm));
+		args(op, sc, tn, nm);
+		arg(op, "constraint", json_string("check"));
+		sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s", tq,
+		    nq));
+	}
+}
+
+/* An index whose definition changes, swapped in without a gap. */
+static void
+replaceindex(struct d *d, const json_t *t, const json_t *xa,
+    const json_t *xb)
+{
+	const char *sc = S(t, "schema"), *tn = S(t, "name");
+	const char *nm = S(xb, "name"), *tgt = target(d, sc, tn, nm);
+	const char *tmp = parked(d, "_zanith_new_", nm, tgt);
+	struct zn_op *op;
+
+	if (S(t, "partition_key") != NULL) {
+		dropsub(d, K_INDEX, t, xa);
+		addsub(d, K_INDEX, t, xb);
+		return;
+	}
+	op = newop(d, "addIndex", PH_INDEX, tgt);
+	args(op, sc, tn, nm);
+	arg(op, "unique", json_boolean(B(xb, "unique")));
+	arg(op, "method", json_string(S(xb, "method")));
+	arg(op, "concurrently", json_true());
+	arg(op, "replaces", json_string(nm));
+	arg(op, "built_as", json_string(tmp));
+	op->transactional = 0;
+	sql(op, indexdef(d, xb, tmp, 1));
+	rev(op, fmt(d, "DROP INDEX CONCURRENTLY IF EXISTS %s",
+	    qn(d, sc, tmp)));
+	op = newop(d, "dropIndex", PH_INDEX_SWAP, tgt);
+	args(op, sc, tn, nm);
+	op->transactional = 0;
+	sql(op, fmt(d, "DROP INDEX CONCURRENTLY %s", qn(d, sc, nm)));
+	rev(op, indexdef(d, xa, nm, 1));
+	op = newop(d, "renameIndex", PH_INDEX_SWAP, tgt);
+	args(op, sc, tn, nm);
+	arg(op, "from", json_string(tmp));
+	sql(op, fmt(d, "ALTER INDEX %s RENAME TO %s", qn(d, sc, tmp),
+	    qi(d, nm)));
+	if (S(xb, "comment") != NULL)
+		sql(op, comment_sql(d, fmt(d, "INDEX %s", qn(d, sc, nm)),
+		    S(xb, "comment")));
+	rev(op, fmt(d, "ALTER INDEX %s RENAME TO %s", qn(d, sc, nm),
+	    qi(d, tmp)));
+}
+
+/*
+ * Pairs the constraints (or indexes) of one kind: by rename hint, by
+ * name, then by shape; renames what moved, replaces what changed.
+ */
+static void
+subdiff(struct d *d, enum ckind k, const json_t *ta, const json_t *tb,
+    const json_t *la, const json_t *lb)
+{
+	size_t na = json_array_size(la), nb = json_array_size(lb), i, j;
+	const json_t **pa = zn_xcalloc(nb + 1, sizeof(*pa));
+	unsigned char *used = zn_xcalloc(na + 1, 1);
+	const char *sc = S(tb, "schema"), *tn = S(tb, "name");
+	const json_t *xa, *xb;
+	const char *from;
+
+	/* By hint, then by name. */
+	for (j = 0; j < nb; j++) {
+		xb = json_array_get(lb, j);
+		if (skipped(k, xb))
+			continue;
+		from = renamedfrom(d, k == K_INDEX ? "index" : "constraint",
+		    sc, tn, S(xb, "name"));
+		for (i = 0; i < na; i++) {
+			xa = json_array_get(la, i);
+			if (!used[i] && !skipped(k, xa) && streq(S(xa, "name"),
+			    from != NULL ? from : S(xb, "name"))) {
+				used[i] = 1;
+				pa[j] = xa;
+				break;
+			}
+		}
+	}
+	/* By shape: auto-named objects of a renamed table, truncation. */
+	for (j = 0; j < nb; j++) {
+		xb = json_array_get(lb, j);
+		if (pa[j] != NULL || skipped(k, xb))
+			continue;
+		for (i = 0; i < na; i++) {
+			xa = json_array_get(la, i);
+			if (used[i] || skipped(k, xa))
+				continue;
+			if (streq(shape(d, k, ta, xa, 1),
+			    shape(d, k, tb, xb, 0))) {
+				used[i] = 1;
+				pa[j] = xa;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < na; i++) {
+		xa = json_array_get(la, i);
+		if (!used[i] && !skipped(k, xa))
+			dropsub(d, k, tb, xa);
+	}
+	for (j = 0; j < nb; j++) {
+		xb = json_array_get(lb, j);
+		if (skipped(k, xb))
+			continue;
+		xa = pa[j];
+		if (xa == NULL) {
+			addsub(d, k, tb, xb);
+			continue;
+		}
+		if (!streq(S(xa, "name"), S(xb, "name")))
+			rename_sub(d, k, sc, tn, S(xa, "name"), S(xb, "name"));
+		if (k == K_CHECK && streq(checkshape(d, xa),
+		    checkshape(d, xb)) && B(xa, "not_valid") &&
+		    !B(xb, "not_valid")) {
+			struct zn_op *op = newop(d, "validateConstraint",
+			    PH_VALIDATE, target(d, sc, tn, S(xb, "name")));
+
+			args(op, sc, tn, S(xb, "name"));
+			arg(op, "constraint", json_string("check"));
+			sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
+			    qn(d, sc, tn), qi(d, S(xb, "name"))));
+		} else if (k == K_FK && streq(shape(d, k, ta, xa, 1),
+		    fmt(d, "%.*s1", (int)strlen(shape(d, k, tb, xb, 0)) - 1,
+		    shape(d, k, tb, xb, 0))) && !B(xb, "not_valid")) {
+			/* A NOT VALID foreign key that becomes valid. */
+			struct zn_op *op = newop(d, "validateConstraint",
+			    PH_VALIDATE_FK, target(d, sc, tn, S(xb, "name")));
+
+			args(op, sc, tn, S(xb, "name"));
+			arg(op, "constraint", json_string("foreign_key"));
+			sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
+			    qn(d, sc, tn), qi(d, S(xb, "name"))));
+		} else if (!streq(shape(d, k, ta, xa, 1),
+		    shape(d, k, tb, xb, 0))) {
+			json_t *xr = json_deep_copy(xa);
+
+			/* Renamed first, so it goes under its new name. */
+			json_object_set_new(xr, "name",
+			    json_string(S(xb, "name")));
+			if (k == K_INDEX)
+				replaceindex(d, tb, xr, xb);
+			else {
+				dropsub(d, k, tb, xr);
+				addsub(d, k, tb, xb);
+			}
+			json_decref(xr);
+			continue;
+		}
+		commentop(d, k == K_INDEX ? fmt(d, "INDEX %s",
+		    qn(d, sc, S(xb, "name"))) : fmt(d, "CONSTRAINT %s ON %s",
+		    qi(d, S(xb, "name")), qn(d, sc, tn)), xa, xb,
+		    target(d, sc, tn, S(xb, "name")), sc, tn, S(xb, "name"));
+	}
+	free(pa);
+	free(used);
+}
+
+static json_t *
+one(const json_t *x)
+{
+	json_t *a = json_array();
+
+	if (json_is_object(x))
+		json_array_append(a, (json_t *)x);
+	return a;
+}
+
+static void
+policydiff(struct d *d, const json_t *tb, const json_t *la, const json_t *lb)
+{
+	const char *sc = S(tb, "schema"), *tn = S(tb, "name");
+	const char *tq = qn(d, sc, tn);
+	const json_t *xa, *xb;
+	struct zn_op *op;
+	size_t i;
+
+	json_array_foreach(la, i, xa)
+		if (findnamed(lb, S(xa, "name")) == NULL) {
+			op = newop(d, "dropPolicy", PH_DROP_POLICY,
+			    target(d, sc, tn, S(xa, "name")));
+			args(op, sc, tn, S(xa, "name"));
+			sql(op, fmt(d, "DROP POLICY %s ON %s",
+			    qi(d, S(xa, "name")), tq));
+			rev(op, policy_sql(d, tq, xa));
+			if (S(xa, "comment") != NULL)
+				rev(op, comment_sql(d, fmt(d, "POLICY %s ON %s",
+				    qi(d, S(xa, "name")), tq),
+				    S(xa, "comment")));
+		}
+	json_array_foreach(lb, i, xb) {
+		const char *pq = qi(d, S(xb, "name"));
+		const char *what = fmt(d, "POLICY %s ON %s", pq, tq);
+
+		xa = findnamed(la, S(xb, "name"));
+		if (xa == NULL) {
+			op = newop(d, "createPolicy", PH_POLICY,
+			    target(d, sc, tn, S(xb, "name")));
+			args(op, sc, tn, S(xb, "name"));
+			arg(op, "command", json_string(S(xb, "command")));
+			sql(op, policy_sql(d, tq, xb));
+			if (S(xb, "comment") != NULL)
+				sql(op, comment_sql(d, what, S(xb, "comment")));
+			rev(op, fmt(d, "DROP POLICY %s ON %s", pq, tq));
+			need(op, fmt(d, "rel:%s", tq));
+			continue;
+		}
+		if (!same(json_object_get(xa, "command"),
+		    json_object_get(xb, "command")) ||
+		    B(xa, "permissive") != B(xb, "permissive") ||
+		    !same(json_object_get(xa, "roles"),
+		    json_object_get(xb, "roles")) ||
+		    !same(json_object_get(xa, "using"),
+		    json_object_get(xb, "using")) ||
+		    !same(json_object_get(xa, "with_check"),
+		    json_object_get(xb, "with_check"))) {
+			op = newop(d, "replacePolicy", PH_POLICY,
+			    target(d, sc, tn, S(xb, "name")));
+			args(op, sc, tn, S(xb, "name"));
+			sql(op, fmt(d, "DROP POLICY %s ON %s", pq, tq));
+			sql(op, policy_sql(d, tq, xb));
+			if (S(xb, "comment") != NULL)
+				sql(op, comment_sql(d, what, S(xb, "comment")));
+			rev(op, fmt(d, "DROP POLICY %s ON %s", pq, tq));
+			rev(op, policy_sql(d, tq, xa));
+			if (S(xa, "comment") != NULL)
+				rev(op, comment_sql(d, what, S(xa, "comment")));
+			continue;
+		}
+		commentop(d, what, xa, xb, target(d, sc, tn, S(xb, "name")),
+		    sc, tn, S(xb, "name"));
+	}
+}
+
+static void
+tableprops(struct d *d, const json_t *a, const json_t *b)
+{
+	const char *sc = S(b, "schema"), *tn = S(b, "name");
+	const char *tq = qn(d, sc, tn), *tgt = target(d, sc, tn, NULL);
+	const char *alter = fmt(d, "ALTER TABLE %s", tq);
+	const json_t *ra = json_object_get(a, "rls");
+	const json_t *rb = json_object_get(b, "rls");
+	const json_t *x;
+	struct zn_op *op;
+	size_t i;
+
+	if (!same(json_object_get(a, "partition_of"),
+	    json_object_get(b, "partition_of")))
+		cannot(tgt, "the table's partition parent or bounds change");
+	if (!streq(S(a, "partition_key"), S(b, "partition_key")))
+		cannot(tgt, "the partition key changes");
+	if (!streq(S(a, "access_method"), S(b, "access_method")))
+		cannot(tgt, "the table access method changes");
+	if (!streq(S(a, "persistence"), S(b, "persistence"))) {
+		int logged = streq(S(b, "persistence"), "permanent");
+
+		op = newop(d, "alterTablePersistence", PH_ALTER_TABLE, tgt);
+		args(op, sc, tn, NULL);
+		arg(op, "persistence", json_string(S(b, "persistence")));
+		sql(op, fmt(d, "%s SET %s", alter, logged ? "LOGGED" :
+		    "UNLOGGED"));
+		rev(op, fmt(d, "%s SET %s", alter, logged ? "UNLOGGED" :
+		    "LOGGED"));
+	}
+	if (!same(json_object_get(a, "options"), json_object_get(b,
+	    "options"))) {
+		op = newop(d, "alterTableOptions", PH_ALTER_TABLE, tgt);
+		args(op, sc, tn, NULL);
+		arg(op, "options", json_incref(json_object_get(b, "options")));
+		reloptions(d, op, alter, json_object_get(a, "options"),
+		    json_object_get(b, "options"));
+	}
+	if (!streq(S(a, "replica_identity"), S(b, "replica_identity"))) {
+		if (streq(S(b, "replica_identity"), "index") ||
+		    streq(S(a, "replica_identity"), "index"))
+			cannot(tgt, "the replica identity index changes");
+		op = newop(d, "alterReplicaIdentity", PH_ALTER_TABLE, tgt);
+		args(op, sc, tn, NULL);
+		sql(op, fmt(d, "%s REPLICA IDENTITY %s", alter,
+		    replident_sql(S(b, "replica_identity"))));
+		rev(op, fmt(d, "%s REPLICA IDENTITY %s", alter,
+		    replident_sql(S(a, "replica_identity"))));
+	}
+	json_array_foreach(json_object_get(a, "inherits"), i, x)
+		if (!inlist(json_object_get(b, "inherits"), x)) {
+			op = newop(d, "alterTableInherit", PH_ALTER_TABLE,
+			    tgt);
+			args(op, sc, tn, NULL);
+			sql(op, fmt(d, "%s NO INHERIT %s", alter,
+			    qn(d, S(x, "schema"), S(x, "name"))));
+			rev(op, fmt(d, "%s INHERIT %s", alter,
+			    qn(d, S(x, "schema"), S(x, "name"))));
+		}
+	json_array_foreach(json_object_get(b, "inherits"), i, x)
+		if (!inlist(json_object_get(a, "inherits"), x)) {
+			op = newop(d, "alterTableInherit", PH_ALTER_TABLE,
+			    tgt);
+			args(op, sc, tn, NULL);
+			sql(op, fmt(d, "%s INHERIT %s", alter,
+			    qn(d, S(x, "schema"), S(x, "name"))));
+			rev(op, fmt(d, "%s NO INHERIT %s", alter,
+			    qn(d, S(x, "schema"), S(x, "name"))));
+			need(op, fmt(d, "rel:%s", qn(d, S(x, "schema"),
+			    S(x, "name"))));
+		}
+	if (B(ra, "enabled") != B(rb, "enabled")) {
+		op = newop(d, B(rb, "enabled") ? "enableRls" : "disableRls",
+		    B(rb, "enabled") ? PH_ENABLE_RLS : PH_DISABLE_RLS, tgt);
+		args(op, sc, tn, NULL);
+		sql(op, fmt(d, "%s %s ROW LEVEL SECURITY", alter,
+		    B(rb, "enabled") ? "ENABLE" : "DISABLE"));
+		rev(op, fmt(d, "%s %s ROW LEVEL SECURITY", alter,
+		    B(rb, "enabled") ? "DISABLE" : "ENABLE"));
+	}
+	if (B(ra, "forced") != B(rb, "forced")) {
+		op = newop(d, B(rb, "forced") ? "enableRls" : "disableRls",
+		    B(rb, "forced") ? PH_ENABLE_RLS : PH_DISABLE_RLS, tgt);
+		args(op, sc, tn, NULL);
+		arg(op, "force", json_true());
+		sql(op, fmt(d, "%s %sFORCE ROW LEVEL SECURITY", alter,
+		    B(rb, "forced") ? "" : "NO "));
+		rev(op, fmt(d, "%s %sFORCE ROW LEVEL SECURITY", alter,
+		    B(rb, "forced") ? "NO " : ""));
+	}
+	commentop(d, fmt(d, "TABLE %s", tq), a, b, tgt, sc, tn, NULL);
+}
+
+static void
+tablediff(struct d *d, const json_t *a, const json_t *b)
+{
+	const char *sc = S(b, "schema"), *tn = S(b, "name");
+	const json_t *ca, *cb;
+	struct zn_op *op;
+	size_t i, last = 0;
+
+	if (!streq(S(a, "name"), tn)) {
+		op = newop(d, "renameTable", PH_RENAME,
+		    target(d, sc, tn, NULL));
+		args(op, sc, tn, NULL);
+		arg(op, "from", json_string(S(a, "name")));
+		sql(op, fmt(d, "ALTER TABLE %s RENAME TO %s",
+		    qn(d, sc, S(a, "name")), qi(d, tn)));
+		rev(op, fmt(d, "ALTER TABLE %s RENAME TO %s", qn(d, sc, tn),
+		    qi(d, S(a, "name"))));
+	}
+	tableprops(d, a, b);
+	/* Columns: renames, changes, additions; then what went away. */
+	json_array_foreach(json_object_get(b, "columns"), i, cb) {
+		const char *from;
+		size_t k;
+
+		if (B(cb, "inherited"))
+			continue;
+		from = renamedfrom(d, "column", sc, tn, S(cb, "name"));
+		ca = NULL;
+		if (from != NULL && findcol(b, from) == NULL)
+			ca = findcol(a, from);
+		if (ca == NULL)
+			ca = findcol(a, S(cb, "name"));
+		if (ca == NULL) {
+			addcolumn(d, b, cb);
+			continue;
+		}
+		/* Column order: PostgreSQL only appends. */
+		for (k = 0; k < json_array_size(json_object_get(a,
+		    "columns")); k++)
+			if (json_array_get(json_object_get(a, "columns"), k) ==
+			    ca)
+				break;
+		if (k < last)
+			zn_warn("%s: column '%s' comes before '%s' in the new "
+			    "schema but after it in the old; PostgreSQL "
+			    "cannot reorder columns, so the order is kept",
+			    target(d, sc, tn, NULL), S(cb, "name"),
+			    S(json_array_get(json_object_get(a, "columns"),
+			    last), "name"));
+		else
+			last = k;
+		if (!streq(S(ca, "name"), S(cb, "name"))) {
+			op = newop(d, "renameColumn", PH_RENAME,
+			    target(d, sc, tn, S(cb, "name")));
+			args(op, sc, tn, S(cb, "name"));
+			arg(op, "from", json_string(S(ca, "name")));
+			sql(op, fmt(d, "ALTER TABLE %s RENAME COLUMN %s TO %s",
+			    qn(d, sc, tn), qi(d, S(ca, "name")),
+			    qi(d, S(cb, "name"))));
+			rev(op, fmt(d, "ALTER TABLE %s RENAME COLUMN %s TO %s",
+			    qn(d, sc, tn), qi(d, S(cb, "name")),
+			    qi(d, S(ca, "name"))));
+		}
+		if (B(ca, "inherited"))
+			continue;
+		altercolumn(d, a, b, ca, cb);
+	}
+	json_array_foreach(json_object_get(a, "columns"), i, ca) {
+		const char *to = newcolname(d, sc, tn, S(ca, "name"));
+
+		if (B(ca, "inherited") || findcol(b, to) != NULL)
+			continue;
+		dropcolumn(d, b, ca);
+	}
+	{
+		json_t *pa = one(json_object_get(a, "primary_key"));
+		json_t *pb = one(json_object_get(b, "primary_key"));
+
+		subdiff(d, K_PK, a, b, pa, pb);
+		json_decref(pa);
+		json_decref(pb);
+	}
+	subdiff(d, K_UNIQUE, a, b, json_object_get(a, "uniques"),
+	    json_object_get(b, "uniques"));
+	subdiff(d, K_CHECK, a, b, json_object_get(a, "checks"),
+	    json_object_get(b, "checks"));
+	subdiff(d, K_EXCL, a, b, json_object_get(a, "exclusions"),
+	    json_object_get(b, "exclusions"));
+	subdiff(d, K_FK, a, b, json_object_get(a, "foreign_keys"),
+	    json_object_get(b, "foreign_keys"));
+	subdiff(d, K_INDEX, a, b, json_object_get(a, "indexes"),
+	    json_object_get(b, "indexes"));
+	policydiff(d, b, json_object_get(a, "policies"),
+	    json_object_get(b, "policies"));
+}
+
+/* ---- views ---- */
+
+static const char *
+viewbody(struct d *d, const json_t *v)
+{
+	const char *def = S(v, "definition");
+	size_t n = strlen(def);
+
+	while (n > 0 && (def[n - 1] == ';' || def[n - 1] == ' ' ||
+	    def[n - 1] == '\n'))
+		n--;
+	return fmt(d, "%.*s", (int)n, def);
+}
+
+static int
+ismat(const json_t *v)
+{
+	return streq(S(v, "kind"), "materialized_view");
+}
+
+static void
+view_create_sql(struct d *d, json_t *out, const json_t *v)
+{
+	const char *sc = S(v, "schema"), *nm = S(v, "name");
+	const char *q = qn(d, sc, nm), *word;
+	const json_t *opts = json_object_get(v, "options"), *c, *x;
+	int mat = ismat(v);
+	size_t i;
+
+	word = mat ? "MATERIALIZED VIEW" : "VIEW";
+	addstr(out, fmt(d, "CREATE %s %s%s%s%s%s AS\n%s%s", word, q,
+	    mat && S(v, "access_method") != NULL &&
+	    !streq(S(v, "access_method"), "heap") ? " USING " : "",
+	    mat && S(v, "access_method") != NULL &&
+	    !streq(S(v, "access_method"), "heap") ?
+	    qi(d, S(v, "access_method")) : "",
+	    json_array_size(opts) > 0 ? " WITH (" : "",
+	    json_array_size(opts) > 0 ? fmt(d, "%s)", options_sql(d, opts)) :
+	    "", viewbody(d, v), mat ? (B(v, "populated") ? "\nWITH DATA" :
+	    "\nWITH NO DATA") : ""));
+	json_array_foreach(json_object_get(v, "indexes"), i, x)
+		addstr(out, S(x, "definition"));
+	if (S(v, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "%s %s", word, q),
+		    S(v, "comment")));
+	json_array_foreach(json_object_get(v, "columns"), i, c)
+		if (S(c, "comment") != NULL)
+			addstr(out, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
+			    qi(d, S(c, "name"))), S(c, "comment")));
+	json_array_foreach(json_object_get(v, "indexes"), i, x)
+		if (S(x, "comment") != NULL)
+			addstr(out, comment_sql(d, fmt(d, "INDEX %s",
+			    qn(d, sc, S(x, "name"))), S(x, "comment")));
+}
+
+static void
+needdeps(struct d *d, struct zn_op *op, const json_t *v)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(v, "depends_on"), i, x)
+		need(op, fmt(d, "rel:%s", qn(d, S(x, "schema"),
+		    S(x, "name"))));
+}
+
+static void
+createview(struct d *d, const json_t *v)
+{
+	const char *q = qn(d, S(v, "schema"), S(v, "name"));
+	struct zn_op *op;
+
+	op = newop(d, ismat(v) ? "createMaterializedView" : "createView",
+	    PH_VIEW, target(d, S(v, "schema"), S(v, "name"), NULL));
+	args(op, S(v, "schema"), NULL, S(v, "name"));
+	if (ismat(v))
+		arg(op, "populated", json_boolean(B(v, "populated")));
+	view_create_sql(d, op->sql, v);
+	rev(op, fmt(d, "DROP %s %s", ismat(v) ? "MATERIALIZED VIEW" : "VIEW",
+	    q));
+	provide(op, fmt(d, "rel:%s", q));
+	needdeps(d, op, v);
+	need(op, fmt(d, "schema:%s", S(v, "schema")));
+}
+
+/* Dropped (for good or to be recreated): dependants first. */
+static void
+dropview(struct d *d, const json_t *v)
+{
+	const char *q = qn(d, S(v, "schema"), S(v, "name"));
+	struct zn_op *op;
+	const json_t *x;
+	size_t i;
+
+	op = newop(d, ismat(v) ? "dropMaterializedView" : "dropView",
+	    PH_DROP_VIEW, target(d, S(v, "schema"), S(v, "name"), NULL));
+	args(op, S(v, "schema"), NULL, S(v, "name"));
+	sql(op, fmt(d, "DROP %s %s", ismat(v) ? "MATERIALIZED VIEW" : "VIEW",
+	    q));
+	view_create_sql(d, op->reverse, v);
+	json_array_foreach(json_object_get(v, "depends_on"), i, x)
+		provide(op, fmt(d, "dropview-dep:%s", qn(d, S(x, "schema"),
+		    S(x, "name"))));
+	need(op, fmt(d, "dropview-dep:%s", q));
+}
+
+/* Columns of b start with those of a, unchanged: OR REPLACE works. */
+static int
+replaceable(const json_t *a, const json_t *b)
+{
+	const json_t *ca = json_object_get(a, "columns");
+	const json_t *cb = json_object_get(b, "columns");
+	size_t i;
+
+	if (json_array_size(cb) < json_array_size(ca))
+		return 0;
+	for (i = 0; i < json_array_size(ca); i++)
+		if (!streq(S(json_array_get(ca, i), "name"),
+		    S(json_array_get(cb, i), "name")) ||
+		    !streq(S(json_array_get(ca, i), "type"),
+		    S(json_array_get(cb, i), "type")))
+			return 0;
+	return 1;
+}
+
+static const char *
+vkey(struct d *d, const char *schema, const char *name)
+{
+	return key3(d, schema, name, NULL);
+}
+
+/*
+ * Which views of both sides must be dropped and created again: a
+ * materialized view whose query changes, a view whose columns change
+ * other than by appending, and any view that reads a column whose type
+ * changes, a relation that goes away, or a view that is recreated.
+ */
+static void
+recreateset(struct d *d)
+{
+	int changed = 1;
+	size_t i, j, pos;
+
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < d->a.g->nrecs; i++) {
+			const json_t *va = d->a.recs[i], *vb, *x, *c;
+			const char *k;
+			int must = 0;
+
+			if (!streq(S(va, "kind"), "view") && !ismat(va))
+				continue;
+			k = vkey(d, S(va, "schema"), S(va, "name"));
+			if (json_object_get(d->recreate, k) != NULL)
+				continue;
+			vb = lookup(d, &d->b, S(va, "kind"), S(va, "schema"),
+			    NULL, S(va, "name"), NULL, &pos);
+			if (vb == NULL) {
+				/* Dropped: dependants must go first. */
+				json_object_set_new(d->recreate, k,
+				    json_false());
+				changed = 1;
+				continue;
+			}
+			if (!streq(S(va, "definition"), S(vb, "definition")) &&
+			    (ismat(va) || !replaceable(va, vb)))
+				must = 1;
+			json_array_foreach(json_object_get(va, "depends_on"),
+			    j, x) {
+				size_t m;
+				const char *rk = vkey(d, S(x, "schema"),
+				    S(x, "name"));
+
+				if (json_object_get(d->recreate, rk) != NULL ||
+				    json_object_get(d->gone, rk) != NULL)
+					must = 1;
+				json_array_foreach(json_object_get(x,
+				    "columns"), m, c)
+					if (json_object_get(d->changedcols,
+					    key3(d, S(x, "schema"),
+					    S(x, "name"), json_string_value(c)))
+					    != NULL || json_object_get(d->gone,
+					    key3(d, S(x, "schema"),
+					    S(x, "name"), json_string_value(c)))
+					    != NULL)
+						must = 1;
+			}
+			if (must) {
+				json_object_set_new(d->recreate, k,
+				    json_true());
+				changed = 1;
+			}
+		}
+	}
+}
+
+static void
+viewdiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *v = b != NULL ? b : a;
+	const char *sc = S(v, "schema"), *nm = S(v, "name");
+	const char *q = qn(d, sc, nm), *tgt = target(d, sc, nm, NULL);
+	const char *word = ismat(v) ? "MATERIALIZED VIEW" : "VIEW";
+	struct zn_op *op;
+	size_t i;
+	const json_t *c, *cb;
+
+	if (a == NULL) {
+		createview(d, b);
+		return;
+	}
+	if (b == NULL) {
+		dropview(d, a);
+		return;
+	}
+	if (json_is_true(json_object_get(d->recreate, vkey(d, sc, nm)))) {
+		dropview(d, a);
+		createview(d, b);
+		return;
+	}
+	if (!streq(S(a, "definition"), S(b, "definition"))) {
+		op = newop(d, "replaceView", PH_VIEW, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "CREATE OR REPLACE VIEW %s AS\n%s", q,
+		    viewbody(d, b)));
+		/* The old query, with the new columns dropped from it. */
+		if (json_array_size(json_object_get(a, "columns")) ==
+		    json_array_size(json_object_get(b, "columns")))
+			rev(op, fmt(d, "CREATE OR REPLACE VIEW %s AS\n%s", q,
+			    viewbody(d, a)));
+		else {
+			rev(op, fmt(d, "DROP VIEW %s", q));
+			view_create_sql(d, op->reverse, a);
+		}
+		provide(op, fmt(d, "rel:%s", q));
+		needdeps(d, op, b);
+	}
+	if (!same(json_object_get(a, "options"), json_object_get(b,
+	    "options"))) {
+		op = newop(d, "alterViewOptions", PH_VIEW, tgt);
+		args(op, sc, NULL, nm);
+		reloptions(d, op, fmt(d, "ALTER %s %s", word, q),
+		    json_object_get(a, "options"), json_object_get(b,
+		    "options"));
+	}
+	if (ismat(v) && B(a, "populated") != B(b, "populated")) {
+		op = newop(d, "refreshMaterializedView", PH_VIEW, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "REFRESH MATERIALIZED VIEW %s%s", q,
+		    B(b, "populated") ? "" : " WITH NO DATA"));
+		rev(op, fmt(d, "REFRESH MATERIALIZED VIEW %s%s", q,
+		    B(a, "populated") ? "" : " WITH NO DATA"));
+	}
+	if (ismat(v)) {
+		json_t *fake_a = json_pack("{s:s, s:s}", "schema", sc,
+		    "name", nm);
+		json_t *fake_b = json_pack("{s:s, s:s}", "schema", sc,
+		    "name", nm);
+
+		subdiff(d, K_INDEX, fake_a, fake_b,
+		    json_object_get(a, "indexes"),
+		    json_object_get(b, "indexes"));
+		json_decref(fake_a);
+		json_decref(fake_b);
+	}
+	commentop(d, fmt(d, "%s %s", word, q), a, b, tgt, sc, NULL, nm);
+	json_array_foreach(json_object_get(b, "columns"), i, cb) {
+		c = findcol(a, S(cb, "name"));
+		if (c == NULL && S(cb, "comment") == NULL)
+			continue;
+		if (c == NULL) {
+			op = newop(d, "setComment", PH_VIEW, tgt);
+			args(op, sc, NULL, nm);
+			sql(op, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
+			    qi(d, S(cb, "name"))), S(cb, "comment")));
+			rev(op, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
+			    qi(d, S(cb, "name"))), NULL));
+			continue;
+		}
+		commentop(d, fmt(d, "COLUMN %s.%s", q, qi(d, S(cb, "name"))),
+		    c, cb, target(d, sc, nm, S(cb, "name")), sc, nm,
+		    S(cb, "name"));
+	}
+}
+
+/* ---- functions, procedures, triggers ---- */
+
+static const char *
+routine(struct d *d, const json_t *f)
+{
+	return fmt(d, "%s %s(%s)", streq(S(f, "kind"), "procedure") ?
+	    "PROCEDURE" : "FUNCTION", qn(d, S(f, "schema"), S(f, "name")),
+	    S(f, "arguments"));
+}
+
+static void
+routine_create(struct d *d, json_t *out, const json_t *f)
+{
+	/* Bodies are checked when called, as pg_dump restores them. */
+	addstr(out, "SET LOCAL check_function_bodies = off");
+	addstr(out, S(f, "definition"));
+	if (S(f, "comment") != NULL)
+		addstr(out, comment_sql(d, routine(d, f), S(f, "comment")));
+}
+
+static void
+routinediff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *f = b != NULL ? b : a;
+	const char *tgt = fmt(d, "%s.%s(%s)", S(f, "schema"), S(f, "name"),
+	    S(f, "arguments"));
+	int proc = streq(S(f, "kind"), "procedure");
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = newop(d, proc ? "createProcedure" : "createFunction",
+		    PH_FUNCTION, tgt);
+		args(op, S(f, "schema"), NULL, S(f, "name"));
+		arg(op, "arguments", json_string(S(f, "arguments")));
+		routine_create(d, op->sql, b);
+		rev(op, fmt(d, "DROP %s", routine(d, b)));
+		need(op, fmt(d, "schema:%s", S(f, "schema")));
+		return;
+	}
+	if (b == NULL && parkeduses(d, fmt(d, "%s(", qn(d, S(f, "schema"),
+	    S(f, "name"))))) {
+		parkop(d, "softDropFunction", proc ? "PROCEDURE" : "FUNCTION",
+		    fmt(d, "%s(%s)", qn(d, S(f, "schema"), S(f, "name")),
+		    S(f, "arguments")), S(f, "schema"), S(f, "name"), tgt);
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, proc ? "dropProcedure" : "dropFunction",
+		    PH_DROP_ROUTINE, tgt);
+		args(op, S(f, "schema"), NULL, S(f, "name"));
+		arg(op, "arguments", json_string(S(f, "arguments")));
+		sql(op, fmt(d, "DROP %s", routine(d, a)));
+		routine_create(d, op->reverse, a);
+		return;
+	}
+	if (!streq(S(a, "definition"), S(b, "definition"))) {
+		op = newop(d, proc ? "replaceProcedure" : "replaceFunction",
+		    PH_FUNCTION, tgt);
+		args(op, S(f, "schema"), NULL, S(f, "name"));
+		arg(op, "arguments", json_string(S(f, "arguments")));
+		if (!streq(S(a, "result"), S(b, "result"))) {
+			sql(op, fmt(d, "DROP %s", routine(d, a)));
+			rev(op, fmt(d, "DROP %s", routine(d, b)));
+		}
+		sql(op, "SET LOCAL check_function_bodies = off");
+		sql(op, S(b, "definition"));
+		rev(op, "SET LOCAL check_function_bodies = off");
+		rev(op, S(a, "definition"));
+		if (!streq(S(a, "result"), S(b, "result"))) {
+			if (S(b, "comment") != NULL)
+				sql(op, comment_sql(d, routine(d, b),
+				    S(b, "comment")));
+			if (S(a, "comment") != NULL)
+				rev(op, comment_sql(d, routine(d, a),
+				    S(a, "comment")));
+			return;
+		}
+	}
+	commentop(d, routine(d, b), a, b, tgt, S(f, "schema"), NULL,
+	    S(f, "name"));
+}
+
+static const char *
+enable_sql(struct d *d, const char *tq, const json_t *t)
+{
+	const char *e = S(t, "enabled"), *how;
+
+	if (streq(e, "disabled"))
+		how = "DISABLE";
+	else if (streq(e, "replica"))
+		how = "ENABLE REPLICA";
+	else if (streq(e, "always"))
+		how = "ENABLE ALWAYS";
+	else
+		how = "ENABLE";
+	return fmt(d, "ALTER TABLE %s %s TRIGGER %s", tq, how,
+	    qi(d, S(t, "name")));
+}
+
+static void
+trigger_create(struct d *d, json_t *out, const json_t *t)
+{
+	const char *tq = qn(d, S(t, "schema"), S(t, "table"));
+
+	addstr(out, S(t, "definition"));
+	if (!streq(S(t, "enabled"), "origin"))
+		addstr(out, enable_sql(d, tq, t));
+	if (S(t, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "TRIGGER %s ON %s",
+		    qi(d, S(t, "name")), tq), S(t, "comment")));
+}
+
+static void
+triggerdiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *t = b != NULL ? b : a;
+	const char *tq = qn(d, S(t, "schema"), S(t, "table"));
+	const char *tgt = target(d, S(t, "schema"), S(t, "table"),
+	    S(t, "name"));
+	const char *drop = fmt(d, "DROP TRIGGER %s ON %s", qi(d, S(t, "name")),
+	    tq);
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = newop(d, "createTrigger", PH_TRIGGER, tgt);
+		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
+		trigger_create(d, op->sql, b);
+		rev(op, drop);
+		need(op, fmt(d, "rel:%s", tq));
+		return;
+	}
+	if (b == NULL) {
+		/* A trigger is parked with its table. */
+		if (d->parking && json_object_get(d->gone, key3(d,
+		    S(a, "schema"),
+		    S(a, "table"), NULL)) != NULL)
+			return;
+		op = newop(d, "dropTrigger", PH_DROP_TRIGGER, tgt);
+		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
+		sql(op, fmt(d, "DROP TRIGGER %s ON %s", qi(d, S(a, "name")),
+		    qn(d, S(a, "schema"), newtablename(d, S(a, "schema"),
+		    S(a, "table")))));
+		trigger_create(d, op->reverse, a);
+		return;
+	}
+	if (!streq(S(a, "definition"), S(b, "definition"))) {
+		op = newop(d, "replaceTrigger", PH_TRIGGER, tgt);
+		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
+		sql(op, drop);
+		trigger_create(d, op->sql, b);
+		rev(op, drop);
+		trigger_create(d, op->reverse, a);
+		return;
+	}
+	if (!streq(S(a, "enabled"), S(b, "enabled"))) {
+		op = newop(d, "alterTrigger", PH_TRIGGER, tgt);
+		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
+		arg(op, "enabled", json_string(S(b, "enabled")));
+		sql(op, enable_sql(d, tq, b));
+		rev(op, enable_sql(d, tq, a));
+	}
+	commentop(d, fmt(d, "TRIGGER %s ON %s", qi(d, S(t, "name")), tq), a, b,
+	    tgt, S(t, "schema"), S(t, "table"), S(t, "name"));
+}
+
+/* ---- ordering ---- */
+
+static int
+before(const struct zn_op *x, const struct zn_op *y)
+{
+	if (x->phase != y->phase)
+		return x->phase < y->phase;
+	return x->seq < y->seq;
+}
+
+/*
+ * Kahn's algorithm over the provides/requires edges, taking the ready op
+ * that comes first by phase and creation order.  A cycle (which the
+ * phases are meant to rule out) is reported and the rest keeps phase
+ * order.
+ */
+static void
+order(struct d *d)
+{
+	struct zn_plan *p = d->p;
+	size_t n = p->n, i, j, k, m, done = 0;
+	json_t *prov = json_object(), *list;
+	size_t *indeg = zn_xcalloc(n + 1, sizeof(*indeg));
+	size_t **succ = zn_xcalloc(n + 1, sizeof(*succ));
+	size_t *nsucc = zn_xcalloc(n + 1, sizeof(*nsucc));
+	unsigned char *out = zn_xcalloc(n + 1, 1);
+	struct zn_op *sorted = zn_xcalloc(n + 1, sizeof(*sorted));
+	const json_t *v;
+
+	for (i = 0; i < n; i++)
+		json_array_foreach(p->ops[i].provides, j, v) {
+			list = json_object_get(prov, json_string_value(v));
+			if (list == NULL) {
+				list = json_array();
+				json_object_set_new(prov, json_string_value(v),
+				    list);
+			}
+			json_array_append_new(list,
+			    json_integer((json_int_t)i));
+		}
+	for (i = 0; i < n; i++)
+		json_array_foreach(p->ops[i].requires, j, v) {
+			list = json_object_get(prov, json_string_value(v));
+			for (k = 0; k < json_array_size(list); k++) {
+				m = (size_t)json_integer_value(
+				    json_array_get(list, k));
+				if (m == i)
+					continue;
+				succ[m] = zn_xreallocarray(succ[m],
+				    nsucc[m] + 1, sizeof(**succ));
+				succ[m][nsucc[m]++] = i;
+				indeg[i]++;
+			}
+		}
+	while (done < n) {
+		size_t best = n;
+
+		for (i = 0; i < n; i++)
+			if (!out[i] && indeg[i] == 0 && (best == n ||
+			    before(&p->ops[i], &p->ops[best])))
+				best = i;
+		if (best == n) {
+			zn_warn("the ops depend on each other in a cycle; the "
+			    "rest keep the order of their phases");
+			for (i = 0; i < n; i++)
+				if (!out[i] && (best == n ||
+				    before(&p->ops[i], &p->ops[best])))
+					best = i;
+		}
+		out[best] = 1;
+		sorted[done++] = p->ops[best];
+		for (k = 0; k < nsucc[best]; k++)
+			if (indeg[succ[best][k]] > 0)
+				indeg[succ[best][k]]--;
+	}
+	memcpy(p->ops, sorted, n * sizeof(*sorted));
+	for (i = 0; i < n; i++)
+		free(succ[i]);
+	free(succ);
+	free(nsucc);
+	free(indeg);
+	free(out);
+	free(sorted);
+	json_decref(prov);
+}
+
+/* ---- the whole diff ---- */
+
+/* The from-side sequence that owns the same column as b, if unpaired. */
+static const json_t *
+ownedpair(struct d *d, const json_t *b, size_t *pos)
+{
+	const json_t *ob = json_object_get(b, "owned_by"), *a, *oa;
+	size_t i;
+
+	if (!json_is_object(ob))
+		return NULL;
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		a = d->a.recs[i];
+		if (d->a.used[i] || !streq(S(a, "kind"), "sequence") ||
+		    !streq(S(a, "schema"), S(b, "schema")))
+			continue;
+		oa = json_object_get(a, "owned_by");
+		if (json_is_object(oa) && streq(S(oa, "schema"),
+		    S(ob, "schema")) && streq(newtablename(d, S(oa, "schema"),
+		    S(oa, "table")), S(ob, "table")) && streq(newcolname(d,
+		    S(oa, "schema"), S(ob, "table"), S(oa, "column")),
+		    S(ob, "column")) && lookup(d, &d->b, "sequence",
+		    S(a, "schema"), NULL, S(a, "name"), NULL, NULL) == NULL) {
+			*pos = i;
+			return a;
+		}
+	}
+	return NULL;
+}
+
+/* The from-side record paired with to-side record i, or NULL. */
+static const json_t *
+pair(struct d *d, size_t i)
+{
+	const json_t *b = d->b.recs[i], *a;
+	const char *kind = S(b, "kind"), *from = NULL, *table = S(b, "table");
+	size_t pos;
+
+	if (streq(kind, "table") || streq(kind, "enum"))
+		from = renamedfrom(d, kind, S(b, "schema"), NULL,
+		    S(b, "name"));
+	if (streq(kind, "trigger")) {
+		const char *t = renamedfrom(d, "table", S(b, "schema"), NULL,
+		    table);
+
+		if (t != NULL)
+			table = t;
+	}
+	a = NULL;
+	if (from != NULL && lookup(d, &d->b, kind, S(b, "schema"), NULL,
+	    from, NULL, NULL) == NULL)
+		a = lookup(d, &d->a, kind, S(b, "schema"), NULL, from, NULL,
+		    &pos);
+	if (a == NULL)
+		a = lookup(d, &d->a, kind, S(b, "schema"), table, S(b, "name"),
+		    S(b, "arguments"), &pos);
+	if (a == NULL && streq(kind, "sequence"))
+		a = ownedpair(d, b, &pos);
+	if (a == NULL || d->a.used[pos])
+		return NULL;
+	d->a.used[pos] = 1;
+	return a;
+}
+
+static void
+addtext(struct d *d, const char *s)
+{
+	if (s != NULL) {
+		zn_buf_adds(&d->parkedtext, s);
+		zn_buf_addch(&d->parkedtext, '\n');
+	}
+}
+
+static void
+coltext(struct d *d, const json_t *c)
+{
+	addtext(d, S(c, "type"));
+	addtext(d, S(c, "default"));
+	addtext(d, S(json_object_get(c, "generated"), "expression"));
+}
+
+/*
+ * Tables and columns that go away, and the text of what they use, before
+ * any op is made: removals of types, functions and sequences look at it.
+ */
+static void
+collectgone(struct d *d, const json_t **paired)
+{
+	const json_t *t, *c, *x;
+	size_t i, j;
+	char *seen = zn_xcalloc(d->a.g->nrecs + 1, 1);
+
+	for (i = 0; i < d->b.g->nrecs; i++) {
+		const json_t *b = d->b.recs[i];
+
+		t = paired[i];
+		if (t == NULL || !streq(S(b, "kind"), "table"))
+			continue;
+		json_array_foreach(json_object_get(t, "columns"), j, c)
+			if (!B(c, "inherited") && findcol(b, newcolname(d,
+			    S(b, "schema"), S(b, "name"), S(c, "name"))) ==
+			    NULL) {
+				json_object_set_new(d->gone, key3(d,
+				    S(t, "schema"), S(t, "name"),
+				    S(c, "name")), json_true());
+				coltext(d, c);
+			}
+	}
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		t = d->a.recs[i];
+		if (!streq(S(t, "kind"), "table") || d->a.used[i])
+			continue;
+		json_array_foreach(json_object_get(t, "columns"), j, c)
+			coltext(d, c);
+		json_array_foreach(json_object_get(t, "checks"), j, x)
+			addtext(d, S(x, "definition"));
+		json_array_foreach(json_object_get(t, "exclusions"), j, x)
+			addtext(d, S(x, "definition"));
+		json_array_foreach(json_object_get(t, "indexes"), j, x)
+			addtext(d, S(x, "definition"));
+		seen[i] = 1;
+	}
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		t = d->a.recs[i];
+		if (streq(S(t, "kind"), "trigger") && json_object_get(d->gone,
+		    key3(d, S(t, "schema"), S(t, "table"), NULL)) != NULL)
+			addtext(d, S(t, "definition"));
+	}
+	free(seen);
+}
+
+static void
+dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
+{
+	if (streq(kind, "extension"))
+		extensiondiff(d, a, b);
+	else if (streq(kind, "schema"))
+		schemadiff(d, a, b);
+	else if (streq(kind, "enum"))
+		enumdiff(d, a, b);
+	else if (streq(kind, "sequence"))
+		sequencediff(d, a, b);
+	else if (streq(kind, "function") || streq(kind, "procedure"))
+		routinediff(d, a, b);
+	else if (streq(kind, "view") || streq(kind, "materialized_view"))
+		viewdiff(d, a, b);
+	else if (streq(kind, "trigger"))
+		triggerdiff(d, a, b);
+	else if (a == NULL)
+		createtable(d, b);
+	else if (b == NULL)
+		droptable(d, a);
+	else
+		tablediff(d, a, b);
+}
+
+void
+zn_diff(struct zn_plan *p, const struct zn_graph *from,
+    const struct zn_graph *to, const struct zn_diff_opts *o)
+{
+	static const char *const passes[] = { "extension", "schema", "enum",
+	    "sequence", "function", "procedure", "table", "view",
+	    "materialized_view", "trigger", NULL };
+	const json_t **paired;
+	struct d d;
+	size_t i, k;
+
+	memset(p, 0, sizeof(*p));
+	memset(&d, 0, sizeof(d));
+	d.p = p;
+	d.o = o;
+	d.from_hash = from->hash;
+	d.recreate = json_object();
+	d.changedcols = json_object();
+	d.gone = json_object();
+	d.renames = json_array();
+	d.parkedin = json_object();
+	zn_buf_init(&d.parkedtext);
+	d.parking = o->drop != ZN_DROP_DROP;
+	if (to->renames != NULL)
+		json_array_extend(d.renames, to->renames);
+	if (o->renames != NULL)
+		json_array_extend(d.renames, (json_t *)o->renames);
+	load(&d, &d.a, from);
+	load(&d, &d.b, to);
+
+	/* Pair tables first: what is gone decides about sequences. */
+	paired = zn_xcalloc(to->nrecs + 1, sizeof(*paired));
+	for (i = 0; i < to->nrecs; i++)
+		if (streq(S(d.b.recs[i], "kind"), "table"))
+			paired[i] = pair(&d, i);
+	for (i = 0; i < from->nrecs; i++)
+		if (streq(S(d.a.recs[i], "kind"), "table") && !d.a.used[i])
+			json_object_set_new(d.gone, key3(&d,
+			    S(d.a.recs[i], "schema"), S(d.a.recs[i], "name"),
+			    NULL), json_true());
+	for (i = 0; i < to->nrecs; i++)
+		if (!streq(S(d.b.recs[i], "kind"), "table"))
+			paired[i] = pair(&d, i);
+	collectgone(&d, paired);
+
+	for (k = 0; passes[k] != NULL; k++) {
+		if (streq(passes[k], "view"))
+			recreateset(&d);
+		for (i = 0; i < to->nrecs; i++)
+			if (streq(S(d.b.recs[i], "kind"), passes[k]))
+				dispatch(&d, passes[k], paired[i],
+				    d.b.recs[i]);
+		/* Schemas and extensions go last: parking may keep them. */
+		if (k < 2)
+			continue;
+		for (i = 0; i < from->nrecs; i++)
+			if (streq(S(d.a.recs[i], "kind"), passes[k]) &&
+			    !d.a.used[i])
+				dispatch(&d, passes[k], d.a.recs[i], NULL);
+	}
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < from->nrecs; i++)
+			if (streq(S(d.a.recs[i], "kind"), passes[k]) &&
+			    !d.a.used[i])
+				dispatch(&d, passes[k], d.a.recs[i], NULL);
+	order(&d);
+
+	p->header = json_pack("{s:s, s:i, s:s, s:s, s:O, s:O, s:I, s:s}",
+	    "kind", "plan", "v", 1, "from_hash", from->hash, "to_hash",
+	    to->hash, "from", from->source != NULL ? from->source :
+	    json_null(), "to", to->source != NULL ? to->source : json_null(),
+	    "server_version_num", (json_int_t)(to->server_version_num != 0 ?
+	    to->server_version_num : from->server_version_num),
+	    "drop_policy", o->drop == ZN_DROP_SOFT ? "soft" :
+	    o->drop == ZN_DROP_ARCHIVE ? "archive" : "drop");
+	if (p->header == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the plan header");
+
+	free(paired);
+	for (i = 0; i < from->nrecs; i++)
+		json_decref(d.a.recs[i]);
+	for (i = 0; i < to->nrecs; i++)
+		json_decref(d.b.recs[i]);
+	free(d.a.recs);
+	free(d.b.recs);
+	free(d.a.used);
+	free(d.b.used);
+	json_decref(d.a.index);
+	json_decref(d.b.index);
+	json_decref(d.recreate);
+	json_decref(d.changedcols);
+	json_decref(d.gone);
+	json_decref(d.renames);
+	json_decref(d.parkedin);
+	zn_buf_release(&d.parkedtext);
+	for (i = 0; i < d.narena; i++)
+		free(d.arena[i]);
+	free(d.arena);
+}

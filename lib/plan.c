@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * plan: op streams and migration files (zn-records(5)).
+ *
+ * An op stream is a plan header, migration records and op records, and a
+ * trailer with the number of ops and a checksum: the SHA-256 of the
+ * canonical form of every record between header and trailer, one per
+ * line.  A migration file holds the same ops as YAML, SQL in block
+ * scalars, for people to review and edit; its checksum is taken from the
+ * ops as read, so an edit changes it.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "zn.h"
+
+static const char *const opkeys[] = { "kind", "migration", "step", "op",
+    "target", "transactional", "args", "sql", "reverse", NULL };
+
+json_t *
+zn_plan_oprec(const struct zn_plan *p, size_t i, const char *migration)
+{
+	const struct zn_op *op = &p->ops[i - 1];
+	const char *mig = migration;
+	json_t *r;
+	const char *k;
+	json_t *v;
+
+	if (mig == NULL && op->extra != NULL)
+		mig = zn_json_str(op->extra, "migration");
+	r = json_object();
+	json_object_set_new(r, "kind", json_string("op"));
+	if (mig != NULL)
+		json_object_set_new(r, "migration", json_string(mig));
+	json_object_set_new(r, "step", json_integer((json_int_t)i));
+	json_object_set_new(r, "op", json_string(op->op));
+	json_object_set_new(r, "target", json_string(op->target));
+	json_object_set_new(r, "transactional",
+	    json_boolean(op->transactional));
+	json_object_set(r, "args", op->args);
+	json_object_set(r, "sql", op->sql);
+	json_object_set(r, "reverse", op->reverse);
+	if (op->extra != NULL)
+		json_object_foreach(op->extra, k, v) {
+			size_t j;
+
+			for (j = 0; opkeys[j] != NULL; j++)
+				if (strcmp(opkeys[j], k) == 0)
+					break;
+			if (opkeys[j] == NULL)
+				json_object_set(r, k, v);
+		}
+	return r;
+}
+
+/* The migration id of op i (1-based), or the default. */
+static const char *
+opmig(const struct zn_plan *p, size_t i, const char *migration)
+{
+	const char *m = NULL;
+
+	if (migration != NULL)
+		return migration;
+	if (p->ops[i - 1].extra != NULL)
+		m = zn_json_str(p->ops[i - 1].extra, "migration");
+	return m;
+}
+
+static json_t *
+migrec(const struct zn_plan *p, const char *id)
+{
+	const json_t *m;
+	size_t i;
+
+	json_array_foreach(p->migrations, i, m)
+		if (zn_json_str(m, "id") != NULL &&
+		    strcmp(zn_json_str(m, "id"), id) == 0)
+			return json_incref((json_t *)m);
+	return json_pack("{s:s, s:s}", "kind", "migration", "id", id);
+}
+
+/*
+ * Calls fn for every record between header and trailer, in order:
+ * a migration record whenever the migration changes, then the op.
+ */
+static void
+records(const struct zn_plan *p, const char *migration,
+    void (*fn)(json_t *, void *), void *arg)
+{
+	const char *cur = NULL, *m;
+	size_t i;
+
+	for (i = 1; i <= p->n; i++) {
+		m = opmig(p, i, migration);
+		if (m != NULL && (cur == NULL || strcmp(cur, m) != 0)) {
+			json_t *r = migrec(p, m);
+
+			fn(r, arg);
+			json_decref(r);
+			cur = m;
+		}
+		{
+			json_t *r = zn_plan_oprec(p, i, migration);
+
+			fn(r, arg);
+			json_decref(r);
+		}
+	}
+}
+
+struct sum {
+	struct zn_sha256 *h;
+	struct zn_buf b;
+	struct zn_jw w;
+};
+
+static void
+sumrec(json_t *r, void *arg)
+{
+	struct sum *s = arg;
+
+	zn_buf_reset(&s->b);
+	zn_jw_init(&s->w, &s->b);
+	/* The checksum of a migration record is not part of itself. */
+	if (strcmp(zn_json_str(r, "kind"), "migration") == 0) {
+		json_t *c = json_deep_copy(r);
+
+		json_object_del(c, "checksum");
+		zn_jw_json(&s->w, c);
+		json_decref(c);
+	} else
+		zn_jw_json(&s->w, r);
+	zn_buf_addch(&s->b, '\n');
+	zn_sha256_update(s->h, s->b.buf, s->b.len);
+}
+
+void
+zn_plan_checksum(const struct zn_plan *p, const char *migration,
+    char out[ZN_SHA256_STRLEN])
+{
+	struct sum s;
+
+	s.h = zn_sha256_new();
+	zn_buf_init(&s.b);
+	records(p, migration, sumrec, &s);
+	zn_sha256_final(s.h, out);
+	zn_buf_release(&s.b);
+}
+
+/* The checksum of one migration's ops, as its record carries it. */
+static void
+migsum(const struct zn_plan *p, const char *id, const char *migration,
+    char out[ZN_SHA256_STRLEN])
+{
+	struct sum s;
+	size_t i;
+
+	s.h = zn_sha256_new();
+	zn_buf_init(&s.b);
+	for (i = 1; i <= p->n; i++) {
+		const char *m = opmig(p, i, migration);
+
+		if (m != NULL && strcmp(m, id) == 0) {
+			json_t *r = zn_plan_oprec(p, i, migration);
+
+			json_object_del(r, "step");
+			sumrec(r, &s);
+			json_decref(r);
+		}
+	}
+	zn_sha256_final(s.h, out);
+	zn_buf_release(&s.b);
+}
+
+static void
+emitrec(json_t *r, void *arg)
+{
+	zn_json_emit(arg, r);
+}
+
+void
+zn_plan_write(const struct zn_plan *p, FILE *fp, const char *migration)
+{
+	char sum[ZN_SHA256_STRLEN];
+	struct zn_plan q = *p;
+	json_t *end, *migs = NULL;
+
+	if (migration != NULL) {
+		migsum(p, migration, migration, sum);
+		migs = json_pack("[{s:s, s:s, s:s}]", "kind", "migration",
+		    "id", migration, "checksum", sum);
+		q.migrations = migs;
+	}
+	zn_json_emit(fp, p->header);
+	records(&q, migration, emitrec, fp);
+	zn_plan_checksum(&q, migration, sum);
+	if (p->trailer != NULL) {
+		end = json_deep_copy(p->trailer);
+		json_object_set_new(end, "ops", json_integer((json_int_t)p->n));
+		json_object_set_new(end, "checksum", json_string(sum));
+	} else
+		end = json_pack("{s:s, s:I, s:s, s:n, s:b}", "kind", "end",
+		    "ops", (json_int_t)p->n, "checksum", sum, "verdict",
+		    "verified", 0);
+	zn_json_emit(fp, end);
+	json_decref(end);
+	json_decref(migs);
+}
+
+/* ---- migration files ---- */
+
+/* Whether s can be written as a YAML literal block scalar. */
+static int
+blockable(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*u == '\0' || *u == ' ' || *u == '\t' || *u == '\n')
+		return 0;
+	for (; *u != '\0'; u++) {
+		if ((*u < 0x20 && *u != '\n' && *u != '\t') || *u == 0x7f)
+			return 0;
+		/* NEL, LS, PS and BOM break or vanish in YAML. */
+		if (u[0] == 0xC2 && u[1] == 0x85)
+			return 0;
+		if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 ||
+		    u[2] == 0xA9))
+			return 0;
+		if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+			return 0;
+		/* A line of blanks followed by more text confuses indents. */
+		if (u[0] == '\n' && (u[1] == ' ' || u[1] == '\t')) {
+			const unsigned char *e = u + 1;
+
+			while (*e == ' ' || *e == '\t')
+				e++;
+			if (*e == '\n' || *e == '\0')
+				return 0;
+		}
+		if ((u[0] == ' ' || u[0] == '\t') && (u[1] == '\n' ||
+		    u[1] == '\0'))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+yscalar(FILE *fp, const json_t *v)
+{
+	char *s = zn_json_line(v);
+
+	fputs(s, fp);
+	free(s);
+}
+
+static void
+ystrings(FILE *fp, const char *key, const json_t *arr)
+{
+	const json_t *v;
+	const char *s, *line, *nl;
+	size_t i, n;
+
+	fprintf(fp, "    %s:", key);
+	if (json_array_size(arr) == 0) {
+		fputs(" []\n", fp);
+		return;
+	}
+	fputc('\n', fp);
+	json_array_foreach(arr, i, v) {
+		s = json_string_value(v);
+		if (!blockable(s)) {
+			fputs("      - ", fp);
+			yscalar(fp, v);
+			fputc('\n', fp);
+			continue;
+		}
+		n = strlen(s);
+		fputs(n > 0 && s[n - 1] == '\n' ? (n > 1 && s[n - 2] == '\n' ?
+		    "      - |+\n" : "      - |\n") : "      - |-\n", fp);
+		for (line = s; *line != '\0'; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (nl == NULL)
+				nl = line + strlen(line);
+			if (nl > line)
+				fprintf(fp, "        %.*s", (int)(nl - line),
+				    line);
+			fputc('\n', fp);
+			if (*nl == '\0')
+				break;
+		}
+	}
+}
+
+void
+zn_plan_write_yaml(const struct zn_plan *p, FILE *fp, const char *id)
+{
+	const struct zn_op *op;
+	size_t i;
+
+	fprintf(fp, "# zanith migration %s\n", id);
+	fputs("# Review it before it is applied.  Ops may be edited, "
+	    "reordered, removed\n# or added (op: rawSql with its sql); "
+	    "once applied, it must not change.\n", fp);
+	{
+		json_t *v = json_string(id);
+
+		fputs("id: ", fp);
+		yscalar(fp, v);
+		fputc('\n', fp);
+		json_decref(v);
+	}
+	fputs("from_hash: ", fp);
+	yscalar(fp, json_object_get(p->header, "from_hash"));
+	fputs("\nto_hash: ", fp);
+	yscalar(fp, json_object_get(p->header, "to_hash"));
+	fputs(p->n > 0 ? "\nops:\n" : "\nops: []\n", fp);
+	for (i = 0; i < p->n; i++) {
+		op = &p->ops[i];
+		fprintf(fp, "  - op: %s\n", op->op);
+		fputs("    target: ", fp);
+		{
+			json_t *t = json_string(op->target);
+
+			yscalar(fp, t);
+			json_decref(t);
+		}
+		fprintf(fp, "\n    transactional: %s\n", op->transactional ?
+		    "true" : "false");
+		fputs("    args: ", fp);
+		yscalar(fp, op->args);
+		fputc('\n', fp);
+		ystrings(fp, "sql", op->sql);
+		ystrings(fp, "reverse", op->reverse);
+	}
+}
+
+static struct zn_op *
+pushop(struct zn_plan *p)
+{
+	struct zn_op *op;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 32;
+		p->ops = zn_xreallocarray(p->ops, p->cap, sizeof(*p->ops));
+	}
+	op = &p->ops[p->n++];
+	memset(op, 0, sizeof(*op));
+	return op;
+}
+
+/* A list of SQL strings from a string or a list of strings. */
+static json_t *
+yamlsql(const struct zn_yaml *y, const json_t *o, const char *key, int need)
+{
+	const json_t *v = json_object_get(o, key), *e;
+	size_t i;
+
+	if (v == NULL) {
+		if (need)
+			zn_yaml_die(y, o, NULL, 0, "an op needs '%s'", key);
+		return json_array();
+	}
+	if (json_is_string(v))
+		return json_pack("[O]", v);
+	if (!json_is_array(v))
+		zn_yaml_die(y, o, key, 0, "'%s' must be SQL text or a list "
+		    "of statements", key);
+	json_array_foreach(v, i, e)
+		if (!json_is_string(e))
+			zn_yaml_die(y, v, NULL, i, "a statement must be text");
+	if (need && json_array_size(v) == 0)
+		zn_yaml_die(y, o, key, 0, "'%s' is empty", key);
+	return json_incref((json_t *)v);
+}
+
+static const char *
+basename_(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+static int
+isyamlname(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+	    (n > 4 && strcmp(name + n - 4, ".yml") == 0);
+}
+
+static void
+readyaml(struct zn_plan *p, const char *path)
+{
+	static const char *const top[] = { "id", "from_hash", "to_hash",
+	    "ops", NULL };
+	static const char *const keys[] = { "op", "target", "transactional",
+	    "args", "sql", "reverse", NULL };
+	struct zn_yaml *y = zn_yaml_load(path);
+	json_t *root = zn_yaml_root(y), *ops, *o, *v;
+	const char *k, *base = basename_(path);
+	char *id = zn_xstrndup(base, strlen(base) - (base[strlen(base) - 4]
+	    == '.' ? 4 : 5));
+	char sum[ZN_SHA256_STRLEN];
+	size_t i, j, first = p->n;
+	struct zn_op *op;
+
+	if (!json_is_object(root))
+		zn_die(ZN_EXIT_DATAERR, "%s:1:1: a migration file is a mapping "
+		    "with 'ops'", path);
+	json_object_foreach(root, k, v) {
+		for (j = 0; top[j] != NULL; j++)
+			if (strcmp(top[j], k) == 0)
+				break;
+		if (top[j] == NULL)
+			zn_yaml_die(y, root, k, 0, "unknown key '%s' in a "
+			    "migration file", k);
+	}
+	v = json_object_get(root, "id");
+	if (v != NULL && (!json_is_string(v) ||
+	    strcmp(json_string_value(v), id) != 0))
+		zn_yaml_die(y, root, "id", 0, "the id must be the file's name "
+		    "without .yaml, '%s'", id);
+	ops = json_object_get(root, "ops");
+	if (!json_is_array(ops))
+		zn_die(ZN_EXIT_DATAERR, "%s:1:1: a migration file needs a list "
+		    "'ops'", path);
+	json_array_foreach(ops, i, o) {
+		if (!json_is_object(o))
+			zn_yaml_die(y, ops, NULL, i, "an op must be a mapping");
+		json_object_foreach(o, k, v) {
+			for (j = 0; keys[j] != NULL; j++)
+				if (strcmp(keys[j], k) == 0)
+					break;
+			if (keys[j] == NULL)
+				zn_yaml_die(y, o, k, 0, "unknown key '%s' in "
+				    "an op", k);
+		}
+		if (zn_json_str(o, "op") == NULL)
+			zn_yaml_die(y, ops, NULL, i, "an op needs 'op', its "
+			    "kind");
+		v = json_object_get(o, "target");
+		if (v != NULL && !json_is_string(v))
+			zn_yaml_die(y, o, "target", 0, "'target' must be text");
+		v = json_object_get(o, "transactional");
+		if (v != NULL && !json_is_boolean(v))
+			zn_yaml_die(y, o, "transactional", 0, "'transactional' "
+			    "must be true or false");
+		v = json_object_get(o, "args");
+		if (v != NULL && !json_is_object(v))
+			zn_yaml_die(y, o, "args", 0, "'args' must be a "
+			    "mapping");
+		op = pushop(p);
+		op->op = zn_xstrdup(zn_json_str(o, "op"));
+		op->target = zn_xstrdup(zn_json_str(o, "target") != NULL ?
+		    zn_json_str(o, "target") : "");
+		op->transactional = !json_is_false(json_object_get(o,
+		    "transactional"));
+		op->args = v != NULL ? json_incref(v) : json_object();
+		op->sql = yamlsql(y, o, "sql", 1);
+		op->reverse = yamlsql(y, o, "reverse", 0);
+		op->extra = json_pack("{s:s}", "migration", id);
+		if (!op->transactional && json_array_size(op->sql) != 1)
+			zn_yaml_die(y, o, "sql", 0, "a non-transactional op "
+			    "runs exactly one statement");
+	}
+	{
+		struct zn_plan one = *p;
+
+		one.ops = p->ops + first;
+		one.n = p->n - first;
+		migsum(&one, id, NULL, sum);
+	}
+	if (p->migrations == NULL)
+		p->migrations = json_array();
+	json_array_append_new(p->migrations, json_pack("{s:s, s:s, s:s}",
+	    "kind", "migration", "id", id, "checksum", sum));
+	if (p->header == NULL)
+		p->header = json_pack("{s:s, s:i, s:O?, s:O?}", "kind", "plan",
+		    "v", 1, "from_hash", json_object_get(root, "from_hash"),
+		    "to_hash", json_object_get(root, "to_hash"));
+	else
+		json_object_set(p->header, "to_hash",
+		    json_object_get(root, "to_hash") != NULL ?
+		    json_object_get(root, "to_hash") : json_null());
+	free(id);
+	zn_yaml_free(y);
+}
+
+static int
+cmpstr(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void
+readdir_(struct zn_plan *p, const char *path)
+{
+	DIR *dp = opendir(path);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i;
+
+	if (dp == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "%s", path);
+	while ((de = readdir(dp)) != NULL)
+		if (de->d_name[0] != '.' && isyamlname(de->d_name)) {
+			names = zn_xreallocarray(names, n + 1,
+			    sizeof(*names));
+			names[n++] = zn_xasprintf("%s/%s", path, de->d_name);
+		}
+	closedir(dp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmpstr);
+	for (i = 0; i < n; i++) {
+		readyaml(p, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	if (p->header == NULL)
+		p->header = json_pack("{s:s, s:i, s:n, s:n}", "kind", "plan",
+		    "v", 1, "from_hash", "to_hash");
+}
+
+#define REFUSE(...) do {						\
+		json_decref(rec);					\
+		zn_jsonl_die(&r, __VA_ARGS__);				\
+	} while (0)
+
+static void
+readstream(struct zn_plan *p, const char *path)
+{
+	struct zn_jsonl r;
+	json_t *rec = NULL, *v;
+	const char *kind;
+	char sum[ZN_SHA256_STRLEN];
+	struct zn_op *op;
+
+	zn_jsonl_open(&r, path);
+	rec = zn_jsonl_next(&r);
+	if (rec == NULL)
+		zn_die(ZN_EXIT_DATAERR, "%s: empty input: no plan header",
+		    r.name);
+	if (strcmp(zn_json_str(rec, "kind"), "plan") != 0)
+		REFUSE("not an op stream: the first record is '%s', not "
+		    "'plan'", zn_json_str(rec, "kind"));
+	v = json_object_get(rec, "v");
+	if (!json_is_integer(v) || json_integer_value(v) != 1)
+		REFUSE("op stream version is not 1");
+	p->header = rec;
+	rec = NULL;
+	while ((rec = zn_jsonl_next(&r)) != NULL) {
+		kind = zn_json_str(rec, "kind");
+		if (p->trailer != NULL)
+			REFUSE("record after the trailer");
+		if (strcmp(kind, "end") == 0) {
+			p->trailer = rec;
+			rec = NULL;
+			continue;
+		}
+		if (strcmp(kind, "migration") == 0) {
+			if (zn_json_str(rec, "id") == NULL)
+				REFUSE("migration record has no string "
+				    "\"id\"");
+			if (p->migrations == NULL)
+				p->migrations = json_array();
+			json_array_append_new(p->migrations, rec);
+			continue;
+		}
+		if (strcmp(kind, "op") != 0)
+			REFUSE("unknown record kind '%s' in an op stream",
+			    kind);
+		if (zn_json_str(rec, "op") == NULL)
+			REFUSE("op record has no string \"op\"");
+		v = json_object_get(rec, "step");
+		if (!json_is_integer(v) || json_integer_value(v) !=
+		    (json_int_t)p->n + 1)
+			REFUSE("op record has step %s, expected %zu",
+			    json_is_integer(v) ? "out of order" : "missing",
+			    p->n + 1);
+		if (!json_is_array(json_object_get(rec, "sql")) ||
+		    json_array_size(json_object_get(rec, "sql")) == 0)
+			REFUSE("op record has no \"sql\" list");
+		if (!json_is_boolean(json_object_get(rec, "transactional")))
+			REFUSE("op record has no boolean \"transactional\"");
+		op = pushop(p);
+		op->op = zn_xstrdup(zn_json_str(rec, "op"));
+		op->target = zn_xstrdup(zn_json_str(rec, "target") != NULL ?
+		    zn_json_str(rec, "target") : "");
+		op->transactional = json_is_true(json_object_get(rec,
+		    "transactional"));
+		v = json_object_get(rec, "args");
+		op->args = json_is_object(v) ? json_incref(v) : json_object();
+		op->sql = json_incref(json_object_get(rec, "sql"));
+		v = json_object_get(rec, "reverse");
+		op->reverse = json_is_array(v) ? json_incref(v) : json_array();
+		op->extra = rec;
+		rec = NULL;
+	}
+	if (p->trailer == NULL)
+		zn_die(ZN_EXIT_DATAERR, "%s:%zu: truncated op stream: no "
+		    "trailer record; nothing was acted on", r.name, r.lineno);
+	v = json_object_get(p->trailer, "ops");
+	if (!json_is_integer(v) || (size_t)json_integer_value(v) != p->n)
+		zn_die(ZN_EXIT_DATAERR, "%s: truncated op stream: the trailer "
+		    "counts %s ops but %zu were read", r.name,
+		    json_is_integer(v) ? "other" : "no", p->n);
+	zn_plan_checksum(p, NULL, sum);
+	if (zn_json_str(p->trailer, "checksum") == NULL ||
+	    strcmp(zn_json_str(p->trailer, "checksum"), sum) != 0)
+		zn_die(ZN_EXIT_DATAERR, "%s: checksum mismatch: the trailer "
+		    "says %s but the records sum to %s", r.name,
+		    zn_json_str(p->trailer, "checksum") != NULL ?
+		    zn_json_str(p->trailer, "checksum") : "nothing", sum);
+	zn_jsonl_close(&r);
+}
+
+void
+zn_plan_read(struct zn_plan *p, const char *path)
+{
+	struct stat st;
+
+	memset(p, 0, sizeof(*p));
+	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		readdir_(p, path);
+	else if (path != NULL && isyamlname(path))
+		readyaml(p, path);
+	else
+		readstream(p, path);
+}
+
+void
+zn_plan_release(struct zn_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->ops[i].op);
+		free(p->ops[i].target);
+		json_decref(p->ops[i].args);
+		json_decref(p->ops[i].sql);
+		json_decref(p->ops[i].reverse);
+		json_decref(p->ops[i].extra);
+		json_decref(p->ops[i].provides);
+		json_decref(p->ops[i].requires);
+	}
+	free(p->ops);
+	json_decref(p->header);
+	json_decref(p->migrations);
+	json_decref(p->trailer);
+	memset(p, 0, sizeof(*p));
+}
