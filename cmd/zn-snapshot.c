@@ -21,6 +21,7 @@ static const char usage[] =
 "                   [-d conninfo] [-n pattern] [-N pattern] [-o file]\n"
 "                   [--json]\n"
 "       zn-snapshot --graph file [-o file] [--json]\n"
+"       zn-snapshot --declared file.yaml --sql [-o file]\n"
 "\n"
 "Write the schema graph of a live database, of a declared schema\n"
 "(materialised in a scratch database), or of a stored graph (read back,\n"
@@ -37,6 +38,8 @@ static const char usage[] =
 "      --scratch-url=URL     materialise it in a new database on this\n"
 "                            server (default: a throwaway local cluster)\n"
 "      --graph=FILE          read a stored graph (\"-\" for stdin)\n"
+"      --sql                 with a YAML --declared, write the DDL it\n"
+"                            renders to, and start no server\n"
 "  -o, --output=FILE         write to FILE (replaced atomically)\n"
 "      --json                records even when stdout is a terminal\n"
 "      --help                show this help and exit\n"
@@ -57,6 +60,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "schema", required_argument, NULL, 'n' },
 	{ "scratch-url", required_argument, NULL, 's' + 256 },
+	{ "sql", no_argument, NULL, 'S' + 256 },
 	{ "version", no_argument, NULL, 'v' + 256 },
 	{ NULL, 0, NULL, 0 }
 };
@@ -177,6 +181,26 @@ writefile(const struct zn_graph *g, const char *path)
 	zn_out_commit(&o);
 }
 
+/* The DDL a YAML declaration renders to. */
+static void
+rendersql(const char *path, const char *output)
+{
+	struct zn_schema_map map = { NULL, 0, NULL };
+	struct zn_yaml *y = zn_yaml_load(path);
+	struct zn_out o;
+	char *ddl = zn_schema_render(y, &map);
+
+	zn_yaml_free(y);
+	zn_schema_map_release(&map);
+	if (output != NULL) {
+		zn_out_open(&o, output);
+		fputs(ddl, o.fp);
+		zn_out_commit(&o);
+	} else
+		fputs(ddl, stdout);
+	free(ddl);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -187,7 +211,7 @@ main(int argc, char *argv[])
 	const char *dir = NULL, *dbname = NULL, *graph = NULL;
 	const char *output = NULL, *declared = NULL, *scratch = NULL;
 	size_t nincl = 0, nexcl = 0;
-	int ch, jflag = 0, major;
+	int ch, jflag = 0, sqlflag = 0, major;
 	PGconn *conn;
 
 	zn_init(argv[0]);
@@ -222,6 +246,9 @@ main(int argc, char *argv[])
 		case 'g' + 256:
 			graph = optarg;
 			break;
+		case 'S' + 256:
+			sqlflag = 1;
+			break;
 		case 'h' + 256:
 			zn_help(usage);
 		case 'j' + 256:
@@ -248,6 +275,18 @@ main(int argc, char *argv[])
 	if (output != NULL && *output == '\0')
 		zn_usage_error("-o needs a file name");
 
+	if (sqlflag) {
+		size_t n = declared != NULL ? strlen(declared) : 0;
+
+		if (declared == NULL || !((n > 5 && strcmp(declared + n - 5,
+		    ".yaml") == 0) || (n > 4 && strcmp(declared + n - 4,
+		    ".yml") == 0)))
+			zn_usage_error("--sql goes with a YAML --declared");
+		rendersql(declared, output);
+		freepats(incl);
+		freepats(excl);
+		return zn_finish(ZN_EXIT_OK);
+	}
 	if (graph != NULL) {
 		zn_graph_read(&g, graph);
 	} else {

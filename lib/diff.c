@@ -10,12 +10,15 @@
  * Every op gets a phase and, where it matters, the keys it provides and
  * requires; the plan is a topological order of the ops, ties broken by
  * phase then by the order they were made in.  The phases are those of
- * pg_dump and migra: renames, then drops of dependants (triggers,
- * policies, views, foreign keys, constraints, indexes), then creates from
+ * pg_dump and migra: drops of dependants (triggers, policies, views,
+ * foreign keys, constraints, indexes) under their old names, then
+ * renames, then creates from
  * the bottom up (schemas, extensions, enums, sequences, functions, tables,
  * columns, constraints, foreign keys, views, policies, triggers), then
  * the removals that park data (soft drops) and the drops of what nothing
- * uses any more.  Foreign keys are always separate ops, which breaks
+ * uses any more.  Dropping before renaming keeps every reverse valid: run
+ * last op first, the renames are undone before the old definitions are
+ * created again.  Foreign keys are always separate ops, which breaks
  * every cycle between new tables the way pg_dump does.
  *
  * On a table that exists before the plan, changes take their online form:
@@ -33,14 +36,14 @@
 
 /* Phases, in the order they run. */
 enum {
-	PH_RENAME = 5,
-	PH_DROP_TRIGGER = 10,
-	PH_DISABLE_RLS = 11,
-	PH_DROP_POLICY = 12,
-	PH_DROP_VIEW = 13,
-	PH_DROP_FK = 15,
-	PH_DROP_CONSTRAINT = 16,
-	PH_DROP_INDEX = 17,
+	PH_DROP_TRIGGER = 6,
+	PH_DISABLE_RLS = 7,
+	PH_DROP_POLICY = 8,
+	PH_DROP_VIEW = 9,
+	PH_DROP_FK = 10,
+	PH_DROP_CONSTRAINT = 11,
+	PH_DROP_INDEX = 12,
+	PH_RENAME = 15,
 	PH_SCHEMA = 20,
 	PH_EXTENSION = 21,
 	PH_ENUM = 22,
@@ -452,6 +455,52 @@ newcolname(struct d *d, const char *schema, const char *table,
 	return name;
 }
 
+/*
+ * Text of the from side with renamed enum types written under their new
+ * names: a rename changes how the server renders every use of the type
+ * (column types, defaults, signatures, bodies) without changing them.
+ */
+static const char *
+mapt(struct d *d, const char *s)
+{
+	const json_t *h;
+	const char *from, *to, *p;
+	struct zn_buf b = ZN_BUF_INIT;
+	size_t i;
+	int any = 0;
+
+	if (s == NULL)
+		return NULL;
+	json_array_foreach(d->renames, i, h) {
+		if (streq(S(h, "kind"), "enum")) {
+			from = qn(d, S(h, "schema"), S(h, "from"));
+			to = qn(d, S(h, "schema"), S(h, "name"));
+		} else if (streq(S(h, "kind"), "enum_value")) {
+			/* A label as a constant of its type. */
+			from = fmt(d, "%s::%s", lit(d, S(h, "from")),
+			    qn(d, S(h, "schema"), S(h, "table")));
+			to = fmt(d, "%s::%s", lit(d, S(h, "name")),
+			    qn(d, S(h, "schema"), S(h, "table")));
+		} else
+			continue;
+		if (strstr(s, from) == NULL)
+			continue;
+		zn_buf_reset(&b);
+		for (p = s; *p != '\0';) {
+			if (strncmp(p, from, strlen(from)) == 0) {
+				zn_buf_adds(&b, to);
+				p += strlen(from);
+			} else
+				zn_buf_addch(&b, *p++);
+		}
+		s = keep(d, zn_buf_detach(&b));
+		any = 1;
+	}
+	zn_buf_release(&b);
+	(void)any;
+	return s;
+}
+
 static const json_t *
 findcol(const json_t *t, const char *name)
 {
@@ -708,6 +757,9 @@ indexdef(struct d *d, const json_t *ix, const char *name, int concurrently)
 	if (on == NULL)
 		zn_die(ZN_EXIT_DATAERR, "index '%s' has a definition zn-diff "
 		    "cannot read: %s", S(ix, "name"), def);
+	/* A partitioned table's index is rendered ON ONLY: build it all. */
+	if (strncmp(on, " ON ONLY ", 9) == 0)
+		on = fmt(d, " ON %s", on + 9);
 	return fmt(d, "CREATE %sINDEX %s%s%s", unique ? "UNIQUE " : "",
 	    concurrently ? "CONCURRENTLY " : "", qi(d, name), on);
 }
@@ -1160,7 +1212,7 @@ static void dropsub(struct d *, enum ckind, const json_t *,
     const json_t *);
 
 static void policydiff(struct d *, const json_t *, const json_t *,
-    const json_t *);
+    const json_t *, const json_t *);
 
 static const char *
 bound_sql(struct d *d, const json_t *part)
@@ -1318,7 +1370,7 @@ table_create_sql(struct d *d, json_t *out, const json_t *t)
 	json_array_foreach(json_object_get(t, "indexes"), i, x)
 		if (json_is_null(json_object_get(x, "parent")) ||
 		    json_object_get(x, "parent") == NULL)
-			addstr(out, S(x, "definition"));
+			addstr(out, indexdef(d, x, S(x, "name"), 0));
 	if (!streq(S(t, "replica_identity"), "default") &&
 	    !streq(S(t, "replica_identity"), "index"))
 		addstr(out, fmt(d, "%s REPLICA IDENTITY %s", alter,
@@ -1441,7 +1493,7 @@ createtable(struct d *d, const json_t *t)
 		    S(x, "name"))));
 	json_array_foreach(json_object_get(t, "foreign_keys"), i, x)
 		addfk(d, t, x, 0);
-	policydiff(d, t, NULL, json_object_get(t, "policies"));
+	policydiff(d, NULL, t, NULL, json_object_get(t, "policies"));
 }
 
 /* The rows of a table are parked or archived, or the table is dropped. */
@@ -1490,7 +1542,7 @@ droptable(struct d *d, const json_t *t)
 			    i, x)
 				dropsub(d, K_FK, t, x);
 		}
-		policydiff(d, t, json_object_get(t, "policies"), NULL);
+		policydiff(d, t, t, json_object_get(t, "policies"), NULL);
 		op = newop(d, "dropTable", PH_DROP_TABLE, tgt);
 		args(op, sc, nm, NULL);
 		sql(op, fmt(d, "DROP TABLE %s", tq));
@@ -1730,9 +1782,9 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 
 	if (!same(ga, gb))
 		cannot(tgt, "the generation expression changes");
-	typechange = !streq(S(ca, "type"), S(c, "type")) ||
+	typechange = !streq(mapt(d, S(ca, "type")), S(c, "type")) ||
 	    !streq(S(ca, "collation"), S(c, "collation"));
-	defchange = !samedefault(d, da, db);
+	defchange = !samedefault(d, mapt(d, da), db);
 	if (typechange) {
 		op = newop(d, "alterColumnType", PH_ALTER_TYPE, tgt);
 		args(op, sc, nm, cn);
@@ -1867,7 +1919,7 @@ shape(struct d *d, enum ckind k, const json_t *t, const json_t *x, int map)
 
 	switch (k) {
 	case K_INDEX:
-		return indexshape(d, x);
+		return map ? mapt(d, indexshape(d, x)) : indexshape(d, x);
 	case K_FK:
 		ref = json_object_get(x, "references");
 		rs = S(ref, "schema");
@@ -1881,7 +1933,7 @@ shape(struct d *d, enum ckind k, const json_t *t, const json_t *x, int map)
 		    S(x, "match"), S(x, "on_delete"), S(x, "on_update"),
 		    B(x, "deferrable"), B(x, "deferred"), B(x, "not_valid"));
 	default:
-		return S(x, "definition");
+		return map ? mapt(d, S(x, "definition")) : S(x, "definition");
 	}
 }
 
@@ -1889,7 +1941,8 @@ shape(struct d *d, enum ckind k, const json_t *t, const json_t *x, int map)
 static const char *
 checkshape(struct d *d, const json_t *x)
 {
-	return fmt(d, "%s|%d", S(x, "expression"), B(x, "no_inherit"));
+	return fmt(d, "%s|%d", mapt(d, S(x, "expression")),
+	    B(x, "no_inherit"));
 }
 
 static int
@@ -1983,7 +2036,7 @@ dropsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		const json_t *ref = json_object_get(x, "references");
 
 		provide(op, fmt(d, "dropfk:%s", qn(d, S(ref, "schema"),
-		    newtablename(d, S(ref, "schema"), S(ref, "table")))));
+		    S(ref, "table"))));
 	} else if (k == K_PK || k == K_UNIQUE)
 		need(op, fmt(d, "dropfk:%s", tq));
 }
@@ -2153,6 +2206,22 @@ replaceindex(struct d *d, const json_t *t, const json_t *xa,
 	    qi(d, tmp)));
 }
 
+/* Whether the table or any of its columns is renamed by the plan. */
+static int
+renamed(struct d *d, const json_t *ta, const json_t *tb)
+{
+	const json_t *c;
+	size_t i;
+
+	if (!streq(S(ta, "name"), S(tb, "name")))
+		return 1;
+	json_array_foreach(json_object_get(ta, "columns"), i, c)
+		if (!streq(newcolname(d, S(tb, "schema"), S(tb, "name"),
+		    S(c, "name")), S(c, "name")))
+			return 1;
+	return 0;
+}
+
 /*
  * Pairs the constraints (or indexes) of one kind: by rename hint, by
  * name, then by shape; renames what moved, replaces what changed.
@@ -2205,7 +2274,7 @@ subdiff(struct d *d, enum ckind k, const json_t *ta, const json_t *tb,
 	for (i = 0; i < na; i++) {
 		xa = json_array_get(la, i);
 		if (!used[i] && !skipped(k, xa))
-			dropsub(d, k, tb, xa);
+			dropsub(d, k, ta, xa);
 	}
 	for (j = 0; j < nb; j++) {
 		xb = json_array_get(lb, j);
@@ -2216,45 +2285,61 @@ subdiff(struct d *d, enum ckind k, const json_t *ta, const json_t *tb,
 			addsub(d, k, tb, xb);
 			continue;
 		}
-		if (!streq(S(xa, "name"), S(xb, "name")))
-			rename_sub(d, k, sc, tn, S(xa, "name"), S(xb, "name"));
 		if (k == K_CHECK && streq(checkshape(d, xa),
 		    checkshape(d, xb)) && B(xa, "not_valid") &&
 		    !B(xb, "not_valid")) {
-			struct zn_op *op = newop(d, "validateConstraint",
-			    PH_VALIDATE, target(d, sc, tn, S(xb, "name")));
+			struct zn_op *op;
 
+			if (!streq(S(xa, "name"), S(xb, "name")))
+				rename_sub(d, k, sc, tn, S(xa, "name"),
+				    S(xb, "name"));
+			op = newop(d, "validateConstraint", PH_VALIDATE,
+			    target(d, sc, tn, S(xb, "name")));
 			args(op, sc, tn, S(xb, "name"));
 			arg(op, "constraint", json_string("check"));
 			sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
 			    qn(d, sc, tn), qi(d, S(xb, "name"))));
+			/* Undone by making it NOT VALID again. */
+			rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s",
+			    qn(d, sc, tn), qi(d, S(xb, "name"))));
+			rev(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s %s%s",
+			    qn(d, sc, tn), qi(d, S(xb, "name")),
+			    S(xb, "definition"), " NOT VALID"));
 		} else if (k == K_FK && streq(shape(d, k, ta, xa, 1),
 		    fmt(d, "%.*s1", (int)strlen(shape(d, k, tb, xb, 0)) - 1,
 		    shape(d, k, tb, xb, 0))) && !B(xb, "not_valid")) {
 			/* A NOT VALID foreign key that becomes valid. */
-			struct zn_op *op = newop(d, "validateConstraint",
-			    PH_VALIDATE_FK, target(d, sc, tn, S(xb, "name")));
+			struct zn_op *op;
 
+			if (!streq(S(xa, "name"), S(xb, "name")))
+				rename_sub(d, k, sc, tn, S(xa, "name"),
+				    S(xb, "name"));
+			op = newop(d, "validateConstraint", PH_VALIDATE_FK,
+			    target(d, sc, tn, S(xb, "name")));
 			args(op, sc, tn, S(xb, "name"));
 			arg(op, "constraint", json_string("foreign_key"));
 			sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
 			    qn(d, sc, tn), qi(d, S(xb, "name"))));
+			rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s",
+			    qn(d, sc, tn), qi(d, S(xb, "name"))));
+			rev(op, fk_sql(d, qn(d, sc, tn), xb, 1));
 		} else if (!streq(shape(d, k, ta, xa, 1),
 		    shape(d, k, tb, xb, 0))) {
-			json_t *xr = json_deep_copy(xa);
-
-			/* Renamed first, so it goes under its new name. */
-			json_object_set_new(xr, "name",
-			    json_string(S(xb, "name")));
-			if (k == K_INDEX)
-				replaceindex(d, tb, xr, xb);
+			/*
+			 * Dropped under its old names before any rename,
+			 * created under the new ones after.  An index of a
+			 * table nothing renames is swapped in without a gap.
+			 */
+			if (k == K_INDEX && streq(S(xa, "name"),
+			    S(xb, "name")) && !renamed(d, ta, tb))
+				replaceindex(d, tb, xa, xb);
 			else {
-				dropsub(d, k, tb, xr);
+				dropsub(d, k, ta, xa);
 				addsub(d, k, tb, xb);
 			}
-			json_decref(xr);
 			continue;
-		}
+		} else if (!streq(S(xa, "name"), S(xb, "name")))
+			rename_sub(d, k, sc, tn, S(xa, "name"), S(xb, "name"));
 		commentop(d, k == K_INDEX ? fmt(d, "INDEX %s",
 		    qn(d, sc, S(xb, "name"))) : fmt(d, "CONSTRAINT %s ON %s",
 		    qi(d, S(xb, "name")), qn(d, sc, tn)), xa, xb,
@@ -2275,7 +2360,25 @@ one(const json_t *x)
 }
 
 static void
-policydiff(struct d *d, const json_t *tb, const json_t *la, const json_t *lb)
+dropolicy(struct d *d, const json_t *ta, const json_t *xa)
+{
+	const char *sc = S(ta, "schema"), *tn = S(ta, "name");
+	const char *tq = qn(d, sc, tn);
+	struct zn_op *op;
+
+	op = newop(d, "dropPolicy", PH_DROP_POLICY,
+	    target(d, sc, tn, S(xa, "name")));
+	args(op, sc, tn, S(xa, "name"));
+	sql(op, fmt(d, "DROP POLICY %s ON %s", qi(d, S(xa, "name")), tq));
+	rev(op, policy_sql(d, tq, xa));
+	if (S(xa, "comment") != NULL)
+		rev(op, comment_sql(d, fmt(d, "POLICY %s ON %s",
+		    qi(d, S(xa, "name")), tq), S(xa, "comment")));
+}
+
+static void
+policydiff(struct d *d, const json_t *ta, const json_t *tb, const json_t *la,
+    const json_t *lb)
 {
 	const char *sc = S(tb, "schema"), *tn = S(tb, "name");
 	const char *tq = qn(d, sc, tn);
@@ -2284,18 +2387,8 @@ policydiff(struct d *d, const json_t *tb, const json_t *la, const json_t *lb)
 	size_t i;
 
 	json_array_foreach(la, i, xa)
-		if (findnamed(lb, S(xa, "name")) == NULL) {
-			op = newop(d, "dropPolicy", PH_DROP_POLICY,
-			    target(d, sc, tn, S(xa, "name")));
-			args(op, sc, tn, S(xa, "name"));
-			sql(op, fmt(d, "DROP POLICY %s ON %s",
-			    qi(d, S(xa, "name")), tq));
-			rev(op, policy_sql(d, tq, xa));
-			if (S(xa, "comment") != NULL)
-				rev(op, comment_sql(d, fmt(d, "POLICY %s ON %s",
-				    qi(d, S(xa, "name")), tq),
-				    S(xa, "comment")));
-		}
+		if (findnamed(lb, S(xa, "name")) == NULL)
+			dropolicy(d, ta, xa);
 	json_array_foreach(lb, i, xb) {
 		const char *pq = qi(d, S(xb, "name"));
 		const char *what = fmt(d, "POLICY %s ON %s", pq, tq);
@@ -2322,17 +2415,16 @@ policydiff(struct d *d, const json_t *tb, const json_t *la, const json_t *lb)
 		    json_object_get(xb, "using")) ||
 		    !same(json_object_get(xa, "with_check"),
 		    json_object_get(xb, "with_check"))) {
-			op = newop(d, "replacePolicy", PH_POLICY,
+			/* Dropped before renames, created after. */
+			dropolicy(d, ta, xa);
+			op = newop(d, "createPolicy", PH_POLICY,
 			    target(d, sc, tn, S(xb, "name")));
 			args(op, sc, tn, S(xb, "name"));
-			sql(op, fmt(d, "DROP POLICY %s ON %s", pq, tq));
+			arg(op, "command", json_string(S(xb, "command")));
 			sql(op, policy_sql(d, tq, xb));
 			if (S(xb, "comment") != NULL)
 				sql(op, comment_sql(d, what, S(xb, "comment")));
 			rev(op, fmt(d, "DROP POLICY %s ON %s", pq, tq));
-			rev(op, policy_sql(d, tq, xa));
-			if (S(xa, "comment") != NULL)
-				rev(op, comment_sql(d, what, S(xa, "comment")));
 			continue;
 		}
 		commentop(d, what, xa, xb, target(d, sc, tn, S(xb, "name")),
@@ -2412,6 +2504,8 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 			    S(x, "name"))));
 		}
 	if (B(ra, "enabled") != B(rb, "enabled")) {
+		if (!B(rb, "enabled"))
+			alter = fmt(d, "ALTER TABLE %s", qn(d, sc, S(a, "name")));
 		op = newop(d, B(rb, "enabled") ? "enableRls" : "disableRls",
 		    B(rb, "enabled") ? PH_ENABLE_RLS : PH_DISABLE_RLS, tgt);
 		args(op, sc, tn, NULL);
@@ -2421,6 +2515,8 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 		    B(rb, "enabled") ? "DISABLE" : "ENABLE"));
 	}
 	if (B(ra, "forced") != B(rb, "forced")) {
+		alter = fmt(d, "ALTER TABLE %s", qn(d, sc, B(rb, "forced") ?
+		    tn : S(a, "name")));
 		op = newop(d, B(rb, "forced") ? "enableRls" : "disableRls",
 		    B(rb, "forced") ? PH_ENABLE_RLS : PH_DISABLE_RLS, tgt);
 		args(op, sc, tn, NULL);
@@ -2525,7 +2621,7 @@ tablediff(struct d *d, const json_t *a, const json_t *b)
 	    json_object_get(b, "foreign_keys"));
 	subdiff(d, K_INDEX, a, b, json_object_get(a, "indexes"),
 	    json_object_get(b, "indexes"));
-	policydiff(d, b, json_object_get(a, "policies"),
+	policydiff(d, a, b, json_object_get(a, "policies"),
 	    json_object_get(b, "policies"));
 }
 
@@ -2693,7 +2789,8 @@ recreateset(struct d *d)
 				changed = 1;
 				continue;
 			}
-			if (!streq(S(va, "definition"), S(vb, "definition")) &&
+			if (!streq(mapt(d, S(va, "definition")),
+			    S(vb, "definition")) &&
 			    (ismat(va) || !replaceable(va, vb)))
 				must = 1;
 			json_array_foreach(json_object_get(va, "depends_on"),
@@ -2705,6 +2802,17 @@ recreateset(struct d *d)
 				if (json_object_get(d->recreate, rk) != NULL ||
 				    json_object_get(d->gone, rk) != NULL)
 					must = 1;
+				/* Its text names what a rename changes. */
+				if (!streq(newtablename(d, S(x, "schema"),
+				    S(x, "name")), S(x, "name")))
+					must = 1;
+				json_array_foreach(json_object_get(x,
+				    "columns"), m, c)
+					if (!streq(newcolname(d, S(x, "schema"),
+					    newtablename(d, S(x, "schema"),
+					    S(x, "name")), json_string_value(c)),
+					    json_string_value(c)))
+						must = 1;
 				json_array_foreach(json_object_get(x,
 				    "columns"), m, c)
 					if (json_object_get(d->changedcols,
@@ -2749,7 +2857,7 @@ viewdiff(struct d *d, const json_t *a, const json_t *b)
 		createview(d, b);
 		return;
 	}
-	if (!streq(S(a, "definition"), S(b, "definition"))) {
+	if (!streq(mapt(d, S(a, "definition")), S(b, "definition"))) {
 		op = newop(d, "replaceView", PH_VIEW, tgt);
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "CREATE OR REPLACE VIEW %s AS\n%s", q,
@@ -2869,7 +2977,7 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 		routine_create(d, op->reverse, a);
 		return;
 	}
-	if (!streq(S(a, "definition"), S(b, "definition"))) {
+	if (!streq(mapt(d, S(a, "definition")), S(b, "definition"))) {
 		op = newop(d, proc ? "replaceProcedure" : "replaceFunction",
 		    PH_FUNCTION, tgt);
 		args(op, S(f, "schema"), NULL, S(f, "name"));
@@ -2954,18 +3062,14 @@ triggerdiff(struct d *d, const json_t *a, const json_t *b)
 		op = newop(d, "dropTrigger", PH_DROP_TRIGGER, tgt);
 		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
 		sql(op, fmt(d, "DROP TRIGGER %s ON %s", qi(d, S(a, "name")),
-		    qn(d, S(a, "schema"), newtablename(d, S(a, "schema"),
-		    S(a, "table")))));
+		    qn(d, S(a, "schema"), S(a, "table"))));
 		trigger_create(d, op->reverse, a);
 		return;
 	}
-	if (!streq(S(a, "definition"), S(b, "definition"))) {
-		op = newop(d, "replaceTrigger", PH_TRIGGER, tgt);
-		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
-		sql(op, drop);
-		trigger_create(d, op->sql, b);
-		rev(op, drop);
-		trigger_create(d, op->reverse, a);
+	if (!streq(mapt(d, S(a, "definition")), S(b, "definition"))) {
+		/* Dropped before renames, created after. */
+		triggerdiff(d, a, NULL);
+		triggerdiff(d, NULL, b);
 		return;
 	}
 	if (!streq(S(a, "enabled"), S(b, "enabled"))) {
@@ -3123,6 +3227,23 @@ pair(struct d *d, size_t i)
 		    S(b, "arguments"), &pos);
 	if (a == NULL && streq(kind, "sequence"))
 		a = ownedpair(d, b, &pos);
+	if (a == NULL && S(b, "arguments") != NULL) {
+		size_t j;
+
+		/* A signature that names a renamed type. */
+		for (j = 0; j < d->a.g->nrecs && a == NULL; j++) {
+			const json_t *x = d->a.recs[j];
+
+			if (!d->a.used[j] && streq(S(x, "kind"), kind) &&
+			    streq(S(x, "schema"), S(b, "schema")) &&
+			    streq(S(x, "name"), S(b, "name")) &&
+			    streq(mapt(d, S(x, "arguments")),
+			    S(b, "arguments"))) {
+				a = x;
+				pos = j;
+			}
+		}
+	}
 	if (a == NULL || d->a.used[pos])
 		return NULL;
 	d->a.used[pos] = 1;

@@ -261,8 +261,8 @@ checkrec(const struct zn_jsonl *r, json_t *rec, json_t *hdr)
 static const char *
 badrenames(const json_t *v)
 {
-	static const char *const kinds_[] = { "table", "column", "index",
-	    "constraint", "enum_value", NULL };
+	static const char *const kinds_[] = { "table", "enum", "column",
+	    "index", "constraint", "enum_value", NULL };
 	const json_t *e;
 	const char *k;
 	size_t i, j;
@@ -281,7 +281,7 @@ badrenames(const json_t *v)
 		    zn_json_str(e, "from") == NULL)
 			return "a rename hint needs string \"schema\", "
 			    "\"name\" and \"from\"";
-		if (strcmp(k, "table") != 0 &&
+		if (strcmp(k, "table") != 0 && strcmp(k, "enum") != 0 &&
 		    zn_json_str(e, "table") == NULL)
 			return "a rename hint below a table or type needs "
 			    "\"table\"";

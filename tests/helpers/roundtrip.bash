@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=bash disable=SC2154
+# roundtrip.bash: one pair of schemas (tests/pairs/NAME/a.sql, b.sql or
+# b.yaml) taken from A to B by zn-diff's ops and back by their reverses.
+#
+#   zn_roundtrip NAME [zn-diff options]
+#
+# A and B are loaded into two databases of the test cluster; B's graph for
+# the diff is its declaration materialised (so rename hints come along).
+# Checks, in order: the declaration materialises to the graph of B loaded
+# live (zero false drift); the ops run on A give B's graph byte for byte;
+# zn-diff then finds nothing; pg_dump --schema-only of A and B agree once
+# sorted (parked objects left out); the reverses, last op first, give A's
+# graph back.
+
+zn_rt_db() {
+	PGOPTIONS='-c client_min_messages=warning' psql -q -X -d postgres \
+	    -c "DROP DATABASE IF EXISTS \"$1\"" -c "CREATE DATABASE \"$1\"" \
+	    >/dev/null
+}
+
+# pg_dump's view of a database, sorted, without what zanith parks.
+zn_rt_dump() {
+	pg_dump --schema-only --no-owner --no-privileges -d "$1" \
+	    -N '_zanith*' -T '*._zanith*' |
+	    grep -v -e '^--' -e '^$' -e '^\\' -e '_zanith_dropped_' -e '^SET ' \
+	    -e 'pg_catalog.set_config' -e '^SELECT pg_catalog' |
+	    sed 's/,$//' |
+	    perl -pe 's/WITH \(([^)]*)\)/"WITH (" . join(", ", sort split(\/, \/, $1)) . ")"/e' |
+	    LC_ALL=C sort
+}
+
+# A graph's body with columns in name order and no trailer.
+zn_rt_colsort() {
+	sed '1d;$d' "$1" |
+	    jq -c 'if .kind == "table" then .columns |= sort_by(.name) else . end'
+}
+
+zn_roundtrip() {
+	local name=$1 dir="$ZN_TOP/tests/pairs/$1" t=$BATS_TEST_TMPDIR
+	local a="rt_a_$$" b="rt_b_$$" bdecl url parks=0
+	shift
+	# A pair may ask for options (tests/pairs/NAME/args, one line).
+	if [ $# -eq 0 ] && [ -f "$dir/args" ]; then
+		# shellcheck disable=SC2046
+		set -- $(cat "$dir/args")
+	fi
+	url="host=$ZN_TEST_PGHOST port=5432 user=postgres dbname=postgres"
+	zn_rt_db "$a"
+	zn_rt_db "$b"
+	psql -q -X -v ON_ERROR_STOP=1 -d "$a" -f "$dir/a.sql" >/dev/null
+	if [ -f "$dir/b.yaml" ]; then
+		bdecl=$dir/b.yaml
+		run_zn zn-snapshot --declared "$bdecl" --sql -o "$t/b.sql"
+	else
+		bdecl=$dir/b.sql
+		cp "$bdecl" "$t/b.sql"
+	fi
+	psql -q -X -v ON_ERROR_STOP=1 -d "$b" -f "$t/b.sql" >/dev/null
+
+	run_zn zn-snapshot -d "$a" -o "$t/a.graph"
+	run_zn zn-snapshot -d "$b" -o "$t/b.graph"
+	run_zn zn-snapshot --declared "$bdecl" --scratch-url "$url" \
+	    -o "$t/bdecl.graph"
+	# Zero false drift: declared and live B are the same graph.
+	diff -u <(sed 1d "$t/b.graph") <(sed 1d "$t/bdecl.graph")
+
+	run_zn zn-diff "$@" "$t/a.graph" "$t/bdecl.graph"
+	printf '%s\n' "$output" >"$t/plan"
+	run_zn "$ZN_TEST_BUILD/test/libcheck" apply "$a" "$t/plan"
+
+	run_zn zn-snapshot -d "$a" -o "$t/a2.graph"
+	diff -u <(sed 1d "$t/b.graph") <(sed 1d "$t/a2.graph")
+	run_zn zn-diff --json "$t/a2.graph" "$t/b.graph"
+	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.kind == "op")) |
+	    length')" = 0 ] || {
+		echo "# a second diff is not empty:" >&2
+		printf '%s\n' "$output" >&2
+		return 1
+	}
+	# pg_dump sees parked objects; the oracle runs where nothing is parked.
+	if grep -q '"parked_as"\|"archived_as"' "$t/plan"; then
+		parks=1
+	else
+		diff -u <(zn_rt_dump "$b") <(zn_rt_dump "$a")
+	fi
+
+	run_zn "$ZN_TEST_BUILD/test/libcheck" apply "$a" "$t/plan" reverse
+	run_zn zn-snapshot -d "$a" -o "$t/a3.graph"
+	case " $* " in
+	*" drop "*)
+		# A dropped column comes back at the end of its table.
+		diff -u <(zn_rt_colsort "$t/a.graph") \
+		    <(zn_rt_colsort "$t/a3.graph") ;;
+	*)	diff -u <(sed 1d "$t/a.graph") <(sed 1d "$t/a3.graph") ;;
+	esac
+	# What parks is also taken through with plain drops, for the oracle.
+	if [ "$parks" = 1 ] && [ $# -eq 0 ]; then
+		zn_roundtrip "$name" --drop-policy drop
+	fi
+}

@@ -1,0 +1,4 @@
+CREATE TABLE profiles (
+    id bigint PRIMARY KEY,
+    name text
+);

@@ -1,0 +1,4 @@
+CREATE TABLE invoices (
+    id bigint PRIMARY KEY,
+    amount numeric(12,2) NOT NULL
+);

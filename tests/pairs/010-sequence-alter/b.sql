@@ -1,0 +1,10 @@
+CREATE SEQUENCE counter AS bigint INCREMENT 5 MINVALUE 1 MAXVALUE 100000 START 10 CACHE 20 CYCLE;
+
+CREATE SEQUENCE ticker AS integer;
+
+CREATE SEQUENCE down_counter INCREMENT -2 MINVALUE -1000 MAXVALUE 0 START 0;
+
+CREATE TABLE jobs (
+    id bigint PRIMARY KEY DEFAULT nextval('counter'),
+    tick integer DEFAULT nextval('ticker')
+);

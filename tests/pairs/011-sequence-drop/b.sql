@@ -1,0 +1,5 @@
+CREATE TABLE records (
+    id integer PRIMARY KEY,
+    legacy_id bigint,
+    label text
+);

@@ -1,0 +1,9 @@
+CREATE SEQUENCE items_code_seq;
+CREATE SEQUENCE orphan_seq;
+
+CREATE TABLE items (
+    id integer PRIMARY KEY,
+    code bigint DEFAULT nextval('items_code_seq')
+);
+
+ALTER SEQUENCE items_code_seq OWNED BY items.code;

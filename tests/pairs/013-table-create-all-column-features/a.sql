@@ -1,0 +1,1 @@
+CREATE TYPE doc_status AS ENUM ('draft', 'live', 'archived');

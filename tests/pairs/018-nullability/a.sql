@@ -1,0 +1,6 @@
+CREATE TABLE people (
+    id integer PRIMARY KEY,
+    email text,
+    phone text NOT NULL,
+    name text NOT NULL
+);

@@ -1,0 +1,15 @@
+CREATE EXTENSION btree_gist;
+
+CREATE TABLE rooms (
+    id integer PRIMARY KEY,
+    name text NOT NULL
+);
+
+CREATE TABLE bookings (
+    id bigint PRIMARY KEY,
+    room_id integer NOT NULL REFERENCES rooms (id),
+    during tstzrange NOT NULL,
+    cancelled boolean NOT NULL DEFAULT false,
+    CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&)
+        WHERE (NOT cancelled)
+);

@@ -1,0 +1,6 @@
+CREATE TABLE documents (
+    id bigint PRIMARY KEY,
+    owner text NOT NULL,
+    org_id bigint,
+    body text
+);

@@ -1,0 +1,15 @@
+CREATE TABLE visits (
+    id bigint PRIMARY KEY,
+    page text NOT NULL,
+    visitor text,
+    at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE MATERIALIZED VIEW page_counts AS
+    SELECT page, count(*) AS n, count(DISTINCT visitor) AS visitors
+    FROM visits GROUP BY page;
+CREATE UNIQUE INDEX page_counts_page_key ON page_counts (page);
+CREATE INDEX page_counts_n_idx ON page_counts (n DESC);
+
+CREATE VIEW popular_pages AS
+    SELECT page FROM page_counts WHERE n > 100;

@@ -1,0 +1,50 @@
+CREATE TABLE articles (
+    id bigint PRIMARY KEY,
+    title text NOT NULL,
+    body text,
+    updated_at timestamptz,
+    version integer NOT NULL DEFAULT 1
+);
+
+CREATE TABLE article_audit (
+    article_id bigint,
+    op text,
+    at timestamptz DEFAULT now()
+);
+
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+
+CREATE FUNCTION bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.version := OLD.version + 1;
+    RETURN NEW;
+END
+$$;
+
+CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO article_audit (article_id, op) VALUES (COALESCE(NEW.id, OLD.id), TG_OP);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER articles_touch BEFORE UPDATE ON articles
+    FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER articles_bump BEFORE UPDATE ON articles
+    FOR EACH ROW WHEN (OLD.body IS DISTINCT FROM NEW.body OR OLD.title IS DISTINCT FROM NEW.title)
+    EXECUTE FUNCTION bump_version();
+CREATE TRIGGER articles_check AFTER INSERT OR UPDATE OF title ON articles
+    FOR EACH ROW EXECUTE FUNCTION noop();
+CREATE TRIGGER articles_audit AFTER INSERT OR DELETE ON articles
+    FOR EACH ROW EXECUTE FUNCTION audit();
