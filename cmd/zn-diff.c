@@ -41,7 +41,9 @@ static const char usage[] =
 "                            the default), archive, or drop\n"
 "      --exit-code           exit 1 when there are differences\n"
 "  -o, --output=DIR          write DIR/<YYYYMMDD_HHMMSS>_<name>.yaml\n"
-"      --name=NAME           the migration's name (default: migration)\n"
+"      --name=NAME           the migration's name (default: migration);\n"
+"                            without -o, write into zanith.yaml's\n"
+"                            migrations directory (default: migrations)\n"
 "      --read=PATH           read an op stream, a migration file or a\n"
 "                            directory of them; write one op stream\n"
 "      --json                records even when stdout is a terminal\n"
@@ -214,9 +216,21 @@ writemigration(const struct zn_plan *p, const char *dir, const char *name)
 	struct tm tm;
 
 	if (stat(dir, &st) != 0) {
-		if (errno != ENOENT || mkdir(dir, 0777) != 0)
+		char *d = zn_xstrdup(dir), *s;
+
+		/* Like mkdir -p. */
+		for (s = d + 1; *s != '\0'; s++)
+			if (*s == '/') {
+				*s = '\0';
+				if (mkdir(d, 0777) != 0 && errno != EEXIST)
+					zn_die_errno(ZN_EXIT_UNAVAILABLE,
+					    "cannot make '%s'", d);
+				*s = '/';
+			}
+		if (mkdir(d, 0777) != 0 && errno != EEXIST)
 			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot make '%s'",
-			    dir);
+			    d);
+		free(d);
 	} else if (!S_ISDIR(st.st_mode))
 		zn_die(ZN_EXIT_UNAVAILABLE, "'%s' is not a directory", dir);
 	gmtime_r(&now, &tm);
@@ -244,7 +258,8 @@ main(int argc, char *argv[])
 	const char *dir = NULL, *outdir = NULL, *name = "migration";
 	const char *readpath = NULL, *from, *to;
 	size_t nincl = 0, nexcl = 0;
-	int ch, jflag = 0, exitcode = 0, status;
+	int ch, jflag = 0, exitcode = 0, status, namegiven = 0;
+	char *migdir = NULL;
 
 	zn_init(argv[0]);
 	memset(&x, 0, sizeof(x));
@@ -280,6 +295,7 @@ main(int argc, char *argv[])
 			jflag = 1;
 			break;
 		case 'm' + 256:
+			namegiven = 1;
 			name = optarg;
 			checkname(name);
 			break;
@@ -358,6 +374,9 @@ main(int argc, char *argv[])
 	zn_diff(&p, &ga, &gb, &o);
 
 	status = exitcode && p.n > 0 ? ZN_EXIT_NEGATIVE : ZN_EXIT_OK;
+	/* --name alone writes into the configured migrations directory. */
+	if (outdir == NULL && namegiven)
+		outdir = migdir = cfgpath(&x.cfg, x.cfg.migrations);
 	if (outdir != NULL) {
 		if (p.n == 0)
 			fprintf(stderr, "%s: no differences; no migration "
@@ -380,6 +399,7 @@ main(int argc, char *argv[])
 	zn_graph_release(&gb);
 	zn_config_release(&x.cfg);
 	free(schema);
+	free(migdir);
 	freepats(incl);
 	freepats(excl);
 	return zn_finish(status);

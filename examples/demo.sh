@@ -70,4 +70,33 @@ jq -c 'select(.kind == "table" and .name == "projects") |
     .columns[] | select(.name == "archived") | {name, default}' \
     "$work/snapshot.jsonl" "$work/changed.jsonl"
 
+say "the first migration: an empty database to examples/schema.yaml"
+psql -X -q -d postgres -c 'CREATE DATABASE fresh'
+mkdir "$work/project"
+cat >"$work/project/zanith.yaml" <<EOF
+database: dbname=fresh
+schema: $top/examples/schema.yaml
+migrations: migrations
+EOF
+echo "zn generate init   (in a project whose zanith.yaml names the schema)"
+SOURCE_DATE_EPOCH=1767225600 zn generate init -C "$work/project"
+ls "$work/project/migrations"
+echo
+sed -n '1,24p' "$work/project/migrations/"*_init.yaml
+echo "..."
+
+say "its ops, read back from the file as an op stream"
+zn-diff --read "$work/project/migrations" |
+    jq -r 'select(.kind == "op") | "\(.step)\t\(.op)\t\(.target)"'
+
+say "a change to a table that exists takes its online form"
+psql -X -q -d fresh -v ON_ERROR_STOP=1 -f "$top/examples/schema.sql"
+zn-snapshot -d dbname=fresh -o "$work/before.jsonl"
+cp "$top/examples/schema.sql" "$work/next.sql"
+echo 'CREATE INDEX projects_title ON app.projects (title);' >>"$work/next.sql"
+echo 'ALTER TABLE app.projects ADD CONSTRAINT projects_title_check CHECK (title <> '"''"');' >>"$work/next.sql"
+zn-diff "$work/before.jsonl" "$work/next.sql" >"$work/next.plan"
+jq -r 'select(.kind == "op") |
+    "\(.op)\(if .transactional then "" else " (outside a transaction)" end): \(.sql[0])"'  "$work/next.plan"
+
 say "done; the cluster and its files are removed"

@@ -347,7 +347,7 @@ parkin(struct d *d, const char *schema)
 /* ALTER kind name RENAME TO a parked name, reversibly. */
 static void
 parkop(struct d *d, const char *opname, const char *word, const char *q,
-    const char *schema, const char *name, const char *tgt)
+    const char *schema, const char *name, const char *tgt, const char *sig)
 {
 	const char *pk = parked(d, "_zanith_dropped_", name, tgt);
 	struct zn_op *op;
@@ -358,7 +358,7 @@ parkop(struct d *d, const char *opname, const char *word, const char *q,
 	sql(op, fmt(d, "ALTER %s %s RENAME TO %s", word, q, qi(d, pk)));
 	rev(op, fmt(d, "ALTER %s %s RENAME TO %s", word,
 	    schema != NULL ? fmt(d, "%s%s", qn(d, schema, pk),
-	    strchr(q, '(') != NULL ? strchr(q, '(') : "") : qi(d, pk),
+	    sig != NULL ? sig : "") : qi(d, pk),
 	    qi(d, name)));
 	if (schema != NULL)
 		parkin(d, schema);
@@ -886,7 +886,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	}
 	if (b == NULL && parkeduses(d, tn)) {
-		parkop(d, "softDropType", "TYPE", tn, sc, nm, tgt);
+		parkop(d, "softDropType", "TYPE", tn, sc, nm, tgt, NULL);
 		return;
 	}
 	if (b == NULL) {
@@ -958,18 +958,20 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 
 			if (indexof(cur, val) >= 0)
 				continue;
-			if (i + 1 < json_array_size(vb) &&
-			    indexof(cur, json_string_value(json_array_get(vb,
-			    i + 1))) >= 0)
-				where = fmt(d, " BEFORE %s", lit(d,
-				    json_string_value(json_array_get(vb,
-				    i + 1))));
-			else if (i > 0)
-				where = fmt(d, " AFTER %s", lit(d,
-				    json_string_value(json_array_get(vb,
-				    i - 1))));
-			else
+			{
+				size_t m;
+
+				/* Before the next label that exists already. */
 				where = "";
+				for (m = i + 1; m < json_array_size(vb); m++)
+					if (indexof(cur, json_string_value(
+					    json_array_get(vb, m))) >= 0) {
+						where = fmt(d, " BEFORE %s",
+						    lit(d, json_string_value(
+						    json_array_get(vb, m))));
+						break;
+					}
+			}
 			op = newop(d, "addEnumValue", PH_ENUM,
 			    fmt(d, "%s.%s", tgt, val));
 			args(op, sc, NULL, nm);
@@ -1013,7 +1015,8 @@ schemadiff(struct d *d, const json_t *a, const json_t *b)
 		rev(op, fmt(d, "DROP SCHEMA %s", qi(d, nm)));
 		provide(op, fmt(d, "schema:%s", nm));
 	} else if (b == NULL && json_object_get(d->parkedin, nm) != NULL) {
-		parkop(d, "softDropSchema", "SCHEMA", qi(d, nm), NULL, nm, nm);
+		parkop(d, "softDropSchema", "SCHEMA", qi(d, nm), NULL, nm, nm,
+		    NULL);
 		d->p->ops[d->p->n - 1].phase = PH_DROP_SCHEMA;
 	} else if (b == NULL) {
 		op = newop(d, "dropSchema", PH_DROP_SCHEMA, nm);
@@ -1141,7 +1144,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		}
 		if (parkeduses(d, fmt(d, "'%s'", q))) {
 			parkop(d, "softDropSequence", "SEQUENCE", q, sc, nm,
-			    tgt);
+			    tgt, NULL);
 			return;
 		}
 		op = newop(d, "dropSequence", PH_DROP_SEQUENCE, tgt);
@@ -1439,6 +1442,9 @@ addfk(struct d *d, const json_t *t, const json_t *fk, int existing)
 	struct zn_op *op;
 	int notvalid = B(fk, "not_valid");
 
+	/* PostgreSQL before 18 refuses NOT VALID on a partitioned table. */
+	if (S(t, "partition_key") != NULL)
+		existing = 0;
 	op = newop(d, "addForeignKey", PH_FK,
 	    target(d, sc, nm, S(fk, "name")));
 	args(op, sc, nm, S(fk, "name"));
@@ -2965,7 +2971,8 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 	    S(f, "name"))))) {
 		parkop(d, "softDropFunction", proc ? "PROCEDURE" : "FUNCTION",
 		    fmt(d, "%s(%s)", qn(d, S(f, "schema"), S(f, "name")),
-		    S(f, "arguments")), S(f, "schema"), S(f, "name"), tgt);
+		    S(f, "arguments")), S(f, "schema"), S(f, "name"), tgt,
+		    fmt(d, "(%s)", S(f, "arguments")));
 		return;
 	}
 	if (b == NULL) {

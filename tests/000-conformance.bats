@@ -100,9 +100,11 @@ setup() {
 	cd "$ZN_TOP"
 	run shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    build-aux/deps examples/demo.sh bench/gen-schema bench/snapshot.sh \
+	    tests/gen-roundtrip \
 	    .ci/run
 	assert_success
-	run shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash
+	run shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
+	    tests/helpers/roundtrip.bash
 	assert_success
 }
 

@@ -23,7 +23,7 @@ zn_rt_db() {
 zn_rt_dump() {
 	pg_dump --schema-only --no-owner --no-privileges -d "$1" \
 	    -N '_zanith*' -T '*._zanith*' |
-	    grep -v -e '^--' -e '^$' -e '^\\' -e '_zanith_dropped_' -e '^SET ' \
+	    grep -v -e '^--' -e '^$' -e '^[[:punct:]]restrict' -e '^[[:punct:]]unrestrict' -e '_zanith_dropped_' -e '^SET ' \
 	    -e 'pg_catalog.set_config' -e '^SELECT pg_catalog' |
 	    sed 's/,$//' |
 	    perl -pe 's/WITH \(([^)]*)\)/"WITH (" . join(", ", sort split(\/, \/, $1)) . ")"/e' |
