@@ -3165,7 +3165,8 @@ order(struct d *d)
 			if (indeg[succ[best][k]] > 0)
 				indeg[succ[best][k]]--;
 	}
-	memcpy(p->ops, sorted, n * sizeof(*sorted));
+	if (n > 0)
+		memcpy(p->ops, sorted, n * sizeof(*sorted));
 	for (i = 0; i < n; i++)
 		free(succ[i]);
 	free(succ);
