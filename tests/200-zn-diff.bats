@@ -184,3 +184,54 @@ two lines';" >>new.sql
 	run_zn 2 zn-diff a.graph b.graph
 	[[ $stderr == *"PostgreSQL 15 and 14"* ]]
 }
+
+@test "the full fixture to nothing with soft drops parks everything and comes back" {
+	zn_load_fixture full.sql
+	run_zn zn-snapshot -o full.graph
+	: >empty.sql
+	run_zn zn-diff --scratch-url "$URL" full.graph empty.sql
+	printf '%s\n' "$output" >plan
+	run_zn "$ZN_TEST_BUILD/test/libcheck" apply "$ZN_TEST_DB" plan
+	run_zn zn-snapshot -o after.graph
+	# Only what soft drops keep on purpose is left.
+	[ "$(jq -r 'select(.kind != "graph" and .kind != "end") | .kind + " " + .name' after.graph | paste -sd, -)" = \
+	    "extension btree_gist,schema public" ]
+	run_zn "$ZN_TEST_BUILD/test/libcheck" apply "$ZN_TEST_DB" plan reverse
+	run_zn zn-snapshot -o back.graph
+	diff <(sed 1d full.graph) <(sed 1d back.graph)
+}
+
+@test "declaring what is live with other spellings gives an empty diff" {
+	zn_sql -c "CREATE TYPE mood AS ENUM ('sad', 'ok');
+	    CREATE TABLE t (
+	        a integer NOT NULL, b boolean DEFAULT false,
+	        c character varying(10) DEFAULT 'x'::character varying,
+	        d timestamp with time zone DEFAULT CURRENT_TIMESTAMP,
+	        e text[] DEFAULT '{}'::text[], f numeric(10,2), g double precision,
+	        h character(1), m mood DEFAULT 'ok'::mood, n bigint DEFAULT 0,
+	        CONSTRAINT t_pkey PRIMARY KEY (a));
+	    CREATE INDEX t_b ON t USING btree (b ASC NULLS LAST);
+	    CREATE INDEX t_c ON t (c text_ops);"
+	cat >decl.yaml <<-'YAML'
+	enums:
+	  mood: [sad, ok]
+	tables:
+	  t:
+	    columns:
+	      a: {type: int4, primary_key: true}
+	      b: {type: bool, default: "false"}
+	      c: {type: varchar(10), default: "'x'"}
+	      d: {type: timestamptz, default: CURRENT_TIMESTAMP}
+	      e: {type: "text[]", default: "'{}'"}
+	      f: {type: "decimal(10,2)"}
+	      g: {type: float8}
+	      h: {type: char}
+	      m: {type: mood, default: "'ok'"}
+	      n: {type: int8, default: "0"}
+	    indexes:
+	      t_b: {columns: [b], method: btree}
+	      t_c: {columns: [c]}
+	YAML
+	run_zn zn-diff --json --exit-code --scratch-url "$URL" @ decl.yaml
+	[ "$(ops)" = "" ]
+}

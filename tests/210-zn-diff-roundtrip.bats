@@ -315,3 +315,11 @@ setup() {
 @test "pair 074-enum-value-replaced-no-hint" {
 	zn_roundtrip 074-enum-value-replaced-no-hint
 }
+
+@test "pair 075-empty-to-full-fixture" {
+	zn_roundtrip 075-empty-to-full-fixture
+}
+
+@test "pair 076-full-fixture-to-empty" {
+	zn_roundtrip 076-full-fixture-to-empty
+}
