@@ -94,46 +94,16 @@ fi
 
 # shellcheck disable=SC1091
 . "$top/tests/helpers/pgtmp.sh"
+# shellcheck source=bench/common.sh
+. "$top/bench/common.sh"
 bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
-tool() {
-	if [ -x "$bindir/$1" ]; then
-		printf '%s\n' "$bindir/$1"
-	else
-		command -v "$1" || die "no $1 in $bindir or PATH"
-	fi
-}
 pg_dump=$(tool pg_dump) || exit 1
 psql=$(tool psql) || exit 1
 
 # GNU time gives the peak RSS; date +%s%N the wall time.
-gnutime=
-if [ -x /usr/bin/time ] &&
-    /usr/bin/time -f '%e %M' -o /dev/null true >/dev/null 2>&1; then
-	gnutime=/usr/bin/time
-else
-	say "GNU time (/usr/bin/time) not usable: peak RSS will be n/a"
-fi
-nsdate=
-case $(date +%s%N 2>/dev/null) in
-*[!0-9]* | '') ;;
-*) nsdate=1 ;;
-esac
-if [ -z "$nsdate" ] && [ -z "$gnutime" ]; then
-	say "neither date +%s%N nor GNU time: wall times in whole seconds"
-fi
+bench_timers
 
-tmp=
-cleanup() {
-	zn_pgtmp_stop
-	[ -n "$tmp" ] && rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
-tmp=$(mktemp -d /tmp/zn-bench.XXXXXX) || die "cannot make a temporary directory"
-mkdir "$tmp/empty" || die "cannot make $tmp/empty"
+bench_setup
 
 say "starting a PostgreSQL cluster"
 zn_pgtmp_start || die "the PostgreSQL cluster did not start"
@@ -146,44 +116,8 @@ q() {
 
 # timed FILE CMD...: runs CMD with stdout to /dev/null, appends
 # "seconds rss_kib" to FILE; dies if CMD fails.
-timed() {
-	_f=$1
-	shift
-	_t0=
-	[ -n "$nsdate" ] && _t0=$(date +%s%N)
-	[ -z "$nsdate" ] && [ -z "$gnutime" ] && _t0=$(date +%s)
-	if [ -n "$gnutime" ]; then
-		"$gnutime" -f '%e %M' -o "$tmp/time" "$@" >/dev/null \
-		    2>"$tmp/stderr" || {
-			cat "$tmp/stderr" >&2
-			die "failed: $*"
-		}
-	else
-		"$@" >/dev/null 2>"$tmp/stderr" || {
-			cat "$tmp/stderr" >&2
-			die "failed: $*"
-		}
-	fi
-	if [ -n "$nsdate" ]; then
-		_t1=$(date +%s%N)
-		_s=$(awk -v d="$((_t1 - _t0))" 'BEGIN { printf "%.4f", d / 1e9 }')
-	elif [ -n "$gnutime" ]; then
-		_s=$(tail -n 1 "$tmp/time" | awk '{ print $1 }')
-	else
-		_t1=$(date +%s)
-		_s=$((_t1 - _t0))
-	fi
-	_rss=n/a
-	[ -n "$gnutime" ] && _rss=$(tail -n 1 "$tmp/time" | awk '{ print $2 }')
-	echo "$_s $_rss" >>"$_f"
-}
 
 # median FILE: the median of column 1.
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 }
-	    END { if (NR % 2) printf "%.4f", v[(NR + 1) / 2];
-	    else printf "%.4f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 # peakmib FILE: the largest column 2 (KiB) in MiB, or n/a.
 peakmib() {
