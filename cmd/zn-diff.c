@@ -77,39 +77,6 @@ struct ctx {
 	int major;		/* the live server's, once known */
 };
 
-static void
-addpat(char ***list, size_t *n, const char *pat)
-{
-	*list = zn_xreallocarray(*list, *n + 2, sizeof(**list));
-	(*list)[(*n)++] = zn_xstrdup(pat);
-	(*list)[*n] = NULL;
-}
-
-static void
-freepats(char **list)
-{
-	size_t i;
-
-	for (i = 0; list != NULL && list[i] != NULL; i++)
-		free(list[i]);
-	free(list);
-}
-
-static int
-declared(const char *path)
-{
-	struct stat st;
-	size_t n = strlen(path);
-
-	if (strcmp(path, "-") == 0)
-		return 0;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return 1;
-	return (n > 4 && strcmp(path + n - 4, ".sql") == 0) ||
-	    (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
-	    (n > 4 && strcmp(path + n - 4, ".yml") == 0);
-}
-
 /* A path from zanith.yaml, relative to the file's directory. */
 static char *
 cfgpath(const struct zn_config *c, const char *p)
@@ -139,7 +106,7 @@ load(struct ctx *x, struct zn_graph *g, const char *what)
 {
 	if (strcmp(what, "@") == 0)
 		live(x, g);
-	else if (declared(what))
+	else if (zn_path_is_declared(what))
 		zn_graph_from_declared(g, what, x->scratch != NULL ?
 		    x->scratch : x->cfg.scratch, x->major, &x->so);
 	else
@@ -211,9 +178,20 @@ writemigration(const struct zn_plan *p, const char *dir, const char *name)
 	struct stat st;
 	char stamp[32], *id, *path;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t now = sde != NULL && *sde != '\0' ? (time_t)strtoll(sde, NULL,
-	    10) : time(NULL);
+	time_t now = time(NULL);
 	struct tm tm;
+	char *end;
+	long long v;
+
+	/* Reproducible builds' convention, for repeatable file names. */
+	if (sde != NULL && *sde != '\0') {
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0)
+			zn_usage_error("SOURCE_DATE_EPOCH must be seconds since "
+			    "1970, not '%s'", sde);
+		now = (time_t)v;
+	}
 
 	if (stat(dir, &st) != 0) {
 		char *d = zn_xstrdup(dir), *s;
@@ -273,13 +251,13 @@ main(int argc, char *argv[])
 			dir = optarg;
 			break;
 		case 'N':
-			addpat(&excl, &nexcl, optarg);
+			zn_strv_push(&excl, &nexcl, optarg);
 			break;
 		case 'd':
 			x.dbname = optarg;
 			break;
 		case 'n':
-			addpat(&incl, &nincl, optarg);
+			zn_strv_push(&incl, &nincl, optarg);
 			break;
 		case 'o':
 			outdir = optarg;
@@ -400,7 +378,7 @@ main(int argc, char *argv[])
 	zn_config_release(&x.cfg);
 	free(schema);
 	free(migdir);
-	freepats(incl);
-	freepats(excl);
+	zn_strv_free(incl);
+	zn_strv_free(excl);
 	return zn_finish(status);
 }

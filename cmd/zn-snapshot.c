@@ -65,24 +65,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void
-addpat(char ***list, size_t *n, const char *pat)
-{
-	*list = zn_xreallocarray(*list, *n + 2, sizeof(**list));
-	(*list)[(*n)++] = zn_xstrdup(pat);
-	(*list)[*n] = NULL;
-}
-
-static void
-freepats(char **list)
-{
-	size_t i;
-
-	for (i = 0; list != NULL && list[i] != NULL; i++)
-		free(list[i]);
-	free(list);
-}
-
 static size_t
 count(const json_t *rec, const char *key)
 {
@@ -224,13 +206,13 @@ main(int argc, char *argv[])
 			dir = optarg;
 			break;
 		case 'N':
-			addpat(&excl, &nexcl, optarg);
+			zn_strv_push(&excl, &nexcl, optarg);
 			break;
 		case 'd':
 			dbname = optarg;
 			break;
 		case 'n':
-			addpat(&incl, &nincl, optarg);
+			zn_strv_push(&incl, &nincl, optarg);
 			break;
 		case 'o':
 			output = optarg;
@@ -276,15 +258,11 @@ main(int argc, char *argv[])
 		zn_usage_error("-o needs a file name");
 
 	if (sqlflag) {
-		size_t n = declared != NULL ? strlen(declared) : 0;
-
-		if (declared == NULL || !((n > 5 && strcmp(declared + n - 5,
-		    ".yaml") == 0) || (n > 4 && strcmp(declared + n - 4,
-		    ".yml") == 0)))
+		if (declared == NULL || !zn_path_is_yaml(declared))
 			zn_usage_error("--sql goes with a YAML --declared");
 		rendersql(declared, output);
-		freepats(incl);
-		freepats(excl);
+		zn_strv_free(incl);
+		zn_strv_free(excl);
 		return zn_finish(ZN_EXIT_OK);
 	}
 	if (graph != NULL) {
@@ -321,7 +299,7 @@ main(int argc, char *argv[])
 	else
 		zn_graph_write(&g, stdout);
 	zn_graph_release(&g);
-	freepats(incl);
-	freepats(excl);
+	zn_strv_free(incl);
+	zn_strv_free(excl);
 	return zn_finish(ZN_EXIT_OK);
 }

@@ -13,6 +13,8 @@ _zn_complete() {
 			return 0
 		fi
 		cmd=zn-${COMP_WORDS[1]}
+		# zn generate NAME is zn-diff --name NAME.
+		[ "$cmd" = zn-generate ] && cmd=zn-diff
 	fi
 	case $cur in
 	-*)
@@ -28,4 +30,4 @@ _zn_complete() {
 	esac
 	return 0
 }
-complete -F _zn_complete zn zn-snapshot
+complete -F _zn_complete zn zn-snapshot zn-diff

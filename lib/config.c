@@ -151,18 +151,6 @@ zn_config_load(struct zn_config *c, const char *dir)
 		c->migrations = zn_xstrdup("migrations");
 }
 
-static void
-freelist(char **l)
-{
-	size_t i;
-
-	if (l == NULL)
-		return;
-	for (i = 0; l[i] != NULL; i++)
-		free(l[i]);
-	free(l);
-}
-
 void
 zn_config_release(struct zn_config *c)
 {
@@ -172,7 +160,7 @@ zn_config_release(struct zn_config *c)
 	free(c->migrations);
 	free(c->scratch);
 	free(c->schema);
-	freelist(c->schemas);
-	freelist(c->exclude_schemas);
+	zn_strv_free(c->schemas);
+	zn_strv_free(c->exclude_schemas);
 	memset(c, 0, sizeof(*c));
 }

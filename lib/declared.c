@@ -9,8 +9,6 @@
  * started; the server's errors in that DDL are reported at the YAML.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,23 +17,9 @@
 #include "zn.h"
 
 static int
-endswith(const char *s, const char *suffix)
+issql(const char *name)
 {
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static int
-isyaml(const char *path)
-{
-	return endswith(path, ".yaml") || endswith(path, ".yml");
-}
-
-static int
-cmpname(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return zn_path_endswith(name, ".sql");
 }
 
 /* The files to apply, in order; NULL-terminated, caller frees each. */
@@ -43,38 +27,25 @@ static char **
 sqlfiles(const char *path)
 {
 	struct stat st;
-	struct dirent *de;
 	char **v = NULL;
 	size_t n = 0;
-	DIR *d;
 
 	if (stat(path, &st) != 0)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
 	if (!S_ISDIR(st.st_mode)) {
-		if (!endswith(path, ".sql") && !isyaml(path))
+		if (!issql(path) && !zn_path_is_yaml(path))
 			zn_die(ZN_EXIT_USAGE, "'%s' is not a .sql or .yaml "
 			    "file, nor a directory of .sql files", path);
 		v = zn_xcalloc(2, sizeof(*v));
 		v[0] = zn_xstrdup(path);
 		return v;
 	}
-	if ((d = opendir(path)) == NULL)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !endswith(de->d_name, ".sql"))
-			continue;
-		v = zn_xreallocarray(v, n + 2, sizeof(*v));
-		v[n++] = zn_xasprintf("%s/%s", path, de->d_name);
-		v[n] = NULL;
-	}
-	if (errno != 0)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", path);
-	closedir(d);
-	if (n == 0)
+	v = zn_path_list(path, issql, &n);
+	if (n == 0) {
+		zn_strv_free(v);
 		zn_die(ZN_EXIT_DATAERR, "%s: no .sql files to declare a schema "
 		    "with", path);
-	qsort(v, n, sizeof(*v), cmpname);
+	}
 	return v;
 }
 
@@ -204,11 +175,7 @@ static char **files;
 static void
 freefiles(void)
 {
-	size_t i;
-
-	for (i = 0; files != NULL && files[i] != NULL; i++)
-		free(files[i]);
-	free(files);
+	zn_strv_free(files);
 	files = NULL;
 }
 
@@ -227,7 +194,7 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 
 	files = sqlfiles(path);
 	/* YAML is checked before any server starts. */
-	if (isyaml(path)) {
+	if (zn_path_is_yaml(path)) {
 		y = zn_yaml_load(path);
 		ddl = zn_schema_render(y, &map);
 		zn_yaml_free(y);

@@ -409,10 +409,14 @@ lookup(struct d *d, struct side *s, const char *kind, const char *schema,
 	return s->recs[json_integer_value(v)];
 }
 
-/* The name a to-side object had, by hint, or NULL. */
+/*
+ * The rename hint of a kind in schema and table (NULL for a table or an
+ * enum) whose new name (byname) or old name is name: the other name, or
+ * NULL when there is none.
+ */
 static const char *
-renamedfrom(struct d *d, const char *kind, const char *schema,
-    const char *table, const char *name)
+hint(struct d *d, const char *kind, const char *schema, const char *table,
+    const char *name, int byname)
 {
 	const json_t *h;
 	size_t i;
@@ -420,45 +424,44 @@ renamedfrom(struct d *d, const char *kind, const char *schema,
 	json_array_foreach(d->renames, i, h)
 		if (streq(S(h, "kind"), kind) &&
 		    streq(S(h, "schema"), schema) &&
-		    streq(S(h, "table"), table) && streq(S(h, "name"), name))
-			return S(h, "from");
+		    streq(S(h, "table"), table) &&
+		    streq(S(h, byname ? "name" : "from"), name))
+			return S(h, byname ? "from" : "name");
 	return NULL;
+}
+
+/* The name a to-side object had, by hint, or NULL. */
+static const char *
+renamedfrom(struct d *d, const char *kind, const char *schema,
+    const char *table, const char *name)
+{
+	return hint(d, kind, schema, table, name, 1);
 }
 
 /* The to-side name of a from-side table (after a rename hint). */
 static const char *
 newtablename(struct d *d, const char *schema, const char *name)
 {
-	const json_t *h;
-	size_t i;
+	const char *to = hint(d, "table", schema, NULL, name, 0);
 
-	json_array_foreach(d->renames, i, h)
-		if (streq(S(h, "kind"), "table") &&
-		    streq(S(h, "schema"), schema) &&
-		    streq(S(h, "from"), name))
-			return S(h, "name");
-	return name;
+	return to != NULL ? to : name;
 }
 
+/* The to-side name of a from-side column of the (to-side) table. */
 static const char *
 newcolname(struct d *d, const char *schema, const char *table,
     const char *name)
 {
-	const json_t *h;
-	size_t i;
+	const char *to = hint(d, "column", schema, table, name, 0);
 
-	json_array_foreach(d->renames, i, h)
-		if (streq(S(h, "kind"), "column") &&
-		    streq(S(h, "schema"), schema) &&
-		    streq(S(h, "table"), table) && streq(S(h, "from"), name))
-			return S(h, "name");
-	return name;
+	return to != NULL ? to : name;
 }
 
 /*
- * Text of the from side with renamed enum types written under their new
- * names: a rename changes how the server renders every use of the type
- * (column types, defaults, signatures, bodies) without changing them.
+ * Text of the from side with renamed enum types, enum labels and
+ * sequences written under their new names: a rename changes how the
+ * server renders every use (column types, defaults, signatures, bodies)
+ * without changing them.
  */
 static const char *
 mapt(struct d *d, const char *s)
@@ -467,7 +470,6 @@ mapt(struct d *d, const char *s)
 	const char *from, *to, *p;
 	struct zn_buf b = ZN_BUF_INIT;
 	size_t i;
-	int any = 0;
 
 	if (s == NULL)
 		return NULL;
@@ -475,6 +477,10 @@ mapt(struct d *d, const char *s)
 		if (streq(S(h, "kind"), "enum")) {
 			from = qn(d, S(h, "schema"), S(h, "from"));
 			to = qn(d, S(h, "schema"), S(h, "name"));
+		} else if (streq(S(h, "kind"), "sequence")) {
+			/* A sequence as nextval() and friends name it. */
+			from = lit(d, qn(d, S(h, "schema"), S(h, "from")));
+			to = lit(d, qn(d, S(h, "schema"), S(h, "name")));
 		} else if (streq(S(h, "kind"), "enum_value")) {
 			/* A label as a constant of its type. */
 			from = fmt(d, "%s::%s", lit(d, S(h, "from")),
@@ -494,10 +500,8 @@ mapt(struct d *d, const char *s)
 				zn_buf_addch(&b, *p++);
 		}
 		s = keep(d, zn_buf_detach(&b));
-		any = 1;
 	}
 	zn_buf_release(&b);
-	(void)any;
 	return s;
 }
 
@@ -611,33 +615,12 @@ coldef(struct d *d, const json_t *c)
 	return keep(d, zn_buf_detach(&b));
 }
 
+/*
+ * A reloptions list as SQL: "name='value', ..." for WITH and SET, or
+ * the names alone for RESET.
+ */
 static const char *
-options_sql(struct d *d, const json_t *opts)
-{
-	struct zn_buf b = ZN_BUF_INIT;
-	const json_t *o;
-	const char *s, *eq;
-	size_t i;
-
-	json_array_foreach(opts, i, o) {
-		s = json_string_value(o);
-		eq = strchr(s, '=');
-		if (i > 0)
-			zn_buf_adds(&b, ", ");
-		if (eq == NULL)
-			zn_buf_adds(&b, s);
-		else {
-			zn_buf_add(&b, s, (size_t)(eq - s));
-			zn_buf_adds(&b, "=");
-			zn_pg_literal(&b, eq + 1);
-		}
-	}
-	return keep(d, zn_buf_detach(&b));
-}
-
-/* The option names of a reloptions list, for RESET. */
-static const char *
-optnames(struct d *d, const json_t *opts)
+optlist(struct d *d, const json_t *opts, int values)
 {
 	struct zn_buf b = ZN_BUF_INIT;
 	const json_t *o;
@@ -650,6 +633,10 @@ optnames(struct d *d, const json_t *opts)
 		if (i > 0)
 			zn_buf_adds(&b, ", ");
 		zn_buf_add(&b, s, eq != NULL ? (size_t)(eq - s) : strlen(s));
+		if (values && eq != NULL) {
+			zn_buf_addch(&b, '=');
+			zn_pg_literal(&b, eq + 1);
+		}
 	}
 	return keep(d, zn_buf_detach(&b));
 }
@@ -714,13 +701,13 @@ reloptions(struct d *d, struct zn_op *op, const char *alter,
 	json_t *rset = optminus(oa, ob), *rreset = optreset(ob, oa);
 
 	if (json_array_size(reset) > 0)
-		sql(op, fmt(d, "%s RESET (%s)", alter, optnames(d, reset)));
+		sql(op, fmt(d, "%s RESET (%s)", alter, optlist(d, reset, 0)));
 	if (json_array_size(set) > 0)
-		sql(op, fmt(d, "%s SET (%s)", alter, options_sql(d, set)));
+		sql(op, fmt(d, "%s SET (%s)", alter, optlist(d, set, 1)));
 	if (json_array_size(rreset) > 0)
-		rev(op, fmt(d, "%s RESET (%s)", alter, optnames(d, rreset)));
+		rev(op, fmt(d, "%s RESET (%s)", alter, optlist(d, rreset, 0)));
 	if (json_array_size(rset) > 0)
-		rev(op, fmt(d, "%s SET (%s)", alter, options_sql(d, rset)));
+		rev(op, fmt(d, "%s SET (%s)", alter, optlist(d, rset, 1)));
 	json_decref(set);
 	json_decref(reset);
 	json_decref(rset);
@@ -776,6 +763,23 @@ indexshape(struct d *d, const json_t *ix)
 
 /* ---- enums ---- */
 
+static const char *
+enum_create(struct d *d, const char *tn, const json_t *labels)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *v;
+	size_t i;
+
+	zn_buf_addf(&b, "CREATE TYPE %s AS ENUM (", tn);
+	json_array_foreach(labels, i, v) {
+		if (i > 0)
+			zn_buf_adds(&b, ", ");
+		zn_pg_literal(&b, json_string_value(v));
+	}
+	zn_buf_adds(&b, ")");
+	return keep(d, zn_buf_detach(&b));
+}
+
 /* The type's name as format_type writes it in a column's type. */
 static const char *
 typename_(struct d *d, const char *schema, const char *name)
@@ -794,19 +798,11 @@ enumrebuild(struct d *d, json_t *out, const char *schema, const char *name,
 {
 	const char *tn = typename_(d, schema, name);
 	const char *old = parked(d, "_zanith_old_", name, tn);
-	struct zn_buf b = ZN_BUF_INIT;
-	const json_t *v, *c;
+	const json_t *c;
 	size_t i, j;
 
 	addstr(out, fmt(d, "ALTER TYPE %s RENAME TO %s", tn, qi(d, old)));
-	zn_buf_addf(&b, "CREATE TYPE %s AS ENUM (", tn);
-	json_array_foreach(labels, i, v) {
-		if (i > 0)
-			zn_buf_adds(&b, ", ");
-		zn_pg_literal(&b, json_string_value(v));
-	}
-	zn_buf_adds(&b, ")");
-	addstr(out, keep(d, zn_buf_detach(&b)));
+	addstr(out, enum_create(d, tn, labels));
 	for (i = 0; i < s->g->nrecs; i++) {
 		const json_t *t = s->recs[i];
 
@@ -864,19 +860,10 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 	int ok, k;
 
 	if (a == NULL) {
-		struct zn_buf buf = ZN_BUF_INIT;
-
 		op = newop(d, "createEnum", PH_ENUM, tgt);
 		args(op, sc, NULL, nm);
 		arg(op, "values", json_incref(json_object_get(b, "values")));
-		zn_buf_addf(&buf, "CREATE TYPE %s AS ENUM (", tn);
-		json_array_foreach(json_object_get(b, "values"), i, v) {
-			if (i > 0)
-				zn_buf_adds(&buf, ", ");
-			zn_pg_literal(&buf, json_string_value(v));
-		}
-		zn_buf_adds(&buf, ")");
-		sql(op, keep(d, zn_buf_detach(&buf)));
+		sql(op, enum_create(d, tn, json_object_get(b, "values")));
 		if (S(b, "comment") != NULL)
 			sql(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(b, "comment")));
@@ -893,19 +880,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		op = newop(d, "dropEnum", PH_DROP_ENUM, tgt);
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP TYPE %s", tn));
-		{
-			struct zn_buf buf = ZN_BUF_INIT;
-
-			zn_buf_addf(&buf, "CREATE TYPE %s AS ENUM (", tn);
-			json_array_foreach(json_object_get(a, "values"), i,
-			    v) {
-				if (i > 0)
-					zn_buf_adds(&buf, ", ");
-				zn_pg_literal(&buf, json_string_value(v));
-			}
-			zn_buf_adds(&buf, ")");
-			rev(op, keep(d, zn_buf_detach(&buf)));
-		}
+		rev(op, enum_create(d, tn, json_object_get(a, "values")));
 		if (S(a, "comment") != NULL)
 			rev(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(a, "comment")));
@@ -1162,6 +1137,10 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		if (!streq(S(a, "name"), nm)) {
 			op = newop(d, "renameSequence", PH_RENAME, tgt);
 			args(op, sc, NULL, nm);
+			/* Defaults that call it read under its new name. */
+			json_array_append_new(d->renames, json_pack(
+			    "{s:s, s:s, s:s, s:s}", "kind", "sequence", "schema",
+			    sc, "name", nm, "from", S(a, "name")));
 			arg(op, "from", json_string(S(a, "name")));
 			sql(op, fmt(d, "ALTER SEQUENCE %s RENAME TO %s",
 			    qn(d, sc, S(a, "name")), qi(d, nm)));
@@ -1340,8 +1319,8 @@ table_create_sql(struct d *d, json_t *out, const json_t *t)
 	    !streq(S(t, "access_method"), "heap"))
 		zn_buf_addf(&b, " USING %s", qi(d, S(t, "access_method")));
 	if (json_array_size(json_object_get(t, "options")) > 0)
-		zn_buf_addf(&b, " WITH (%s)", options_sql(d,
-		    json_object_get(t, "options")));
+		zn_buf_addf(&b, " WITH (%s)", optlist(d,
+		    json_object_get(t, "options"), 1));
 	addstr(out, keep(d, zn_buf_detach(&b)));
 	if (ispart) {
 		/* A partition's own constraints, not those of its parent. */
@@ -1413,6 +1392,22 @@ table_create_sql(struct d *d, json_t *out, const json_t *t)
 			    qn(d, sc, S(x, "name"))), S(x, "comment")));
 }
 
+/* An op that validates constraint name of schema.table (check or FK). */
+static struct zn_op *
+validateop(struct d *d, const char *schema, const char *table,
+    const char *name, int fk)
+{
+	struct zn_op *op;
+
+	op = newop(d, "validateConstraint", fk ? PH_VALIDATE_FK : PH_VALIDATE,
+	    target(d, schema, table, name));
+	args(op, schema, table, name);
+	arg(op, "constraint", json_string(fk ? "foreign_key" : "check"));
+	sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
+	    qn(d, schema, table), qi(d, name)));
+	return op;
+}
+
 static const char *
 fk_sql(struct d *d, const char *tq, const json_t *fk, int notvalid)
 {
@@ -1459,12 +1454,7 @@ addfk(struct d *d, const json_t *t, const json_t *fk, int existing)
 	need(op, fmt(d, "rel:%s", qn(d, S(ref, "schema"), S(ref, "table"))));
 	need(op, fmt(d, "key:%s", qn(d, S(ref, "schema"), S(ref, "table"))));
 	if (existing && !notvalid) {
-		op = newop(d, "validateConstraint", PH_VALIDATE_FK,
-		    target(d, sc, nm, S(fk, "name")));
-		args(op, sc, nm, S(fk, "name"));
-		arg(op, "constraint", json_string("foreign_key"));
-		sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s", tq,
-		    cq));
+		validateop(d, sc, nm, S(fk, "name"), 1);
 	}
 }
 
@@ -1554,35 +1544,29 @@ droptable(struct d *d, const json_t *t)
 		sql(op, fmt(d, "DROP TABLE %s", tq));
 		/* Its owned sequences go with it and come back with it. */
 		{
+			json_t *owners = json_array();
 			size_t i;
 
 			for (i = 0; i < d->a.g->nrecs; i++) {
 				const json_t *q = d->a.recs[i];
 				const json_t *own = json_object_get(q,
 				    "owned_by");
+				const char *sq;
 
-				if (streq(S(q, "kind"), "sequence") &&
-				    json_is_object(own) &&
-				    streq(S(own, "schema"), sc) &&
-				    streq(S(own, "table"), nm))
-					rev(op, fmt(d, "CREATE SEQUENCE %s%s",
-					    qn(d, S(q, "schema"), S(q, "name")),
-					    seqopts(d, q, 1)));
+				if (!streq(S(q, "kind"), "sequence") ||
+				    !json_is_object(own) ||
+				    !streq(S(own, "schema"), sc) ||
+				    !streq(S(own, "table"), nm))
+					continue;
+				sq = qn(d, S(q, "schema"), S(q, "name"));
+				rev(op, fmt(d, "CREATE SEQUENCE %s%s", sq,
+				    seqopts(d, q, 1)));
+				addstr(owners, fmt(d, "ALTER SEQUENCE %s "
+				    "OWNED BY %s", sq, ownedby(d, own)));
 			}
 			table_create_sql(d, op->reverse, t);
-			for (i = 0; i < d->a.g->nrecs; i++) {
-				const json_t *q = d->a.recs[i];
-				const json_t *own = json_object_get(q,
-				    "owned_by");
-
-				if (streq(S(q, "kind"), "sequence") &&
-				    json_is_object(own) &&
-				    streq(S(own, "schema"), sc) &&
-				    streq(S(own, "table"), nm))
-					rev(op, fmt(d, "ALTER SEQUENCE %s "
-					    "OWNED BY %s", qn(d, S(q, "schema"),
-					    S(q, "name")), ownedby(d, own)));
-			}
+			json_array_extend(op->reverse, owners);
+			json_decref(owners);
 		}
 		provide(op, fmt(d, "droprel:%s", tq));
 		{
@@ -1762,14 +1746,6 @@ alterid(struct d *d, struct zn_op *op, json_t *out, const char *alt,
 		    qi(d, S(to, "sequence"))));
 }
 
-/* Default text on the from side, with a renamed owned sequence. */
-static int
-samedefault(struct d *d, const char *da, const char *db)
-{
-	(void)d;
-	return streq(da, db);
-}
-
 static void
 altercolumn(struct d *d, const json_t *ta, const json_t *t,
     const json_t *ca, const json_t *c)
@@ -1790,7 +1766,7 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		cannot(tgt, "the generation expression changes");
 	typechange = !streq(mapt(d, S(ca, "type")), S(c, "type")) ||
 	    !streq(S(ca, "collation"), S(c, "collation"));
-	defchange = !samedefault(d, mapt(d, da), db);
+	defchange = !streq(mapt(d, da), db);
 	if (typechange) {
 		op = newop(d, "alterColumnType", PH_ALTER_TYPE, tgt);
 		args(op, sc, nm, cn);
@@ -1871,12 +1847,7 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		sql(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS "
 		    "NOT NULL) NOT VALID", tq, ckq, cq));
 		rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, ckq));
-		op = newop(d, "validateConstraint", PH_VALIDATE,
-		    target(d, sc, nm, ck));
-		args(op, sc, nm, ck);
-		arg(op, "constraint", json_string("check"));
-		sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s", tq,
-		    ckq));
+		validateop(d, sc, nm, ck, 0);
 		op = newop(d, "alterColumnNullable", PH_SET_NOT_NULL, tgt);
 		args(op, sc, nm, cn);
 		arg(op, "not_null", json_true());
@@ -2160,12 +2131,7 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		    S(x, "comment")));
 	rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, nq));
 	if (k == K_CHECK && !B(x, "not_valid")) {
-		op = newop(d, "validateConstraint", PH_VALIDATE,
-		    target(d, sc, tn, nm));
-		args(op, sc, tn, nm);
-		arg(op, "constraint", json_string("check"));
-		sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s", tq,
-		    nq));
+		validateop(d, sc, tn, nm, 0);
 	}
 }
 
@@ -2299,12 +2265,7 @@ subdiff(struct d *d, enum ckind k, const json_t *ta, const json_t *tb,
 			if (!streq(S(xa, "name"), S(xb, "name")))
 				rename_sub(d, k, sc, tn, S(xa, "name"),
 				    S(xb, "name"));
-			op = newop(d, "validateConstraint", PH_VALIDATE,
-			    target(d, sc, tn, S(xb, "name")));
-			args(op, sc, tn, S(xb, "name"));
-			arg(op, "constraint", json_string("check"));
-			sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
-			    qn(d, sc, tn), qi(d, S(xb, "name"))));
+			op = validateop(d, sc, tn, S(xb, "name"), 0);
 			/* Undone by making it NOT VALID again. */
 			rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s",
 			    qn(d, sc, tn), qi(d, S(xb, "name"))));
@@ -2320,12 +2281,7 @@ subdiff(struct d *d, enum ckind k, const json_t *ta, const json_t *tb,
 			if (!streq(S(xa, "name"), S(xb, "name")))
 				rename_sub(d, k, sc, tn, S(xa, "name"),
 				    S(xb, "name"));
-			op = newop(d, "validateConstraint", PH_VALIDATE_FK,
-			    target(d, sc, tn, S(xb, "name")));
-			args(op, sc, tn, S(xb, "name"));
-			arg(op, "constraint", json_string("foreign_key"));
-			sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
-			    qn(d, sc, tn), qi(d, S(xb, "name"))));
+			op = validateop(d, sc, tn, S(xb, "name"), 1);
 			rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s",
 			    qn(d, sc, tn), qi(d, S(xb, "name"))));
 			rev(op, fk_sql(d, qn(d, sc, tn), xb, 1));
@@ -2668,7 +2624,7 @@ view_create_sql(struct d *d, json_t *out, const json_t *v)
 	    !streq(S(v, "access_method"), "heap") ?
 	    qi(d, S(v, "access_method")) : "",
 	    json_array_size(opts) > 0 ? " WITH (" : "",
-	    json_array_size(opts) > 0 ? fmt(d, "%s)", options_sql(d, opts)) :
+	    json_array_size(opts) > 0 ? fmt(d, "%s)", optlist(d, opts, 1)) :
 	    "", viewbody(d, v), mat ? (B(v, "populated") ? "\nWITH DATA" :
 	    "\nWITH NO DATA") : ""));
 	json_array_foreach(json_object_get(v, "indexes"), i, x)

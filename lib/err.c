@@ -172,6 +172,24 @@ zn_xstrdup(const char *s)
 	return zn_xstrndup(s, strlen(s));
 }
 
+void
+zn_strv_push(char ***list, size_t *n, const char *s)
+{
+	*list = zn_xreallocarray(*list, *n + 2, sizeof(**list));
+	(*list)[(*n)++] = zn_xstrdup(s);
+	(*list)[*n] = NULL;
+}
+
+void
+zn_strv_free(char **list)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		free(list[i]);
+	free(list);
+}
+
 char *
 zn_xstrndup(const char *s, size_t n)
 {

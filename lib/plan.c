@@ -10,7 +10,6 @@
  * ops as read, so an edit changes it.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -384,15 +383,6 @@ basename_(const char *path)
 	return s != NULL ? s + 1 : path;
 }
 
-static int
-isyamlname(const char *name)
-{
-	size_t n = strlen(name);
-
-	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
-	    (n > 4 && strcmp(name + n - 4, ".yml") == 0);
-}
-
 static void
 readyaml(struct zn_plan *p, const char *path)
 {
@@ -491,44 +481,25 @@ readyaml(struct zn_plan *p, const char *path)
 	zn_yaml_free(y);
 }
 
-static int
-cmpstr(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static void
 readdir_(struct zn_plan *p, const char *path)
 {
-	DIR *dp = opendir(path);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, i;
+	char **names = zn_path_list(path, zn_path_is_yaml, NULL);
+	size_t i;
 
-	if (dp == NULL)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "%s", path);
-	while ((de = readdir(dp)) != NULL)
-		if (de->d_name[0] != '.' && isyamlname(de->d_name)) {
-			names = zn_xreallocarray(names, n + 1,
-			    sizeof(*names));
-			names[n++] = zn_xasprintf("%s/%s", path, de->d_name);
-		}
-	closedir(dp);
-	if (n > 0)
-		qsort(names, n, sizeof(*names), cmpstr);
-	for (i = 0; i < n; i++) {
+	for (i = 0; names[i] != NULL; i++)
 		readyaml(p, names[i]);
-		free(names[i]);
-	}
-	free(names);
+	zn_strv_free(names);
 	if (p->header == NULL)
 		p->header = json_pack("{s:s, s:i, s:n, s:n}", "kind", "plan",
 		    "v", 1, "from_hash", "to_hash");
 }
 
+/* The message is made before rec, which it may quote, is released. */
 #define REFUSE(...) do {						\
+		char *msg_ = zn_xasprintf(__VA_ARGS__);			\
 		json_decref(rec);					\
-		zn_jsonl_die(&r, __VA_ARGS__);				\
+		zn_jsonl_die(&r, "%s", msg_);				\
 	} while (0)
 
 static void
@@ -609,6 +580,24 @@ readstream(struct zn_plan *p, const char *path)
 		zn_die(ZN_EXIT_DATAERR, "%s: truncated op stream: the trailer "
 		    "counts %s ops but %zu were read", r.name,
 		    json_is_integer(v) ? "other" : "no", p->n);
+	/* Each migration's own checksum covers its ops. */
+	{
+		const json_t *m;
+		size_t i;
+
+		json_array_foreach(p->migrations, i, m) {
+			const char *want = zn_json_str(m, "checksum");
+
+			if (want == NULL)
+				continue;
+			migsum(p, zn_json_str(m, "id"), NULL, sum);
+			if (strcmp(want, sum) != 0)
+				zn_die(ZN_EXIT_DATAERR, "%s: checksum mismatch: "
+				    "migration %s says %s but its ops sum to "
+				    "%s", r.name, zn_json_str(m, "id"), want,
+				    sum);
+		}
+	}
 	zn_plan_checksum(p, NULL, sum);
 	if (zn_json_str(p->trailer, "checksum") == NULL ||
 	    strcmp(zn_json_str(p->trailer, "checksum"), sum) != 0)
@@ -628,7 +617,7 @@ zn_plan_read(struct zn_plan *p, const char *path)
 	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
 	    S_ISDIR(st.st_mode))
 		readdir_(p, path);
-	else if (path != NULL && isyamlname(path))
+	else if (path != NULL && zn_path_is_yaml(path))
 		readyaml(p, path);
 	else
 		readstream(p, path);

@@ -78,6 +78,19 @@ char *zn_xstrdup(const char *s);
 char *zn_xstrndup(const char *s, size_t n);
 /* A new string from a format; the caller frees it. */
 char *zn_xasprintf(const char *fmt, ...) ZN_PRINTF(1, 2);
+/* path: what a file name says it holds. */
+int zn_path_endswith(const char *s, const char *suffix);
+int zn_path_is_yaml(const char *path);	/* .yaml or .yml */
+/* A declared schema: .sql, .yaml, .yml, or a directory ("-" is not). */
+int zn_path_is_declared(const char *path);
+/*
+ * The files of dir whose names want accepts (hidden ones left out), as
+ * "dir/name" in name order; NULL-terminated, free with zn_strv_free.
+ */
+char **zn_path_list(const char *dir, int (*want)(const char *), size_t *n);
+/* NULL-terminated string lists: append a copy of s; free list and all. */
+void zn_strv_push(char ***list, size_t *n, const char *s);
+void zn_strv_free(char **list);
 
 /*
  * buf: a growable string.  Invariants (as git's strbuf): buf is never

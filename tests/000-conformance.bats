@@ -64,8 +64,12 @@ setup() {
 		for o in $opts; do
 			o=${o%=}
 			[[ "$help" == *"$o"* ]] || fail "$c: $o not in --help"
-			grep -q -- "${o#--}" "$page" ||
-			    fail "$c: $o not in $page"
+			case $o in
+			--*) f="Fl -${o#--}" ;;
+			*) f="Fl ${o#-}" ;;
+			esac
+			grep -Eq -- "^\.It .*$f([^a-z-]|\$)" "$page" ||
+			    fail "$c: $o has no .It Fl entry in $page"
 		done
 	done
 }
@@ -86,6 +90,27 @@ setup() {
 	assert_line '--graph='
 	assert_line 'snapshot'
 	assert_line '--exclude-schema='
+}
+
+@test "every command is registered with both completions; generate completes zn-diff's options" {
+	for c in $COMMANDS; do
+		grep -q "^complete -F _zn_complete.* $c\b" "$ZN_TOP/completions/zn.bash" ||
+		    fail "$c not registered in zn.bash"
+		grep -q "^#compdef.* $c\b" "$ZN_TOP/completions/_zn" ||
+		    fail "$c not registered in _zn"
+	done
+	run bash -c '
+		PATH=$2:$PATH
+		. "$1/completions/zn.bash"
+		COMP_WORDS=(zn ge); COMP_CWORD=1
+		_zn_complete zn ge zn
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn generate x --drop); COMP_CWORD=3
+		_zn_complete zn --drop generate
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$ZN_TOP" "$BIN"
+	assert_success
+	assert_line 'generate'
+	assert_line '--drop-policy='
 }
 
 @test "the zsh completion file defines _zn and names every command" {

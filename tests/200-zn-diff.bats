@@ -176,6 +176,8 @@ two lines';" >>new.sql
 	[ "$(ops)" = "addColumn" ]
 	run_zn 64 zn generate
 	run_zn 64 zn-diff --name 'Bad Name' old.sql new.sql
+	SOURCE_DATE_EPOCH=yesterday run_zn 64 zn generate again
+	[[ $stderr == *"SOURCE_DATE_EPOCH must be seconds"* ]]
 }
 
 @test "graphs from different major versions are not compared" {
@@ -234,4 +236,141 @@ two lines';" >>new.sql
 	YAML
 	run_zn zn-diff --json --exit-code --scratch-url "$URL" @ decl.yaml
 	[ "$(ops)" = "" ]
+}
+
+@test "renaming a table renames its serial sequence and key, and leaves the default alone" {
+	zn_sql -c "CREATE TABLE users (id serial PRIMARY KEY, name text)"
+	printf 'tables:\n  people:\n    renamed_from: users\n    columns:\n      id: {type: serial, primary_key: true}\n      name: text\n' >b.yaml
+	run_zn zn-snapshot -o a.graph
+	run_zn zn-diff --scratch-url "$URL" a.graph b.yaml
+	printf '%s\n' "$output" >plan
+	[ "$(ops)" = "renameSequence renameTable renameConstraint" ]
+	run_zn "$ZN_TEST_BUILD/test/libcheck" apply "$ZN_TEST_DB" plan
+	zn_sql -c "INSERT INTO people (name) VALUES ('x')"
+	run_zn zn-snapshot -o after.graph
+	run_zn zn-diff --json --scratch-url "$URL" after.graph b.yaml
+	[ "$(ops)" = "" ]
+}
+
+@test "usage and configuration mistakes, and a database that is down" {
+	run_zn 64 zn-diff a b c
+	run_zn 64 zn-diff - -
+	[[ $stderr == *"only one of FROM and TO can be stdin"* ]]
+	run_zn 64 zn-diff --read x old.sql
+	run_zn 64 zn-diff -o '' old.sql old.sql
+	# No operands and no schema in zanith.yaml: nothing to compare with.
+	run_zn 2 zn-diff
+	[[ $stderr == *"set 'schema' in zanith.yaml"* ]]
+	run_zn 2 zn-diff -d "host=$BATS_TEST_TMPDIR port=5999 password=s3cret" @ old.sql
+	[[ $stderr == *"cannot connect"* && $stderr != *s3cret* ]]
+	printf 'schema: [1, 2]\n' >zanith.yaml
+	run_zn 65 zn-diff
+	[[ $stderr == *"zanith.yaml:1:"* ]]
+}
+
+@test "a graph from stdin, and graphs whose rename hints are damaged" {
+	zn_sql -f old.sql
+	run_zn zn-snapshot -o a.graph
+	run bash -c 'zn-snapshot | zn-diff --json --scratch-url "$1" - old.sql' _ "$URL"
+	assert_success
+	[ "$(ops)" = "" ]
+	for bad in '"renames":3' '"renames":[{"kind":"view","schema":"s","name":"n","from":"o"}]' \
+	    '"renames":[{"kind":"column","schema":"s","name":"n","from":"o"}]' \
+	    '"renames":[{"kind":"table","schema":"s","name":"n"}]'; do
+		sed "1s/}\$/,$bad}/" a.graph >bad.graph
+		run_zn 65 zn-diff bad.graph a.graph
+		[[ $stderr == *"bad.graph:1:"*"rename hint"* || $stderr == *"bad.graph:1:"*renames* ]] ||
+		    fail "$bad: $stderr"
+	done
+}
+
+@test "damaged op streams are refused with the line and what is wrong" {
+	cp old.sql new.sql
+	echo 'CREATE INDEX users_email ON users (email);' >>new.sql
+	run_zn zn-diff --scratch-url "$URL" old.sql new.sql
+	printf '%s\n' "$output" >plan
+	check() {	# sed-script expected-message
+		sed "$1" plan >bad
+		run_zn 65 zn-diff --read bad
+		[[ $stderr == *"$2"* ]] || fail "$1: $stderr"
+	}
+	check '1s/"plan"/"graph"/' "not an op stream"
+	check '1s/"v":1/"v":2/' "version is not 1"
+	check '2s/"kind":"op"/"kind":"opx"/' "unknown record kind 'opx'"
+	check '2s/"step":1/"step":3/' "expected 1"
+	check '2s/"sql":\[[^]]*\]/"sql":[]/' 'no "sql" list'
+	check '2s/"transactional":false/"transactional":"no"/' 'no boolean "transactional"'
+	check '$p' "record after the trailer"
+	check '$s/"ops":1/"ops":2/' "counts other ops"
+	check '2s/{/[/' "bad:2"
+	# A stream made from migration files: each file's checksum is checked.
+	mkdir mig
+	run_zn zn-diff --scratch-url "$URL" -o mig old.sql new.sql
+	run_zn zn-diff --read mig
+	printf '%s\n' "$output" >plan
+	check '2s/"checksum":"sha256:[0-9a-f]*"/"checksum":"sha256:00"/' "checksum mismatch: migration"
+}
+
+@test "migration files with mistakes are refused at their line and column" {
+	mkdir mig
+	bad() {	# file-body expected-message
+		rm -f mig/*
+		printf '%b' "$1" >mig/20260101_000000_x.yaml
+		run_zn 65 zn-diff --read mig
+		[[ $stderr == *"20260101_000000_x.yaml:"*"$2"* ]] || fail "$2: $stderr"
+	}
+	bad '- op: rawSql\n' "a mapping with 'ops'"
+	bad 'id: other\nops: []\n' "the file's name"
+	bad 'ops: {}\n' "needs a list 'ops'"
+	bad 'ops: [3]\n' "an op must be a mapping"
+	bad 'ops:\n  - {op: rawSql, sql: {a: 1}}\n' "must be SQL text or a list"
+	bad 'ops:\n  - {op: rawSql, sql: [1]}\n' "a statement must be text"
+	bad 'ops:\n  - {op: rawSql, sql: []}\n' "'sql' is empty"
+	bad 'ops:\n  - {op: rawSql}\n' "needs 'sql'"
+	bad 'ops:\n  - {op: rawSql, sql: x, transactional: maybe}\n' "true or false"
+	bad 'ops:\n  - {op: rawSql, sql: x, args: [1]}\n' "'args' must be a mapping"
+	bad 'ops:\n  - {op: rawSql, sql: x, target: [1]}\n' "'target' must be text"
+	bad 'ops:\n  - {op: rawSql, sql: x\n' "did not find expected"
+}
+
+@test "changes zn-diff does not plan stop it with exit 2 and say why" {
+	printf 'CREATE TABLE e (at date, v int) PARTITION BY RANGE (at);\n' >a.sql
+	printf 'CREATE TABLE e (at date, v int) PARTITION BY LIST (v);\n' >b.sql
+	run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+	[[ $stderr == *"public.e: the partition key changes; zn-diff does not plan that change"* ]]
+	printf 'CREATE TABLE g (a int, b int GENERATED ALWAYS AS (a + 1) STORED);\n' >a.sql
+	printf 'CREATE TABLE g (a int, b int GENERATED ALWAYS AS (a + 2) STORED);\n' >b.sql
+	run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+	[[ $stderr == *"public.g.b: the generation expression changes"* ]]
+}
+
+@test "rename hints that cannot be right are refused in the YAML" {
+	printf 'tables:\n  t:\n    renamed_from: t\n    columns: {a: int}\n' >h.yaml
+	run_zn 65 zn-snapshot --declared h.yaml --sql
+	[[ $stderr == *"h.yaml:3:"*"cannot be renamed from itself"* ]]
+	printf 'tables:\n  t:\n    columns: {a: int}\n    uniques:\n      - {columns: [a], renamed_from: old}\n' >h.yaml
+	run_zn 65 zn-snapshot --declared h.yaml --sql
+	[[ $stderr == *"a renamed constraint needs a 'name'"* ]]
+	printf 'enums:\n  e: [a, {renamed_from: b}]\n' >h.yaml
+	run_zn 65 zn-snapshot --declared h.yaml --sql
+	[[ $stderr == *"needs 'value'"* ]]
+	run_zn 64 zn-snapshot --declared old.sql --sql
+	run_zn zn-snapshot --declared "$ZN_TOP/examples/schema.yaml" --sql
+	[[ $output == *"CREATE TABLE app.orgs"* ]]
+}
+
+@test "on a terminal it prints the plan for people" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	cp old.sql new.sql
+	echo 'CREATE INDEX users_email ON users (email);' >>new.sql
+	sed -i '/nick text/d; s/email text,/email text/' new.sql
+	run env NO_COLOR=1 script -qec "zn-diff --scratch-url '$URL' old.sql new.sql" /dev/null
+	assert_success
+	assert_output --partial '2 ops from '
+	assert_output --partial 'addIndex'
+	assert_output --partial 'non-transactional'
+	assert_output --partial '1 removal parks data, reversibly.'
+	refute_output --partial '"kind"'
+	run env NO_COLOR=1 script -qec "zn-diff --scratch-url '$URL' old.sql old.sql" /dev/null
+	assert_output --partial 'No differences'
 }
