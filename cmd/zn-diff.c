@@ -297,9 +297,7 @@ main(int argc, char *argv[])
 		case 'v' + 256:
 			zn_version();
 		default:
-			fprintf(stderr, "Try '%s --help' for more "
-			    "information.\n", zn_progname);
-			return ZN_EXIT_USAGE;
+			zn_bad_option();
 		}
 	argc -= optind;
 	argv += optind;

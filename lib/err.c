@@ -107,6 +107,12 @@ zn_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(fmt, ap, 0);
 	va_end(ap);
+	zn_bad_option();
+}
+
+void
+zn_bad_option(void)
+{
 	fprintf(stderr, "Try '%s --help' for more information.\n",
 	    zn_progname);
 	exit(ZN_EXIT_USAGE);

@@ -62,6 +62,8 @@ ZN_NORETURN void zn_die_errno(int status, const char *fmt, ...)
     ZN_PRINTF(2, 3);
 /* A usage error: the message, a hint to --help, exit 64. */
 ZN_NORETURN void zn_usage_error(const char *fmt, ...) ZN_PRINTF(1, 2);
+/* After getopt has named the bad option: the --help hint, exit 64. */
+ZN_NORETURN void zn_bad_option(void);
 /*
  * Flushes and closes stdout; a write error turns status into 2 with a
  * message.  Returns the status to hand back from main().
