@@ -125,17 +125,24 @@ zn_buf_addf(struct zn_buf *b, const char *fmt, ...)
 }
 
 void
+zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		zn_buf_add(b, chunk, n);
+	if (ferror(fp))
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", name);
+}
+
+void
 zn_buf_readfile(struct zn_buf *b, const char *path)
 {
-	char chunk[8192];
-	size_t n;
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		zn_buf_add(b, chunk, n);
-	if (ferror(fp))
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", path);
+	zn_buf_readfp(b, fp, path);
 	fclose(fp);
 }

@@ -82,7 +82,7 @@ enum {
 
 struct side {
 	const struct zn_graph *g;
-	json_t **recs;		/* parsed records */
+	json_t **recs;		/* records parsed so far (rec()) */
 	json_t *index;		/* key -> record position */
 	unsigned char *used;	/* paired with a record of the other side */
 };
@@ -366,15 +366,63 @@ parkop(struct d *d, const char *opname, const char *word, const char *q,
 
 /* ---- pairing ---- */
 
-static const char *
-reckey(struct d *d, const json_t *r)
+/*
+ * Records are parsed when first looked at: in a large graph most are
+ * the same on both sides and never are.
+ */
+static json_t *
+rec(struct side *s, size_t i)
 {
-	const char *args_ = S(r, "arguments");
+	if (s->recs[i] == NULL)
+		s->recs[i] = zn_graph_get(s->g, i);
+	return s->recs[i];
+}
 
-	return fmt(d, "%s\x1f%s\x1f%s\x1f%s\x1f%s", S(r, "kind"),
-	    S(r, "schema") != NULL ? S(r, "schema") : "",
-	    S(r, "table") != NULL ? S(r, "table") : "", S(r, "name"),
-	    args_ != NULL ? args_ : "");
+/* Whether record i of s is of kind, without parsing it. */
+static int
+iskind(const struct side *s, size_t i, const char *kind)
+{
+	return s->g->recs[i].rank == zn_graph_kind_rank(kind);
+}
+
+/* Whether JSON writes s as it is, inside a string. */
+static int
+plainjson(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			return 0;
+	return 1;
+}
+
+/* Whether the line of record i of s holds the JSON text needle. */
+static int
+inline_(const struct side *s, size_t i, const char *needle)
+{
+	const struct zn_grec *r = &s->g->recs[i];
+	const char *h = r->line, *e = r->line + r->len;
+	size_t n = strlen(needle);
+
+	if (n == 0)
+		return 1;
+	while ((size_t)(e - h) >= n &&
+	    (h = memchr(h, needle[0], (size_t)(e - h) - n + 1)) != NULL) {
+		if (memcmp(h, needle, n) == 0)
+			return 1;
+		h++;
+	}
+	return 0;
+}
+
+static const char *
+reckey(struct d *d, const struct zn_grec *r)
+{
+	return fmt(d, "%d\x1f%s\x1f%s\x1f%s\x1f%s", r->rank,
+	    r->schema != NULL ? r->schema : "",
+	    r->table != NULL ? r->table : "", r->name,
+	    r->args != NULL ? r->args : "");
 }
 
 static void
@@ -386,27 +434,37 @@ load(struct d *d, struct side *s, const struct zn_graph *g)
 	s->recs = zn_xcalloc(g->nrecs + 1, sizeof(*s->recs));
 	s->used = zn_xcalloc(g->nrecs + 1, 1);
 	s->index = json_object();
-	for (i = 0; i < g->nrecs; i++) {
-		s->recs[i] = zn_graph_get(g, i);
-		json_object_set_new(s->index, reckey(d, s->recs[i]),
+	for (i = 0; i < g->nrecs; i++)
+		json_object_set_new(s->index, reckey(d, &g->recs[i]),
 		    json_integer((json_int_t)i));
-	}
 }
 
 static json_t *
 lookup(struct d *d, struct side *s, const char *kind, const char *schema,
     const char *table, const char *name, const char *args_, size_t *pos)
 {
-	const char *k = fmt(d, "%s\x1f%s\x1f%s\x1f%s\x1f%s", kind,
-	    schema != NULL ? schema : "", table != NULL ? table : "", name,
-	    args_ != NULL ? args_ : "");
+	const char *k = fmt(d, "%d\x1f%s\x1f%s\x1f%s\x1f%s",
+	    zn_graph_kind_rank(kind), schema != NULL ? schema : "",
+	    table != NULL ? table : "", name, args_ != NULL ? args_ : "");
 	json_t *v = json_object_get(s->index, k);
 
 	if (v == NULL)
 		return NULL;
 	if (pos != NULL)
 		*pos = (size_t)json_integer_value(v);
-	return s->recs[json_integer_value(v)];
+	return rec(s, (size_t)json_integer_value(v));
+}
+
+/* The position in s of the record with rb's identity, if there is one. */
+static int
+lookupkey(struct d *d, struct side *s, const struct zn_grec *rb, size_t *pos)
+{
+	json_t *v = json_object_get(s->index, reckey(d, rb));
+
+	if (v == NULL)
+		return 0;
+	*pos = (size_t)json_integer_value(v);
+	return 1;
 }
 
 /*
@@ -798,16 +856,21 @@ enumrebuild(struct d *d, json_t *out, const char *schema, const char *name,
 {
 	const char *tn = typename_(d, schema, name);
 	const char *old = parked(d, "_zanith_old_", name, tn);
+	/* The type as a column's "type" in a line, when it can be found. */
+	const char *as1 = plainjson(tn) ? fmt(d, "\"%s\"", tn) : NULL;
+	const char *as2 = fmt(d, "\"%s[]\"", tn);
 	const json_t *c;
 	size_t i, j;
 
 	addstr(out, fmt(d, "ALTER TYPE %s RENAME TO %s", tn, qi(d, old)));
 	addstr(out, enum_create(d, tn, labels));
 	for (i = 0; i < s->g->nrecs; i++) {
-		const json_t *t = s->recs[i];
+		const json_t *t;
 
-		if (!streq(S(t, "kind"), "table"))
+		if (!iskind(s, i, "table") || (as1 != NULL &&
+		    !inline_(s, i, as1) && !inline_(s, i, as2)))
 			continue;
+		t = rec(s, i);
 		json_array_foreach(json_object_get(t, "columns"), j, c) {
 			const char *ty = S(c, "type");
 			const char *alt;
@@ -1548,13 +1611,14 @@ droptable(struct d *d, const json_t *t)
 			size_t i;
 
 			for (i = 0; i < d->a.g->nrecs; i++) {
-				const json_t *q = d->a.recs[i];
-				const json_t *own = json_object_get(q,
-				    "owned_by");
+				const json_t *q, *own;
 				const char *sq;
 
-				if (!streq(S(q, "kind"), "sequence") ||
-				    !json_is_object(own) ||
+				if (!iskind(&d->a, i, "sequence"))
+					continue;
+				q = rec(&d->a, i);
+				own = json_object_get(q, "owned_by");
+				if (!json_is_object(own) ||
 				    !streq(S(own, "schema"), sc) ||
 				    !streq(S(own, "table"), nm))
 					continue;
@@ -2733,12 +2797,14 @@ recreateset(struct d *d)
 	while (changed) {
 		changed = 0;
 		for (i = 0; i < d->a.g->nrecs; i++) {
-			const json_t *va = d->a.recs[i], *vb, *x, *c;
+			const json_t *va, *vb, *x, *c;
 			const char *k;
 			int must = 0;
 
-			if (!streq(S(va, "kind"), "view") && !ismat(va))
+			if (!iskind(&d->a, i, "view") &&
+			    !iskind(&d->a, i, "materialized_view"))
 				continue;
+			va = rec(&d->a, i);
 			k = vkey(d, S(va, "schema"), S(va, "name"));
 			if (json_object_get(d->recreate, k) != NULL)
 				continue;
@@ -3145,9 +3211,10 @@ ownedpair(struct d *d, const json_t *b, size_t *pos)
 	if (!json_is_object(ob))
 		return NULL;
 	for (i = 0; i < d->a.g->nrecs; i++) {
-		a = d->a.recs[i];
-		if (d->a.used[i] || !streq(S(a, "kind"), "sequence") ||
-		    !streq(S(a, "schema"), S(b, "schema")))
+		if (d->a.used[i] || !iskind(&d->a, i, "sequence"))
+			continue;
+		a = rec(&d->a, i);
+		if (!streq(S(a, "schema"), S(b, "schema")))
 			continue;
 		oa = json_object_get(a, "owned_by");
 		if (json_is_object(oa) && streq(S(oa, "schema"),
@@ -3167,7 +3234,7 @@ ownedpair(struct d *d, const json_t *b, size_t *pos)
 static const json_t *
 pair(struct d *d, size_t i)
 {
-	const json_t *b = d->b.recs[i], *a;
+	const json_t *b = rec(&d->b, i), *a;
 	const char *kind = S(b, "kind"), *from = NULL, *table = S(b, "table");
 	size_t pos;
 
@@ -3196,10 +3263,12 @@ pair(struct d *d, size_t i)
 
 		/* A signature that names a renamed type. */
 		for (j = 0; j < d->a.g->nrecs && a == NULL; j++) {
-			const json_t *x = d->a.recs[j];
+			const json_t *x;
 
-			if (!d->a.used[j] && streq(S(x, "kind"), kind) &&
-			    streq(S(x, "schema"), S(b, "schema")) &&
+			if (d->a.used[j] || !iskind(&d->a, j, kind))
+				continue;
+			x = rec(&d->a, j);
+			if (streq(S(x, "schema"), S(b, "schema")) &&
 			    streq(S(x, "name"), S(b, "name")) &&
 			    streq(mapt(d, S(x, "arguments")),
 			    S(b, "arguments"))) {
@@ -3238,16 +3307,14 @@ coltext(struct d *d, const json_t *c)
 static void
 collectgone(struct d *d, const json_t **paired)
 {
-	const json_t *t, *c, *x;
+	const json_t *t, *c, *x, *b;
 	size_t i, j;
-	char *seen = zn_xcalloc(d->a.g->nrecs + 1, 1);
 
 	for (i = 0; i < d->b.g->nrecs; i++) {
-		const json_t *b = d->b.recs[i];
-
 		t = paired[i];
-		if (t == NULL || !streq(S(b, "kind"), "table"))
+		if (t == NULL || !iskind(&d->b, i, "table"))
 			continue;
+		b = rec(&d->b, i);
 		json_array_foreach(json_object_get(t, "columns"), j, c)
 			if (!B(c, "inherited") && findcol(b, newcolname(d,
 			    S(b, "schema"), S(b, "name"), S(c, "name"))) ==
@@ -3259,9 +3326,9 @@ collectgone(struct d *d, const json_t **paired)
 			}
 	}
 	for (i = 0; i < d->a.g->nrecs; i++) {
-		t = d->a.recs[i];
-		if (!streq(S(t, "kind"), "table") || d->a.used[i])
+		if (!iskind(&d->a, i, "table") || d->a.used[i])
 			continue;
+		t = rec(&d->a, i);
 		json_array_foreach(json_object_get(t, "columns"), j, c)
 			coltext(d, c);
 		json_array_foreach(json_object_get(t, "checks"), j, x)
@@ -3270,15 +3337,13 @@ collectgone(struct d *d, const json_t **paired)
 			addtext(d, S(x, "definition"));
 		json_array_foreach(json_object_get(t, "indexes"), j, x)
 			addtext(d, S(x, "definition"));
-		seen[i] = 1;
 	}
 	for (i = 0; i < d->a.g->nrecs; i++) {
-		t = d->a.recs[i];
-		if (streq(S(t, "kind"), "trigger") && json_object_get(d->gone,
-		    key3(d, S(t, "schema"), S(t, "table"), NULL)) != NULL)
-			addtext(d, S(t, "definition"));
+		if (iskind(&d->a, i, "trigger") && json_object_get(d->gone,
+		    key3(d, d->a.g->recs[i].schema, d->a.g->recs[i].table,
+		    NULL)) != NULL)
+			addtext(d, S(rec(&d->a, i), "definition"));
 	}
-	free(seen);
 }
 
 static void
@@ -3314,8 +3379,9 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	    "sequence", "function", "procedure", "table", "view",
 	    "materialized_view", "trigger", NULL };
 	const json_t **paired;
+	unsigned char *same;
 	struct d d;
-	size_t i, k;
+	size_t i, k, pos;
 
 	memset(p, 0, sizeof(*p));
 	memset(&d, 0, sizeof(d));
@@ -3336,18 +3402,41 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	load(&d, &d.a, from);
 	load(&d, &d.b, to);
 
+	/*
+	 * A record whose line is the same on both sides needs no op, and
+	 * is neither parsed nor compared: the common case of a large
+	 * schema.  Not so with rename hints, which may give the same text
+	 * another meaning, nor for views, which may have to be recreated
+	 * around what they read.
+	 */
+	same = zn_xcalloc(to->nrecs + 1, 1);
+	if (json_array_size(d.renames) == 0)
+		for (i = 0; i < to->nrecs; i++) {
+			const struct zn_grec *rb = &to->recs[i], *ra;
+
+			if (iskind(&d.b, i, "view") ||
+			    iskind(&d.b, i, "materialized_view"))
+				continue;
+			if (!lookupkey(&d, &d.a, rb, &pos))
+				continue;
+			ra = &from->recs[pos];
+			if (ra->len == rb->len &&
+			    memcmp(ra->line, rb->line, ra->len) == 0)
+				same[i] = d.a.used[pos] = 1;
+		}
+
 	/* Pair tables first: what is gone decides about sequences. */
 	paired = zn_xcalloc(to->nrecs + 1, sizeof(*paired));
 	for (i = 0; i < to->nrecs; i++)
-		if (streq(S(d.b.recs[i], "kind"), "table"))
+		if (!same[i] && iskind(&d.b, i, "table"))
 			paired[i] = pair(&d, i);
 	for (i = 0; i < from->nrecs; i++)
-		if (streq(S(d.a.recs[i], "kind"), "table") && !d.a.used[i])
+		if (iskind(&d.a, i, "table") && !d.a.used[i])
 			json_object_set_new(d.gone, key3(&d,
-			    S(d.a.recs[i], "schema"), S(d.a.recs[i], "name"),
-			    NULL), json_true());
+			    from->recs[i].schema, from->recs[i].name, NULL),
+			    json_true());
 	for (i = 0; i < to->nrecs; i++)
-		if (!streq(S(d.b.recs[i], "kind"), "table"))
+		if (!same[i] && !iskind(&d.b, i, "table"))
 			paired[i] = pair(&d, i);
 	collectgone(&d, paired);
 
@@ -3355,22 +3444,20 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 		if (streq(passes[k], "view"))
 			recreateset(&d);
 		for (i = 0; i < to->nrecs; i++)
-			if (streq(S(d.b.recs[i], "kind"), passes[k]))
+			if (!same[i] && iskind(&d.b, i, passes[k]))
 				dispatch(&d, passes[k], paired[i],
-				    d.b.recs[i]);
+				    rec(&d.b, i));
 		/* Schemas and extensions go last: parking may keep them. */
 		if (k < 2)
 			continue;
 		for (i = 0; i < from->nrecs; i++)
-			if (streq(S(d.a.recs[i], "kind"), passes[k]) &&
-			    !d.a.used[i])
-				dispatch(&d, passes[k], d.a.recs[i], NULL);
+			if (iskind(&d.a, i, passes[k]) && !d.a.used[i])
+				dispatch(&d, passes[k], rec(&d.a, i), NULL);
 	}
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < from->nrecs; i++)
-			if (streq(S(d.a.recs[i], "kind"), passes[k]) &&
-			    !d.a.used[i])
-				dispatch(&d, passes[k], d.a.recs[i], NULL);
+			if (iskind(&d.a, i, passes[k]) && !d.a.used[i])
+				dispatch(&d, passes[k], rec(&d.a, i), NULL);
 	order(&d);
 
 	p->header = json_pack("{s:s, s:i, s:s, s:s, s:O, s:O, s:I, s:s}",
@@ -3385,6 +3472,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the plan header");
 
 	free(paired);
+	free(same);
 	for (i = 0; i < from->nrecs; i++)
 		json_decref(d.a.recs[i]);
 	for (i = 0; i < to->nrecs; i++)

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "zn.h"
 
@@ -167,10 +168,11 @@ zn_graph_get(const struct zn_graph *g, size_t i)
 	json_error_t err;
 	json_t *v;
 
-	v = json_loadb(g->recs[i].line, g->recs[i].len, 0, &err);
+	v = json_loadb(g->recs[i].line, g->recs[i].len, JSON_REJECT_DUPLICATES,
+	    &err);
 	if (v == NULL)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read back a record: %s",
-		    err.text);
+		zn_die(ZN_EXIT_DATAERR, "a record of the graph is not valid "
+		    "JSON: %s", err.text);
 	return v;
 }
 
@@ -212,9 +214,11 @@ zn_graph_release(struct zn_graph *g)
 		free(g->recs[i].table);
 		free(g->recs[i].name);
 		free(g->recs[i].args);
-		free(g->recs[i].line);
+		if (g->block == NULL)
+			free(g->recs[i].line);
 	}
 	free(g->recs);
+	free(g->block);
 	json_decref(g->source);
 	json_decref(g->renames);
 	memset(g, 0, sizeof(*g));
@@ -301,8 +305,13 @@ badrenames(const json_t *v)
 		zn_jsonl_die(&r, "%s", msg_);				\
 	} while (0)
 
-void
-zn_graph_read(struct zn_graph *g, const char *path)
+/*
+ * Reads a graph line by line, parsing and canonicalising each record:
+ * slow, but what a hand-made or damaged graph needs, and where every
+ * refusal is made.
+ */
+static void
+slowread(struct zn_graph *g, const char *name, const char *buf, size_t len)
 {
 	struct zn_jsonl r;
 	json_t *rec = NULL, *hdr, *end = NULL, *v;
@@ -310,7 +319,7 @@ zn_graph_read(struct zn_graph *g, const char *path)
 	size_t i;
 
 	memset(g, 0, sizeof(*g));
-	zn_jsonl_open(&r, path);
+	zn_jsonl_open_mem(&r, name, buf, len);
 	hdr = zn_jsonl_next(&r);
 	if (hdr == NULL)
 		zn_die(ZN_EXIT_DATAERR, "%s: empty input: no graph header",
@@ -385,4 +394,474 @@ zn_graph_read(struct zn_graph *g, const char *path)
 	json_decref(hdr);
 	json_decref(end);
 	zn_jsonl_close(&r);
+}
+
+/*
+ * The fast path.  A graph that zanith wrote is read without parsing its
+ * records: each line is checked to be a JSON object (strictly, UTF-8
+ * included) in one pass that also picks out the keys it sorts by, and
+ * the graph is taken as it stands when its records are in canonical
+ * order, their lines hash to the header's hash, and the header and the
+ * trailer agree.  Anything else (a graph written by hand, spaced out,
+ * reordered, damaged) goes to slowread, which canonicalises or refuses
+ * it with the exact reason.  Records are parsed later, one at a time,
+ * by whoever needs their fields (zn_graph_get).
+ */
+struct scan {
+	const unsigned char *p, *e;
+	int uesc;		/* a \u escape was seen */
+};
+
+#define SCAN_MAXDEPTH 512
+
+static void
+sc_ws(struct scan *s)
+{
+	while (s->p < s->e && (*s->p == ' ' || *s->p == '\t' ||
+	    *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+/* Length of the valid UTF-8 sequence at p (0 when invalid). */
+static size_t
+sc_utf8(const unsigned char *p, const unsigned char *e)
+{
+	unsigned int c = p[0], v;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if ((size_t)(e - p) < n)
+		return 0;
+	v = c & (0xff >> (n + 1));
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
+	    v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * A string at s->p: its body in *v and *n, *esc when it has escapes
+ * (then the body is not the value).
+ */
+static int
+sc_string(struct scan *s, const char **v, size_t *n, int *esc)
+{
+	const unsigned char *p = s->p, *e = s->e, *start;
+	size_t k;
+	int i;
+
+	if (p == e || *p != '"')
+		return 0;
+	start = ++p;
+	*esc = 0;
+	while (p < e) {
+		if (*p == '"') {
+			*v = (const char *)start;
+			*n = (size_t)(p - start);
+			s->p = p + 1;
+			return 1;
+		}
+		if (*p < 0x20)
+			return 0;
+		if (*p == '\\') {
+			*esc = 1;
+			if (++p == e)
+				return 0;
+			if (*p == 'u') {
+				/* Surrogates and \u0000: left to jansson. */
+				s->uesc = 1;
+				for (i = 1; i <= 4; i++)
+					if (p + i >= e || !((p[i] >= '0' &&
+					    p[i] <= '9') || ((p[i] | 0x20) >=
+					    'a' && (p[i] | 0x20) <= 'f')))
+						return 0;
+				p += 5;
+			} else if (strchr("\"\\/bfnrt", *p) != NULL &&
+			    *p != '\0')
+				p++;
+			else
+				return 0;
+			continue;
+		}
+		if ((k = sc_utf8(p, e)) == 0)
+			return 0;
+		p += k;
+	}
+	return 0;
+}
+
+static int
+sc_digits(struct scan *s)
+{
+	const unsigned char *p = s->p;
+
+	while (s->p < s->e && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p > p;
+}
+
+static int
+sc_number(struct scan *s)
+{
+	if (s->p < s->e && *s->p == '-')
+		s->p++;
+	if (s->p < s->e && *s->p == '0')
+		s->p++;
+	else if (!sc_digits(s))
+		return 0;
+	if (s->p < s->e && *s->p == '.') {
+		s->p++;
+		if (!sc_digits(s))
+			return 0;
+	}
+	if (s->p < s->e && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->e && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (!sc_digits(s))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+sc_word(struct scan *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(s->e - s->p) < n || memcmp(s->p, w, n) != 0)
+		return 0;
+	s->p += n;
+	return 1;
+}
+
+static int
+sc_value(struct scan *s, int depth)
+{
+	const char *v;
+	size_t n;
+	int esc, close;
+
+	if (s->p == s->e)
+		return 0;
+	switch (*s->p) {
+	case '"':
+		return sc_string(s, &v, &n, &esc);
+	case 't':
+		return sc_word(s, "true");
+	case 'f':
+		return sc_word(s, "false");
+	case 'n':
+		return sc_word(s, "null");
+	case '{':
+	case '[':
+		if (depth >= SCAN_MAXDEPTH)
+			return 0;
+		close = *s->p == '{' ? '}' : ']';
+		s->p++;
+		sc_ws(s);
+		if (s->p < s->e && *s->p == close) {
+			s->p++;
+			return 1;
+		}
+		for (;;) {
+			if (close == '}') {
+				if (!sc_string(s, &v, &n, &esc))
+					return 0;
+				sc_ws(s);
+				if (s->p == s->e || *s->p++ != ':')
+					return 0;
+				sc_ws(s);
+			}
+			if (!sc_value(s, depth + 1))
+				return 0;
+			sc_ws(s);
+			if (s->p == s->e)
+				return 0;
+			if (*s->p == close) {
+				s->p++;
+				return 1;
+			}
+			if (*s->p++ != ',')
+				return 0;
+			sc_ws(s);
+		}
+	default:
+		return sc_number(s);
+	}
+}
+
+/* The keys a body record sorts by, picked out of its line. */
+struct fastkeys {
+	char *v[5];		/* kind, schema, table, name, arguments */
+	int columns;		/* has a "columns" array */
+};
+static const char *const fastkeynames[5] = { "kind", "schema", "table",
+    "name", "arguments" };
+
+static void
+fastkeys_free(struct fastkeys *k)
+{
+	int i;
+
+	for (i = 0; i < 5; i++)
+		free(k->v[i]);
+	memset(k, 0, sizeof(*k));
+}
+
+/*
+ * Checks that line is one JSON object with nothing around it and fills
+ * k.  Returns 0 when the line is not for the fast path.
+ */
+static int
+fastrec(const char *line, size_t len, struct fastkeys *k)
+{
+	struct scan s;
+	const char *key, *v;
+	size_t kn, vn;
+	unsigned int seen = 0;
+	int esc, vesc, i, hard = 0;
+
+	memset(k, 0, sizeof(*k));
+	s.p = (const unsigned char *)line;
+	s.e = s.p + len;
+	s.uesc = 0;
+	if (len < 2 || line[0] != '{' || line[len - 1] != '}')
+		return 0;
+	s.p++;
+	sc_ws(&s);
+	if (s.p < s.e && *s.p == '}')
+		s.p++;
+	else
+		for (;;) {
+			if (!sc_string(&s, &key, &kn, &esc))
+				goto bad;
+			sc_ws(&s);
+			if (s.p == s.e || *s.p++ != ':')
+				goto bad;
+			sc_ws(&s);
+			for (i = 0; i < 5; i++)
+				if (!esc && strlen(fastkeynames[i]) == kn &&
+				    memcmp(fastkeynames[i], key, kn) == 0)
+					break;
+			if (esc)
+				hard = 1;	/* an escaped key: let jansson see */
+			if (i == 5 && !esc && kn == 7 &&
+			    memcmp(key, "columns", 7) == 0)
+				k->columns = s.p < s.e && *s.p == '[';
+			else if (i == 5)
+				i = 6;
+			if (i < 6 && (seen & (1u << i)) != 0)
+				goto bad;	/* a duplicate key */
+			if (i < 6)
+				seen |= 1u << i;
+			if (i < 5 && s.p < s.e && *s.p == '"') {
+				if (!sc_string(&s, &v, &vn, &vesc))
+					goto bad;
+				if (vesc)
+					hard = 1;
+				else
+					k->v[i] = zn_xstrndup(v, vn);
+			} else if (!sc_value(&s, 1))
+				goto bad;
+			sc_ws(&s);
+			if (s.p == s.e)
+				goto bad;
+			if (*s.p == '}') {
+				s.p++;
+				break;
+			}
+			if (*s.p++ != ',')
+				goto bad;
+			sc_ws(&s);
+		}
+	if (s.p != s.e)
+		goto bad;
+	if (hard || s.uesc) {
+		/* Escapes: jansson checks the line and gives the keys. */
+		json_t *rec = json_loadb(line, len, JSON_REJECT_DUPLICATES,
+		    NULL);
+
+		fastkeys_free(k);
+		if (!json_is_object(rec)) {
+			json_decref(rec);
+			return 0;
+		}
+		for (i = 0; i < 5; i++) {
+			const char *x = zn_json_str(rec, fastkeynames[i]);
+
+			k->v[i] = x != NULL ? zn_xstrdup(x) : NULL;
+		}
+		k->columns = json_is_array(json_object_get(rec, "columns"));
+		json_decref(rec);
+	}
+	return 1;
+bad:
+	fastkeys_free(k);
+	return 0;
+}
+
+/* Whether the keys make a well-formed body record (as checkrec). */
+static int
+fastok(const struct fastkeys *k)
+{
+	int rank = zn_graph_kind_rank(k->v[0]);
+
+	if (rank < 0 || k->v[3] == NULL)
+		return 0;
+	if (!kinds[rank].global && k->v[1] == NULL)
+		return 0;
+	if (kinds[rank].table && k->v[2] == NULL)
+		return 0;
+	if (kinds[rank].args && k->v[4] == NULL)
+		return 0;
+	if (strcmp(k->v[0], "table") == 0 && !k->columns)
+		return 0;
+	return 1;
+}
+
+/* A header or trailer line parsed, or NULL. */
+static json_t *
+fastjson(const char *line, size_t len, const char *kind)
+{
+	json_t *v = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+	const char *k = zn_json_str(v, "kind");
+
+	if (k == NULL || strcmp(k, kind) != 0) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * On success the graph takes buf as its block: the records' lines are
+ * in it, each ended by a NUL where its newline was.
+ */
+static int
+fastread(struct zn_graph *g, char *buf, size_t len)
+{
+	char *p = buf, *e = buf + len, *nl;
+	const char *hash;
+	json_t *hdr = NULL, *end = NULL, *v;
+	struct zn_sha256 *h = NULL;
+	struct fastkeys k;
+	struct zn_grec *r;
+	size_t n;
+	int ok = 0;
+
+	memset(g, 0, sizeof(*g));
+	if (len == 0 || (nl = memchr(p, '\n', len)) == NULL || (hdr = fastjson(p, (size_t)(nl - p), "graph")) ==
+	    NULL)
+		return 0;
+	v = json_object_get(hdr, "v");
+	if (!json_is_integer(v) || json_integer_value(v) != GRAPH_VERSION ||
+	    (hash = zn_json_str(hdr, "hash")) == NULL)
+		goto out;
+	v = json_object_get(hdr, "server_version_num");
+	if (v != NULL && !json_is_integer(v) && !json_is_null(v))
+		goto out;
+	g->server_version_num = json_is_integer(v) ?
+	    (long)json_integer_value(v) : 0;
+	v = json_object_get(hdr, "renames");
+	if (v != NULL && badrenames(v) != NULL)
+		goto out;
+	h = zn_sha256_new();
+	for (p = nl + 1; p < e; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(e - p);
+		if (nl == NULL)
+			nl = e;
+		if (n > 14 && memcmp(p, "{\"kind\":\"end\"", 13) == 0) {
+			if (nl < e && nl + 1 != e)
+				goto out;	/* something after the trailer */
+			end = fastjson(p, n, "end");
+			break;
+		}
+		if (!fastrec(p, n, &k))
+			goto out;
+		if (!fastok(&k)) {
+			fastkeys_free(&k);
+			goto out;
+		}
+		zn_graph_add_line(g, k.v[0], k.v[1], k.v[2], k.v[3], k.v[4],
+		    p, n);
+		fastkeys_free(&k);
+		r = &g->recs[g->nrecs - 1];
+		if (g->nrecs > 1 && cmprec(r - 1, r) >= 0)
+			goto out;
+		zn_sha256_update(h, p, n);
+		zn_sha256_update(h, "\n", 1);
+	}
+	if (end == NULL)
+		goto out;
+	zn_sha256_final(h, g->hash);
+	h = NULL;
+	v = json_object_get(end, "objects");
+	if (strcmp(hash, g->hash) != 0 || !json_is_integer(v) ||
+	    json_integer_value(v) < 0 ||
+	    (size_t)json_integer_value(v) != g->nrecs ||
+	    zn_json_str(end, "hash") == NULL ||
+	    strcmp(zn_json_str(end, "hash"), g->hash) != 0)
+		goto out;
+	g->source = json_incref(json_object_get(hdr, "source"));
+	g->renames = json_incref(json_object_get(hdr, "renames"));
+	for (n = 0; n < g->nrecs; n++)
+		g->recs[n].line[g->recs[n].len] = '\0';
+	g->block = buf;
+	ok = 1;
+out:
+	if (h != NULL) {
+		char discard[ZN_SHA256_STRLEN];
+
+		zn_sha256_final(h, discard);
+	}
+	json_decref(hdr);
+	json_decref(end);
+	if (!ok) {
+		for (n = 0; n < g->nrecs; n++)
+			g->recs[n].line = NULL;	/* they are in buf */
+		zn_graph_release(g);
+	}
+	return ok;
+}
+
+void
+zn_graph_read(struct zn_graph *g, const char *path)
+{
+	struct zn_buf in = ZN_BUF_INIT;
+	const char *name;
+	struct stat st;
+	FILE *fp;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		name = "<stdin>";
+		fp = stdin;
+	} else {
+		name = path;
+		if ((fp = fopen(path, "r")) == NULL)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'",
+			    path);
+	}
+	/* One allocation for a regular file: the block is kept. */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0)
+		zn_buf_grow(&in, (size_t)st.st_size + 1);
+	zn_buf_readfp(&in, fp, name);
+	if (fp != stdin)
+		fclose(fp);
+	if (fastread(g, in.buf, in.len))
+		zn_buf_init(&in);	/* the graph has it */
+	else
+		slowread(g, name, in.buf, in.len);
+	zn_buf_release(&in);
 }

@@ -59,6 +59,20 @@ zn_jsonl_open(struct zn_jsonl *r, const char *path)
 }
 
 void
+zn_jsonl_open_mem(struct zn_jsonl *r, const char *name, const char *buf,
+    size_t len)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = zn_xstrdup(name);
+	/* fmemopen may refuse a size of 0. */
+	r->fp = len > 0 ? fmemopen((void *)buf, len, "r") :
+	    fopen("/dev/null", "r");
+	if (r->fp == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", name);
+	r->close = 1;
+}
+
+void
 zn_jsonl_die(const struct zn_jsonl *r, const char *fmt, ...)
 {
 	struct zn_buf b = ZN_BUF_INIT;

@@ -119,6 +119,8 @@ void zn_buf_addf(struct zn_buf *b, const char *fmt, ...) ZN_PRINTF(2, 3);
 void zn_buf_vaddf(struct zn_buf *b, const char *fmt, va_list ap);
 /* Appends a whole file; dies with status 2 when it cannot be read. */
 void zn_buf_readfile(struct zn_buf *b, const char *path);
+/* Appends the rest of fp; name is for the error message. */
+void zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name);
 
 /*
  * sha: SHA-256 through libcrypto.  Digests are written as "sha256:" and
@@ -203,6 +205,9 @@ struct zn_jsonl {
 };
 /* Opens path ("-" or NULL is stdin); dies with status 2 on failure. */
 void zn_jsonl_open(struct zn_jsonl *r, const char *path);
+/* Reads len bytes of buf (which must outlive r) under name instead. */
+void zn_jsonl_open_mem(struct zn_jsonl *r, const char *name,
+    const char *buf, size_t len);
 /* Next record as a new reference, or NULL at end of input. */
 json_t *zn_jsonl_next(struct zn_jsonl *r);
 void zn_jsonl_close(struct zn_jsonl *r);
@@ -380,7 +385,7 @@ size_t zn_term_width(const char *s);
 struct zn_grec {
 	int rank;		/* position of the kind in canonical order */
 	char *schema, *table, *name, *args;	/* sort keys, owned */
-	char *line;		/* owned */
+	char *line;		/* owned, or in the graph's block */
 	size_t len;
 };
 struct zn_graph {
@@ -389,6 +394,7 @@ struct zn_graph {
 	json_t *renames;	/* rename hints of a declaration, or NULL */
 	struct zn_grec *recs;	/* canonical order after zn_graph_finish */
 	size_t nrecs, cap;
+	char *block;		/* a stored graph's text, holding its lines */
 	char hash[ZN_SHA256_STRLEN];
 };
 struct zn_snapshot_opts {
