@@ -34,7 +34,8 @@ OUT_1 = build-san
 O = $(OUT_$(SANITIZE))
 
 LIBSRC = lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/graph.c \
-	lib/introspect.c lib/json.c lib/jw.c lib/out.c lib/path.c lib/pg.c lib/plan.c \
+	lib/introspect.c lib/json.c lib/jw.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
+	lib/plan.c \
 	lib/schema.c \
 	lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
 CMDS = zn-snapshot zn-diff
@@ -92,7 +93,7 @@ check: deps all $(O)/test/libcheck
 check-valgrind: deps all $(O)/test/libcheck
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
-	    tests/1*-zn-*.bats tests/200-zn-diff.bats
+	    tests/1*-zn-*.bats tests/200-zn-diff.bats tests/220-zn-offline.bats
 
 demo: deps all
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" sh examples/demo.sh

@@ -19,7 +19,7 @@
 
 static const char usage[] =
 "usage: zn-diff [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
-"               [--drop-policy soft|archive|drop] [--exit-code]\n"
+"               [--offline] [--drop-policy soft|archive|drop] [--exit-code]\n"
 "               [-o dir [--name name]] [--json] [from] [to]\n"
 "       zn-diff --read path [--json]\n"
 "\n"
@@ -37,6 +37,8 @@ static const char usage[] =
 "  -N, --exclude-schema=PATTERN\n"
 "                            leave out schemas matching PATTERN\n"
 "      --scratch-url=URL     materialise declared schemas on this server\n"
+"      --offline             render YAML declarations without a server\n"
+"                            (best effort; see zn-diff(1))\n"
 "      --drop-policy=POLICY  removed tables and columns: soft (parked,\n"
 "                            the default), archive, or drop\n"
 "      --exit-code           exit 1 when there are differences\n"
@@ -65,6 +67,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "read", required_argument, NULL, 'r' + 256 },
 	{ "schema", required_argument, NULL, 'n' },
+	{ "offline", no_argument, NULL, 'O' + 256 },
 	{ "scratch-url", required_argument, NULL, 's' + 256 },
 	{ "version", no_argument, NULL, 'v' + 256 },
 	{ NULL, 0, NULL, 0 }
@@ -75,6 +78,7 @@ struct ctx {
 	struct zn_snapshot_opts so;
 	const char *dbname, *scratch;
 	int major;		/* the live server's, once known */
+	int offline;		/* declared schemas rendered without a server */
 };
 
 /* A path from zanith.yaml, relative to the file's directory. */
@@ -106,6 +110,8 @@ load(struct ctx *x, struct zn_graph *g, const char *what)
 {
 	if (strcmp(what, "@") == 0)
 		live(x, g);
+	else if (zn_path_is_declared(what) && x->offline)
+		zn_graph_from_offline(g, what);
 	else if (zn_path_is_declared(what))
 		zn_graph_from_declared(g, what, x->scratch != NULL ?
 		    x->scratch : x->cfg.scratch, x->major, &x->so);
@@ -290,6 +296,9 @@ main(int argc, char *argv[])
 			break;
 		case 'r' + 256:
 			readpath = optarg;
+			break;
+		case 'O' + 256:
+			x.offline = 1;
 			break;
 		case 's' + 256:
 			x.scratch = optarg;

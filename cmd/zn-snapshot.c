@@ -22,6 +22,7 @@ static const char usage[] =
 "                   [--json]\n"
 "       zn-snapshot --graph file [-o file] [--json]\n"
 "       zn-snapshot --declared file.yaml --sql [-o file]\n"
+"       zn-snapshot --declared file.yaml --offline [-o file] [--json]\n"
 "\n"
 "Write the schema graph of a live database, of a declared schema\n"
 "(materialised in a scratch database), or of a stored graph (read back,\n"
@@ -40,6 +41,8 @@ static const char usage[] =
 "      --graph=FILE          read a stored graph (\"-\" for stdin)\n"
 "      --sql                 with a YAML --declared, write the DDL it\n"
 "                            renders to, and start no server\n"
+"      --offline             with a YAML --declared, write its graph\n"
+"                            without a server: best effort\n"
 "  -o, --output=FILE         write to FILE (replaced atomically)\n"
 "      --json                records even when stdout is a terminal\n"
 "      --help                show this help and exit\n"
@@ -57,6 +60,7 @@ static const struct option longopts[] = {
 	{ "graph", required_argument, NULL, 'g' + 256 },
 	{ "help", no_argument, NULL, 'h' + 256 },
 	{ "json", no_argument, NULL, 'j' + 256 },
+	{ "offline", no_argument, NULL, 'O' + 256 },
 	{ "output", required_argument, NULL, 'o' },
 	{ "schema", required_argument, NULL, 'n' },
 	{ "scratch-url", required_argument, NULL, 's' + 256 },
@@ -193,7 +197,7 @@ main(int argc, char *argv[])
 	const char *dir = NULL, *dbname = NULL, *graph = NULL;
 	const char *output = NULL, *declared = NULL, *scratch = NULL;
 	size_t nincl = 0, nexcl = 0;
-	int ch, jflag = 0, sqlflag = 0, major;
+	int ch, jflag = 0, sqlflag = 0, offline = 0, major;
 	PGconn *conn;
 
 	zn_init(argv[0]);
@@ -231,6 +235,9 @@ main(int argc, char *argv[])
 		case 'S' + 256:
 			sqlflag = 1;
 			break;
+		case 'O' + 256:
+			offline = 1;
+			break;
 		case 'h' + 256:
 			zn_help(usage);
 		case 'j' + 256:
@@ -255,6 +262,12 @@ main(int argc, char *argv[])
 	if (output != NULL && *output == '\0')
 		zn_usage_error("-o needs a file name");
 
+	if (offline && (declared == NULL || !zn_path_is_yaml(declared)))
+		zn_usage_error("--offline goes with a YAML --declared");
+	if (offline && (sqlflag || scratch != NULL || dbname != NULL ||
+	    incl != NULL || excl != NULL))
+		zn_usage_error("--offline cannot be combined with --sql, "
+		    "--scratch-url, -d, -n or -N");
 	if (sqlflag) {
 		if (declared == NULL || !zn_path_is_yaml(declared))
 			zn_usage_error("--sql goes with a YAML --declared");
@@ -265,6 +278,8 @@ main(int argc, char *argv[])
 	}
 	if (graph != NULL) {
 		zn_graph_read(&g, graph);
+	} else if (offline) {
+		zn_graph_from_offline(&g, declared);
 	} else {
 		zn_config_load(&cfg, dir);
 		memset(&o, 0, sizeof(o));

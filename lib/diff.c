@@ -3410,6 +3410,27 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	 * around what they read.
 	 */
 	same = zn_xcalloc(to->nrecs + 1, 1);
+	/*
+	 * A graph made offline has no routines or views and no extension
+	 * versions: those are left alone on both sides.
+	 */
+	if (zn_graph_offline(from) || zn_graph_offline(to)) {
+		static const char *const kinds[] = { "function", "procedure",
+		    "view", "materialized_view" };
+
+		for (k = 0; k < 4; k++) {
+			for (i = 0; i < to->nrecs; i++)
+				if (iskind(&d.b, i, kinds[k]))
+					same[i] = 1;
+			for (i = 0; i < from->nrecs; i++)
+				if (iskind(&d.a, i, kinds[k]))
+					d.a.used[i] = 1;
+		}
+		for (i = 0; i < to->nrecs; i++)
+			if (iskind(&d.b, i, "extension") &&
+			    lookupkey(&d, &d.a, &to->recs[i], &pos))
+				same[i] = d.a.used[pos] = 1;
+	}
 	if (json_array_size(d.renames) == 0)
 		for (i = 0; i < to->nrecs; i++) {
 			const struct zn_grec *rb = &to->recs[i], *ra;

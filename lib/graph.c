@@ -147,6 +147,12 @@ zn_graph_add(struct zn_graph *g, json_t *rec)
 	json_decref(rec);
 }
 
+int
+zn_graph_offline(const struct zn_graph *g)
+{
+	return json_is_true(json_object_get(g->source, "offline"));
+}
+
 void
 zn_graph_finish(struct zn_graph *g)
 {

@@ -432,6 +432,13 @@ void zn_schema_map_release(struct zn_schema_map *map);
  * given major version, 0 for any) and introspects it there.  Errors in
  * the declaration die with status 65 and "file:line:col: message".
  */
+/*
+ * A YAML declaration as graph records without a server, best effort
+ * (offline.c); the source says "offline": true.  Warns once.
+ */
+void zn_graph_from_offline(struct zn_graph *g, const char *path);
+/* Whether a graph was made offline (its source says so). */
+int zn_graph_offline(const struct zn_graph *g);
 void zn_graph_from_declared(struct zn_graph *g, const char *path,
     const char *scratch_url, int major, const struct zn_snapshot_opts *o);
 /*
