@@ -33,7 +33,7 @@ OUT_ = build
 OUT_1 = build-san
 O = $(OUT_$(SANITIZE))
 
-LIBSRC = lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/graph.c \
+LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/graph.c \
 	lib/introspect.c lib/json.c lib/jw.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
 	lib/plan.c \
 	lib/schema.c \

@@ -92,8 +92,6 @@ struct d {
 	const struct zn_diff_opts *o;
 	struct side a, b;
 	json_t *renames;	/* all hints */
-	char **arena;
-	size_t narena, carena;
 	const char *from_hash;
 	json_t *recreate;	/* "schema\x1fname" of views dropped and recreated */
 	json_t *changedcols;	/* "schema\x1ftable\x1fcolumn" whose type changes */
@@ -101,18 +99,13 @@ struct d {
 	struct zn_buf parkedtext;	/* what parked tables and columns use */
 	json_t *parkedin;	/* schemas that keep something parked */
 	int parking;		/* removals keep their data */
+	struct zn_arena arena;	/* the text of the ops, until they are made */
 };
 
 static char *
 keep(struct d *d, char *s)
 {
-	if (d->narena == d->carena) {
-		d->carena = d->carena ? d->carena * 2 : 64;
-		d->arena = zn_xreallocarray(d->arena, d->carena,
-		    sizeof(*d->arena));
-	}
-	d->arena[d->narena++] = s;
-	return s;
+	return zn_arena_keep(&d->arena, s);
 }
 
 static const char *
@@ -127,29 +120,21 @@ fmt(struct d *d, const char *f, ...)
 	va_start(ap, f);
 	zn_buf_vaddf(&b, f, ap);
 	va_end(ap);
-	return keep(d, zn_buf_detach(&b));
+	return zn_arena_keep(&d->arena, zn_buf_detach(&b));
 }
 
 /* A quoted identifier. */
 static const char *
 qi(struct d *d, const char *s)
 {
-	struct zn_buf b = ZN_BUF_INIT;
-
-	zn_pg_ident(&b, s);
-	return keep(d, zn_buf_detach(&b));
+	return zn_arena_ident(&d->arena, s);
 }
 
 /* A qualified name, quoted. */
 static const char *
 qn(struct d *d, const char *schema, const char *name)
 {
-	struct zn_buf b = ZN_BUF_INIT;
-
-	zn_pg_ident(&b, schema);
-	zn_buf_addch(&b, '.');
-	zn_pg_ident(&b, name);
-	return keep(d, zn_buf_detach(&b));
+	return zn_arena_qualified(&d->arena, schema, name);
 }
 
 static const char *
@@ -3510,7 +3495,5 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	json_decref(d.renames);
 	json_decref(d.parkedin);
 	zn_buf_release(&d.parkedtext);
-	for (i = 0; i < d.narena; i++)
-		free(d.arena[i]);
-	free(d.arena);
+	zn_arena_release(&d.arena);
 }

@@ -32,20 +32,13 @@ struct o {
 	json_t *root;		/* the declaration */
 	json_t *seqs;		/* sequence records made for serial columns */
 	size_t skipped[4];	/* functions, procedures, views, raw SQL */
-	char **arena;
-	size_t narena, carena;
+	struct zn_arena arena;
 };
 
 static const char *
 keep(struct o *o, char *s)
 {
-	if (o->narena == o->carena) {
-		o->carena = o->carena ? o->carena * 2 : 64;
-		o->arena = zn_xreallocarray(o->arena, o->carena,
-		    sizeof(*o->arena));
-	}
-	o->arena[o->narena++] = s;
-	return s;
+	return zn_arena_keep(&o->arena, s);
 }
 
 static const char *
@@ -83,10 +76,7 @@ flag(const json_t *c, const char *key)
 static const char *
 qi(struct o *o, const char *s)
 {
-	struct zn_buf b = ZN_BUF_INIT;
-
-	zn_pg_ident(&b, s);
-	return keep(o, zn_buf_detach(&b));
+	return zn_arena_ident(&o->arena, s);
 }
 
 /*
@@ -96,7 +86,7 @@ qi(struct o *o, const char *s)
 static const char *
 qn(struct o *o, const char *schema, const char *name)
 {
-	return keep(o, zn_xasprintf("%s.%s", qi(o, schema), qi(o, name)));
+	return zn_arena_qualified(&o->arena, schema, name);
 }
 
 static char *
@@ -260,7 +250,10 @@ typename_(struct o *o, const char *decl, int *serial)
 			out = aliases[i].to;
 	if (out == NULL)
 		out = base;
-	if (strncmp(base, "serial", 6) == 0 || strstr(base, "serial") != NULL)
+	if (mod == NULL && dims == 0 && (strcmp(base, "serial") == 0 ||
+	    strcmp(base, "serial2") == 0 || strcmp(base, "serial4") == 0 ||
+	    strcmp(base, "serial8") == 0 || strcmp(base, "bigserial") == 0 ||
+	    strcmp(base, "smallserial") == 0))
 		*serial = strcmp(out, "bigint") == 0 ? 8 :
 		    strcmp(out, "smallint") == 0 ? 2 : 4;
 	if (strcmp(base, "float") == 0 && mod != NULL) {
@@ -1134,7 +1127,5 @@ zn_graph_from_offline(struct zn_graph *g, const char *path)
 	json_decref(o.seqs);
 	zn_schema_map_release(&map);
 	zn_yaml_free(y);
-	for (i = 0; i < o.narena; i++)
-		free(o.arena[i]);
-	free(o.arena);
+	zn_arena_release(&o.arena);
 }

@@ -433,6 +433,21 @@ void zn_schema_map_release(struct zn_schema_map *map);
  * the declaration die with status 65 and "file:line:col: message".
  */
 /*
+ * arena: strings kept until a piece of work is done, then freed together.
+ */
+struct zn_arena {
+	char **v;
+	size_t n, cap;
+};
+/* Keeps s (malloc'd) and returns it. */
+char *zn_arena_keep(struct zn_arena *a, char *s);
+/* An identifier quoted as PostgreSQL would, and a qualified name. */
+const char *zn_arena_ident(struct zn_arena *a, const char *s);
+const char *zn_arena_qualified(struct zn_arena *a, const char *schema,
+    const char *name);
+void zn_arena_release(struct zn_arena *a);
+
+/*
  * A YAML declaration as graph records without a server, best effort
  * (offline.c); the source says "offline": true.  Warns once.
  */

@@ -38,7 +38,7 @@ body() {
 	    run_zn 0 zn-snapshot --declared "$FIXTURES/offline.yaml" --offline \
 	    --json
 	assert_equal "$stderr" "zn-snapshot: $WARN_PLAIN"
-	assert_equal "$(printf '%s\n' "$output" | tail -n 1 | jq .objects)" 13
+	assert_equal "$(printf '%s\n' "$output" | tail -n 1 | jq .objects)" 14
 }
 
 @test "--offline reads YAML only, and goes with nothing that needs a server" {
@@ -120,4 +120,13 @@ Try 'zn-snapshot --help' for more information."
 	printf '%s\n' "$output" | jq -e -s '[.[] | select(.kind == "op") |
 	    select(.op | test("Function|Procedure|View|Extension|Routine"))]
 	    | length == 0' >/dev/null
+}
+
+@test "rename hints travel in an offline graph: a column renamed, not dropped" {
+	printf 'schemas:\n  app:\n    tables:\n      t:\n        columns:\n          id: {type: int, primary_key: true}\n          email: text\n' >old.yaml
+	printf 'schemas:\n  app:\n    tables:\n      t:\n        columns:\n          id: {type: int, primary_key: true}\n          mail: {type: text, renamed_from: email}\n' >new.yaml
+	run_zn 0 zn-diff --offline --json old.yaml new.yaml
+	assert_equal "$(printf '%s\n' "$output" | jq -r 'select(.kind == "op") |
+	    "\(.op) \(.sql[0])"')" \
+	    "renameColumn ALTER TABLE app.t RENAME COLUMN email TO mail"
 }
