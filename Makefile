@@ -35,16 +35,16 @@ O = $(OUT_$(SANITIZE))
 
 LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/graph.c \
 	lib/introspect.c lib/json.c lib/jw.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
-	lib/plan.c \
-	lib/schema.c \
+	lib/plan.c lib/risk.c \
+	lib/schema.c lib/sqltok.c \
 	lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
-CMDS = zn-snapshot zn-diff
+CMDS = zn-snapshot zn-diff zn-classify
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1 man/zn-diff.1
 MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7
 
-BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn
+BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify $(O)/bin/zn
 
 all: $(BINS)
 
@@ -68,6 +68,11 @@ $(O)/bin/zn-diff: cmd/zn-diff.c $(O)/libzn.a
 	@mkdir -p $(O)/bin
 	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
 	    cmd/zn-diff.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+
+$(O)/bin/zn-classify: cmd/zn-classify.c $(O)/libzn.a
+	@mkdir -p $(O)/bin
+	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
+	    cmd/zn-classify.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
 
 $(O)/bin/zn: cmd/zn VERSION
 	@mkdir -p $(O)/bin

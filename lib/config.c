@@ -73,11 +73,149 @@ known(const struct zn_yaml *y, const json_t *obj, const char *const *keys,
 	}
 }
 
+long
+zn_parse_ms(const char *s)
+{
+	char *end;
+	double d;
+	static const struct {
+		const char *u;
+		double ms;
+	} units[] = { { "", 1 }, { "ms", 1 }, { "s", 1000 },
+	    { "min", 60000 }, { "h", 3600000 }, { "d", 86400000 } };
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || d < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].u) == 0) {
+			d *= units[i].ms;
+			return d > 2147483647.0 ? -1 : (long)(d + 0.5);
+		}
+	return -1;
+}
+
+double
+zn_parse_bytes(const char *s)
+{
+	char *end;
+	double d;
+	static const struct {
+		const char *u;
+		double f;
+	} units[] = { { "", 1 }, { "B", 1 }, { "kB", 1024 },
+	    { "KiB", 1024 }, { "MB", 1048576 }, { "MiB", 1048576 },
+	    { "GB", 1073741824.0 }, { "GiB", 1073741824.0 },
+	    { "TB", 1099511627776.0 }, { "TiB", 1099511627776.0 } };
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || d < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].u) == 0)
+			return d * units[i].f;
+	return -1;
+}
+
+/* Checks a gates mapping (zn-classify(1), CONFIGURATION). */
+static void
+checkgates(const struct zn_yaml *y, const json_t *g, const char *where)
+{
+	static const char *const keys[] = { "max_risk", "allow_destructive",
+	    "fail_on", "allow", "lock_timeout", "max_lock_timeout",
+	    "probe_timeout", "preflight", "small_rows", "large_rows",
+	    "large_bytes", NULL };
+	const char *k;
+	json_t *v;
+	char buf[64];
+
+	if (!json_is_object(g))
+		zn_die(ZN_EXIT_DATAERR, "%s: %s must be a mapping",
+		    zn_yaml_name(y), where);
+	known(y, g, keys, where);
+	json_object_foreach((json_t *)g, k, v) {
+		if (strcmp(k, "max_risk") == 0) {
+			if (!json_is_null(v) && (!json_is_integer(v) ||
+			    json_integer_value(v) < 0 ||
+			    json_integer_value(v) > 100))
+				zn_yaml_die(y, g, k, 0, "max_risk is a score "
+				    "from 0 to 100, or null for none");
+		} else if (strcmp(k, "allow_destructive") == 0 ||
+		    strcmp(k, "preflight") == 0) {
+			if (!json_is_boolean(v))
+				zn_yaml_die(y, g, k, 0, "'%s' must be true or "
+				    "false", k);
+		} else if (strcmp(k, "fail_on") == 0 ||
+		    strcmp(k, "allow") == 0) {
+			size_t i;
+			json_t *e;
+
+			if (json_is_string(v)) {
+				if (zn_risk_code(json_string_value(v)) < 0)
+					zn_yaml_die(y, g, k, 0, "'%s' is no "
+					    "reason code", json_string_value(v));
+				continue;
+			}
+			if (!json_is_array(v))
+				zn_yaml_die(y, g, k, 0, "'%s' must be a list "
+				    "of reason codes", k);
+			json_array_foreach(v, i, e)
+				if (!json_is_string(e) ||
+				    zn_risk_code(json_string_value(e)) < 0)
+					zn_yaml_die(y, v, NULL, i, "'%s' is no "
+					    "reason code", json_is_string(e) ?
+					    json_string_value(e) : "?");
+		} else if (strcmp(k, "large_bytes") == 0) {
+			const char *t = json_is_string(v) ?
+			    json_string_value(v) : NULL;
+
+			if (json_is_integer(v)) {
+				snprintf(buf, sizeof(buf), "%lld",
+				    (long long)json_integer_value(v));
+				t = buf;
+			}
+			if (zn_parse_bytes(t) < 0)
+				zn_yaml_die(y, g, k, 0, "'%s' must be a size, "
+				    "such as 1GiB", k);
+		} else if (strcmp(k, "small_rows") == 0 ||
+		    strcmp(k, "large_rows") == 0) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0)
+				zn_yaml_die(y, g, k, 0, "'%s' must be a number "
+				    "of rows", k);
+		} else {
+			const char *t = json_is_string(v) ?
+			    json_string_value(v) : NULL;
+
+			if (json_is_integer(v)) {
+				snprintf(buf, sizeof(buf), "%lld",
+				    (long long)json_integer_value(v));
+				t = buf;
+			}
+			if (zn_parse_ms(t) <= 0)
+				zn_yaml_die(y, g, k, 0, "'%s' must be a "
+				    "duration above 0, such as 5s or 500ms", k);
+		}
+	}
+}
+
 static void
 readfile(struct zn_config *c, const char *path)
 {
 	static const char *const top[] = { "database", "ledger_schema",
-	    "migrations", "schema", "scratch", "snapshot", NULL };
+	    "migrations", "schema", "scratch", "snapshot", "gates",
+	    "environments", NULL };
 	static const char *const snap[] = { "schemas", "exclude_schemas",
 	    NULL };
 	struct zn_yaml *y = zn_yaml_load(path);
@@ -105,6 +243,30 @@ readfile(struct zn_config *c, const char *path)
 		known(y, s, snap, " in 'snapshot'");
 		c->schemas = getlist(y, s, "schemas");
 		c->exclude_schemas = getlist(y, s, "exclude_schemas");
+	}
+	s = json_object_get(root, "gates");
+	if (s != NULL && !json_is_null(s)) {
+		checkgates(y, s, " in 'gates'");
+		c->gates = json_deep_copy(s);
+	}
+	s = json_object_get(root, "environments");
+	if (s != NULL && !json_is_null(s)) {
+		const char *k;
+		json_t *e;
+
+		if (!json_is_object(s))
+			zn_yaml_die(y, root, "environments", 0, "'environments'"
+			    " maps a name to its gates");
+		json_object_foreach(s, k, e) {
+			char *w = zn_xasprintf(" in environment '%s'", k);
+
+			if (!json_is_object(e))
+				zn_yaml_die(y, s, k, 0, "environment '%s' must "
+				    "be a mapping of gates", k);
+			checkgates(y, e, w);
+			free(w);
+		}
+		c->environments = json_deep_copy(s);
 	}
 	zn_yaml_free(y);
 }
@@ -162,5 +324,7 @@ zn_config_release(struct zn_config *c)
 	free(c->schema);
 	zn_strv_free(c->schemas);
 	zn_strv_free(c->exclude_schemas);
+	json_decref(c->gates);
+	json_decref(c->environments);
 	memset(c, 0, sizeof(*c));
 }

@@ -166,6 +166,8 @@ migsum(const struct zn_plan *p, const char *id, const char *migration,
 			json_t *r = zn_plan_oprec(p, i, migration);
 
 			json_object_del(r, "step");
+			/* What later stages add is not part of the file. */
+			json_object_del(r, "risk");
 			sumrec(r, &s);
 			json_decref(r);
 		}
@@ -389,7 +391,7 @@ readyaml(struct zn_plan *p, const char *path)
 	static const char *const top[] = { "id", "from_hash", "to_hash",
 	    "ops", NULL };
 	static const char *const keys[] = { "op", "target", "transactional",
-	    "args", "sql", "reverse", NULL };
+	    "args", "sql", "reverse", "suppress", NULL };
 	struct zn_yaml *y = zn_yaml_load(path);
 	json_t *root = zn_yaml_root(y), *ops, *o, *v;
 	const char *k, *base = basename_(path);
@@ -454,6 +456,28 @@ readyaml(struct zn_plan *p, const char *path)
 		op->sql = yamlsql(y, o, "sql", 1);
 		op->reverse = yamlsql(y, o, "reverse", 0);
 		op->extra = json_pack("{s:s}", "migration", id);
+		v = json_object_get(o, "suppress");
+		if (v != NULL) {
+			const char *code;
+			json_t *why;
+
+			if (!json_is_object(v) || json_object_size(v) == 0)
+				zn_yaml_die(y, o, "suppress", 0, "'suppress' "
+				    "maps reason codes to why each is "
+				    "accepted");
+			json_object_foreach(v, code, why) {
+				if (zn_risk_code(code) < 0)
+					zn_yaml_die(y, v, code, 0, "'%s' is no "
+					    "reason code (zn-classify "
+					    "--list-codes)", code);
+				if (!json_is_string(why) ||
+				    strspn(json_string_value(why), " \t\n")
+				    == strlen(json_string_value(why)))
+					zn_yaml_die(y, v, code, 0, "suppressing "
+					    "%s needs a reason, as text", code);
+			}
+			json_object_set(op->extra, "suppress", v);
+		}
 		if (!op->transactional && json_array_size(op->sql) != 1)
 			zn_yaml_die(y, o, "sql", 0, "a non-transactional op "
 			    "runs exactly one statement");

@@ -260,7 +260,16 @@ struct zn_config {
 	char *scratch;		/* scratch server URL, or NULL: ephemeral */
 	char *migrations;	/* default "migrations" */
 	char *schema;		/* the declared schema, or NULL */
+	json_t *gates;		/* zn-classify's gates, checked, or NULL */
+	json_t *environments;	/* name -> gates, checked, or NULL */
 };
+/*
+ * A duration as PostgreSQL writes one ("500ms", "5s", "2min", "1h"; a
+ * bare number is milliseconds) and a size ("1GiB", "500MB", "10kB"; a
+ * bare number is bytes).  Return -1 when s is neither.
+ */
+long zn_parse_ms(const char *s);
+double zn_parse_bytes(const char *s);
 /*
  * Loads the configuration: DIR/zanith.yaml when -C gave DIR, else the
  * file named by ZN_CONFIG, else ./zanith.yaml, when it exists; then the
@@ -534,5 +543,75 @@ void zn_plan_read(struct zn_plan *p, const char *path);
 /* sha256 of the canonical records between header and trailer. */
 void zn_plan_checksum(const struct zn_plan *p, const char *migration,
     char out[ZN_SHA256_STRLEN]);
+
+/*
+ * sqltok: SQL text as tokens, the way PostgreSQL's scanner splits it:
+ * words, quoted identifiers, string and dollar-quoted literals, numbers,
+ * operators and punctuation; comments and blanks are left out.
+ */
+enum zn_tk {
+	ZN_TK_WORD, ZN_TK_QIDENT, ZN_TK_STRING, ZN_TK_NUMBER, ZN_TK_PARAM,
+	ZN_TK_OP, ZN_TK_LPAREN, ZN_TK_RPAREN, ZN_TK_LBRACKET, ZN_TK_RBRACKET,
+	ZN_TK_COMMA, ZN_TK_SEMI, ZN_TK_DOT, ZN_TK_BAD
+};
+struct zn_tok {
+	enum zn_tk t;
+	const char *s;		/* in the text; not NUL-terminated */
+	size_t n;
+};
+struct zn_toks {
+	struct zn_tok *v;
+	size_t n, cap;
+	int bad;		/* an unterminated literal or comment */
+};
+/* Appends the tokens of text (which must outlive them) to ts. */
+void zn_sql_tokens(struct zn_toks *ts, const char *text);
+void zn_sql_tokens_release(struct zn_toks *ts);
+/* Whether t is the word w (ASCII case-insensitive). */
+int zn_tok_is(const struct zn_tok *t, const char *w);
+/*
+ * The identifier t names, as the server folds it: a word in lower case,
+ * a quoted identifier unquoted.  Caller frees.
+ */
+char *zn_tok_ident(const struct zn_tok *t);
+
+/*
+ * risk: zn-classify's rule set (zn-classify(1)).  Every op gets facts
+ * (locks, work, data loss, what may fail, transaction shape, size),
+ * reason codes from the facts, a score 0-100 and a level; then the
+ * gates decide the verdict.
+ */
+enum zn_level { ZN_SAFE, ZN_LOW, ZN_MEDIUM, ZN_HIGH, ZN_DESTRUCTIVE,
+	ZN_CRITICAL };
+#define ZN_NCODES 23
+/* Code i (0-based): its name, its default score and what it means. */
+const char *zn_risk_code_name(int i);
+int zn_risk_code_score(int i);
+const char *zn_risk_code_text(int i);
+/* Index of a code by name, or -1. */
+int zn_risk_code(const char *name);
+const char *zn_level_name(int level);
+int zn_level_of(int score);
+struct zn_risk_opts {
+	long server_version;	/* 0: the connection's, the plan's, or 15 */
+	int max_risk;		/* -1: no budget */
+	int allow_destructive;
+	char **fail_on;		/* codes; NULL-terminated or NULL */
+	char **allow;		/* allow-list mode when not NULL */
+	long lock_timeout_ms;	/* what generated steps run with */
+	long max_lock_timeout_ms;
+	long probe_timeout_ms;
+	int preflight;		/* run the data probes (needs conn) */
+	double small_rows, large_rows, large_bytes;
+	PGconn *conn;		/* the live database, or NULL */
+	const char *stats_path;	/* CSV schema,table,rows,bytes, or NULL */
+};
+void zn_risk_opts_init(struct zn_risk_opts *o);
+/*
+ * Classifies every op of p: sets "risk" on each op record and the
+ * verdict and totals on the trailer.  Returns 1 when a gate refuses.
+ * A malformed suppression or stats file dies with status 65.
+ */
+int zn_classify(struct zn_plan *p, const struct zn_risk_opts *o);
 
 #endif /* ZN_H */

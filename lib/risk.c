@@ -1,0 +1,3591 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * risk.c: zn-classify's rule set.
+ *
+ * Each op is classified from the SQL it runs, statement by statement:
+ * a recogniser turns every statement into facts (the lock it takes on
+ * each relation that exists before the plan, the work it does under
+ * that lock, data loss, what may fail on existing rows, whether it
+ * breaks clients, whether it must run outside a transaction), the facts
+ * into reason codes with scores, and the op's score is the highest of
+ * them after the modifiers: objects created earlier in the same plan,
+ * the server version, table sizes, data probes.  The op's args only
+ * fill in what the SQL cannot say (the type a column had).  Statements
+ * the recogniser does not know are raw_sql.  The codes and their
+ * scores are those of zn-classify(1); the table below is the one place
+ * they are defined.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "zn.h"
+
+enum {
+	DROPS_TABLE, DROPS_COLUMN, NARROWS, DROPS_OBJECT, DROPS_CONSTRAINT,
+	RENAME_TABLE, RENAME_COLUMN, BREAKS, REBUILDS, CHANGES_TYPE, NOT_NULL,
+	VALIDATES, ADDS_INDEX, DROPS_INDEX, ADDS_UNIQUE, ADDS_FK, REQUIRED,
+	AE_LOCK, NONTX, HOLDS, BACKFILL, RLS, RAW
+};
+
+static const struct code {
+	const char *name;
+	int score;
+	const char *text;
+} codes[ZN_NCODES] = {
+	{ "drops_table_with_data", 80, "a table's rows become unreachable: "
+	    "DROP TABLE, TRUNCATE, DROP SCHEMA CASCADE (85 with CASCADE)" },
+	{ "drops_column_with_data", 80, "DROP COLUMN: the column's values "
+	    "are gone" },
+	{ "narrows_column_type", 80, "a type change that silently changes "
+	    "stored values (80) or fails on some (60)" },
+	{ "drops_stateful_object", 60, "drops a sequence, type, domain, "
+	    "extension, function or materialized view (80 with CASCADE)" },
+	{ "drops_constraint", 35, "weakens an integrity guarantee: DROP "
+	    "CONSTRAINT, DROP NOT NULL" },
+	{ "rename_table", 60, "renames or moves a table: running clients "
+	    "break" },
+	{ "rename_column", 60, "renames a column: running clients break" },
+	{ "breaks_client_contract", 35, "changes what clients see without "
+	    "losing data: enum order or labels, views, replica identity "
+	    "(60 for renames)" },
+	{ "rebuilds_table", 65, "rewrites the table and every index under "
+	    "ACCESS EXCLUSIVE (95 on a large table)" },
+	{ "changes_column_type", 20, "changes a column's type or collation; "
+	    "20 when proven not to rewrite" },
+	{ "changes_column_nullable_to_not_null", 55, "SET NOT NULL scans "
+	    "the table under ACCESS EXCLUSIVE; 15 when a valid CHECK "
+	    "proves it (PostgreSQL 12 and later)" },
+	{ "validates_under_strong_lock", 55, "existing rows are checked "
+	    "while writes are blocked: a valid CHECK or FOREIGN KEY, "
+	    "ATTACH PARTITION, ALTER DOMAIN ADD CHECK" },
+	{ "adds_index", 50, "builds an index: SHARE lock, writes blocked "
+	    "for the build (50); CONCURRENTLY 15" },
+	{ "drops_index", 30, "drops an index: brief ACCESS EXCLUSIVE (30); "
+	    "CONCURRENTLY 15; plans may regress" },
+	{ "adds_unique_constraint", 60, "UNIQUE, PRIMARY KEY or EXCLUDE "
+	    "building its own index under ACCESS EXCLUSIVE (EXCLUDE 65); "
+	    "USING INDEX 15" },
+	{ "adds_foreign_key", 15, "a foreign key: SHARE ROW EXCLUSIVE on "
+	    "both tables; NOT VALID 15, validated 55" },
+	{ "adds_required_column_without_default", 60, "a NOT NULL column "
+	    "without a default on a table that may have rows: fails (95 "
+	    "when the table has rows)" },
+	{ "takes_access_exclusive_lock", 15, "ACCESS EXCLUSIVE on an "
+	    "existing relation for a catalog change: queues every query "
+	    "behind it while it waits" },
+	{ "non_transactional_step", 15, "runs outside a transaction: no "
+	    "atomic rollback; a failure may leave INVALID objects" },
+	{ "holds_lock_across_statements", 35, "a strong lock taken earlier "
+	    "in the transaction is held while a later statement works" },
+	{ "requires_backfill", 35, "moves rows: UPDATE, DELETE, INSERT, "
+	    "COPY; row locks, WAL and replica lag" },
+	{ "rls_change", 35, "changes who sees what: row level security, "
+	    "policies, GRANT, REVOKE, OWNER" },
+	{ "raw_sql", 60, "a statement the classifier cannot model" },
+};
+
+static const char *const levels[] = { "safe", "low", "medium", "high",
+    "destructive", "critical" };
+
+const char *
+zn_risk_code_name(int i)
+{
+	return i >= 0 && i < ZN_NCODES ? codes[i].name : NULL;
+}
+
+int
+zn_risk_code_score(int i)
+{
+	return codes[i].score;
+}
+
+const char *
+zn_risk_code_text(int i)
+{
+	return codes[i].text;
+}
+
+int
+zn_risk_code(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ZN_NCODES; i++)
+		if (strcmp(codes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+zn_level_name(int level)
+{
+	return levels[level];
+}
+
+int
+zn_level_of(int score)
+{
+	if (score < 10)
+		return ZN_SAFE;
+	if (score < 25)
+		return ZN_LOW;
+	if (score < 48)
+		return ZN_MEDIUM;
+	if (score < 70)
+		return ZN_HIGH;
+	if (score < 88)
+		return ZN_DESTRUCTIVE;
+	return ZN_CRITICAL;
+}
+
+/* The score one level down, for small tables (never below low). */
+static int
+banddown(int score)
+{
+	static const int anchor[] = { 5, 15, 15, 35, 60, 80 };
+
+	return anchor[zn_level_of(score)];
+}
+
+void
+zn_risk_opts_init(struct zn_risk_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_risk = -1;
+	o->lock_timeout_ms = 5000;
+	o->max_lock_timeout_ms = 60000;
+	o->probe_timeout_ms = 5000;
+	o->preflight = 1;
+	o->small_rows = 10000;
+	o->large_rows = 1000000;
+	o->large_bytes = 1024.0 * 1024 * 1024;
+}
+
+/* ---- a string map ---- */
+
+struct smap {
+	char **k;
+	void **v;
+	size_t cap, n;
+};
+
+static size_t
+strhash(const char *s)
+{
+	size_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static void **
+slot(struct smap *m, const char *k, int add)
+{
+	size_t i;
+
+	if (add && (m->n + 1) * 2 > m->cap) {
+		struct smap g = { NULL, NULL, m->cap ? m->cap * 2 : 64, 0 };
+
+		g.k = zn_xcalloc(g.cap, sizeof(*g.k));
+		g.v = zn_xcalloc(g.cap, sizeof(*g.v));
+		for (i = 0; i < m->cap; i++)
+			if (m->k[i] != NULL) {
+				size_t j = strhash(m->k[i]) & (g.cap - 1);
+
+				while (g.k[j] != NULL)
+					j = (j + 1) & (g.cap - 1);
+				g.k[j] = m->k[i];
+				g.v[j] = m->v[i];
+				g.n++;
+			}
+		free(m->k);
+		free(m->v);
+		*m = g;
+	}
+	if (m->cap == 0)
+		return NULL;
+	for (i = strhash(k) & (m->cap - 1); m->k[i] != NULL;
+	    i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->k[i], k) == 0)
+			return &m->v[i];
+	if (!add)
+		return NULL;
+	m->k[i] = zn_xstrdup(k);
+	m->n++;
+	return &m->v[i];
+}
+
+static void
+sset(struct smap *m, const char *k, void *v)
+{
+	*slot(m, k, 1) = v;
+}
+
+static void *
+sget(struct smap *m, const char *k)
+{
+	void **p = slot(m, k, 0);
+
+	return p != NULL ? *p : NULL;
+}
+
+static int
+shas(struct smap *m, const char *k)
+{
+	return slot(m, k, 0) != NULL;
+}
+
+static void
+sfree(struct smap *m, int values)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		free(m->k[i]);
+		if (values)
+			free(m->v[i]);
+	}
+	free(m->k);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- facts ---- */
+
+enum { L_NONE, L_AS, L_RS, L_RE, L_SUE, L_S, L_SRE, L_EX, L_AE };
+static const char *const lockname[] = { "", "ACCESS SHARE", "ROW SHARE",
+    "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE",
+    "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE" };
+enum { W_NONE, W_SCAN, W_INDEX, W_REWRITE, W_DATA };
+static const char *const workname[] = { "none", "scan", "index_build",
+    "rewrite", "data_move" };
+enum { MF_DUPES = 1, MF_ORPHANS = 2, MF_NULLS = 4, MF_ROWS = 8,
+	MF_RANGE = 16, MF_CAST = 32, MF_VIOLATION = 64 };
+static const char *const mfname[] = { "duplicates", "orphans", "nulls",
+    "rows", "out_of_range", "cast", "violations" };
+
+struct reason {
+	int code, score;
+	int sized;		/* table size changes the score */
+	const char *rel;	/* the relation whose size matters */
+	const char *detail;
+};
+
+struct lockf {
+	const char *rel;
+	int mode;
+};
+
+struct probe {
+	const char *check;	/* duplicates, orphans, nulls, ... */
+	const char *rel;
+	const char *sql;	/* one SELECT of row texts */
+	int code;		/* the reason a hit is evidence for */
+	json_t *result;		/* what it found */
+};
+
+struct opr {
+	struct reason *r;
+	size_t nr, cr;
+	struct lockf *locks;
+	size_t nl, cl;
+	struct probe *probes;
+	size_t np, cp;
+	int base;		/* floor of the score without codes */
+	int work, holds, loss, mayfail;
+	int outside;		/* a statement must run outside a tx */
+	int txctl;		/* BEGIN, COMMIT, ... in the op */
+	int nstmt;
+	int raw;		/* rawSql or an unknown kind */
+	long lt;		/* lock_timeout set by the op: -1 none */
+	int ltunbounded;	/* set to 0, DEFAULT or RESET */
+	int ltneed;		/* a strong lock with no bound of its own */
+	int heldmode;		/* strongest lock held so far in the op */
+	const char *heldrel;
+	int allnew;		/* every relation touched is new */
+	int touched;
+	json_t *notes;
+	json_t *suppress;	/* borrowed: the op's suppressions */
+};
+
+struct cx {
+	const struct zn_risk_opts *o;
+	struct zn_arena a;
+	long ver;
+	int collect;		/* first pass: what to look up */
+	struct smap newrels;	/* created earlier in the plan */
+	struct smap nnchecks;	/* "rel|con" -> "rel|col", not-null checks */
+	struct smap proven;	/* "rel|col" with a valid not-null check */
+	struct smap stats;	/* rel -> struct tstat */
+	struct smap coltype;	/* "rel|col" -> type text */
+	struct smap volatil;	/* function name -> "v" or "s" */
+	struct smap wantrel, wantcol, wantfn;
+	const struct zn_op *op;	/* the op being classified */
+};
+
+struct tstat {
+	double rows, bytes;
+	const char *source;
+};
+
+static const char *
+keep(struct cx *x, char *s)
+{
+	return zn_arena_keep(&x->a, s);
+}
+
+static const char *
+fmt(struct cx *x, const char *f, ...) ZN_PRINTF(2, 3);
+
+static const char *
+fmt(struct cx *x, const char *f, ...)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, f);
+	zn_buf_vaddf(&b, f, ap);
+	va_end(ap);
+	return keep(x, zn_buf_detach(&b));
+}
+
+static int
+isnew(struct cx *x, const char *rel)
+{
+	return rel != NULL && shas(&x->newrels, rel);
+}
+
+static void
+reason(struct cx *x, struct opr *r, int code, int score, const char *rel,
+    int sized, const char *detail)
+{
+	if (x->collect)
+		return;
+	if (r->nr == r->cr) {
+		r->cr = r->cr ? r->cr * 2 : 8;
+		r->r = zn_xreallocarray(r->r, r->cr, sizeof(*r->r));
+	}
+	r->r[r->nr].code = code;
+	r->r[r->nr].score = score;
+	r->r[r->nr].rel = rel;
+	r->r[r->nr].sized = sized;
+	r->r[r->nr].detail = detail;
+	r->nr++;
+}
+
+static void
+note(struct cx *x, struct opr *r, const char *s)
+{
+	if (x->collect)
+		return;
+	if (r->notes == NULL)
+		r->notes = json_array();
+	json_array_append_new(r->notes, json_string(s));
+}
+
+/*
+ * The statement takes mode on rel.  Locks on relations made earlier in
+ * the plan are nobody else's concern and are not listed.
+ */
+static void
+lock(struct cx *x, struct opr *r, const char *rel, int mode)
+{
+	size_t i;
+
+	if (rel == NULL)
+		return;
+	if (x->collect) {
+		sset(&x->wantrel, rel, NULL);
+		return;
+	}
+	r->touched = 1;
+	if (isnew(x, rel))
+		return;
+	r->allnew = 0;
+	for (i = 0; i < r->nl; i++)
+		if (strcmp(r->locks[i].rel, rel) == 0) {
+			if (mode > r->locks[i].mode)
+				r->locks[i].mode = mode;
+			return;
+		}
+	if (r->nl == r->cl) {
+		r->cl = r->cl ? r->cl * 2 : 4;
+		r->locks = zn_xreallocarray(r->locks, r->cl,
+		    sizeof(*r->locks));
+	}
+	r->locks[r->nl].rel = rel;
+	r->locks[r->nl].mode = mode;
+	r->nl++;
+}
+
+static void
+probe(struct cx *x, struct opr *r, const char *check, const char *rel,
+    int code, const char *sql)
+{
+	if (x->collect || x->o->conn == NULL || !x->o->preflight ||
+	    isnew(x, rel))
+		return;
+	if (r->np == r->cp) {
+		r->cp = r->cp ? r->cp * 2 : 4;
+		r->probes = zn_xreallocarray(r->probes, r->cp,
+		    sizeof(*r->probes));
+	}
+	r->probes[r->np].check = check;
+	r->probes[r->np].rel = rel;
+	r->probes[r->np].code = code;
+	r->probes[r->np].sql = sql;
+	r->probes[r->np].result = NULL;
+	r->np++;
+}
+
+/* ---- reading a statement ---- */
+
+struct ps {
+	const struct zn_tok *t;
+	size_t i, n;
+	const char *text;	/* the statement, for spans */
+};
+
+static const struct zn_tok *
+cur(struct ps *p)
+{
+	return p->i < p->n ? &p->t[p->i] : NULL;
+}
+
+static int
+at(struct ps *p, const char *w)
+{
+	return p->i < p->n && zn_tok_is(&p->t[p->i], w);
+}
+
+static int
+atk(struct ps *p, enum zn_tk k)
+{
+	return p->i < p->n && p->t[p->i].t == k;
+}
+
+static int
+eat(struct ps *p, const char *w)
+{
+	if (!at(p, w))
+		return 0;
+	p->i++;
+	return 1;
+}
+
+/* Eats a sequence of words, all or none. */
+static int
+eats(struct ps *p, const char *w1, const char *w2, const char *w3)
+{
+	size_t i = p->i;
+
+	if (eat(p, w1) && (w2 == NULL || eat(p, w2)) &&
+	    (w3 == NULL || eat(p, w3)))
+		return 1;
+	p->i = i;
+	return 0;
+}
+
+static int
+isname(const struct zn_tok *t)
+{
+	return t != NULL && (t->t == ZN_TK_WORD || t->t == ZN_TK_QIDENT);
+}
+
+static const char *
+ident(struct cx *x, struct ps *p)
+{
+	if (!isname(cur(p)))
+		return NULL;
+	return keep(x, zn_tok_ident(&p->t[p->i++]));
+}
+
+/*
+ * A qualified name; unqualified names are taken to be in public, the
+ * schema of an empty search_path's default.  Returns the relation key
+ * (quoted and qualified, as people read it) and the parts.
+ */
+static const char *
+qname(struct cx *x, struct ps *p, const char **schemap, const char **namep)
+{
+	const char *a, *b = NULL, *c = NULL;
+
+	if ((a = ident(x, p)) == NULL)
+		return NULL;
+	if (atk(p, ZN_TK_DOT)) {
+		p->i++;
+		if ((b = ident(x, p)) == NULL)
+			return NULL;
+		if (atk(p, ZN_TK_DOT)) {
+			p->i++;
+			if ((c = ident(x, p)) == NULL)
+				return NULL;
+		}
+	}
+	if (c != NULL) {
+		a = b;
+		b = c;
+	}
+	if (b == NULL) {
+		b = a;
+		a = "public";
+	}
+	if (schemap != NULL)
+		*schemap = a;
+	if (namep != NULL)
+		*namep = b;
+	return zn_arena_qualified(&x->a, a, b);
+}
+
+/* Skips a balanced (...) or [...] group at the cursor. */
+static void
+skipgroup(struct ps *p)
+{
+	int depth = 0;
+
+	do {
+		enum zn_tk k = p->t[p->i].t;
+
+		if (k == ZN_TK_LPAREN || k == ZN_TK_LBRACKET)
+			depth++;
+		else if (k == ZN_TK_RPAREN || k == ZN_TK_RBRACKET)
+			depth--;
+		p->i++;
+	} while (p->i < p->n && depth > 0);
+}
+
+/* Skips to the next top-level comma (not eaten) or the end. */
+static void
+skipitem(struct ps *p)
+{
+	while (p->i < p->n && !atk(p, ZN_TK_COMMA)) {
+		if (atk(p, ZN_TK_LPAREN) || atk(p, ZN_TK_LBRACKET))
+			skipgroup(p);
+		else
+			p->i++;
+	}
+}
+
+/* The text of tokens [from, to). */
+static const char *
+span(struct cx *x, struct ps *p, size_t from, size_t to)
+{
+	const char *s, *e;
+
+	if (from >= to)
+		return "";
+	s = p->t[from].s;
+	e = p->t[to - 1].s + p->t[to - 1].n;
+	return keep(x, zn_xstrndup(s, (size_t)(e - s)));
+}
+
+/* The inside of the (...) group at the cursor, which is eaten. */
+static const char *
+inner(struct cx *x, struct ps *p, size_t *from, size_t *to)
+{
+	size_t b;
+
+	if (!atk(p, ZN_TK_LPAREN))
+		return NULL;
+	b = p->i;
+	skipgroup(p);
+	if (from != NULL)
+		*from = b + 1;
+	if (to != NULL)
+		*to = p->i - 1;
+	return span(x, p, b + 1, p->i - 1);
+}
+
+/* A parenthesised list of column names, as identifiers. */
+static json_t *
+namelist(struct cx *x, struct ps *p)
+{
+	json_t *a = json_array();
+	const char *s;
+
+	if (!atk(p, ZN_TK_LPAREN))
+		return a;
+	p->i++;
+	while (p->i < p->n && !atk(p, ZN_TK_RPAREN)) {
+		if ((s = ident(x, p)) != NULL)
+			json_array_append_new(a, json_string(s));
+		skipitem(p);
+		if (atk(p, ZN_TK_COMMA))
+			p->i++;
+	}
+	if (atk(p, ZN_TK_RPAREN))
+		p->i++;
+	return a;
+}
+
+static const char *
+qident(struct cx *x, const char *s)
+{
+	return zn_arena_ident(&x->a, s);
+}
+
+/* ---- types ---- */
+
+struct ty {
+	char base[64];
+	int a, b;		/* type modifiers, -1 when absent */
+	int array;
+};
+
+/* The type written in tokens [from, to), normalised to one spelling. */
+static void
+typeof_(struct ty *ty, const struct zn_tok *t, size_t from, size_t to)
+{
+	struct zn_buf w = ZN_BUF_INIT;
+	size_t i;
+	int nmod = 0, tz = -1;
+	static const char *const alias[][2] = {
+		{ "int", "integer" }, { "int4", "integer" },
+		{ "int8", "bigint" }, { "int2", "smallint" },
+		{ "character varying", "varchar" },
+		{ "char varying", "varchar" },
+		{ "character", "bpchar" }, { "char", "bpchar" },
+		{ "decimal", "numeric" }, { "float8", "double precision" },
+		{ "float4", "real" }, { "bool", "boolean" },
+		{ "timestamptz", "timestamptz" }, { "timetz", "timetz" },
+		{ "bit varying", "varbit" }, { "serial4", "serial" },
+		{ "serial8", "bigserial" }, { "serial2", "smallserial" },
+		{ NULL, NULL }
+	};
+
+	ty->a = ty->b = -1;
+	ty->array = 0;
+	for (i = from; i < to; i++) {
+		if (t[i].t == ZN_TK_LPAREN) {
+			for (i++; i < to && t[i].t != ZN_TK_RPAREN; i++)
+				if (t[i].t == ZN_TK_NUMBER) {
+					int v = atoi(t[i].s);
+
+					if (nmod == 0)
+						ty->a = v;
+					else if (nmod == 1)
+						ty->b = v;
+					nmod++;
+				}
+			continue;
+		}
+		if (t[i].t == ZN_TK_LBRACKET) {
+			ty->array = 1;
+			continue;
+		}
+		if (t[i].t == ZN_TK_RBRACKET || t[i].t == ZN_TK_NUMBER)
+			continue;
+		if (zn_tok_is(&t[i], "with") || zn_tok_is(&t[i], "without")) {
+			tz = zn_tok_is(&t[i], "with");
+			i += 2;	/* time zone */
+			continue;
+		}
+		if (zn_tok_is(&t[i], "array")) {
+			ty->array = 1;
+			continue;
+		}
+		if (t[i].t == ZN_TK_DOT) {
+			zn_buf_addch(&w, '.');
+			continue;
+		}
+		if (w.len > 0 && w.buf[w.len - 1] != '.')
+			zn_buf_addch(&w, ' ');
+		{
+			char *id = zn_tok_ident(&t[i]);
+
+			zn_buf_adds(&w, id);
+			free(id);
+		}
+	}
+	for (i = 0; alias[i][0] != NULL; i++)
+		if (strcmp(w.buf, alias[i][0]) == 0) {
+			zn_buf_reset(&w);
+			zn_buf_adds(&w, alias[i][1]);
+			break;
+		}
+	if (strcmp(w.buf, "pg_catalog.") > 0 &&
+	    strncmp(w.buf, "pg_catalog.", 11) == 0) {
+		char *s = zn_xstrdup(w.buf + 11);
+
+		zn_buf_reset(&w);
+		zn_buf_adds(&w, s);
+		free(s);
+	}
+	if (strcmp(w.buf, "float") == 0) {
+		zn_buf_reset(&w);
+		zn_buf_adds(&w, ty->a >= 0 && ty->a <= 24 ? "real" :
+		    "double precision");
+		ty->a = -1;
+	}
+	if (tz == 1 && strcmp(w.buf, "timestamp") == 0)
+		zn_buf_adds(&w, "tz");
+	if (tz == 1 && strcmp(w.buf, "time") == 0)
+		zn_buf_adds(&w, "tz");
+	snprintf(ty->base, sizeof(ty->base), "%s", w.buf);
+	zn_buf_release(&w);
+}
+
+static void
+typeof_text(struct ty *ty, const char *text)
+{
+	struct zn_toks ts = { NULL, 0, 0, 0 };
+
+	zn_sql_tokens(&ts, text);
+	typeof_(ty, ts.v, 0, ts.n);
+	zn_sql_tokens_release(&ts);
+}
+
+static int
+isbase(const struct ty *t, const char *b)
+{
+	return strcmp(t->base, b) == 0;
+}
+
+static int
+intrank(const struct ty *t)
+{
+	if (isbase(t, "smallint"))
+		return 1;
+	if (isbase(t, "integer"))
+		return 2;
+	if (isbase(t, "bigint"))
+		return 3;
+	return 0;
+}
+
+static int
+timeish(const struct ty *t)
+{
+	return isbase(t, "timestamp") || isbase(t, "timestamptz") ||
+	    isbase(t, "time") || isbase(t, "timetz") ||
+	    isbase(t, "interval");
+}
+
+static int
+textish(const struct ty *t)
+{
+	return isbase(t, "text") || isbase(t, "varchar") ||
+	    isbase(t, "bpchar");
+}
+
+/*
+ * What a change from f to t does to the stored values.  Sets *rewrite
+ * when the heap is rewritten, *narrow to 1 when values may fail and 2
+ * when they are changed silently, and *why.  The table follows the
+ * measured families of zn-classify(1), TYPE CHANGES, not pg_cast.
+ */
+static void
+typechange(struct cx *x, const struct ty *f, const struct ty *t, int using,
+    int *rewrite, int *narrow, const char **why)
+{
+	int pf, pt;
+
+	*rewrite = 1;
+	*narrow = 0;
+	*why = "the types are not binary compatible";
+	if (f->array != t->array || (f->array && (strcmp(f->base, t->base) != 0
+	    || f->a != t->a || f->b != t->b))) {
+		*why = "array types are rewritten";
+		if (f->array && t->array && strcmp(f->base, t->base) == 0)
+			*narrow = (t->a >= 0 && (f->a < 0 || t->a < f->a)) ?
+			    1 : 0;
+		return;
+	}
+	if (using) {
+		*why = "a USING expression rewrites every row";
+		/* An explicit cast truncates instead of failing. */
+		if (isbase(t, "varchar") && t->a >= 0 && (f->a < 0 ||
+		    t->a < f->a))
+			*narrow = 2;
+		else if (isbase(t, "numeric") && t->b >= 0 &&
+		    (f->b < 0 || t->b < f->b))
+			*narrow = 2;
+		else if (intrank(t) && (isbase(f, "numeric") ||
+		    isbase(f, "real") || isbase(f, "double precision")))
+			*narrow = 2;
+		else if (intrank(t) && intrank(f) > intrank(t))
+			*narrow = 1;
+		else if (!textish(t) && textish(f))
+			*narrow = 1;
+		return;
+	}
+	if (strcmp(f->base, t->base) == 0 && f->a == t->a && f->b == t->b) {
+		*rewrite = 0;
+		*why = "the type is unchanged";
+		return;
+	}
+	if (isbase(f, "varchar") && isbase(t, "varchar")) {
+		if (t->a < 0 || (f->a >= 0 && t->a >= f->a)) {
+			*rewrite = 0;
+			*why = "a longer varchar is binary compatible";
+		} else {
+			*narrow = 1;
+			*why = "a shorter varchar rewrites, and fails on "
+			    "longer values";
+		}
+		return;
+	}
+	if ((isbase(f, "varchar") || isbase(f, "text")) &&
+	    (isbase(t, "text") || (isbase(t, "varchar") && t->a < 0))) {
+		*rewrite = 0;
+		*why = "varchar and text are binary compatible";
+		return;
+	}
+	if (isbase(f, "text") && isbase(t, "varchar")) {
+		*narrow = 1;
+		*why = "a length limit rewrites, and fails on longer values";
+		return;
+	}
+	if (isbase(f, "numeric") && isbase(t, "numeric")) {
+		pf = f->a;
+		pt = t->a;
+		if (t->a < 0) {
+			*rewrite = f->a >= 0 ? 0 : 1;
+			*why = "unconstrained numeric keeps every value";
+			return;
+		}
+		if (f->a < 0) {
+			*narrow = 2;
+			*why = "a scale rounds unconstrained values";
+			return;
+		}
+		if ((f->b < 0 ? 0 : f->b) == (t->b < 0 ? 0 : t->b)) {
+			if (pt >= pf) {
+				*rewrite = 0;
+				*why = "more precision at the same scale is "
+				    "binary compatible";
+			} else {
+				*narrow = 1;
+				*why = "less precision fails on large values";
+			}
+			return;
+		}
+		if ((t->b < 0 ? 0 : t->b) < (f->b < 0 ? 0 : f->b)) {
+			*narrow = 2;
+			*why = "a smaller scale rounds stored values";
+			return;
+		}
+		if (pt - t->b < pf - (f->b < 0 ? 0 : f->b))
+			*narrow = 1;
+		*why = "a scale change rewrites";
+		return;
+	}
+	if (timeish(f) && timeish(t)) {
+		int samefam = strcmp(f->base, t->base) == 0;
+		int tzswap = (isbase(f, "timestamp") &&
+		    isbase(t, "timestamptz")) || (isbase(f, "timestamptz") &&
+		    isbase(t, "timestamp"));
+		int pf6 = f->a < 0 ? 6 : f->a, pt6 = t->a < 0 ? 6 : t->a;
+
+		if (!samefam && !tzswap)
+			return;
+		if (pt6 < pf6) {
+			*narrow = 2;
+			*why = "less precision rounds stored values";
+			return;
+		}
+		if (tzswap && x->ver < 120000) {
+			*why = "timestamp and timestamptz rewrite before "
+			    "PostgreSQL 12";
+			return;
+		}
+		*rewrite = 0;
+		*why = tzswap ? "timestamp and timestamptz are binary "
+		    "compatible when the session time zone is UTC, as "
+		    "zn-apply's is" : "more precision is binary compatible";
+		return;
+	}
+	if (isbase(f, "varbit") && isbase(t, "varbit")) {
+		if (t->a < 0 || (f->a >= 0 && t->a >= f->a)) {
+			*rewrite = 0;
+			*why = "a longer bit varying is binary compatible";
+		} else
+			*narrow = 1;
+		return;
+	}
+	if (isbase(f, "cidr") && isbase(t, "inet")) {
+		*rewrite = 0;
+		*why = "cidr is binary compatible with inet";
+		return;
+	}
+	if (isbase(f, "inet") && isbase(t, "cidr")) {
+		*narrow = 1;
+		*why = "inet values with host bits fail as cidr";
+		return;
+	}
+	if (intrank(f) && intrank(t)) {
+		if (intrank(t) < intrank(f)) {
+			*narrow = 1;
+			*why = "a smaller integer fails on large values";
+		} else
+			*why = "a wider integer rewrites every row";
+		return;
+	}
+	if (intrank(t) && (isbase(f, "numeric") || isbase(f, "real") ||
+	    isbase(f, "double precision"))) {
+		*narrow = 2;
+		*why = "an integer rounds fractions";
+		return;
+	}
+	if (isbase(f, "double precision") && isbase(t, "real")) {
+		*narrow = 2;
+		*why = "real keeps fewer digits";
+		return;
+	}
+	if (isbase(t, "numeric") && t->a >= 0 && (intrank(f) ||
+	    isbase(f, "real") || isbase(f, "double precision"))) {
+		*narrow = isbase(f, "real") || isbase(f, "double precision") ?
+		    2 : 1;
+		*why = "a bounded numeric may round or overflow";
+		return;
+	}
+	if (textish(f) && !textish(t)) {
+		*narrow = 1;
+		*why = "text that does not parse as the new type fails";
+		return;
+	}
+	if (isbase(t, "bpchar") && t->a >= 0 && textish(f)) {
+		*narrow = 1;
+		*why = "char(n) pads and fails on longer values";
+		return;
+	}
+}
+
+/* ---- the parts of statements ---- */
+
+/*
+ * Whether an expression may be volatile: it calls a function that is,
+ * or one this version does not know (looked up on the live database
+ * when there is one).
+ */
+static const char *const volatilefns[] = { "random", "gen_random_uuid",
+    "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
+    "clock_timestamp", "timeofday", "nextval", "setval", "setseed",
+    "txid_current", "pg_current_xact_id", "random_normal", NULL };
+static const char *const stablefns[] = { "now", "statement_timestamp",
+    "transaction_timestamp", "current_setting", "to_char", "lower",
+    "upper", "coalesce", "jsonb_build_object", "json_build_object",
+    "jsonb_build_array", "json_build_array", "array", "row", "concat",
+    "length", "abs", "round", "date_trunc", "timezone", "make_interval",
+    "make_date", "to_jsonb", "to_json", "nullif", "greatest", "least",
+    "md5", "btrim", "trim", "substring", "replace", "format",
+    "current_date", "localtimestamp", "current_timestamp", "int4",
+    "int8", "text", "numeric", "pg_catalog", "date", "interval",
+    "timestamp", "timestamptz", "cast", "jsonb", "json", "uuid",
+    "bool", "boolean", "float8", "varchar", "char", NULL };
+
+static int
+inlist(const char *const *l, const char *s)
+{
+	for (; *l != NULL; l++)
+		if (strcmp(*l, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The first volatile (or unknown) function called in [from, to). */
+static const char *
+volatilein(struct cx *x, struct ps *p, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i + 1 < to; i++) {
+		char *fn;
+		const char *v;
+
+		if (!isname(&p->t[i]) || p->t[i + 1].t != ZN_TK_LPAREN)
+			continue;
+		fn = zn_tok_ident(&p->t[i]);
+		if (inlist(volatilefns, fn)) {
+			const char *k = keep(x, fn);
+
+			return k;
+		}
+		if (inlist(stablefns, fn)) {
+			free(fn);
+			continue;
+		}
+		if (x->collect) {
+			sset(&x->wantfn, fn, NULL);
+			free(fn);
+			continue;
+		}
+		v = sget(&x->volatil, fn);
+		if (v == NULL || strcmp(v, "s") != 0)
+			return keep(x, fn);
+		free(fn);
+	}
+	return NULL;
+}
+
+static const char *
+colkey(struct cx *x, const char *rel, const char *col)
+{
+	return fmt(x, "%s|%s", rel, col);
+}
+
+/* The type of rel.col before the plan, when known. */
+static const char *
+oldtype(struct cx *x, const char *rel, const char *col)
+{
+	const char *k = colkey(x, rel, col);
+	const json_t *args = x->op != NULL ? x->op->args : NULL;
+
+	if (x->collect) {
+		sset(&x->wantcol, k, NULL);
+		return NULL;
+	}
+	if (args != NULL && zn_json_str(args, "from_type") != NULL &&
+	    zn_json_str(args, "name") != NULL &&
+	    strcmp(zn_json_str(args, "name"), col) == 0)
+		return zn_json_str(args, "from_type");
+	return sget(&x->coltype, k);
+}
+
+/* Statement-level state while reading one statement. */
+struct st {
+	struct cx *x;
+	struct opr *r;
+	struct ps *p;
+	int mode;		/* strongest lock on the target */
+	int work;
+	const char *rel;
+};
+
+static void
+work(struct st *s, int w)
+{
+	if (w > s->work)
+		s->work = w;
+}
+
+/* ---- CREATE ---- */
+
+static void
+createtable(struct st *s)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	const char *rel;
+
+	eats(p, "if", "not", "exists");
+	if ((rel = qname(x, p, NULL, NULL)) == NULL) {
+		reason(x, s->r, RAW, 60, NULL, 0, "CREATE TABLE without a "
+		    "name it can read");
+		return;
+	}
+	/* Foreign keys lock what they reference, briefly. */
+	while (p->i < p->n) {
+		if (eat(p, "references")) {
+			const char *ref = qname(x, p, NULL, NULL);
+
+			if (ref != NULL && strcmp(ref, rel) != 0)
+				lock(x, s->r, ref, L_SRE);
+			continue;
+		}
+		if (eat(p, "partition") && eat(p, "of")) {
+			const char *parent = qname(x, p, NULL, NULL);
+
+			/* Attaching a new partition: AE on the parent. */
+			lock(x, s->r, parent, L_AE);
+			if (parent != NULL && !isnew(x, parent))
+				reason(x, s->r, AE_LOCK, 15, parent, 0,
+				    fmt(x, "a new partition takes ACCESS "
+				    "EXCLUSIVE on %s", parent));
+			continue;
+		}
+		if (eat(p, "as") || eat(p, "like")) {
+			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			continue;
+		}
+		p->i++;
+	}
+	if (!x->collect)
+		sset(&x->newrels, rel, NULL);
+	s->r->base = s->r->base > 5 ? s->r->base : 5;
+}
+
+/*
+ * Probe SQL returning up to five rows as text; what is the FROM clause
+ * and condition.
+ */
+static const char *
+sample(struct cx *x, const char *select, const char *from,
+    const char *where)
+{
+	return fmt(x, "SELECT left(row_to_json(z)::text, 200) FROM (SELECT "
+	    "%s FROM %s%s%s LIMIT 5) z", select, from, where != NULL ?
+	    " WHERE " : "", where != NULL ? where : "");
+}
+
+/* Index elements [from, to) as expressions to group by. */
+static const char *
+elements(struct cx *x, struct ps *p, size_t from, size_t to,
+    const char **notnull)
+{
+	struct zn_buf b = ZN_BUF_INIT, nn = ZN_BUF_INIT;
+	size_t i = from, e;
+
+	while (i < to) {
+		size_t j = i;
+
+		/* An element: a name, f(...), or (...). */
+		if (p->t[j].t == ZN_TK_LPAREN) {
+			int d = 0;
+
+			do {
+				if (p->t[j].t == ZN_TK_LPAREN)
+					d++;
+				else if (p->t[j].t == ZN_TK_RPAREN)
+					d--;
+				j++;
+			} while (j < to && d > 0);
+		} else if (isname(&p->t[j])) {
+			j++;
+			while (j + 1 < to && p->t[j].t == ZN_TK_DOT)
+				j += 2;
+			if (j < to && p->t[j].t == ZN_TK_LPAREN) {
+				int d = 0;
+
+				do {
+					if (p->t[j].t == ZN_TK_LPAREN)
+						d++;
+					else if (p->t[j].t == ZN_TK_RPAREN)
+						d--;
+					j++;
+				} while (j < to && d > 0);
+			}
+		} else
+			j++;
+		e = j;
+		if (b.len > 0) {
+			zn_buf_adds(&b, ", ");
+			zn_buf_adds(&nn, " AND ");
+		}
+		zn_buf_adds(&b, span(x, p, i, e));
+		zn_buf_addf(&nn, "(%s) IS NOT NULL", span(x, p, i, e));
+		/* Skip opclass, ordering, collation up to the comma. */
+		while (j < to && p->t[j].t != ZN_TK_COMMA) {
+			if (p->t[j].t == ZN_TK_LPAREN) {
+				int d = 0;
+
+				do {
+					if (p->t[j].t == ZN_TK_LPAREN)
+						d++;
+					else if (p->t[j].t == ZN_TK_RPAREN)
+						d--;
+					j++;
+				} while (j < to && d > 0);
+			} else
+				j++;
+		}
+		i = j + 1;
+	}
+	*notnull = keep(x, zn_buf_detach(&nn));
+	return keep(x, zn_buf_detach(&b));
+}
+
+static const char *
+dupsql(struct cx *x, const char *rel, const char *exprs,
+    const char *notnull, const char *where, int nullsnotdistinct)
+{
+	struct zn_buf w = ZN_BUF_INIT;
+
+	if (!nullsnotdistinct)
+		zn_buf_adds(&w, notnull);
+	if (where != NULL) {
+		if (w.len > 0)
+			zn_buf_adds(&w, " AND ");
+		zn_buf_addf(&w, "(%s)", where);
+	}
+	const char *q;
+
+	q = fmt(x, "SELECT left(row_to_json(z)::text, 200) FROM (SELECT "
+	    "%s, count(*) AS count FROM %s%s%s GROUP BY %s HAVING count(*) "
+	    "> 1 LIMIT 5) z", exprs, rel, w.len > 0 ? " WHERE " : "",
+	    w.buf, exprs);
+	zn_buf_release(&w);
+	return q;
+}
+
+static void
+createindex(struct st *s, int unique)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	int conc, only = 0, nnd = 0;
+	const char *rel, *idx = NULL, *exprs = NULL, *nn = NULL;
+	const char *where = NULL;
+	size_t from = 0, to = 0;
+
+	conc = eat(s->p, "concurrently");
+	eats(p, "if", "not", "exists");
+	if (!at(p, "on"))
+		idx = qname(x, p, NULL, NULL);
+	if (!eat(p, "on")) {
+		reason(x, s->r, RAW, 60, NULL, 0, "CREATE INDEX it cannot "
+		    "read");
+		return;
+	}
+	only = eat(p, "only");
+	if ((rel = qname(x, p, NULL, NULL)) == NULL) {
+		reason(x, s->r, RAW, 60, NULL, 0, "CREATE INDEX it cannot "
+		    "read");
+		return;
+	}
+	if (eat(p, "using"))
+		p->i++;
+	if (inner(x, p, &from, &to) != NULL)
+		exprs = elements(x, p, from, to, &nn);
+	while (p->i < p->n) {
+		if (eats(p, "nulls", "not", "distinct")) {
+			nnd = 1;
+			continue;
+		}
+		if (eat(p, "where")) {
+			where = span(x, p, p->i, p->n);
+			break;
+		}
+		if (atk(p, ZN_TK_LPAREN))
+			skipgroup(p);
+		else
+			p->i++;
+	}
+	if (idx != NULL && !x->collect)
+		sset(&x->newrels, idx, NULL);
+	s->rel = rel;
+	if (conc) {
+		lock(x, s->r, rel, L_SUE);
+		s->r->outside = 1;
+		work(s, W_INDEX);
+		if (x->ver >= 140000 && x->ver < 140400)
+			reason(x, s->r, ADDS_INDEX, 95, rel, 0,
+			    fmt(x, "CREATE INDEX CONCURRENTLY on PostgreSQL "
+			    "%ld.%ld can silently corrupt the index (fixed "
+			    "in 14.4)", x->ver / 10000, x->ver % 100));
+		else
+			reason(x, s->r, ADDS_INDEX, 15, rel, 0,
+			    fmt(x, "builds %s concurrently: writes go on",
+			    idx != NULL ? idx : "an index"));
+		reason(x, s->r, NONTX, 15, rel, 0, "CONCURRENTLY runs outside "
+		    "a transaction; a failed build leaves an INVALID index");
+	} else {
+		lock(x, s->r, rel, L_S);
+		work(s, W_INDEX);
+		reason(x, s->r, ADDS_INDEX, 50, rel, 1, fmt(x, "builds %s "
+		    "under SHARE: writes to %s wait for the whole build",
+		    idx != NULL ? idx : "an index", rel));
+		if (only)
+			note(x, s->r, "ON ONLY builds the parent's index; "
+			    "each partition needs its own, attached after");
+	}
+	if (unique && exprs != NULL) {
+		s->r->mayfail |= MF_DUPES;
+		probe(x, s->r, "duplicates", rel, conc ? ADDS_INDEX :
+		    ADDS_INDEX, dupsql(x, rel, exprs, nn, where, nnd));
+	}
+}
+
+static void
+createother(struct st *s, int replace)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	const char *rel;
+
+	if (eat(p, "materialized") && eat(p, "view")) {
+		eats(p, "if", "not", "exists");
+		rel = qname(x, p, NULL, NULL);
+		if (rel != NULL && !x->collect)
+			sset(&x->newrels, rel, NULL);
+		s->r->base = s->r->base > 15 ? s->r->base : 15;
+		work(s, W_SCAN);
+		note(x, s->r, "a materialized view runs its query once, under "
+		    "ACCESS SHARE on the tables it reads");
+		return;
+	}
+	if (eat(p, "view") || (eat(p, "recursive") && eat(p, "view"))) {
+		rel = qname(x, p, NULL, NULL);
+		if (replace && rel != NULL && !isnew(x, rel)) {
+			lock(x, s->r, rel, L_AE);
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "CREATE OR "
+			    "REPLACE VIEW takes ACCESS EXCLUSIVE on %s", rel));
+		} else if (rel != NULL && !x->collect)
+			sset(&x->newrels, rel, NULL);
+		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	if (eat(p, "function") || eat(p, "procedure")) {
+		if (replace) {
+			s->r->base = s->r->base > 15 ? s->r->base : 15;
+			note(x, s->r, "CREATE OR REPLACE changes what every "
+			    "caller runs");
+		} else
+			s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	if (eat(p, "trigger") || (eat(p, "constraint") &&
+	    eat(p, "trigger"))) {
+		while (p->i < p->n && !eat(p, "on"))
+			p->i++;
+		rel = qname(x, p, NULL, NULL);
+		lock(x, s->r, rel, L_SRE);
+		if (rel != NULL && !isnew(x, rel)) {
+			s->r->base = s->r->base > 35 ? s->r->base : 35;
+			note(x, s->r, fmt(x, "CREATE TRIGGER takes SHARE ROW "
+			    "EXCLUSIVE on %s and changes what writes do",
+			    rel));
+		} else
+			s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	if (eat(p, "policy")) {
+		ident(x, p);
+		eat(p, "on");
+		rel = qname(x, p, NULL, NULL);
+		lock(x, s->r, rel, L_AE);
+		if (rel != NULL && !isnew(x, rel)) {
+			reason(x, s->r, RLS, 35, rel, 0, fmt(x, "a new policy "
+			    "changes which rows of %s each role sees", rel));
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "CREATE "
+			    "POLICY takes ACCESS EXCLUSIVE on %s", rel));
+		} else
+			s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	if (eat(p, "sequence")) {
+		eats(p, "if", "not", "exists");
+		rel = qname(x, p, NULL, NULL);
+		if (rel != NULL && !x->collect)
+			sset(&x->newrels, rel, NULL);
+		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	if (eat(p, "type") || eat(p, "domain") || eat(p, "schema") ||
+	    eat(p, "extension") || eat(p, "collation") ||
+	    eat(p, "aggregate") || eat(p, "operator") || eat(p, "cast") ||
+	    eat(p, "statistics") || eat(p, "text") ||
+	    eat(p, "conversion")) {
+		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	reason(x, s->r, RAW, 60, NULL, 0, "a CREATE statement it does not "
+	    "model");
+}
+
+/* ---- ALTER TABLE ---- */
+
+/* Reads a column definition after ADD COLUMN's name. */
+static void
+addcolumn(struct st *s, const char *rel, const char *col)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	size_t tfrom = p->i, tto;
+	struct ty ty;
+	int notnull = 0, hasdef = 0, ident_ = 0, gen = 0, check = 0, uniq = 0;
+	int pk = 0;
+	const char *ref = NULL, *vol = NULL, *defexpr = NULL;
+	static const char *const stop[] = { "not", "null", "default",
+	    "constraint", "check", "unique", "primary", "references",
+	    "generated", "collate", "compression", "storage", NULL };
+
+	while (p->i < p->n && !atk(p, ZN_TK_COMMA)) {
+		size_t k;
+
+		for (k = 0; stop[k] != NULL; k++)
+			if (at(p, stop[k]))
+				break;
+		if (stop[k] != NULL)
+			break;
+		if (atk(p, ZN_TK_LPAREN) || atk(p, ZN_TK_LBRACKET))
+			skipgroup(p);
+		else
+			p->i++;
+	}
+	tto = p->i;
+	typeof_(&ty, p->t, tfrom, tto);
+	while (p->i < p->n && !atk(p, ZN_TK_COMMA)) {
+		if (eats(p, "not", "null", NULL)) {
+			notnull = 1;
+			continue;
+		}
+		if (eat(p, "default")) {
+			size_t b = p->i;
+
+			hasdef = 1;
+			while (p->i < p->n && !atk(p, ZN_TK_COMMA) &&
+			    !at(p, "not") && !at(p, "null") &&
+			    !at(p, "constraint") && !at(p, "check") &&
+			    !at(p, "unique") && !at(p, "primary") &&
+			    !at(p, "references") && !at(p, "collate")) {
+				if (atk(p, ZN_TK_LPAREN))
+					skipgroup(p);
+				else
+					p->i++;
+			}
+			defexpr = span(x, p, b, p->i);
+			vol = volatilein(x, p, b, p->i);
+			continue;
+		}
+		if (eat(p, "generated")) {
+			if (eat(p, "always") || (eat(p, "by") &&
+			    eat(p, "default"))) {
+				eat(p, "as");
+				if (eat(p, "identity"))
+					ident_ = 1;
+				else
+					gen = 1;
+			}
+			continue;
+		}
+		if (eat(p, "check")) {
+			check = 1;
+			continue;
+		}
+		if (eat(p, "unique")) {
+			uniq = 1;
+			continue;
+		}
+		if (eats(p, "primary", "key", NULL)) {
+			pk = 1;
+			notnull = 1;
+			continue;
+		}
+		if (eat(p, "references")) {
+			ref = qname(x, p, NULL, NULL);
+			continue;
+		}
+		if (atk(p, ZN_TK_LPAREN))
+			skipgroup(p);
+		else
+			p->i++;
+	}
+	lock(x, s->r, rel, L_AE);
+	reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ADD COLUMN %s takes "
+	    "ACCESS EXCLUSIVE on %s, briefly", qident(x, col), rel));
+	if (isbase(&ty, "serial") || isbase(&ty, "bigserial") ||
+	    isbase(&ty, "smallserial") || ident_) {
+		work(s, W_REWRITE);
+		reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x, "a %s column "
+		    "fills every existing row: %s and its indexes are "
+		    "rewritten", ident_ ? "identity" : ty.base, rel));
+	} else if (gen) {
+		work(s, W_REWRITE);
+		reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x, "a stored "
+		    "generated column rewrites %s", rel));
+	} else if (hasdef && vol != NULL) {
+		work(s, W_REWRITE);
+		reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x, "the default "
+		    "calls %s(), which is volatile%s: every row is written "
+		    "and %s is rewritten", vol, inlist(volatilefns, vol) ? "" :
+		    " or unknown", rel));
+	} else if (hasdef && x->ver < 110000) {
+		work(s, W_REWRITE);
+		reason(x, s->r, REBUILDS, 65, rel, 1, "before PostgreSQL 11 "
+		    "a column with a default rewrites the table");
+	}
+	if (notnull && !hasdef && !ident_ && !gen && !isbase(&ty, "serial") &&
+	    !isbase(&ty, "bigserial") && !isbase(&ty, "smallserial")) {
+		s->r->mayfail |= MF_ROWS;
+		reason(x, s->r, REQUIRED, 60, rel, 1, fmt(x, "NOT NULL "
+		    "without a default fails if %s has any row, and breaks "
+		    "INSERTs that do not name %s", rel, qident(x, col)));
+		probe(x, s->r, "rows", rel, REQUIRED, sample(x, "*", rel,
+		    NULL));
+	}
+	if (check) {
+		work(s, W_SCAN);
+		reason(x, s->r, VALIDATES, 55, rel, 1, "an inline CHECK scans "
+		    "the table under ACCESS EXCLUSIVE");
+	}
+	if (uniq || pk) {
+		work(s, W_INDEX);
+		reason(x, s->r, ADDS_UNIQUE, 60, rel, 1, fmt(x, "an inline %s "
+		    "builds its index under ACCESS EXCLUSIVE", pk ?
+		    "PRIMARY KEY" : "UNIQUE"));
+	}
+	if (ref != NULL) {
+		lock(x, s->r, ref, L_SRE);
+		reason(x, s->r, ADDS_FK, 15, rel, 0, fmt(x, "REFERENCES %s "
+		    "takes SHARE ROW EXCLUSIVE on it; the new column is all "
+		    "NULL, so nothing is scanned", ref));
+	}
+	(void)defexpr;
+}
+
+/* The columns of a CHECK (col IS NOT NULL), or NULL. */
+static const char *
+notnullcheck(struct cx *x, const char *expr)
+{
+	struct zn_toks ts = { NULL, 0, 0, 0 };
+	const char *col = NULL;
+	size_t i = 0;
+
+	zn_sql_tokens(&ts, expr);
+	while (i < ts.n && ts.v[i].t == ZN_TK_LPAREN)
+		i++;
+	if (i + 3 <= ts.n && isname(&ts.v[i]) && zn_tok_is(&ts.v[i + 1],
+	    "is") && zn_tok_is(&ts.v[i + 2], "not") && i + 3 < ts.n &&
+	    zn_tok_is(&ts.v[i + 3], "null")) {
+		size_t j = i + 4;
+
+		while (j < ts.n && ts.v[j].t == ZN_TK_RPAREN)
+			j++;
+		if (j == ts.n)
+			col = keep(x, zn_tok_ident(&ts.v[i]));
+	}
+	zn_sql_tokens_release(&ts);
+	return col;
+}
+
+static void
+addconstraint(struct st *s, const char *rel, const char *con)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	size_t b = p->i;
+	int notvalid = 0;
+
+	/* NOT VALID is the last word of the item. */
+	skipitem(p);
+	if (p->i >= b + 2 && zn_tok_is(&p->t[p->i - 1], "valid") &&
+	    zn_tok_is(&p->t[p->i - 2], "not"))
+		notvalid = 1;
+	p->i = b;
+	if (eat(p, "check")) {
+		const char *expr = inner(x, p, NULL, NULL), *col;
+
+		lock(x, s->r, rel, L_AE);
+		if (expr != NULL && (col = notnullcheck(x, expr)) != NULL &&
+		    con != NULL && !x->collect) {
+			sset(&x->nnchecks, colkey(x, rel, con),
+			    (void *)colkey(x, rel, col));
+			if (!notvalid)
+				sset(&x->proven, colkey(x, rel, col), NULL);
+		}
+		if (notvalid)
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ADD CHECK "
+			    "NOT VALID takes ACCESS EXCLUSIVE on %s, briefly, "
+			    "and checks only new rows", rel));
+		else {
+			work(s, W_SCAN);
+			s->r->mayfail |= MF_VIOLATION;
+			reason(x, s->r, VALIDATES, 55, rel, 1, fmt(x, "a valid "
+			    "CHECK scans %s under ACCESS EXCLUSIVE; add it NOT "
+			    "VALID and VALIDATE it in a later step", rel));
+			if (expr != NULL)
+				probe(x, s->r, "violations", rel, VALIDATES,
+				    sample(x, "*", rel, fmt(x, "NOT (%s)",
+				    expr)));
+		}
+		skipitem(p);
+		return;
+	}
+	if (eats(p, "foreign", "key", NULL)) {
+		json_t *cols = namelist(x, p), *pcols;
+		const char *ref;
+
+		eat(p, "references");
+		ref = qname(x, p, NULL, NULL);
+		pcols = namelist(x, p);
+		lock(x, s->r, rel, L_SRE);
+		lock(x, s->r, ref, L_SRE);
+		if (notvalid)
+			reason(x, s->r, ADDS_FK, 15, rel, 0, fmt(x, "NOT VALID: "
+			    "SHARE ROW EXCLUSIVE on %s and %s, briefly", rel,
+			    ref != NULL ? ref : "the referenced table"));
+		else {
+			work(s, W_SCAN);
+			s->r->mayfail |= MF_ORPHANS;
+			reason(x, s->r, ADDS_FK, 55, rel, 0, fmt(x, "a valid "
+			    "foreign key takes SHARE ROW EXCLUSIVE on %s and "
+			    "%s for the whole check", rel, ref != NULL ? ref :
+			    "the referenced table"));
+			reason(x, s->r, VALIDATES, 55, rel, 1, fmt(x, "every "
+			    "row of %s is checked while writes to both tables "
+			    "wait; add it NOT VALID, then VALIDATE", rel));
+		}
+		if (!notvalid && ref != NULL && json_array_size(cols) > 0 &&
+		    json_array_size(pcols) == json_array_size(cols)) {
+			struct zn_buf sel = ZN_BUF_INIT, w = ZN_BUF_INIT,
+			    m = ZN_BUF_INIT;
+			size_t i;
+
+			for (i = 0; i < json_array_size(cols); i++) {
+				const char *c = qident(x, json_string_value(
+				    json_array_get(cols, i)));
+				const char *pc = qident(x, json_string_value(
+				    json_array_get(pcols, i)));
+
+				zn_buf_addf(&sel, "%sc.%s", i ? ", " : "", c);
+				zn_buf_addf(&w, "%sc.%s IS NOT NULL", i ?
+				    " AND " : "", c);
+				zn_buf_addf(&m, "%sp.%s = c.%s", i ? " AND " :
+				    "", pc, c);
+			}
+			probe(x, s->r, "orphans", rel, ADDS_FK, fmt(x,
+			    "SELECT left(row_to_json(z)::text, 200) FROM "
+			    "(SELECT %s FROM %s c WHERE %s AND NOT EXISTS "
+			    "(SELECT 1 FROM %s p WHERE %s) LIMIT 5) z",
+			    sel.buf, rel, w.buf, ref, m.buf));
+			zn_buf_release(&sel);
+			zn_buf_release(&w);
+			zn_buf_release(&m);
+		}
+		json_decref(cols);
+		json_decref(pcols);
+		skipitem(p);
+		return;
+	}
+	if (at(p, "unique") || at(p, "primary")) {
+		int pk = eats(p, "primary", "key", NULL);
+		int nnd = 0;
+
+		if (!pk)
+			eat(p, "unique");
+		nnd = eats(p, "nulls", "not", "distinct");
+		lock(x, s->r, rel, L_AE);
+		if (eats(p, "using", "index", NULL)) {
+			const char *idx = ident(x, p);
+
+			reason(x, s->r, ADDS_UNIQUE, 15, rel, 0, fmt(x, "USING "
+			    "INDEX %s: the index is built already",
+			    idx != NULL ? qident(x, idx) : "?"));
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			    "EXCLUSIVE on %s, briefly", rel));
+			if (pk)
+				note(x, s->r, "PRIMARY KEY USING INDEX scans for "
+				    "NULLs unless its columns are NOT NULL");
+		} else {
+			size_t from = 0, to = 0;
+			const char *exprs = NULL, *nn = NULL;
+
+			if (inner(x, p, &from, &to) != NULL)
+				exprs = elements(x, p, from, to, &nn);
+			work(s, W_INDEX);
+			s->r->mayfail |= MF_DUPES;
+			reason(x, s->r, ADDS_UNIQUE, 60, rel, 1, fmt(x, "%s "
+			    "builds its index while ACCESS EXCLUSIVE blocks "
+			    "reads and writes of %s; build the index "
+			    "CONCURRENTLY and add it USING INDEX", pk ?
+			    "PRIMARY KEY" : "UNIQUE", rel));
+			if (exprs != NULL)
+				probe(x, s->r, "duplicates", rel, ADDS_UNIQUE,
+				    dupsql(x, rel, exprs, nn, NULL, nnd));
+			if (pk && exprs != NULL) {
+				s->r->mayfail |= MF_NULLS;
+				probe(x, s->r, "nulls", rel, ADDS_UNIQUE,
+				    sample(x, "*", rel, fmt(x, "NOT (%s)",
+				    nn)));
+			}
+		}
+		skipitem(p);
+		return;
+	}
+	if (eat(p, "exclude")) {
+		lock(x, s->r, rel, L_AE);
+		work(s, W_INDEX);
+		s->r->mayfail |= MF_DUPES;
+		reason(x, s->r, ADDS_UNIQUE, 65, rel, 1, fmt(x, "EXCLUDE "
+		    "builds its index under ACCESS EXCLUSIVE on %s; it has no "
+		    "online form", rel));
+		skipitem(p);
+		return;
+	}
+	reason(x, s->r, RAW, 60, rel, 0, "a constraint it cannot read");
+	skipitem(p);
+}
+
+/* ALTER TABLE rel ALTER [COLUMN] col ... */
+static void
+altercolumn(struct st *s, const char *rel)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	const char *col;
+
+	eat(p, "column");
+	if ((col = ident(x, p)) == NULL) {
+		reason(x, s->r, RAW, 60, rel, 0, "ALTER COLUMN it cannot read");
+		skipitem(p);
+		return;
+	}
+	if (eats(p, "set", "data", "type") || eat(p, "type")) {
+		size_t b = p->i, e;
+		int using = 0, collate = 0, rewrite, narrow;
+		const char *from, *why;
+		struct ty tf, tt;
+
+		while (p->i < p->n && !atk(p, ZN_TK_COMMA) &&
+		    !at(p, "using") && !at(p, "collate")) {
+			if (atk(p, ZN_TK_LPAREN) || atk(p, ZN_TK_LBRACKET))
+				skipgroup(p);
+			else
+				p->i++;
+		}
+		e = p->i;
+		if (eat(p, "collate")) {
+			collate = 1;
+			ident(x, p);
+		}
+		using = at(p, "using");
+		skipitem(p);
+		typeof_(&tt, p->t, b, e);
+		from = oldtype(x, rel, col);
+		lock(x, s->r, rel, L_AE);
+		if (x->collect)
+			return;
+		if (from == NULL) {
+			rewrite = 1;
+			narrow = 0;
+			why = "the column's type before the change is not known "
+			    "(no connection): assumed to rewrite";
+		} else {
+			typeof_text(&tf, from);
+			typechange(x, &tf, &tt, using, &rewrite, &narrow, &why);
+		}
+		if (!rewrite && collate) {
+			work(s, W_INDEX);
+			reason(x, s->r, CHANGES_TYPE, 50, rel, 1, fmt(x, "a "
+			    "collation change rebuilds the indexes on %s under "
+			    "ACCESS EXCLUSIVE", qident(x, col)));
+		} else
+			reason(x, s->r, CHANGES_TYPE, 20, rel, 0, fmt(x,
+			    "%s %s%s%s: %s", qident(x, col), from != NULL ?
+			    from : "", from != NULL ? " -> " : "to ",
+			    span(x, p, b, e), why));
+		if (rewrite) {
+			work(s, W_REWRITE);
+			reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x, "%s and "
+			    "all its indexes are rewritten under ACCESS "
+			    "EXCLUSIVE", rel));
+		} else
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "no "
+			    "rewrite; ACCESS EXCLUSIVE on %s, briefly", rel));
+		if (narrow == 2)
+			s->r->loss = s->r->loss > 1 ? s->r->loss : 1;
+		if (narrow == 2)
+			reason(x, s->r, NARROWS, 80, rel, 0, fmt(x, "values of "
+			    "%s are changed without an error (truncated or "
+			    "rounded)", qident(x, col)));
+		else if (narrow == 1) {
+			const char *c = qident(x, col), *cond = NULL;
+
+			s->r->mayfail |= MF_RANGE;
+			reason(x, s->r, NARROWS, 60, rel, 0, fmt(x, "the change "
+			    "fails if a value of %s does not fit", c));
+			if ((isbase(&tt, "varchar") || isbase(&tt, "bpchar"))
+			    && tt.a >= 0)
+				cond = fmt(x, "length(%s) > %d", c, tt.a);
+			else if (isbase(&tt, "numeric") && tt.a >= 0)
+				cond = fmt(x, "abs(%s) >= 10::numeric ^ %d", c,
+				    tt.a - (tt.b < 0 ? 0 : tt.b));
+			else if (isbase(&tt, "integer"))
+				cond = fmt(x, "%s NOT BETWEEN -2147483648 AND "
+				    "2147483647", c);
+			else if (isbase(&tt, "smallint"))
+				cond = fmt(x, "%s NOT BETWEEN -32768 AND 32767",
+				    c);
+			else if (intrank(&tt) && from != NULL)
+				cond = fmt(x, "%s::text !~ '^\\s*[-+]?[0-9]+"
+				    "\\s*$'", c);
+			if (cond != NULL)
+				probe(x, s->r, "out_of_range", rel, NARROWS,
+				    sample(x, c, rel, cond));
+		}
+		return;
+	}
+	if (eats(p, "set", "default", NULL) || eats(p, "drop", "default",
+	    NULL)) {
+		skipitem(p);
+		lock(x, s->r, rel, L_AE);
+		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "a default applies "
+		    "to new rows only; ACCESS EXCLUSIVE on %s, briefly", rel));
+		return;
+	}
+	if (eats(p, "set", "not", "null")) {
+		const char *k = colkey(x, rel, col);
+		int proven;
+
+		skipitem(p);
+		lock(x, s->r, rel, L_AE);
+		if (x->collect) {
+			sset(&x->wantcol, k, NULL);
+			return;
+		}
+		proven = shas(&x->proven, k) && x->ver >= 120000;
+		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS EXCLUSIVE "
+		    "on %s", rel));
+		if (proven)
+			reason(x, s->r, NOT_NULL, 15, rel, 0, fmt(x, "a valid "
+			    "CHECK (%s IS NOT NULL) proves it: no scan",
+			    qident(x, col)));
+		else {
+			work(s, W_SCAN);
+			s->r->mayfail |= MF_NULLS;
+			reason(x, s->r, NOT_NULL, 55, rel, 1, fmt(x, "SET NOT "
+			    "NULL scans %s under ACCESS EXCLUSIVE%s", rel,
+			    shas(&x->proven, k) ? " (a CHECK proves it only "
+			    "from PostgreSQL 12)" : "; add CHECK (col IS NOT "
+			    "NULL) NOT VALID, VALIDATE it, then SET NOT NULL"));
+			probe(x, s->r, "nulls", rel, NOT_NULL, sample(x, "*",
+			    rel, fmt(x, "%s IS NULL", qident(x, col))));
+		}
+		return;
+	}
+	if (eats(p, "drop", "not", "null")) {
+		skipitem(p);
+		lock(x, s->r, rel, L_AE);
+		reason(x, s->r, DROPS_CONSTRAINT, 35, rel, 0, fmt(x, "readers "
+		    "of %s may now see NULL", qident(x, col)));
+		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS EXCLUSIVE "
+		    "on %s, briefly", rel));
+		return;
+	}
+	if (eats(p, "set", "statistics", NULL) || (at(p, "set") &&
+	    p->i + 1 < p->n && p->t[p->i + 1].t == ZN_TK_LPAREN) ||
+	    eat(p, "reset")) {
+		skipitem(p);
+		lock(x, s->r, rel, L_SUE);
+		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	/* Identity, storage, compression, expression: catalog changes. */
+	skipitem(p);
+	lock(x, s->r, rel, L_AE);
+	reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS EXCLUSIVE on "
+	    "%s, briefly", rel));
+}
+
+static void
+altertable(struct st *s)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	const char *rel, *col, *con, *sch = "public";
+
+	eats(p, "if", "exists", NULL);
+	eat(p, "only");
+	if ((rel = qname(x, p, &sch, NULL)) == NULL) {
+		reason(x, s->r, RAW, 60, NULL, 0, "ALTER TABLE it cannot read");
+		return;
+	}
+	s->rel = rel;
+	if (at(p, "*"))
+		p->i++;
+	while (p->i < p->n) {
+		if (atk(p, ZN_TK_COMMA)) {
+			p->i++;
+			continue;
+		}
+		if (eat(p, "add")) {
+			con = NULL;
+			if (eat(p, "constraint")) {
+				con = ident(x, p);
+				addconstraint(s, rel, con);
+				continue;
+			}
+			if (at(p, "check") || at(p, "unique") ||
+			    at(p, "primary") || at(p, "foreign") ||
+			    at(p, "exclude")) {
+				addconstraint(s, rel, NULL);
+				continue;
+			}
+			eat(p, "column");
+			eats(p, "if", "not", "exists");
+			if ((col = ident(x, p)) == NULL) {
+				reason(x, s->r, RAW, 60, rel, 0, "ADD it cannot "
+				    "read");
+				skipitem(p);
+				continue;
+			}
+			addcolumn(s, rel, col);
+			continue;
+		}
+		if (eat(p, "drop")) {
+			int cascade;
+			size_t b;
+
+			if (eat(p, "constraint")) {
+				eats(p, "if", "exists", NULL);
+				con = ident(x, p);
+				b = p->i;
+				skipitem(p);
+				cascade = p->i > b && zn_tok_is(&p->t[p->i - 1],
+				    "cascade");
+				lock(x, s->r, rel, L_AE);
+				/* A temporary not-null check going is fine. */
+				if (con != NULL && shas(&x->nnchecks,
+				    colkey(x, rel, con)) && !cascade) {
+					reason(x, s->r, AE_LOCK, 15, rel, 0,
+					    fmt(x, "drops the helper check %s, "
+					    "briefly", qident(x, con)));
+					continue;
+				}
+				reason(x, s->r, DROPS_CONSTRAINT, cascade ? 60 :
+				    35, rel, 0, fmt(x, "%s no longer guards %s; "
+				    "a dropped foreign key also takes ACCESS "
+				    "EXCLUSIVE on the table it references%s",
+				    con != NULL ? qident(x, con) : "it", rel,
+				    cascade ? "; CASCADE drops what depends "
+				    "on it" : ""));
+				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
+				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				continue;
+			}
+			eat(p, "column");
+			eats(p, "if", "exists", NULL);
+			col = ident(x, p);
+			b = p->i;
+			skipitem(p);
+			cascade = p->i > b && zn_tok_is(&p->t[p->i - 1],
+			    "cascade");
+			lock(x, s->r, rel, L_AE);
+			s->r->loss = 2;
+			reason(x, s->r, DROPS_COLUMN, cascade ? 85 : 80, rel, 0,
+			    fmt(x, "the values of %s are gone%s", col != NULL ?
+			    qident(x, col) : "the column", cascade ?
+			    "; CASCADE also drops the views using it" : ""));
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			    "EXCLUSIVE on %s, briefly", rel));
+			continue;
+		}
+		if (eat(p, "alter")) {
+			if (eat(p, "constraint")) {
+				skipitem(p);
+				lock(x, s->r, rel, L_AE);
+				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
+				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				continue;
+			}
+			altercolumn(s, rel);
+			continue;
+		}
+		if (eat(p, "validate")) {
+			eat(p, "constraint");
+			con = ident(x, p);
+			skipitem(p);
+			lock(x, s->r, rel, L_SUE);
+			work(s, W_SCAN);
+			if (con != NULL && !x->collect) {
+				const char *c = sget(&x->nnchecks,
+				    colkey(x, rel, con));
+
+				if (c != NULL)
+					sset(&x->proven, c, NULL);
+			}
+			s->r->base = s->r->base > 15 ? s->r->base : 15;
+			note(x, s->r, fmt(x, "VALIDATE scans %s under SHARE "
+			    "UPDATE EXCLUSIVE: reads and writes go on", rel));
+			continue;
+		}
+		if (eat(p, "rename")) {
+			const char *to;
+
+			if (eat(p, "constraint")) {
+				skipitem(p);
+				lock(x, s->r, rel, L_AE);
+				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
+				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				continue;
+			}
+			if (eat(p, "to")) {
+				to = ident(x, p);
+				lock(x, s->r, rel, L_AE);
+				reason(x, s->r, RENAME_TABLE, 60, rel, 0, to !=
+				    NULL && strncmp(to, "_zanith_dropped_", 16)
+				    == 0 ? fmt(x, "parks %s (a soft drop, "
+				    "reversible): clients using it break", rel) :
+				    fmt(x, "clients using %s break", rel));
+				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
+				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				if (to != NULL && !x->collect && isnew(x, rel))
+					sset(&x->newrels, zn_arena_qualified(
+					    &x->a, sch, to), NULL);
+				continue;
+			}
+			eat(p, "column");
+			col = ident(x, p);
+			eat(p, "to");
+			to = ident(x, p);
+			lock(x, s->r, rel, L_AE);
+			reason(x, s->r, RENAME_COLUMN, 60, rel, 0, to != NULL &&
+			    strncmp(to, "_zanith_dropped_", 16) == 0 ?
+			    fmt(x, "parks %s (a soft drop, reversible): "
+			    "clients using it break", col != NULL ?
+			    qident(x, col) : "the column") : fmt(x, "clients "
+			    "using %s break", col != NULL ? qident(x, col) :
+			    "the column"));
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			    "EXCLUSIVE on %s, briefly", rel));
+			continue;
+		}
+		if (eat(p, "enable") || eat(p, "disable") || eat(p, "force") ||
+		    eats(p, "no", "force", NULL)) {
+			if (eats(p, "row", "level", "security")) {
+				lock(x, s->r, rel, L_AE);
+				reason(x, s->r, RLS, 35, rel, 0, fmt(x, "row "
+				    "level security changes which rows of %s "
+				    "each role sees", rel));
+				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
+				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				continue;
+			}
+			skipitem(p);
+			/* TRIGGER, RULE */
+			lock(x, s->r, rel, L_SRE);
+			s->r->base = s->r->base > 35 ? s->r->base : 35;
+			note(x, s->r, fmt(x, "changes what writes to %s do",
+			    rel));
+			continue;
+		}
+		if (eat(p, "set")) {
+			if (eat(p, "logged") || eat(p, "unlogged") ||
+			    eat(p, "tablespace") || eats(p, "access", "method",
+			    NULL)) {
+				skipitem(p);
+				lock(x, s->r, rel, L_AE);
+				work(s, W_REWRITE);
+				reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x,
+				    "%s is copied whole under ACCESS EXCLUSIVE",
+				    rel));
+				continue;
+			}
+			if (eat(p, "schema")) {
+				skipitem(p);
+				lock(x, s->r, rel, L_AE);
+				reason(x, s->r, RENAME_TABLE, 60, rel, 0, fmt(x,
+				    "moving %s to another schema breaks its "
+				    "clients", rel));
+				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
+				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				continue;
+			}
+			skipitem(p);
+			/* SET (options), SET WITHOUT CLUSTER, ... */
+			lock(x, s->r, rel, L_SUE);
+			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			continue;
+		}
+		if (eat(p, "reset") || eats(p, "cluster", "on", NULL)) {
+			skipitem(p);
+			lock(x, s->r, rel, L_SUE);
+			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			continue;
+		}
+		if (eats(p, "replica", "identity", NULL)) {
+			skipitem(p);
+			lock(x, s->r, rel, L_AE);
+			reason(x, s->r, BREAKS, 35, rel, 0, fmt(x, "changes "
+			    "what logical replication sends for %s", rel));
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			    "EXCLUSIVE on %s, briefly", rel));
+			continue;
+		}
+		if (eats(p, "owner", "to", NULL)) {
+			skipitem(p);
+			lock(x, s->r, rel, L_AE);
+			reason(x, s->r, RLS, 35, rel, 0, fmt(x, "a new owner "
+			    "changes who may alter %s", rel));
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			    "EXCLUSIVE on %s and its indexes", rel));
+			continue;
+		}
+		if (eats(p, "attach", "partition", NULL)) {
+			const char *part = qname(x, p, NULL, NULL);
+
+			skipitem(p);
+			lock(x, s->r, rel, L_SUE);
+			lock(x, s->r, part, L_AE);
+			if (part != NULL && !isnew(x, part)) {
+				work(s, W_SCAN);
+				reason(x, s->r, VALIDATES, 55, part, 1, fmt(x,
+				    "%s is scanned to prove its rows fit the "
+				    "bound, under ACCESS EXCLUSIVE, unless a "
+				    "valid CHECK implies it", part));
+			}
+			continue;
+		}
+		if (eats(p, "detach", "partition", NULL)) {
+			const char *part = qname(x, p, NULL, NULL);
+			int conc = eat(p, "concurrently");
+
+			skipitem(p);
+			if (conc) {
+				lock(x, s->r, rel, L_SUE);
+				s->r->outside = 1;
+				reason(x, s->r, NONTX, 15, rel, 0, "DETACH "
+				    "CONCURRENTLY runs outside a transaction");
+			} else {
+				lock(x, s->r, rel, L_AE);
+				lock(x, s->r, part, L_AE);
+				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
+				    "ACCESS EXCLUSIVE on %s and %s", rel,
+				    part != NULL ? part : "the partition"));
+			}
+			continue;
+		}
+		if (eat(p, "inherit") || eats(p, "no", "inherit", NULL)) {
+			const char *parent = qname(x, p, NULL, NULL);
+
+			skipitem(p);
+			lock(x, s->r, rel, L_AE);
+			lock(x, s->r, parent, L_SUE);
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			    "EXCLUSIVE on %s, briefly", rel));
+			continue;
+		}
+		reason(x, s->r, RAW, 60, rel, 0, fmt(x, "an ALTER TABLE form "
+		    "it does not model: %s", span(x, p, p->i, p->i + 1)));
+		skipitem(p);
+	}
+}
+
+/* ---- DROP ---- */
+
+static void
+drop(struct st *s)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	int cascade = p->n > 0 && zn_tok_is(&p->t[p->n - 1], "cascade");
+	const char *rel;
+
+	if (eat(p, "table")) {
+		eats(p, "if", "exists", NULL);
+		while ((rel = qname(x, p, NULL, NULL)) != NULL) {
+			lock(x, s->r, rel, L_AE);
+			s->r->loss = 2;
+			reason(x, s->r, DROPS_TABLE, cascade ? 85 : 80, rel, 0,
+			    fmt(x, "the rows of %s are gone%s; dropping a "
+			    "table also takes ACCESS EXCLUSIVE on the tables "
+			    "it references", rel, cascade ? ", and CASCADE "
+			    "drops what depends on it" : ""));
+			if (!atk(p, ZN_TK_COMMA))
+				break;
+			p->i++;
+		}
+		return;
+	}
+	if (eat(p, "index")) {
+		int conc = eat(p, "concurrently");
+
+		eats(p, "if", "exists", NULL);
+		rel = qname(x, p, NULL, NULL);
+		{
+			const json_t *a = x->op != NULL ? x->op->args : NULL;
+			const char *tbl = a != NULL && zn_json_str(a, "table")
+			    != NULL && zn_json_str(a, "schema") != NULL ?
+			    zn_arena_qualified(&x->a, zn_json_str(a, "schema"),
+			    zn_json_str(a, "table")) : NULL;
+
+			if (tbl != NULL)
+				lock(x, s->r, tbl, conc ? L_SUE : L_AE);
+			if (rel != NULL)
+				lock(x, s->r, rel, conc ? L_SUE : L_AE);
+			if (rel != NULL && isnew(x, rel)) {
+				s->r->base = s->r->base > 5 ? s->r->base : 5;
+				return;
+			}
+			if (conc) {
+				s->r->outside = 1;
+				reason(x, s->r, DROPS_INDEX, 15, tbl, 0, fmt(x,
+				    "drops %s concurrently; queries that used "
+				    "it may slow down", rel != NULL ? rel :
+				    "the index"));
+				reason(x, s->r, NONTX, 15, tbl, 0, "DROP INDEX "
+				    "CONCURRENTLY runs outside a transaction");
+			} else {
+				reason(x, s->r, DROPS_INDEX, 30, tbl, 0, fmt(x,
+				    "drops %s under ACCESS EXCLUSIVE on its "
+				    "table; queries that used it may slow down",
+				    rel != NULL ? rel : "the index"));
+				reason(x, s->r, AE_LOCK, 15, tbl, 0, "ACCESS "
+				    "EXCLUSIVE on the index's table, briefly");
+			}
+		}
+		return;
+	}
+	if (eats(p, "materialized", "view", NULL)) {
+		eats(p, "if", "exists", NULL);
+		rel = qname(x, p, NULL, NULL);
+		reason(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, rel, 0, fmt(x,
+		    "drops materialized view %s and its stored rows",
+		    rel != NULL ? rel : "?"));
+		return;
+	}
+	if (eat(p, "view")) {
+		eats(p, "if", "exists", NULL);
+		rel = qname(x, p, NULL, NULL);
+		reason(x, s->r, BREAKS, cascade ? 60 : 35, rel, 0, fmt(x,
+		    "clients reading %s break", rel != NULL ? rel : "it"));
+		return;
+	}
+	if (eat(p, "schema")) {
+		eats(p, "if", "exists", NULL);
+		rel = ident(x, p);
+		if (cascade) {
+			s->r->loss = 2;
+			reason(x, s->r, DROPS_TABLE, 85, NULL, 0, fmt(x, "DROP "
+			    "SCHEMA %s CASCADE drops every table in it",
+			    rel != NULL ? qident(x, rel) : "?"));
+		} else
+			reason(x, s->r, DROPS_OBJECT, 60, NULL, 0, fmt(x,
+			    "drops schema %s", rel != NULL ? qident(x, rel) :
+			    "?"));
+		return;
+	}
+	if (eat(p, "trigger")) {
+		eats(p, "if", "exists", NULL);
+		ident(x, p);
+		eat(p, "on");
+		rel = qname(x, p, NULL, NULL);
+		lock(x, s->r, rel, L_AE);
+		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "DROP TRIGGER "
+		    "takes ACCESS EXCLUSIVE on %s", rel != NULL ? rel : "?"));
+		s->r->base = s->r->base > 35 ? s->r->base : 35;
+		note(x, s->r, "writes stop running the trigger");
+		return;
+	}
+	if (eat(p, "policy")) {
+		eats(p, "if", "exists", NULL);
+		ident(x, p);
+		eat(p, "on");
+		rel = qname(x, p, NULL, NULL);
+		lock(x, s->r, rel, L_AE);
+		reason(x, s->r, RLS, 35, rel, 0, "a dropped policy changes "
+		    "which rows each role sees");
+		reason(x, s->r, AE_LOCK, 15, rel, 0, "DROP POLICY takes ACCESS "
+		    "EXCLUSIVE");
+		return;
+	}
+	if (eat(p, "sequence") || eat(p, "type") || eat(p, "domain") ||
+	    eat(p, "extension") || eat(p, "function") ||
+	    eat(p, "procedure") || eat(p, "routine") || eat(p, "aggregate")
+	    || eat(p, "collation") || eat(p, "operator")) {
+		const char *what = span(x, p, p->i - 1, p->i);
+
+		eats(p, "if", "exists", NULL);
+		rel = qname(x, p, NULL, NULL);
+		reason(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, NULL, 0,
+		    fmt(x, "drops %s %s%s", what, rel != NULL ? rel : "?",
+		    cascade ? " and, by CASCADE, what depends on it" : ""));
+		return;
+	}
+	reason(x, s->r, RAW, 60, NULL, 0, "a DROP it does not model");
+}
+
+/* ---- ALTER (not TABLE) ---- */
+
+static void
+alterother(struct st *s)
+{
+	struct cx *x = s->x;
+	struct ps *p = s->p;
+	const char *rel;
+
+	const char *sch = "public";
+
+	if (eat(p, "index")) {
+		eats(p, "if", "exists", NULL);
+		rel = qname(x, p, &sch, NULL);
+		lock(x, s->r, rel, L_SUE);
+		if (eat(p, "rename")) {
+			if (!x->collect && rel != NULL && isnew(x, rel)) {
+				eat(p, "to");
+				{
+					const char *to = ident(x, p);
+
+					if (to != NULL)
+						sset(&x->newrels,
+						    zn_arena_qualified(&x->a,
+						    sch, to), NULL);
+				}
+			}
+			s->r->base = s->r->base > 15 ? s->r->base : 15;
+			note(x, s->r, "ALTER INDEX RENAME takes SHARE UPDATE "
+			    "EXCLUSIVE");
+			return;
+		}
+		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	if (eat(p, "type")) {
+		rel = qname(x, p, NULL, NULL);
+		if (eats(p, "add", "value", NULL)) {
+			int ordered;
+
+			eats(p, "if", "not", "exists");
+			p->i++;
+			ordered = at(p, "before") || at(p, "after");
+			if (x->ver < 120000) {
+				s->r->outside = 1;
+				reason(x, s->r, NONTX, 15, NULL, 0, "before "
+				    "PostgreSQL 12, ADD VALUE cannot run in a "
+				    "transaction");
+			}
+			if (ordered) {
+				s->r->base = s->r->base > 15 ? s->r->base : 15;
+				note(x, s->r, "ADD VALUE takes EXCLUSIVE on the "
+				    "type only; the new label cannot be used "
+				    "in the same transaction");
+			} else
+				reason(x, s->r, BREAKS, 35, NULL, 0, fmt(x, "the "
+				    "label is appended to %s: it sorts after "
+				    "every other; say BEFORE or AFTER", rel !=
+				    NULL ? rel : "the type"));
+			return;
+		}
+		if (eats(p, "rename", "value", NULL)) {
+			reason(x, s->r, BREAKS, 60, NULL, 0, "code using the "
+			    "old label breaks");
+			return;
+		}
+		if (eats(p, "rename", "to", NULL)) {
+			reason(x, s->r, BREAKS, 35, NULL, 0, "casts naming the "
+			    "old type name break");
+			return;
+		}
+		s->r->base = s->r->base > 35 ? s->r->base : 35;
+		note(x, s->r, "ALTER TYPE changes every column of the type");
+		return;
+	}
+	if (eat(p, "sequence")) {
+		eats(p, "if", "exists", NULL);
+		rel = qname(x, p, &sch, NULL);
+		if (eat(p, "rename")) {
+			eat(p, "to");
+			{
+				const char *to = ident(x, p);
+
+				if (to != NULL && rel != NULL && isnew(x, rel)
+				    && !x->collect)
+					sset(&x->newrels, zn_arena_qualified(
+					    &x->a, sch, to), NULL);
+			}
+			reason(x, s->r, BREAKS, 35, NULL, 0, "nextval() calls "
+			    "naming the old sequence break");
+			return;
+		}
+		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		return;
+	}
+	if (eat(p, "view") || eats(p, "materialized", "view", NULL)) {
+		eats(p, "if", "exists", NULL);
+		rel = qname(x, p, NULL, NULL);
+		lock(x, s->r, rel, L_AE);
+		if (eats(p, "rename", "to", NULL) || eats(p, "set", "schema",
+		    NULL))
+			reason(x, s->r, BREAKS, 60, rel, 0, "clients reading "
+			    "the view under its old name break");
+		else if (rel != NULL && !isnew(x, rel))
+			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			    "EXCLUSIVE on %s", rel));
+		return;
+	}
+	if (eat(p, "domain")) {
+		qname(x, p, NULL, NULL);
+		if (eats(p, "add", "constraint", NULL) || eat(p, "add")) {
+			int notvalid = p->n >= 2 && zn_tok_is(&p->t[p->n - 1],
+			    "valid") && zn_tok_is(&p->t[p->n - 2], "not");
+
+			if (notvalid)
+				s->r->base = s->r->base > 5 ? s->r->base : 5;
+			else {
+				work(s, W_SCAN);
+				s->r->mayfail |= MF_VIOLATION;
+				reason(x, s->r, VALIDATES, 55, NULL, 1, "ALTER "
+				    "DOMAIN ADD CHECK takes SHARE on every table "
+				    "using the domain and scans each; add it NOT "
+				    "VALID");
+			}
+			return;
+		}
+		if (eats(p, "drop", "constraint", NULL)) {
+			reason(x, s->r, DROPS_CONSTRAINT, 35, NULL, 0, "the "
+			    "domain no longer guards its columns");
+			return;
+		}
+		if (eats(p, "drop", "not", "null")) {
+			reason(x, s->r, DROPS_CONSTRAINT, 35, NULL, 0, "columns "
+			    "of the domain may now hold NULL");
+			return;
+		}
+		s->r->base = s->r->base > 35 ? s->r->base : 35;
+		note(x, s->r, "ALTER DOMAIN may check every column of the "
+		    "domain");
+		return;
+	}
+	if (eat(p, "policy")) {
+		ident(x, p);
+		eat(p, "on");
+		rel = qname(x, p, NULL, NULL);
+		lock(x, s->r, rel, L_AE);
+		reason(x, s->r, RLS, 35, rel, 0, "the policy changes which "
+		    "rows each role sees");
+		reason(x, s->r, AE_LOCK, 15, rel, 0, "ALTER POLICY takes "
+		    "ACCESS EXCLUSIVE");
+		return;
+	}
+	if (eat(p, "extension")) {
+		ident(x, p);
+		if (eat(p, "update")) {
+			s->r->base = s->r->base > 35 ? s->r->base : 35;
+			note(x, s->r, "an extension update runs its own "
+			    "scripts");
+			return;
+		}
+		s->r->base = s->r->base > 15 ? s->r->base : 15;
+		return;
+	}
+	if (eat(p, "schema")) {
+		ident(x, p);
+		if (eats(p, "rename", "to", NULL)) {
+			reason(x, s->r, BREAKS, 60, NULL, 0, "every client "
+			    "naming the schema breaks");
+			return;
+		}
+		reason(x, s->r, RLS, 35, NULL, 0, "changes who owns the "
+		    "schema");
+		return;
+	}
+	if (eat(p, "function") || eat(p, "procedure") || eat(p, "routine") ||
+	    eat(p, "trigger") || eat(p, "statistics") ||
+	    eat(p, "collation")) {
+		s->r->base = s->r->base > 15 ? s->r->base : 15;
+		return;
+	}
+	reason(x, s->r, RAW, 60, NULL, 0, "an ALTER it does not model");
+}
+
+/* ---- lock_timeout ---- */
+
+/* Milliseconds of a lock_timeout value; -1 unbounded (0 or DEFAULT). */
+static long
+ltvalue(struct cx *x, struct ps *p)
+{
+	const struct zn_tok *t = cur(p);
+	char *v, *end;
+	double d;
+	long unit = 1;
+
+	if (t == NULL || zn_tok_is(t, "default") || zn_tok_is(t, "local"))
+		return -1;
+	if (t->t == ZN_TK_STRING && t->n >= 2 && t->s[0] == '\'')
+		v = zn_xstrndup(t->s + 1, t->n - 2);
+	else
+		v = zn_xstrndup(t->s, t->n);
+	errno = 0;
+	d = strtod(v, &end);
+	while (*end == ' ')
+		end++;
+	if (*end == '\0' || strcmp(end, "ms") == 0)
+		unit = 1;
+	else if (strcmp(end, "s") == 0)
+		unit = 1000;
+	else if (strcmp(end, "min") == 0)
+		unit = 60000;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600000;
+	else if (strcmp(end, "us") == 0) {
+		d /= 1000;
+		unit = 1;
+	} else if (strcmp(end, "d") == 0)
+		unit = 86400000;
+	else
+		d = -1;
+	free(v);
+	(void)x;
+	if (errno != 0 || d <= 0)
+		return -1;
+	return (long)(d * (double)unit + 0.5);
+}
+
+/* ---- one statement ---- */
+
+static void
+statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
+{
+	struct ps p = { t, 0, n, NULL };
+	struct st s = { x, r, &p, 0, W_NONE, NULL };
+	size_t l0 = r->nl;
+	int heldbefore = r->heldmode;
+	size_t i;
+
+	if (n == 0)
+		return;
+	r->nstmt++;
+	if (eat(&p, "set")) {
+		eat(&p, "session");
+		eat(&p, "local");
+		if (eat(&p, "lock_timeout")) {
+			if (atk(&p, ZN_TK_OP) || at(&p, "to"))
+				p.i++;
+			r->lt = ltvalue(x, &p);
+			r->ltunbounded = r->lt < 0;
+		}
+		r->nstmt--;
+		return;
+	}
+	if (eat(&p, "reset")) {
+		if (at(&p, "lock_timeout") || at(&p, "all")) {
+			r->lt = -1;
+			r->ltunbounded = 1;
+		}
+		r->nstmt--;
+		return;
+	}
+	if (at(&p, "begin") || at(&p, "commit") || at(&p, "rollback") ||
+	    at(&p, "end") || at(&p, "savepoint") || at(&p, "release") ||
+	    eats(&p, "start", "transaction", NULL) || at(&p, "abort") ||
+	    at(&p, "prepare")) {
+		r->txctl++;
+		return;
+	}
+	if (eat(&p, "create")) {
+		int replace = eats(&p, "or", "replace", NULL);
+
+		eat(&p, "temporary");
+		eat(&p, "temp");
+		eat(&p, "unlogged");
+		eat(&p, "global");
+		eat(&p, "local");
+		if (eat(&p, "table"))
+			createtable(&s);
+		else if (eat(&p, "index"))
+			createindex(&s, 0);
+		else if (eats(&p, "unique", "index", NULL))
+			createindex(&s, 1);
+		else
+			createother(&s, replace);
+	} else if (eat(&p, "alter")) {
+		if (eat(&p, "table") || eats(&p, "foreign", "table", NULL))
+			altertable(&s);
+		else
+			alterother(&s);
+	} else if (eat(&p, "drop")) {
+		drop(&s);
+	} else if (eat(&p, "truncate")) {
+		int cascade = zn_tok_is(&t[n - 1], "cascade");
+		const char *rel;
+
+		eat(&p, "table");
+		eat(&p, "only");
+		while ((rel = qname(x, &p, NULL, NULL)) != NULL) {
+			lock(x, r, rel, L_AE);
+			r->loss = 2;
+			reason(x, r, DROPS_TABLE, cascade ? 85 : 80, rel, 0,
+			    fmt(x, "every row of %s is gone%s", rel, cascade ?
+			    ", and of every table referencing it (CASCADE)" :
+			    ""));
+			if (!atk(&p, ZN_TK_COMMA))
+				break;
+			p.i++;
+		}
+	} else if (eat(&p, "comment")) {
+		r->base = r->base > 5 ? r->base : 5;
+	} else if (eat(&p, "grant") || eat(&p, "revoke")) {
+		reason(x, r, RLS, 35, NULL, 0, "changes who may read or write");
+	} else if (eat(&p, "reindex")) {
+		int conc;
+
+		if (atk(&p, ZN_TK_LPAREN))
+			skipgroup(&p);
+		p.i++;	/* INDEX, TABLE, ... */
+		conc = eat(&p, "concurrently");
+		s.rel = qname(x, &p, NULL, NULL);
+		if (conc) {
+			lock(x, r, s.rel, L_SUE);
+			r->outside = 1;
+			work(&s, W_INDEX);
+			reason(x, r, ADDS_INDEX, x->ver >= 140000 &&
+			    x->ver < 140400 ? 95 : 15, s.rel, 0, "REINDEX "
+			    "CONCURRENTLY builds new indexes beside the old");
+			reason(x, r, NONTX, 15, s.rel, 0, "REINDEX CONCURRENTLY "
+			    "runs outside a transaction");
+		} else {
+			lock(x, r, s.rel, L_S);
+			work(&s, W_REWRITE);
+			reason(x, r, REBUILDS, 65, s.rel, 1, "REINDEX blocks "
+			    "writes, and reads that use the index, until it "
+			    "ends");
+		}
+	} else if (eat(&p, "vacuum")) {
+		int full = 0;
+
+		if (atk(&p, ZN_TK_LPAREN)) {
+			size_t b = p.i;
+
+			skipgroup(&p);
+			for (i = b; i < p.i; i++)
+				full |= zn_tok_is(&t[i], "full");
+		}
+		full |= eat(&p, "full");
+		while (p.i < n && !isname(cur(&p)))
+			p.i++;
+		while (eat(&p, "freeze") || eat(&p, "verbose") ||
+		    eat(&p, "analyze"))
+			;
+		s.rel = qname(x, &p, NULL, NULL);
+		r->outside = 1;
+		if (full) {
+			lock(x, r, s.rel, L_AE);
+			work(&s, W_REWRITE);
+			reason(x, r, REBUILDS, 65, s.rel, 1, "VACUUM FULL "
+			    "rewrites under ACCESS EXCLUSIVE");
+		} else
+			lock(x, r, s.rel, L_SUE);
+		reason(x, r, NONTX, 15, s.rel, 0, "VACUUM runs outside a "
+		    "transaction");
+	} else if (eat(&p, "cluster")) {
+		s.rel = qname(x, &p, NULL, NULL);
+		lock(x, r, s.rel, L_AE);
+		work(&s, W_REWRITE);
+		reason(x, r, REBUILDS, 65, s.rel, 1, "CLUSTER rewrites under "
+		    "ACCESS EXCLUSIVE");
+	} else if (eat(&p, "analyze") || eat(&p, "analyse")) {
+		r->base = r->base > 5 ? r->base : 5;
+	} else if (eats(&p, "refresh", "materialized", "view")) {
+		int conc = eat(&p, "concurrently");
+
+		s.rel = qname(x, &p, NULL, NULL);
+		if (conc) {
+			lock(x, r, s.rel, L_EX);
+			work(&s, W_DATA);
+			r->base = r->base > 15 ? r->base : 15;
+		} else {
+			lock(x, r, s.rel, L_AE);
+			work(&s, W_REWRITE);
+			reason(x, r, REBUILDS, 65, s.rel, 1, "REFRESH blocks "
+			    "reads of the view until the query ends");
+		}
+	} else if (eat(&p, "lock")) {
+		int mode = L_AE;
+
+		eat(&p, "table");
+		eat(&p, "only");
+		s.rel = qname(x, &p, NULL, NULL);
+		if (eat(&p, "in")) {
+			if (eats(&p, "access", "share", NULL))
+				mode = L_AS;
+			else if (eats(&p, "row", "share", NULL))
+				mode = L_RS;
+			else if (eats(&p, "row", "exclusive", NULL))
+				mode = L_RE;
+			else if (eats(&p, "share", "update", "exclusive"))
+				mode = L_SUE;
+			else if (eats(&p, "share", "row", "exclusive"))
+				mode = L_SRE;
+			else if (eat(&p, "share"))
+				mode = L_S;
+			else if (eat(&p, "exclusive"))
+				mode = L_EX;
+		}
+		lock(x, r, s.rel, mode);
+		if (mode == L_AE)
+			reason(x, r, AE_LOCK, 15, s.rel, 0, "LOCK TABLE takes "
+			    "ACCESS EXCLUSIVE until the transaction ends");
+		else
+			r->base = r->base > 15 ? r->base : 15;
+	} else if (at(&p, "update") || at(&p, "delete") || at(&p, "insert")
+	    || at(&p, "merge") || at(&p, "copy") || at(&p, "with")) {
+		int writes = !at(&p, "with");
+
+		if (!writes)
+			for (i = 0; i < n; i++)
+				if (zn_tok_is(&t[i], "update") ||
+				    zn_tok_is(&t[i], "delete") ||
+				    zn_tok_is(&t[i], "insert"))
+					writes = 1;
+		if (writes) {
+			p.i++;
+			eat(&p, "from");
+			eat(&p, "into");
+			eat(&p, "only");
+			s.rel = isname(cur(&p)) ? qname(x, &p, NULL, NULL) :
+			    NULL;
+			lock(x, r, s.rel, L_RE);
+			work(&s, W_DATA);
+			reason(x, r, BACKFILL, 35, s.rel, 1, fmt(x, "moves rows%s%s"
+			    " in one statement: row locks, WAL and replica "
+			    "lag; batch it", s.rel != NULL ? " of " : "",
+			    s.rel != NULL ? s.rel : ""));
+		} else
+			r->base = r->base > 5 ? r->base : 5;
+	} else if (at(&p, "select") || at(&p, "values") || at(&p, "show") ||
+	    at(&p, "explain") || at(&p, "table")) {
+		r->base = r->base > 5 ? r->base : 5;
+	} else if (at(&p, "do")) {
+		reason(x, r, RAW, 60, NULL, 0, "a DO block: what it does "
+		    "cannot be known before it runs");
+	} else if (at(&p, "call")) {
+		reason(x, r, RAW, 60, NULL, 0, "CALL runs a procedure whose "
+		    "effects cannot be known");
+	} else {
+		reason(x, r, RAW, 60, NULL, 0, fmt(x, "a statement it does not "
+		    "model: %.*s", (int)t[0].n, t[0].s));
+	}
+	if (s.work > r->work)
+		r->work = s.work;
+	/*
+	 * Lock facts of this statement: a strong lock with no bound of its
+	 * own (raw SQL), and work done while an earlier statement's strong
+	 * lock is still held.
+	 */
+	for (i = l0; i < r->nl; i++)
+		if (r->locks[i].mode > r->heldmode) {
+			r->heldmode = r->locks[i].mode;
+			r->heldrel = r->locks[i].rel;
+		}
+	if (s.work != W_NONE) {
+		int m = L_NONE;
+
+		for (i = 0; i < r->nl; i++)
+			if (s.rel != NULL && strcmp(r->locks[i].rel, s.rel) == 0
+			    && r->locks[i].mode > m)
+				m = r->locks[i].mode;
+		if (m >= L_S)
+			r->holds = 1;
+	}
+	if (heldbefore >= L_SRE && s.work != W_NONE && r->nstmt > 1 &&
+	    r->outside == 0)
+		reason(x, r, HOLDS, 35, s.rel, 0, fmt(x, "%s taken by an "
+		    "earlier statement of this step is held while this one "
+		    "works", lockname[heldbefore]));
+	for (i = 0; i < r->nl; i++)
+		if (r->locks[i].mode >= L_S && (r->lt < 0 || r->ltunbounded))
+			r->ltneed = 1;
+}
+
+/*
+ * Splits SQL text into statements at top-level semicolons (a function
+ * body in BEGIN ATOMIC ... END keeps its own) and classifies each.
+ */
+static void
+sqltext(struct cx *x, struct opr *r, const char *text)
+{
+	struct zn_toks ts = { NULL, 0, 0, 0 };
+	size_t i, b = 0;
+	int depth = 0, atomic = 0;
+
+	zn_sql_tokens(&ts, text);
+	if (ts.bad) {
+		reason(x, r, RAW, 60, NULL, 0, "SQL it cannot read: an "
+		    "unterminated literal, identifier or comment");
+		zn_sql_tokens_release(&ts);
+		return;
+	}
+	for (i = 0; i <= ts.n; i++) {
+		if (i < ts.n) {
+			const struct zn_tok *t = &ts.v[i];
+
+			if (t->t == ZN_TK_LPAREN)
+				depth++;
+			else if (t->t == ZN_TK_RPAREN)
+				depth--;
+			else if (zn_tok_is(t, "atomic") && i > b &&
+			    zn_tok_is(&ts.v[i - 1], "begin"))
+				atomic++;
+			else if (atomic > 0 && zn_tok_is(t, "case"))
+				atomic++;
+			else if (atomic > 0 && zn_tok_is(t, "end"))
+				atomic--;
+			if (t->t != ZN_TK_SEMI || depth > 0 || atomic > 0)
+				continue;
+		}
+		statement(x, r, ts.v + b, i - b);
+		b = i + 1;
+	}
+	zn_sql_tokens_release(&ts);
+}
+
+/* ---- the live database ---- */
+
+static const char *
+pgerr(PGconn *conn)
+{
+	const char *m = PQerrorMessage(conn);
+
+	return m;
+}
+
+/* Table sizes, old column types, valid not-null checks, volatility. */
+static void
+lookup(struct cx *x)
+{
+	PGconn *conn = x->o->conn;
+	struct zn_buf rels = ZN_BUF_INIT, cols = ZN_BUF_INIT,
+	    fns = ZN_BUF_INIT;
+	struct zn_buf b = ZN_BUF_INIT;
+	PGresult *res;
+	const char *params[3];
+	size_t i;
+	int j;
+
+	/* Relation keys are quoted names: regclass reads them back. */
+	zn_buf_addch(&rels, '{');
+	for (i = 0; i < x->wantrel.cap; i++)
+		if (x->wantrel.k[i] != NULL) {
+			if (rels.len > 1)
+				zn_buf_addch(&rels, ',');
+			zn_buf_addch(&rels, '"');
+			for (const char *c = x->wantrel.k[i]; *c; c++) {
+				if (*c == '"' || *c == '\\')
+					zn_buf_addch(&rels, '\\');
+				zn_buf_addch(&rels, *c);
+			}
+			zn_buf_addch(&rels, '"');
+		}
+	zn_buf_addch(&rels, '}');
+	zn_buf_addch(&cols, '{');
+	for (i = 0; i < x->wantcol.cap; i++)
+		if (x->wantcol.k[i] != NULL) {
+			if (cols.len > 1)
+				zn_buf_addch(&cols, ',');
+			zn_buf_addch(&cols, '"');
+			for (const char *c = x->wantcol.k[i]; *c; c++) {
+				if (*c == '"' || *c == '\\')
+					zn_buf_addch(&cols, '\\');
+				zn_buf_addch(&cols, *c);
+			}
+			zn_buf_addch(&cols, '"');
+		}
+	zn_buf_addch(&cols, '}');
+	zn_buf_addch(&fns, '{');
+	for (i = 0; i < x->wantfn.cap; i++)
+		if (x->wantfn.k[i] != NULL) {
+			if (fns.len > 1)
+				zn_buf_addch(&fns, ',');
+			zn_buf_addch(&fns, '"');
+			for (const char *c = x->wantfn.k[i]; *c; c++) {
+				if (*c == '"' || *c == '\\')
+					zn_buf_addch(&fns, '\\');
+				zn_buf_addch(&fns, *c);
+			}
+			zn_buf_addch(&fns, '"');
+		}
+	zn_buf_addch(&fns, '}');
+	params[0] = rels.buf;
+	/* Sizes: one query for every relation the plan touches. */
+	res = PQexecParams(conn,
+	    "SELECT k, c.reltuples::float8, c.relpages::float8, "
+	    "pg_total_relation_size(c.oid)::float8 "
+	    "FROM unnest($1::text[]) AS k "
+	    "JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k)",
+	    1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read table sizes: %s",
+		    pgerr(conn));
+	for (j = 0; j < PQntuples(res); j++) {
+		struct tstat *ts;
+
+		if (sget(&x->stats, PQgetvalue(res, j, 0)) != NULL)
+			continue;	/* --stats wins */
+		ts = zn_xcalloc(1, sizeof(*ts));
+		ts->rows = atof(PQgetvalue(res, j, 1));
+		ts->bytes = atof(PQgetvalue(res, j, 3));
+		/* Never analysed: rows unknown, unless it is empty. */
+		if (ts->rows < 0)
+			ts->rows = -1;
+		ts->source = "pg_class";
+		sset(&x->stats, PQgetvalue(res, j, 0), ts);
+	}
+	PQclear(res);
+	/* Column types, and valid CHECK (col IS NOT NULL) for each. */
+	params[0] = cols.buf;
+	res = PQexecParams(conn,
+	    "SELECT k, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+	    "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint n "
+	    "WHERE n.conrelid = a.attrelid AND n.contype = 'c' "
+	    "AND n.convalidated AND n.conkey = ARRAY[a.attnum] "
+	    "AND pg_catalog.pg_get_constraintdef(n.oid) = "
+	    "'CHECK ((' || pg_catalog.quote_ident(a.attname) || "
+	    "' IS NOT NULL))') "
+	    "FROM unnest($1::text[]) AS k "
+	    "JOIN pg_catalog.pg_attribute a ON a.attrelid = "
+	    "to_regclass(split_part(k, '|', 1)) "
+	    "AND a.attname = substr(k, length(split_part(k, '|', 1)) + 2) "
+	    "AND a.attnum > 0 AND NOT a.attisdropped",
+	    1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read column types: %s",
+		    pgerr(conn));
+	for (j = 0; j < PQntuples(res); j++) {
+		sset(&x->coltype, PQgetvalue(res, j, 0),
+		    zn_xstrdup(PQgetvalue(res, j, 1)));
+		if (strcmp(PQgetvalue(res, j, 2), "t") == 0)
+			sset(&x->proven, PQgetvalue(res, j, 0), NULL);
+	}
+	PQclear(res);
+	params[0] = fns.buf;
+	res = PQexecParams(conn,
+	    "SELECT proname, bool_or(provolatile = 'v') "
+	    "FROM pg_catalog.pg_proc WHERE proname = ANY ($1::text[]) "
+	    "GROUP BY proname", 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read functions: %s",
+		    pgerr(conn));
+	for (j = 0; j < PQntuples(res); j++)
+		sset(&x->volatil, PQgetvalue(res, j, 0),
+		    zn_xstrdup(strcmp(PQgetvalue(res, j, 1), "t") == 0 ?
+		    "v" : "s"));
+	PQclear(res);
+	zn_buf_release(&rels);
+	zn_buf_release(&cols);
+	zn_buf_release(&fns);
+	zn_buf_release(&b);
+}
+
+/*
+ * Runs one probe: read only, in its own transaction, bounded by the
+ * probe timeout for both the query and the locks it waits for.
+ */
+static void
+runprobe(struct cx *x, struct probe *pr)
+{
+	PGconn *conn = x->o->conn;
+	PGresult *res;
+	char set[128];
+	json_t *rows;
+	int j;
+	const char *state;
+
+	snprintf(set, sizeof(set), "BEGIN ISOLATION LEVEL REPEATABLE READ "
+	    "READ ONLY; SET LOCAL statement_timeout = %ld; SET LOCAL "
+	    "lock_timeout = %ld", x->o->probe_timeout_ms,
+	    x->o->probe_timeout_ms);
+	res = PQexec(conn, set);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot start a probe: %s",
+		    pgerr(conn));
+	PQclear(res);
+	/* The extended protocol runs exactly one statement. */
+	res = PQexecParams(conn, pr->sql, 0, NULL, NULL, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		rows = json_array();
+		for (j = 0; j < PQntuples(res); j++)
+			json_array_append_new(rows, json_string(
+			    PQgetvalue(res, j, 0)));
+		pr->result = json_pack("{s:s, s:s, s:s, s:o}", "check",
+		    pr->check, "relation", pr->rel, "status",
+		    PQntuples(res) > 0 ? "found" : "clean", "rows", rows);
+	} else {
+		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		char *msg = zn_xstrdup(PQresultErrorField(res,
+		    PG_DIAG_MESSAGE_PRIMARY) != NULL ?
+		    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
+		    pgerr(conn));
+
+		if (st != NULL && strcmp(st, "57014") == 0)
+			state = "timeout";
+		else if (st != NULL && strcmp(st, "55P03") == 0)
+			state = "timeout";
+		else if (st != NULL && strcmp(st, "25006") == 0)
+			state = "refused_write";
+		else
+			state = "error";
+		pr->result = json_pack("{s:s, s:s, s:s, s:s}", "check",
+		    pr->check, "relation", pr->rel, "status", state,
+		    "message", msg);
+		free(msg);
+		if (PQstatus(conn) != CONNECTION_OK)
+			zn_die(ZN_EXIT_UNAVAILABLE, "the connection was lost "
+			    "during a probe");
+	}
+	PQclear(res);
+	res = PQexec(conn, "ROLLBACK");
+	PQclear(res);
+}
+
+/* ---- --stats FILE ---- */
+
+static void
+readstats(struct cx *x, const char *path)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	char *line, *next, *f[5];
+	size_t lineno = 0;
+	int nf;
+
+	zn_buf_readfile(&b, path);
+	for (line = b.buf; line != NULL && *line != '\0'; line = next) {
+		char *s, *end;
+		struct tstat *ts;
+		double rows, bytes;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		lineno++;
+		if (*line == '\0' || *line == '#')
+			continue;
+		if (line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
+		nf = 0;
+		for (s = line; nf < 5; nf++) {
+			f[nf] = s;
+			s = strchr(s, ',');
+			if (s == NULL) {
+				nf++;
+				break;
+			}
+			*s++ = '\0';
+		}
+		if (nf != 4)
+			zn_die(ZN_EXIT_DATAERR, "%s:%zu: a stats line is "
+			    "schema,table,rows,bytes", path, lineno);
+		if (lineno == 1 && strcmp(f[0], "schema") == 0)
+			continue;
+		errno = 0;
+		rows = strtod(f[2], &end);
+		if (errno != 0 || end == f[2] || *end != '\0' || rows < 0)
+			zn_die(ZN_EXIT_DATAERR, "%s:%zu: rows must be a number, "
+			    "not '%s'", path, lineno, f[2]);
+		bytes = strtod(f[3], &end);
+		if (errno != 0 || end == f[3] || *end != '\0' || bytes < 0)
+			zn_die(ZN_EXIT_DATAERR, "%s:%zu: bytes must be a "
+			    "number, not '%s'", path, lineno, f[3]);
+		if (*f[0] == '\0' || *f[1] == '\0')
+			zn_die(ZN_EXIT_DATAERR, "%s:%zu: schema and table "
+			    "must not be empty", path, lineno);
+		ts = zn_xcalloc(1, sizeof(*ts));
+		ts->rows = rows;
+		ts->bytes = bytes;
+		ts->source = "stats";
+		{
+			const char *k = zn_arena_qualified(&x->a, f[0], f[1]);
+			void **old = slot(&x->stats, k, 0);
+
+			if (old != NULL)
+				free(*old);
+			sset(&x->stats, k, ts);
+		}
+	}
+	zn_buf_release(&b);
+}
+
+/* ---- per op ---- */
+
+static const char *const knownkinds[] = { "createExtension",
+    "dropExtension", "alterExtension", "createSchema", "dropSchema",
+    "createEnum", "dropEnum", "renameEnum", "renameEnumValue",
+    "addEnumValue", "rebuildEnum", "createSequence", "dropSequence",
+    "renameSequence", "alterSequence", "createTable", "dropTable",
+    "softDropTable", "archiveTable", "renameTable", "addColumn",
+    "addGeneratedColumn", "dropColumn", "softDropColumn",
+    "archiveColumn", "renameColumn", "alterColumnType",
+    "alterColumnDefault", "alterColumnNullable", "alterColumnIdentity",
+    "addIndex", "dropIndex", "renameIndex", "addUnique", "dropUnique",
+    "addPrimaryKey", "dropPrimaryKey", "addForeignKey", "dropForeignKey",
+    "addCheck", "dropCheck", "addExclusion", "dropExclusion",
+    "validateConstraint", "renameConstraint", "enableRls", "disableRls",
+    "createPolicy", "dropPolicy", "alterTablePersistence",
+    "alterTableOptions", "alterReplicaIdentity", "alterTableInherit",
+    "createView", "dropView", "replaceView", "alterViewOptions",
+    "createMaterializedView", "dropMaterializedView",
+    "refreshMaterializedView", "createFunction", "dropFunction",
+    "replaceFunction", "createProcedure", "dropProcedure",
+    "replaceProcedure", "createTrigger", "dropTrigger", "alterTrigger",
+    "setComment", "backfill", "splitColumn", "mergeColumns",
+    "rebuildTable", "rawSql", "softDropType", "softDropSchema",
+    "softDropSequence", "softDropFunction", NULL };
+
+/* The score of a reason after the new-object and size modifiers. */
+static int
+modified(struct cx *x, struct reason *rr, const char **why)
+{
+	struct tstat *ts;
+	int sc = rr->score;
+
+	*why = NULL;
+	if (rr->code >= REBUILDS && rr->code <= BACKFILL && rr->rel != NULL &&
+	    isnew(x, rr->rel)) {
+		*why = "created earlier in this plan";
+		return 5;
+	}
+	if (rr->rel == NULL || (ts = sget(&x->stats, rr->rel)) == NULL)
+		return sc;
+	if (rr->code >= REBUILDS && rr->code <= BACKFILL && ts->rows == 0 &&
+	    ts->bytes < x->o->large_bytes) {
+		*why = "the table is empty";
+		return 5;
+	}
+	if (!rr->sized)
+		return sc;
+	if (rr->code == REQUIRED && ts->rows > 0) {
+		*why = "the table has rows";
+		return 95;
+	}
+	if (ts->rows >= x->o->large_rows || ts->bytes >= x->o->large_bytes) {
+		*why = "a large table";
+		return 95;
+	}
+	if (ts->rows >= 0 && ts->rows < x->o->small_rows) {
+		*why = "a small table";
+		return banddown(sc) < 15 ? 15 : banddown(sc);
+	}
+	return sc;
+}
+
+static void
+opfree(struct opr *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->np; i++)
+		json_decref(r->probes[i].result);
+	free(r->r);
+	free(r->locks);
+	free(r->probes);
+	json_decref(r->notes);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+classifyop(struct cx *x, const struct zn_op *op, struct opr *r)
+{
+	const json_t *v;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->lt = -1;
+	r->allnew = 1;
+	x->op = op;
+	r->raw = strcmp(op->op, "rawSql") == 0 ||
+	    !inlist(knownkinds, op->op);
+	if (!inlist(knownkinds, op->op))
+		reason(x, r, RAW, 60, NULL, 0, fmt(x, "op kind '%s' is not "
+		    "one this version knows: classified as raw SQL",
+		    op->op));
+	json_array_foreach(op->sql, i, v)
+		if (json_is_string(v))
+			sqltext(x, r, json_string_value(v));
+		else
+			reason(x, r, RAW, 60, NULL, 0, "a statement that is not "
+			    "text");
+	x->op = NULL;
+}
+
+static int
+listed(char **list, const char *code)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(*list, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* A refusal: on the op's risk and in the trailer's list. */
+static void
+refuse(json_t *risk, json_t *all, size_t step, const struct zn_op *op,
+    const char *gate, const char *why)
+{
+	json_t *r = json_object_get(risk, "refused_by");
+
+	if (r == NULL) {
+		r = json_array();
+		json_object_set_new(risk, "refused_by", r);
+	}
+	json_array_append_new(r, json_pack("{s:s, s:s}", "gate", gate,
+	    "reason", why));
+	json_array_append_new(all, json_pack("{s:I, s:s, s:s, s:s, s:s}",
+	    "step", (json_int_t)step, "op", op->op, "target", op->target,
+	    "gate", gate, "reason", why));
+}
+
+static int
+validcode(const char *s)
+{
+	return zn_risk_code(s) >= 0;
+}
+
+int
+zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
+{
+	struct cx x;
+	struct opr r;
+	size_t i, j;
+	json_t *refusals = json_array(), *lvcount = json_object(),
+	    *codecount = json_object();
+	int worst = -1, maxscore = 0, blocked = 0;
+	int nlevel[6] = { 0 }, ncode[ZN_NCODES] = { 0 };
+	const json_t *hv;
+
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	x.ver = o->server_version;
+	if (x.ver == 0 && o->conn != NULL)
+		x.ver = PQserverVersion(o->conn);
+	if (x.ver == 0 && (hv = json_object_get(p->header,
+	    "server_version_num")) != NULL && json_is_integer(hv) &&
+	    json_integer_value(hv) > 0)
+		x.ver = (long)json_integer_value(hv);
+	if (x.ver == 0)
+		x.ver = 150000;
+	if (o->stats_path != NULL)
+		readstats(&x, o->stats_path);
+	for (i = 0; i < p->n; i++) {
+		const json_t *sup = p->ops[i].extra != NULL ?
+		    json_object_get(p->ops[i].extra, "suppress") : NULL;
+		const char *k;
+		json_t *why;
+
+		if (sup == NULL)
+			continue;
+		if (!json_is_object(sup))
+			zn_die(ZN_EXIT_DATAERR, "step %zu (%s): 'suppress' must "
+			    "map reason codes to the reason they are accepted",
+			    i + 1, p->ops[i].op);
+		json_object_foreach((json_t *)sup, k, why) {
+			if (!validcode(k))
+				zn_die(ZN_EXIT_DATAERR, "step %zu (%s): "
+				    "suppress names '%s', which is no reason "
+				    "code (zn-classify --list-codes)", i + 1,
+				    p->ops[i].op, k);
+			if (!json_is_string(why) ||
+			    strspn(json_string_value(why), " \t\n") ==
+			    strlen(json_string_value(why)))
+				zn_die(ZN_EXIT_DATAERR, "step %zu (%s): "
+				    "suppressing %s needs a reason, as text",
+				    i + 1, p->ops[i].op, k);
+		}
+	}
+	/* First pass: what to look up on the live database. */
+	if (o->conn != NULL) {
+		x.collect = 1;
+		for (i = 0; i < p->n; i++) {
+			classifyop(&x, &p->ops[i], &r);
+			opfree(&r);
+		}
+		/* The args' tables too, for ops whose SQL does not say. */
+		for (i = 0; i < p->n; i++) {
+			const json_t *a = p->ops[i].args;
+
+			if (zn_json_str(a, "schema") != NULL &&
+			    zn_json_str(a, "table") != NULL)
+				sset(&x.wantrel, zn_arena_qualified(&x.a,
+				    zn_json_str(a, "schema"),
+				    zn_json_str(a, "table")), NULL);
+		}
+		x.collect = 0;
+		sfree(&x.newrels, 0);
+		sfree(&x.nnchecks, 0);
+		lookup(&x);
+	}
+	for (i = 0; i < p->n; i++) {
+		struct zn_op *op = &p->ops[i];
+		json_t *risk, *reasons, *facts, *details, *locks, *mf, *sup;
+		json_t *suppressed = NULL, *tables = NULL;
+		int score = 0, lv, best[ZN_NCODES];
+		const char *mwhy = NULL;
+
+		classifyop(&x, op, &r);
+		sup = op->extra != NULL ? json_object_get(op->extra,
+		    "suppress") : NULL;
+		for (j = 0; j < ZN_NCODES; j++)
+			best[j] = -1;
+		details = json_array();
+		for (j = 0; j < r.nr; j++) {
+			struct reason *rr = &r.r[j];
+			const char *why;
+			int sc = modified(&x, rr, &why);
+			json_t *d;
+
+			if (why != NULL && mwhy == NULL)
+				mwhy = why;
+			d = json_pack("{s:s, s:i, s:s}", "code",
+			    codes[rr->code].name, "score", sc, "detail",
+			    rr->detail != NULL ? rr->detail : "");
+			if (rr->rel != NULL)
+				json_object_set_new(d, "relation",
+				    json_string(rr->rel));
+			if (why != NULL)
+				json_object_set_new(d, "modifier",
+				    json_string(why));
+			if (sup != NULL && json_object_get(sup,
+			    codes[rr->code].name) != NULL)
+				json_object_set_new(d, "suppressed",
+				    json_true());
+			json_array_append_new(details, d);
+			if (sup != NULL && json_object_get(sup,
+			    codes[rr->code].name) != NULL) {
+				if (suppressed == NULL)
+					suppressed = json_object();
+				json_object_set(suppressed,
+				    codes[rr->code].name, json_object_get(sup,
+				    codes[rr->code].name));
+				continue;
+			}
+			if (sc > best[rr->code])
+				best[rr->code] = sc;
+		}
+		/* Probes: evidence that the op fails. */
+		for (j = 0; j < r.np; j++) {
+			struct probe *pr = &r.probes[j];
+
+			runprobe(&x, pr);
+			if (strcmp(zn_json_str(pr->result, "status"), "found")
+			    == 0 && (sup == NULL || json_object_get(sup,
+			    codes[pr->code].name) == NULL)) {
+				best[pr->code] = 95;
+				json_array_append_new(details, json_pack(
+				    "{s:s, s:i, s:s, s:s}", "code",
+				    codes[pr->code].name, "score", 95,
+				    "detail", "a probe found rows that make "
+				    "it fail", "relation", pr->rel));
+			}
+		}
+		reasons = json_array();
+		for (;;) {
+			int top = -1;
+
+			for (j = 0; j < ZN_NCODES; j++)
+				if (best[j] >= 0 && (top < 0 ||
+				    best[j] > best[top]))
+					top = (int)j;
+			if (top < 0)
+				break;
+			json_array_append_new(reasons,
+			    json_string(codes[top].name));
+			ncode[top]++;
+			if (best[top] > score)
+				score = best[top];
+			best[top] = -1;
+		}
+		if (r.base > score)
+			score = r.base;
+		/* Raw SQL must bound its own waits for strong locks. */
+		if (r.raw && r.ltneed && r.nl > 0) {
+			score += 10;
+			json_array_append_new(details, json_pack(
+			    "{s:s, s:i, s:s}", "code", "lock_timeout",
+			    "score", 10, "detail", "+10: a statement takes "
+			    "SHARE or stronger on an existing table with no "
+			    "bounded lock_timeout set before it"));
+		}
+		if (score > 100)
+			score = 100;
+		if (r.nr == 0 && r.base == 0 && r.nstmt == 0)
+			score = 0;
+		lv = zn_level_of(score);
+		locks = json_array();
+		for (j = 0; j < r.nl; j++)
+			json_array_append_new(locks, json_pack("{s:s, s:s}",
+			    "relation", r.locks[j].rel, "mode",
+			    lockname[r.locks[j].mode]));
+		mf = json_array();
+		for (j = 0; j < 7; j++)
+			if (r.mayfail & (1 << j))
+				json_array_append_new(mf,
+				    json_string(mfname[j]));
+		for (j = 0; j < r.nl; j++) {
+			struct tstat *ts = sget(&x.stats, r.locks[j].rel);
+
+			if (ts == NULL)
+				continue;
+			if (tables == NULL)
+				tables = json_object();
+			json_object_set_new(tables, r.locks[j].rel, json_pack(
+			    "{s:o, s:f, s:s}", "rows", ts->rows >= 0 ?
+			    json_real(ts->rows) : json_null(), "bytes",
+			    ts->bytes, "source", ts->source));
+		}
+		facts = json_pack("{s:o, s:s, s:b, s:s, s:o, s:b, s:s, s:b, "
+		    "s:I, s:I}", "locks", locks, "work", workname[r.work],
+		    "lock_held_during_work", r.holds, "data_loss",
+		    r.loss == 2 ? "drop" : r.loss == 1 ? "silent_change" :
+		    "none", "may_fail_on", mf, "breaks_clients", 0,
+		    "transaction", r.outside ? "outside" : "inside",
+		    "new_object", r.touched && r.allnew, "server_version",
+		    (json_int_t)x.ver, "lock_timeout_ms", (json_int_t)(r.lt > 0
+		    ? r.lt : o->lock_timeout_ms));
+		{
+			int brk = 0;
+			const json_t *c;
+
+			json_array_foreach(reasons, j, c) {
+				const char *n = json_string_value(c);
+
+				brk |= strcmp(n, "rename_table") == 0 ||
+				    strcmp(n, "rename_column") == 0 ||
+				    strcmp(n, "breaks_client_contract") == 0 ||
+				    strcmp(n, "adds_required_column_without_"
+				    "default") == 0 || strcmp(n,
+				    "drops_column_with_data") == 0 ||
+				    strcmp(n, "drops_table_with_data") == 0;
+			}
+			json_object_set_new(facts, "breaks_clients",
+			    json_boolean(brk));
+		}
+		if (tables != NULL)
+			json_object_set_new(facts, "tables", tables);
+		if (r.np > 0) {
+			json_t *pa = json_array();
+
+			for (j = 0; j < r.np; j++)
+				json_array_append(pa, r.probes[j].result);
+			json_object_set_new(facts, "probes", pa);
+		}
+		json_object_set_new(facts, "details", details);
+		if (r.notes != NULL)
+			json_object_set(facts, "notes", r.notes);
+		risk = json_pack("{s:s, s:i, s:o, s:o}", "level", levels[lv],
+		    "score", score, "reasons", reasons, "facts", facts);
+		if (suppressed != NULL)
+			json_object_set_new(risk, "suppressed", suppressed);
+
+		/* The gates. */
+		if (o->max_risk >= 0 && score > o->max_risk)
+			refuse(risk, refusals, i + 1, op, "max_risk", fmt(&x,
+			    "scores %d · over the budget of %d", score,
+			    o->max_risk));
+		if (!o->allow_destructive) {
+			const json_t *c;
+
+			json_array_foreach(reasons, j, c) {
+				const char *n = json_string_value(c);
+
+				if (strcmp(n, "drops_table_with_data") == 0 ||
+				    strcmp(n, "drops_column_with_data") == 0 ||
+				    (strcmp(n, "narrows_column_type") == 0 &&
+				    r.loss == 1)) {
+					refuse(risk, refusals, i + 1, op,
+					    "allow_destructive", fmt(&x, "%s "
+					    "loses data; pass --allow-"
+					    "destructive or suppress it with "
+					    "a reason", n));
+					break;
+				}
+			}
+		}
+		{
+			const json_t *c;
+
+			json_array_foreach(reasons, j, c) {
+				const char *n = json_string_value(c);
+
+				if (listed(o->fail_on, n))
+					refuse(risk, refusals, i + 1, op,
+					    "fail_on", fmt(&x, "%s is on the "
+					    "--fail-on list", n));
+				if (o->allow != NULL && !listed(o->allow, n))
+					refuse(risk, refusals, i + 1, op,
+					    "allow", fmt(&x, "%s is not on the "
+					    "--allow list", n));
+			}
+		}
+		if (r.raw && r.ltneed && r.nl > 0)
+			refuse(risk, refusals, i + 1, op, "lock_timeout",
+			    r.ltunbounded ? "the step sets lock_timeout to no "
+			    "bound before taking SHARE or stronger on an "
+			    "existing table" : "raw SQL takes SHARE or stronger "
+			    "on an existing table without SET lock_timeout "
+			    "before it");
+		else if (r.lt > o->max_lock_timeout_ms)
+			refuse(risk, refusals, i + 1, op, "lock_timeout",
+			    fmt(&x, "the step sets lock_timeout to %ld ms, "
+			    "over the maximum of %ld ms", r.lt,
+			    o->max_lock_timeout_ms));
+		else if (r.ltunbounded && r.heldmode >= L_S)
+			refuse(risk, refusals, i + 1, op, "lock_timeout",
+			    "the step sets lock_timeout to no bound");
+		for (j = 0; j < r.np; j++)
+			if (strcmp(zn_json_str(r.probes[j].result, "status"),
+			    "found") == 0 && (sup == NULL || json_object_get(
+			    sup, codes[r.probes[j].code].name) == NULL))
+				refuse(risk, refusals, i + 1, op, "preflight",
+				    fmt(&x, "%s probe found rows in %s that "
+				    "make it fail", r.probes[j].check,
+				    r.probes[j].rel));
+		if (r.outside && op->transactional)
+			refuse(risk, refusals, i + 1, op, "transaction",
+			    "a statement that cannot run in a transaction is "
+			    "in a transactional step; mark the step "
+			    "transactional: false");
+		if (!op->transactional && json_array_size(op->sql) + 0 > 1)
+			refuse(risk, refusals, i + 1, op, "transaction",
+			    "a non-transactional step runs more than one "
+			    "statement");
+		if (!op->transactional && r.nstmt > 1)
+			refuse(risk, refusals, i + 1, op, "transaction",
+			    "a non-transactional step runs more than one "
+			    "statement");
+		if (r.txctl > 0)
+			refuse(risk, refusals, i + 1, op, "transaction",
+			    "the step controls transactions itself (BEGIN, "
+			    "COMMIT, ...); zn-apply owns them");
+		if (sup != NULL) {
+			const char *k;
+			json_t *w;
+
+			json_object_foreach((json_t *)sup, k, w) {
+				int used = 0;
+
+				for (j = 0; j < r.nr; j++)
+					used |= strcmp(codes[r.r[j].code].name,
+					    k) == 0;
+				if (!used)
+					refuse(risk, refusals, i + 1, op,
+					    "suppressions", fmt(&x, "suppress "
+					    "names %s, which this step does not "
+					    "raise", k));
+			}
+		}
+		if (json_object_get(risk, "refused_by") != NULL)
+			blocked = 1;
+		if (lv > worst)
+			worst = lv;
+		if (score > maxscore)
+			maxscore = score;
+		nlevel[lv]++;
+		if (op->extra == NULL)
+			op->extra = json_object();
+		json_object_set_new(op->extra, "risk", risk);
+		opfree(&r);
+	}
+	for (i = 0; i < 6; i++)
+		if (nlevel[i] > 0)
+			json_object_set_new(lvcount, levels[i],
+			    json_integer(nlevel[i]));
+	for (i = 0; i < ZN_NCODES; i++)
+		if (ncode[i] > 0)
+			json_object_set_new(codecount, codes[i].name,
+			    json_integer(ncode[i]));
+	if (p->trailer == NULL)
+		p->trailer = json_pack("{s:s, s:I, s:n}", "kind", "end", "ops",
+		    (json_int_t)p->n, "checksum");
+	json_object_set_new(p->trailer, "verdict", json_string(blocked ?
+	    "blocked" : "ok"));
+	if (json_object_get(p->trailer, "verified") == NULL)
+		json_object_set_new(p->trailer, "verified", json_false());
+	json_object_set_new(p->trailer, "worst", worst >= 0 ?
+	    json_string(levels[worst]) : json_null());
+	json_object_set_new(p->trailer, "max_score", json_integer(maxscore));
+	json_object_set_new(p->trailer, "levels", lvcount);
+	json_object_set_new(p->trailer, "codes", codecount);
+	json_object_set_new(p->trailer, "refusals", refusals);
+	if (o->max_risk >= 0)
+		json_object_set_new(p->trailer, "budget",
+		    json_integer(o->max_risk));
+	else
+		json_object_set_new(p->trailer, "budget", json_null());
+	sfree(&x.newrels, 0);
+	sfree(&x.nnchecks, 0);
+	sfree(&x.proven, 0);
+	sfree(&x.stats, 1);
+	sfree(&x.coltype, 1);
+	sfree(&x.volatil, 1);
+	sfree(&x.wantrel, 0);
+	sfree(&x.wantcol, 0);
+	sfree(&x.wantfn, 0);
+	zn_arena_release(&x.a);
+	return blocked;
+}
