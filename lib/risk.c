@@ -1265,7 +1265,7 @@ createindex(struct st *s, int unique)
 		lock(x, s->r, rel, L_SUE);
 		s->r->outside = 1;
 		work(s, W_INDEX);
-		if (x->ver >= 140000 && x->ver < 140400)
+		if (x->ver >= 140000 && x->ver < 140004)
 			reason(x, s->r, ADDS_INDEX, 95, rel, 0,
 			    fmt(x, "CREATE INDEX CONCURRENTLY on PostgreSQL "
 			    "%ld.%ld can silently corrupt the index (fixed "
@@ -2607,7 +2607,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 			r->outside = 1;
 			work(&s, W_INDEX);
 			reason(x, r, ADDS_INDEX, x->ver >= 140000 &&
-			    x->ver < 140400 ? 95 : 15, s.rel, 0, "REINDEX "
+			    x->ver < 140004 ? 95 : 15, s.rel, 0, "REINDEX "
 			    "CONCURRENTLY builds new indexes beside the old");
 			reason(x, r, NONTX, 15, s.rel, 0, "REINDEX CONCURRENTLY "
 			    "runs outside a transaction");

@@ -1,0 +1,436 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# zn-classify without a database: the rule set, the modifiers (objects
+# made earlier in the plan, server versions, --stats), every gate passing
+# and refusing, suppressions, presets, damaged input, the plan for people.
+
+setup() {
+	load helpers/common
+	load helpers/classify
+	zn_clean_env
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+@test "generated ops are classified from their SQL, with the old type from args" {
+	cat >"$M" <<-'YAML'
+	ops:
+	  - op: alterColumnType
+	    target: public.t.v
+	    args: {schema: public, table: t, name: v, from_type: "character varying(10)", to_type: "character varying(20)"}
+	    sql: ["ALTER TABLE public.t ALTER COLUMN v TYPE character varying(20)"]
+	  - op: alterColumnType
+	    target: public.t.n
+	    args: {schema: public, table: t, name: n, from_type: "numeric(10,2)", to_type: "numeric(10,0)"}
+	    sql: ["ALTER TABLE public.t ALTER COLUMN n TYPE numeric(10,0)"]
+	  - op: alterColumnType
+	    target: public.t.s
+	    args: {schema: public, table: t, name: s, from_type: "text"}
+	    sql: ["ALTER TABLE public.t ALTER COLUMN s TYPE character varying(5)"]
+	  - op: alterColumnType
+	    target: public.t.s
+	    args: {schema: public, table: t, name: w, from_type: "timestamp without time zone"}
+	    sql: ["ALTER TABLE public.t ALTER COLUMN w TYPE timestamp with time zone"]
+	  - op: alterColumnType
+	    target: public.t.u
+	    sql: ["ALTER TABLE public.t ALTER COLUMN u TYPE bigint"]
+	YAML
+	run_zn 0 zn-classify --allow-destructive "$M"
+	[ "$(risk_of 1)" = "20 low changes_column_type,takes_access_exclusive_lock" ]
+	[ "$(risk_of 2)" = "80 destructive changes_column_type,narrows_column_type,rebuilds_table" ]
+	# A length limit can fail on existing values: high, not destructive.
+	[ "$(risk_of 3)" = "65 high changes_column_type,narrows_column_type,rebuilds_table" ]
+	[ "$(risk_of 4)" = "20 low changes_column_type,takes_access_exclusive_lock" ]
+	# Without the old type, a change is taken to rewrite.
+	[ "$(risk_of 5)" = "65 high changes_column_type,rebuilds_table" ]
+	op_is 5 '.risk.facts.details[] | select(.code=="changes_column_type") |
+	    .detail | test("not known")'
+}
+
+@test "the new-object exemption: work on a table made earlier in the plan is safe, its drop is not" {
+	mkmig <<-'SQL'
+	CREATE TABLE nt (id bigint PRIMARY KEY, a int)
+	CREATE INDEX nt_a ON nt (a)
+	ALTER TABLE nt ADD COLUMN u uuid DEFAULT gen_random_uuid()
+	ALTER TABLE nt ADD CONSTRAINT nt_a_pos CHECK (a > 0)
+	ALTER TABLE nt ALTER COLUMN a SET NOT NULL
+	DROP TABLE nt
+	ALTER TABLE old ADD COLUMN u uuid DEFAULT gen_random_uuid()
+	SQL
+	run_zn 1 zn-classify "$M"
+	for s in 1 2 3 4 5; do
+		[ "$(risk_of $s | cut -d' ' -f1-2)" = "5 safe" ] ||
+		    fail "step $s: $(risk_of $s)"
+	done
+	op_is 2 '.risk.facts.new_object == true and
+	    (.risk.facts.details[0].modifier == "created earlier in this plan")'
+	[ "$(risk_of 6)" = "80 destructive drops_table_with_data" ]
+	[ "$(refused 6)" = allow_destructive ]
+	# The same change on a table that existed before the plan.
+	[ "$(risk_of 7)" = "65 high rebuilds_table,takes_access_exclusive_lock" ]
+}
+
+@test "version thresholds: fast defaults from 11 (not 10), proven SET NOT NULL from 12, CONCURRENTLY on 14.0-14.3" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int NOT NULL DEFAULT 0
+	ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL) NOT VALID
+	ALTER TABLE t VALIDATE CONSTRAINT t_a_nn
+	ALTER TABLE t ALTER COLUMN a SET NOT NULL
+	nt CREATE INDEX CONCURRENTLY t_a ON t (a)
+	ALTER TABLE t ALTER COLUMN ts TYPE timestamptz
+	SQL
+	run_zn 0 zn-classify --server-version 10 "$M"
+	[ "$(risk_of 1)" = "65 high rebuilds_table,takes_access_exclusive_lock" ]
+	run_zn 0 zn-classify --server-version 11 "$M"
+	[ "$(risk_of 1)" = "15 low takes_access_exclusive_lock" ]
+	[ "$(risk_of 4)" = "55 high changes_column_nullable_to_not_null,takes_access_exclusive_lock" ]
+	[ "$(risk_of 5)" = "15 low adds_index,non_transactional_step" ]
+	run_zn 0 zn-classify --server-version 12 "$M"
+	[ "$(risk_of 1)" = "15 low takes_access_exclusive_lock" ]
+	[ "$(risk_of 4)" = "15 low changes_column_nullable_to_not_null,takes_access_exclusive_lock" ]
+	run_zn 0 zn-classify --server-version 14.2 "$M"
+	[ "$(risk_of 5)" = "95 critical adds_index,non_transactional_step" ]
+	op_is 5 '.risk.facts.server_version == 140002 and
+	    any(.risk.facts.details[]; .detail | test("14.4"))'
+	run_zn 0 zn-classify --server-version 14.4 "$M"
+	[ "$(risk_of 5)" = "15 low adds_index,non_transactional_step" ]
+	# The plan's own server version is used when no flag says otherwise.
+	run_zn 0 zn-classify "$M"
+	op_is 3 '.risk.facts.server_version == 150000'
+	run_zn 64 zn-classify --server-version fifteen "$M"
+	[[ "$stderr" == *"--server-version"* ]]
+}
+
+@test "--stats: a large table makes write-blocking work critical; small lowers it; empty makes it safe" {
+	mkmig <<-'SQL'
+	CREATE INDEX big_a ON big (a)
+	CREATE INDEX small_a ON small (a)
+	CREATE INDEX empty_a ON empty (a)
+	ALTER TABLE small ADD COLUMN r int NOT NULL
+	ALTER TABLE big DROP COLUMN a
+	ALTER TABLE huge ALTER COLUMN a SET NOT NULL
+	ALTER TABLE big ADD COLUMN x bigserial
+	SQL
+	cat >stats.csv <<-'CSV'
+	schema,table,rows,bytes
+	public,big,50000000,9000000000
+	public,small,500,65536
+	public,empty,0,8192
+	public,huge,10,2000000000
+	CSV
+	run_zn 1 zn-classify --stats stats.csv "$M"
+	[ "$(risk_of 1)" = "95 critical adds_index" ]
+	[ "$(risk_of 2)" = "35 medium adds_index" ]
+	[ "$(risk_of 3)" = "5 safe adds_index" ]
+	[ "$(risk_of 4)" = "95 critical adds_required_column_without_default,takes_access_exclusive_lock" ]
+	# Size never changes what data loss scores.
+	[ "$(risk_of 5)" = "80 destructive drops_column_with_data,takes_access_exclusive_lock" ]
+	[ "$(risk_of 6)" = "95 critical changes_column_nullable_to_not_null,takes_access_exclusive_lock" ]
+	[ "$(risk_of 7)" = "95 critical rebuilds_table,takes_access_exclusive_lock" ]
+	op_is 1 '.risk.facts.tables["public.big"] == {"rows":50000000,"bytes":9000000000,"source":"stats"}'
+	# Critical only with evidence: the same plan without stats.
+	run_zn 1 zn-classify "$M"
+	[ "$(risk_of 1)" = "50 high adds_index" ]
+	[ "$(trailer | jq -r .worst)" = destructive ]
+	# Thresholds are configurable.
+	run_zn 1 zn-classify --stats stats.csv --large-rows 400 "$M"
+	[ "$(risk_of 2)" = "95 critical adds_index" ]
+	run_zn 1 zn-classify --stats stats.csv --large-bytes 1TiB "$M"
+	[ "$(risk_of 6)" = "35 medium changes_column_nullable_to_not_null,takes_access_exclusive_lock" ]
+}
+
+@test "a malformed --stats file is exit 65 with file:line" {
+	mkmig <<<'CREATE INDEX a ON t (a)'
+	printf 'public,t,many,10\n' >bad.csv
+	run_zn 65 zn-classify --stats bad.csv "$M"
+	[[ "$stderr" == *"bad.csv:1: rows must be a number"* ]]
+	printf 'public,t,1\n' >bad.csv
+	run_zn 65 zn-classify --stats bad.csv "$M"
+	[[ "$stderr" == *"bad.csv:1: a stats line is schema,table,rows,bytes"* ]]
+	[ -z "$output" ]
+	run_zn 2 zn-classify --stats missing.csv "$M"
+}
+
+@test "gate --max-risk: a score equal to the budget passes, one over it refuses" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	ALTER TABLE t RENAME COLUMN a TO b
+	SQL
+	run_zn 0 zn-classify --max-risk 60 "$M"
+	[ "$(trailer | jq -r .verdict)" = ok ]
+	run_zn 1 zn-classify --max-risk 59 "$M"
+	[ "$(trailer | jq -r .verdict)" = blocked ]
+	[ "$(refused 1)" = "" ]
+	[ "$(refused 2)" = max_risk ]
+	trailer | jq -e '.refusals == [{"step":2,"op":"rawSql","target":"","gate":"max_risk","reason":"scores 60 · over the budget of 59"}] and .budget == 59 and .max_score == 60'
+	run_zn 64 zn-classify --max-risk 101 "$M"
+	run_zn 64 zn-classify --max-risk x "$M"
+}
+
+@test "gate --allow-destructive: data loss refuses whatever the budget; a soft drop does not" {
+	mkmig <<-'SQL'
+	ALTER TABLE t DROP COLUMN a
+	ALTER TABLE t RENAME COLUMN b TO _zanith_dropped_b_12345678
+	TRUNCATE t
+	SQL
+	run_zn 1 zn-classify --max-risk 100 "$M"
+	[ "$(refused 1)" = allow_destructive ]
+	[ "$(refused 2)" = "" ]
+	[ "$(refused 3)" = allow_destructive ]
+	op_is 2 '.risk.facts.data_loss == "none" and
+	    (.risk.facts.details[0].detail | test("soft drop"))'
+	run_zn 0 zn-classify --allow-destructive "$M"
+}
+
+@test "gates --fail-on and --allow: a listed code refuses; in allow-list mode an unlisted one does" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	CREATE INDEX t_a ON t (a)
+	SQL
+	run_zn 0 zn-classify --fail-on rename_column "$M"
+	run_zn 1 zn-classify --fail-on rename_column,adds_index "$M"
+	[ "$(refused 1)" = "" ]
+	[ "$(refused 2)" = fail_on ]
+	run_zn 0 zn-classify --allow takes_access_exclusive_lock,adds_index "$M"
+	run_zn 1 zn-classify --allow takes_access_exclusive_lock "$M"
+	[ "$(refused 1)" = "" ]
+	[ "$(refused 2)" = allow ]
+	run_zn 64 zn-classify --fail-on no_such_code "$M"
+	[[ "$stderr" == *"'no_such_code' is no reason code"* ]]
+}
+
+@test "gate lock_timeout: raw SQL taking SHARE or more needs its own bounded lock_timeout" {
+	mkmig <<-'SQL'
+	raw ALTER TABLE t ADD COLUMN x int
+	raw SET lock_timeout = '2s' ;; ALTER TABLE t ADD COLUMN y int
+	raw SET lock_timeout = 0 ;; ALTER TABLE t ADD COLUMN z int
+	raw SET lock_timeout TO '90s' ;; ALTER TABLE t ADD COLUMN w int
+	raw SET LOCAL lock_timeout = '2s' ;; RESET lock_timeout ;; CREATE INDEX t_a ON t (a)
+	raw ALTER TABLE t SET (fillfactor = 80)
+	raw COMMENT ON TABLE t IS 'x'
+	SQL
+	run_zn 1 zn-classify "$M"
+	[ "$(refused 1)" = lock_timeout ]
+	[ "$(risk_of 1)" = "25 medium takes_access_exclusive_lock" ]
+	[ "$(refused 2)" = "" ]
+	[ "$(risk_of 2)" = "15 low takes_access_exclusive_lock" ]
+	op_is 2 '.risk.facts.lock_timeout_ms == 2000'
+	[ "$(refused 3)" = lock_timeout ]
+	[ "$(refused 4)" = lock_timeout ]
+	[ "$(refused 5)" = lock_timeout ]
+	# SHARE UPDATE EXCLUSIVE and no lock at all need no bound.
+	[ "$(refused 6)" = "" ]
+	[ "$(refused 7)" = "" ]
+	# The maximum is a policy; a default above it is a usage error.
+	run_zn 1 zn-classify --max-lock-timeout 2min "$M"
+	[ "$(refused 4)" = "" ]
+	run_zn 64 zn-classify --lock-timeout 2min "$M"
+	[[ "$stderr" == *"over the maximum"* ]]
+	run_zn 64 zn-classify --lock-timeout soon "$M"
+}
+
+@test "gate transaction: CONCURRENTLY in a transaction, two statements outside one, BEGIN in a step" {
+	cat >"$M" <<-'YAML'
+	ops:
+	  - {op: rawSql, sql: ["CREATE INDEX CONCURRENTLY t_a ON t (a)"]}
+	  - {op: rawSql, transactional: false, sql: ["CREATE INDEX CONCURRENTLY t_b ON t (b); CREATE INDEX CONCURRENTLY t_c ON t (c)"]}
+	  - {op: rawSql, sql: ["BEGIN", "SET LOCAL lock_timeout = '1s'", "ALTER TABLE t ADD COLUMN x int", "COMMIT"]}
+	  - {op: rawSql, transactional: false, sql: ["CREATE INDEX CONCURRENTLY t_d ON t (d)"]}
+	  - {op: rawSql, sql: ["SET LOCAL lock_timeout = '1s'", "ALTER TABLE t ADD CONSTRAINT t_e CHECK (e > 0) NOT VALID", "ALTER TABLE t VALIDATE CONSTRAINT t_e"]}
+	YAML
+	run_zn 1 zn-classify "$M"
+	[ "$(refused 1)" = transaction ]
+	[ "$(refused 2)" = transaction ]
+	[ "$(refused 3)" = transaction ]
+	[ "$(refused 4)" = "" ]
+	# VALIDATE right after the NOT VALID add keeps ACCESS EXCLUSIVE.
+	[ "$(risk_of 5)" = "35 medium holds_lock_across_statements,takes_access_exclusive_lock" ]
+	op_is 1 '.risk.facts.transaction == "outside"'
+}
+
+@test "suppressions: a named code with a reason is accepted and recorded; mistakes are errors" {
+	cat >"$M" <<-'YAML'
+	ops:
+	  - op: rawSql
+	    sql: ["SET lock_timeout = '1s'", "ALTER TABLE t DROP COLUMN legacy"]
+	    suppress:
+	      drops_column_with_data: "unused since 4.2; archived in TICKET-12"
+	  - op: rawSql
+	    sql: ["SET lock_timeout = '1s'", "ALTER TABLE t ADD COLUMN x int"]
+	YAML
+	run_zn 0 zn-classify --max-risk 20 "$M"
+	[ "$(risk_of 1)" = "15 low takes_access_exclusive_lock" ]
+	op_is 1 '.risk.suppressed == {"drops_column_with_data":"unused since 4.2; archived in TICKET-12"} and
+	    .suppress != null'
+	# The suppression is part of the migration's checksum.
+	sum1=$(printf '%s\n' "$output" | jq -r 'select(.kind=="migration") | .checksum')
+	sed -i 's/TICKET-12/TICKET-13/' "$M"
+	run_zn 0 zn-classify "$M"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind=="migration") | .checksum')" != "$sum1" ]
+	# One that suppresses nothing is refused.
+	sed -i 's/drops_column_with_data:/rename_table:/' "$M"
+	run_zn 1 zn-classify --allow-destructive "$M"
+	[ "$(refused 1)" = suppressions ]
+	# An unknown code, or no reason: malformed, with the position.
+	sed -i 's/rename_table:/drops_colum_with_data:/' "$M"
+	run_zn 65 zn-classify "$M"
+	[[ "$stderr" == *"$M:5:"*"'drops_colum_with_data' is no reason code"* ]]
+	sed -i 's/drops_colum_with_data: .*/drops_column_with_data: " "/' "$M"
+	run_zn 65 zn-classify "$M"
+	[[ "$stderr" == *"$M:5:"*"needs a reason"* ]]
+	[ -z "$output" ]
+}
+
+@test "a suppression in a stream record is checked too" {
+	mkmig <<<'ALTER TABLE t DROP COLUMN a'
+	run_zn 0 zn-diff --read "$M"
+	printf '%s\n' "$output" >s.jsonl
+	jq -c 'if .kind == "op" then .suppress = {"raw_sql": ""} else . end' s.jsonl >bad.jsonl
+	# The checksums no longer match: rewrite them through zn-diff --read.
+	run_zn 65 zn-classify bad.jsonl
+}
+
+@test "a blocked stream keeps every op and the verdict, and reads back" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	ALTER TABLE t DROP COLUMN a
+	CREATE INDEX t_b ON t (b)
+	SQL
+	run_zn 1 zn-classify --max-risk 35 "$M"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind=="op")' | wc -l)" -eq 3 ]
+	trailer | jq -e '.verdict == "blocked" and .ops == 3 and .worst == "destructive" and
+	    .max_score == 80 and .levels == {"low":1,"high":1,"destructive":1} and
+	    .codes.takes_access_exclusive_lock == 2 and
+	    ([.refusals[] | [.step, .gate]] == [[2,"max_risk"],[2,"allow_destructive"],[3,"max_risk"]])'
+	printf '%s\n' "$output" >blocked.jsonl
+	# Downstream stages read it: the checksums hold.
+	run_zn 0 zn-diff --read blocked.jsonl
+	trailer | jq -e '.verdict == "blocked"'
+	# Classifying again gives the same stream.
+	run_zn 1 zn-classify --max-risk 35 blocked.jsonl
+	[ "$output" = "$(cat blocked.jsonl)" ]
+}
+
+@test "truncated or damaged input is exit 65 and nothing is written" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	ALTER TABLE t ADD COLUMN y int
+	SQL
+	run_zn 0 zn-diff --read "$M"
+	printf '%s\n' "$output" >s.jsonl
+	head -n 3 s.jsonl >cut.jsonl
+	run_zn 65 zn-classify cut.jsonl
+	[ -z "$output" ]
+	[[ "$stderr" == *"truncated op stream"* ]]
+	sed '$d' s.jsonl | sed '$d' >cut.jsonl
+	tail -n 1 s.jsonl >>cut.jsonl
+	run_zn 65 zn-classify cut.jsonl
+	[ -z "$output" ]
+	printf '{"kind":"plan","v":1}\n{"kind":"op",' >cut.jsonl
+	run_zn 65 zn-classify cut.jsonl
+	[ -z "$output" ]
+	run_zn 65 zn-classify </dev/null
+	printf 'ops:\n  - op: rawSql\n    sql: [unclosed\n' >"$M"
+	run_zn 65 zn-classify "$M"
+	[[ "$stderr" == *"$M:"* ]]
+}
+
+@test "an unknown op kind and SQL it cannot read are raw_sql, never a crash" {
+	cat >"$M" <<-'YAML'
+	ops:
+	  - {op: frobnicate, sql: ["SET lock_timeout = '1s'", "ALTER TABLE t ADD COLUMN x int"]}
+	  - {op: rawSql, sql: ["SELECT 'unterminated"]}
+	  - {op: rawSql, sql: ["VACUUM (ANALYZE) t; ALTER SYSTEM SET work_mem = '1GB'"]}
+	  - {op: rawSql, sql: ["/* nested /* comment */ still */ ;;; ", "\u00e9t\u00e9 \"\" ( ) ] [ $1 $$ $a$"]}
+	  - {op: rawSql, sql: ["ALTER TABLE \"we\"\"ird\".\"t; DROP\" ADD COLUMN \"x y\" int"]}
+	  - {op: rawSql, sql: ["CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END"]}
+	YAML
+	run_zn 1 zn-classify "$M"
+	[ "$(risk_of 1)" = "60 high raw_sql,takes_access_exclusive_lock" ]
+	op_is 1 '.risk.facts.details[0].detail | test("frobnicate")'
+	[ "$(risk_of 2)" = "60 high raw_sql" ]
+	[[ "$(risk_of 3)" == "60 high "*raw_sql* ]]
+	[[ "$(risk_of 4)" == "60 high raw_sql" ]]
+	# Hostile names are read as the server reads them.
+	op_is 5 '.risk.facts.locks == [{"relation":"\"we\"\"ird\".\"t; DROP\"","mode":"ACCESS EXCLUSIVE"}]'
+	[ "$(refused 5)" = lock_timeout ]
+	# A function body in BEGIN ATOMIC is one statement.
+	[ "$(risk_of 6)" = "5 safe" ]
+}
+
+@test "presets: zanith.yaml gates and environments, overridden by flags" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x uuid DEFAULT gen_random_uuid()
+	SQL
+	cat >zanith.yaml <<-'YAML'
+	gates:
+	  max_risk: 35
+	environments:
+	  production:
+	    max_risk: 60
+	  staging:
+	    max_risk: 80
+	    fail_on: [rebuilds_table]
+	YAML
+	run_zn 1 zn-classify "$M"
+	[ "$(refused 1)" = max_risk ]
+	run_zn 1 zn-classify --env production "$M"
+	trailer | jq -e '.budget == 60'
+	ZN_ENV=staging run_zn 1 zn-classify "$M"
+	[ "$(refused 1)" = fail_on ]
+	run_zn 0 zn-classify --env staging --fail-on raw_sql "$M"
+	run_zn 0 zn-classify --env production --max-risk 65 "$M"
+	run_zn 64 zn-classify --env qa "$M"
+	[[ "$stderr" == *"no environment 'qa'"* ]]
+	printf 'gates:\n  max_risk: 200\n' >zanith.yaml
+	run_zn 65 zn-classify "$M"
+	[[ "$stderr" == *"zanith.yaml:2:"*"max_risk"* ]]
+	printf 'gates:\n  lock_timout: 5s\n' >zanith.yaml
+	run_zn 65 zn-classify "$M"
+	[[ "$stderr" == *"unknown key 'lock_timout'"* ]]
+	printf 'environments:\n  prod:\n    fail_on: [nope]\n' >zanith.yaml
+	run_zn 65 zn-classify "$M"
+	[[ "$stderr" == *"'nope' is no reason code"* ]]
+}
+
+@test "on a terminal: one line per op, the worst risk, and why a step is refused" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	CREATE INDEX t_b ON t (b)
+	ALTER TABLE t DROP COLUMN a
+	SQL
+	run script -qec "NO_COLOR=1 zn-classify --max-risk 35 $M" /dev/null
+	[ "$status" -eq 1 ]
+	assert_line --regexp '^01 \[low\] +15  rawSql +takes_access_exclusive_lock'
+	assert_line --partial 'Worst risk: destructive (80) · 3 ops: 1 low 1 high 1 destructive'
+	assert_line --partial 'Verdict: blocked'
+	assert_line --partial 'Step 03 (rawSql) scores 80 · over the budget of 35'
+	assert_line --partial 'Step 02 (rawSql) scores 50 · over the budget of 35'
+	run script -qec "NO_COLOR=1 zn-classify -v $M" /dev/null
+	assert_line --partial '      ALTER TABLE t DROP COLUMN a'
+	assert_line --partial '· drops_column_with_data (80): the values of a are gone'
+}
+
+@test "--list-codes prints the 23 reason codes with their scores" {
+	run_zn 0 zn-classify --list-codes
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 23 ]
+	assert_line --regexp '^drops_table_with_data +80 '
+	assert_line --regexp '^raw_sql +60 '
+	assert_line --regexp '^takes_access_exclusive_lock +15 '
+}
+
+@test "every op zn-diff writes is modelled: no raw_sql in the full fixture's plans" {
+	run_zn 0 zn-snapshot --declared "$FIXTURES/offline.yaml" --offline --json
+	printf '%s\n' "$output" >full.jsonl
+	: >empty.yaml
+	run_zn 0 zn-snapshot --declared empty.yaml --offline --json
+	printf '%s\n' "$output" >empty.jsonl
+	run_zn 0 zn-diff empty.jsonl full.jsonl
+	printf '%s\n' "$output" >up.jsonl
+	run_zn 0 zn-classify up.jsonl
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind=="op") | select(.risk.reasons | index("raw_sql"))')" = "" ]
+	run_zn 0 zn-diff --drop-policy drop full.jsonl empty.jsonl
+	printf '%s\n' "$output" >down.jsonl
+	run_zn 1 zn-classify down.jsonl
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind=="op") | select(.risk.reasons | index("raw_sql"))')" = "" ]
+	trailer | jq -e '.refusals | all(.gate == "allow_destructive")'
+}
