@@ -616,7 +616,13 @@ namelist(struct cx *x, struct ps *p)
 	while (p->i < p->n && !atk(p, ZN_TK_RPAREN)) {
 		if ((s = ident(x, p)) != NULL)
 			json_array_append_new(a, json_string(s));
-		skipitem(p);
+		while (p->i < p->n && !atk(p, ZN_TK_COMMA) &&
+		    !atk(p, ZN_TK_RPAREN)) {
+			if (atk(p, ZN_TK_LPAREN) || atk(p, ZN_TK_LBRACKET))
+				skipgroup(p);
+			else
+				p->i++;
+		}
 		if (atk(p, ZN_TK_COMMA))
 			p->i++;
 	}
@@ -2874,13 +2880,43 @@ lookup(struct cx *x)
 		}
 	zn_buf_addch(&fns, '}');
 	params[0] = rels.buf;
-	/* Sizes: one query for every relation the plan touches. */
+	/*
+	 * Sizes: one query for every relation the plan touches.
+	 * pg_total_relation_size takes ACCESS SHARE on each; a table
+	 * someone holds locked falls back to the planner's page counts.
+	 */
+	{
+		char set[64];
+
+		snprintf(set, sizeof(set), "SET lock_timeout = %ld",
+		    x->o->probe_timeout_ms);
+		zn_pg_cmd(conn, "bound lock waits", set);
+	}
 	res = PQexecParams(conn,
-	    "SELECT k, c.reltuples::float8, c.relpages::float8, "
+	    "SELECT k, c.reltuples::float8, "
+	    "pg_relation_size(c.oid)::float8, "
 	    "pg_total_relation_size(c.oid)::float8 "
 	    "FROM unnest($1::text[]) AS k "
 	    "JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k)",
 	    1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
+	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "55P03") == 0) {
+		PQclear(res);
+		zn_warn("a table is locked: its size is estimated from "
+		    "pg_class.relpages");
+		res = PQexecParams(conn,
+		    "SELECT k, c.reltuples::float8, -1::float8, "
+		    "(c.relpages + coalesce((SELECT sum(i.relpages) "
+		    "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i "
+		    "ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), 0) "
+		    "+ coalesce((SELECT t.relpages FROM pg_catalog.pg_class t "
+		    "WHERE t.oid = c.reltoastrelid), 0))::float8 * "
+		    "current_setting('block_size')::float8 "
+		    "FROM unnest($1::text[]) AS k "
+		    "JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k)",
+		    1, NULL, params, NULL, NULL, 0);
+	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read table sizes: %s",
 		    pgerr(conn));
@@ -2892,8 +2928,15 @@ lookup(struct cx *x)
 		ts = zn_xcalloc(1, sizeof(*ts));
 		ts->rows = atof(PQgetvalue(res, j, 1));
 		ts->bytes = atof(PQgetvalue(res, j, 3));
-		/* Never analysed: rows unknown, unless it is empty. */
-		if (ts->rows < 0)
+		/*
+		 * reltuples is an estimate: -1 never analysed, and 0 may
+		 * be stale.  A heap of no pages is empty for certain; one
+		 * with pages that the estimate calls empty is unknown,
+		 * and so is one whose heap size could not be read.
+		 */
+		if (atof(PQgetvalue(res, j, 2)) == 0)
+			ts->rows = 0;
+		else if (ts->rows <= 0)
 			ts->rows = -1;
 		ts->source = "pg_class";
 		sset(&x->stats, PQgetvalue(res, j, 0), ts);
@@ -2953,15 +2996,19 @@ runprobe(struct cx *x, struct probe *pr)
 {
 	PGconn *conn = x->o->conn;
 	PGresult *res;
-	char set[128];
+	char set[256];
 	json_t *rows;
 	int j;
 	const char *state;
 
+	/*
+	 * The expressions of the DDL are read as the migration will run
+	 * them: with the database's default search_path.
+	 */
 	snprintf(set, sizeof(set), "BEGIN ISOLATION LEVEL REPEATABLE READ "
 	    "READ ONLY; SET LOCAL statement_timeout = %ld; SET LOCAL "
-	    "lock_timeout = %ld", x->o->probe_timeout_ms,
-	    x->o->probe_timeout_ms);
+	    "lock_timeout = %ld; SET LOCAL search_path TO DEFAULT",
+	    x->o->probe_timeout_ms, x->o->probe_timeout_ms);
 	res = PQexec(conn, set);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot start a probe: %s",

@@ -1,0 +1,251 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# zn-classify against a live PostgreSQL: the worked anchors, table sizes
+# from pg_class, and the data probes (what they find, that they never
+# write, that they never outlive their timeout).
+
+setup_file() { load helpers/common; zn_pg_start; }
+teardown_file() { load helpers/common; zn_pg_stop; }
+setup() {
+	load helpers/common
+	load helpers/classify
+	zn_db_new
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+teardown() {
+	[ -n "${BLOCKER:-}" ] && kill "$BLOCKER" 2>/dev/null
+	return 0
+}
+
+@test "the 24 worked anchors: codes, score and level on PostgreSQL 15" {
+	zn_sql <<-'SQL'
+	CREATE TYPE mood AS ENUM ('ok', 'sad');
+	CREATE TABLE r (id int PRIMARY KEY);
+	CREATE TABLE t (id int PRIMARY KEY, a int, v varchar(10),
+	    n numeric(10,2), rid int, b int);
+	CREATE TABLE t2 (id int);
+	CREATE TABLE t3 (id int, a int CONSTRAINT t3_a_nn CHECK (a IS NOT NULL));
+	CREATE INDEX i ON t (b);
+	INSERT INTO r VALUES (1);
+	INSERT INTO t VALUES (1, 1, 'x', 1.5, 1, 1);
+	INSERT INTO t3 VALUES (1, 1);
+	SQL
+	# Each raw op bounds its own lock_timeout, as raw SQL must.
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	ALTER TABLE t ADD COLUMN x1 int NOT NULL DEFAULT 0
+	ALTER TABLE t ADD COLUMN x2 uuid DEFAULT gen_random_uuid()
+	ALTER TABLE t ADD COLUMN x3 int NOT NULL
+	ALTER TABLE t ALTER COLUMN v TYPE varchar(20)
+	ALTER TABLE t ALTER COLUMN a TYPE bigint
+	ALTER TABLE t ALTER COLUMN n TYPE numeric(10,0)
+	ALTER TABLE t ALTER COLUMN a SET NOT NULL
+	ALTER TABLE t3 ALTER COLUMN a SET NOT NULL
+	ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)
+	ALTER TABLE t ADD CONSTRAINT c2 CHECK (a > 0) NOT VALID
+	ALTER TABLE t VALIDATE CONSTRAINT c2
+	ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (rid) REFERENCES r (id)
+	CREATE INDEX i1 ON t (a)
+	nt CREATE INDEX CONCURRENTLY i2 ON t (a)
+	ALTER TABLE t ADD CONSTRAINT u UNIQUE (a)
+	DROP INDEX i
+	ALTER TABLE t RENAME COLUMN a TO a2
+	ALTER TABLE t DROP COLUMN b
+	DROP TABLE t2
+	TRUNCATE r CASCADE
+	raw ALTER TYPE mood ADD VALUE 'meh'
+	ALTER TABLE t3 ENABLE ROW LEVEL SECURITY
+	raw DO $$ BEGIN PERFORM 1; END $$
+	SQL
+	# No size modifiers ("no stats") and no probes: the anchors' terms.
+	run_zn 1 zn-classify -d "" --no-preflight --small-rows 0 "$M"
+	cat >want <<-'WANT'
+	1 15 low takes_access_exclusive_lock
+	2 15 low takes_access_exclusive_lock
+	3 65 high rebuilds_table,takes_access_exclusive_lock
+	4 60 high adds_required_column_without_default,takes_access_exclusive_lock
+	5 20 low changes_column_type,takes_access_exclusive_lock
+	6 65 high changes_column_type,rebuilds_table
+	7 80 destructive changes_column_type,narrows_column_type,rebuilds_table
+	8 55 high changes_column_nullable_to_not_null,takes_access_exclusive_lock
+	9 15 low changes_column_nullable_to_not_null,takes_access_exclusive_lock
+	10 55 high validates_under_strong_lock
+	11 15 low takes_access_exclusive_lock
+	12 15 low 
+	13 55 high adds_foreign_key,validates_under_strong_lock
+	14 50 high adds_index
+	15 15 low adds_index,non_transactional_step
+	16 60 high adds_unique_constraint
+	17 30 medium drops_index,takes_access_exclusive_lock
+	18 60 high rename_column,takes_access_exclusive_lock
+	19 80 destructive drops_column_with_data,takes_access_exclusive_lock
+	20 80 destructive drops_table_with_data
+	21 85 destructive drops_table_with_data
+	22 35 medium breaks_client_contract
+	23 35 medium rls_change,takes_access_exclusive_lock
+	24 60 high raw_sql
+	WANT
+	risks >got
+	diff -u want got
+	# The old types came from the catalog, not from args.
+	op_is 5 '.risk.facts.details[] | select(.code == "changes_column_type") |
+	    .detail | startswith("v character varying(10) -> varchar(20)")'
+	# The 24th anchor: bigserial on a table of 50 million rows.
+	mkmig <<<'ALTER TABLE t ADD COLUMN x4 bigserial'
+	printf 'public,t,50000000,8000000000\n' >stats.csv
+	run_zn 0 zn-classify -d "" --no-preflight --stats stats.csv "$M"
+	[ "$(risk_of 1)" = "95 critical rebuilds_table,takes_access_exclusive_lock" ]
+}
+
+@test "sizes come from pg_class: large is critical, small is a band lower, never analysed is neither" {
+	zn_sql <<-'SQL'
+	CREATE TABLE big AS SELECT g AS a FROM generate_series(1, 30000) g;
+	CREATE TABLE small AS SELECT g AS a FROM generate_series(1, 100) g;
+	CREATE TABLE fresh (a int);
+	INSERT INTO fresh SELECT g FROM generate_series(1, 50) g;
+	ANALYZE big;
+	ANALYZE small;
+	SQL
+	mkmig <<-'SQL'
+	CREATE INDEX big_a ON big (a)
+	CREATE INDEX small_a ON small (a)
+	CREATE INDEX fresh_a ON fresh (a)
+	SQL
+	run_zn 1 zn-classify -d "" --large-rows 20000 --max-risk 60 "$M"
+	[ "$(risk_of 1)" = "95 critical adds_index" ]
+	[ "$(risk_of 2)" = "35 medium adds_index" ]
+	[ "$(risk_of 3)" = "50 high adds_index" ]
+	op_is 1 '.risk.facts.tables["public.big"].rows == 30000 and
+	    .risk.facts.tables["public.big"].source == "pg_class" and
+	    .risk.facts.tables["public.big"].bytes > 0'
+	op_is 3 '.risk.facts.tables["public.fresh"].rows == null'
+	[ "$(refused 1)" = max_risk ]
+	# --stats wins over the live numbers.
+	printf 'schema,table,rows,bytes\npublic,big,10,8192\n' >stats.csv
+	run_zn 0 zn-classify -d "" --large-rows 20000 --stats stats.csv "$M"
+	[ "$(risk_of 1)" = "35 medium adds_index" ]
+}
+
+@test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
+	zn_sql <<-'SQL'
+	CREATE TABLE parent (id int PRIMARY KEY);
+	CREATE TABLE child (id int PRIMARY KEY, pid int, email text,
+	    code varchar(20), big bigint, note text);
+	INSERT INTO parent VALUES (1), (2);
+	INSERT INTO child VALUES (1, 1, 'dup@example.org', 'abc', 1, NULL),
+	    (2, 3, 'dup@example.org', 'abcdefghijk', 5000000000, 'n'),
+	    (3, NULL, 'b@example.org', 'x', 2, NULL);
+	SQL
+	mkmig <<-'SQL'
+	ALTER TABLE child ADD CONSTRAINT child_email_key UNIQUE (email)
+	nt CREATE UNIQUE INDEX CONCURRENTLY child_email_uidx ON child (lower(email)) WHERE id > 0
+	ALTER TABLE child ADD CONSTRAINT child_pid_fk FOREIGN KEY (pid) REFERENCES parent (id)
+	ALTER TABLE child ALTER COLUMN note SET NOT NULL
+	ALTER TABLE child ADD COLUMN req int NOT NULL
+	ALTER TABLE child ALTER COLUMN code TYPE varchar(5)
+	ALTER TABLE child ALTER COLUMN big TYPE integer
+	ALTER TABLE child ADD CONSTRAINT child_big_small CHECK (big < 100)
+	ALTER TABLE child ADD CONSTRAINT child_id_key UNIQUE (id)
+	ALTER TABLE child ADD CONSTRAINT child_pid_fk2 FOREIGN KEY (pid) REFERENCES parent (id) NOT VALID
+	SQL
+	run_zn 1 zn-classify -d "" "$M"
+	for s in 1 2 3 4 5 6 7 8; do
+		[ "$(refused "$s")" = preflight ] || fail "step $s: $(refused "$s")"
+		[ "$(risk_of "$s" | cut -d' ' -f1-2)" = "95 critical" ] ||
+		    fail "step $s: $(risk_of "$s")"
+	done
+	op_is 1 '.risk.facts.probes[0] | .check == "duplicates" and .status == "found" and
+	    (.rows[0] | fromjson) == {"email":"dup@example.org","count":2}'
+	op_is 2 '.risk.facts.probes[0].rows[0] | fromjson | .count == 2'
+	op_is 3 '.risk.facts.probes[0] | .check == "orphans" and .rows == ["{\"pid\":3}"]'
+	op_is 4 '.risk.facts.probes[0] | .check == "nulls" and (.rows | length) == 2 and
+	    ((.rows[0] | fromjson).id == 1)'
+	op_is 5 '.risk.facts.probes[0] | .check == "rows" and (.rows | length) == 3'
+	op_is 6 '.risk.facts.probes[0] | .check == "out_of_range" and .rows == ["{\"code\":\"abcdefghijk\"}"]'
+	op_is 7 '.risk.facts.probes[0].rows == ["{\"big\":5000000000}"]'
+	op_is 8 '.risk.facts.probes[0] | .check == "violations" and (.rows | length) == 1'
+	# Clean data: the probe ran and found nothing; NOT VALID needs none.
+	[ "$(refused 9)" = "" ]
+	op_is 9 '.risk.facts.probes[0].status == "clean"'
+	[ "$(refused 10)" = "" ]
+	op_is 10 '.risk.facts.probes == null'
+	# The samples are on the terminal too.
+	run script -qec "NO_COLOR=1 zn-classify -d '' -v $M" /dev/null
+	assert_line --partial 'probe orphans on public.child: found'
+	assert_line --partial '{"pid":3}'
+	# --no-preflight: no probes, so no evidence and no refusal.
+	run_zn 0 zn-classify -d "" --no-preflight --allow-destructive "$M"
+	[ "$(risk_of 3)" = "55 high adds_foreign_key,validates_under_strong_lock" ]
+}
+
+@test "a probe never writes: a function that would write is refused by the read-only transaction" {
+	zn_sql <<-'SQL'
+	CREATE TABLE log (n int);
+	CREATE TABLE people (id int, email text);
+	INSERT INTO people VALUES (1, 'a'), (2, 'b');
+	CREATE FUNCTION sneaky(text) RETURNS text LANGUAGE plpgsql VOLATILE
+	    AS $$ BEGIN INSERT INTO log VALUES (1); RETURN $1; END $$;
+	SQL
+	mkmig <<<'CREATE UNIQUE INDEX people_sneaky ON people (sneaky(email))'
+	run_zn 0 zn-classify -d "" "$M"
+	op_is 1 '.risk.facts.probes[0].status == "refused_write"'
+	[ "$(psql -X -At -c 'SELECT count(*) FROM log')" = 0 ]
+	# Nothing else in the database changed either.
+	[ "$(psql -X -At -c "SELECT count(*) FROM pg_class WHERE relname = 'people_sneaky'")" = 0 ]
+}
+
+@test "a probe never outlives its timeout, even behind a lock that is held" {
+	zn_sql <<-'SQL'
+	CREATE TABLE held (id int, note text);
+	INSERT INTO held VALUES (1, NULL);
+	SQL
+	psql -X -q -c 'BEGIN' -c 'LOCK TABLE held IN ACCESS EXCLUSIVE MODE' \
+	    -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 3>&- &
+	BLOCKER=$!
+	for _ in $(seq 100); do
+		n=$(psql -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'held'::regclass AND mode = 'AccessExclusiveLock' AND granted")
+		[ "$n" = 1 ] && break
+		sleep 0.1
+	done
+	[ "$n" = 1 ]
+	mkmig <<<'ALTER TABLE held ALTER COLUMN note SET NOT NULL'
+	start=$(date +%s%N)
+	run_zn 0 zn-classify -d "" --probe-timeout 1s --max-risk 60 "$M"
+	elapsed=$((($(date +%s%N) - start) / 1000000))
+	[ "$elapsed" -lt 6000 ] || fail "took $elapsed ms"
+	op_is 1 '.risk.facts.probes[0].status == "timeout"'
+	# No evidence: the op keeps its score and is not refused.
+	[ "$(risk_of 1)" = "55 high changes_column_nullable_to_not_null,takes_access_exclusive_lock" ]
+	kill "$BLOCKER"
+	BLOCKER=
+}
+
+@test "a database that is down is exit 2; --offline never connects" {
+	mkmig <<<'ALTER TABLE t ADD COLUMN x int'
+	run_zn 2 zn-classify -d "host=$BATS_TEST_TMPDIR/nowhere port=5432" "$M"
+	[[ "$stderr" == *"zn-classify:"* ]]
+	[ -z "$output" ]
+	printf 'database: "host=%s/nowhere port=5432"\n' "$BATS_TEST_TMPDIR" >zanith.yaml
+	run_zn 2 zn-classify "$M"
+	run_zn 0 zn-classify --offline "$M"
+	run_zn 64 zn-classify --offline -d "" "$M"
+}
+
+@test "zn plan: the live database to the declaration, classified with the configured gates" {
+	zn_sql -c 'CREATE TABLE users (id bigint PRIMARY KEY, email text)'
+	cat >schema.sql <<-'SQL'
+	CREATE TABLE users (id bigint PRIMARY KEY);
+	SQL
+	printf 'database: "dbname=%s"\nschema: schema.sql\nscratch: "host=%s port=5432 user=postgres dbname=postgres"\ngates:\n  max_risk: 35\n' \
+	    "$ZN_TEST_DB" "$ZN_TEST_PGHOST" >zanith.yaml
+	run_zn 0 zn -n plan --env x
+	[ "$output" = "zn-diff --json | zn-classify --env x" ]
+	run_zn 1 zn plan
+	[ "$(trailer | jq -r .verdict)" = blocked ]
+	op_is 1 '.op == "softDropColumn" and .risk.refused_by[0].gate == "max_risk"'
+	run_zn 0 zn plan --max-risk 60
+	# The differ's failure is the plan's.
+	printf 'schema: missing.sql\n' >zanith.yaml
+	run_zn 2 zn plan
+}
