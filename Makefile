@@ -98,7 +98,8 @@ check: deps all $(O)/test/libcheck
 check-valgrind: deps all $(O)/test/libcheck
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
-	    tests/1*-zn-*.bats tests/200-zn-diff.bats tests/220-zn-offline.bats
+	    tests/1*-zn-*.bats tests/200-zn-diff.bats tests/220-zn-offline.bats \
+	    tests/300-zn-classify.bats tests/310-zn-classify-live.bats
 
 demo: deps all
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" sh examples/demo.sh

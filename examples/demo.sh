@@ -99,4 +99,23 @@ zn-diff "$work/before.jsonl" "$work/next.sql" >"$work/next.plan"
 jq -r 'select(.kind == "op") |
     "\(.op)\(if .transactional then "" else " (outside a transaction)" end): \(.sql[0])"'  "$work/next.plan"
 
+say "the plan stage: every op classified, the data probed, a budget"
+# One project breaks the CHECK the next schema adds.
+psql -X -q -d fresh -c "INSERT INTO app.orgs (name) VALUES ('acme')" \
+    -c "INSERT INTO app.projects (org_id, title) VALUES (1, '')"
+echo 'ALTER TABLE app.users DROP COLUMN display_name;' >>"$work/next.sql"
+zn-diff --drop-policy drop "$work/before.jsonl" "$work/next.sql" \
+    >"$work/risky.plan"
+echo "zn-classify -d dbname=fresh --max-risk 35 -v"
+status=0
+if command -v script >/dev/null 2>&1; then
+	NO_COLOR=1 script -qec "zn-classify -d dbname=fresh --max-risk 35 \
+	    -v '$work/risky.plan'" /dev/null || status=$?
+else
+	zn-classify -d dbname=fresh --max-risk 35 "$work/risky.plan" |
+	    jq -r 'select(.kind == "op") | [.step, .risk.level, .risk.score,
+	    .op, (.risk.reasons | join(", "))] | @tsv' || status=$?
+fi
+echo "(exit status $status: 1 means a gate refused; nothing was applied)"
+
 say "done; the cluster and its files are removed"

@@ -327,7 +327,15 @@ struct cx {
 	struct smap coltype;	/* "rel|col" -> type text */
 	struct smap volatil;	/* function name -> "v" or "s" */
 	struct smap wantrel, wantcol, wantfn;
+	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
+};
+
+/* A constraint added NOT VALID: what its VALIDATE should probe. */
+struct later {
+	const char *check;
+	int code;
+	const char *sql;
 };
 
 struct tstat {
@@ -1228,24 +1236,32 @@ createindex(struct st *s, int unique)
 	struct ps *p = s->p;
 	int conc, only = 0, nnd = 0;
 	const char *rel, *idx = NULL, *exprs = NULL, *nn = NULL;
-	const char *where = NULL;
+	const char *where = NULL, *isch = NULL, *iname = NULL, *tsch;
 	size_t from = 0, to = 0;
 
 	conc = eat(s->p, "concurrently");
 	eats(p, "if", "not", "exists");
-	if (!at(p, "on"))
-		idx = qname(x, p, NULL, NULL);
+	/* An index lives in its table's schema unless it says. */
+	if (!at(p, "on") && (iname = ident(x, p)) != NULL &&
+	    atk(p, ZN_TK_DOT)) {
+		p->i++;
+		isch = iname;
+		iname = ident(x, p);
+	}
 	if (!eat(p, "on")) {
 		reason(x, s->r, RAW, 60, NULL, 0, "CREATE INDEX it cannot "
 		    "read");
 		return;
 	}
 	only = eat(p, "only");
-	if ((rel = qname(x, p, NULL, NULL)) == NULL) {
+	if ((rel = qname(x, p, &tsch, NULL)) == NULL) {
 		reason(x, s->r, RAW, 60, NULL, 0, "CREATE INDEX it cannot "
 		    "read");
 		return;
 	}
+	if (iname != NULL)
+		idx = zn_arena_qualified(&x->a, isch != NULL ? isch : tsch,
+		    iname);
 	if (eat(p, "using"))
 		p->i++;
 	if (inner(x, p, &from, &to) != NULL)
@@ -1553,6 +1569,27 @@ notnullcheck(struct cx *x, const char *expr)
 }
 
 static void
+validatelater(struct cx *x, const char *rel, const char *con,
+    const char *check, int code, const char *sql)
+{
+	struct later *l;
+
+	if (x->collect)
+		return;
+	l = zn_xmalloc(sizeof(*l));
+	l->check = check;
+	l->code = code;
+	l->sql = sql;
+	{
+		void **old = slot(&x->later, colkey(x, rel, con), 0);
+
+		if (old != NULL)
+			free(*old);
+	}
+	sset(&x->later, colkey(x, rel, con), l);
+}
+
+static void
 addconstraint(struct st *s, const char *rel, const char *con)
 {
 	struct cx *x = s->x;
@@ -1577,11 +1614,15 @@ addconstraint(struct st *s, const char *rel, const char *con)
 			if (!notvalid)
 				sset(&x->proven, colkey(x, rel, col), NULL);
 		}
-		if (notvalid)
+		if (notvalid) {
 			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ADD CHECK "
 			    "NOT VALID takes ACCESS EXCLUSIVE on %s, briefly, "
 			    "and checks only new rows", rel));
-		else {
+			if (expr != NULL && con != NULL)
+				validatelater(x, rel, con, "violations",
+				    VALIDATES, sample(x, "*", rel, fmt(x,
+				    "NOT (%s)", expr)));
+		} else {
 			work(s, W_SCAN);
 			s->r->mayfail |= MF_VIOLATION;
 			reason(x, s->r, VALIDATES, 55, rel, 1, fmt(x, "a valid "
@@ -1619,10 +1660,11 @@ addconstraint(struct st *s, const char *rel, const char *con)
 			    "row of %s is checked while writes to both tables "
 			    "wait; add it NOT VALID, then VALIDATE", rel));
 		}
-		if (!notvalid && ref != NULL && json_array_size(cols) > 0 &&
+		if (ref != NULL && json_array_size(cols) > 0 &&
 		    json_array_size(pcols) == json_array_size(cols)) {
 			struct zn_buf sel = ZN_BUF_INIT, w = ZN_BUF_INIT,
 			    m = ZN_BUF_INIT;
+			const char *q;
 			size_t i;
 
 			for (i = 0; i < json_array_size(cols); i++) {
@@ -1637,11 +1679,15 @@ addconstraint(struct st *s, const char *rel, const char *con)
 				zn_buf_addf(&m, "%sp.%s = c.%s", i ? " AND " :
 				    "", pc, c);
 			}
-			probe(x, s->r, "orphans", rel, ADDS_FK, fmt(x,
-			    "SELECT left(row_to_json(z)::text, 200) FROM "
-			    "(SELECT %s FROM %s c WHERE %s AND NOT EXISTS "
+			q = fmt(x, "SELECT left(row_to_json(z)::text, 200) "
+			    "FROM (SELECT %s FROM %s c WHERE %s AND NOT EXISTS "
 			    "(SELECT 1 FROM %s p WHERE %s) LIMIT 5) z",
-			    sel.buf, rel, w.buf, ref, m.buf));
+			    sel.buf, rel, w.buf, ref, m.buf);
+			if (!notvalid)
+				probe(x, s->r, "orphans", rel, ADDS_FK, q);
+			else if (con != NULL)
+				validatelater(x, rel, con, "orphans", ADDS_FK,
+				    q);
 			zn_buf_release(&sel);
 			zn_buf_release(&w);
 			zn_buf_release(&m);
@@ -1984,9 +2030,14 @@ altertable(struct st *s)
 			if (con != NULL && !x->collect) {
 				const char *c = sget(&x->nnchecks,
 				    colkey(x, rel, con));
+				struct later *l = sget(&x->later,
+				    colkey(x, rel, con));
 
 				if (c != NULL)
 					sset(&x->proven, c, NULL);
+				if (l != NULL)
+					probe(x, s->r, l->check, rel, l->code,
+					    l->sql);
 			}
 			s->r->base = s->r->base > 15 ? s->r->base : 15;
 			note(x, s->r, fmt(x, "VALIDATE scans %s under SHARE "
@@ -3633,6 +3684,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	sfree(&x.wantrel, 0);
 	sfree(&x.wantcol, 0);
 	sfree(&x.wantfn, 0);
+	sfree(&x.later, 1);
 	zn_arena_release(&x.a);
 	return blocked;
 }

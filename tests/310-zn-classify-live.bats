@@ -249,3 +249,25 @@ teardown() {
 	printf 'schema: missing.sql\n' >zanith.yaml
 	run_zn 2 zn plan
 }
+
+@test "VALIDATE of a constraint added NOT VALID earlier in the plan is probed" {
+	zn_sql <<-'SQL'
+	CREATE TABLE p (id int PRIMARY KEY);
+	CREATE TABLE c (id int, pid int, qty int);
+	INSERT INTO p VALUES (1);
+	INSERT INTO c VALUES (1, 1, 5), (2, 9, -1);
+	SQL
+	mkmig <<-'SQL'
+	ALTER TABLE c ADD CONSTRAINT c_qty CHECK (qty >= 0) NOT VALID
+	ALTER TABLE c ADD CONSTRAINT c_pid FOREIGN KEY (pid) REFERENCES p (id) NOT VALID
+	ALTER TABLE c VALIDATE CONSTRAINT c_qty
+	ALTER TABLE c VALIDATE CONSTRAINT c_pid
+	SQL
+	run_zn 1 zn-classify -d "" "$M"
+	[ "$(refused 1)" = "" ]
+	[ "$(refused 2)" = "" ]
+	[ "$(refused 3)" = preflight ]
+	[ "$(refused 4)" = preflight ]
+	op_is 3 '.risk.facts.probes[0] | .check == "violations" and (.rows[0] | fromjson).qty == -1'
+	op_is 4 '.risk.facts.probes[0].rows == ["{\"pid\":9}"]'
+}
