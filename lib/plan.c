@@ -177,9 +177,40 @@ migsum(const struct zn_plan *p, const char *id, const char *migration,
 }
 
 static void
+emitcanon(FILE *fp, const json_t *r)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	struct zn_jw w;
+
+	zn_jw_init(&w, &b);
+	zn_jw_json(&w, r);
+	zn_buf_addch(&b, '\n');
+	if (fwrite(b.buf, 1, b.len, fp) != b.len)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
+	zn_buf_release(&b);
+}
+
+/* Writing a stream: each record is summed as it is written. */
+struct wr {
+	struct sum s;
+	FILE *fp;
+};
+
+/*
+ * Records are written in their canonical form, the one the checksum is
+ * taken over: a reader can check a line's bytes without re-encoding it.
+ */
+static void
 emitrec(json_t *r, void *arg)
 {
-	zn_json_emit(arg, r);
+	struct wr *w = arg;
+
+	sumrec(r, &w->s);
+	/* sumrec leaves a migration record without its checksum. */
+	if (strcmp(zn_json_str(r, "kind"), "migration") == 0)
+		emitcanon(w->fp, r);
+	else if (fwrite(w->s.b.buf, 1, w->s.b.len, w->fp) != w->s.b.len)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
 }
 
 void
@@ -195,9 +226,17 @@ zn_plan_write(const struct zn_plan *p, FILE *fp, const char *migration)
 		    "id", migration, "checksum", sum);
 		q.migrations = migs;
 	}
-	zn_json_emit(fp, p->header);
-	records(&q, migration, emitrec, fp);
-	zn_plan_checksum(&q, migration, sum);
+	emitcanon(fp, p->header);
+	{
+		struct wr w;
+
+		w.s.h = zn_sha256_new();
+		zn_buf_init(&w.s.b);
+		w.fp = fp;
+		records(&q, migration, emitrec, &w);
+		zn_sha256_final(w.s.h, sum);
+		zn_buf_release(&w.s.b);
+	}
 	if (p->trailer != NULL) {
 		end = json_deep_copy(p->trailer);
 		json_object_set_new(end, "ops", json_integer((json_int_t)p->n));
@@ -206,7 +245,7 @@ zn_plan_write(const struct zn_plan *p, FILE *fp, const char *migration)
 		end = json_pack("{s:s, s:I, s:s, s:n, s:b}", "kind", "end",
 		    "ops", (json_int_t)p->n, "checksum", sum, "verdict",
 		    "verified", 0);
-	zn_json_emit(fp, end);
+	emitcanon(fp, end);
 	json_decref(end);
 	json_decref(migs);
 }
@@ -519,6 +558,59 @@ readdir_(struct zn_plan *p, const char *path)
 		    "v", 1, "from_hash", "to_hash");
 }
 
+/*
+ * Checking a stream read: the checksum of all its records and of each
+ * migration's ops, in one pass.
+ */
+struct ver {
+	struct sum all;
+	struct {
+		char *id;
+		struct zn_sha256 *h;
+	} *m;
+	size_t n, cap, last;
+	struct zn_buf b;
+	struct zn_jw w;
+};
+
+static void
+verifyrec(json_t *r, void *arg)
+{
+	struct ver *v = arg;
+	const char *id;
+	size_t i;
+
+	sumrec(r, &v->all);
+	if (strcmp(zn_json_str(r, "kind"), "op") != 0 ||
+	    (id = zn_json_str(r, "migration")) == NULL)
+		return;
+	i = v->last;
+	if (i >= v->n || strcmp(v->m[i].id, id) != 0) {
+		for (i = 0; i < v->n; i++)
+			if (strcmp(v->m[i].id, id) == 0)
+				break;
+		if (i == v->n) {
+			if (v->n == v->cap) {
+				v->cap = v->cap ? v->cap * 2 : 8;
+				v->m = zn_xreallocarray(v->m, v->cap,
+				    sizeof(*v->m));
+			}
+			v->m[i].id = zn_xstrdup(id);
+			v->m[i].h = zn_sha256_new();
+			v->n++;
+		}
+		v->last = i;
+	}
+	/* As migsum: no step, and nothing later stages add. */
+	json_object_del(r, "step");
+	json_object_del(r, "risk");
+	zn_buf_reset(&v->b);
+	zn_jw_init(&v->w, &v->b);
+	zn_jw_json(&v->w, r);
+	zn_buf_addch(&v->b, '\n');
+	zn_sha256_update(v->m[i].h, v->b.buf, v->b.len);
+}
+
 /* The message is made before rec, which it may quote, is released. */
 #define REFUSE(...) do {						\
 		char *msg_ = zn_xasprintf(__VA_ARGS__);			\
@@ -607,22 +699,45 @@ readstream(struct zn_plan *p, const char *path)
 	/* Each migration's own checksum covers its ops. */
 	{
 		const json_t *m;
-		size_t i;
+		struct ver vr;
+		size_t i, j;
 
+		memset(&vr, 0, sizeof(vr));
+		vr.all.h = zn_sha256_new();
+		zn_buf_init(&vr.all.b);
+		zn_buf_init(&vr.b);
+		records(p, NULL, verifyrec, &vr);
+		zn_sha256_final(vr.all.h, sum);
+		zn_buf_release(&vr.all.b);
+		zn_buf_release(&vr.b);
 		json_array_foreach(p->migrations, i, m) {
 			const char *want = zn_json_str(m, "checksum");
+			char got[ZN_SHA256_STRLEN];
 
-			if (want == NULL)
-				continue;
-			migsum(p, zn_json_str(m, "id"), NULL, sum);
-			if (strcmp(want, sum) != 0)
+			for (j = 0; j < vr.n; j++)
+				if (strcmp(vr.m[j].id, zn_json_str(m, "id")) == 0)
+					break;
+			if (j < vr.n) {
+				zn_sha256_final(vr.m[j].h, got);
+				vr.m[j].h = NULL;
+			} else
+				zn_sha256(NULL, 0, got);
+			if (want != NULL && strcmp(want, got) != 0)
 				zn_die(ZN_EXIT_DATAERR, "%s: checksum mismatch: "
 				    "migration %s says %s but its ops sum to "
 				    "%s", r.name, zn_json_str(m, "id"), want,
-				    sum);
+				    got);
 		}
+		for (j = 0; j < vr.n; j++) {
+			if (vr.m[j].h != NULL) {
+				char got[ZN_SHA256_STRLEN];
+
+				zn_sha256_final(vr.m[j].h, got);
+			}
+			free(vr.m[j].id);
+		}
+		free(vr.m);
 	}
-	zn_plan_checksum(p, NULL, sum);
 	if (zn_json_str(p->trailer, "checksum") == NULL ||
 	    strcmp(zn_json_str(p->trailer, "checksum"), sum) != 0)
 		zn_die(ZN_EXIT_DATAERR, "%s: checksum mismatch: the trailer "

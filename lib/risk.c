@@ -819,7 +819,8 @@ typechange(struct cx *x, const struct ty *f, const struct ty *t, int using,
 		    t->a < f->a))
 			*narrow = 2;
 		else if (isbase(t, "numeric") && t->b >= 0 &&
-		    (f->b < 0 || t->b < f->b))
+		    (isbase(f, "numeric") || isbase(f, "real") ||
+		    isbase(f, "double precision")) && (f->b < 0 || t->b < f->b))
 			*narrow = 2;
 		else if (intrank(t) && (isbase(f, "numeric") ||
 		    isbase(f, "real") || isbase(f, "double precision")))
@@ -1123,6 +1124,7 @@ createtable(struct st *s)
 	}
 	if (!x->collect)
 		sset(&x->newrels, rel, NULL);
+	s->r->touched = 1;
 	s->r->base = s->r->base > 5 ? s->r->base : 5;
 }
 
@@ -1774,7 +1776,7 @@ altercolumn(struct st *s, const char *rel)
 		size_t b = p->i, e;
 		int using = 0, collate = 0, rewrite, narrow;
 		const char *from, *why;
-		struct ty tf, tt;
+		struct ty tf = { "", -1, -1, 0 }, tt;
 
 		while (p->i < p->n && !atk(p, ZN_TK_COMMA) &&
 		    !at(p, "using") && !at(p, "collate")) {
@@ -1840,13 +1842,15 @@ altercolumn(struct st *s, const char *rel)
 			else if (isbase(&tt, "numeric") && tt.a >= 0)
 				cond = fmt(x, "abs(%s) >= 10::numeric ^ %d", c,
 				    tt.a - (tt.b < 0 ? 0 : tt.b));
-			else if (isbase(&tt, "integer"))
+			else if (isbase(&tt, "integer") && (intrank(&tf) ||
+			    isbase(&tf, "numeric")))
 				cond = fmt(x, "%s NOT BETWEEN -2147483648 AND "
 				    "2147483647", c);
-			else if (isbase(&tt, "smallint"))
+			else if (isbase(&tt, "smallint") && (intrank(&tf) ||
+			    isbase(&tf, "numeric")))
 				cond = fmt(x, "%s NOT BETWEEN -32768 AND 32767",
 				    c);
-			else if (intrank(&tt) && from != NULL)
+			else if (intrank(&tt) && from != NULL && textish(&tf))
 				cond = fmt(x, "%s::text !~ '^\\s*[-+]?[0-9]+"
 				    "\\s*$'", c);
 			if (cond != NULL)
@@ -2308,8 +2312,10 @@ drop(struct st *s)
 		lock(x, s->r, rel, L_AE);
 		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "DROP TRIGGER "
 		    "takes ACCESS EXCLUSIVE on %s", rel != NULL ? rel : "?"));
-		s->r->base = s->r->base > 35 ? s->r->base : 35;
-		note(x, s->r, "writes stop running the trigger");
+		if (rel == NULL || !isnew(x, rel)) {
+			s->r->base = s->r->base > 35 ? s->r->base : 35;
+			note(x, s->r, "writes stop running the trigger");
+		}
 		return;
 	}
 	if (eat(p, "policy")) {
@@ -2332,6 +2338,9 @@ drop(struct st *s)
 
 		eats(p, "if", "exists", NULL);
 		rel = qname(x, p, NULL, NULL);
+		/* A sequence's counter, or what CASCADE takes with it. */
+		if (cascade || strcasecmp(what, "sequence") == 0)
+			s->r->loss = 2;
 		reason(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, NULL, 0,
 		    fmt(x, "drops %s %s%s", what, rel != NULL ? rel : "?",
 		    cascade ? " and, by CASCADE, what depends on it" : ""));
@@ -3338,7 +3347,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 
 		if (sup == NULL)
 			continue;
-		if (!json_is_object(sup))
+		if (!json_is_object(sup) || json_object_size(sup) == 0)
 			zn_die(ZN_EXIT_DATAERR, "step %zu (%s): 'suppress' must "
 			    "map reason codes to the reason they are accepted",
 			    i + 1, p->ops[i].op);
@@ -3461,8 +3470,13 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 		if (r.base > score)
 			score = r.base;
 		/* Raw SQL must bound its own waits for strong locks. */
+		/*
+		 * The penalty never makes an op destructive or critical:
+		 * those levels need lost data or evidence.
+		 */
 		if (r.raw && r.ltneed && r.nl > 0) {
-			score += 10;
+			score = score >= 69 ? score : score + 10 > 69 ? 69 :
+			    score + 10;
 			json_array_append_new(details, json_pack(
 			    "{s:s, s:i, s:s}", "code", "lock_timeout",
 			    "score", 10, "detail", "+10: a statement takes "
@@ -3553,6 +3567,8 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 
 				if (strcmp(n, "drops_table_with_data") == 0 ||
 				    strcmp(n, "drops_column_with_data") == 0 ||
+				    (strcmp(n, "drops_stateful_object") == 0 &&
+				    r.loss == 2) ||
 				    (strcmp(n, "narrows_column_type") == 0 &&
 				    r.loss == 1)) {
 					refuse(risk, refusals, i + 1, op,
@@ -3608,10 +3624,6 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			    "a statement that cannot run in a transaction is "
 			    "in a transactional step; mark the step "
 			    "transactional: false");
-		if (!op->transactional && json_array_size(op->sql) + 0 > 1)
-			refuse(risk, refusals, i + 1, op, "transaction",
-			    "a non-transactional step runs more than one "
-			    "statement");
 		if (!op->transactional && r.nstmt > 1)
 			refuse(risk, refusals, i + 1, op, "transaction",
 			    "a non-transactional step runs more than one "
