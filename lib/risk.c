@@ -2883,6 +2883,30 @@ pgerr(PGconn *conn)
 	return m;
 }
 
+/* The keys of m as a PostgreSQL text[] literal. */
+static void
+pgarray(struct zn_buf *b, const struct smap *m)
+{
+	const char *c;
+	size_t i;
+
+	zn_buf_addch(b, '{');
+	for (i = 0; i < m->cap; i++) {
+		if (m->k[i] == NULL)
+			continue;
+		if (b->len > 1)
+			zn_buf_addch(b, ',');
+		zn_buf_addch(b, '"');
+		for (c = m->k[i]; *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				zn_buf_addch(b, '\\');
+			zn_buf_addch(b, *c);
+		}
+		zn_buf_addch(b, '"');
+	}
+	zn_buf_addch(b, '}');
+}
+
 /* Table sizes, old column types, valid not-null checks, volatility. */
 static void
 lookup(struct cx *x)
@@ -2893,52 +2917,12 @@ lookup(struct cx *x)
 	struct zn_buf b = ZN_BUF_INIT;
 	PGresult *res;
 	const char *params[3];
-	size_t i;
 	int j;
 
 	/* Relation keys are quoted names: regclass reads them back. */
-	zn_buf_addch(&rels, '{');
-	for (i = 0; i < x->wantrel.cap; i++)
-		if (x->wantrel.k[i] != NULL) {
-			if (rels.len > 1)
-				zn_buf_addch(&rels, ',');
-			zn_buf_addch(&rels, '"');
-			for (const char *c = x->wantrel.k[i]; *c; c++) {
-				if (*c == '"' || *c == '\\')
-					zn_buf_addch(&rels, '\\');
-				zn_buf_addch(&rels, *c);
-			}
-			zn_buf_addch(&rels, '"');
-		}
-	zn_buf_addch(&rels, '}');
-	zn_buf_addch(&cols, '{');
-	for (i = 0; i < x->wantcol.cap; i++)
-		if (x->wantcol.k[i] != NULL) {
-			if (cols.len > 1)
-				zn_buf_addch(&cols, ',');
-			zn_buf_addch(&cols, '"');
-			for (const char *c = x->wantcol.k[i]; *c; c++) {
-				if (*c == '"' || *c == '\\')
-					zn_buf_addch(&cols, '\\');
-				zn_buf_addch(&cols, *c);
-			}
-			zn_buf_addch(&cols, '"');
-		}
-	zn_buf_addch(&cols, '}');
-	zn_buf_addch(&fns, '{');
-	for (i = 0; i < x->wantfn.cap; i++)
-		if (x->wantfn.k[i] != NULL) {
-			if (fns.len > 1)
-				zn_buf_addch(&fns, ',');
-			zn_buf_addch(&fns, '"');
-			for (const char *c = x->wantfn.k[i]; *c; c++) {
-				if (*c == '"' || *c == '\\')
-					zn_buf_addch(&fns, '\\');
-				zn_buf_addch(&fns, *c);
-			}
-			zn_buf_addch(&fns, '"');
-		}
-	zn_buf_addch(&fns, '}');
+	pgarray(&rels, &x->wantrel);
+	pgarray(&cols, &x->wantcol);
+	pgarray(&fns, &x->wantfn);
 	params[0] = rels.buf;
 	/*
 	 * Sizes: one query for every relation the plan touches.
