@@ -453,6 +453,14 @@ probe(struct cx *x, struct opr *r, const char *check, const char *rel,
 	r->np++;
 }
 
+/* The op scores at least n, with or without a code. */
+static void
+atleast(struct opr *r, int n)
+{
+	if (r->base < n)
+		r->base = n;
+}
+
 /* ---- reading a statement ---- */
 
 struct ps {
@@ -552,21 +560,29 @@ qname(struct cx *x, struct ps *p, const char **schemap, const char **namep)
 	return zn_arena_qualified(&x->a, a, b);
 }
 
-/* Skips a balanced (...) or [...] group at the cursor. */
-static void
-skipgroup(struct ps *p)
+/* The index after the balanced (...) or [...] group at t[j], up to to. */
+static size_t
+groupend(const struct zn_tok *t, size_t j, size_t to)
 {
 	int depth = 0;
 
 	do {
-		enum zn_tk k = p->t[p->i].t;
+		enum zn_tk k = t[j].t;
 
 		if (k == ZN_TK_LPAREN || k == ZN_TK_LBRACKET)
 			depth++;
 		else if (k == ZN_TK_RPAREN || k == ZN_TK_RBRACKET)
 			depth--;
-		p->i++;
-	} while (p->i < p->n && depth > 0);
+		j++;
+	} while (j < to && depth > 0);
+	return j;
+}
+
+/* Skips a balanced (...) or [...] group at the cursor. */
+static void
+skipgroup(struct ps *p)
+{
+	p->i = groupend(p->t, p->i, p->n);
 }
 
 /* Skips to the next top-level comma (not eaten) or the end. */
@@ -1117,7 +1133,7 @@ createtable(struct st *s)
 			continue;
 		}
 		if (eat(p, "as") || eat(p, "like")) {
-			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			atleast(s->r, 5);
 			continue;
 		}
 		p->i++;
@@ -1125,7 +1141,7 @@ createtable(struct st *s)
 	if (!x->collect)
 		sset(&x->newrels, rel, NULL);
 	s->r->touched = 1;
-	s->r->base = s->r->base > 5 ? s->r->base : 5;
+	atleast(s->r, 5);
 }
 
 /*
@@ -1153,31 +1169,14 @@ elements(struct cx *x, struct ps *p, size_t from, size_t to,
 		size_t j = i;
 
 		/* An element: a name, f(...), or (...). */
-		if (p->t[j].t == ZN_TK_LPAREN) {
-			int d = 0;
-
-			do {
-				if (p->t[j].t == ZN_TK_LPAREN)
-					d++;
-				else if (p->t[j].t == ZN_TK_RPAREN)
-					d--;
-				j++;
-			} while (j < to && d > 0);
-		} else if (isname(&p->t[j])) {
+		if (p->t[j].t == ZN_TK_LPAREN)
+			j = groupend(p->t, j, to);
+		else if (isname(&p->t[j])) {
 			j++;
 			while (j + 1 < to && p->t[j].t == ZN_TK_DOT)
 				j += 2;
-			if (j < to && p->t[j].t == ZN_TK_LPAREN) {
-				int d = 0;
-
-				do {
-					if (p->t[j].t == ZN_TK_LPAREN)
-						d++;
-					else if (p->t[j].t == ZN_TK_RPAREN)
-						d--;
-					j++;
-				} while (j < to && d > 0);
-			}
+			if (j < to && p->t[j].t == ZN_TK_LPAREN)
+				j = groupend(p->t, j, to);
 		} else
 			j++;
 		e = j;
@@ -1189,17 +1188,9 @@ elements(struct cx *x, struct ps *p, size_t from, size_t to,
 		zn_buf_addf(&nn, "(%s) IS NOT NULL", span(x, p, i, e));
 		/* Skip opclass, ordering, collation up to the comma. */
 		while (j < to && p->t[j].t != ZN_TK_COMMA) {
-			if (p->t[j].t == ZN_TK_LPAREN) {
-				int d = 0;
-
-				do {
-					if (p->t[j].t == ZN_TK_LPAREN)
-						d++;
-					else if (p->t[j].t == ZN_TK_RPAREN)
-						d--;
-					j++;
-				} while (j < to && d > 0);
-			} else
+			if (p->t[j].t == ZN_TK_LPAREN)
+				j = groupend(p->t, j, to);
+			else
 				j++;
 		}
 		i = j + 1;
@@ -1329,7 +1320,7 @@ createother(struct st *s, int replace)
 		rel = qname(x, p, NULL, NULL);
 		if (rel != NULL && !x->collect)
 			sset(&x->newrels, rel, NULL);
-		s->r->base = s->r->base > 15 ? s->r->base : 15;
+		atleast(s->r, 15);
 		work(s, W_SCAN);
 		note(x, s->r, "a materialized view runs its query once, under "
 		    "ACCESS SHARE on the tables it reads");
@@ -1343,16 +1334,16 @@ createother(struct st *s, int replace)
 			    "REPLACE VIEW takes ACCESS EXCLUSIVE on %s", rel));
 		} else if (rel != NULL && !x->collect)
 			sset(&x->newrels, rel, NULL);
-		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		atleast(s->r, 5);
 		return;
 	}
 	if (eat(p, "function") || eat(p, "procedure")) {
 		if (replace) {
-			s->r->base = s->r->base > 15 ? s->r->base : 15;
+			atleast(s->r, 15);
 			note(x, s->r, "CREATE OR REPLACE changes what every "
 			    "caller runs");
 		} else
-			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			atleast(s->r, 5);
 		return;
 	}
 	if (eat(p, "trigger") || (eat(p, "constraint") &&
@@ -1362,12 +1353,12 @@ createother(struct st *s, int replace)
 		rel = qname(x, p, NULL, NULL);
 		lock(x, s->r, rel, L_SRE);
 		if (rel != NULL && !isnew(x, rel)) {
-			s->r->base = s->r->base > 35 ? s->r->base : 35;
+			atleast(s->r, 35);
 			note(x, s->r, fmt(x, "CREATE TRIGGER takes SHARE ROW "
 			    "EXCLUSIVE on %s and changes what writes do",
 			    rel));
 		} else
-			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			atleast(s->r, 5);
 		return;
 	}
 	if (eat(p, "policy")) {
@@ -1381,7 +1372,7 @@ createother(struct st *s, int replace)
 			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "CREATE "
 			    "POLICY takes ACCESS EXCLUSIVE on %s", rel));
 		} else
-			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			atleast(s->r, 5);
 		return;
 	}
 	if (eat(p, "sequence")) {
@@ -1389,7 +1380,7 @@ createother(struct st *s, int replace)
 		rel = qname(x, p, NULL, NULL);
 		if (rel != NULL && !x->collect)
 			sset(&x->newrels, rel, NULL);
-		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		atleast(s->r, 5);
 		return;
 	}
 	if (eat(p, "type") || eat(p, "domain") || eat(p, "schema") ||
@@ -1397,7 +1388,7 @@ createother(struct st *s, int replace)
 	    eat(p, "aggregate") || eat(p, "operator") || eat(p, "cast") ||
 	    eat(p, "statistics") || eat(p, "text") ||
 	    eat(p, "conversion")) {
-		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		atleast(s->r, 5);
 		return;
 	}
 	reason(x, s->r, RAW, 60, NULL, 0, "a CREATE statement it does not "
@@ -1911,7 +1902,7 @@ altercolumn(struct st *s, const char *rel)
 	    eat(p, "reset")) {
 		skipitem(p);
 		lock(x, s->r, rel, L_SUE);
-		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		atleast(s->r, 5);
 		return;
 	}
 	/* Identity, storage, compression, expression: catalog changes. */
@@ -2043,7 +2034,7 @@ altertable(struct st *s)
 					probe(x, s->r, l->check, rel, l->code,
 					    l->sql);
 			}
-			s->r->base = s->r->base > 15 ? s->r->base : 15;
+			atleast(s->r, 15);
 			note(x, s->r, fmt(x, "VALIDATE scans %s under SHARE "
 			    "UPDATE EXCLUSIVE: reads and writes go on", rel));
 			continue;
@@ -2103,7 +2094,7 @@ altertable(struct st *s)
 			skipitem(p);
 			/* TRIGGER, RULE */
 			lock(x, s->r, rel, L_SRE);
-			s->r->base = s->r->base > 35 ? s->r->base : 35;
+			atleast(s->r, 35);
 			note(x, s->r, fmt(x, "changes what writes to %s do",
 			    rel));
 			continue;
@@ -2133,13 +2124,13 @@ altertable(struct st *s)
 			skipitem(p);
 			/* SET (options), SET WITHOUT CLUSTER, ... */
 			lock(x, s->r, rel, L_SUE);
-			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			atleast(s->r, 5);
 			continue;
 		}
 		if (eat(p, "reset") || eats(p, "cluster", "on", NULL)) {
 			skipitem(p);
 			lock(x, s->r, rel, L_SUE);
-			s->r->base = s->r->base > 5 ? s->r->base : 5;
+			atleast(s->r, 5);
 			continue;
 		}
 		if (eats(p, "replica", "identity", NULL)) {
@@ -2253,7 +2244,7 @@ drop(struct st *s)
 			if (rel != NULL)
 				lock(x, s->r, rel, conc ? L_SUE : L_AE);
 			if (rel != NULL && isnew(x, rel)) {
-				s->r->base = s->r->base > 5 ? s->r->base : 5;
+				atleast(s->r, 5);
 				return;
 			}
 			if (conc) {
@@ -2313,7 +2304,7 @@ drop(struct st *s)
 		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "DROP TRIGGER "
 		    "takes ACCESS EXCLUSIVE on %s", rel != NULL ? rel : "?"));
 		if (rel == NULL || !isnew(x, rel)) {
-			s->r->base = s->r->base > 35 ? s->r->base : 35;
+			atleast(s->r, 35);
 			note(x, s->r, "writes stop running the trigger");
 		}
 		return;
@@ -2376,12 +2367,12 @@ alterother(struct st *s)
 						    sch, to), NULL);
 				}
 			}
-			s->r->base = s->r->base > 15 ? s->r->base : 15;
+			atleast(s->r, 15);
 			note(x, s->r, "ALTER INDEX RENAME takes SHARE UPDATE "
 			    "EXCLUSIVE");
 			return;
 		}
-		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		atleast(s->r, 5);
 		return;
 	}
 	if (eat(p, "type")) {
@@ -2399,7 +2390,7 @@ alterother(struct st *s)
 				    "transaction");
 			}
 			if (ordered) {
-				s->r->base = s->r->base > 15 ? s->r->base : 15;
+				atleast(s->r, 15);
 				note(x, s->r, "ADD VALUE takes EXCLUSIVE on the "
 				    "type only; the new label cannot be used "
 				    "in the same transaction");
@@ -2420,7 +2411,7 @@ alterother(struct st *s)
 			    "old type name break");
 			return;
 		}
-		s->r->base = s->r->base > 35 ? s->r->base : 35;
+		atleast(s->r, 35);
 		note(x, s->r, "ALTER TYPE changes every column of the type");
 		return;
 	}
@@ -2441,7 +2432,7 @@ alterother(struct st *s)
 			    "naming the old sequence break");
 			return;
 		}
-		s->r->base = s->r->base > 5 ? s->r->base : 5;
+		atleast(s->r, 5);
 		return;
 	}
 	if (eat(p, "view") || eats(p, "materialized", "view", NULL)) {
@@ -2464,7 +2455,7 @@ alterother(struct st *s)
 			    "valid") && zn_tok_is(&p->t[p->n - 2], "not");
 
 			if (notvalid)
-				s->r->base = s->r->base > 5 ? s->r->base : 5;
+				atleast(s->r, 5);
 			else {
 				work(s, W_SCAN);
 				s->r->mayfail |= MF_VIOLATION;
@@ -2485,7 +2476,7 @@ alterother(struct st *s)
 			    "of the domain may now hold NULL");
 			return;
 		}
-		s->r->base = s->r->base > 35 ? s->r->base : 35;
+		atleast(s->r, 35);
 		note(x, s->r, "ALTER DOMAIN may check every column of the "
 		    "domain");
 		return;
@@ -2504,12 +2495,12 @@ alterother(struct st *s)
 	if (eat(p, "extension")) {
 		ident(x, p);
 		if (eat(p, "update")) {
-			s->r->base = s->r->base > 35 ? s->r->base : 35;
+			atleast(s->r, 35);
 			note(x, s->r, "an extension update runs its own "
 			    "scripts");
 			return;
 		}
-		s->r->base = s->r->base > 15 ? s->r->base : 15;
+		atleast(s->r, 15);
 		return;
 	}
 	if (eat(p, "schema")) {
@@ -2526,7 +2517,7 @@ alterother(struct st *s)
 	if (eat(p, "function") || eat(p, "procedure") || eat(p, "routine") ||
 	    eat(p, "trigger") || eat(p, "statistics") ||
 	    eat(p, "collation")) {
-		s->r->base = s->r->base > 15 ? s->r->base : 15;
+		atleast(s->r, 15);
 		return;
 	}
 	reason(x, s->r, RAW, 60, NULL, 0, "an ALTER it does not model");
@@ -2657,7 +2648,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 			p.i++;
 		}
 	} else if (eat(&p, "comment")) {
-		r->base = r->base > 5 ? r->base : 5;
+		atleast(r, 5);
 	} else if (eat(&p, "grant") || eat(&p, "revoke")) {
 		reason(x, r, RLS, 35, NULL, 0, "changes who may read or write");
 	} else if (eat(&p, "reindex")) {
@@ -2718,7 +2709,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 		reason(x, r, REBUILDS, 65, s.rel, 1, "CLUSTER rewrites under "
 		    "ACCESS EXCLUSIVE");
 	} else if (eat(&p, "analyze") || eat(&p, "analyse")) {
-		r->base = r->base > 5 ? r->base : 5;
+		atleast(r, 5);
 	} else if (eats(&p, "refresh", "materialized", "view")) {
 		int conc = eat(&p, "concurrently");
 
@@ -2726,7 +2717,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 		if (conc) {
 			lock(x, r, s.rel, L_EX);
 			work(&s, W_DATA);
-			r->base = r->base > 15 ? r->base : 15;
+			atleast(r, 15);
 		} else {
 			lock(x, r, s.rel, L_AE);
 			work(&s, W_REWRITE);
@@ -2760,7 +2751,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 			reason(x, r, AE_LOCK, 15, s.rel, 0, "LOCK TABLE takes "
 			    "ACCESS EXCLUSIVE until the transaction ends");
 		else
-			r->base = r->base > 15 ? r->base : 15;
+			atleast(r, 15);
 	} else if (at(&p, "update") || at(&p, "delete") || at(&p, "insert")
 	    || at(&p, "merge") || at(&p, "copy") || at(&p, "with")) {
 		int writes = !at(&p, "with");
@@ -2785,10 +2776,10 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 			    "lag; batch it", s.rel != NULL ? " of " : "",
 			    s.rel != NULL ? s.rel : ""));
 		} else
-			r->base = r->base > 5 ? r->base : 5;
+			atleast(r, 5);
 	} else if (at(&p, "select") || at(&p, "values") || at(&p, "show") ||
 	    at(&p, "explain") || at(&p, "table")) {
-		r->base = r->base > 5 ? r->base : 5;
+		atleast(r, 5);
 	} else if (at(&p, "do")) {
 		reason(x, r, RAW, 60, NULL, 0, "a DO block: what it does "
 		    "cannot be known before it runs");

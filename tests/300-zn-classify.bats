@@ -381,6 +381,18 @@ setup() {
 	run_zn 0 zn-classify --env production --max-risk 65 "$M"
 	run_zn 64 zn-classify --env qa "$M"
 	[[ "$stderr" == *"no environment 'qa'"* ]]
+	# Durations and the other keys of a preset reach the facts.
+	printf 'gates:\n  lock_timeout: 2s\n  max_lock_timeout: 3s\n  large_rows: 10\n  preflight: false\n' >zanith.yaml
+	printf 'public,t,20,8192\n' >stats.csv
+	# The raw op sets 5s itself: over the preset's maximum.
+	run_zn 1 zn-classify --stats stats.csv "$M"
+	[ "$(refused 1)" = lock_timeout ]
+	op_is 1 '.risk.facts.lock_timeout_ms == 5000 and .risk.score == 95'
+	# A generated op runs with the preset's lock_timeout.
+	printf 'ops:\n  - {op: addIndex, sql: ["CREATE INDEX t_x ON t (x)"]}\n' >20260102_000000_g.yaml
+	run_zn 0 zn-classify --stats stats.csv 20260102_000000_g.yaml
+	op_is 1 '.risk.facts.lock_timeout_ms == 2000 and .risk.score == 95'
+	run_zn 64 zn-classify --lock-timeout 5s "$M"
 	printf 'gates:\n  max_risk: 200\n' >zanith.yaml
 	run_zn 65 zn-classify "$M"
 	[[ "$stderr" == *"zanith.yaml:2:"*"max_risk"* ]]

@@ -215,6 +215,8 @@ teardown() {
 	elapsed=$((($(date +%s%N) - start) / 1000000))
 	[ "$elapsed" -lt 6000 ] || fail "took $elapsed ms"
 	op_is 1 '.risk.facts.probes[0].status == "timeout"'
+	# The table's size could not be read under the lock: estimated.
+	[[ "$stderr" == *"a table is locked: its size is estimated"* ]]
 	# No evidence: the op keeps its score and is not refused.
 	[ "$(risk_of 1)" = "55 high changes_column_nullable_to_not_null,takes_access_exclusive_lock" ]
 	kill "$BLOCKER"
@@ -239,6 +241,9 @@ teardown() {
 	SQL
 	printf 'database: "dbname=%s"\nschema: schema.sql\nscratch: "host=%s port=5432 user=postgres dbname=postgres"\ngates:\n  max_risk: 35\n' \
 	    "$ZN_TEST_DB" "$ZN_TEST_PGHOST" >zanith.yaml
+	run_zn 0 zn commands
+	assert_line plan
+	assert_line classify
 	run_zn 0 zn -n plan --env x
 	[ "$output" = "zn-diff --json | zn-classify --env x" ]
 	run_zn 1 zn plan
@@ -270,4 +275,21 @@ teardown() {
 	[ "$(refused 4)" = preflight ]
 	op_is 3 '.risk.facts.probes[0] | .check == "violations" and (.rows[0] | fromjson).qty == -1'
 	op_is 4 '.risk.facts.probes[0].rows == ["{\"pid\":9}"]'
+}
+
+@test "probes quote hostile names as the server does" {
+	zn_sql <<-'SQL'
+	CREATE SCHEMA "Sch ""Ω""; DROP";
+	CREATE TABLE "Sch ""Ω""; DROP"."t; DROP TABLE x" ("Col Ω" int, "e""x" text);
+	INSERT INTO "Sch ""Ω""; DROP"."t; DROP TABLE x" VALUES (NULL, 'a'), (1, 'a');
+	SQL
+	cat >"$M" <<-'YAML'
+	ops:
+	  - {op: rawSql, sql: ["SET lock_timeout = '1s'", "ALTER TABLE \"Sch \"\"Ω\"\"; DROP\".\"t; DROP TABLE x\" ALTER COLUMN \"Col Ω\" SET NOT NULL"]}
+	  - {op: rawSql, sql: ["SET lock_timeout = '1s'", "ALTER TABLE \"Sch \"\"Ω\"\"; DROP\".\"t; DROP TABLE x\" ADD CONSTRAINT u UNIQUE (\"e\"\"x\")"]}
+	YAML
+	run_zn 1 zn-classify -d "" "$M"
+	op_is 1 '.risk.facts.probes[0] | .status == "found" and .relation == "\"Sch \"\"Ω\"\"; DROP\".\"t; DROP TABLE x\""'
+	op_is 2 '.risk.facts.probes[0] | .status == "found" and (.rows[0] | fromjson) == {"e\"x":"a","count":2}'
+	[ "$(psql -X -At -c "SELECT count(*) FROM \"Sch \"\"Ω\"\"; DROP\".\"t; DROP TABLE x\"")" = 2 ]
 }
