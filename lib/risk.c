@@ -461,6 +461,14 @@ atleast(struct opr *r, int n)
 		r->base = n;
 }
 
+/* ACCESS EXCLUSIVE on rel for a catalog change: code 18. */
+static void
+briefae(struct cx *x, struct opr *r, const char *rel)
+{
+	reason(x, r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS EXCLUSIVE on %s, "
+	    "briefly", rel));
+}
+
 /* ---- reading a statement ---- */
 
 struct ps {
@@ -1704,8 +1712,7 @@ addconstraint(struct st *s, const char *rel, const char *con)
 			reason(x, s->r, ADDS_UNIQUE, 15, rel, 0, fmt(x, "USING "
 			    "INDEX %s: the index is built already",
 			    idx != NULL ? qident(x, idx) : "?"));
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
-			    "EXCLUSIVE on %s, briefly", rel));
+			briefae(x, s->r, rel);
 			if (pk)
 				note(x, s->r, "PRIMARY KEY USING INDEX scans for "
 				    "NULLs unless its columns are NOT NULL");
@@ -1893,8 +1900,7 @@ altercolumn(struct st *s, const char *rel)
 		lock(x, s->r, rel, L_AE);
 		reason(x, s->r, DROPS_CONSTRAINT, 35, rel, 0, fmt(x, "readers "
 		    "of %s may now see NULL", qident(x, col)));
-		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS EXCLUSIVE "
-		    "on %s, briefly", rel));
+		briefae(x, s->r, rel);
 		return;
 	}
 	if (eats(p, "set", "statistics", NULL) || (at(p, "set") &&
@@ -1984,8 +1990,7 @@ altertable(struct st *s)
 				    con != NULL ? qident(x, con) : "it", rel,
 				    cascade ? "; CASCADE drops what depends "
 				    "on it" : ""));
-				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
-				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				briefae(x, s->r, rel);
 				continue;
 			}
 			eat(p, "column");
@@ -2001,16 +2006,14 @@ altertable(struct st *s)
 			    fmt(x, "the values of %s are gone%s", col != NULL ?
 			    qident(x, col) : "the column", cascade ?
 			    "; CASCADE also drops the views using it" : ""));
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
-			    "EXCLUSIVE on %s, briefly", rel));
+			briefae(x, s->r, rel);
 			continue;
 		}
 		if (eat(p, "alter")) {
 			if (eat(p, "constraint")) {
 				skipitem(p);
 				lock(x, s->r, rel, L_AE);
-				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
-				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				briefae(x, s->r, rel);
 				continue;
 			}
 			altercolumn(s, rel);
@@ -2045,8 +2048,7 @@ altertable(struct st *s)
 			if (eat(p, "constraint")) {
 				skipitem(p);
 				lock(x, s->r, rel, L_AE);
-				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
-				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				briefae(x, s->r, rel);
 				continue;
 			}
 			if (eat(p, "to")) {
@@ -2057,8 +2059,7 @@ altertable(struct st *s)
 				    == 0 ? fmt(x, "parks %s (a soft drop, "
 				    "reversible): clients using it break", rel) :
 				    fmt(x, "clients using %s break", rel));
-				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
-				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				briefae(x, s->r, rel);
 				if (to != NULL && !x->collect && isnew(x, rel))
 					sset(&x->newrels, zn_arena_qualified(
 					    &x->a, sch, to), NULL);
@@ -2076,8 +2077,7 @@ altertable(struct st *s)
 			    qident(x, col) : "the column") : fmt(x, "clients "
 			    "using %s break", col != NULL ? qident(x, col) :
 			    "the column"));
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
-			    "EXCLUSIVE on %s, briefly", rel));
+			briefae(x, s->r, rel);
 			continue;
 		}
 		if (eat(p, "enable") || eat(p, "disable") || eat(p, "force") ||
@@ -2087,8 +2087,7 @@ altertable(struct st *s)
 				reason(x, s->r, RLS, 35, rel, 0, fmt(x, "row "
 				    "level security changes which rows of %s "
 				    "each role sees", rel));
-				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
-				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				briefae(x, s->r, rel);
 				continue;
 			}
 			skipitem(p);
@@ -2117,8 +2116,7 @@ altertable(struct st *s)
 				reason(x, s->r, RENAME_TABLE, 60, rel, 0, fmt(x,
 				    "moving %s to another schema breaks its "
 				    "clients", rel));
-				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
-				    "ACCESS EXCLUSIVE on %s, briefly", rel));
+				briefae(x, s->r, rel);
 				continue;
 			}
 			skipitem(p);
@@ -2138,8 +2136,7 @@ altertable(struct st *s)
 			lock(x, s->r, rel, L_AE);
 			reason(x, s->r, BREAKS, 35, rel, 0, fmt(x, "changes "
 			    "what logical replication sends for %s", rel));
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
-			    "EXCLUSIVE on %s, briefly", rel));
+			briefae(x, s->r, rel);
 			continue;
 		}
 		if (eats(p, "owner", "to", NULL)) {
@@ -2191,8 +2188,7 @@ altertable(struct st *s)
 			skipitem(p);
 			lock(x, s->r, rel, L_AE);
 			lock(x, s->r, parent, L_SUE);
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
-			    "EXCLUSIVE on %s, briefly", rel));
+			briefae(x, s->r, rel);
 			continue;
 		}
 		reason(x, s->r, RAW, 60, rel, 0, fmt(x, "an ALTER TABLE form "
