@@ -27,14 +27,14 @@ ZN_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter \
 	-DZN_VERSION='"$(VERSION)"' -Ilib
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=undefined
+	-fno-sanitize-recover=undefined -DZN_FREE_AT_EXIT
 SAN_FLAGS = $(SAN_$(SANITIZE))
 OUT_ = build
 OUT_1 = build-san
 O = $(OUT_$(SANITIZE))
 
 LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/graph.c \
-	lib/introspect.c lib/json.c lib/jw.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
+	lib/introspect.c lib/jscan.c lib/json.c lib/jw.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
 	lib/plan.c lib/risk.c \
 	lib/schema.c lib/sqltok.c \
 	lib/scratch.c lib/sha.c lib/term.c lib/yaml.c

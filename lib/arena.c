@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
+#include <string.h>
 
 #include "zn.h"
 
@@ -17,6 +18,24 @@ zn_arena_keep(struct zn_arena *a, char *s)
 	}
 	a->v[a->n++] = s;
 	return s;
+}
+
+const char *
+zn_arena_strndup(struct zn_arena *a, const char *s, size_t n)
+{
+	char *d;
+
+	/* Many small strings share a block: one malloc and one free. */
+	if (n + 1 > a->size - a->used) {
+		a->size = n + 1 > 65536 ? n + 1 : 65536;
+		a->blk = zn_arena_keep(a, zn_xmalloc(a->size));
+		a->used = 0;
+	}
+	d = a->blk + a->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	a->used += n + 1;
+	return d;
 }
 
 const char *
@@ -49,4 +68,6 @@ zn_arena_release(struct zn_arena *a)
 	free(a->v);
 	a->v = NULL;
 	a->n = a->cap = 0;
+	a->blk = NULL;
+	a->used = a->size = 0;
 }

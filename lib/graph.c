@@ -413,199 +413,6 @@ slowread(struct zn_graph *g, const char *name, const char *buf, size_t len)
  * it with the exact reason.  Records are parsed later, one at a time,
  * by whoever needs their fields (zn_graph_get).
  */
-struct scan {
-	const unsigned char *p, *e;
-	int uesc;		/* a \u escape was seen */
-};
-
-#define SCAN_MAXDEPTH 512
-
-static void
-sc_ws(struct scan *s)
-{
-	while (s->p < s->e && (*s->p == ' ' || *s->p == '\t' ||
-	    *s->p == '\n' || *s->p == '\r'))
-		s->p++;
-}
-
-/* Length of the valid UTF-8 sequence at p (0 when invalid). */
-static size_t
-sc_utf8(const unsigned char *p, const unsigned char *e)
-{
-	unsigned int c = p[0], v;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if ((size_t)(e - p) < n)
-		return 0;
-	v = c & (0xff >> (n + 1));
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-	    v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/*
- * A string at s->p: its body in *v and *n, *esc when it has escapes
- * (then the body is not the value).
- */
-static int
-sc_string(struct scan *s, const char **v, size_t *n, int *esc)
-{
-	const unsigned char *p = s->p, *e = s->e, *start;
-	size_t k;
-	int i;
-
-	if (p == e || *p != '"')
-		return 0;
-	start = ++p;
-	*esc = 0;
-	while (p < e) {
-		if (*p == '"') {
-			*v = (const char *)start;
-			*n = (size_t)(p - start);
-			s->p = p + 1;
-			return 1;
-		}
-		if (*p < 0x20)
-			return 0;
-		if (*p == '\\') {
-			*esc = 1;
-			if (++p == e)
-				return 0;
-			if (*p == 'u') {
-				/* Surrogates and \u0000: left to jansson. */
-				s->uesc = 1;
-				for (i = 1; i <= 4; i++)
-					if (p + i >= e || !((p[i] >= '0' &&
-					    p[i] <= '9') || ((p[i] | 0x20) >=
-					    'a' && (p[i] | 0x20) <= 'f')))
-						return 0;
-				p += 5;
-			} else if (strchr("\"\\/bfnrt", *p) != NULL &&
-			    *p != '\0')
-				p++;
-			else
-				return 0;
-			continue;
-		}
-		if ((k = sc_utf8(p, e)) == 0)
-			return 0;
-		p += k;
-	}
-	return 0;
-}
-
-static int
-sc_digits(struct scan *s)
-{
-	const unsigned char *p = s->p;
-
-	while (s->p < s->e && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p > p;
-}
-
-static int
-sc_number(struct scan *s)
-{
-	if (s->p < s->e && *s->p == '-')
-		s->p++;
-	if (s->p < s->e && *s->p == '0')
-		s->p++;
-	else if (!sc_digits(s))
-		return 0;
-	if (s->p < s->e && *s->p == '.') {
-		s->p++;
-		if (!sc_digits(s))
-			return 0;
-	}
-	if (s->p < s->e && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->e && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		if (!sc_digits(s))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-sc_word(struct scan *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(s->e - s->p) < n || memcmp(s->p, w, n) != 0)
-		return 0;
-	s->p += n;
-	return 1;
-}
-
-static int
-sc_value(struct scan *s, int depth)
-{
-	const char *v;
-	size_t n;
-	int esc, close;
-
-	if (s->p == s->e)
-		return 0;
-	switch (*s->p) {
-	case '"':
-		return sc_string(s, &v, &n, &esc);
-	case 't':
-		return sc_word(s, "true");
-	case 'f':
-		return sc_word(s, "false");
-	case 'n':
-		return sc_word(s, "null");
-	case '{':
-	case '[':
-		if (depth >= SCAN_MAXDEPTH)
-			return 0;
-		close = *s->p == '{' ? '}' : ']';
-		s->p++;
-		sc_ws(s);
-		if (s->p < s->e && *s->p == close) {
-			s->p++;
-			return 1;
-		}
-		for (;;) {
-			if (close == '}') {
-				if (!sc_string(s, &v, &n, &esc))
-					return 0;
-				sc_ws(s);
-				if (s->p == s->e || *s->p++ != ':')
-					return 0;
-				sc_ws(s);
-			}
-			if (!sc_value(s, depth + 1))
-				return 0;
-			sc_ws(s);
-			if (s->p == s->e)
-				return 0;
-			if (*s->p == close) {
-				s->p++;
-				return 1;
-			}
-			if (*s->p++ != ',')
-				return 0;
-			sc_ws(s);
-		}
-	default:
-		return sc_number(s);
-	}
-}
-
 /* The keys a body record sorts by, picked out of its line. */
 struct fastkeys {
 	char *v[5];		/* kind, schema, table, name, arguments */
@@ -631,7 +438,7 @@ fastkeys_free(struct fastkeys *k)
 static int
 fastrec(const char *line, size_t len, struct fastkeys *k)
 {
-	struct scan s;
+	struct zn_jscan s;
 	const char *key, *v;
 	size_t kn, vn;
 	unsigned int seen = 0;
@@ -644,17 +451,17 @@ fastrec(const char *line, size_t len, struct fastkeys *k)
 	if (len < 2 || line[0] != '{' || line[len - 1] != '}')
 		return 0;
 	s.p++;
-	sc_ws(&s);
+	zn_jscan_ws(&s);
 	if (s.p < s.e && *s.p == '}')
 		s.p++;
 	else
 		for (;;) {
-			if (!sc_string(&s, &key, &kn, &esc))
+			if (!zn_jscan_string(&s, &key, &kn, &esc))
 				goto bad;
-			sc_ws(&s);
+			zn_jscan_ws(&s);
 			if (s.p == s.e || *s.p++ != ':')
 				goto bad;
-			sc_ws(&s);
+			zn_jscan_ws(&s);
 			for (i = 0; i < 5; i++)
 				if (!esc && strlen(fastkeynames[i]) == kn &&
 				    memcmp(fastkeynames[i], key, kn) == 0)
@@ -671,15 +478,15 @@ fastrec(const char *line, size_t len, struct fastkeys *k)
 			if (i < 6)
 				seen |= 1u << i;
 			if (i < 5 && s.p < s.e && *s.p == '"') {
-				if (!sc_string(&s, &v, &vn, &vesc))
+				if (!zn_jscan_string(&s, &v, &vn, &vesc))
 					goto bad;
 				if (vesc)
 					hard = 1;
 				else
 					k->v[i] = zn_xstrndup(v, vn);
-			} else if (!sc_value(&s, 1))
+			} else if (!zn_jscan_value(&s, 1))
 				goto bad;
-			sc_ws(&s);
+			zn_jscan_ws(&s);
 			if (s.p == s.e)
 				goto bad;
 			if (*s.p == '}') {
@@ -688,7 +495,7 @@ fastrec(const char *line, size_t len, struct fastkeys *k)
 			}
 			if (*s.p++ != ',')
 				goto bad;
-			sc_ws(&s);
+			zn_jscan_ws(&s);
 		}
 	if (s.p != s.e)
 		goto bad;

@@ -148,8 +148,17 @@ zn_jw_bool(struct zn_jw *w, int v)
 void
 zn_jw_int(struct zn_jw *w, long long v)
 {
+	char d[24], *p = d + sizeof(d);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
 	sep(w);
-	zn_buf_addf(w->b, "%lld", v);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	zn_buf_add(w->b, p, (size_t)(d + sizeof(d) - p));
 }
 
 /* Keys that lead every object, in this order; the rest in byte order. */
@@ -157,51 +166,91 @@ static const char *const leading[] = { "kind", "v", "schema", "table",
     "name" };
 #define NLEADING (sizeof(leading) / sizeof(leading[0]))
 
-static int
-isleading(const char *k)
+/* The place of a leading key, or NLEADING for the others. */
+static size_t
+leadrank(const char *k, size_t n)
 {
 	size_t i;
 
+	switch (n) {	/* most keys are none of them: rule them out fast */
+	case 1:
+	case 4:
+	case 5:
+	case 6:
+		break;
+	default:
+		return NLEADING;
+	}
 	for (i = 0; i < NLEADING; i++)
-		if (strcmp(k, leading[i]) == 0)
-			return 1;
-	return 0;
+		if (strlen(leading[i]) == n && memcmp(k, leading[i], n) == 0)
+			break;
+	return i;
 }
 
-static int
-cmpkey(const void *a, const void *b)
+int
+zn_jw_keycmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	size_t ra = leadrank(a, an), rb = leadrank(b, bn);
+	int c;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (ra < NLEADING)
+		return 0;
+	/* Byte order, as strcmp: a key that is a prefix comes first. */
+	c = memcmp(a, b, an < bn ? an : bn);
+	if (c != 0)
+		return c;
+	return an < bn ? -1 : an > bn;
+}
+
+struct member {
+	const char *k;
+	size_t n;
+	json_t *v;
+};
+
+static int
+cmpmember(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	return zn_jw_keycmp(x->k, x->n, y->k, y->n);
 }
 
 void
 zn_jw_json(struct zn_jw *w, const json_t *v)
 {
-	const char *key, **keys;
+	struct member small[16], *m;
+	const char *key;
 	json_t *child;
-	size_t i, n;
+	size_t i, n, kn;
+	int sorted = 1;
 	char *s;
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		zn_jw_obj(w);
-		for (i = 0; i < NLEADING; i++)
-			if ((child = json_object_get(v, leading[i])) != NULL) {
-				zn_jw_key(w, leading[i]);
-				zn_jw_json(w, child);
-			}
-		keys = zn_xreallocarray(NULL, json_object_size(v) + 1,
-		    sizeof(*keys));
-		n = 0;
-		json_object_foreach((json_t *)v, key, child)
-			if (!isleading(key))
-				keys[n++] = key;
-		qsort(keys, n, sizeof(*keys), cmpkey);
-		for (i = 0; i < n; i++) {
-			zn_jw_key(w, keys[i]);
-			zn_jw_json(w, json_object_get(v, keys[i]));
+		n = json_object_size(v);
+		m = n <= 16 ? small : zn_xreallocarray(NULL, n, sizeof(*m));
+		i = 0;
+		json_object_keylen_foreach((json_t *)v, key, kn, child) {
+			m[i].k = key;
+			m[i].n = kn;
+			m[i].v = child;
+			if (i > 0 && sorted && zn_jw_keycmp(m[i - 1].k,
+			    m[i - 1].n, key, kn) > 0)
+				sorted = 0;
+			i++;
 		}
-		free(keys);
+		if (!sorted)
+			qsort(m, n, sizeof(*m), cmpmember);
+		for (i = 0; i < n; i++) {
+			zn_jw_key(w, m[i].k);
+			zn_jw_json(w, m[i].v);
+		}
+		if (m != small)
+			free(m);
 		zn_jw_end(w, '}');
 		break;
 	case JSON_ARRAY:

@@ -39,9 +39,9 @@ zn_plan_oprec(const struct zn_plan *p, size_t i, const char *migration)
 	json_object_set_new(r, "target", json_string(op->target));
 	json_object_set_new(r, "transactional",
 	    json_boolean(op->transactional));
-	json_object_set(r, "args", op->args);
-	json_object_set(r, "sql", op->sql);
-	json_object_set(r, "reverse", op->reverse);
+	json_object_set(r, "args", zn_op_args(op));
+	json_object_set(r, "sql", zn_op_sql(op));
+	json_object_set(r, "reverse", zn_op_reverse(op));
 	if (op->extra != NULL)
 		json_object_foreach(op->extra, k, v) {
 			size_t j;
@@ -52,7 +52,98 @@ zn_plan_oprec(const struct zn_plan *p, size_t i, const char *migration)
 			if (opkeys[j] == NULL)
 				json_object_set(r, k, v);
 		}
+	if (op->risk != NULL)
+		json_object_set_new(r, "risk", zn_op_risk(op));
 	return r;
+}
+
+enum { LAZY_ARGS, LAZY_SQL, LAZY_REVERSE };
+
+/*
+ * A member of a read op, parsed from its line.  The line was checked
+ * canonical when it was read, so this cannot fail.
+ */
+static json_t *
+lazy(const struct zn_op *cop, json_t **slot, int which)
+{
+	struct zn_op *op = (struct zn_op *)cop;	/* a cache: still const */
+	struct zn_buf tmp = ZN_BUF_INIT;
+	struct zn_jscan s;
+	json_t *v = NULL;
+
+	if (*slot != NULL)
+		return *slot;
+	if (op->raw != NULL && op->lazy[which][1] > 0) {
+		s.p = (const unsigned char *)op->raw + op->lazy[which][0];
+		s.e = s.p + op->lazy[which][1];
+		s.uesc = 0;
+		v = zn_jscan_canon(&s, &tmp);
+		zn_buf_release(&tmp);
+		if (v == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "step %s (%s): a member "
+			    "checked when read does not parse", op->target,
+			    op->op);
+	}
+	if (which == LAZY_ARGS ? !json_is_object(v) : !json_is_array(v)) {
+		json_decref(v);
+		v = which == LAZY_ARGS ? json_object() : json_array();
+	}
+	return *slot = v;
+}
+
+json_t *
+zn_op_args(const struct zn_op *op)
+{
+	return lazy(op, (json_t **)&op->args, LAZY_ARGS);
+}
+
+json_t *
+zn_op_sql(const struct zn_op *op)
+{
+	return lazy(op, (json_t **)&op->sql, LAZY_SQL);
+}
+
+json_t *
+zn_op_reverse(const struct zn_op *op)
+{
+	return lazy(op, (json_t **)&op->reverse, LAZY_REVERSE);
+}
+
+void
+zn_op_unload(struct zn_op *op)
+{
+	if (op->raw == NULL)
+		return;
+	json_decref(op->args);
+	json_decref(op->sql);
+	json_decref(op->reverse);
+	op->args = op->sql = op->reverse = NULL;
+}
+
+json_t *
+zn_op_risk(const struct zn_op *op)
+{
+	struct zn_buf tmp = ZN_BUF_INIT;
+	struct zn_jscan s;
+	json_t *v;
+
+	if (op->risk == NULL)
+		return op->extra != NULL ? json_incref(json_object_get(
+		    op->extra, "risk")) : NULL;
+	s.p = (const unsigned char *)op->risk;
+	s.e = s.p + strlen(op->risk);
+	s.uesc = 0;
+	v = zn_jscan_canon(&s, &tmp);
+	zn_buf_release(&tmp);
+	/* Reals (table sizes) are not canonical integers: jansson. */
+	if (v == NULL || s.p != s.e) {
+		json_decref(v);
+		v = json_loads(op->risk, 0, NULL);
+	}
+	if (v == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "a risk does not read back: %s",
+		    op->risk);
+	return v;
 }
 
 /* The migration id of op i (1-based), or the default. */
@@ -87,7 +178,7 @@ migrec(const struct zn_plan *p, const char *id)
  */
 static void
 records(const struct zn_plan *p, const char *migration,
-    void (*fn)(json_t *, void *), void *arg)
+    void (*fn)(json_t *, const struct zn_op *, void *), void *arg)
 {
 	const char *cur = NULL, *m;
 	size_t i;
@@ -97,14 +188,16 @@ records(const struct zn_plan *p, const char *migration,
 		if (m != NULL && (cur == NULL || strcmp(cur, m) != 0)) {
 			json_t *r = migrec(p, m);
 
-			fn(r, arg);
+			fn(r, NULL, arg);
 			json_decref(r);
 			cur = m;
 		}
-		{
+		if (p->ops[i - 1].raw != NULL && migration == NULL)
+			fn(NULL, &p->ops[i - 1], arg);
+		else {
 			json_t *r = zn_plan_oprec(p, i, migration);
 
-			fn(r, arg);
+			fn(r, NULL, arg);
 			json_decref(r);
 		}
 	}
@@ -116,11 +209,37 @@ struct sum {
 	struct zn_jw w;
 };
 
+/* The canonical line of a read op, with its current risk. */
 static void
-sumrec(json_t *r, void *arg)
+rawline(struct zn_buf *b, const struct zn_op *op)
+{
+	const json_t *risk = json_object_get(op->extra, "risk");
+	struct zn_jw w;
+
+	zn_buf_reset(b);
+	zn_buf_add(b, op->raw, op->riskat);
+	if (op->risk != NULL) {
+		zn_buf_adds(b, ",\"risk\":");
+		zn_buf_adds(b, op->risk);
+	} else if (risk != NULL) {
+		zn_buf_adds(b, ",\"risk\":");
+		zn_jw_init(&w, b);
+		zn_jw_json(&w, risk);
+	}
+	zn_buf_add(b, op->raw + op->riskend, op->rawlen - op->riskend);
+	zn_buf_addch(b, '\n');
+}
+
+static void
+sumrec(json_t *r, const struct zn_op *op, void *arg)
 {
 	struct sum *s = arg;
 
+	if (r == NULL) {
+		rawline(&s->b, op);
+		zn_sha256_update(s->h, s->b.buf, s->b.len);
+		return;
+	}
 	zn_buf_reset(&s->b);
 	zn_jw_init(&s->w, &s->b);
 	/* The checksum of a migration record is not part of itself. */
@@ -168,7 +287,7 @@ migsum(const struct zn_plan *p, const char *id, const char *migration,
 			json_object_del(r, "step");
 			/* What later stages add is not part of the file. */
 			json_object_del(r, "risk");
-			sumrec(r, &s);
+			sumrec(r, NULL, &s);
 			json_decref(r);
 		}
 	}
@@ -201,13 +320,13 @@ struct wr {
  * taken over: a reader can check a line's bytes without re-encoding it.
  */
 static void
-emitrec(json_t *r, void *arg)
+emitrec(json_t *r, const struct zn_op *op, void *arg)
 {
 	struct wr *w = arg;
 
-	sumrec(r, &w->s);
+	sumrec(r, op, &w->s);
 	/* sumrec leaves a migration record without its checksum. */
-	if (strcmp(zn_json_str(r, "kind"), "migration") == 0)
+	if (r != NULL && strcmp(zn_json_str(r, "kind"), "migration") == 0)
 		emitcanon(w->fp, r);
 	else if (fwrite(w->s.b.buf, 1, w->s.b.len, w->fp) != w->s.b.len)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
@@ -370,10 +489,10 @@ zn_plan_write_yaml(const struct zn_plan *p, FILE *fp, const char *id)
 		fprintf(fp, "\n    transactional: %s\n", op->transactional ?
 		    "true" : "false");
 		fputs("    args: ", fp);
-		yscalar(fp, op->args);
+		yscalar(fp, zn_op_args(op));
 		fputc('\n', fp);
-		ystrings(fp, "sql", op->sql);
-		ystrings(fp, "reverse", op->reverse);
+		ystrings(fp, "sql", zn_op_sql(op));
+		ystrings(fp, "reverse", zn_op_reverse(op));
 	}
 }
 
@@ -574,13 +693,13 @@ struct ver {
 };
 
 static void
-verifyrec(json_t *r, void *arg)
+verifyrec(json_t *r, const struct zn_op *op, void *arg)
 {
 	struct ver *v = arg;
 	const char *id;
 	size_t i;
 
-	sumrec(r, &v->all);
+	sumrec(r, op, &v->all);
 	if (strcmp(zn_json_str(r, "kind"), "op") != 0 ||
 	    (id = zn_json_str(r, "migration")) == NULL)
 		return;
@@ -619,7 +738,7 @@ verifyrec(json_t *r, void *arg)
 	} while (0)
 
 static void
-readstream(struct zn_plan *p, const char *path)
+readstream(struct zn_plan *p, const char *name, const char *buf, size_t len)
 {
 	struct zn_jsonl r;
 	json_t *rec = NULL, *v;
@@ -627,7 +746,7 @@ readstream(struct zn_plan *p, const char *path)
 	char sum[ZN_SHA256_STRLEN];
 	struct zn_op *op;
 
-	zn_jsonl_open(&r, path);
+	zn_jsonl_open_mem(&r, name, buf, len);
 	rec = zn_jsonl_next(&r);
 	if (rec == NULL)
 		zn_die(ZN_EXIT_DATAERR, "%s: empty input: no plan header",
@@ -747,19 +866,328 @@ readstream(struct zn_plan *p, const char *path)
 	zn_jsonl_close(&r);
 }
 
+/*
+ * The fast path.  A stream zanith wrote has every record on one line in
+ * canonical form, so an op line is parsed in one pass that also checks
+ * it is canonical (zn_jscan_canon), its bytes are summed as they stand,
+ * and each migration's sum is taken over the same bytes without the
+ * step and risk members.  The line is kept, so that writing the stream
+ * again copies it and splices in the new risk.  Anything else (a stream
+ * written by hand, damaged, truncated) goes to readstream, which parses
+ * every record with jansson and refuses with the exact reason.
+ */
+struct fastmig {
+	char *id;
+	struct zn_sha256 *h;
+};
+
+struct fast {
+	struct sum all;
+	struct fastmig *m;
+	size_t nm, cap, last;
+	struct zn_buf tmp;
+};
+
+static struct zn_sha256 *
+fastmigsum(struct fast *f, const char *id)
+{
+	size_t i = f->last;
+
+	if (i < f->nm && strcmp(f->m[i].id, id) == 0)
+		return f->m[i].h;
+	for (i = 0; i < f->nm; i++)
+		if (strcmp(f->m[i].id, id) == 0)
+			break;
+	if (i == f->nm) {
+		if (f->nm == f->cap) {
+			f->cap = f->cap ? f->cap * 2 : 8;
+			f->m = zn_xreallocarray(f->m, f->cap, sizeof(*f->m));
+		}
+		f->m[i].id = zn_xstrdup(id);
+		f->m[i].h = zn_sha256_new();
+		f->nm++;
+	}
+	f->last = i;
+	return f->m[i].h;
+}
+
+/*
+ * One op line (without its newline, which follows it in the block).
+ * Returns 0 when it is not a canonical, well-formed op of this stream.
+ */
+static int
+fastop(struct zn_plan *p, struct fast *f, const char *line, size_t len)
+{
+	static const char head[] = "{\"kind\":\"op\"";
+	struct zn_jscan s;
+	const char *key, *prev = "kind", *mig = NULL;
+	size_t kn, pn = 4, at, stepat = 0, stepend = 0, riskat = 0;
+	size_t riskend = 0, cut[2][2], i, nc, vat, lzs[3][2];
+	json_t *v, *extra, *opv = NULL, *target = NULL, *tx = NULL;
+	json_t *step = NULL;
+	struct zn_sha256 *h;
+	struct zn_op *op;
+	int esc, haverisk = 0, lz, sqlok = 0;
+
+	if (len < sizeof(head) || memcmp(line, head, sizeof(head) - 1) != 0)
+		return 0;
+	s.p = (const unsigned char *)line + sizeof(head) - 1;
+	s.e = (const unsigned char *)line + len;
+	s.uesc = 0;
+	memset(lzs, 0, sizeof(lzs));
+	extra = json_object();
+	json_object_set_new_nocheck(extra, "kind", json_string_nocheck("op"));
+	for (;;) {
+		at = (size_t)((const char *)s.p - line);
+		if (s.p == s.e)
+			goto bad;
+		if (*s.p == '}')
+			break;
+		if (*s.p++ != ',' || !zn_jscan_string(&s, &key, &kn, &esc) ||
+		    esc || s.p == s.e || *s.p++ != ':' ||
+		    zn_jw_keycmp(prev, pn, key, kn) >= 0)
+			goto bad;
+		prev = key;
+		pn = kn;
+		/* Where the risk member is, or where it would go. */
+		if (!haverisk && riskat == 0 &&
+		    zn_jw_keycmp("risk", 4, key, kn) < 0)
+			riskat = riskend = at;
+#define IS(k) (kn == sizeof(k) - 1 && memcmp(key, k, kn) == 0)
+		lz = IS("args") ? LAZY_ARGS : IS("sql") ? LAZY_SQL :
+		    IS("reverse") ? LAZY_REVERSE : -1;
+		if (lz >= 0) {
+			/* Checked now, parsed when asked for (lazy). */
+			vat = (size_t)((const char *)s.p - line);
+			if (!zn_jscan_canon_check(&s, &f->tmp))
+				goto bad;
+			lzs[lz][0] = vat;
+			lzs[lz][1] = (size_t)((const char *)s.p - line) - vat;
+			if (lz == LAZY_SQL)
+				sqlok = line[vat] == '[' && line[vat + 1] != ']';
+			continue;
+		}
+		if ((v = zn_jscan_canon(&s, &f->tmp)) == NULL)
+			goto bad;
+		if (IS("op"))
+			opv = v;
+		else if (IS("target"))
+			target = v;
+		else if (IS("transactional"))
+			tx = v;
+		else if (IS("step")) {
+			step = v;
+			stepat = at;
+			stepend = (size_t)((const char *)s.p - line);
+		} else {
+			if (IS("risk")) {
+				haverisk = 1;
+				riskat = at;
+				riskend = (size_t)((const char *)s.p - line);
+			} else if (IS("migration"))
+				mig = json_string_value(v);
+			json_object_setn_new_nocheck(extra, key, kn, v);
+		}
+#undef IS
+	}
+	if (s.p + 1 != s.e)
+		goto bad;
+	if (riskat == 0)
+		riskat = riskend = len - 1;
+	/* As readstream. */
+	if (!json_is_string(opv) || !json_is_integer(step) ||
+	    json_integer_value(step) != (json_int_t)p->n + 1 || !sqlok ||
+	    !json_is_boolean(tx) || (json_object_get(extra, "migration") !=
+	    NULL && mig == NULL))
+		goto bad;
+	op = pushop(p);
+	op->op = zn_xstrdup(json_string_value(opv));
+	op->target = zn_xstrdup(json_is_string(target) ?
+	    json_string_value(target) : "");
+	op->transactional = json_is_true(tx);
+	memcpy(op->lazy, lzs, sizeof(lzs));
+	op->extra = extra;
+	op->raw = line;
+	op->rawlen = len;
+	op->riskat = riskat;
+	op->riskend = riskend;
+	/* The line and its newline, as written. */
+	zn_sha256_update(f->all.h, line, len + 1);
+	if (mig != NULL) {
+		/* Without step and risk, as migsum: cut out in line order. */
+		nc = 0;
+		if (riskend > riskat)
+			cut[nc][0] = riskat, cut[nc++][1] = riskend;
+		cut[nc][0] = stepat, cut[nc++][1] = stepend;
+		if (nc == 2 && cut[0][0] > cut[1][0]) {
+			size_t t0 = cut[0][0], t1 = cut[0][1];
+
+			cut[0][0] = cut[1][0], cut[0][1] = cut[1][1];
+			cut[1][0] = t0, cut[1][1] = t1;
+		}
+		h = fastmigsum(f, mig);
+		at = 0;
+		for (i = 0; i < nc; i++) {
+			zn_sha256_update(h, line + at, cut[i][0] - at);
+			at = cut[i][1];
+		}
+		zn_sha256_update(h, line + at, len + 1 - at);
+	}
+	json_decref(opv);
+	json_decref(target);
+	json_decref(tx);
+	json_decref(step);
+	return 1;
+bad:
+	json_decref(extra);
+	json_decref(opv);
+	json_decref(target);
+	json_decref(tx);
+	json_decref(step);
+	return 0;
+}
+
+/* A header, migration or trailer line parsed, or NULL. */
+static json_t *
+fastjson(const char *line, size_t len)
+{
+	json_t *v = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+
+	if (!json_is_object(v) || zn_json_str(v, "kind") == NULL) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* On success the plan takes buf as its block. */
+static int
+fastread(struct zn_plan *p, char *buf, size_t len)
+{
+	char *l = buf, *e = buf + len, *nl;
+	char sum[ZN_SHA256_STRLEN];
+	const json_t *m;
+	struct fast f;
+	json_t *rec, *v;
+	size_t n, i, j;
+	int ok = 0;
+
+	memset(p, 0, sizeof(*p));
+	memset(&f, 0, sizeof(f));
+	f.all.h = zn_sha256_new();
+	zn_buf_init(&f.all.b);
+	zn_buf_init(&f.tmp);
+	for (; l < e; l = nl + 1) {
+		if ((nl = memchr(l, '\n', (size_t)(e - l))) == NULL)
+			goto out;	/* every record ends its line */
+		n = (size_t)(nl - l);
+		if (p->header == NULL) {
+			if ((p->header = fastjson(l, n)) == NULL ||
+			    strcmp(zn_json_str(p->header, "kind"), "plan") !=
+			    0 || !json_is_integer(v = json_object_get(p->header,
+			    "v")) || json_integer_value(v) != 1)
+				goto out;
+			continue;
+		}
+		if (p->trailer != NULL)
+			goto out;
+		if (n > 12 && memcmp(l, "{\"kind\":\"op\"", 12) == 0) {
+			if (!fastop(p, &f, l, n))
+				goto out;
+			continue;
+		}
+		if ((rec = fastjson(l, n)) == NULL)
+			goto out;
+		if (strcmp(zn_json_str(rec, "kind"), "end") == 0)
+			p->trailer = rec;
+		else if (strcmp(zn_json_str(rec, "kind"), "migration") == 0 &&
+		    zn_json_str(rec, "id") != NULL) {
+			if (p->migrations == NULL)
+				p->migrations = json_array();
+			json_array_append_new(p->migrations, rec);
+			sumrec(rec, NULL, &f.all);
+		} else {
+			json_decref(rec);
+			goto out;
+		}
+	}
+	zn_sha256_final(f.all.h, sum);
+	f.all.h = NULL;
+	if (p->trailer == NULL || !json_is_integer(v = json_object_get(
+	    p->trailer, "ops")) || (size_t)json_integer_value(v) != p->n ||
+	    zn_json_str(p->trailer, "checksum") == NULL ||
+	    strcmp(zn_json_str(p->trailer, "checksum"), sum) != 0)
+		goto out;
+	json_array_foreach(p->migrations, i, m) {
+		const char *want = zn_json_str(m, "checksum");
+
+		for (j = 0; j < f.nm; j++)
+			if (strcmp(f.m[j].id, zn_json_str(m, "id")) == 0)
+				break;
+		if (j < f.nm && f.m[j].h != NULL) {
+			zn_sha256_final(f.m[j].h, sum);
+			f.m[j].h = NULL;
+		} else
+			zn_sha256(NULL, 0, sum);
+		if (want != NULL && strcmp(want, sum) != 0)
+			goto out;
+	}
+	p->block = buf;
+	ok = 1;
+out:
+	if (f.all.h != NULL)
+		zn_sha256_final(f.all.h, sum);
+	for (j = 0; j < f.nm; j++) {
+		if (f.m[j].h != NULL)
+			zn_sha256_final(f.m[j].h, sum);
+		free(f.m[j].id);
+	}
+	free(f.m);
+	zn_buf_release(&f.all.b);
+	zn_buf_release(&f.tmp);
+	if (!ok)
+		zn_plan_release(p);
+	return ok;
+}
+
 void
 zn_plan_read(struct zn_plan *p, const char *path)
 {
+	struct zn_buf in = ZN_BUF_INIT;
+	const char *name;
 	struct stat st;
+	FILE *fp;
 
 	memset(p, 0, sizeof(*p));
 	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	    S_ISDIR(st.st_mode))
+	    S_ISDIR(st.st_mode)) {
 		readdir_(p, path);
-	else if (path != NULL && zn_path_is_yaml(path))
+		return;
+	}
+	if (path != NULL && zn_path_is_yaml(path)) {
 		readyaml(p, path);
+		return;
+	}
+	if (path == NULL || strcmp(path, "-") == 0) {
+		name = "<stdin>";
+		fp = stdin;
+	} else {
+		name = path;
+		if ((fp = fopen(path, "r")) == NULL)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'",
+			    path);
+	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0)
+		zn_buf_grow(&in, (size_t)st.st_size + 1);
+	zn_buf_readfp(&in, fp, name);
+	if (fp != stdin)
+		fclose(fp);
+	if (fastread(p, in.buf, in.len))
+		zn_buf_init(&in);	/* the plan has it */
 	else
-		readstream(p, path);
+		readstream(p, name, in.buf, in.len);
+	zn_buf_release(&in);
 }
 
 void
@@ -770,6 +1198,7 @@ zn_plan_release(struct zn_plan *p)
 	for (i = 0; i < p->n; i++) {
 		free(p->ops[i].op);
 		free(p->ops[i].target);
+		free(p->ops[i].risk);
 		json_decref(p->ops[i].args);
 		json_decref(p->ops[i].sql);
 		json_decref(p->ops[i].reverse);
@@ -778,6 +1207,7 @@ zn_plan_release(struct zn_plan *p)
 		json_decref(p->ops[i].requires);
 	}
 	free(p->ops);
+	free(p->block);
 	json_decref(p->header);
 	json_decref(p->migrations);
 	json_decref(p->trailer);

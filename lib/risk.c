@@ -26,6 +26,9 @@
 
 #include "zn.h"
 
+/* A member with a key known to be valid UTF-8, as every literal here. */
+#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
+
 enum {
 	DROPS_TABLE, DROPS_COLUMN, NARROWS, DROPS_OBJECT, DROPS_CONSTRAINT,
 	RENAME_TABLE, RENAME_COLUMN, BREAKS, REBUILDS, CHANGES_TYPE, NOT_NULL,
@@ -329,6 +332,8 @@ struct cx {
 	struct smap wantrel, wantcol, wantfn;
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
+	struct zn_buf fb;	/* fmt's scratch */
+	struct zn_toks toks;	/* sqltext's, reused */
 };
 
 /* A constraint added NOT VALID: what its VALIDATE should probe. */
@@ -355,13 +360,13 @@ fmt(struct cx *x, const char *f, ...) ZN_PRINTF(2, 3);
 static const char *
 fmt(struct cx *x, const char *f, ...)
 {
-	struct zn_buf b = ZN_BUF_INIT;
 	va_list ap;
 
+	zn_buf_reset(&x->fb);
 	va_start(ap, f);
-	zn_buf_vaddf(&b, f, ap);
+	zn_buf_vaddf(&x->fb, f, ap);
 	va_end(ap);
-	return keep(x, zn_buf_detach(&b));
+	return zn_arena_strndup(&x->a, x->fb.buf, x->fb.len);
 }
 
 static int
@@ -1075,7 +1080,7 @@ static const char *
 oldtype(struct cx *x, const char *rel, const char *col)
 {
 	const char *k = colkey(x, rel, col);
-	const json_t *args = x->op != NULL ? x->op->args : NULL;
+	const json_t *args = x->op != NULL ? zn_op_args(x->op) : NULL;
 
 	if (x->collect) {
 		sset(&x->wantcol, k, NULL);
@@ -2229,7 +2234,7 @@ drop(struct st *s)
 		eats(p, "if", "exists", NULL);
 		rel = qname(x, p, NULL, NULL);
 		{
-			const json_t *a = x->op != NULL ? x->op->args : NULL;
+			const json_t *a = x->op != NULL ? zn_op_args(x->op) : NULL;
 			const char *tbl = a != NULL && zn_json_str(a, "table")
 			    != NULL && zn_json_str(a, "schema") != NULL ?
 			    zn_arena_qualified(&x->a, zn_json_str(a, "schema"),
@@ -2825,27 +2830,29 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 static void
 sqltext(struct cx *x, struct opr *r, const char *text)
 {
-	struct zn_toks ts = { NULL, 0, 0, 0 };
+	struct zn_toks *tp = &x->toks;
 	size_t i, b = 0;
 	int depth = 0, atomic = 0;
 
-	zn_sql_tokens(&ts, text);
-	if (ts.bad) {
+	/* One token array for every text: statement() keeps no token. */
+	tp->n = 0;
+	tp->bad = 0;
+	zn_sql_tokens(tp, text);
+	if (tp->bad) {
 		reason(x, r, RAW, 60, NULL, 0, "SQL it cannot read: an "
 		    "unterminated literal, identifier or comment");
-		zn_sql_tokens_release(&ts);
 		return;
 	}
-	for (i = 0; i <= ts.n; i++) {
-		if (i < ts.n) {
-			const struct zn_tok *t = &ts.v[i];
+	for (i = 0; i <= tp->n; i++) {
+		if (i < tp->n) {
+			const struct zn_tok *t = &tp->v[i];
 
 			if (t->t == ZN_TK_LPAREN)
 				depth++;
 			else if (t->t == ZN_TK_RPAREN)
 				depth--;
 			else if (zn_tok_is(t, "atomic") && i > b &&
-			    zn_tok_is(&ts.v[i - 1], "begin"))
+			    zn_tok_is(&tp->v[i - 1], "begin"))
 				atomic++;
 			else if (atomic > 0 && zn_tok_is(t, "case"))
 				atomic++;
@@ -2854,10 +2861,9 @@ sqltext(struct cx *x, struct opr *r, const char *text)
 			if (t->t != ZN_TK_SEMI || depth > 0 || atomic > 0)
 				continue;
 		}
-		statement(x, r, ts.v + b, i - b);
+		statement(x, r, tp->v + b, i - b);
 		b = i + 1;
 	}
-	zn_sql_tokens_release(&ts);
 }
 
 /* ---- the live database ---- */
@@ -3243,7 +3249,7 @@ classifyop(struct cx *x, const struct zn_op *op, struct opr *r)
 		reason(x, r, RAW, 60, NULL, 0, fmt(x, "op kind '%s' is not "
 		    "one this version knows: classified as raw SQL",
 		    op->op));
-	json_array_foreach(op->sql, i, v)
+	json_array_foreach(zn_op_sql(op), i, v)
 		if (json_is_string(v))
 			sqltext(x, r, json_string_value(v));
 		else
@@ -3262,21 +3268,252 @@ listed(char **list, const char *code)
 }
 
 /* A refusal: on the op's risk and in the trailer's list. */
+/*
+ * What an op's risk says, gathered while it is classified and written
+ * once, as canonical text (zn-records(5), "risk"): building a json_t
+ * tree per op and encoding it cost more than classifying.
+ */
+struct det {
+	const char *code, *detail, *rel, *modifier;
+	int score, suppressed;
+};
+
+struct refusal {
+	const char *gate, *why;
+};
+
+struct riskout {
+	struct det *det;
+	size_t ndet, capdet;
+	int rs[ZN_NCODES];	/* the reasons, by score */
+	size_t nrs;
+	struct refusal *ref;
+	size_t nref, capref;
+	struct zn_buf b;
+	struct zn_jw w;
+};
+
 static void
-refuse(json_t *risk, json_t *all, size_t step, const struct zn_op *op,
+adddet(struct riskout *ro, const char *code, int score, const char *detail,
+    const char *rel, const char *modifier, int suppressed)
+{
+	struct det *d;
+
+	if (ro->ndet == ro->capdet) {
+		ro->capdet = ro->capdet ? ro->capdet * 2 : 16;
+		ro->det = zn_xreallocarray(ro->det, ro->capdet,
+		    sizeof(*ro->det));
+	}
+	d = &ro->det[ro->ndet++];
+	d->code = code;
+	d->score = score;
+	d->detail = detail;
+	d->rel = rel;
+	d->modifier = modifier;
+	d->suppressed = suppressed;
+}
+
+/* why must live as long as the classification (fmt, or a literal). */
+static void
+refuse(struct riskout *ro, json_t *all, size_t step, const struct zn_op *op,
     const char *gate, const char *why)
 {
-	json_t *r = json_object_get(risk, "refused_by");
+	json_t *r;
 
-	if (r == NULL) {
-		r = json_array();
-		json_object_set_new(risk, "refused_by", r);
+	if (ro->nref == ro->capref) {
+		ro->capref = ro->capref ? ro->capref * 2 : 4;
+		ro->ref = zn_xreallocarray(ro->ref, ro->capref,
+		    sizeof(*ro->ref));
 	}
-	json_array_append_new(r, json_pack("{s:s, s:s}", "gate", gate,
-	    "reason", why));
-	json_array_append_new(all, json_pack("{s:I, s:s, s:s, s:s, s:s}",
-	    "step", (json_int_t)step, "op", op->op, "target", op->target,
-	    "gate", gate, "reason", why));
+	ro->ref[ro->nref].gate = gate;
+	ro->ref[ro->nref++].why = why;
+	r = json_object();
+	SET(r, "step", json_integer((json_int_t)step));
+	SET(r, "op", json_string(op->op));
+	SET(r, "target", json_string(op->target));
+	SET(r, "gate", json_string(gate));
+	SET(r, "reason", json_string(why));
+	json_array_append_new(all, r);
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A number of --stats or pg_class, as jansson writes a real. */
+static void
+jwreal(struct zn_jw *w, double d)
+{
+	json_t *v = json_real(d);
+
+	zn_jw_json(w, v);
+	json_decref(v);
+}
+
+/* The risk member's value, keys in canonical order (jw.c). */
+static char *
+risktext(struct cx *x, struct riskout *ro, const struct opr *r,
+    const json_t *sup, int lv, int score, int brk, size_t nsup)
+{
+	struct zn_jw *w = &ro->w;
+	const char *small[16], **names;
+	size_t j, n;
+	int k;
+
+	zn_buf_reset(&ro->b);
+	zn_jw_init(w, &ro->b);
+	zn_jw_obj(w);
+	zn_jw_key(w, "facts");
+	zn_jw_obj(w);
+	zn_jw_key(w, "breaks_clients");
+	zn_jw_bool(w, brk);
+	zn_jw_key(w, "data_loss");
+	zn_jw_str(w, r->loss == 2 ? "drop" : r->loss == 1 ? "silent_change" :
+	    "none");
+	zn_jw_key(w, "details");
+	zn_jw_arr(w);
+	for (j = 0; j < ro->ndet; j++) {
+		const struct det *d = &ro->det[j];
+
+		zn_jw_obj(w);
+		zn_jw_key(w, "code");
+		zn_jw_str(w, d->code);
+		zn_jw_key(w, "detail");
+		zn_jw_str(w, d->detail);
+		if (d->modifier != NULL) {
+			zn_jw_key(w, "modifier");
+			zn_jw_str(w, d->modifier);
+		}
+		if (d->rel != NULL) {
+			zn_jw_key(w, "relation");
+			zn_jw_str(w, d->rel);
+		}
+		zn_jw_key(w, "score");
+		zn_jw_int(w, d->score);
+		if (d->suppressed) {
+			zn_jw_key(w, "suppressed");
+			zn_jw_bool(w, 1);
+		}
+		zn_jw_end(w, '}');
+	}
+	zn_jw_end(w, ']');
+	zn_jw_key(w, "lock_held_during_work");
+	zn_jw_bool(w, r->holds);
+	zn_jw_key(w, "lock_timeout_ms");
+	zn_jw_int(w, r->lt > 0 ? r->lt : x->o->lock_timeout_ms);
+	zn_jw_key(w, "locks");
+	zn_jw_arr(w);
+	for (j = 0; j < r->nl; j++) {
+		zn_jw_obj(w);
+		zn_jw_key(w, "mode");
+		zn_jw_str(w, lockname[r->locks[j].mode]);
+		zn_jw_key(w, "relation");
+		zn_jw_str(w, r->locks[j].rel);
+		zn_jw_end(w, '}');
+	}
+	zn_jw_end(w, ']');
+	zn_jw_key(w, "may_fail_on");
+	zn_jw_arr(w);
+	for (k = 0; k < 7; k++)
+		if (r->mayfail & (1 << k))
+			zn_jw_str(w, mfname[k]);
+	zn_jw_end(w, ']');
+	zn_jw_key(w, "new_object");
+	zn_jw_bool(w, r->touched && r->allnew);
+	if (r->notes != NULL) {
+		zn_jw_key(w, "notes");
+		zn_jw_json(w, r->notes);
+	}
+	if (r->np > 0) {
+		zn_jw_key(w, "probes");
+		zn_jw_arr(w);
+		for (j = 0; j < r->np; j++)
+			zn_jw_json(w, r->probes[j].result);
+		zn_jw_end(w, ']');
+	}
+	zn_jw_key(w, "server_version");
+	zn_jw_int(w, x->ver);
+	/* The sizes known of the locked tables, each once, by name. */
+	names = r->nl <= 16 ? small : zn_xreallocarray(NULL, r->nl,
+	    sizeof(*names));
+	for (j = n = 0; j < r->nl; j++)
+		if (sget(&x->stats, r->locks[j].rel) != NULL)
+			names[n++] = r->locks[j].rel;
+	if (n > 0) {
+		qsort(names, n, sizeof(*names), cmpstr);
+		zn_jw_key(w, "tables");
+		zn_jw_obj(w);
+		for (j = 0; j < n; j++) {
+			struct tstat *ts = sget(&x->stats, names[j]);
+
+			if (j > 0 && strcmp(names[j - 1], names[j]) == 0)
+				continue;
+			zn_jw_key(w, names[j]);
+			zn_jw_obj(w);
+			zn_jw_key(w, "bytes");
+			jwreal(w, ts->bytes);
+			zn_jw_key(w, "rows");
+			if (ts->rows >= 0)
+				jwreal(w, ts->rows);
+			else
+				zn_jw_null(w);
+			zn_jw_key(w, "source");
+			zn_jw_str(w, ts->source);
+			zn_jw_end(w, '}');
+		}
+		zn_jw_end(w, '}');
+	}
+	if (names != small)
+		free(names);
+	zn_jw_key(w, "transaction");
+	zn_jw_str(w, r->outside ? "outside" : "inside");
+	zn_jw_key(w, "work");
+	zn_jw_str(w, workname[r->work]);
+	zn_jw_end(w, '}');
+	zn_jw_key(w, "level");
+	zn_jw_str(w, levels[lv]);
+	zn_jw_key(w, "reasons");
+	zn_jw_arr(w);
+	for (j = 0; j < ro->nrs; j++)
+		zn_jw_str(w, codes[ro->rs[j]].name);
+	zn_jw_end(w, ']');
+	if (ro->nref > 0) {
+		zn_jw_key(w, "refused_by");
+		zn_jw_arr(w);
+		for (j = 0; j < ro->nref; j++) {
+			zn_jw_obj(w);
+			zn_jw_key(w, "gate");
+			zn_jw_str(w, ro->ref[j].gate);
+			zn_jw_key(w, "reason");
+			zn_jw_str(w, ro->ref[j].why);
+			zn_jw_end(w, '}');
+		}
+		zn_jw_end(w, ']');
+	}
+	zn_jw_key(w, "score");
+	zn_jw_int(w, score);
+	if (nsup > 0) {
+		/* The codes suppressed, each once, by name. */
+		names = zn_xreallocarray(NULL, nsup, sizeof(*names));
+		for (j = n = 0; j < ro->ndet; j++)
+			if (ro->det[j].suppressed)
+				names[n++] = ro->det[j].code;
+		qsort(names, n, sizeof(*names), cmpstr);
+		zn_jw_key(w, "suppressed");
+		zn_jw_obj(w);
+		for (j = 0; j < n; j++) {
+			if (j > 0 && strcmp(names[j - 1], names[j]) == 0)
+				continue;
+			zn_jw_key(w, names[j]);
+			zn_jw_json(w, json_object_get(sup, names[j]));
+		}
+		zn_jw_end(w, '}');
+		free(names);
+	}
+	zn_jw_end(w, '}');
+	return zn_xstrndup(ro->b.buf, ro->b.len);
 }
 
 static int
@@ -3296,8 +3533,12 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	int worst = -1, maxscore = 0, blocked = 0;
 	int nlevel[6] = { 0 }, ncode[ZN_NCODES] = { 0 };
 	const json_t *hv;
+	struct riskout ro;
 
 	memset(&x, 0, sizeof(x));
+	memset(&ro, 0, sizeof(ro));
+	zn_buf_init(&ro.b);
+	zn_buf_init(&x.fb);
 	x.o = o;
 	x.ver = o->server_version;
 	if (x.ver == 0 && o->conn != NULL)
@@ -3340,18 +3581,18 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	if (o->conn != NULL) {
 		x.collect = 1;
 		for (i = 0; i < p->n; i++) {
+			const json_t *a;
+
 			classifyop(&x, &p->ops[i], &r);
 			opfree(&r);
-		}
-		/* The args' tables too, for ops whose SQL does not say. */
-		for (i = 0; i < p->n; i++) {
-			const json_t *a = p->ops[i].args;
-
+			/* The args' table too, for ops whose SQL does not say. */
+			a = zn_op_args(&p->ops[i]);
 			if (zn_json_str(a, "schema") != NULL &&
 			    zn_json_str(a, "table") != NULL)
 				sset(&x.wantrel, zn_arena_qualified(&x.a,
 				    zn_json_str(a, "schema"),
 				    zn_json_str(a, "table")), NULL);
+			zn_op_unload(&p->ops[i]);
 		}
 		x.collect = 0;
 		sfree(&x.newrels, 0);
@@ -3360,46 +3601,30 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	}
 	for (i = 0; i < p->n; i++) {
 		struct zn_op *op = &p->ops[i];
-		json_t *risk, *reasons, *facts, *details, *locks, *mf, *sup;
-		json_t *suppressed = NULL, *tables = NULL;
-		int score = 0, lv, best[ZN_NCODES];
+		const json_t *sup;
+		int score = 0, lv, best[ZN_NCODES], brk = 0;
 		const char *mwhy = NULL;
+		size_t nsup = 0;
 
 		classifyop(&x, op, &r);
 		sup = op->extra != NULL ? json_object_get(op->extra,
 		    "suppress") : NULL;
 		for (j = 0; j < ZN_NCODES; j++)
 			best[j] = -1;
-		details = json_array();
+		ro.ndet = ro.nrs = ro.nref = 0;
 		for (j = 0; j < r.nr; j++) {
 			struct reason *rr = &r.r[j];
 			const char *why;
-			int sc = modified(&x, rr, &why);
-			json_t *d;
+			int sc = modified(&x, rr, &why), supd;
 
 			if (why != NULL && mwhy == NULL)
 				mwhy = why;
-			d = json_pack("{s:s, s:i, s:s}", "code",
-			    codes[rr->code].name, "score", sc, "detail",
-			    rr->detail != NULL ? rr->detail : "");
-			if (rr->rel != NULL)
-				json_object_set_new(d, "relation",
-				    json_string(rr->rel));
-			if (why != NULL)
-				json_object_set_new(d, "modifier",
-				    json_string(why));
-			if (sup != NULL && json_object_get(sup,
-			    codes[rr->code].name) != NULL)
-				json_object_set_new(d, "suppressed",
-				    json_true());
-			json_array_append_new(details, d);
-			if (sup != NULL && json_object_get(sup,
-			    codes[rr->code].name) != NULL) {
-				if (suppressed == NULL)
-					suppressed = json_object();
-				json_object_set(suppressed,
-				    codes[rr->code].name, json_object_get(sup,
-				    codes[rr->code].name));
+			supd = sup != NULL && json_object_get(sup,
+			    codes[rr->code].name) != NULL;
+			adddet(&ro, codes[rr->code].name, sc, rr->detail !=
+			    NULL ? rr->detail : "", rr->rel, why, supd);
+			if (supd) {
+				nsup++;
 				continue;
 			}
 			if (sc > best[rr->code])
@@ -3414,14 +3639,11 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			    == 0 && (sup == NULL || json_object_get(sup,
 			    codes[pr->code].name) == NULL)) {
 				best[pr->code] = 95;
-				json_array_append_new(details, json_pack(
-				    "{s:s, s:i, s:s, s:s}", "code",
-				    codes[pr->code].name, "score", 95,
-				    "detail", "a probe found rows that make "
-				    "it fail", "relation", pr->rel));
+				adddet(&ro, codes[pr->code].name, 95, "a probe "
+				    "found rows that make it fail", pr->rel,
+				    NULL, 0);
 			}
 		}
-		reasons = json_array();
 		for (;;) {
 			int top = -1;
 
@@ -3431,8 +3653,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 					top = (int)j;
 			if (top < 0)
 				break;
-			json_array_append_new(reasons,
-			    json_string(codes[top].name));
+			ro.rs[ro.nrs++] = top;
 			ncode[top]++;
 			if (best[top] > score)
 				score = best[top];
@@ -3448,101 +3669,38 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 		if (r.raw && r.ltneed && r.nl > 0) {
 			score = score >= 69 ? score : score + 10 > 69 ? 69 :
 			    score + 10;
-			json_array_append_new(details, json_pack(
-			    "{s:s, s:i, s:s}", "code", "lock_timeout",
-			    "score", 10, "detail", "+10: a statement takes "
-			    "SHARE or stronger on an existing table with no "
-			    "bounded lock_timeout set before it"));
+			adddet(&ro, "lock_timeout", 10, "+10: a statement "
+			    "takes SHARE or stronger on an existing table with "
+			    "no bounded lock_timeout set before it", NULL,
+			    NULL, 0);
 		}
 		if (score > 100)
 			score = 100;
 		if (r.nr == 0 && r.base == 0 && r.nstmt == 0)
 			score = 0;
 		lv = zn_level_of(score);
-		locks = json_array();
-		for (j = 0; j < r.nl; j++)
-			json_array_append_new(locks, json_pack("{s:s, s:s}",
-			    "relation", r.locks[j].rel, "mode",
-			    lockname[r.locks[j].mode]));
-		mf = json_array();
-		for (j = 0; j < 7; j++)
-			if (r.mayfail & (1 << j))
-				json_array_append_new(mf,
-				    json_string(mfname[j]));
-		for (j = 0; j < r.nl; j++) {
-			struct tstat *ts = sget(&x.stats, r.locks[j].rel);
+		for (j = 0; j < ro.nrs; j++) {
+			int c = ro.rs[j];
 
-			if (ts == NULL)
-				continue;
-			if (tables == NULL)
-				tables = json_object();
-			json_object_set_new(tables, r.locks[j].rel, json_pack(
-			    "{s:o, s:f, s:s}", "rows", ts->rows >= 0 ?
-			    json_real(ts->rows) : json_null(), "bytes",
-			    ts->bytes, "source", ts->source));
+			brk |= c == RENAME_TABLE || c == RENAME_COLUMN ||
+			    c == BREAKS || c == REQUIRED || c == DROPS_COLUMN ||
+			    c == DROPS_TABLE;
 		}
-		facts = json_pack("{s:o, s:s, s:b, s:s, s:o, s:b, s:s, s:b, "
-		    "s:I, s:I}", "locks", locks, "work", workname[r.work],
-		    "lock_held_during_work", r.holds, "data_loss",
-		    r.loss == 2 ? "drop" : r.loss == 1 ? "silent_change" :
-		    "none", "may_fail_on", mf, "breaks_clients", 0,
-		    "transaction", r.outside ? "outside" : "inside",
-		    "new_object", r.touched && r.allnew, "server_version",
-		    (json_int_t)x.ver, "lock_timeout_ms", (json_int_t)(r.lt > 0
-		    ? r.lt : o->lock_timeout_ms));
-		{
-			int brk = 0;
-			const json_t *c;
-
-			json_array_foreach(reasons, j, c) {
-				const char *n = json_string_value(c);
-
-				brk |= strcmp(n, "rename_table") == 0 ||
-				    strcmp(n, "rename_column") == 0 ||
-				    strcmp(n, "breaks_client_contract") == 0 ||
-				    strcmp(n, "adds_required_column_without_"
-				    "default") == 0 || strcmp(n,
-				    "drops_column_with_data") == 0 ||
-				    strcmp(n, "drops_table_with_data") == 0;
-			}
-			json_object_set_new(facts, "breaks_clients",
-			    json_boolean(brk));
-		}
-		if (tables != NULL)
-			json_object_set_new(facts, "tables", tables);
-		if (r.np > 0) {
-			json_t *pa = json_array();
-
-			for (j = 0; j < r.np; j++)
-				json_array_append(pa, r.probes[j].result);
-			json_object_set_new(facts, "probes", pa);
-		}
-		json_object_set_new(facts, "details", details);
-		if (r.notes != NULL)
-			json_object_set(facts, "notes", r.notes);
-		risk = json_pack("{s:s, s:i, s:o, s:o}", "level", levels[lv],
-		    "score", score, "reasons", reasons, "facts", facts);
-		if (suppressed != NULL)
-			json_object_set_new(risk, "suppressed", suppressed);
 
 		/* The gates. */
 		if (o->max_risk >= 0 && score > o->max_risk)
-			refuse(risk, refusals, i + 1, op, "max_risk", fmt(&x,
+			refuse(&ro, refusals, i + 1, op, "max_risk", fmt(&x,
 			    "scores %d · over the budget of %d", score,
 			    o->max_risk));
 		if (!o->allow_destructive) {
-			const json_t *c;
+			for (j = 0; j < ro.nrs; j++) {
+				int c = ro.rs[j];
+				const char *n = codes[c].name;
 
-			json_array_foreach(reasons, j, c) {
-				const char *n = json_string_value(c);
-
-				if (strcmp(n, "drops_table_with_data") == 0 ||
-				    strcmp(n, "drops_column_with_data") == 0 ||
-				    (strcmp(n, "drops_stateful_object") == 0 &&
-				    r.loss == 2) ||
-				    (strcmp(n, "narrows_column_type") == 0 &&
-				    r.loss == 1)) {
-					refuse(risk, refusals, i + 1, op,
+				if (c == DROPS_TABLE || c == DROPS_COLUMN ||
+				    (c == DROPS_OBJECT && r.loss == 2) ||
+				    (c == NARROWS && r.loss == 1)) {
+					refuse(&ro, refusals, i + 1, op,
 					    "allow_destructive", fmt(&x, "%s "
 					    "loses data; pass --allow-"
 					    "destructive or suppress it with "
@@ -3551,56 +3709,54 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 				}
 			}
 		}
-		{
-			const json_t *c;
+		for (j = 0; j < ro.nrs; j++) {
+			const char *n = codes[ro.rs[j]].name;
 
-			json_array_foreach(reasons, j, c) {
-				const char *n = json_string_value(c);
-
+			{
 				if (listed(o->fail_on, n))
-					refuse(risk, refusals, i + 1, op,
+					refuse(&ro, refusals, i + 1, op,
 					    "fail_on", fmt(&x, "%s is on the "
 					    "--fail-on list", n));
 				if (o->allow != NULL && !listed(o->allow, n))
-					refuse(risk, refusals, i + 1, op,
+					refuse(&ro, refusals, i + 1, op,
 					    "allow", fmt(&x, "%s is not on the "
 					    "--allow list", n));
 			}
 		}
 		if (r.raw && r.ltneed && r.nl > 0)
-			refuse(risk, refusals, i + 1, op, "lock_timeout",
+			refuse(&ro, refusals, i + 1, op, "lock_timeout",
 			    r.ltunbounded ? "the step sets lock_timeout to no "
 			    "bound before taking SHARE or stronger on an "
 			    "existing table" : "raw SQL takes SHARE or stronger "
 			    "on an existing table without SET lock_timeout "
 			    "before it");
 		else if (r.lt > o->max_lock_timeout_ms)
-			refuse(risk, refusals, i + 1, op, "lock_timeout",
+			refuse(&ro, refusals, i + 1, op, "lock_timeout",
 			    fmt(&x, "the step sets lock_timeout to %ld ms, "
 			    "over the maximum of %ld ms", r.lt,
 			    o->max_lock_timeout_ms));
 		else if (r.ltunbounded && r.heldmode >= L_S)
-			refuse(risk, refusals, i + 1, op, "lock_timeout",
+			refuse(&ro, refusals, i + 1, op, "lock_timeout",
 			    "the step sets lock_timeout to no bound");
 		for (j = 0; j < r.np; j++)
 			if (strcmp(zn_json_str(r.probes[j].result, "status"),
 			    "found") == 0 && (sup == NULL || json_object_get(
 			    sup, codes[r.probes[j].code].name) == NULL))
-				refuse(risk, refusals, i + 1, op, "preflight",
+				refuse(&ro, refusals, i + 1, op, "preflight",
 				    fmt(&x, "%s probe found rows in %s that "
 				    "make it fail", r.probes[j].check,
 				    r.probes[j].rel));
 		if (r.outside && op->transactional)
-			refuse(risk, refusals, i + 1, op, "transaction",
+			refuse(&ro, refusals, i + 1, op, "transaction",
 			    "a statement that cannot run in a transaction is "
 			    "in a transactional step; mark the step "
 			    "transactional: false");
 		if (!op->transactional && r.nstmt > 1)
-			refuse(risk, refusals, i + 1, op, "transaction",
+			refuse(&ro, refusals, i + 1, op, "transaction",
 			    "a non-transactional step runs more than one "
 			    "statement");
 		if (r.txctl > 0)
-			refuse(risk, refusals, i + 1, op, "transaction",
+			refuse(&ro, refusals, i + 1, op, "transaction",
 			    "the step controls transactions itself (BEGIN, "
 			    "COMMIT, ...); zn-apply owns them");
 		if (sup != NULL) {
@@ -3614,22 +3770,25 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 					used |= strcmp(codes[r.r[j].code].name,
 					    k) == 0;
 				if (!used)
-					refuse(risk, refusals, i + 1, op,
+					refuse(&ro, refusals, i + 1, op,
 					    "suppressions", fmt(&x, "suppress "
 					    "names %s, which this step does not "
 					    "raise", k));
 			}
 		}
-		if (json_object_get(risk, "refused_by") != NULL)
+		if (ro.nref > 0)
 			blocked = 1;
 		if (lv > worst)
 			worst = lv;
 		if (score > maxscore)
 			maxscore = score;
 		nlevel[lv]++;
-		if (op->extra == NULL)
-			op->extra = json_object();
-		json_object_set_new(op->extra, "risk", risk);
+		free(op->risk);
+		op->risk = risktext(&x, &ro, &r, sup, lv, score, brk, nsup);
+		/* A read op's SQL is read again from its line if need be. */
+		zn_op_unload(op);
+		if (op->extra != NULL)
+			json_object_del(op->extra, "risk");
 		opfree(&r);
 	}
 	for (i = 0; i < 6; i++)
@@ -3669,5 +3828,10 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	sfree(&x.wantfn, 0);
 	sfree(&x.later, 1);
 	zn_arena_release(&x.a);
+	zn_buf_release(&x.fb);
+	zn_sql_tokens_release(&x.toks);
+	free(ro.det);
+	free(ro.ref);
+	zn_buf_release(&ro.b);
 	return blocked;
 }

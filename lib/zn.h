@@ -175,6 +175,30 @@ void zn_jw_int(struct zn_jw *w, long long v);
  * order.  Arrays keep their order.
  */
 void zn_jw_json(struct zn_jw *w, const json_t *v);
+/* Compares two keys (not NUL-terminated) in that canonical order. */
+int zn_jw_keycmp(const char *a, size_t an, const char *b, size_t bn);
+
+/*
+ * jscan: JSON checked in place.  zn_jscan_value steps over one value of
+ * strict JSON (RFC 8259, UTF-8 checked) and zn_jscan_string over one
+ * string, giving its body and whether it has escapes; both return 0
+ * when the text is not that.  zn_jscan_canon parses one value in the
+ * canonical form zn_jw_json writes (no blanks, keys in canonical order,
+ * only jw's escapes, integers only) into a new json_t, and returns NULL
+ * for anything else, which the caller leaves to jansson.  tmp is
+ * scratch space for unescaping.
+ */
+struct zn_jscan {
+	const unsigned char *p, *e;
+	int uesc;		/* a \u escape was seen */
+};
+void zn_jscan_ws(struct zn_jscan *s);
+int zn_jscan_string(struct zn_jscan *s, const char **v, size_t *n,
+    int *esc);
+int zn_jscan_value(struct zn_jscan *s, int depth);
+json_t *zn_jscan_canon(struct zn_jscan *s, struct zn_buf *tmp);
+/* The same check, building nothing: whether the value is canonical. */
+int zn_jscan_canon_check(struct zn_jscan *s, struct zn_buf *tmp);
 
 /*
  * out: writing a whole file.  A regular file is replaced atomically
@@ -447,9 +471,13 @@ void zn_schema_map_release(struct zn_schema_map *map);
 struct zn_arena {
 	char **v;
 	size_t n, cap;
+	char *blk;		/* the block copies are made in */
+	size_t used, size;
 };
 /* Keeps s (malloc'd) and returns it. */
 char *zn_arena_keep(struct zn_arena *a, char *s);
+/* A copy of n bytes at s, NUL-terminated, made in the arena's blocks. */
+const char *zn_arena_strndup(struct zn_arena *a, const char *s, size_t n);
 /* An identifier quoted as PostgreSQL would, and a qualified name. */
 const char *zn_arena_ident(struct zn_arena *a, const char *s);
 const char *zn_arena_qualified(struct zn_arena *a, const char *schema,
@@ -509,6 +537,24 @@ struct zn_op {
 	json_t *sql, *reverse;	/* arrays of statements */
 	int transactional;
 	json_t *extra;		/* other members kept from a read stream */
+	/*
+	 * The op's line as read from a stream (canonical, in the plan's
+	 * block), written back as it stands with the current risk spliced
+	 * in over [riskat, riskend): the old risk member, or an empty span
+	 * where one belongs.  Whoever changes anything of a read op but its
+	 * risk sets raw to NULL.
+	 */
+	const char *raw;
+	size_t rawlen, riskat, riskend;
+	/*
+	 * Where args, sql and reverse are in raw (offset, length; length
+	 * 0 when absent): they are parsed when first asked for, through
+	 * zn_op_args, zn_op_sql and zn_op_reverse, and dropped again with
+	 * zn_op_unload.
+	 */
+	size_t lazy[3][2];
+	/* The risk zn_classify gave, as canonical JSON text; or NULL. */
+	char *risk;
 	/* ordering, while planning */
 	int phase;
 	size_t seq;
@@ -520,10 +566,26 @@ struct zn_plan {
 	struct zn_op *ops;
 	size_t n, cap;
 	json_t *trailer;	/* the trailer record read, or NULL */
+	char *block;		/* the stream read, when ops point into it */
 };
 void zn_diff(struct zn_plan *p, const struct zn_graph *from,
     const struct zn_graph *to, const struct zn_diff_opts *o);
 void zn_plan_release(struct zn_plan *p);
+/*
+ * The op's risk as json_t (a new reference): the one zn_classify gave,
+ * else the one read with it; NULL when it has none.
+ */
+json_t *zn_op_risk(const struct zn_op *op);
+/*
+ * An op's args (an object), sql and reverse (arrays of statements), read
+ * from its line when first asked for: use these, not the members, for
+ * an op that may have been read.  The op still owns them.
+ */
+json_t *zn_op_args(const struct zn_op *op);
+json_t *zn_op_sql(const struct zn_op *op);
+json_t *zn_op_reverse(const struct zn_op *op);
+/* Drops what was read from a read op's line; asking again re-reads it. */
+void zn_op_unload(struct zn_op *op);
 /* The op record of step i (1-based), as written: a new reference. */
 json_t *zn_plan_oprec(const struct zn_plan *p, size_t i,
     const char *migration);

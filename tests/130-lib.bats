@@ -90,3 +90,36 @@ names() {
 ünï  schemas
 1    x'
 }
+
+@test "zn_jscan_canon takes exactly the canonical form, which writes back the same" {
+	# Each case: the verdict, a tab, one line of JSON.
+	cases='canonical	{"kind":"op","args":{"schema":"s","table":"t","name":"n","a":1},"sql":["x"]}
+canonical	{"kind":"x","v":1,"schema":"s","table":"t","name":"n","a":null,"ab":true,"b":false}
+canonical	["a\"b\\c\n\t\r\b\f\u0001\u001f","é✓/",-12,0,[],{}]
+canonical	{"a":{"b":{"c":[[[]]]}},"z":9223372036854775807}
+other	{"a":1,"kind":"op"}
+other	{"b":1,"a":2}
+other	{"a":1,"a":2}
+other	{"a": 1}
+other	 {"a":1}
+other	["\/"]
+other	["\u00e9"]
+other	["\u001F"]
+other	["\u000a"]
+other	["\u0000"]
+other	[-0]
+other	[01]
+other	[1.5]
+other	[1e3]
+other	[9223372036854775808]
+other	{"\u0061":1}
+other	["a"
+other	["\xff"]
+other	[tru]
+other	[1,]'
+	# \xff: a byte that is no UTF-8.
+	printf '%s\n' "$cases" | cut -f2 | sed 's/\\xff/\xff/' >in
+	run "$LIBCHECK" canon <in
+	assert_success
+	assert_output "$(printf '%s\n' "$cases" | cut -f1)"
+}

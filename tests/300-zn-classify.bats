@@ -310,6 +310,103 @@ setup() {
 	[ "$output" = "$(cat blocked.jsonl)" ]
 }
 
+# The canonical sum of a stream's body (zn-records(5)): every line
+# between header and trailer, a migration record without its checksum.
+bodysum() {
+	printf 'sha256:%s' "$(sed '1d;$d' "$1" |
+	    sed 's/^{"kind":"migration","checksum":"[^"]*",/{"kind":"migration",/' |
+	    sha256sum | cut -d' ' -f1)"
+}
+
+# Replaces the trailer checksum of stream $1 with the sum of its body.
+resum() {
+	_sum=$(bodysum "$1")
+	sed '$d' "$1" >"$1.tmp"
+	tail -n 1 "$1" | jq -c --arg s "$_sum" '.checksum = $s' >>"$1.tmp"
+	mv "$1.tmp" "$1"
+}
+
+@test "a stream reads the same whether its lines are canonical or not" {
+	# Quotes, backslashes, a newline, a tab, a control character,
+	# non-ASCII text and a slash: every escape the writer makes.
+	jq -n '{ops: [
+	    {op: "rawSql", sql: ["SET lock_timeout = '"'5s'"'",
+		"ALTER TABLE \"wé ird\".\"ta\\ble\" ADD COLUMN \"q\"\"c\" text DEFAULT '"'a/b'"'"]},
+	    {op: "rawSql", sql: ["COMMENT ON TABLE t IS '"'line\none\ttab\u0001'"'"]},
+	    {op: "rawSql", transactional: false, sql: ["CREATE INDEX CONCURRENTLY \"ix ✓\" ON t (b)"]},
+	    {op: "rawSql", sql: ["ALTER TABLE t DROP COLUMN a"]}]}' >"$M"
+	run_zn 1 zn-classify --max-risk 35 "$M"
+	printf '%s\n' "$output" >canon.jsonl
+	grep -q 'line\\none\\ttab\\u0001' canon.jsonl
+	grep -q 'ta\\\\ble' canon.jsonl
+	# The same records with their keys in another order and spaced out:
+	# not canonical, so read record by record, and the same stream.
+	jq -S . canon.jsonl | jq -c -S . | sed 's/,"/, "/g' >other.jsonl
+	if cmp -s canon.jsonl other.jsonl; then false; fi
+	run_zn 1 zn-classify --max-risk 35 other.jsonl
+	[ "$output" = "$(cat canon.jsonl)" ]
+	run_zn 1 zn-classify --max-risk 35 canon.jsonl
+	[ "$output" = "$(cat canon.jsonl)" ]
+	run_zn 0 zn-diff --read other.jsonl
+	[ "$output" = "$(cat canon.jsonl)" ]
+	run_zn 0 zn-diff --read canon.jsonl
+	[ "$output" = "$(cat canon.jsonl)" ]
+}
+
+@test "classifying a classified stream replaces each op's risk" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	ALTER TABLE t DROP COLUMN a
+	SQL
+	run_zn 0 zn-classify --allow-destructive "$M"
+	printf '%s\n' "$output" >ok.jsonl
+	run_zn 1 zn-classify --max-risk 10 ok.jsonl
+	printf '%s\n' "$output" >blocked.jsonl
+	[ "$(refused 1)" = max_risk ]
+	[ "$(refused 2)" = max_risk,allow_destructive ]
+	run_zn 0 zn-classify --allow-destructive blocked.jsonl
+	[ "$output" = "$(cat ok.jsonl)" ]
+	[ "$(refused 2)" = "" ]
+	trailer | jq -e '.verdict == "ok" and .refusals == []'
+}
+
+@test "lines that are not canonical do not pass on a sum taken over them" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	ALTER TABLE t ADD COLUMN y int
+	SQL
+	run_zn 0 zn-diff --read "$M"
+	printf '%s\n' "$output" >s.jsonl
+	# Keys sorted as jq sorts them, the trailer summed over those bytes.
+	{ head -n 1 s.jsonl; sed '1d;$d' s.jsonl | jq -c -S .; tail -n 1 s.jsonl; } >forged.jsonl
+	resum forged.jsonl
+	run_zn 65 zn-classify forged.jsonl
+	[ -z "$output" ]
+	[[ "$stderr" == *"checksum mismatch: the trailer says"* ]]
+	run_zn 65 zn-diff --read forged.jsonl
+}
+
+@test "an op changed under its migration's checksum is refused, trailer fixed or not" {
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN x int
+	ALTER TABLE t ADD COLUMN y int
+	SQL
+	run_zn 0 zn-diff --read "$M"
+	printf '%s\n' "$output" >s.jsonl
+	sed 's/ADD COLUMN y int/ADD COLUMN y bigint/' s.jsonl >edited.jsonl
+	run_zn 65 zn-classify edited.jsonl
+	[[ "$stderr" == *"checksum mismatch"* ]]
+	resum edited.jsonl
+	run_zn 65 zn-classify edited.jsonl
+	[ -z "$output" ]
+	[[ "$stderr" == *"checksum mismatch: migration 20260101_000000_t says"* ]]
+	# The same edit with both sums made again is a stream like any other.
+	sed 's/^{"kind":"migration","checksum":"[^"]*",/{"kind":"migration",/' edited.jsonl >fixed.jsonl
+	resum fixed.jsonl
+	run_zn 0 zn-classify fixed.jsonl
+	op_is 2 '.sql == ["SET lock_timeout = '"'5s'"'", "ALTER TABLE t ADD COLUMN y bigint"]'
+}
+
 @test "truncated or damaged input is exit 65 and nothing is written" {
 	mkmig <<-'SQL'
 	ALTER TABLE t ADD COLUMN x int

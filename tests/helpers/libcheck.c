@@ -7,6 +7,10 @@
  *   libcheck redact MSG CONNINFO zn_pg_redact
  *   libcheck sha256 FILE         zn_sha256 of a file's bytes
  *   libcheck table               aligned rows from stdin (tab-separated)
+ *   libcheck canon               per line of stdin: "canonical" when
+ *                                zn_jscan_canon takes it (and what it
+ *                                builds writes back to the same bytes),
+ *                                else "other"
  *   libcheck apply CONNINFO PLAN [reverse]
  *                                runs a plan's ops (or their reverses,
  *                                last op first) as zn-apply will: each
@@ -57,10 +61,48 @@ apply(const char *conninfo, const char *path, int reverse)
 	for (i = 0; i < p.n; i++) {
 		const struct zn_op *op = &p.ops[reverse ? p.n - 1 - i : i];
 
-		run(conn, op, reverse ? op->reverse : op->sql);
+		run(conn, op, reverse ? zn_op_reverse(op) : zn_op_sql(op));
 	}
 	zn_plan_release(&p);
 	PQfinish(conn);
+}
+
+/* zn_jscan_canon on each line; what it takes must write back the same. */
+static void
+canon(void)
+{
+	struct zn_buf tmp = ZN_BUF_INIT, out = ZN_BUF_INIT;
+	struct zn_jscan s;
+	struct zn_jw w;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	json_t *v;
+
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		if (line[n - 1] == '\n')
+			n--;
+		s.p = (const unsigned char *)line;
+		s.e = s.p + n;
+		s.uesc = 0;
+		v = zn_jscan_canon(&s, &tmp);
+		if (v == NULL || s.p != s.e) {
+			puts("other");
+			json_decref(v);
+			continue;
+		}
+		zn_buf_reset(&out);
+		zn_jw_init(&w, &out);
+		zn_jw_json(&w, v);
+		json_decref(v);
+		if (out.len != (size_t)n || memcmp(out.buf, line, out.len) != 0)
+			printf("MISMATCH %s\n", out.buf);
+		else
+			puts("canonical");
+	}
+	free(line);
+	zn_buf_release(&tmp);
+	zn_buf_release(&out);
 }
 
 int
@@ -93,6 +135,8 @@ main(int argc, char *argv[])
 		puts(sum);
 	} else if ((argc == 4 || argc == 5) && strcmp(argv[1], "apply") == 0) {
 		apply(argv[2], argv[3], argc == 5);
+	} else if (argc == 2 && strcmp(argv[1], "canon") == 0) {
+		canon();
 	} else if (argc == 2 && strcmp(argv[1], "table") == 0) {
 		t = zn_table_new(2);
 		while (getline(&line, &cap, stdin) > 0) {
@@ -107,7 +151,7 @@ main(int argc, char *argv[])
 		free(line);
 	} else {
 		fprintf(stderr, "usage: libcheck ident|literal|redact|sha256|"
-		    "table ...\n");
+		    "table|canon ...\n");
 		return 64;
 	}
 	zn_buf_release(&b);
