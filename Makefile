@@ -34,17 +34,18 @@ OUT_1 = build-san
 O = $(OUT_$(SANITIZE))
 
 LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/graph.c \
-	lib/introspect.c lib/jscan.c lib/json.c lib/jw.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
+	lib/introspect.c lib/jscan.c lib/json.c lib/jw.c lib/ledger.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
 	lib/plan.c lib/risk.c \
 	lib/schema.c lib/sqltok.c \
 	lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
-CMDS = zn-snapshot zn-diff zn-classify
+CMDS = zn-snapshot zn-diff zn-classify zn-apply
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1
 MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7
 
-BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify $(O)/bin/zn
+BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify \
+	$(O)/bin/zn-apply $(O)/bin/zn
 
 all: $(BINS)
 
@@ -74,6 +75,18 @@ $(O)/bin/zn-classify: cmd/zn-classify.c $(O)/libzn.a
 	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
 	    cmd/zn-classify.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
 
+$(O)/bin/zn-apply: cmd/zn-apply.c $(O)/libzn.a
+	@mkdir -p $(O)/bin
+	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
+	    cmd/zn-apply.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+
+# zn-apply with fault injection (ZN_FAULT), for the tests only.
+$(O)/test/zn-apply: cmd/zn-apply.c $(O)/libzn.a
+	@mkdir -p $(O)/test
+	$(CC) $(ZN_CFLAGS) -DZN_FAULTS $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
+	    -o $@ cmd/zn-apply.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
+	    $(DEP_LIBS)
+
 $(O)/bin/zn: cmd/zn VERSION
 	@mkdir -p $(O)/bin
 	sed 's/@VERSION@/$(VERSION)/' cmd/zn >$@ && chmod 0755 $@
@@ -90,12 +103,12 @@ $(O)/test/libcheck: tests/helpers/libcheck.c $(O)/libzn.a
 deps:
 	@sh build-aux/deps
 
-check: deps all $(O)/test/libcheck
+check: deps all $(O)/test/libcheck $(O)/test/zn-apply
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    BATS="$(BATS)" sh tests/run
 
 # The command suites again, every command under valgrind's leak check.
-check-valgrind: deps all $(O)/test/libcheck
+check-valgrind: deps all $(O)/test/libcheck $(O)/test/zn-apply
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
 	    tests/1*-zn-*.bats tests/200-zn-diff.bats tests/220-zn-offline.bats \

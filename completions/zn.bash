@@ -30,4 +30,4 @@ _zn_complete() {
 	esac
 	return 0
 }
-complete -F _zn_complete zn zn-snapshot zn-diff zn-classify
+complete -F _zn_complete zn zn-snapshot zn-diff zn-classify zn-apply

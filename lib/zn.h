@@ -638,6 +638,20 @@ int zn_tok_is(const struct zn_tok *t, const char *w);
 char *zn_tok_ident(const struct zn_tok *t);
 
 /*
+ * ledger: the tables of zn-ledger(7) in a schema (quoted wherever @
+ * appears in the SQL of zn_ledger_sql), created or upgraded under the
+ * migration lock, and the lock's key, derived from the schema.
+ */
+#define ZN_LEDGER_VERSION 1
+/* The ledger's version in schema: 0 when there is none. */
+int zn_ledger_version(PGconn *conn, const char *schema);
+/* Creates or upgrades the ledger; a newer one dies with status 4. */
+void zn_ledger_ensure(PGconn *conn, const char *schema);
+/* text with @ replaced by the quoted schema; caller frees. */
+char *zn_ledger_sql(const char *text, const char *schema);
+long long zn_ledger_lock_key(const char *schema);
+
+/*
  * risk: zn-classify's rule set (zn-classify(1)).  Every op gets facts
  * (locks, work, data loss, what may fail, transaction shape, size),
  * reason codes from the facts, a score 0-100 and a level; then the

@@ -1,0 +1,311 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# zn-apply against a live PostgreSQL: the ledger, re-runs, crashes at
+# every fault point, the migration lock, lock timeouts and their
+# retries, integrity refusals, blocked plans and a ledger that cannot be
+# written.
+
+setup_file() {
+	load helpers/common
+	zn_pg_start
+}
+
+teardown_file() {
+	load helpers/common
+	zn_pg_stop
+}
+
+setup() {
+	load helpers/common
+	zn_db_new
+	cd "$BATS_TEST_TMPDIR" || return 1
+	mkdir -p migrations
+	FAULTY=$ZN_TEST_BUILD/test/zn-apply
+}
+
+# The six-step migration: transactional steps and a CONCURRENTLY one.
+six() {
+	cat >migrations/20260101_000001_six.yaml <<-'YAML'
+	ops:
+	  - op: createTable
+	    sql: ["CREATE TABLE public.acct (id bigint PRIMARY KEY, email text)"]
+	  - op: rawSql
+	    sql: ["INSERT INTO public.acct SELECT g, 'u' || g FROM generate_series(1, 100) g"]
+	  - op: addColumn
+	    sql: ["ALTER TABLE public.acct ADD COLUMN plan text DEFAULT 'free'"]
+	  - op: addIndex
+	    transactional: false
+	    sql: ["CREATE UNIQUE INDEX CONCURRENTLY acct_email ON public.acct (email)"]
+	  - op: addCheck
+	    sql: ["ALTER TABLE public.acct ADD CONSTRAINT acct_plan CHECK (plan <> '') NOT VALID",
+	          "ALTER TABLE public.acct VALIDATE CONSTRAINT acct_plan"]
+	  - op: createTable
+	    sql: ["CREATE TABLE public.acct_log (id bigint PRIMARY KEY, acct_id bigint REFERENCES public.acct)"]
+	YAML
+}
+
+ledger() {
+	psql -X -A -t -c "$1"
+}
+
+# The schema as a graph body (no header or trailer: no timestamps).
+schema_of() {
+	zn-snapshot -d "$1" | sed '1d;$d'
+}
+
+@test "applies each step once, records it, and skips it on a re-run" {
+	six
+	run_zn 0 zn-apply migrations
+	assert_line --partial "✓ 20260101_000001_six 01 createTable"
+	assert_line --partial "6 steps applied, 0 already applied"
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 6 ]
+	[ "$(ledger "SELECT id || ' ' || steps FROM _zanith_migrations")" = "20260101_000001_six 6" ]
+	[ "$(ledger "SELECT string_agg(which, ',' ORDER BY id) FROM _zanith_schema_snapshots")" = before,after ]
+	[ "$(ledger "SELECT value FROM _zanith_ledger WHERE key = 'version'")" = 1 ]
+	run_zn 0 zn-apply migrations
+	assert_line --partial "↻ 20260101_000001_six 06 createTable"
+	assert_line --partial "0 steps applied, 6 already applied"
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps")" = 6 ]
+	[ "$(ledger "SELECT count(*) FROM public.acct")" = 100 ]
+	# The event log is append-only.
+	run psql -X -c "DELETE FROM _zanith_events"
+	assert_output --partial "append-only"
+}
+
+@test "--dry-run prints the steps and writes nothing, not even the ledger" {
+	six
+	run_zn 0 zn-apply --dry-run migrations
+	assert_line --partial "· 20260101_000001_six 04 addIndex"
+	assert_output --partial "CREATE UNIQUE INDEX CONCURRENTLY acct_email"
+	assert_line --partial "dry run: 6 steps would run"
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname LIKE '_zanith%'")" = 0 ]
+	[ "$(ledger "SELECT to_regclass('public.acct') IS NULL")" = t ]
+}
+
+@test "killed at every fault point of every step, a re-run ends where an uninterrupted run does" {
+	six
+	clean=${ZN_TEST_DB}_clean
+	psql -X -q -d postgres -c "CREATE DATABASE \"$clean\""
+	run_zn 0 zn-apply -d "$clean" migrations
+	want=$(schema_of "$clean")
+	n=0
+	for point in before_exec after_exec after_commit during before_unlock; do
+		for k in 1 2 3 4 5 6; do
+			case $point in
+			during) [ "$k" = 4 ] || continue ;;
+			before_unlock) [ "$k" = 1 ] || continue ;;
+			esac
+			db=${ZN_TEST_DB}_f$n
+			n=$((n + 1))
+			psql -X -q -d postgres -c "CREATE DATABASE \"$db\""
+			if [ "$point" = before_unlock ]; then
+				f=before_unlock
+			else
+				f=step:$k:$point
+			fi
+			run env ZN_FAULT="$f" "$FAULTY" -d "$db" migrations
+			[ "$status" -eq 137 ] || { echo "# $f: status $status" >&2; false; }
+			# The backend of a killed run may still be finishing.
+			for _ in 1 2 3 4 5 6 7 8 9 10; do
+				run_zn '?' zn-apply -d "$db" --lock-wait 3s migrations
+				[ "$status" -ne 3 ] && break
+			done
+			[ "$status" -eq 0 ] || { echo "# $f: rerun status $status: $stderr" >&2; false; }
+			got=$(schema_of "$db")
+			[ "$got" = "$want" ] || { echo "# $f: schema differs" >&2; false; }
+			# No step is done twice; the killed attempt is on record.
+			[ "$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done' GROUP BY step HAVING count(*) > 1")" = "" ]
+			[ "$(psql -X -A -t -d "$db" -c "SELECT count(DISTINCT step) FROM _zanith_migration_steps WHERE status = 'done'")" = 6 ]
+			[ "$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM public.acct")" = 100 ]
+			# The killed attempt is on record: interrupted, or, for
+			# the index built outside a transaction, reconciled as
+			# done by the re-run's probe when the build had finished.
+			if [ "$k" = 4 ] && { [ "$point" = after_exec ] || [ "$point" = during ]; }; then
+				[ "$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM _zanith_migration_steps WHERE step = 4 AND (status = 'interrupted' OR note LIKE 'reconciled%')")" = 1 ] ||
+				    { echo "# $f: not reconciled" >&2; false; }
+			elif [ "$point" = before_exec ] || [ "$point" = after_exec ] || [ "$point" = during ]; then
+				[ "$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM _zanith_migration_steps WHERE step = $k AND status = 'interrupted'")" = 1 ] ||
+				    { echo "# $f: no interrupted attempt" >&2; false; }
+			fi
+		done
+	done
+	[ "$n" -eq 20 ]
+}
+
+@test "a run that finds the lock held waits --lock-wait, then exits 3 naming the holder" {
+	six
+	run_zn 0 zn-apply migrations
+	# Hold the lock from another session: the same key zn-apply uses.
+	psql -X -q -c "SET application_name = 'holder'" -c "SELECT pg_advisory_lock(k) FROM (SELECT ('x' || substr(encode(sha256('zanith:public'), 'hex'), 1, 15))::bit(60)::bigint AS k) s" -c "SELECT pg_sleep(4)" >/dev/null &
+	holder=$!
+	sleep 1
+	start=$(date +%s)
+	run_zn 3 zn-apply --lock-wait 1s migrations
+	end=$(date +%s)
+	[ $((end - start)) -lt 4 ]
+	assert_equal "$output" ""
+	[[ "$stderr" == *"application_name 'holder'"* ]]
+	[[ "$stderr" == *"pg_sleep"* ]]
+	# With a longer wait it gets the lock and finds nothing pending.
+	run_zn 0 zn-apply --lock-wait 10s migrations
+	assert_line --partial "0 steps applied, 6 already applied"
+	wait "$holder"
+}
+
+@test "two runs at once: one applies, the other waits and finds nothing to do" {
+	cat >migrations/20260101_000001_slow.yaml <<-'YAML'
+	ops:
+	  - op: rawSql
+	    sql: ["CREATE TABLE public.s (id int)"]
+	  - op: rawSql
+	    sql: ["SELECT pg_sleep(2)"]
+	  - op: addIndex
+	    transactional: false
+	    sql: ["CREATE INDEX CONCURRENTLY s_id ON public.s (id)"]
+	YAML
+	zn-apply migrations >a.out 2>a.err &
+	a=$!
+	sleep 0.5
+	run_zn 3 zn-apply --lock-wait 500ms migrations
+	[[ "$stderr" == *"is held by pid"* ]]
+	[[ "$stderr" == *"zn-apply"* ]]
+	# A waiter polling for the lock does not deadlock the index build.
+	run_zn 0 zn-apply --lock-wait 30s migrations
+	assert_line --partial "0 steps applied, 3 already applied"
+	wait "$a"
+	grep -q "3 steps applied" a.out
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 3 ]
+}
+
+@test "a step behind another session's lock fails fast, retries, and goes through when it ends" {
+	zn_sql -c "CREATE TABLE public.busy (id int)"
+	cat >migrations/20260101_000001_b.yaml <<-'YAML'
+	ops:
+	  - op: addColumn
+	    sql: ["ALTER TABLE public.busy ADD COLUMN x int"]
+	YAML
+	psql -X -q -c "SET application_name = 'reader'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null &
+	reader=$!
+	sleep 0.5
+	run_zn 0 zn-apply --lock-timeout 200ms --retries 8 migrations
+	wait "$reader"
+	[[ "$stderr" == *"lock timeout"* ]]
+	[[ "$stderr" == *'"application_name" : "reader"'* ]]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'retried' AND sqlstate = '55P03'")" -ge 1 ]
+	[ "$(ledger "SELECT status FROM _zanith_migration_steps ORDER BY attempt_id DESC LIMIT 1")" = done ]
+	[ "$(ledger "SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'x'")" = 1 ]
+}
+
+@test "behind a lock that is never let go, the step fails naming the blockers and is recorded failed" {
+	zn_sql -c "CREATE TABLE public.busy (id int)"
+	cat >migrations/20260101_000001_b.yaml <<-'YAML'
+	ops:
+	  - op: addColumn
+	    sql: ["ALTER TABLE public.busy ADD COLUMN x int"]
+	YAML
+	psql -X -q -c "SET application_name = 'forever'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(8)" >/dev/null &
+	reader=$!
+	sleep 0.5
+	run_zn 1 zn-apply --lock-timeout 200ms --retries 2 migrations
+	assert_line --partial "✗ 20260101_000001_b 01 addColumn"
+	[[ "$stderr" == *"failed and was rolled back"* ]]
+	[[ "$stderr" == *'"application_name" : "forever"'* ]]
+	[ "$(ledger "SELECT status || ' ' || sqlstate FROM _zanith_migration_steps ORDER BY attempt_id DESC LIMIT 1")" = "failed 55P03" ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'retried'")" = 2 ]
+	[ "$(ledger "SELECT blockers::text LIKE '%forever%' FROM _zanith_migration_steps ORDER BY attempt_id DESC LIMIT 1")" = t ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migrations")" = 0 ]
+	kill "$reader" 2>/dev/null || true
+	wait "$reader" || true
+}
+
+@test "an applied file that changed is exit 4 naming the file, the step and both digests" {
+	six
+	run_zn 0 zn-apply migrations
+	sed -i 's/generate_series(1, 100)/generate_series(1, 200)/' migrations/20260101_000001_six.yaml
+	run_zn 4 zn-apply migrations
+	[[ "$stderr" == *"migration 20260101_000001_six (20260101_000001_six.yaml) changed after it was applied"* ]]
+	[[ "$stderr" == *"step 2 (rawSql): its SQL sums to sha256:"*", applied as sha256:"* ]]
+	[ "$(ledger "SELECT count(*) FROM public.acct")" = 100 ]
+}
+
+@test "an out-of-order migration is refused, and applied with --allow-out-of-order" {
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.b (id int)"]\n' >migrations/20260102_000000_b.yaml
+	run_zn 0 zn-apply migrations
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.a (id int)"]\n' >migrations/20260101_000000_a.yaml
+	run_zn 4 zn-apply migrations
+	[[ "$stderr" == *"out of order"*"20260101_000000_a"* ]]
+	[ "$(ledger "SELECT to_regclass('public.a') IS NULL")" = t ]
+	run_zn 0 zn-apply --allow-out-of-order migrations
+	[ "$(ledger "SELECT out_of_order FROM _zanith_migrations WHERE id = '20260101_000000_a'")" = t ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'out_of_order'")" = 1 ]
+}
+
+@test "a plan made for another schema is exit 4; a truncated one is exit 65 with nothing run" {
+	zn_sql -c "CREATE TABLE public.t (id int)"
+	want=${ZN_TEST_DB}_want
+	psql -X -q -d postgres -c "CREATE DATABASE \"$want\""
+	psql -X -q -d "$want" -c "CREATE TABLE public.t (id int, v text)"
+	zn-snapshot -d "$ZN_TEST_DB" >a.graph
+	zn-snapshot -d "$want" >b.graph
+	run_zn 0 zn-diff --json a.graph b.graph
+	printf '%s\n' "$output" >plan.jsonl
+	head -n 2 plan.jsonl >cut.jsonl
+	run_zn 65 zn-apply cut.jsonl
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname LIKE '_zanith%'")" = 0 ]
+	zn_sql -c "ALTER TABLE public.t ADD COLUMN w int"
+	run_zn 4 zn-apply plan.jsonl
+	[[ "$stderr" == *"it changed since"* ]]
+	zn_sql -c "ALTER TABLE public.t DROP COLUMN w"
+	run_zn 0 zn-apply plan.jsonl
+	[ "$(ledger "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'v'")" = 1 ]
+}
+
+@test "a blocked plan is refused: a refused step on record with the gate, exit 1, nothing run" {
+	zn_sql -c "CREATE TABLE public.t (id int, a int)"
+	printf 'ops:\n  - op: rawSql\n    sql: ["SET lock_timeout = '"'5s'"'", "ALTER TABLE public.t DROP COLUMN a"]\n' >migrations/20260101_000000_d.yaml
+	run_zn 1 zn-classify --max-risk 35 migrations
+	printf '%s\n' "$output" >blocked.jsonl
+	run_zn 1 zn-apply blocked.jsonl
+	[[ "$stderr" == *"the plan is blocked"* ]]
+	[ "$(ledger "SELECT string_agg(status || ' ' || gate, ',' ORDER BY attempt_id) FROM _zanith_migration_steps")" = "refused max_risk,refused allow_destructive" ]
+	[ "$(ledger "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'a'")" = 1 ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migrations")" = 0 ]
+}
+
+@test "when the ledger cannot record a step, its DDL rolls back with it" {
+	zn_sql -c "CREATE ROLE app LOGIN" -c "GRANT CREATE ON SCHEMA public TO app"
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.x0 (id int)"]\n' >migrations/20260101_000000_a.yaml
+	run_zn 0 zn-apply migrations
+	zn_sql -c "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO app" \
+	    -c "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO app"
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.x1 (id int)"]\n' >migrations/20260102_000000_b.yaml
+	# The running row goes in; turning it done needs UPDATE, revoked.
+	PGUSER=app run_zn 1 zn-apply migrations
+	[[ "$stderr" == *"permission denied"* ]]
+	[ "$(ledger "SELECT to_regclass('public.x1') IS NULL")" = t ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE migration_id = '20260102_000000_b' AND status = 'done'")" = 0 ]
+	# Without INSERT either, nothing starts.
+	zn_sql -c "REVOKE INSERT ON _zanith_migration_steps FROM app"
+	PGUSER=app run_zn 2 zn-apply migrations
+	[[ "$stderr" == *"nothing of it ran"* ]]
+	[ "$(ledger "SELECT to_regclass('public.x1') IS NULL")" = t ]
+	run_zn 0 zn-apply migrations
+	[ "$(ledger "SELECT to_regclass('public.x1') IS NOT NULL")" = t ]
+}
+
+@test "SIGTERM during a step rolls it back, releases the lock and exits 130" {
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.z (id int)", "SELECT pg_sleep(30)"]\n' >migrations/20260101_000000_z.yaml
+	zn-apply migrations >z.out 2>z.err &
+	pid=$!
+	sleep 1.5
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	grep -q "interrupted" z.err
+	[ "$(ledger "SELECT to_regclass('public.z') IS NULL")" = t ]
+	[ "$(ledger "SELECT status FROM _zanith_migration_steps ORDER BY attempt_id DESC LIMIT 1")" = interrupted ]
+	# The lock is free.
+	run_zn 0 zn-apply --dry-run migrations
+	[ "$(ledger "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" = 0 ]
+}
