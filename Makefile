@@ -40,7 +40,7 @@ LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c 
 	lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
 CMDS = zn-snapshot zn-diff zn-classify zn-apply
 SCRIPTS = zn
-MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1
+MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1
 MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7
 

@@ -667,6 +667,7 @@ begin_attempt(struct run *u, const struct step *s, const char *status)
 	size_t i;
 	struct res x;
 	long long id;
+	int ok;
 
 	snprintf(num, sizeof(num), "%d", s->n);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
@@ -694,15 +695,20 @@ begin_attempt(struct run *u, const struct step *s, const char *status)
 	params[11] = risk != NULL ? reasons : NULL;
 	params[12] = u->host;
 	params[13] = pid;
-	if (!q(u, &x, sql, 14, params))
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot record step %d of %s in "
-		    "the ledger (nothing of it ran): %s", s->n,
-		    u->migs[s->mig].id, x.msg);
-	id = atoll(PQgetvalue(x.r, 0, 0));
-	res_clear(&x);
+	ok = q(u, &x, sql, 14, params);
+	id = ok ? atoll(PQgetvalue(x.r, 0, 0)) : 0;
 	free(sql);
 	free(reasons);
 	json_decref(risk);
+	if (!ok) {
+		char *msg = zn_xasprintf("cannot record step %d of %s in the "
+		    "ledger (nothing of it ran): %s", s->n,
+		    u->migs[s->mig].id, x.msg);
+
+		res_clear(&x);
+		zn_die(ZN_EXIT_UNAVAILABLE, "%s", msg);
+	}
+	res_clear(&x);
 	return id;
 }
 
@@ -1562,6 +1568,31 @@ number(const char *opt, const char *arg)
 	return n;
 }
 
+/* Closes the connections and frees what the run holds. */
+static int
+done(struct run *u, int status)
+{
+	size_t i;
+
+	if (u->mon != NULL)
+		PQfinish(u->mon);
+	PQfinish(u->conn);
+	for (i = 0; i < u->p->n; i++) {
+		free(u->steps[i].sql);
+		free(u->steps[i].donesum);
+	}
+	for (i = 0; i < u->nmigs; i++) {
+		free(u->migs[i].appliedsum);
+		free(u->migs[i].appliedat);
+	}
+	free(u->steps);
+	free(u->migs);
+	free(u->plainid);
+	zn_plan_release(u->p);
+	zn_config_release(u->cfg);
+	return zn_finish(status);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1688,8 +1719,7 @@ main(int argc, char *argv[])
 		}
 		status = refusals(&u);
 		unlock(&u);
-		PQfinish(u.conn);
-		return zn_finish(status);
+		return done(&u, status);
 	}
 	if (u.dry) {
 		/* Reads only: no lock, no ledger made. */
@@ -1698,9 +1728,7 @@ main(int argc, char *argv[])
 			integrity(&u);
 		}
 		fromhash(&u);
-		status = apply(&u);
-		PQfinish(u.conn);
-		return zn_finish(status);
+		return done(&u, apply(&u));
 	}
 	lock(&u);
 	zn_ledger_ensure(u.conn, u.schema);
@@ -1712,24 +1740,8 @@ main(int argc, char *argv[])
 			reconcile(&u, &u.steps[i]);
 	status = u.atomic ? apply_atomic(&u) : apply(&u);
 	unlock(&u);
-	if (u.mon != NULL)
-		PQfinish(u.mon);
-	PQfinish(u.conn);
 	if (status == ZN_EXIT_SIGNAL)
 		fprintf(stderr, "zn-apply: interrupted: the current step was "
 		    "rolled back and the lock released\n");
-	for (i = 0; i < p.n; i++) {
-		free(u.steps[i].sql);
-		free(u.steps[i].donesum);
-	}
-	for (i = 0; i < u.nmigs; i++) {
-		free(u.migs[i].appliedsum);
-		free(u.migs[i].appliedat);
-	}
-	free(u.steps);
-	free(u.migs);
-	free(u.plainid);
-	zn_plan_release(&p);
-	zn_config_release(&cfg);
-	return zn_finish(status);
+	return done(&u, status);
 }
