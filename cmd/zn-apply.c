@@ -1157,6 +1157,59 @@ fail:
 	return 0;
 }
 
+/*
+ * An index a CREATE INDEX CONCURRENTLY step builds may be there and
+ * invalid, left by a build that failed, was cancelled or was killed:
+ * it is dropped first, so the step builds it again.  0 when that fails.
+ */
+static int
+dropinvalid(struct run *u, const struct step *s, struct res *err)
+{
+	char *schema = NULL, *name = NULL;
+	const char *params[2];
+	int create = 0, ok = 1;
+	struct res x;
+
+	if (!indexof(json_string_value(json_array_get(zn_op_sql(s->op), 0)),
+	    &schema, &name, &create) || !create)
+		goto out;
+	params[0] = schema;
+	params[1] = name;
+	if (!q(u, &x, "SELECT NOT (i.indisvalid AND i.indisready) FROM "
+	    "pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
+	    "i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = "
+	    "c.relnamespace WHERE n.nspname = $1 AND c.relname = $2", 2,
+	    params)) {
+		*err = x;
+		ok = 0;
+		goto out;
+	}
+	if (PQntuples(x.r) == 1 && strcmp(PQgetvalue(x.r, 0, 0), "t") == 0) {
+		struct zn_buf b = ZN_BUF_INIT;
+
+		res_clear(&x);
+		zn_buf_adds(&b, "DROP INDEX CONCURRENTLY ");
+		zn_pg_ident(&b, schema);
+		zn_buf_addch(&b, '.');
+		zn_pg_ident(&b, name);
+		ok = q(u, &x, b.buf, 0, NULL);
+		zn_buf_release(&b);
+		if (!ok) {
+			*err = x;
+			goto out;
+		}
+		if (!u->json)
+			fprintf(stderr, "zn-apply: step %d of %s: dropped the "
+			    "invalid index %s.%s an earlier build left\n",
+			    s->n, u->migs[s->mig].id, schema, name);
+	}
+	res_clear(&x);
+out:
+	free(schema);
+	free(name);
+	return ok;
+}
+
 /* A step outside a transaction: one statement, its row written after. */
 static int
 stepnontx(struct run *u, struct step *s, int nth, long long id, int last,
@@ -1174,6 +1227,8 @@ stepnontx(struct run *u, struct step *s, int nth, long long id, int last,
 		return 0;
 	}
 	res_clear(&x);
+	if (!dropinvalid(u, s, err))
+		return 0;
 	fault("before_exec", nth);
 #ifdef ZN_FAULTS
 	if (getenv("ZN_FAULT") != NULL) {
@@ -1454,14 +1509,23 @@ apply_atomic(struct run *u)
 	size_t i, j;
 	int nth = 0;
 
+	if (u->maxsteps >= 0)
+		zn_usage_error("--atomic applies whole migrations: not with "
+		    "--steps");
 	for (j = 0; j < u->nmigs; j++)
 		for (i = u->migs[j].first; i < u->migs[j].first +
-		    u->migs[j].n; i++)
+		    u->migs[j].n; i++) {
 			if (!u->steps[i].op->transactional)
 				zn_die(ZN_EXIT_USAGE, "--atomic: step %d of %s "
 				    "(%s) cannot run in a transaction",
 				    u->steps[i].n, u->migs[j].id,
 				    u->steps[i].op->op);
+			if (!u->migs[j].applied && u->steps[i].done)
+				zn_die(ZN_EXIT_RESOLVE, "--atomic: migration %s "
+				    "was applied in part by an earlier run "
+				    "(step %d is done); finish it without "
+				    "--atomic", u->migs[j].id, u->steps[i].n);
+		}
 	for (j = 0; j < u->nmigs; j++) {
 		struct mig *m = &u->migs[j];
 		double mstart = now_ms();
@@ -1474,6 +1538,8 @@ apply_atomic(struct run *u)
 				event(u, &u->steps[i], "skipped", -1, NULL);
 				u->skipped++;
 			}
+			if (u->to != NULL && strcmp(m->id, u->to) == 0)
+				break;
 			continue;
 		}
 		snapshot(u, m, "before");
@@ -1521,6 +1587,8 @@ apply_atomic(struct run *u)
 		    (res_clear(&x), q(u, &x, "COMMIT", 0, NULL))) {
 			res_clear(&x);
 			snapshot(u, m, "after");
+			if (u->to != NULL && strcmp(m->id, u->to) == 0)
+				break;
 			continue;
 		}
 		res_clear(&x);

@@ -309,3 +309,43 @@ schema_of() {
 	run_zn 0 zn-apply --dry-run migrations
 	[ "$(ledger "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" = 0 ]
 }
+
+@test "a unique index that fails on duplicates leaves nothing behind the re-run trips on" {
+	zn_sql -c "CREATE TABLE public.u (id int, e text)" -c "INSERT INTO public.u VALUES (1, 'a'), (2, 'a')"
+	cat >migrations/20260101_000000_u.yaml <<-'YAML'
+	ops:
+	  - op: addIndex
+	    transactional: false
+	    sql: ["CREATE UNIQUE INDEX CONCURRENTLY u_e ON public.u (e)"]
+	YAML
+	run_zn 1 zn-apply migrations
+	[[ "$stderr" == *"could not create unique index"* ]]
+	[ "$(ledger "SELECT status || ' ' || sqlstate FROM _zanith_migration_steps")" = "failed 23505" ]
+	# The failed build left an invalid index; the next run drops it first.
+	[ "$(ledger "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.u_e'::regclass")" = f ]
+	zn_sql -c "UPDATE public.u SET e = 'b' WHERE id = 2"
+	run_zn 0 zn-apply migrations
+	[[ "$stderr" == *"dropped the invalid index public.u_e"* ]]
+	[ "$(ledger "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.u_e'::regclass")" = t ]
+}
+
+@test "--atomic: a migration commits whole or not at all" {
+	cat >migrations/20260101_000000_a.yaml <<-'YAML'
+	ops:
+	  - op: rawSql
+	    sql: ["CREATE TABLE public.a1 (id int)"]
+	  - op: rawSql
+	    sql: ["CREATE TABLE public.a2 (id int)"]
+	  - op: rawSql
+	    sql: ["INSERT INTO public.nosuch VALUES (1)"]
+	YAML
+	run_zn 1 zn-apply --atomic migrations
+	[ "$(ledger "SELECT to_regclass('public.a1') IS NULL")" = t ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 0 ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'failed'")" = 1 ]
+	run_zn 64 zn-apply --atomic --steps 1 migrations
+	sed -i 's/INSERT INTO public.nosuch VALUES (1)/CREATE TABLE public.a3 (id int)/' migrations/20260101_000000_a.yaml
+	run_zn 0 zn-apply --atomic migrations
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 3 ]
+	[ "$(ledger "SELECT id FROM _zanith_migrations")" = 20260101_000000_a ]
+}
