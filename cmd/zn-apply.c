@@ -1014,6 +1014,29 @@ indexof(const char *sql, char **schema, char **name, int *create)
 }
 
 /*
+ * Whether index schema.name is there: 1 valid and ready, 0 invalid,
+ * -1 absent, -2 when the lookup failed (x holds why).
+ */
+static int
+indexstate(struct run *u, const char *schema, const char *name,
+    struct res *x)
+{
+	const char *params[2] = { schema, name };
+	int st;
+
+	if (!q(u, x, "SELECT i.indisvalid AND i.indisready FROM "
+	    "pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
+	    "i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = "
+	    "c.relnamespace WHERE n.nspname = $1 AND c.relname = $2", 2,
+	    params))
+		return -2;
+	st = PQntuples(x->r) == 0 ? -1 : strcmp(PQgetvalue(x->r, 0, 0),
+	    "t") == 0;
+	res_clear(x);
+	return st;
+}
+
+/*
  * A step a killed run left running.  Transactional: its transaction
  * died with the run, so it did not happen.  Non-transactional: the
  * postcondition decides: a valid index is done; an invalid one is
@@ -1022,11 +1045,11 @@ indexof(const char *sql, char **schema, char **name, int *create)
 static void
 reconcile(struct run *u, struct step *s)
 {
-	char *schema = NULL, *name = NULL, *note;
-	const char *params[2];
-	int create = 0;
+	char *schema = NULL, *name = NULL;
+	int create = 0, st;
 	struct res x;
 
+	memset(&x, 0, sizeof(x));
 	if (s->runtx) {
 		end_attempt(u, s->running, "interrupted", NULL, NULL,
 		    "its transaction ended with the run that started it", -1,
@@ -1040,48 +1063,22 @@ reconcile(struct run *u, struct step *s)
 		    -1, NULL);
 		return;
 	}
-	params[0] = schema;
-	params[1] = name;
-	if (!q(u, &x, "SELECT i.indisvalid AND i.indisready FROM "
-	    "pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
-	    "i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = "
-	    "c.relnamespace WHERE n.nspname = $1 AND c.relname = $2", 2,
-	    params))
+	st = indexstate(u, schema, name, &x);
+	if (st == -2)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot look for index %s.%s: %s",
 		    schema, name, x.msg);
-	if (create && PQntuples(x.r) == 1 && strcmp(PQgetvalue(x.r, 0, 0),
-	    "t") == 0) {
-		end_attempt(u, s->running, "done", NULL, NULL, "reconciled: "
-		    "the index it builds is there and valid", -1, NULL);
+	if ((create && st == 1) || (!create && st == -1)) {
+		end_attempt(u, s->running, "done", NULL, NULL, create ?
+		    "reconciled: the index it builds is there and valid" :
+		    "reconciled: the index it drops is gone", -1, NULL);
 		s->done = 1;
 		s->donesum = zn_xstrdup(s->sum);
-	} else if (!create && PQntuples(x.r) == 0) {
-		end_attempt(u, s->running, "done", NULL, NULL, "reconciled: "
-		    "the index it drops is gone", -1, NULL);
-		s->done = 1;
-		s->donesum = zn_xstrdup(s->sum);
-	} else if (create && PQntuples(x.r) == 1) {
-		struct zn_buf b = ZN_BUF_INIT;
-		struct res y;
-
-		zn_buf_adds(&b, "DROP INDEX CONCURRENTLY ");
-		zn_pg_ident(&b, schema);
-		zn_buf_addch(&b, '.');
-		zn_pg_ident(&b, name);
-		if (!q(u, &y, b.buf, 0, NULL))
-			zn_die(ZN_EXIT_NEGATIVE, "cannot drop the invalid index "
-			    "%s.%s a killed run left: %s", schema, name, y.msg);
-		res_clear(&y);
-		note = zn_xasprintf("killed while building: the invalid "
-		    "index %s.%s was dropped; builds again", schema, name);
-		end_attempt(u, s->running, "interrupted", NULL, NULL, note, -1,
-		    NULL);
-		free(note);
-		zn_buf_release(&b);
 	} else
+		/* An invalid index is dropped when the step runs again. */
 		end_attempt(u, s->running, "interrupted", NULL, NULL,
-		    "killed while running outside a transaction; runs again",
-		    -1, NULL);
+		    st == 0 ? "killed while building: the invalid index is "
+		    "dropped and built again" : "killed while running "
+		    "outside a transaction; runs again", -1, NULL);
 	res_clear(&x);
 	s->running = 0;
 	free(schema);
@@ -1166,25 +1163,19 @@ static int
 dropinvalid(struct run *u, const struct step *s, struct res *err)
 {
 	char *schema = NULL, *name = NULL;
-	const char *params[2];
-	int create = 0, ok = 1;
+	int create = 0, ok = 1, st;
 	struct res x;
 
+	memset(&x, 0, sizeof(x));
 	if (!indexof(json_string_value(json_array_get(zn_op_sql(s->op), 0)),
 	    &schema, &name, &create) || !create)
 		goto out;
-	params[0] = schema;
-	params[1] = name;
-	if (!q(u, &x, "SELECT NOT (i.indisvalid AND i.indisready) FROM "
-	    "pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
-	    "i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = "
-	    "c.relnamespace WHERE n.nspname = $1 AND c.relname = $2", 2,
-	    params)) {
+	if ((st = indexstate(u, schema, name, &x)) == -2) {
 		*err = x;
 		ok = 0;
 		goto out;
 	}
-	if (PQntuples(x.r) == 1 && strcmp(PQgetvalue(x.r, 0, 0), "t") == 0) {
+	if (st == 0) {
 		struct zn_buf b = ZN_BUF_INIT;
 
 		res_clear(&x);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "zn.h"
 
 /* Shared by every empty buffer; never written (alloc 0 means "not ours"). */
@@ -145,4 +147,29 @@ zn_buf_readfile(struct zn_buf *b, const char *path)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'", path);
 	zn_buf_readfp(b, fp, path);
 	fclose(fp);
+}
+
+const char *
+zn_buf_readpath(struct zn_buf *b, const char *path)
+{
+	const char *name;
+	struct stat st;
+	FILE *fp;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		name = "<stdin>";
+		fp = stdin;
+	} else {
+		name = path;
+		if ((fp = fopen(path, "r")) == NULL)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'",
+			    path);
+	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0)
+		zn_buf_grow(b, (size_t)st.st_size + 1);
+	zn_buf_readfp(b, fp, name);
+	if (fp != stdin)
+		fclose(fp);
+	return name;
 }

@@ -652,26 +652,8 @@ void
 zn_graph_read(struct zn_graph *g, const char *path)
 {
 	struct zn_buf in = ZN_BUF_INIT;
-	const char *name;
-	struct stat st;
-	FILE *fp;
+	const char *name = zn_buf_readpath(&in, path);
 
-	if (path == NULL || strcmp(path, "-") == 0) {
-		name = "<stdin>";
-		fp = stdin;
-	} else {
-		name = path;
-		if ((fp = fopen(path, "r")) == NULL)
-			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'",
-			    path);
-	}
-	/* One allocation for a regular file: the block is kept. */
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0)
-		zn_buf_grow(&in, (size_t)st.st_size + 1);
-	zn_buf_readfp(&in, fp, name);
-	if (fp != stdin)
-		fclose(fp);
 	if (fastread(g, in.buf, in.len))
 		zn_buf_init(&in);	/* the graph has it */
 	else

@@ -1156,7 +1156,6 @@ zn_plan_read(struct zn_plan *p, const char *path)
 	struct zn_buf in = ZN_BUF_INIT;
 	const char *name;
 	struct stat st;
-	FILE *fp;
 
 	memset(p, 0, sizeof(*p));
 	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
@@ -1168,21 +1167,7 @@ zn_plan_read(struct zn_plan *p, const char *path)
 		readyaml(p, path);
 		return;
 	}
-	if (path == NULL || strcmp(path, "-") == 0) {
-		name = "<stdin>";
-		fp = stdin;
-	} else {
-		name = path;
-		if ((fp = fopen(path, "r")) == NULL)
-			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot open '%s'",
-			    path);
-	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0)
-		zn_buf_grow(&in, (size_t)st.st_size + 1);
-	zn_buf_readfp(&in, fp, name);
-	if (fp != stdin)
-		fclose(fp);
+	name = zn_buf_readpath(&in, path);
 	if (fastread(p, in.buf, in.len))
 		zn_buf_init(&in);	/* the plan has it */
 	else

@@ -121,6 +121,12 @@ void zn_buf_vaddf(struct zn_buf *b, const char *fmt, va_list ap);
 void zn_buf_readfile(struct zn_buf *b, const char *path);
 /* Appends the rest of fp; name is for the error message. */
 void zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name);
+/*
+ * Reads all of path ("-" or NULL: stdin) into b, in one allocation for
+ * a regular file; returns the name for messages ("<stdin>" or path).
+ * An unopenable file dies with status 2.
+ */
+const char *zn_buf_readpath(struct zn_buf *b, const char *path);
 
 /*
  * sha: SHA-256 through libcrypto.  Digests are written as "sha256:" and

@@ -349,3 +349,13 @@ schema_of() {
 	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 3 ]
 	[ "$(ledger "SELECT id FROM _zanith_migrations")" = 20260101_000000_a ]
 }
+
+@test "a database that is down is exit 2 with nothing written; so is an input that cannot be opened" {
+	six
+	run_zn 2 zn-apply -d "host=$BATS_TEST_TMPDIR/nosocket connect_timeout=2" migrations
+	[[ "$stderr" == *"zn-apply:"* ]]
+	assert_equal "$output" ""
+	run_zn 2 zn-apply nosuch.jsonl
+	[[ "$stderr" == *"cannot open 'nosuch.jsonl'"* ]]
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname LIKE '_zanith%'")" = 0 ]
+}
