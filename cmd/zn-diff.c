@@ -81,20 +81,6 @@ struct ctx {
 	int offline;		/* declared schemas rendered without a server */
 };
 
-/* A path from zanith.yaml, relative to the file's directory. */
-static char *
-cfgpath(const struct zn_config *c, const char *p)
-{
-	const char *slash;
-
-	if (p == NULL)
-		return NULL;
-	if (p[0] == '/' || c->path == NULL ||
-	    (slash = strrchr(c->path, '/')) == NULL)
-		return zn_xstrdup(p);
-	return zn_xasprintf("%.*s/%s", (int)(slash - c->path), c->path, p);
-}
-
 static void
 live(struct ctx *x, struct zn_graph *g)
 {
@@ -333,7 +319,7 @@ main(int argc, char *argv[])
 	from = argc >= 2 ? argv[0] : "@";
 	to = argc >= 2 ? argv[1] : argc == 1 ? argv[0] : NULL;
 	if (to == NULL) {
-		schema = cfgpath(&x.cfg, x.cfg.schema);
+		schema = zn_config_path(&x.cfg, x.cfg.schema);
 		if (schema == NULL)
 			zn_die(ZN_EXIT_UNAVAILABLE, "no schema to compare "
 			    "with: give FROM and TO, or set 'schema' in "
@@ -361,7 +347,7 @@ main(int argc, char *argv[])
 	status = exitcode && p.n > 0 ? ZN_EXIT_NEGATIVE : ZN_EXIT_OK;
 	/* --name alone writes into the configured migrations directory. */
 	if (outdir == NULL && namegiven)
-		outdir = migdir = cfgpath(&x.cfg, x.cfg.migrations);
+		outdir = migdir = zn_config_path(&x.cfg, x.cfg.migrations);
 	if (outdir != NULL) {
 		if (p.n == 0)
 			fprintf(stderr, "%s: no differences; no migration "

@@ -313,6 +313,19 @@ zn_config_load(struct zn_config *c, const char *dir)
 		c->migrations = zn_xstrdup("migrations");
 }
 
+char *
+zn_config_path(const struct zn_config *c, const char *p)
+{
+	const char *slash;
+
+	if (p == NULL)
+		return NULL;
+	if (p[0] == '/' || c->path == NULL ||
+	    (slash = strrchr(c->path, '/')) == NULL)
+		return zn_xstrdup(p);
+	return zn_xasprintf("%.*s/%s", (int)(slash - c->path), c->path, p);
+}
+
 void
 zn_config_release(struct zn_config *c)
 {

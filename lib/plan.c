@@ -120,6 +120,21 @@ zn_op_unload(struct zn_op *op)
 	op->args = op->sql = op->reverse = NULL;
 }
 
+char *
+zn_op_script(const struct zn_op *op)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(zn_op_sql(op), i, v) {
+		zn_buf_adds(&b, json_string_value(v) != NULL ?
+		    json_string_value(v) : "");
+		zn_buf_adds(&b, ";\n");
+	}
+	return zn_buf_detach(&b);
+}
+
 json_t *
 zn_op_risk(const struct zn_op *op)
 {

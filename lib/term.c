@@ -55,22 +55,31 @@ zn_table_new(int ncols)
 }
 
 void
-zn_table_row(struct zn_table *t, ...)
+zn_table_cells(struct zn_table *t, const char *const *cells)
 {
-	va_list ap;
-	const char *s;
 	int i;
 
 	t->cells = zn_xreallocarray(t->cells, (t->nrows + 1) *
 	    (size_t)t->ncols, sizeof(*t->cells));
-	va_start(ap, t);
-	for (i = 0; i < t->ncols; i++) {
-		s = va_arg(ap, const char *);
+	for (i = 0; i < t->ncols; i++)
 		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] =
-		    zn_xstrdup(s != NULL ? s : "");
-	}
-	va_end(ap);
+		    zn_xstrdup(cells[i] != NULL ? cells[i] : "");
 	t->nrows++;
+}
+
+void
+zn_table_row(struct zn_table *t, ...)
+{
+	const char **cells = zn_xcalloc((size_t)t->ncols, sizeof(*cells));
+	va_list ap;
+	int i;
+
+	va_start(ap, t);
+	for (i = 0; i < t->ncols; i++)
+		cells[i] = va_arg(ap, const char *);
+	va_end(ap);
+	zn_table_cells(t, cells);
+	free(cells);
 }
 
 void

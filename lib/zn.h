@@ -307,6 +307,12 @@ double zn_parse_bytes(const char *s);
  */
 void zn_config_load(struct zn_config *c, const char *dir);
 void zn_config_release(struct zn_config *c);
+/*
+ * A path zanith.yaml gives (p), relative to the directory of the file
+ * read; p itself when absolute or when no file was read.  NULL for
+ * NULL; caller frees.
+ */
+char *zn_config_path(const struct zn_config *c, const char *p);
 
 /*
  * pg: the connection recipe.  Connections use PQconnectdbParams with
@@ -410,6 +416,8 @@ struct zn_table;
 struct zn_table *zn_table_new(int ncols);
 /* Adds a row; cells are copied.  Pass exactly ncols strings. */
 void zn_table_row(struct zn_table *t, ...);
+/* The same, the row's ncols cells (NULL for empty) from an array. */
+void zn_table_cells(struct zn_table *t, const char *const *cells);
 void zn_table_print(struct zn_table *t, FILE *fp);
 void zn_table_free(struct zn_table *t);
 /* Display width of a UTF-8 string in columns (one per code point). */
@@ -592,6 +600,11 @@ json_t *zn_op_sql(const struct zn_op *op);
 json_t *zn_op_reverse(const struct zn_op *op);
 /* Drops what was read from a read op's line; asking again re-reads it. */
 void zn_op_unload(struct zn_op *op);
+/*
+ * The op's statements as one script, each ended by ";\n": the text
+ * zn-apply runs and sums (sql_sha256 in zn-ledger(7)).  Caller frees.
+ */
+char *zn_op_script(const struct zn_op *op);
 /* The op record of step i (1-based), as written: a new reference. */
 json_t *zn_plan_oprec(const struct zn_plan *p, size_t i,
     const char *migration);
