@@ -375,9 +375,6 @@ build(struct run *u)
 	u->migs = zn_xcalloc(p->n > 0 ? p->n : 1, sizeof(*u->migs));
 	for (i = 0; i < p->n; i++) {
 		struct step *s = &u->steps[i];
-		const json_t *v;
-		struct zn_buf b = ZN_BUF_INIT;
-		size_t k;
 
 		id = p->ops[i].extra != NULL ? zn_json_str(p->ops[i].extra,
 		    "migration") : NULL;
@@ -407,12 +404,7 @@ build(struct run *u)
 		s->op = &p->ops[i];
 		s->mig = j;
 		s->n = (int)u->migs[j].n;
-		json_array_foreach(zn_op_sql(s->op), k, v) {
-			zn_buf_adds(&b, json_string_value(v) != NULL ?
-			    json_string_value(v) : "");
-			zn_buf_adds(&b, ";\n");
-		}
-		s->sql = zn_buf_detach(&b);
+		s->sql = zn_op_script(s->op);
 		zn_sha256(s->sql, strlen(s->sql), s->sum);
 	}
 	for (j = 0; j < u->nmigs; j++) {
@@ -858,6 +850,88 @@ snapshot(struct run *u, const struct mig *m, const char *which)
 	zn_graph_release(&g);
 }
 
+/*
+ * A step that parks data instead of dropping it (softDrop*, archive*)
+ * leaves an artifact row, in the step's own transaction: what it was,
+ * where it is now, the SQL that brings it back, and for an archive its
+ * row count and a digest of its rows (zn-ledger(7)).  1 when written,
+ * or when the step parks nothing.
+ */
+static int
+artifact(struct run *u, const struct step *s, struct res *x)
+{
+	static const struct {
+		const char *op, *kind;
+	} kinds[] = {
+		{ "softDropColumn", "soft_drop_column" },
+		{ "softDropTable", "soft_drop_table" },
+		{ "softDropType", "soft_drop_type" },
+		{ "softDropSequence", "soft_drop_sequence" },
+		{ "softDropSchema", "soft_drop_schema" },
+		{ "archiveColumn", "archive_column" },
+		{ "archiveTable", "archive_table" },
+	};
+	const json_t *args = zn_op_args(s->op);
+	const char *kind = NULL, *parked, *arch, *params[8];
+	char n[16], *sql, *detail;
+	json_t *d;
+	size_t i;
+	int ok;
+
+	memset(x, 0, sizeof(*x));
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(s->op->op, kinds[i].op) == 0)
+			kind = kinds[i].kind;
+	if (kind == NULL)
+		return 1;
+	arch = zn_json_str(args, "archived_as");
+	parked = arch != NULL ? arch : zn_json_str(args, "parked_as");
+	d = json_pack("{s:s, s:O}", "op", s->op->op, "reverse",
+	    zn_op_reverse(s->op) != NULL ? zn_op_reverse(s->op) :
+	    json_array());
+	json_object_set(d, "args", (json_t *)args);
+	detail = zn_json_line(d);
+	json_decref(d);
+	snprintf(n, sizeof(n), "%d", s->n);
+	params[0] = u->migs[s->mig].id;
+	params[1] = n;
+	params[2] = kind;
+	params[3] = s->op->target;
+	params[4] = parked;
+	params[5] = detail;
+	if (arch != NULL && strncmp(arch, "_zanith_archive.", 16) == 0) {
+		/* Its rows, counted and summed as they stand now. */
+		struct zn_buf t = ZN_BUF_INIT;
+
+		zn_pg_ident(&t, "_zanith_archive");
+		zn_buf_addch(&t, '.');
+		zn_pg_ident(&t, arch + 16);
+		sql = zn_xasprintf("INSERT INTO %%s._zanith_migration_"
+		    "artifacts (migration_id, step, kind, object, parked_as, "
+		    "detail, rows, checksum) SELECT $1, $2, $3, $4, $5, "
+		    "$6::jsonb, count(*), 'md5:' || md5(coalesce(string_agg("
+		    "a::text, E'\\n' ORDER BY a::text), '')) FROM %s a", t.buf);
+		zn_buf_release(&t);
+	} else
+		sql = zn_xstrdup("INSERT INTO %s._zanith_migration_artifacts "
+		    "(migration_id, step, kind, object, parked_as, detail) "
+		    "VALUES ($1, $2, $3, $4, $5, $6::jsonb)");
+	{
+		struct zn_buf b = ZN_BUF_INIT;
+		char *full;
+
+		zn_pg_ident(&b, u->schema);
+		full = zn_xasprintf(sql, b.buf);
+		zn_buf_release(&b);
+		free(sql);
+		sql = full;
+	}
+	ok = q(u, x, sql, 6, params);
+	free(sql);
+	free(detail);
+	return ok;
+}
+
 /* ---- running statements, watching what blocks them ---- */
 
 /* The sessions blocking pid, as a JSON array, or NULL. */
@@ -1131,6 +1205,9 @@ steptx(struct run *u, struct step *s, int nth, long long id, int last,
 			goto fail;
 		res_clear(&x);
 	}
+	if (!artifact(u, s, &x))
+		goto fail;
+	res_clear(&x);
 	fault("after_exec", nth);
 	if (!end_attempt(u, id, "done", NULL, *seen, NULL, now_ms() - t0,
 	    &x))
@@ -1559,6 +1636,10 @@ apply_atomic(struct run *u)
 					ok = 0;
 				else if (ok)
 					res_clear(&x);
+			if (ok && !artifact(u, s, &x))
+				ok = 0;
+			else if (ok)
+				res_clear(&x);
 			if (ok && end_attempt(u, id, "done", NULL, seen, NULL,
 			    now_ms() - t0, &x)) {
 				res_clear(&x);
