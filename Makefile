@@ -38,14 +38,20 @@ LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c 
 	lib/plan.c lib/risk.c \
 	lib/schema.c lib/sqltok.c \
 	lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
-CMDS = zn-snapshot zn-diff zn-classify zn-apply
+CMDS = zn-snapshot zn-diff zn-classify zn-apply zn-ledger
 SCRIPTS = zn
-MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1
+MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1 \
+	man/zn-ledger.1
 MAN5 = man/zn-records.5 man/zn-schema.5
-MAN7 = man/zn.7
+MAN7 = man/zn.7 man/zn-ledger.7
 
 BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify \
-	$(O)/bin/zn-apply $(O)/bin/zn
+	$(O)/bin/zn-apply $(O)/bin/zn-ledger $(O)/bin/zn
+
+# The audit questions: plain SQL in contrib, compiled into zn-ledger.
+AUDIT = contrib/audit/who.sql contrib/audit/slowest.sql \
+	contrib/audit/failures.sql contrib/audit/risk.sql \
+	contrib/audit/recoverable.sql contrib/audit/releases.sql
 
 all: $(BINS)
 
@@ -79,6 +85,16 @@ $(O)/bin/zn-apply: cmd/zn-apply.c $(O)/libzn.a
 	@mkdir -p $(O)/bin
 	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
 	    cmd/zn-apply.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+
+$(O)/gen/audit.h: $(AUDIT) build-aux/embed-sql
+	@mkdir -p $(O)/gen
+	sh build-aux/embed-sql $(AUDIT) >$@.tmp && mv $@.tmp $@
+
+$(O)/bin/zn-ledger: cmd/zn-ledger.c $(O)/libzn.a $(O)/gen/audit.h
+	@mkdir -p $(O)/bin
+	$(CC) $(ZN_CFLAGS) -I$(O)/gen $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
+	    -o $@ cmd/zn-ledger.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
+	    $(DEP_LIBS)
 
 # zn-apply with fault injection (ZN_FAULT), for the tests only.
 $(O)/test/zn-apply: cmd/zn-apply.c $(O)/libzn.a
@@ -122,7 +138,7 @@ lint: all
 	shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    examples/demo.sh build-aux/deps bench/snapshot.sh bench/gen-schema \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops \
-	    tests/gen-roundtrip .ci/run
+	    tests/gen-roundtrip .ci/run build-aux/embed-sql
 	shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
 	    tests/helpers/roundtrip.bash
 

@@ -1,0 +1,920 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * zn-ledger: what the ledger says (zn-ledger(1), zn-ledger(7)): the
+ * state of each migration file, the pending ones as an op stream, the
+ * history of runs, the six audit questions, and the stored snapshots.
+ * It only reads: its session is read-only.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zn.h"
+#include "audit.h"
+
+static const char usage[] =
+"usage: zn-ledger [-C dir] [-d conninfo] [--ledger-schema name]\n"
+"                 status [--exit-code] [--json] [dir]\n"
+"       zn-ledger pending [dir]\n"
+"       zn-ledger history [-v] [--since when] [--id ID] [--json]\n"
+"       zn-ledger audit [--json | --table] [question]\n"
+"       zn-ledger snapshot ID [before | after]\n"
+"\n"
+"Read the ledger zn-apply keeps: the state of each migration file, the\n"
+"pending migrations as an op stream, the history of what ran, the six\n"
+"audit questions, and the schema stored before and after each migration.\n"
+"\n"
+"Options:\n"
+"  -C, --directory=DIR       read DIR/zanith.yaml (default: .)\n"
+"  -d, --dbname=CONNINFO     the database\n"
+"      --ledger-schema=NAME  the ledger's schema (default: public)\n"
+"      --exit-code           status: exit 1 when something is pending or\n"
+"                            failed, 4 when something needs resolution\n"
+"  -v, --verbose             history: every step attempt, with its risk\n"
+"      --since=WHEN          history: since a time (2026-11-01) or for a\n"
+"                            while (7d, 12h, 30min, 2w)\n"
+"      --id=ID               history: one migration\n"
+"      --json                records, even on a terminal\n"
+"      --table               audit: a table, even through a pipe\n"
+"      --help                show this help and exit\n"
+"      --version             show the version and exit\n"
+"\n"
+"Questions: who, slowest, failures, risk, recoverable, releases.\n"
+"Exit: 0 done, 1 see --exit-code (or no such snapshot), 2 cannot connect,\n"
+"4 the ledger disagrees with the files, 64 usage, 65 bad input.\n"
+"See zn-ledger(1) and zn-ledger(7).\n";
+
+static const struct option longopts[] = {
+	{ "complete", no_argument, NULL, 'c' + 256 },
+	{ "dbname", required_argument, NULL, 'd' },
+	{ "directory", required_argument, NULL, 'C' },
+	{ "exit-code", no_argument, NULL, 'e' + 256 },
+	{ "help", no_argument, NULL, 'h' + 256 },
+	{ "id", required_argument, NULL, 'i' + 256 },
+	{ "json", no_argument, NULL, 'j' + 256 },
+	{ "ledger-schema", required_argument, NULL, 'L' + 256 },
+	{ "since", required_argument, NULL, 's' + 256 },
+	{ "table", no_argument, NULL, 't' + 256 },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' + 256 },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct ctx {
+	struct zn_config cfg;
+	const char *conninfo, *schema;
+	PGconn *conn;
+	int version;		/* the ledger's, 0 when there is none */
+	int json, table, verbose, exitcode;
+	const char *since, *id;
+};
+
+static char *
+L(const struct ctx *x, const char *text)
+{
+	return zn_ledger_sql(text, x->schema);
+}
+
+/* Connects read-only and finds the ledger (version 0: none yet). */
+static void
+open_ledger(struct ctx *x)
+{
+	x->conn = zn_pg_connect(x->conninfo);
+	zn_pg_cmd(x->conn, "make the session read-only",
+	    "SET default_transaction_read_only = on");
+	x->version = zn_ledger_version(x->conn, x->schema);
+	if (x->version > ZN_LEDGER_VERSION)
+		zn_die(ZN_EXIT_RESOLVE, "the ledger in schema %s is version "
+		    "%d, made by a newer zanith; this one reads %d", x->schema,
+		    x->version, ZN_LEDGER_VERSION);
+}
+
+static PGresult *
+query(const struct ctx *x, const char *what, const char *text, int n,
+    const char *const *params)
+{
+	char *sql = L(x, text);
+	PGresult *r = zn_pg_exec(x->conn, what, sql, n, params);
+
+	free(sql);
+	return r;
+}
+
+static void
+emit(json_t *rec)
+{
+	char *line = zn_json_line(rec);
+
+	puts(line);
+	free(line);
+	json_decref(rec);
+}
+
+/* A cell as JSON, typed by its column: numbers, booleans, json, text. */
+static json_t *
+cell(const PGresult *r, int row, int col)
+{
+	const char *v = PQgetvalue(r, row, col);
+
+	if (PQgetisnull(r, row, col))
+		return json_null();
+	switch (PQftype(r, col)) {
+	case 20: case 21: case 23:		/* int8, int2, int4 */
+		return json_integer(strtoll(v, NULL, 10));
+	case 700: case 701: case 1700:		/* float4, float8, numeric */
+		if (strchr(v, '.') == NULL && strchr(v, 'e') == NULL &&
+		    strchr(v, 'N') == NULL && strchr(v, 'I') == NULL)
+			return json_integer(strtoll(v, NULL, 10));
+		return json_real(strtod(v, NULL));
+	case 16:				/* bool */
+		return json_boolean(v[0] == 't');
+	case 114: case 3802: {			/* json, jsonb */
+		json_t *j = json_loads(v, JSON_DECODE_ANY, NULL);
+
+		return j != NULL ? j : json_string(v);
+	}
+	default:
+		return json_string(v);
+	}
+}
+
+/* The migration files: the configured directory, or dir. */
+static char *
+migdir(const struct ctx *x, const char *dir)
+{
+	return dir != NULL ? zn_xstrdup(dir) : zn_config_path(&x->cfg,
+	    x->cfg.migrations);
+}
+
+static void
+readfiles(struct zn_plan *p, const char *dir)
+{
+	memset(p, 0, sizeof(*p));
+	zn_plan_read(p, dir);
+}
+
+/* ---- status ---- */
+
+struct file {
+	const char *id, *checksum;
+	size_t first, n;	/* its ops in the plan */
+	/* from the ledger */
+	char *applied_at, *applied_sum;
+	int applied, done, outoforder;
+	int last_step;		/* the first step not done that was tried */
+	char *last_status, *last_why;
+};
+
+/* The files of p, one per migration record, with their ops. */
+static struct file *
+files(const struct zn_plan *p, size_t *nf)
+{
+	struct file *f = zn_xcalloc(json_array_size(p->migrations) + 1,
+	    sizeof(*f));
+	const json_t *m;
+	size_t i, j, n = 0;
+
+	json_array_foreach(p->migrations, i, m) {
+		f[n].id = zn_json_str(m, "id");
+		f[n].checksum = zn_json_str(m, "checksum");
+		f[n].first = p->n;
+		for (j = 0; j < p->n; j++)
+			if (p->ops[j].extra != NULL &&
+			    zn_json_str(p->ops[j].extra, "migration") != NULL &&
+			    strcmp(zn_json_str(p->ops[j].extra, "migration"),
+			    f[n].id) == 0) {
+				if (f[n].n == 0)
+					f[n].first = j;
+				f[n].n++;
+			}
+		n++;
+	}
+	*nf = n;
+	return f;
+}
+
+static void
+files_free(struct file *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].applied_at);
+		free(f[i].applied_sum);
+		free(f[i].last_status);
+		free(f[i].last_why);
+	}
+	free(f);
+}
+
+/*
+ * What the ledger says of each file; the ids it knows that no file has
+ * go to *gone (a NULL-terminated list; caller frees).
+ */
+static void
+ledgerstate(const struct ctx *x, struct file *f, size_t nf, char ***gone)
+{
+	PGresult *r;
+	char *maxid = NULL;
+	size_t i, ng = 0;
+	int k;
+
+	*gone = zn_xcalloc(1, sizeof(**gone));
+	if (x->version == 0)
+		return;
+	r = query(x, "read the applied migrations", "SELECT id, checksum, "
+	    "to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS TZ') FROM "
+	    "@._zanith_migrations ORDER BY id", 0, NULL);
+	for (k = 0; k < PQntuples(r); k++) {
+		const char *id = PQgetvalue(r, k, 0);
+
+		for (i = 0; i < nf; i++)
+			if (strcmp(f[i].id, id) == 0)
+				break;
+		if (i == nf) {
+			*gone = zn_xreallocarray(*gone, ng + 2, sizeof(**gone));
+			(*gone)[ng++] = zn_xasprintf("%s\t%s", id,
+			    PQgetvalue(r, k, 2));
+			(*gone)[ng] = NULL;
+			continue;
+		}
+		f[i].applied = 1;
+		f[i].applied_sum = zn_xstrdup(PQgetvalue(r, k, 1));
+		f[i].applied_at = zn_xstrdup(PQgetvalue(r, k, 2));
+	}
+	if (PQntuples(r) > 0)
+		maxid = zn_xstrdup(PQgetvalue(r, PQntuples(r) - 1, 0));
+	PQclear(r);
+	/* Of each step: whether it is done, and its last attempt. */
+	r = query(x, "read the steps", "SELECT migration_id, step, "
+	    "bool_or(status = 'done'), "
+	    "(array_agg(status ORDER BY attempt_id DESC))[1], "
+	    "(array_agg(concat_ws(': ', nullif(concat_ws(' ', gate, "
+	    "sqlstate), ''), coalesce(error, note)) ORDER BY attempt_id "
+	    "DESC))[1] "
+	    "FROM @._zanith_migration_steps GROUP BY 1, 2 ORDER BY 1, 2",
+	    0, NULL);
+	for (k = 0; k < PQntuples(r); k++)
+		for (i = 0; i < nf; i++) {
+			if (strcmp(f[i].id, PQgetvalue(r, k, 0)) != 0 ||
+			    f[i].applied)
+				continue;
+			if (strcmp(PQgetvalue(r, k, 2), "t") == 0) {
+				f[i].done++;
+				continue;
+			}
+			if (f[i].last_status != NULL)
+				continue;
+			f[i].last_step = atoi(PQgetvalue(r, k, 1));
+			f[i].last_status = zn_xstrdup(PQgetvalue(r, k, 3));
+			f[i].last_why = zn_xstrdup(PQgetvalue(r, k, 4));
+		}
+	PQclear(r);
+	for (i = 0; maxid != NULL && i < nf; i++)
+		if (!f[i].applied && strcmp(f[i].id, maxid) < 0)
+			f[i].outoforder = 1;
+	free(maxid);
+}
+
+/* The first step of f whose SQL is not what the ledger says ran. */
+static char *
+changedstep(const struct ctx *x, const struct zn_plan *p,
+    const struct file *f)
+{
+	const char *params[1] = { f->id };
+	PGresult *r = query(x, "read the steps applied", "SELECT DISTINCT ON "
+	    "(step) step, sql_sha256 FROM @._zanith_migration_steps WHERE "
+	    "migration_id = $1 AND status = 'done' ORDER BY step, attempt_id "
+	    "DESC", 1, params);
+	char *what = NULL, sum[ZN_SHA256_STRLEN];
+	int k;
+
+	for (k = 0; k < PQntuples(r) && what == NULL; k++) {
+		size_t n = (size_t)atoi(PQgetvalue(r, k, 0));
+		char *script;
+
+		if (n < 1 || n > f->n) {
+			what = zn_xasprintf("step %zu is no longer there", n);
+			break;
+		}
+		script = zn_op_script(&p->ops[f->first + n - 1]);
+		zn_sha256(script, strlen(script), sum);
+		free(script);
+		if (strcmp(sum, PQgetvalue(r, k, 1)) != 0)
+			what = zn_xasprintf("step %zu (%s): its SQL sums to %s, "
+			    "applied as %s", n, p->ops[f->first + n - 1].op,
+			    sum, PQgetvalue(r, k, 1));
+	}
+	if (what == NULL && (size_t)PQntuples(r) < f->n)
+		what = zn_xasprintf("step %zu was added", (size_t)PQntuples(r) +
+		    1);
+	PQclear(r);
+	return what != NULL ? what : zn_xstrdup("an op changed");
+}
+
+enum { ST_APPLIED, ST_PENDING, ST_PARTLY, ST_FAILED, ST_OUTOFORDER,
+	ST_CHANGED, ST_GONE };
+static const char *const stname[] = { "applied", "pending", "partly applied",
+	"failed", "out of order", "changed", "file missing" };
+
+static int
+fstate(const struct file *f)
+{
+	if (f->applied)
+		return strcmp(f->applied_sum, f->checksum) == 0 ? ST_APPLIED :
+		    ST_CHANGED;
+	if (f->outoforder)
+		return ST_OUTOFORDER;
+	if (f->last_status != NULL && strcmp(f->last_status, "retried") != 0)
+		return ST_FAILED;
+	return f->done > 0 || f->last_status != NULL ? ST_PARTLY : ST_PENDING;
+}
+
+static int
+status(struct ctx *x, const char *dir)
+{
+	struct zn_plan p;
+	struct file *f;
+	char **gone, *path = migdir(x, dir);
+	size_t nf, i;
+	int count[ST_GONE + 1] = { 0 }, worst = ZN_EXIT_OK, color;
+
+	readfiles(&p, path);
+	f = files(&p, &nf);
+	open_ledger(x);
+	ledgerstate(x, f, nf, &gone);
+	color = !x->json && zn_term_color(stdout);
+	for (i = 0; i < nf; i++) {
+		int st = fstate(&f[i]);
+		char *detail = NULL;
+
+		count[st]++;
+		switch (st) {
+		case ST_APPLIED:
+			detail = zn_xasprintf("on %s", f[i].applied_at);
+			break;
+		case ST_CHANGED: {
+			char *what = changedstep(x, &p, &f[i]);
+
+			detail = zn_xasprintf("since it was applied on %s: "
+			    "checksum %s, now %s; %s", f[i].applied_at,
+			    f[i].applied_sum, f[i].checksum, what);
+			free(what);
+			break;
+		}
+		case ST_FAILED:
+			detail = zn_xasprintf("at step %d%s%s%s%s%s",
+			    f[i].last_step, strcmp(f[i].last_status,
+			    "failed") != 0 ? " (" : "", strcmp(
+			    f[i].last_status, "failed") != 0 ?
+			    f[i].last_status : "", strcmp(f[i].last_status,
+			    "failed") != 0 ? ")" : "", *f[i].last_why != '\0' ?
+			    ": " : "", f[i].last_why);
+			break;
+		case ST_PARTLY:
+			detail = zn_xasprintf("%d of %zu steps done", f[i].done,
+			    f[i].n);
+			break;
+		case ST_OUTOFORDER:
+			detail = zn_xstrdup("older than the newest applied "
+			    "migration");
+			break;
+		default:
+			break;
+		}
+		if (x->json) {
+			json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:I}",
+			    "kind", "status", "migration", f[i].id, "state",
+			    stname[st], "checksum", f[i].checksum, "steps",
+			    (json_int_t)f[i].n);
+
+			if (f[i].applied)
+				json_object_set_new(rec, "applied_at",
+				    json_string(f[i].applied_at));
+			if (st == ST_FAILED)
+				json_object_set_new(rec, "step",
+				    json_integer(f[i].last_step));
+			if (detail != NULL)
+				json_object_set_new(rec, "detail",
+				    json_string(detail));
+			emit(rec);
+		} else {
+			const char *on = "", *off = color ? "\033[0m" : "";
+
+			if (color)
+				on = st == ST_APPLIED ? "\033[32m" : st ==
+				    ST_PENDING || st == ST_PARTLY ?
+				    "\033[33m" : "\033[1;31m";
+			printf("%s%-14s%s %s%s%s\n", on, stname[st], off,
+			    f[i].id, detail != NULL ? "  " : "",
+			    detail != NULL ? detail : "");
+		}
+		free(detail);
+	}
+	for (i = 0; gone[i] != NULL; i++) {
+		char *tab = strchr(gone[i], '\t');
+
+		*tab = '\0';
+		count[ST_GONE]++;
+		if (x->json)
+			emit(json_pack("{s:s, s:s, s:s, s:s}", "kind", "status",
+			    "migration", gone[i], "state", stname[ST_GONE],
+			    "applied_at", tab + 1));
+		else
+			printf("%s%-14s%s %s  applied on %s, and no file in %s "
+			    "has it\n", color ? "\033[1;31m" : "",
+			    stname[ST_GONE], color ? "\033[0m" : "", gone[i],
+			    tab + 1, path);
+	}
+	if (!x->json) {
+		int st, first = 1;
+
+		printf("%zu migration%s", nf, nf == 1 ? "" : "s");
+		for (st = 0; st <= ST_GONE; st++)
+			if (count[st] > 0) {
+				printf("%s %d %s", first ? ":" : ",", count[st],
+				    stname[st]);
+				first = 0;
+			}
+		printf("\n");
+	}
+	if (count[ST_PENDING] + count[ST_PARTLY] + count[ST_FAILED] > 0)
+		worst = ZN_EXIT_NEGATIVE;
+	if (count[ST_CHANGED] + count[ST_OUTOFORDER] + count[ST_GONE] > 0)
+		worst = ZN_EXIT_RESOLVE;
+	zn_strv_free(gone);
+	files_free(f, nf);
+	zn_plan_release(&p);
+	free(path);
+	return x->exitcode ? worst : ZN_EXIT_OK;
+}
+
+/* ---- pending: the files not applied, as one op stream ---- */
+
+static int
+pending(struct ctx *x, const char *dir)
+{
+	struct zn_plan p, out;
+	struct file *f;
+	char **gone, *path = migdir(x, dir);
+	size_t nf, i, j;
+
+	readfiles(&p, path);
+	f = files(&p, &nf);
+	open_ledger(x);
+	ledgerstate(x, f, nf, &gone);
+	/* Left out, an edited file would never reach zn-apply's check. */
+	for (i = 0; i < nf; i++)
+		if (fstate(&f[i]) == ST_CHANGED) {
+			char *what = changedstep(x, &p, &f[i]);
+
+			zn_die(ZN_EXIT_RESOLVE, "migration %s (%s.yaml) changed "
+			    "after it was applied on %s: its checksum was %s "
+			    "and is now %s; %s", f[i].id, f[i].id,
+			    f[i].applied_at, f[i].applied_sum, f[i].checksum,
+			    what);
+		}
+	out = p;
+	out.ops = zn_xcalloc(p.n + 1, sizeof(*out.ops));
+	out.n = 0;
+	out.migrations = json_array();
+	for (i = 0; i < nf; i++) {
+		if (f[i].applied)
+			continue;
+		json_array_append(out.migrations, json_array_get(
+		    p.migrations, i));
+		for (j = f[i].first; j < f[i].first + f[i].n; j++)
+			out.ops[out.n++] = p.ops[j];
+	}
+	zn_plan_write(&out, stdout, NULL);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write the stream");
+	json_decref(out.migrations);
+	free(out.ops);
+	zn_strv_free(gone);
+	files_free(f, nf);
+	zn_plan_release(&p);
+	free(path);
+	return ZN_EXIT_OK;
+}
+
+/* ---- history ---- */
+
+/* --since as an interval (7d, 12h, 30min, 2w) or a time, for SQL. */
+static char *
+since(const char *s)
+{
+	static const struct {
+		const char *unit, *as;
+	} units[] = {
+		{ "s", "seconds" }, { "sec", "seconds" }, { "min", "minutes" },
+		{ "m", "minutes" }, { "h", "hours" }, { "d", "days" },
+		{ "w", "weeks" },
+	};
+	char *end;
+	long n;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	n = strtol(s, &end, 10);
+	if (end != s && n >= 0 && *s >= '0' && *s <= '9')
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (strcmp(end, units[i].unit) == 0)
+				return zn_xasprintf("-%ld %s", n, units[i].as);
+	return zn_xstrdup(s);
+}
+
+static const char *
+sigil(const char *status)
+{
+	return strcmp(status, "done") == 0 ? "✓" :
+	    strcmp(status, "retried") == 0 ? "↺" :
+	    strcmp(status, "running") == 0 ? "…" : "✗";
+}
+
+static void
+attempts(const struct ctx *x, const char *id)
+{
+	const char *params[1] = { id };
+	PGresult *r = query(x, "read the step attempts", "SELECT step, op, "
+	    "target, status, risk_level, risk_score, elapsed_ms, sqlstate, "
+	    "concat_ws(': ', gate, coalesce(error, note)), attempt_id, run_id, "
+	    "to_char(started_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), transactional, "
+	    "array_to_string(risk_reasons, ', '), sql_sha256 "
+	    "FROM @._zanith_migration_steps WHERE migration_id = $1 "
+	    "ORDER BY attempt_id", 1, params);
+	int k;
+
+	for (k = 0; k < PQntuples(r); k++) {
+		const char *st = PQgetvalue(r, k, 3);
+
+		if (x->json) {
+			json_t *rec = json_pack("{s:s, s:s, s:o, s:s, s:s, "
+			    "s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, "
+			    "s:s}", "kind", "attempt", "migration", id, "step",
+			    cell(r, k, 0), "op", PQgetvalue(r, k, 1), "target",
+			    PQgetvalue(r, k, 2), "status", st, "level",
+			    cell(r, k, 4), "score", cell(r, k, 5), "elapsed_ms",
+			    cell(r, k, 6), "sqlstate", cell(r, k, 7), "detail",
+			    *PQgetvalue(r, k, 8) != '\0' ? cell(r, k, 8) :
+			    json_null(), "attempt", cell(r, k, 9), "run",
+			    PQgetvalue(r, k, 10), "started_at",
+			    PQgetvalue(r, k, 11), "transactional",
+			    cell(r, k, 12), "sql_sha256", PQgetvalue(r, k, 14));
+
+			emit(rec);
+			continue;
+		}
+		printf("    %s %02d %-20s %-11s", sigil(st),
+		    atoi(PQgetvalue(r, k, 0)), PQgetvalue(r, k, 1),
+		    PQgetisnull(r, k, 4) ? "-" : PQgetvalue(r, k, 4));
+		if (!PQgetisnull(r, k, 5))
+			printf(" %3s", PQgetvalue(r, k, 5));
+		else
+			printf("   -");
+		if (!PQgetisnull(r, k, 6))
+			printf(" %6s ms", PQgetvalue(r, k, 6));
+		else
+			printf("          ");
+		printf("  %s", PQgetvalue(r, k, 2));
+		if (strcmp(st, "done") != 0)
+			printf("  %s", st);
+		if (!PQgetisnull(r, k, 7))
+			printf(" %s", PQgetvalue(r, k, 7));
+		putchar('\n');
+		if (*PQgetvalue(r, k, 8) != '\0')
+			printf("        %s\n", PQgetvalue(r, k, 8));
+		if (*PQgetvalue(r, k, 13) != '\0' && strcmp(st, "done") == 0)
+			printf("        risk: %s\n", PQgetvalue(r, k, 13));
+	}
+	PQclear(r);
+}
+
+static int
+history(struct ctx *x)
+{
+	/*
+	 * Applied migrations, and those with attempts but no row yet
+	 * (failed, refused, interrupted), newest activity first.
+	 */
+	static const char sql[] =
+	    "WITH a AS ("
+	    " SELECT migration_id AS id, max(started_at) AS at,"
+	    "  (array_agg(status ORDER BY attempt_id DESC))[1] AS last,"
+	    "  (array_agg(step ORDER BY attempt_id DESC))[1] AS last_step,"
+	    "  (array_agg(applied_by ORDER BY attempt_id DESC))[1] AS who,"
+	    "  (array_agg(client_host ORDER BY attempt_id DESC))[1] AS host,"
+	    "  count(DISTINCT step) FILTER (WHERE status = 'done') AS done"
+	    " FROM @._zanith_migration_steps GROUP BY migration_id),"
+	    " h AS ("
+	    " SELECT m.id, m.applied_at AS at, 'applied' AS state,"
+	    "  m.applied_by AS who, m.client_host AS host, m.steps,"
+	    "  m.elapsed_ms, m.risk_worst, m.risk_max_score, m.out_of_order,"
+	    "  m.checksum, m.run_id, NULL::integer AS at_step"
+	    " FROM @._zanith_migrations m"
+	    " UNION ALL"
+	    " SELECT a.id, a.at, CASE a.last WHEN 'retried' THEN 'running'"
+	    "  ELSE a.last END, a.who, a.host, a.done::integer, NULL, NULL,"
+	    "  NULL, NULL, NULL, NULL, a.last_step"
+	    " FROM a WHERE NOT EXISTS (SELECT FROM @._zanith_migrations m"
+	    "  WHERE m.id = a.id))"
+	    " SELECT id, to_char(at, 'YYYY-MM-DD HH24:MI:SS TZ'),"
+	    "  to_char(at AT TIME ZONE 'UTC',"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+	    "  state, who, host, steps, elapsed_ms, risk_worst,"
+	    "  risk_max_score, out_of_order, checksum, run_id, at_step"
+	    " FROM h"
+	    " WHERE ($1::text IS NULL OR id = $1)"
+	    "  AND ($2::text IS NULL OR at >= CASE WHEN $2 LIKE '-%'"
+	    "   THEN now() + $2::interval ELSE $2::timestamptz END)"
+	    " ORDER BY at DESC, id DESC";
+	char *sincev = since(x->since);
+	const char *params[2] = { x->id, sincev };
+	PGresult *r;
+	int k, color;
+
+	open_ledger(x);
+	if (x->version == 0) {
+		if (!x->json)
+			printf("nothing applied yet: no ledger in schema %s\n",
+			    x->schema);
+		free(sincev);
+		return ZN_EXIT_OK;
+	}
+	if (sincev != NULL) {
+		/* A bad time is the user's mistake, not the server's. */
+		const char *p1[1] = { sincev };
+		char *chk = L(x, "SELECT CASE WHEN $1 LIKE '-%' THEN now() + "
+		    "$1::interval ELSE $1::timestamptz END");
+
+		r = PQexecParams(x->conn, chk, 1, NULL, p1, NULL, NULL, 0);
+		free(chk);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			PQclear(r);
+			free(sincev);
+			zn_usage_error("--since %s: not a time (2026-11-01) "
+			    "nor a while (7d, 12h, 30min, 2w)", x->since);
+		}
+		PQclear(r);
+	}
+	r = query(x, "read the history", sql, 2, params);
+	color = !x->json && zn_term_color(stdout);
+	for (k = 0; k < PQntuples(r); k++) {
+		const char *id = PQgetvalue(r, k, 0), *st = PQgetvalue(r, k, 3);
+		int applied = strcmp(st, "applied") == 0;
+
+		if (x->json) {
+			json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:o, "
+			    "s:o, s:o}", "kind", "history", "migration", id,
+			    "state", st, "at", PQgetvalue(r, k, 2), "by",
+			    cell(r, k, 4), "host", cell(r, k, 5), "steps",
+			    cell(r, k, 6));
+
+			if (applied) {
+				json_object_set_new(rec, "elapsed_ms",
+				    cell(r, k, 7));
+				json_object_set_new(rec, "risk_worst",
+				    cell(r, k, 8));
+				json_object_set_new(rec, "risk_max_score",
+				    cell(r, k, 9));
+				json_object_set_new(rec, "out_of_order",
+				    cell(r, k, 10));
+				json_object_set_new(rec, "checksum",
+				    cell(r, k, 11));
+				json_object_set_new(rec, "run", cell(r, k, 12));
+			} else
+				json_object_set_new(rec, "step",
+				    cell(r, k, 13));
+			emit(rec);
+		} else {
+			const char *on = "", *off = color ? "\033[0m" : "";
+
+			if (color)
+				on = applied ? "\033[32m" : "\033[1;31m";
+			printf("%s%s%s %s  %s  %s@%s", on, applied ? "✓" :
+			    sigil(st), off, id, PQgetvalue(r, k, 1),
+			    PQgetvalue(r, k, 4), PQgetvalue(r, k, 5));
+			if (applied) {
+				printf("  %s step%s  %s ms", PQgetvalue(r, k, 6),
+				    strcmp(PQgetvalue(r, k, 6), "1") == 0 ? "" :
+				    "s", PQgetvalue(r, k, 7));
+				if (!PQgetisnull(r, k, 8))
+					printf("  %s %s", PQgetvalue(r, k, 8),
+					    PQgetvalue(r, k, 9));
+				if (strcmp(PQgetvalue(r, k, 10), "t") == 0)
+					printf("  out of order");
+			} else
+				printf("  %s at step %s", st,
+				    PQgetvalue(r, k, 13));
+			putchar('\n');
+		}
+		if (x->verbose)
+			attempts(x, id);
+	}
+	if (PQntuples(r) == 0 && !x->json)
+		printf("no migrations%s\n", x->id != NULL || x->since != NULL ?
+		    " match" : " applied yet");
+	PQclear(r);
+	free(sincev);
+	return ZN_EXIT_OK;
+}
+
+/* ---- audit ---- */
+
+static int
+audit(struct ctx *x, const char *name)
+{
+	const struct audit *a = NULL;
+	const char *params[1];
+	PGresult *r;
+	size_t i;
+	int k, c, n;
+
+	if (name == NULL) {
+		for (i = 0; i < sizeof(audits) / sizeof(audits[0]); i++)
+			printf("%-12s %s\n", audits[i].name, audits[i].about);
+		return ZN_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(audits) / sizeof(audits[0]); i++)
+		if (strcmp(audits[i].name, name) == 0)
+			a = &audits[i];
+	if (a == NULL)
+		zn_usage_error("no question '%s'; ask one of who, slowest, "
+		    "failures, risk, recoverable, releases", name);
+	open_ledger(x);
+	if (x->version == 0) {
+		fprintf(stderr, "zn-ledger: no ledger in schema %s: nothing "
+		    "has been applied\n", x->schema);
+		return ZN_EXIT_OK;
+	}
+	/* The queries name the tables plainly, as in contrib/audit. */
+	params[0] = x->schema;
+	PQclear(zn_pg_exec(x->conn, "find the ledger", "SELECT pg_catalog."
+	    "set_config('search_path', pg_catalog.quote_ident($1), false)",
+	    1, params));
+	r = zn_pg_exec(x->conn, a->name, a->sql, 0, NULL);
+	n = PQnfields(r);
+	if (x->table || (!x->json && zn_term_isatty(stdout))) {
+		struct zn_table *t = zn_table_new(n);
+		const char **cells = zn_xcalloc((size_t)n, sizeof(*cells));
+
+		for (c = 0; c < n; c++)
+			cells[c] = PQfname(r, c);
+		zn_table_cells(t, cells);
+		for (k = 0; k < PQntuples(r); k++) {
+			for (c = 0; c < n; c++)
+				cells[c] = PQgetisnull(r, k, c) ? "-" :
+				    PQgetvalue(r, k, c);
+			zn_table_cells(t, cells);
+		}
+		zn_table_print(t, stdout);
+		zn_table_free(t);
+		free(cells);
+		printf("(%d row%s)\n", PQntuples(r), PQntuples(r) == 1 ? "" :
+		    "s");
+	} else
+		for (k = 0; k < PQntuples(r); k++) {
+			json_t *rec = json_pack("{s:s, s:s}", "kind", "audit",
+			    "question", a->name);
+
+			for (c = 0; c < n; c++)
+				json_object_set_new(rec, PQfname(r, c),
+				    cell(r, k, c));
+			emit(rec);
+		}
+	PQclear(r);
+	return ZN_EXIT_OK;
+}
+
+/* ---- snapshot ---- */
+
+static int
+snapshot(struct ctx *x, const char *id, const char *which)
+{
+	const char *params[2] = { id, which };
+	PGresult *r;
+
+	if (strcmp(which, "before") != 0 && strcmp(which, "after") != 0)
+		zn_usage_error("snapshot %s %s: before or after", id, which);
+	open_ledger(x);
+	if (x->version == 0) {
+		fprintf(stderr, "zn-ledger: no ledger in schema %s: no "
+		    "snapshots\n", x->schema);
+		return ZN_EXIT_NEGATIVE;
+	}
+	/* The first before and the last after: a resumed run takes more. */
+	r = query(x, "read the snapshot", "SELECT graph FROM "
+	    "@._zanith_schema_snapshots WHERE migration_id = $1 AND which = $2 "
+	    "ORDER BY CASE WHEN which = 'before' THEN id ELSE -id END LIMIT 1",
+	    2, params);
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		fprintf(stderr, "zn-ledger: no snapshot of the schema %s "
+		    "migration %s\n", which, id);
+		return ZN_EXIT_NEGATIVE;
+	}
+	fputs(PQgetvalue(r, 0, 0), stdout);
+	PQclear(r);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write the snapshot");
+	return ZN_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ctx x;
+	const char *dir = NULL, *dbname = NULL, *lschema = NULL, *cmd;
+	int ch, rc;
+
+	zn_init(argv[0]);
+	memset(&x, 0, sizeof(x));
+	while ((ch = getopt_long(argc, argv, "C:d:v", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'd':
+			dbname = optarg;
+			break;
+		case 'v':
+			x.verbose = 1;
+			break;
+		case 'c' + 256:
+			zn_complete(longopts);
+		case 'e' + 256:
+			x.exitcode = 1;
+			break;
+		case 'h' + 256:
+			fputs(usage, stdout);
+			return zn_finish(ZN_EXIT_OK);
+		case 'i' + 256:
+			x.id = optarg;
+			break;
+		case 'j' + 256:
+			x.json = 1;
+			break;
+		case 'L' + 256:
+			lschema = optarg;
+			break;
+		case 's' + 256:
+			x.since = optarg;
+			break;
+		case 't' + 256:
+			x.table = 1;
+			break;
+		case 'V' + 256:
+			zn_version();
+		default:
+			fputs(usage, stderr);
+			return ZN_EXIT_USAGE;
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		zn_usage_error("a command: status, pending, history, audit or "
+		    "snapshot");
+	cmd = argv[0];
+	if (x.json && x.table)
+		zn_usage_error("--json or --table, not both");
+	if (x.exitcode && strcmp(cmd, "status") != 0)
+		zn_usage_error("--exit-code goes with status");
+	if ((x.verbose || x.since != NULL || x.id != NULL) &&
+	    strcmp(cmd, "history") != 0)
+		zn_usage_error("-v, --since and --id go with history");
+	if (x.table && strcmp(cmd, "audit") != 0)
+		zn_usage_error("--table goes with audit");
+	zn_config_load(&x.cfg, dir);
+	x.schema = lschema != NULL ? lschema : x.cfg.ledger_schema;
+	x.conninfo = zn_pg_target(dbname, &x.cfg);
+
+	if (strcmp(cmd, "status") == 0 && argc <= 2)
+		rc = status(&x, argc == 2 ? argv[1] : NULL);
+	else if (strcmp(cmd, "pending") == 0 && argc <= 2) {
+		if (x.json)
+			zn_usage_error("pending writes an op stream: no --json");
+		rc = pending(&x, argc == 2 ? argv[1] : NULL);
+	} else if (strcmp(cmd, "history") == 0 && argc == 1)
+		rc = history(&x);
+	else if (strcmp(cmd, "audit") == 0 && argc <= 2)
+		rc = audit(&x, argc == 2 ? argv[1] : NULL);
+	else if (strcmp(cmd, "snapshot") == 0 && (argc == 2 || argc == 3)) {
+		if (x.json)
+			zn_usage_error("snapshot writes records: no --json");
+		rc = snapshot(&x, argv[1], argc == 3 ? argv[2] : "after");
+	} else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "pending") == 0 ||
+	    strcmp(cmd, "history") == 0 || strcmp(cmd, "audit") == 0 ||
+	    strcmp(cmd, "snapshot") == 0)
+		zn_usage_error("%s: too many arguments", cmd);
+	else
+		zn_usage_error("no command '%s': status, pending, history, "
+		    "audit or snapshot", cmd);
+	if (x.conn != NULL)
+		PQfinish(x.conn);
+	zn_config_release(&x.cfg);
+	return zn_finish(rc);
+}
