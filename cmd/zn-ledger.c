@@ -314,10 +314,10 @@ changedstep(const struct ctx *x, const struct zn_plan *p,
 	return what != NULL ? what : zn_xstrdup("an op changed");
 }
 
-enum { ST_APPLIED, ST_PENDING, ST_PARTLY, ST_FAILED, ST_OUTOFORDER,
-	ST_CHANGED, ST_GONE };
+enum { ST_APPLIED, ST_PENDING, ST_PARTLY, ST_FAILED, ST_REFUSED,
+	ST_OUTOFORDER, ST_CHANGED, ST_GONE };
 static const char *const stname[] = { "applied", "pending", "partly applied",
-	"failed", "out of order", "changed", "file missing" };
+	"failed", "refused", "out of order", "changed", "file missing" };
 
 static int
 fstate(const struct file *f)
@@ -327,6 +327,8 @@ fstate(const struct file *f)
 		    ST_CHANGED;
 	if (f->outoforder)
 		return ST_OUTOFORDER;
+	if (f->last_status != NULL && strcmp(f->last_status, "refused") == 0)
+		return ST_REFUSED;
 	if (f->last_status != NULL && strcmp(f->last_status, "retried") != 0)
 		return ST_FAILED;
 	return f->done > 0 || f->last_status != NULL ? ST_PARTLY : ST_PENDING;
@@ -365,13 +367,15 @@ status(struct ctx *x, const char *dir)
 			break;
 		}
 		case ST_FAILED:
+		case ST_REFUSED:
 			detail = zn_xasprintf("at step %d%s%s%s%s%s",
-			    f[i].last_step, strcmp(f[i].last_status,
-			    "failed") != 0 ? " (" : "", strcmp(
-			    f[i].last_status, "failed") != 0 ?
-			    f[i].last_status : "", strcmp(f[i].last_status,
-			    "failed") != 0 ? ")" : "", *f[i].last_why != '\0' ?
-			    ": " : "", f[i].last_why);
+			    f[i].last_step, st == ST_FAILED && strcmp(
+			    f[i].last_status, "failed") != 0 ? " (" : "",
+			    st == ST_FAILED && strcmp(f[i].last_status,
+			    "failed") != 0 ? f[i].last_status : "", st ==
+			    ST_FAILED && strcmp(f[i].last_status, "failed") !=
+			    0 ? ")" : "", *f[i].last_why != '\0' ? ": " : "",
+			    f[i].last_why);
 			break;
 		case ST_PARTLY:
 			detail = zn_xasprintf("%d of %zu steps done", f[i].done,
@@ -393,7 +397,7 @@ status(struct ctx *x, const char *dir)
 			if (f[i].applied)
 				json_object_set_new(rec, "applied_at",
 				    json_string(f[i].applied_at));
-			if (st == ST_FAILED)
+			if (st == ST_FAILED || st == ST_REFUSED)
 				json_object_set_new(rec, "step",
 				    json_integer(f[i].last_step));
 			if (detail != NULL)
@@ -440,7 +444,8 @@ status(struct ctx *x, const char *dir)
 			}
 		printf("\n");
 	}
-	if (count[ST_PENDING] + count[ST_PARTLY] + count[ST_FAILED] > 0)
+	if (count[ST_PENDING] + count[ST_PARTLY] + count[ST_FAILED] +
+	    count[ST_REFUSED] > 0)
 		worst = ZN_EXIT_NEGATIVE;
 	if (count[ST_CHANGED] + count[ST_OUTOFORDER] + count[ST_GONE] > 0)
 		worst = ZN_EXIT_RESOLVE;
@@ -452,6 +457,65 @@ status(struct ctx *x, const char *dir)
 }
 
 /* ---- pending: the files not applied, as one op stream ---- */
+
+/* The from_hash (and to_hash) of migration id's file, or NULL. */
+static const char *
+filehash(const char *dir, const char *id, const char *which, json_t **keep)
+{
+	char **names = zn_path_list(dir, zn_path_is_yaml, NULL);
+	const char *h = NULL;
+	size_t i, n = strlen(id);
+
+	for (i = 0; names[i] != NULL && h == NULL; i++) {
+		const char *base = strrchr(names[i], '/');
+		struct zn_plan one;
+
+		base = base != NULL ? base + 1 : names[i];
+		if (strncmp(base, id, n) != 0 || base[n] != '.')
+			continue;
+		readfiles(&one, names[i]);
+		h = zn_json_str(one.header, which);
+		if (h != NULL)
+			json_array_append_new(*keep, json_string(h));
+		h = h != NULL ? json_string_value(json_array_get(*keep,
+		    json_array_size(*keep) - 1)) : NULL;
+		zn_plan_release(&one);
+	}
+	zn_strv_free(names);
+	return h;
+}
+
+/*
+ * The stream's header: the schema its first pending migration was made
+ * from, and the one its last makes; zn-apply checks the first against
+ * the database (a directory's header is its first file's, which may be
+ * long applied).
+ */
+static json_t *
+header(const struct zn_plan *p, const struct file *f, size_t nf,
+    const char *dir)
+{
+	json_t *h = json_deep_copy(p->header), *keep = json_array();
+	const char *from = NULL, *to = NULL, *v;
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < nf; i++) {
+		if (f[i].applied)
+			continue;
+		if (first)
+			from = filehash(dir, f[i].id, "from_hash", &keep);
+		first = 0;
+		v = filehash(dir, f[i].id, "to_hash", &keep);
+		to = v;
+	}
+	json_object_set_new(h, "from_hash", from != NULL ? json_string(from) :
+	    json_null());
+	json_object_set_new(h, "to_hash", to != NULL ? json_string(to) :
+	    json_null());
+	json_decref(keep);
+	return h;
+}
 
 static int
 pending(struct ctx *x, const char *dir)
@@ -477,6 +541,7 @@ pending(struct ctx *x, const char *dir)
 			    what);
 		}
 	out = p;
+	out.header = header(&p, f, nf, path);
 	out.ops = zn_xcalloc(p.n + 1, sizeof(*out.ops));
 	out.n = 0;
 	out.migrations = json_array();
@@ -492,6 +557,7 @@ pending(struct ctx *x, const char *dir)
 	if (fflush(stdout) != 0 || ferror(stdout))
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write the stream");
 	json_decref(out.migrations);
+	json_decref(out.header);
 	free(out.ops);
 	zn_strv_free(gone);
 	files_free(f, nf);

@@ -4,7 +4,9 @@
 # throwaway local PostgreSQL, loads examples/schema.sql, snapshots it,
 # shows what the graph holds, materialises the same schema declared in
 # examples/schema.yaml and compares, and proves the snapshot is
-# deterministic.
+# deterministic, generates the first migration, applies it with zn up,
+# plans a riskier change, applies the next one through a failure and its
+# resumption, and shows the history and two audit questions.
 # Everything is removed at the end.  Run through `make demo`.
 set -eu
 
@@ -89,8 +91,13 @@ say "its ops, read back from the file as an op stream"
 zn-diff --read "$work/project/migrations" |
     jq -r 'select(.kind == "op") | "\(.step)\t\(.op)\t\(.target)"'
 
+say "zn up: what is pending, classified, then applied step by step"
+echo "(under the migration lock; every step recorded in the ledger)"
+zn up -C "$work/project"
+echo
+zn status -C "$work/project"
+
 say "a change to a table that exists takes its online form"
-psql -X -q -d fresh -v ON_ERROR_STOP=1 -f "$top/examples/schema.sql"
 zn-snapshot -d dbname=fresh -o "$work/before.jsonl"
 cp "$top/examples/schema.sql" "$work/next.sql"
 echo 'CREATE INDEX projects_title ON app.projects (title);' >>"$work/next.sql"
@@ -103,6 +110,7 @@ say "the plan stage: every op classified, the data probed, a budget"
 # One project breaks the CHECK the next schema adds.
 psql -X -q -d fresh -c "INSERT INTO app.orgs (name) VALUES ('acme')" \
     -c "INSERT INTO app.projects (org_id, title) VALUES (1, '')"
+cp "$work/next.sql" "$work/safe.sql"
 echo 'ALTER TABLE app.users DROP COLUMN display_name;' >>"$work/next.sql"
 zn-diff --drop-policy drop "$work/before.jsonl" "$work/next.sql" \
     >"$work/risky.plan"
@@ -117,5 +125,30 @@ else
 	    .op, (.risk.reasons | join(", "))] | @tsv' || status=$?
 fi
 echo "(exit status $status: 1 means a gate refused; nothing was applied)"
+
+say "the change without the drop, as the next migration: zn up"
+SOURCE_DATE_EPOCH=1767312000 zn-diff -o "$work/project/migrations" \
+    --name title_rules "$work/before.jsonl" "$work/safe.sql"
+echo "(classified --offline here, so that it runs: the live probe would have"
+echo " refused step 3 before anything ran, as the plan stage showed)"
+status=0
+zn up -C "$work/project" --offline || status=$?
+echo "(exit status $status: the CHECK failed on the project titled ''; the"
+echo " index before it stays built, and the ledger has both)"
+echo
+zn status -C "$work/project"
+
+say "the data fixed, zn up resumes at the step that failed"
+psql -X -q -d fresh -c "UPDATE app.projects SET title = 'untitled' WHERE title = ''"
+zn up -C "$work/project" --offline
+
+say "zn history -v: every run and every attempt, newest first"
+zn history -C "$work/project" -v
+
+say "two of the six audit questions: what failed this week, and why;"
+echo "    which op kinds are slowest"
+zn-ledger -C "$work/project" audit --table failures
+echo
+zn-ledger -C "$work/project" audit --table slowest
 
 say "done; the cluster and its files are removed"
