@@ -847,9 +847,17 @@ audit(struct ctx *x, const char *name)
 			json_t *rec = json_pack("{s:s, s:s}", "kind", "audit",
 			    "question", a->name);
 
-			for (c = 0; c < n; c++)
-				json_object_set_new(rec, PQfname(r, c),
+			for (c = 0; c < n; c++) {
+				/* A column never hides what the record is. */
+				const char *f = PQfname(r, c);
+				char *alt = strcmp(f, "kind") == 0 ||
+				    strcmp(f, "question") == 0 ?
+				    zn_xasprintf("%s_", f) : NULL;
+
+				json_object_set_new(rec, alt != NULL ? alt : f,
 				    cell(r, k, c));
+				free(alt);
+			}
 			emit(rec);
 		}
 	PQclear(r);

@@ -5,7 +5,7 @@
 SELECT a.id,
        a.migration_id,
        a.step,
-       a.kind,
+       a.kind AS artifact_type,
        a.object,
        a.parked_as,
        a.rows,
