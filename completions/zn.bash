@@ -13,8 +13,38 @@ _zn_complete() {
 			return 0
 		fi
 		cmd=zn-${COMP_WORDS[1]}
-		# zn generate NAME is zn-diff --name NAME.
-		[ "$cmd" = zn-generate ] && cmd=zn-diff
+		# zn generate NAME is zn-diff --name NAME; zn plan ends in
+		# zn-classify, zn up in zn-apply; zn status and history are
+		# zn-ledger's.
+		case $cmd in
+		zn-generate) cmd=zn-diff ;;
+		zn-plan) cmd=zn-classify ;;
+		zn-up) cmd=zn-apply ;;
+		zn-status|zn-history) cmd=zn-ledger ;;
+		esac
+	fi
+	# zn-ledger's commands, and the questions audit asks (from itself).
+	if [ "$cmd" = zn-ledger ] && [[ $cur != -* ]]; then
+		local w sub='' prev=''
+		for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+			case $w in
+			-*|ledger) ;;
+			*) [ -z "$sub" ] && sub=$w; prev=$w ;;
+			esac
+		done
+		case $sub in
+		'')
+			# shellcheck disable=SC2207
+			COMPREPLY=($(compgen -W "status pending history audit snapshot" -- "$cur"))
+			return 0 ;;
+		audit)
+			if [ "$prev" = audit ]; then
+				words=$(zn-ledger audit 2>/dev/null | cut -d' ' -f1)
+				# shellcheck disable=SC2207
+				COMPREPLY=($(compgen -W "$words" -- "$cur"))
+				return 0
+			fi ;;
+		esac
 	fi
 	case $cur in
 	-*)
@@ -30,4 +60,4 @@ _zn_complete() {
 	esac
 	return 0
 }
-complete -F _zn_complete zn zn-snapshot zn-diff zn-classify zn-apply
+complete -F _zn_complete zn zn-snapshot zn-diff zn-classify zn-apply zn-ledger

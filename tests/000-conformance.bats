@@ -113,6 +113,34 @@ setup() {
 	assert_line '--drop-policy='
 }
 
+@test "zn-ledger completes its commands and audit its questions; zn up completes zn-apply's options" {
+	run bash -c '
+		PATH=$2:$PATH
+		. "$1/completions/zn.bash"
+		COMP_WORDS=(zn-ledger hi); COMP_CWORD=1
+		_zn_complete zn-ledger hi zn-ledger
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn-ledger --json audit fa); COMP_CWORD=3
+		_zn_complete zn-ledger fa audit
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn ledger audit re); COMP_CWORD=3
+		_zn_complete zn re audit
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn up --lock-w); COMP_CWORD=2
+		_zn_complete zn --lock-w up
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn history --si); COMP_CWORD=2
+		_zn_complete zn --si history
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$ZN_TOP" "$BIN"
+	assert_success
+	assert_line 'history'
+	assert_line 'failures'
+	assert_line 'recoverable'
+	assert_line 'releases'
+	assert_line '--lock-wait='
+	assert_line '--since='
+}
+
 @test "the zsh completion file defines _zn and names every command" {
 	run grep -c 'compdef' "$ZN_TOP/completions/_zn"
 	assert_success
@@ -126,7 +154,7 @@ setup() {
 	run shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    build-aux/deps examples/demo.sh bench/gen-schema bench/snapshot.sh \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops \
-	    tests/gen-roundtrip \
+	    tests/gen-roundtrip build-aux/embed-sql \
 	    .ci/run
 	assert_success
 	run shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
