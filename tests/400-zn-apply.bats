@@ -48,6 +48,19 @@ ledger() {
 	psql -X -A -t -c "$1"
 }
 
+# The first statement of step $1 of six's migration.
+firststmt() {
+	zn-diff --read migrations/20260101_000001_six.yaml |
+	    jq -r --argjson n "$1" 'select(.kind == "op" and .step == $n) | .sql[0]'
+}
+
+# How many times the server log $1 shows statement $2 run.
+stmtcount() {
+	awk -v s="$2" 'index($0, "LOG:  statement: ") &&
+	    substr($0, index($0, "LOG:  statement: ") + 17) == s { n++ }
+	    END { print n + 0 }' "$1"
+}
+
 # The schema as a graph body (no header or trailer: no timestamps).
 schema_of() {
 	zn-snapshot -d "$1" | sed '1d;$d'
@@ -97,7 +110,9 @@ schema_of() {
 			esac
 			db=${ZN_TEST_DB}_f$n
 			n=$((n + 1))
-			psql -X -q -d postgres -c "CREATE DATABASE \"$db\""
+			psql -X -q -d postgres -c "CREATE DATABASE \"$db\"" \
+			    -c "ALTER DATABASE \"$db\" SET log_statement = 'all'"
+			off=$(wc -c <"$ZN_TEST_PGTMP_DIR/server.log")
 			if [ "$point" = before_unlock ]; then
 				f=before_unlock
 			else
@@ -117,6 +132,23 @@ schema_of() {
 			[ "$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done' GROUP BY step HAVING count(*) > 1")" = "" ]
 			[ "$(psql -X -A -t -d "$db" -c "SELECT count(DISTINCT step) FROM _zanith_migration_steps WHERE status = 'done'")" = 6 ]
 			[ "$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM public.acct")" = 100 ]
+			# The server's statement log agrees: each step's SQL
+			# reached the server once per attempt on record (less
+			# the attempt killed before it sent anything), so a
+			# committed step never ran again.
+			tail -c +$((off + 1)) "$ZN_TEST_PGTMP_DIR/server.log" >"stmt$n.log"
+			for j in 1 2 3 4 5 6; do
+				sent=$(stmtcount "stmt$n.log" "$(firststmt "$j")")
+				tries=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM _zanith_migration_steps WHERE step = $j")
+				[ "$point" = before_exec ] && [ "$j" = "$k" ] && tries=$((tries - 1))
+				[ "$sent" -eq "$tries" ] ||
+				    { echo "# $f: step $j sent $sent times, $tries attempts on record" >&2; false; }
+				if [ "$j" != "$k" ] || [ "$point" = after_commit ] ||
+				    [ "$point" = before_exec ] || [ "$point" = before_unlock ]; then
+					[ "$sent" -eq 1 ] ||
+					    { echo "# $f: step $j ran $sent times" >&2; false; }
+				fi
+			done
 			# The killed attempt is on record: interrupted, or, for
 			# the index built outside a transaction, reconciled as
 			# done by the re-run's probe when the build had finished.
