@@ -153,7 +153,7 @@ setup() {
 	cd "$ZN_TOP"
 	run shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    build-aux/deps examples/demo.sh bench/gen-schema bench/snapshot.sh \
-	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops \
+	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops bench/apply.sh \
 	    tests/gen-roundtrip build-aux/embed-sql \
 	    .ci/run
 	assert_success
