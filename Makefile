@@ -128,7 +128,8 @@ check-valgrind: deps all $(O)/test/libcheck $(O)/test/zn-apply
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
 	    tests/1*-zn-*.bats tests/200-zn-diff.bats tests/220-zn-offline.bats \
-	    tests/300-zn-classify.bats tests/310-zn-classify-live.bats
+	    tests/300-zn-classify.bats tests/310-zn-classify-live.bats \
+	    tests/410-zn-ledger.bats
 
 demo: deps all
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" sh examples/demo.sh

@@ -198,11 +198,22 @@ fill() {
 	  - op: rawSql
 	    sql: ["SELECT 1/0"]
 	YAML
-	psql -X -q -c "BEGIN" -c "SELECT * FROM public.t1" -c "SELECT pg_sleep(1.5)" -c "COMMIT" >/dev/null &
-	local reader=$!
+	# A reader holds the table until the step has been retried once.
+	psql -X -q -c "SET application_name = 'reader'" -c "BEGIN" \
+	    -c "SELECT * FROM public.t1" -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
+	local reader=$! i
 	sleep 0.5
-	run_zn 1 zn-apply --lock-timeout 200ms --retries 10 migrations
-	wait "$reader"
+	zn-apply --lock-timeout 200ms --retries 100 migrations >b.out 2>b.err &
+	local applier=$!
+	for i in $(seq 1 600); do
+		[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'retried'" 2>/dev/null)" -gt 0 ] 2>/dev/null && break
+		sleep 0.1
+	done
+	ledger "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reader'" >/dev/null
+	wait "$reader" || true
+	local st=0
+	wait "$applier" || st=$?
+	[ "$st" -eq 1 ] || { cat b.out b.err >&2; false; }
 	rm migrations/20260102_000000_b.yaml
 	# The columns go: soft-dropped and archived (zn-diff's drop policies).
 	zn-snapshot >before.graph
