@@ -777,8 +777,11 @@ migrow(struct run *u, const struct mig *m, double ms, struct res *out)
 	snprintf(maxs, sizeof(maxs), "%d", max);
 	params[0] = m->id;
 	params[1] = m->checksum;
-	params[2] = zn_json_str(u->p->header, "from_hash");
-	params[3] = zn_json_str(u->p->header, "to_hash");
+	/* The plan's hashes are this migration's only when it is alone. */
+	params[2] = u->nmigs == 1 ? zn_json_str(u->p->header, "from_hash") :
+	    NULL;
+	params[3] = u->nmigs == 1 ? zn_json_str(u->p->header, "to_hash") :
+	    NULL;
 	params[4] = u->host;
 	params[5] = u->runid;
 	params[6] = n;
@@ -1490,7 +1493,7 @@ static int
 apply(struct run *u)
 {
 	size_t i, j;
-	int nth = 0, status = ZN_EXIT_OK, stop = 0;
+	int nth = 0, status = ZN_EXIT_OK, stop = 0, lastran;
 	double t0 = now_ms();
 
 	for (j = 0; j < u->nmigs && !stop; j++) {
@@ -1532,6 +1535,7 @@ apply(struct run *u)
 		if (m->outoforder)
 			addevent(u, "out_of_order", m->id, 0, "applied with "
 			    "--allow-out-of-order", NULL);
+		lastran = 0;
 		for (i = m->first; i < m->first + m->n; i++) {
 			struct step *s = &u->steps[i];
 
@@ -1554,6 +1558,25 @@ apply(struct run *u)
 			}
 			s->done = 1;
 			u->ran++;
+			lastran = i + 1 == m->first + m->n;
+		}
+		/*
+		 * Every step done, the last by an earlier run: a run that
+		 * died after its last step's row turned done (outside a
+		 * transaction), or whose last step the probe found built,
+		 * never wrote the migration's row.  It is written now.
+		 */
+		if (i == m->first + m->n && !lastran) {
+			struct res x;
+
+			if (!migrow(u, m, now_ms() - mstart, &x))
+				zn_die(ZN_EXIT_UNAVAILABLE, "every step of %s is "
+				    "done, but the ledger could not record the "
+				    "migration: %s", m->id, x.msg);
+			res_clear(&x);
+			addevent(u, "recorded", m->id, 0, "every step was done "
+			    "by an earlier run; the migration row was missing",
+			    NULL);
 		}
 		if (!stop || (i == m->first + m->n))
 			snapshot(u, m, "after");

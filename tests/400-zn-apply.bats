@@ -391,3 +391,21 @@ schema_of() {
 	[[ "$stderr" == *"cannot open 'nosuch.jsonl'"* ]]
 	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname LIKE '_zanith%'")" = 0 ]
 }
+
+@test "a migration whose last step ran outside a transaction is recorded by the run that finds it done" {
+	zn_sql -c "CREATE TABLE public.ix (id int)"
+	printf 'ops:\n  - op: addIndex\n    transactional: false\n    sql: ["CREATE INDEX CONCURRENTLY ix_id ON public.ix (id)"]\n' >migrations/20260101_000000_ix.yaml
+	run env ZN_FAULT=step:1:after_exec "$FAULTY" migrations
+	[ "$status" -eq 137 ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migrations")" = 0 ]
+	run_zn 0 zn-apply --lock-wait 10s migrations
+	assert_line --partial "↻ 20260101_000000_ix 01 addIndex"
+	[ "$(ledger "SELECT id || ' ' || steps FROM _zanith_migrations")" = "20260101_000000_ix 1" ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'recorded'")" = 1 ]
+	run_zn 0 zn-ledger status --exit-code migrations
+	# A later migration is not held up by it.
+	printf 'ops:\n  - op: rawSql\n    sql: ["SELECT 1"]\n' >migrations/20260102_000000_next.yaml
+	run_zn 0 zn-apply migrations
+	run_zn 0 zn-apply migrations
+	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'recorded'")" = 1 ]
+}
