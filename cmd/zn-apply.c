@@ -1622,7 +1622,8 @@ apply_atomic(struct run *u)
 		double mstart = now_ms();
 		struct res x;
 		int ok = 1;
-		char set[96];
+		char set[96], *badmsg = NULL, *badstate = NULL;
+		const struct step *bad = NULL;
 
 		if (m->applied) {
 			for (i = m->first; i < m->first + m->n; i++) {
@@ -1670,6 +1671,10 @@ apply_atomic(struct run *u)
 				u->ran++;
 			} else {
 				ok = 0;
+				bad = s;
+				badmsg = zn_xstrdup(x.msg != NULL ? x.msg : "");
+				badstate = zn_xstrdup(x.state != NULL ? x.state :
+				    "");
 				event(u, s, "failed", now_ms() - t0, x.msg);
 				fprintf(stderr, "zn-apply: step %d (%s) of %s "
 				    "failed; migration %s rolled back whole: "
@@ -1689,14 +1694,23 @@ apply_atomic(struct run *u)
 		res_clear(&x);
 		q(u, &x, "ROLLBACK", 0, NULL);
 		res_clear(&x);
-		/* The attempts rolled back too: one failed row says so. */
+		/*
+		 * The attempts rolled back too: one failed row, for the
+		 * step that failed (the first when COMMIT did), says so.
+		 */
 		{
-			long long id = begin_attempt(u, &u->steps[m->first],
-			    "running");
+			long long id = begin_attempt(u, bad != NULL ? bad :
+			    &u->steps[m->first], "running");
+			struct res e;
 
-			end_attempt(u, id, "failed", NULL, NULL, "--atomic: "
-			    "the migration rolled back whole", now_ms() -
-			    mstart, NULL);
+			memset(&e, 0, sizeof(e));
+			e.msg = badmsg;
+			e.state = badstate != NULL ? badstate : "";
+			end_attempt(u, id, "failed", badmsg != NULL ? &e : NULL,
+			    NULL, "--atomic: the migration rolled back whole",
+			    now_ms() - mstart, NULL);
+			free(badmsg);
+			free(badstate);
 		}
 		u->failed++;
 		return stopsig ? ZN_EXIT_SIGNAL : ZN_EXIT_NEGATIVE;

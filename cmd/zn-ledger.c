@@ -36,7 +36,8 @@ static const char usage[] =
 "      --since=WHEN          history: since a time (2026-11-01) or for a\n"
 "                            while (7d, 12h, 30min, 2w)\n"
 "      --id=ID               history: one migration\n"
-"      --json                records, even on a terminal\n"
+"      --json                status, history: records, not lines;\n"
+"                            audit: records, even on a terminal\n"
 "      --table               audit: a table, even through a pipe\n"
 "      --help                show this help and exit\n"
 "      --version             show the version and exit\n"
@@ -83,7 +84,7 @@ open_ledger(struct ctx *x)
 {
 	x->conn = zn_pg_connect(x->conninfo);
 	zn_pg_cmd(x->conn, "make the session read-only",
-	    "SET default_transaction_read_only = on");
+	    "SET default_transaction_read_only = on; SET TimeZone = 'UTC'");
 	x->version = zn_ledger_version(x->conn, x->schema);
 	if (x->version > ZN_LEDGER_VERSION)
 		zn_die(ZN_EXIT_RESOLVE, "the ledger in schema %s is version "
@@ -128,6 +129,20 @@ cell(const PGresult *r, int row, int col)
 		    strchr(v, 'N') == NULL && strchr(v, 'I') == NULL)
 			return json_integer(strtoll(v, NULL, 10));
 		return json_real(strtod(v, NULL));
+	case 1184: {				/* timestamptz, in UTC */
+		/* "2026-11-22 04:44:56.123+00" as "2026-11-22T04:44:56.123Z" */
+		size_t n = strlen(v);
+
+		if (n > 11 && strcmp(v + n - 3, "+00") == 0 && v[10] == ' ') {
+			char *t = zn_xasprintf("%.10sT%.*sZ", v, (int)(n - 14),
+			    v + 11);
+			json_t *j = json_string(t);
+
+			free(t);
+			return j;
+		}
+		return json_string(v);
+	}
 	case 16:				/* bool */
 		return json_boolean(v[0] == 't');
 	case 114: case 3802: {			/* json, jsonb */
@@ -224,7 +239,9 @@ ledgerstate(const struct ctx *x, struct file *f, size_t nf, char ***gone)
 	*gone = zn_xcalloc(1, sizeof(**gone));
 	if (x->version == 0)
 		return;
-	r = query(x, "read the applied migrations", "SELECT id, checksum, "
+	r = query(x, "read the applied migrations", x->json ? "SELECT id, "
+	    "checksum, to_char(applied_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') "
+	    "FROM @._zanith_migrations ORDER BY id" : "SELECT id, checksum, "
 	    "to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS TZ') FROM "
 	    "@._zanith_migrations ORDER BY id", 0, NULL);
 	for (k = 0; k < PQntuples(r); k++) {
@@ -314,10 +331,11 @@ changedstep(const struct ctx *x, const struct zn_plan *p,
 	return what != NULL ? what : zn_xstrdup("an op changed");
 }
 
-enum { ST_APPLIED, ST_PENDING, ST_PARTLY, ST_FAILED, ST_REFUSED,
-	ST_OUTOFORDER, ST_CHANGED, ST_GONE };
+enum { ST_APPLIED, ST_PENDING, ST_PARTLY, ST_FAILED, ST_INTERRUPTED,
+	ST_REFUSED, ST_OUTOFORDER, ST_CHANGED, ST_GONE };
 static const char *const stname[] = { "applied", "pending", "partly applied",
-	"failed", "refused", "out of order", "changed", "file missing" };
+	"failed", "interrupted", "refused", "out of order", "changed",
+	"file missing" };
 
 static int
 fstate(const struct file *f)
@@ -329,7 +347,11 @@ fstate(const struct file *f)
 		return ST_OUTOFORDER;
 	if (f->last_status != NULL && strcmp(f->last_status, "refused") == 0)
 		return ST_REFUSED;
-	if (f->last_status != NULL && strcmp(f->last_status, "retried") != 0)
+	/* Left running: by a run killed there, or by one running now. */
+	if (f->last_status != NULL && (strcmp(f->last_status, "running") == 0 ||
+	    strcmp(f->last_status, "interrupted") == 0))
+		return ST_INTERRUPTED;
+	if (f->last_status != NULL && strcmp(f->last_status, "failed") == 0)
 		return ST_FAILED;
 	return f->done > 0 || f->last_status != NULL ? ST_PARTLY : ST_PENDING;
 }
@@ -368,14 +390,14 @@ status(struct ctx *x, const char *dir)
 		}
 		case ST_FAILED:
 		case ST_REFUSED:
-			detail = zn_xasprintf("at step %d%s%s%s%s%s",
-			    f[i].last_step, st == ST_FAILED && strcmp(
-			    f[i].last_status, "failed") != 0 ? " (" : "",
-			    st == ST_FAILED && strcmp(f[i].last_status,
-			    "failed") != 0 ? f[i].last_status : "", st ==
-			    ST_FAILED && strcmp(f[i].last_status, "failed") !=
-			    0 ? ")" : "", *f[i].last_why != '\0' ? ": " : "",
+			detail = zn_xasprintf("at step %d%s%s", f[i].last_step,
+			    *f[i].last_why != '\0' ? ": " : "",
 			    f[i].last_why);
+			break;
+		case ST_INTERRUPTED:
+			detail = zn_xasprintf("at step %d (%s: the run that "
+			    "held it was killed, or is still running)",
+			    f[i].last_step, f[i].last_status);
 			break;
 		case ST_PARTLY:
 			detail = zn_xasprintf("%d of %zu steps done", f[i].done,
@@ -397,7 +419,8 @@ status(struct ctx *x, const char *dir)
 			if (f[i].applied)
 				json_object_set_new(rec, "applied_at",
 				    json_string(f[i].applied_at));
-			if (st == ST_FAILED || st == ST_REFUSED)
+			if (st == ST_FAILED || st == ST_REFUSED ||
+			    st == ST_INTERRUPTED)
 				json_object_set_new(rec, "step",
 				    json_integer(f[i].last_step));
 			if (detail != NULL)
@@ -435,7 +458,9 @@ status(struct ctx *x, const char *dir)
 	if (!x->json) {
 		int st, first = 1;
 
-		printf("%zu migration%s", nf, nf == 1 ? "" : "s");
+		size_t all = nf + (size_t)count[ST_GONE];
+
+		printf("%zu migration%s", all, all == 1 ? "" : "s");
 		for (st = 0; st <= ST_GONE; st++)
 			if (count[st] > 0) {
 				printf("%s %d %s", first ? ":" : ",", count[st],
@@ -445,7 +470,7 @@ status(struct ctx *x, const char *dir)
 		printf("\n");
 	}
 	if (count[ST_PENDING] + count[ST_PARTLY] + count[ST_FAILED] +
-	    count[ST_REFUSED] > 0)
+	    count[ST_INTERRUPTED] + count[ST_REFUSED] > 0)
 		worst = ZN_EXIT_NEGATIVE;
 	if (count[ST_CHANGED] + count[ST_OUTOFORDER] + count[ST_GONE] > 0)
 		worst = ZN_EXIT_RESOLVE;
@@ -598,7 +623,8 @@ sigil(const char *status)
 {
 	return strcmp(status, "done") == 0 ? "✓" :
 	    strcmp(status, "retried") == 0 ? "↺" :
-	    strcmp(status, "running") == 0 ? "…" : "✗";
+	    strcmp(status, "running") == 0 ||
+	    strcmp(status, "partly applied") == 0 ? "…" : "✗";
 }
 
 static void
@@ -684,7 +710,8 @@ history(struct ctx *x)
 	    " FROM @._zanith_migrations m"
 	    " UNION ALL"
 	    " SELECT a.id, a.at, CASE a.last WHEN 'retried' THEN 'running'"
-	    "  ELSE a.last END, a.who, a.host, a.done::integer, NULL, NULL,"
+	    "  WHEN 'done' THEN 'partly applied' ELSE a.last END, a.who,"
+	    "  a.host, a.done::integer, NULL, NULL,"
 	    "  NULL, NULL, NULL, NULL, a.last_step"
 	    " FROM a WHERE NOT EXISTS (SELECT FROM @._zanith_migrations m"
 	    "  WHERE m.id = a.id))"
@@ -704,13 +731,6 @@ history(struct ctx *x)
 	int k, color;
 
 	open_ledger(x);
-	if (x->version == 0) {
-		if (!x->json)
-			printf("nothing applied yet: no ledger in schema %s\n",
-			    x->schema);
-		free(sincev);
-		return ZN_EXIT_OK;
-	}
 	if (sincev != NULL) {
 		/* A bad time is the user's mistake, not the server's. */
 		const char *p1[1] = { sincev };
@@ -726,6 +746,13 @@ history(struct ctx *x)
 			    "nor a while (7d, 12h, 30min, 2w)", x->since);
 		}
 		PQclear(r);
+	}
+	if (x->version == 0) {
+		if (!x->json)
+			printf("nothing applied yet: no ledger in schema %s\n",
+			    x->schema);
+		free(sincev);
+		return ZN_EXIT_OK;
 	}
 	r = query(x, "read the history", sql, 2, params);
 	color = !x->json && zn_term_color(stdout);
@@ -773,7 +800,11 @@ history(struct ctx *x)
 					    PQgetvalue(r, k, 9));
 				if (strcmp(PQgetvalue(r, k, 10), "t") == 0)
 					printf("  out of order");
-			} else
+			} else if (strcmp(st, "partly applied") == 0)
+				printf("  partly applied: %s step%s done",
+				    PQgetvalue(r, k, 6), strcmp(PQgetvalue(r, k,
+				    6), "1") == 0 ? "" : "s");
+			else
 				printf("  %s at step %s", st,
 				    PQgetvalue(r, k, 13));
 			putchar('\n');

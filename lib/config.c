@@ -311,6 +311,7 @@ zn_config_load(struct zn_config *c, const char *dir)
 		c->ledger_schema = zn_xstrdup("public");
 	if (c->migrations == NULL)
 		c->migrations = zn_xstrdup("migrations");
+	c->dir = dir != NULL ? zn_xstrdup(dir) : NULL;
 }
 
 char *
@@ -320,6 +321,8 @@ zn_config_path(const struct zn_config *c, const char *p)
 
 	if (p == NULL)
 		return NULL;
+	if (p[0] != '/' && c->path == NULL && c->dir != NULL)
+		return zn_xasprintf("%s/%s", c->dir, p);
 	if (p[0] == '/' || c->path == NULL ||
 	    (slash = strrchr(c->path, '/')) == NULL)
 		return zn_xstrdup(p);
@@ -333,6 +336,7 @@ zn_config_release(struct zn_config *c)
 	free(c->database);
 	free(c->ledger_schema);
 	free(c->migrations);
+	free(c->dir);
 	free(c->scratch);
 	free(c->schema);
 	zn_strv_free(c->schemas);

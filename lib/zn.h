@@ -292,6 +292,7 @@ struct zn_config {
 	char *schema;		/* the declared schema, or NULL */
 	json_t *gates;		/* zn-classify's gates, checked, or NULL */
 	json_t *environments;	/* name -> gates, checked, or NULL */
+	char *dir;		/* the -C directory, or NULL */
 };
 /*
  * A duration as PostgreSQL writes one ("500ms", "5s", "2min", "1h"; a
@@ -309,8 +310,8 @@ void zn_config_load(struct zn_config *c, const char *dir);
 void zn_config_release(struct zn_config *c);
 /*
  * A path zanith.yaml gives (p), relative to the directory of the file
- * read; p itself when absolute or when no file was read.  NULL for
- * NULL; caller frees.
+ * read, else to the -C directory; p itself when absolute or when there
+ * is neither.  NULL for NULL; caller frees.
  */
 char *zn_config_path(const struct zn_config *c, const char *p);
 

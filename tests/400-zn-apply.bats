@@ -374,7 +374,9 @@ schema_of() {
 	run_zn 1 zn-apply --atomic migrations
 	[ "$(ledger "SELECT to_regclass('public.a1') IS NULL")" = t ]
 	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 0 ]
-	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'failed'")" = 1 ]
+	[ "$(ledger "SELECT step || ' ' || sqlstate || ' ' || note FROM _zanith_migration_steps WHERE status = 'failed'")" = "3 42P01 --atomic: the migration rolled back whole" ]
+	run_zn 0 zn-ledger status migrations
+	assert_line --partial 'failed         20260101_000000_a  at step 3: 42P01: ERROR:  relation "public.nosuch" does not exist'
 	run_zn 64 zn-apply --atomic --steps 1 migrations
 	sed -i 's/INSERT INTO public.nosuch VALUES (1)/CREATE TABLE public.a3 (id int)/' migrations/20260101_000000_a.yaml
 	run_zn 0 zn-apply --atomic migrations

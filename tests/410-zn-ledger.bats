@@ -64,6 +64,7 @@ mig() {
 	assert_line "2 migrations: 2 applied"
 
 	# Started, not finished, nothing failed: partly applied.
+	rm migrations/20260102_000000_b.yaml
 	mig 20260103_000000_c "CREATE TABLE public.c1 (id int)" "CREATE TABLE public.c2 (id int)"
 	run_zn 0 zn-apply --steps 1 migrations
 	run_zn 1 zn-ledger status --exit-code migrations
@@ -144,6 +145,7 @@ mig() {
 @test "history: newest first, every attempt with -v, --id, --since, --json" {
 	run_zn 0 zn-ledger history
 	assert_output "nothing applied yet: no ledger in schema public"
+	run_zn 64 zn-ledger history --since soonish
 	mig 20260101_000000_a "CREATE TABLE public.a (id int)"
 	mig 20260102_000000_b "CREATE TABLE public.b (id int)" "SELECT 1/0"
 	run_zn 1 zn-apply migrations
@@ -167,6 +169,29 @@ mig() {
 	[ "$(printf '%s\n' "$output" | jq -r .migration)" = 20260102_000000_b ]
 	run_zn 64 zn-ledger history --since yesterdayish
 	[[ "$stderr" == *"--since yesterdayish: not a time"* ]]
+	# Stopped between steps: partly applied, not a success.
+	rm migrations/20260102_000000_b.yaml
+	mig 20260103_000000_c "CREATE TABLE public.c1 (id int)" "CREATE TABLE public.c2 (id int)"
+	run_zn 0 zn-apply --steps 1 migrations
+	run_zn 0 zn-ledger history --id 20260103_000000_c
+	assert_output --regexp '^… 20260103_000000_c  .*  partly applied: 1 step done$'
+}
+
+@test "-C DIR without a zanith.yaml finds DIR/migrations; times are UTC, ISO 8601 in records; a step left running is interrupted" {
+	mkdir proj proj/migrations
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.a (id int)"]\n' >proj/migrations/20260101_000000_a.yaml
+	run_zn 0 zn-apply proj/migrations
+	run_zn 0 zn-ledger -C proj status --exit-code --json
+	[ "$(printf '%s\n' "$output" | jq -r .applied_at)" = "$(ledger "SELECT to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM _zanith_migrations")" ]
+	run_zn 0 zn-ledger audit who
+	[[ "$(printf '%s\n' "$output" | jq -r .applied_at)" =~ ^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z$ ]]
+	run_zn 0 zn-ledger -C proj history
+	assert_output --regexp ' UTC  '
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.b (id int)"]\n' >proj/migrations/20260102_000000_b.yaml
+	run env ZN_FAULT=step:1:after_exec "$ZN_TEST_BUILD/test/zn-apply" proj/migrations
+	[ "$status" -eq 137 ]
+	run_zn 1 zn-ledger -C proj status --exit-code
+	assert_line "interrupted    20260102_000000_b  at step 1 (running: the run that held it was killed, or is still running)"
 }
 
 # A ledger filled by real runs: applied steps of several kinds, a failed
