@@ -54,12 +54,8 @@ say() {
 	echo "apply.sh: $*" >&2
 }
 
-isnum() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-	[ "$1" -ge 1 ]
-}
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 
 runs=7
 while getopts r: opt; do
@@ -79,19 +75,8 @@ ZN_TOP=$top
 export ZN_TOP
 # shellcheck source=tests/helpers/pgtmp.sh
 . "$top/tests/helpers/pgtmp.sh"
-# shellcheck source=bench/common.sh
-. "$top/bench/common.sh"
 unset DATABASE_URL ZN_DATABASE_URL ZN_CONFIG
 
-bin() {
-	if [ -n "$2" ]; then
-		printf '%s\n' "$2"
-	elif command -v "$1" >/dev/null 2>&1; then
-		command -v "$1"
-	else
-		printf '%s\n' "$top/build/bin/$1"
-	fi
-}
 apply=$(bin zn-apply "${ZN_APPLY:-}")
 diff=$(bin zn-diff "${ZN_DIFF:-}")
 [ -x "$apply" ] || die "no zn-apply (make, or set ZN_APPLY)"

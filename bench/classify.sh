@@ -89,12 +89,8 @@ say() {
 	echo "classify.sh: $*" >&2
 }
 
-isnum() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-	[ "$1" -ge 1 ]
-}
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 
 # shq WORD: WORD quoted for sh (and for hyperfine's word splitting)
 # when it needs quoting.
@@ -155,15 +151,6 @@ genops=$here/gen-ops
 [ -r "$genops" ] || die "no $genops"
 
 # bin NAME ENVVALUE: the zanith binary to time.
-bin() {
-	if [ -n "$2" ]; then
-		printf '%s\n' "$2"
-	elif command -v "$1" >/dev/null 2>&1; then
-		command -v "$1"
-	else
-		printf '%s\n' "$top/build/bin/$1"
-	fi
-}
 zc=$(bin zn-classify "${ZN_CLASSIFY:-}")
 zd=$(bin zn-diff "${ZN_DIFF:-}")
 [ -x "$zc" ] || die "no zn-classify at $zc (run make all, or set ZN_CLASSIFY)"
@@ -202,8 +189,6 @@ fi
 
 # shellcheck disable=SC1091
 . "$top/tests/helpers/pgtmp.sh"
-# shellcheck source=bench/common.sh
-. "$top/bench/common.sh"
 bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
 psql=$(tool psql) || exit 1
 

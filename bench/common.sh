@@ -1,7 +1,8 @@
 # shellcheck shell=sh disable=SC2154,SC2034
 # SPDX-License-Identifier: ISC
-# common.sh: what the benchmarks share, sourced after
-# tests/helpers/pgtmp.sh with bindir set and die and say defined.
+# common.sh: what the benchmarks share, sourced first; the functions
+# below are called after tests/helpers/pgtmp.sh, with bindir and top set
+# and die and say defined.
 #
 #   tool NAME           the path of a PostgreSQL client (bindir, then PATH)
 #   bench_timers        finds GNU time (peak RSS) and date +%s%N (wall time)
@@ -10,6 +11,26 @@
 #   median FILE         the median of column 1
 #   bench_setup         makes $tmp (with an empty directory) and sets
 #                       load0; stops the cluster and removes $tmp on exit
+#   isnum WORD          whether WORD is a whole number, at least 1
+#   bin NAME [PATH]     a zanith binary: PATH when given, else NAME in
+#                       PATH, else $top/build/bin/NAME
+
+isnum() {
+	case $1 in
+	'' | *[!0-9]*) return 1 ;;
+	esac
+	[ "$1" -ge 1 ]
+}
+
+bin() {
+	if [ -n "$2" ]; then
+		printf '%s\n' "$2"
+	elif command -v "$1" >/dev/null 2>&1; then
+		command -v "$1"
+	else
+		printf '%s\n' "$top/build/bin/$1"
+	fi
+}
 
 tool() {
 	if [ -x "$bindir/$1" ]; then

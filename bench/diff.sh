@@ -117,12 +117,8 @@ say() {
 	echo "diff.sh: $*" >&2
 }
 
-isnum() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-	[ "$1" -ge 1 ]
-}
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 
 # shq WORD: WORD quoted for sh (and for hyperfine's word splitting)
 # when it needs quoting.
@@ -182,15 +178,6 @@ gen=$here/gen-schema
 [ -r "$gen" ] || die "no $gen"
 
 # bin NAME ENVVALUE: the zanith binary to time.
-bin() {
-	if [ -n "$2" ]; then
-		printf '%s\n' "$2"
-	elif command -v "$1" >/dev/null 2>&1; then
-		command -v "$1"
-	else
-		printf '%s\n' "$top/build/bin/$1"
-	fi
-}
 zn=$(bin zn-snapshot "${ZN_SNAPSHOT:-}")
 zd=$(bin zn-diff "${ZN_DIFF:-}")
 [ -x "$zn" ] || die "no zn-snapshot at $zn (run make all, or set ZN_SNAPSHOT)"
@@ -199,8 +186,6 @@ unset ZN_SCRATCH_URL
 
 # shellcheck disable=SC1091
 . "$top/tests/helpers/pgtmp.sh"
-# shellcheck source=bench/common.sh
-. "$top/bench/common.sh"
 bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
 psql=$(tool psql) || exit 1
 textdiff=$(command -v diff) || die "no diff in PATH"

@@ -47,12 +47,8 @@ say() {
 	echo "snapshot.sh: $*" >&2
 }
 
-isnum() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-	[ "$1" -ge 1 ]
-}
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 
 runs=7
 seed=1
@@ -94,8 +90,6 @@ fi
 
 # shellcheck disable=SC1091
 . "$top/tests/helpers/pgtmp.sh"
-# shellcheck source=bench/common.sh
-. "$top/bench/common.sh"
 bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
 pg_dump=$(tool pg_dump) || exit 1
 psql=$(tool psql) || exit 1
