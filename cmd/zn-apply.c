@@ -34,7 +34,9 @@ static const char usage[] =
 "  -C, --directory=DIR         read DIR/zanith.yaml (default: .)\n"
 "  -d, --dbname=CONNINFO       the database (a direct connection)\n"
 "      --ledger-schema=NAME    the ledger's schema (default: public)\n"
-"      --lock-wait=DUR         wait for the migration lock (60s)\n"
+"      --lock-wait=DUR         wait for the migration lock, and for each\n"
+"                              table lock the schema read before a\n"
+"                              migration needs (60s)\n"
 "      --lock-timeout=DUR      each step's lock_timeout when the plan\n"
 "                              gives none (5s)\n"
 "      --statement-timeout=DUR each transactional step's bound (0: none)\n"
@@ -541,12 +543,47 @@ integrity(struct run *u)
 	free(maxid);
 }
 
+/*
+ * The schema as it is now.  The catalog functions that render indexes,
+ * constraints, views and triggers lock what they render, so the read
+ * waits behind a DDL statement in flight.  Bounded, before anything of
+ * a migration has run, the wait is at most --lock-wait per lock, and
+ * past it the run exits 3 (zn_pg_lock_status) with that migration
+ * untouched.  After a migration the read waits as long as it takes: its
+ * steps are committed, and a run that gave up would leave it without
+ * its after graph for good.
+ */
+static void
+livegraph(struct run *u, struct zn_graph *g, int bounded)
+{
+	struct zn_snapshot_opts o;
+	char set[64], hint[160];
+
+	o.schemas = (const char *const *)u->cfg->schemas;
+	o.exclude_schemas = (const char *const *)u->cfg->exclude_schemas;
+	if (bounded) {
+		/* lock_timeout 0 would wait for ever; --lock-wait 0 not. */
+		snprintf(set, sizeof(set), "SET lock_timeout = %ld",
+		    u->lockwait > 0 ? u->lockwait : 1);
+		zn_pg_cmd(u->conn, "bound the schema read's lock waits", set);
+		snprintf(hint, sizeof(hint), "the schema read before a "
+		    "migration waited %ld ms (--lock-wait) for it, and nothing "
+		    "of the migration ran", u->lockwait);
+		zn_pg_lock_hint = hint;
+	}
+	zn_graph_from_db(g, u->conn, &o);
+	if (bounded) {
+		zn_pg_lock_hint = NULL;
+		zn_pg_cmd(u->conn, "end the schema read's lock bound",
+		    "RESET lock_timeout");
+	}
+}
+
 /* A plan made by zn-diff holds only for the schema it was made from. */
 static void
 fromhash(struct run *u)
 {
 	const char *want = zn_json_str(u->p->header, "from_hash");
-	struct zn_snapshot_opts o;
 	struct zn_graph g;
 	size_t i;
 
@@ -555,9 +592,7 @@ fromhash(struct run *u)
 	for (i = 0; i < u->p->n; i++)
 		if (u->steps[i].done || u->migs[u->steps[i].mig].applied)
 			return;		/* begun: the schema moved with it */
-	o.schemas = (const char *const *)u->cfg->schemas;
-	o.exclude_schemas = (const char *const *)u->cfg->exclude_schemas;
-	zn_graph_from_db(&g, u->conn, &o);
+	livegraph(u, &g, 1);
 	if (strcmp(g.hash, want) != 0) {
 		char got[ZN_SHA256_STRLEN];
 
@@ -822,7 +857,6 @@ addevent(struct run *u, const char *kind, const char *mig, int step,
 static void
 snapshot(struct run *u, const struct mig *m, const char *which)
 {
-	struct zn_snapshot_opts o;
 	struct zn_graph g;
 	char *buf = NULL, *sql;
 	size_t len = 0;
@@ -830,9 +864,7 @@ snapshot(struct run *u, const struct mig *m, const char *which)
 	const char *params[5];
 	struct res x;
 
-	o.schemas = (const char *const *)u->cfg->schemas;
-	o.exclude_schemas = (const char *const *)u->cfg->exclude_schemas;
-	zn_graph_from_db(&g, u->conn, &o);
+	livegraph(u, &g, strcmp(which, "before") == 0);
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep a snapshot");
 	zn_graph_write(&g, fp);
@@ -1783,6 +1815,7 @@ main(int argc, char *argv[])
 	size_t i;
 
 	zn_init(argv[0]);
+	zn_pg_lock_status = ZN_EXIT_BUSY;
 	memset(&u, 0, sizeof(u));
 	u.lockwait = 60000;
 	u.locktimeout = 5000;

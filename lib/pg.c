@@ -291,6 +291,9 @@ zn_pg_connect_db(const char *conninfo, const char *dbname)
 	return conn;
 }
 
+int zn_pg_lock_status = ZN_EXIT_UNAVAILABLE;
+const char *zn_pg_lock_hint;
+
 static ZN_NORETURN void
 pgfail(PGconn *conn, PGresult *res, const char *what)
 {
@@ -302,6 +305,11 @@ pgfail(PGconn *conn, PGresult *res, const char *what)
 
 	msg = zn_pg_redact(primary != NULL ? primary : PQerrorMessage(conn),
 	    NULL);
+	if (state != NULL && strcmp(state, "55P03") == 0)
+		zn_die(zn_pg_lock_status, "cannot %s: %s (SQLSTATE %s): "
+		    "another session holds a lock it needs%s%s", what, msg,
+		    state, zn_pg_lock_hint != NULL ? "; " : "",
+		    zn_pg_lock_hint != NULL ? zn_pg_lock_hint : "");
 	if (state != NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s (SQLSTATE %s)",
 		    what, msg, state);

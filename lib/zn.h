@@ -30,7 +30,7 @@ enum zn_exit {
 	ZN_EXIT_OK = 0,		/* success; verdict ok */
 	ZN_EXIT_NEGATIVE = 1,	/* differences, blocked, drift, failed */
 	ZN_EXIT_UNAVAILABLE = 2,	/* cannot vouch: unreachable, no config */
-	ZN_EXIT_BUSY = 3,	/* another run holds the migration lock */
+	ZN_EXIT_BUSY = 3,	/* a lock held elsewhere: the migration lock */
 	ZN_EXIT_RESOLVE = 4,	/* ledger disagrees with files or schema */
 	ZN_EXIT_USAGE = 64,	/* usage error */
 	ZN_EXIT_DATAERR = 65,	/* malformed input */
@@ -342,10 +342,17 @@ PGconn *zn_pg_connect_db(const char *conninfo, const char *dbname);
 /*
  * Runs one statement with text parameters; any result but the expected
  * tuples or command ok dies with status 2, naming what and the server
- * message and SQLSTATE.  Caller PQclear()s.
+ * message and SQLSTATE; a lock timeout (55P03) dies with
+ * zn_pg_lock_status instead.  Caller PQclear()s.
  */
 PGresult *zn_pg_exec(PGconn *conn, const char *what, const char *sql,
     int nparams, const char *const *params);
+/*
+ * The status a lock timeout dies with (2 unless a command changes it),
+ * and a sentence added to its message when not NULL.
+ */
+extern int zn_pg_lock_status;
+extern const char *zn_pg_lock_hint;
 /* One statement of a batch for zn_pg_batch. */
 struct zn_pgq {
 	const char *what;	/* for messages: "read columns" */

@@ -250,6 +250,33 @@ schema_of() {
 	wait "$reader" || true
 }
 
+@test "behind a DDL statement in flight, the schema read before a migration waits --lock-wait, then exits 3 with nothing run" {
+	zn_sql -c "CREATE TABLE public.busy (id int PRIMARY KEY CHECK (id > 0))"
+	cat >migrations/20260101_000001_o.yaml <<-'YAML'
+	ops:
+	  - op: createTable
+	    sql: ["CREATE TABLE public.other (id int)"]
+	YAML
+	# Another session alters busy and holds its lock for a while:
+	# pg_get_constraintdef, rendering busy's CHECK, waits for it.
+	psql -X -q -c "SET application_name = 'ddl'" -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(6)" -c "COMMIT" >/dev/null &
+	ddl=$!
+	sleep 0.5
+	start=$(date +%s)
+	run_zn 3 zn-apply --lock-wait 1s migrations
+	end=$(date +%s)
+	[ $((end - start)) -lt 5 ]
+	[[ "$stderr" == *"lock timeout"* ]]
+	[[ "$stderr" == *"55P03"* ]]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps")" = 0 ]
+	[ "$(ledger "SELECT to_regclass('public.other') IS NULL")" = t ]
+	# The lock bound is the read's only: the session has none after it.
+	wait "$ddl"
+	run_zn 0 zn-apply --lock-wait 1s migrations
+	assert_line --partial "1 step applied"
+	[ "$(ledger "SELECT count(*) FROM _zanith_schema_snapshots WHERE migration_id = '20260101_000001_o'")" = 2 ]
+}
+
 @test "an applied file that changed is exit 4 naming the file, the step and both digests" {
 	six
 	run_zn 0 zn-apply migrations
