@@ -73,7 +73,7 @@ isnum "$n" || usage
 top=$(cd "$(dirname "$0")/.." && pwd)
 ZN_TOP=$top
 export ZN_TOP
-# shellcheck source=tests/helpers/pgtmp.sh
+# shellcheck source=tests/helpers/pgtmp.sh disable=SC1091
 . "$top/tests/helpers/pgtmp.sh"
 unset DATABASE_URL ZN_DATABASE_URL ZN_CONFIG
 
