@@ -250,31 +250,74 @@ schema_of() {
 	wait "$reader" || true
 }
 
-@test "behind a DDL statement in flight, the schema read before a migration waits --lock-wait, then exits 3 with nothing run" {
+@test "behind a DDL statement in flight, the schema reads before a migration wait --lock-wait, then exit 3 with nothing run" {
 	zn_sql -c "CREATE TABLE public.busy (id int PRIMARY KEY CHECK (id > 0))"
 	cat >migrations/20260101_000001_o.yaml <<-'YAML'
 	ops:
 	  - op: createTable
 	    sql: ["CREATE TABLE public.other (id int)"]
 	YAML
+	# A plan made by zn-diff, whose from_hash is read first.
+	want=${ZN_TEST_DB}_want
+	psql -X -q -d postgres -c "CREATE DATABASE \"$want\""
+	psql -X -q -d "$want" -c "CREATE TABLE public.busy (id int PRIMARY KEY CHECK (id > 0))" -c "CREATE TABLE public.planned (id int)"
+	zn-snapshot -d "$ZN_TEST_DB" >a.graph
+	zn-snapshot -d "$want" >b.graph
+	run_zn 0 zn-diff --json a.graph b.graph
+	printf '%s\n' "$output" >plan.jsonl
 	# Another session alters busy and holds its lock for a while:
 	# pg_get_constraintdef, rendering busy's CHECK, waits for it.
-	psql -X -q -c "SET application_name = 'ddl'" -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(6)" -c "COMMIT" >/dev/null &
+	psql -X -q -c "SET application_name = 'ddl'" -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(8)" -c "ROLLBACK" >/dev/null &
 	ddl=$!
 	sleep 0.5
-	start=$(date +%s)
-	run_zn 3 zn-apply --lock-wait 1s migrations
-	end=$(date +%s)
-	[ $((end - start)) -lt 5 ]
-	[[ "$stderr" == *"lock timeout"* ]]
-	[[ "$stderr" == *"55P03"* ]]
+	for input in migrations plan.jsonl; do
+		start=$(date +%s)
+		run_zn 3 zn-apply --lock-wait 1s "$input"
+		end=$(date +%s)
+		[ $((end - start)) -lt 4 ]
+		[[ "$stderr" == *"lock timeout (SQLSTATE 55P03)"* ]]
+		[[ "$stderr" == *"waited 1000 ms (--lock-wait)"* ]]
+	done
 	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps")" = 0 ]
-	[ "$(ledger "SELECT to_regclass('public.other') IS NULL")" = t ]
-	# The lock bound is the read's only: the session has none after it.
+	[ "$(ledger "SELECT count(*) FROM _zanith_schema_snapshots")" = 0 ]
+	[ "$(ledger "SELECT to_regclass('public.other') IS NULL AND to_regclass('public.planned') IS NULL")" = t ]
+	# When that session is done, both go through (the plan's id sorts
+	# after the file's, hence --allow-out-of-order).
 	wait "$ddl"
-	run_zn 0 zn-apply --lock-wait 1s migrations
+	run_zn 0 zn-apply --lock-wait 1s plan.jsonl
 	assert_line --partial "1 step applied"
-	[ "$(ledger "SELECT count(*) FROM _zanith_schema_snapshots WHERE migration_id = '20260101_000001_o'")" = 2 ]
+	run_zn 0 zn-apply --lock-wait 1s --allow-out-of-order migrations
+	assert_line --partial "1 step applied"
+	[ "$(ledger "SELECT count(*) FROM _zanith_schema_snapshots")" = 4 ]
+}
+
+@test "the schema read after a migration waits behind a DDL statement as long as it takes" {
+	zn_sql -c "CREATE TABLE public.busy (id int PRIMARY KEY CHECK (id > 0))"
+	cat >migrations/20260101_000001_s.yaml <<-'YAML'
+	ops:
+	  - op: rawSql
+	    sql: ["SELECT pg_sleep(3)"]
+	YAML
+	t0=$(date +%s%N)
+	zn-apply --lock-wait 1s migrations >a.out 2>a.err &
+	apply=$!
+	# The before read is done by now; the blocker comes during the step
+	# (about 3 s) and stays until about 5 s.  Were the after read
+	# bounded, or the before read's lock_timeout left on the session,
+	# the run would exit 3 soon after 3 s.
+	sleep 1
+	psql -X -q -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(4)" -c "ROLLBACK" >/dev/null &
+	ddl=$!
+	status=0
+	wait "$apply" || status=$?
+	t1=$(date +%s%N)
+	wait "$ddl"
+	cat a.err >&2
+	[ "$status" -eq 0 ]
+	grep -q "1 step applied" a.out
+	[ "$(ledger "SELECT count(*) FROM _zanith_schema_snapshots WHERE which = 'after'")" = 1 ]
+	# It waited for the blocker's end.
+	[ $(((t1 - t0) / 1000000)) -ge 4500 ]
 }
 
 @test "an applied file that changed is exit 4 naming the file, the step and both digests" {
