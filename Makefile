@@ -23,7 +23,7 @@ DEP_CFLAGS != $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null || true
 DEP_LIBS != $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null || true
 
 # Warnings are ours and always on; the user's CFLAGS still apply.
-ZN_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+ZN_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter \
 	-DZN_VERSION='"$(VERSION)"' -Ilib
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -936,32 +936,31 @@ artifact(struct run *u, const struct step *s, struct res *x)
 	params[4] = parked;
 	params[5] = detail;
 	if (arch != NULL && strncmp(arch, "_zanith_archive.", 16) == 0) {
-		/* Its rows, counted and summed as they stand now. */
+		/*
+		 * Its rows, counted and summed as they stand now.  The
+		 * table's name is quoted into the text, never made part of
+		 * a format: a name may hold any character, % included.
+		 */
 		struct zn_buf t = ZN_BUF_INIT;
+		char *head = L(u, "INSERT INTO @._zanith_migration_artifacts "
+		    "(migration_id, step, kind, object, parked_as, detail, "
+		    "rows, checksum) SELECT $1, $2, $3, $4, $5, $6::jsonb, "
+		    "count(*), 'md5:' || md5(coalesce(string_agg(a::text, "
+		    "E'\\n' ORDER BY a::text), '')) FROM ");
 
+		/* After the @ of the ledger's schema is replaced: a name
+		 * may hold an @ too. */
+		zn_buf_adds(&t, head);
+		free(head);
 		zn_pg_ident(&t, "_zanith_archive");
 		zn_buf_addch(&t, '.');
 		zn_pg_ident(&t, arch + 16);
-		sql = zn_xasprintf("INSERT INTO %%s._zanith_migration_"
-		    "artifacts (migration_id, step, kind, object, parked_as, "
-		    "detail, rows, checksum) SELECT $1, $2, $3, $4, $5, "
-		    "$6::jsonb, count(*), 'md5:' || md5(coalesce(string_agg("
-		    "a::text, E'\\n' ORDER BY a::text), '')) FROM %s a", t.buf);
-		zn_buf_release(&t);
+		zn_buf_adds(&t, " a");
+		sql = zn_buf_detach(&t);
 	} else
-		sql = zn_xstrdup("INSERT INTO %s._zanith_migration_artifacts "
+		sql = L(u, "INSERT INTO @._zanith_migration_artifacts "
 		    "(migration_id, step, kind, object, parked_as, detail) "
 		    "VALUES ($1, $2, $3, $4, $5, $6::jsonb)");
-	{
-		struct zn_buf b = ZN_BUF_INIT;
-		char *full;
-
-		zn_pg_ident(&b, u->schema);
-		full = zn_xasprintf(sql, b.buf);
-		zn_buf_release(&b);
-		free(sql);
-		sql = full;
-	}
 	ok = q(u, x, sql, 6, params);
 	free(sql);
 	free(detail);

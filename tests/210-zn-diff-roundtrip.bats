@@ -323,3 +323,7 @@ setup() {
 @test "pair 076-full-fixture-to-empty" {
 	zn_roundtrip 076-full-fixture-to-empty
 }
+
+@test "pair 077-hostile-percent-backslash-newline" {
+	zn_roundtrip 077-hostile-percent-backslash-newline
+}
