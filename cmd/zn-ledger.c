@@ -737,15 +737,18 @@ history(struct ctx *x)
 		char *chk = L(x, "SELECT CASE WHEN $1 LIKE '-%' THEN now() + "
 		    "$1::interval ELSE $1::timestamptz END");
 
-		r = PQexecParams(x->conn, chk, 1, NULL, p1, NULL, NULL, 0);
+		struct zn_pgres t;
+		int ok = zn_pg_try(x->conn, &t, chk, 1, p1);
+
 		free(chk);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			PQclear(r);
+		if (!ok && PQstatus(x->conn) != CONNECTION_OK)
+			zn_pg_die(&t, "read --since", NULL);
+		zn_pgres_clear(&t);
+		if (!ok) {
 			free(sincev);
 			zn_usage_error("--since %s: not a time (2026-11-01) "
 			    "nor a while (7d, 12h, 30min, 2w)", x->since);
 		}
-		PQclear(r);
 	}
 	if (x->version == 0) {
 		if (!x->json)

@@ -134,25 +134,26 @@ apply(PGconn *conn, const char *path, char *sql,
     const struct zn_schema_map *map, int *status)
 {
 	const char *pos, *msg, *state;
-	PGresult *res;
+	struct zn_pgres x;
 	char *out;
 	int line, col;
 
-	res = PQexec(conn, sql);
-	if (PQresultStatus(res) == PGRES_COMMAND_OK ||
-	    PQresultStatus(res) == PGRES_TUPLES_OK ||
-	    PQresultStatus(res) == PGRES_EMPTY_QUERY) {
-		PQclear(res);
+	if (zn_pg_try_script(conn, &x, sql) ||
+	    PQresultStatus(x.r) == PGRES_EMPTY_QUERY) {
+		zn_pgres_clear(&x);
 		free(sql);
 		return NULL;
 	}
-	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	msg = x.r != NULL ? PQresultErrorField(x.r, PG_DIAG_MESSAGE_PRIMARY) :
+	    NULL;
+	msg = msg != NULL ? x.primary : NULL;
+	state = *x.state != '\0' ? x.state : NULL;
+	pos = x.r != NULL ? PQresultErrorField(x.r,
+	    PG_DIAG_STATEMENT_POSITION) : NULL;
 	*status = PQstatus(conn) != CONNECTION_OK || msg == NULL ||
 	    servers_fault(state) ? ZN_EXIT_UNAVAILABLE : ZN_EXIT_DATAERR;
 	if (msg == NULL)
-		out = zn_pg_redact(PQerrorMessage(conn), NULL);
+		out = zn_xstrdup(x.msg);
 	else if (pos != NULL && map != NULL && zn_schema_where(map,
 	    byteoffset(sql, atol(pos)), &line, &col) == 0)
 		out = zn_xasprintf("%s:%d:%d: %s (SQLSTATE %s)", path, line,
@@ -164,7 +165,7 @@ apply(PGconn *conn, const char *path, char *sql,
 	} else
 		out = zn_xasprintf("%s: %s (SQLSTATE %s)", path, msg,
 		    state != NULL ? state : "?");
-	PQclear(res);
+	zn_pgres_clear(&x);
 	free(sql);
 	return out;
 }

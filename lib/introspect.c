@@ -313,6 +313,7 @@ struct cursor {
 
 struct ctx {
 	PGconn *conn;
+	const struct zn_pg_onlock *onlock;	/* o->onlock */
 	int version;
 	const char *nsparam;	/* the namespace OID array literal */
 	char *relparam;		/* the relation OID array literal */
@@ -338,7 +339,8 @@ run(const struct ctx *c, const char *what, const char *sql,
 	const char *params[1];
 
 	params[0] = param;
-	return zn_pg_exec(c->conn, what, sql, param != NULL ? 1 : 0, params);
+	return zn_pg_exec_lk(c->conn, what, sql, param != NULL ? 1 : 0,
+	    params, c->onlock);
 }
 
 /*
@@ -1432,6 +1434,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	memset(g, 0, sizeof(*g));
 	memset(&c, 0, sizeof(c));
 	c.conn = conn;
+	c.onlock = o != NULL ? o->onlock : NULL;
 	c.g = g;
 	c.version = PQserverVersion(conn);
 	zn_buf_init(&c.line);
@@ -1477,7 +1480,8 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 		};
 		PGresult *res[sizeof(q) / sizeof(q[0])];
 
-		zn_pg_batch(conn, q, sizeof(q) / sizeof(q[0]), res);
+		zn_pg_batch(conn, q, sizeof(q) / sizeof(q[0]), res,
+		    c.onlock);
 		cursor(&c.inh, res[0], H_REL);
 		c.columns = res[1];
 		c.identities = res[2];

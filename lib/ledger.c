@@ -228,3 +228,340 @@ zn_ledger_lock_key(const char *schema)
 	}
 	return (long long)k;
 }
+
+/* ---- the state of migrations: the files (or a plan) against the ledger ---- */
+
+static const char *const statenames[] = { "applied", "pending",
+	"partly applied", "failed", "interrupted", "refused", "out of order",
+	"changed", "file missing" };
+
+const char *
+zn_mstate_name(enum zn_mstate s)
+{
+	return statenames[s];
+}
+
+/* The migration of op i: its "migration" member, or the plan's own id. */
+static const char *
+opmigration(const struct zn_plan *p, size_t i, const char *adhoc)
+{
+	const char *id = p->ops[i].extra != NULL ?
+	    zn_json_str(p->ops[i].extra, "migration") : NULL;
+
+	return id != NULL ? id : adhoc;
+}
+
+/* A plan with no migration records is named by the sum of its ops. */
+static char *
+adhocid(const struct zn_plan *p)
+{
+	const char *sum = p->trailer != NULL ? zn_json_str(p->trailer,
+	    "checksum") : NULL;
+
+	return zn_xasprintf("plan_%.16s", sum != NULL && strlen(sum) > 23 ?
+	    sum + 7 : "0");
+}
+
+void
+zn_ledger_plan(struct zn_lstate *st, const struct zn_plan *p)
+{
+	size_t i, j;
+
+	memset(st, 0, sizeof(*st));
+	st->adhoc = adhocid(p);
+	st->m = zn_xcalloc(p->n + 1, sizeof(*st->m));
+	st->s = zn_xcalloc(p->n + 1, sizeof(*st->s));
+	st->gone = zn_xcalloc(1, sizeof(*st->gone));
+	for (i = 0; i < p->n; i++) {
+		const char *id = opmigration(p, i, st->adhoc);
+
+		for (j = 0; j < st->nm; j++)
+			if (strcmp(st->m[j].id, id) == 0)
+				break;
+		if (j == st->nm) {
+			st->m[j].id = id;
+			st->m[j].first = i;
+			st->nm++;
+		} else if (st->m[j].first + st->m[j].n != i)
+			zn_die(ZN_EXIT_DATAERR, "step %zu: migration %s's steps "
+			    "are not together in the stream", i + 1, id);
+		st->m[j].n++;
+		st->s[i].mig = j;
+		st->s[i].n = (int)st->m[j].n;
+		st->s[i].script = zn_op_script(&p->ops[i]);
+		zn_sha256(st->s[i].script, strlen(st->s[i].script),
+		    st->s[i].sum);
+	}
+	/*
+	 * The migrations in the order of their records (a file without
+	 * ops is one too), then those no record names.
+	 */
+	if (json_array_size(p->migrations) > 0) {
+		struct zn_mig *ord = zn_xcalloc(st->nm + json_array_size(
+		    p->migrations) + 1, sizeof(*ord));
+		char *taken = zn_xcalloc(st->nm + 1, 1);
+		const json_t *m;
+		size_t n = 0;
+
+		json_array_foreach(p->migrations, i, m) {
+			const char *id = zn_json_str(m, "id");
+
+			if (id == NULL)
+				continue;
+			for (j = 0; j < st->nm; j++)
+				if (!taken[j] && strcmp(st->m[j].id, id) == 0)
+					break;
+			if (j < st->nm) {
+				ord[n++] = st->m[j];
+				taken[j] = 1;
+			} else {
+				ord[n].id = id;
+				ord[n++].first = p->n;
+			}
+		}
+		for (j = 0; j < st->nm; j++)
+			if (!taken[j])
+				ord[n++] = st->m[j];
+		free(taken);
+		free(st->m);
+		st->m = ord;
+		st->nm = n;
+		for (j = 0; j < st->nm; j++)
+			for (i = st->m[j].first; i < st->m[j].first +
+			    st->m[j].n; i++)
+				st->s[i].mig = j;
+	}
+	/* A migration's checksum: its record's, else the stream's. */
+	for (j = 0; j < st->nm; j++) {
+		const json_t *m;
+
+		st->m[j].checksum = p->trailer != NULL ?
+		    zn_json_str(p->trailer, "checksum") : NULL;
+		json_array_foreach(p->migrations, i, m)
+			if (zn_json_str(m, "id") != NULL &&
+			    strcmp(zn_json_str(m, "id"), st->m[j].id) == 0 &&
+			    zn_json_str(m, "checksum") != NULL)
+				st->m[j].checksum = zn_json_str(m, "checksum");
+		if (st->m[j].checksum == NULL)
+			st->m[j].checksum = "";
+	}
+}
+
+/* The first step of m whose SQL is not what the ledger says ran. */
+static char *
+changedstep(const struct zn_lstate *st, const struct zn_plan *p,
+    const struct zn_mig *m)
+{
+	size_t i;
+
+	for (i = m->first; i < m->first + m->n; i++)
+		if (st->s[i].donesum != NULL && strcmp(st->s[i].donesum,
+		    st->s[i].sum) != 0)
+			return zn_xasprintf("step %d (%s): its SQL sums to %s, "
+			    "applied as %s", st->s[i].n, p->ops[i].op,
+			    st->s[i].sum, st->s[i].donesum);
+	if (m->ledger_steps > (int)m->n)
+		return zn_xasprintf("step %d is no longer there", (int)m->n + 1);
+	if (m->applied && m->ledger_steps < (int)m->n)
+		return zn_xasprintf("step %d was added", m->ledger_steps + 1);
+	return zn_xstrdup("an op changed");
+}
+
+static void
+decide(struct zn_lstate *st, const struct zn_plan *p, struct zn_mig *m)
+{
+	const char *ls = m->last_status;
+	size_t i;
+	int stepchanged = 0;
+
+	for (i = m->first; i < m->first + m->n; i++)
+		if (st->s[i].donesum != NULL && strcmp(st->s[i].donesum,
+		    st->s[i].sum) != 0)
+			stepchanged = 1;
+	if (m->applied ? strcmp(m->applied_sum, m->checksum) != 0 :
+	    stepchanged) {
+		char *what = changedstep(st, p, m);
+
+		m->state = ZN_MS_CHANGED;
+		/*
+		 * One sentence, whoever reports it: zn-apply after "migration
+		 * ID (ID.yaml)", zn-ledger after the state and the id.
+		 */
+		if (m->applied)
+			m->problem = zn_xasprintf("changed after it was applied "
+			    "on %s: its checksum was %s and is now %s; %s",
+			    m->applied_at, m->applied_sum, m->checksum, what);
+		else
+			m->problem = zn_xasprintf("changed after %d of its steps "
+			    "were applied: %s", m->done, what);
+		free(what);
+		return;
+	}
+	if (m->applied)
+		m->state = ZN_MS_APPLIED;
+	else if (m->outoforder) {
+		m->state = ZN_MS_OUTOFORDER;
+		m->problem = zn_xasprintf("older than the newest applied "
+		    "migration (%s)", st->maxid);
+	} else if (ls != NULL && strcmp(ls, "refused") == 0)
+		m->state = ZN_MS_REFUSED;
+	else if (ls != NULL && (strcmp(ls, "running") == 0 ||
+	    strcmp(ls, "interrupted") == 0))
+		/* Left running: by a run killed there, or one running now. */
+		m->state = ZN_MS_INTERRUPTED;
+	else if (ls != NULL && strcmp(ls, "failed") == 0)
+		m->state = ZN_MS_FAILED;
+	else
+		m->state = m->done > 0 || ls != NULL ? ZN_MS_PARTLY :
+		    ZN_MS_PENDING;
+}
+
+void
+zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
+    const struct zn_plan *p, int iso)
+{
+	struct zn_buf ids = ZN_BUF_INIT;
+	const char *params[1];
+	PGresult *r;
+	char *sql;
+	size_t j, ng = 0;
+	int k;
+
+	if (zn_ledger_version(conn, schema) == 0) {
+		for (j = 0; j < st->nm; j++)
+			decide(st, p, &st->m[j]);
+		return;
+	}
+	sql = zn_ledger_sql(iso ? "SELECT id, checksum, to_char(applied_at "
+	    "AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') "
+	    "FROM @._zanith_migrations ORDER BY id" : "SELECT id, checksum, "
+	    "to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS TZ') FROM "
+	    "@._zanith_migrations ORDER BY id", schema);
+	r = zn_pg_exec(conn, "read the applied migrations", sql, 0, NULL);
+	free(sql);
+	for (k = 0; k < PQntuples(r); k++) {
+		const char *id = PQgetvalue(r, k, 0);
+
+		for (j = 0; j < st->nm; j++)
+			if (strcmp(st->m[j].id, id) == 0)
+				break;
+		if (j == st->nm) {
+			st->gone = zn_xreallocarray(st->gone, ng + 2,
+			    sizeof(*st->gone));
+			st->gone[ng].id = zn_xstrdup(id);
+			st->gone[ng++].applied_at = zn_xstrdup(PQgetvalue(r, k,
+			    2));
+			memset(&st->gone[ng], 0, sizeof(st->gone[ng]));
+			st->ngone = ng;
+			continue;
+		}
+		st->m[j].applied = 1;
+		st->m[j].applied_sum = zn_xstrdup(PQgetvalue(r, k, 1));
+		st->m[j].applied_at = zn_xstrdup(PQgetvalue(r, k, 2));
+	}
+	if (PQntuples(r) > 0)
+		st->maxid = zn_xstrdup(PQgetvalue(r, PQntuples(r) - 1, 0));
+	PQclear(r);
+
+	/* Of each step of these migrations: done, and its last attempt. */
+	zn_buf_addch(&ids, '{');
+	for (j = 0; j < st->nm; j++) {
+		const char *c;
+
+		zn_buf_adds(&ids, j > 0 ? ",\"" : "\"");
+		for (c = st->m[j].id; *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				zn_buf_addch(&ids, '\\');
+			zn_buf_addch(&ids, *c);
+		}
+		zn_buf_addch(&ids, '"');
+	}
+	zn_buf_addch(&ids, '}');
+	params[0] = ids.buf;
+	sql = zn_ledger_sql("SELECT migration_id, step, "
+	    "bool_or(status = 'done'), "
+	    "(array_agg(sql_sha256 ORDER BY attempt_id DESC) "
+	    "  FILTER (WHERE status = 'done'))[1], "
+	    "(array_agg(status ORDER BY attempt_id DESC))[1], "
+	    "max(attempt_id), "
+	    "(array_agg(transactional ORDER BY attempt_id DESC))[1], "
+	    "(array_agg(concat_ws(': ', nullif(concat_ws(' ', gate, "
+	    "sqlstate), ''), coalesce(error, note)) ORDER BY attempt_id "
+	    "DESC))[1] "
+	    "FROM @._zanith_migration_steps WHERE migration_id = "
+	    "ANY ($1::text[]) GROUP BY 1, 2 ORDER BY 1, 2", schema);
+	r = zn_pg_exec(conn, "read the steps", sql, 1, params);
+	free(sql);
+	zn_buf_release(&ids);
+	for (k = 0; k < PQntuples(r); k++) {
+		int n = atoi(PQgetvalue(r, k, 1)), done;
+		struct zn_mig *m;
+
+		for (j = 0; j < st->nm; j++)
+			if (strcmp(st->m[j].id, PQgetvalue(r, k, 0)) == 0)
+				break;
+		if (j == st->nm)
+			continue;
+		m = &st->m[j];
+		done = strcmp(PQgetvalue(r, k, 2), "t") == 0;
+		if (done && n > m->ledger_steps)
+			m->ledger_steps = n;
+		if (n >= 1 && (size_t)n <= m->n) {
+			struct zn_lstep *s = &st->s[m->first + (size_t)n - 1];
+
+			s->done = done;
+			if (done)
+				s->donesum = zn_xstrdup(PQgetvalue(r, k, 3));
+			else if (strcmp(PQgetvalue(r, k, 4), "running") == 0) {
+				s->running = atoll(PQgetvalue(r, k, 5));
+				s->runtx = strcmp(PQgetvalue(r, k, 6), "t") == 0;
+			}
+		}
+		if (m->applied)
+			continue;
+		if (done) {
+			m->done++;
+			continue;
+		}
+		/* The first step not done that was tried speaks for it. */
+		if (m->last_status != NULL)
+			continue;
+		m->last_step = n;
+		m->last_status = zn_xstrdup(PQgetvalue(r, k, 4));
+		m->last_why = zn_xstrdup(PQgetvalue(r, k, 7));
+	}
+	PQclear(r);
+	for (j = 0; j < st->nm; j++) {
+		st->m[j].outoforder = !st->m[j].applied && st->maxid != NULL &&
+		    strcmp(st->m[j].id, st->maxid) < 0;
+		decide(st, p, &st->m[j]);
+	}
+}
+
+void
+zn_lstate_release(struct zn_lstate *st, const struct zn_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(st->s[i].script);
+		free(st->s[i].donesum);
+	}
+	for (i = 0; i < st->nm; i++) {
+		free(st->m[i].applied_sum);
+		free(st->m[i].applied_at);
+		free(st->m[i].last_status);
+		free(st->m[i].last_why);
+		free(st->m[i].problem);
+	}
+	for (i = 0; i < st->ngone; i++) {
+		free(st->gone[i].id);
+		free(st->gone[i].applied_at);
+	}
+	free(st->gone);
+	free(st->m);
+	free(st->s);
+	free(st->maxid);
+	free(st->adhoc);
+	memset(st, 0, sizeof(*st));
+}

@@ -170,8 +170,12 @@ secrets(const char *ci, char ***out)
 	return n;
 }
 
-char *
-zn_pg_redact(const char *msg, const char *conninfo)
+/*
+ * msg on one line with every secret of conninfo, PGPASSWORD and pass
+ * (the password a connection used, or NULL) replaced.
+ */
+static char *
+redact(const char *msg, const char *conninfo, const char *pass)
 {
 	struct zn_buf b = ZN_BUF_INIT, out = ZN_BUF_INIT;
 	char **sec, *hit;
@@ -180,6 +184,10 @@ zn_pg_redact(const char *msg, const char *conninfo)
 
 	zn_buf_adds(&b, msg);
 	n = secrets(conninfo, &sec);
+	if (pass != NULL && *pass != '\0') {
+		sec = zn_xreallocarray(sec, n + 1, sizeof(*sec));
+		sec[n++] = zn_xstrdup(pass);
+	}
 	for (i = 0; i < n; i++) {
 		p = b.buf;
 		zn_buf_reset(&out);
@@ -210,6 +218,12 @@ zn_pg_redact(const char *msg, const char *conninfo)
 		out.buf[--out.len] = '\0';
 	zn_buf_release(&b);
 	return zn_buf_detach(&out);
+}
+
+char *
+zn_pg_redact(const char *msg, const char *conninfo)
+{
+	return redact(msg, conninfo, NULL);
 }
 
 static const char session_sql[] =
@@ -291,44 +305,7 @@ zn_pg_connect_db(const char *conninfo, const char *dbname)
 	return conn;
 }
 
-int zn_pg_lock_status = ZN_EXIT_UNAVAILABLE;
-const char *zn_pg_lock_hint;
-
-static ZN_NORETURN void
-pgfail(PGconn *conn, PGresult *res, const char *what)
-{
-	const char *state = res != NULL ?
-	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *primary = res != NULL ?
-	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	char *msg;
-
-	msg = zn_pg_redact(primary != NULL ? primary : PQerrorMessage(conn),
-	    NULL);
-	if (state != NULL && strcmp(state, "55P03") == 0)
-		zn_die(zn_pg_lock_status, "cannot %s: %s (SQLSTATE %s): "
-		    "another session holds a lock it needs%s%s", what, msg,
-		    state, zn_pg_lock_hint != NULL ? "; " : "",
-		    zn_pg_lock_hint != NULL ? zn_pg_lock_hint : "");
-	if (state != NULL)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s (SQLSTATE %s)",
-		    what, msg, state);
-	zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s", what, msg);
-}
-
-PGresult *
-zn_pg_exec(PGconn *conn, const char *what, const char *sql, int nparams,
-    const char *const *params)
-{
-	PGresult *res;
-	ExecStatusType st;
-
-	res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	st = PQresultStatus(res);
-	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-		pgfail(conn, res, what);
-	return res;
-}
+/* ---- one way to call the server ---- */
 
 static int
 resultok(const PGresult *res)
@@ -338,8 +315,127 @@ resultok(const PGresult *res)
 	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
 }
 
+int
+zn_pg_take(PGconn *conn, struct zn_pgres *x, PGresult *r)
+{
+	const char *s, *m, *pass = conn != NULL ? PQpass(conn) : NULL;
+
+	memset(x, 0, sizeof(*x));
+	x->r = r;
+	if (r != NULL && resultok(r)) {
+		x->msg = zn_xstrdup("");
+		x->primary = zn_xstrdup("");
+		return 1;
+	}
+	s = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (s != NULL)
+		snprintf(x->state, sizeof(x->state), "%s", s);
+	/* Without a result (a lost connection), the connection's error. */
+	m = r != NULL && *PQresultErrorMessage(r) != '\0' ?
+	    PQresultErrorMessage(r) : conn != NULL ? PQerrorMessage(conn) :
+	    "no connection";
+	if (*m == '\0')
+		m = "the server sent no result";
+	x->msg = redact(m, NULL, pass);
+	s = r != NULL ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) :
+	    NULL;
+	x->primary = s != NULL ? redact(s, NULL, pass) : zn_xstrdup(x->msg);
+	return 0;
+}
+
+int
+zn_pg_try(PGconn *conn, struct zn_pgres *x, const char *sql, int nparams,
+    const char *const *params)
+{
+	return zn_pg_take(conn, x, PQexecParams(conn, sql, nparams, NULL,
+	    params, NULL, NULL, 0));
+}
+
+int
+zn_pg_try_script(PGconn *conn, struct zn_pgres *x, const char *sql)
+{
+	return zn_pg_take(conn, x, PQexec(conn, sql));
+}
+
 void
-zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n, PGresult **res)
+zn_pgres_clear(struct zn_pgres *x)
+{
+	PQclear(x->r);
+	free(x->msg);
+	free(x->primary);
+	memset(x, 0, sizeof(*x));
+}
+
+ZN_NORETURN void
+zn_pg_die(struct zn_pgres *x, const char *what, const struct zn_pg_onlock *lk)
+{
+	char *msg = x->primary != NULL ? x->primary : x->msg;
+
+	/* The message outlives x: zn_die does not return. */
+	x->primary = x->msg = NULL;
+	PQclear(x->r);
+	x->r = NULL;
+	if (msg == NULL)
+		msg = zn_xstrdup("no result");
+	if (strcmp(x->state, "55P03") == 0)
+		zn_die(lk != NULL ? lk->status : ZN_EXIT_UNAVAILABLE, "cannot "
+		    "%s: %s (SQLSTATE %s): another session holds a lock it "
+		    "needs%s%s", what, msg, x->state, lk != NULL &&
+		    lk->hint != NULL ? "; " : "", lk != NULL && lk->hint !=
+		    NULL ? lk->hint : "");
+	if (*x->state != '\0')
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s (SQLSTATE %s)",
+		    what, msg, x->state);
+	zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s", what, msg);
+}
+
+/* Dies for a failure that has no result: a send that did not go. */
+static ZN_NORETURN void
+failsend(PGconn *conn, const char *what, const struct zn_pg_onlock *lk)
+{
+	struct zn_pgres x;
+
+	zn_pg_take(conn, &x, NULL);
+	zn_pg_die(&x, what, lk);
+}
+
+PGresult *
+zn_pg_exec_lk(PGconn *conn, const char *what, const char *sql,
+    int nparams, const char *const *params, const struct zn_pg_onlock *lk)
+{
+	struct zn_pgres x;
+	PGresult *r;
+
+	if (!zn_pg_try(conn, &x, sql, nparams, params))
+		zn_pg_die(&x, what, lk);
+	r = x.r;
+	x.r = NULL;
+	zn_pgres_clear(&x);
+	return r;
+}
+
+PGresult *
+zn_pg_exec(PGconn *conn, const char *what, const char *sql, int nparams,
+    const char *const *params)
+{
+	return zn_pg_exec_lk(conn, what, sql, nparams, params, NULL);
+}
+
+/* A result that must be ok, else the call dies. */
+static PGresult *
+must(PGconn *conn, PGresult *r, const char *what,
+    const struct zn_pg_onlock *lk)
+{
+	struct zn_pgres x;
+
+	if (!zn_pg_take(conn, &x, r))
+		zn_pg_die(&x, what, lk);
+	return r;
+}
+
+void
+zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n, PGresult **res,
+    const struct zn_pg_onlock *lk)
 {
 	size_t i;
 #ifdef LIBPQ_HAS_PIPELINING
@@ -347,47 +443,47 @@ zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n, PGresult **res)
 	const char *param;
 
 	if (PQenterPipelineMode(conn) != 1)
-		pgfail(conn, NULL, "start a pipeline");
+		failsend(conn, "start a pipeline", lk);
 	for (i = 0; i < n; i++) {
 		param = q[i].param;
 		if (PQsendQueryParams(conn, q[i].sql, param != NULL ? 1 : 0,
 		    NULL, &param, NULL, NULL, 0) != 1)
-			pgfail(conn, NULL, q[i].what);
+			failsend(conn, q[i].what, lk);
 	}
 	if (PQpipelineSync(conn) != 1)
-		pgfail(conn, NULL, "send a pipeline");
+		failsend(conn, "send a pipeline", lk);
 	for (i = 0; i < n; i++) {
-		res[i] = PQgetResult(conn);
-		if (res[i] == NULL || !resultok(res[i]))
-			pgfail(conn, res[i], q[i].what);
+		res[i] = must(conn, PQgetResult(conn), q[i].what, lk);
 		/* Each statement's results end with a NULL. */
 		if ((r = PQgetResult(conn)) != NULL) {
 			PQclear(r);
-			pgfail(conn, NULL, q[i].what);
+			failsend(conn, q[i].what, lk);
 		}
 	}
 	r = PQgetResult(conn);
-	if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
-		pgfail(conn, r, "end a pipeline");
+	if (PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+		if (r == NULL || resultok(r))
+			failsend(conn, "end a pipeline", lk);
+		must(conn, r, "end a pipeline", lk);
+	}
 	PQclear(r);
 	if (PQexitPipelineMode(conn) != 1)
-		pgfail(conn, NULL, "end a pipeline");
+		failsend(conn, "end a pipeline", lk);
 #else
 	for (i = 0; i < n; i++)
-		res[i] = zn_pg_exec(conn, q[i].what, q[i].sql,
-		    q[i].param != NULL ? 1 : 0, &q[i].param);
+		res[i] = zn_pg_exec_lk(conn, q[i].what, q[i].sql,
+		    q[i].param != NULL ? 1 : 0, &q[i].param, lk);
 #endif
 }
 
 void
 zn_pg_cmd(PGconn *conn, const char *what, const char *sql)
 {
-	PGresult *res = PQexec(conn, sql);
-	ExecStatusType st = PQresultStatus(res);
+	struct zn_pgres x;
 
-	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-		pgfail(conn, res, what);
-	PQclear(res);
+	if (!zn_pg_try_script(conn, &x, sql))
+		zn_pg_die(&x, what, NULL);
+	zn_pgres_clear(&x);
 }
 
 static int

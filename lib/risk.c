@@ -2868,14 +2868,6 @@ sqltext(struct cx *x, struct opr *r, const char *text)
 
 /* ---- the live database ---- */
 
-static const char *
-pgerr(PGconn *conn)
-{
-	const char *m = PQerrorMessage(conn);
-
-	return m;
-}
-
 /* The keys of m as a PostgreSQL text[] literal. */
 static void
 pgarray(struct zn_buf *b, const struct smap *m)
@@ -2909,6 +2901,7 @@ lookup(struct cx *x)
 	    fns = ZN_BUF_INIT;
 	struct zn_buf b = ZN_BUF_INIT;
 	PGresult *res;
+	struct zn_pgres x1;
 	const char *params[3];
 	int j;
 
@@ -2929,21 +2922,19 @@ lookup(struct cx *x)
 		    x->o->probe_timeout_ms);
 		zn_pg_cmd(conn, "bound lock waits", set);
 	}
-	res = PQexecParams(conn,
-	    "SELECT k, c.reltuples::float8, "
+	if (!zn_pg_try(conn, &x1, "SELECT k, c.reltuples::float8, "
 	    "pg_relation_size(c.oid)::float8, "
 	    "pg_total_relation_size(c.oid)::float8 "
 	    "FROM unnest($1::text[]) AS k "
 	    "JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k)",
-	    1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK &&
-	    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
-	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "55P03") == 0) {
-		PQclear(res);
+	    1, params)) {
+		if (strcmp(x1.state, "55P03") != 0)
+			zn_pg_die(&x1, "read table sizes", NULL);
+		zn_pgres_clear(&x1);
 		zn_warn("a table is locked: its size is estimated from "
 		    "pg_class.relpages");
-		res = PQexecParams(conn,
-		    "SELECT k, c.reltuples::float8, -1::float8, "
+		if (!zn_pg_try(conn, &x1, "SELECT k, c.reltuples::float8, "
+		    "-1::float8, "
 		    "(c.relpages + coalesce((SELECT sum(i.relpages) "
 		    "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i "
 		    "ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), 0) "
@@ -2952,11 +2943,12 @@ lookup(struct cx *x)
 		    "current_setting('block_size')::float8 "
 		    "FROM unnest($1::text[]) AS k "
 		    "JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k)",
-		    1, NULL, params, NULL, NULL, 0);
+		    1, params))
+			zn_pg_die(&x1, "read table sizes", NULL);
 	}
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read table sizes: %s",
-		    pgerr(conn));
+	res = x1.r;
+	x1.r = NULL;
+	zn_pgres_clear(&x1);
 	for (j = 0; j < PQntuples(res); j++) {
 		struct tstat *ts;
 
@@ -2981,7 +2973,7 @@ lookup(struct cx *x)
 	PQclear(res);
 	/* Column types, and valid CHECK (col IS NOT NULL) for each. */
 	params[0] = cols.buf;
-	res = PQexecParams(conn,
+	res = zn_pg_exec(conn, "read column types",
 	    "SELECT k, pg_catalog.format_type(a.atttypid, a.atttypmod), "
 	    "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint n "
 	    "WHERE n.conrelid = a.attrelid AND n.contype = 'c' "
@@ -2993,11 +2985,7 @@ lookup(struct cx *x)
 	    "JOIN pg_catalog.pg_attribute a ON a.attrelid = "
 	    "to_regclass(split_part(k, '|', 1)) "
 	    "AND a.attname = substr(k, length(split_part(k, '|', 1)) + 2) "
-	    "AND a.attnum > 0 AND NOT a.attisdropped",
-	    1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read column types: %s",
-		    pgerr(conn));
+	    "AND a.attnum > 0 AND NOT a.attisdropped", 1, params);
 	for (j = 0; j < PQntuples(res); j++) {
 		sset(&x->coltype, PQgetvalue(res, j, 0),
 		    zn_xstrdup(PQgetvalue(res, j, 1)));
@@ -3006,13 +2994,10 @@ lookup(struct cx *x)
 	}
 	PQclear(res);
 	params[0] = fns.buf;
-	res = PQexecParams(conn,
+	res = zn_pg_exec(conn, "read functions",
 	    "SELECT proname, bool_or(provolatile = 'v') "
 	    "FROM pg_catalog.pg_proc WHERE proname = ANY ($1::text[]) "
-	    "GROUP BY proname", 1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read functions: %s",
-		    pgerr(conn));
+	    "GROUP BY proname", 1, params);
 	for (j = 0; j < PQntuples(res); j++)
 		sset(&x->volatil, PQgetvalue(res, j, 0),
 		    zn_xstrdup(strcmp(PQgetvalue(res, j, 1), "t") == 0 ?
@@ -3033,6 +3018,7 @@ runprobe(struct cx *x, struct probe *pr)
 {
 	PGconn *conn = x->o->conn;
 	PGresult *res;
+	struct zn_pgres x1;
 	char set[256];
 	json_t *rows;
 	int j;
@@ -3046,14 +3032,10 @@ runprobe(struct cx *x, struct probe *pr)
 	    "READ ONLY; SET LOCAL statement_timeout = %ld; SET LOCAL "
 	    "lock_timeout = %ld; SET LOCAL search_path TO DEFAULT",
 	    x->o->probe_timeout_ms, x->o->probe_timeout_ms);
-	res = PQexec(conn, set);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot start a probe: %s",
-		    pgerr(conn));
-	PQclear(res);
+	zn_pg_cmd(conn, "start a probe", set);
 	/* The extended protocol runs exactly one statement. */
-	res = PQexecParams(conn, pr->sql, 0, NULL, NULL, NULL, NULL, 0);
-	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+	if (zn_pg_try(conn, &x1, pr->sql, 0, NULL)) {
+		res = x1.r;
 		rows = json_array();
 		for (j = 0; j < PQntuples(res); j++)
 			json_array_append_new(rows, json_string(
@@ -3062,31 +3044,26 @@ runprobe(struct cx *x, struct probe *pr)
 		    pr->check, "relation", pr->rel, "status",
 		    PQntuples(res) > 0 ? "found" : "clean", "rows", rows);
 	} else {
-		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		char *msg = zn_xstrdup(PQresultErrorField(res,
-		    PG_DIAG_MESSAGE_PRIMARY) != NULL ?
-		    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
-		    pgerr(conn));
-
-		if (st != NULL && strcmp(st, "57014") == 0)
+		if (strcmp(x1.state, "57014") == 0 ||
+		    strcmp(x1.state, "55P03") == 0)
 			state = "timeout";
-		else if (st != NULL && strcmp(st, "55P03") == 0)
-			state = "timeout";
-		else if (st != NULL && strcmp(st, "25006") == 0)
+		else if (strcmp(x1.state, "25006") == 0)
 			state = "refused_write";
 		else
 			state = "error";
 		pr->result = json_pack("{s:s, s:s, s:s, s:s}", "check",
 		    pr->check, "relation", pr->rel, "status", state,
-		    "message", msg);
-		free(msg);
+		    "message", x1.primary);
 		if (PQstatus(conn) != CONNECTION_OK)
 			zn_die(ZN_EXIT_UNAVAILABLE, "the connection was lost "
 			    "during a probe");
 	}
-	PQclear(res);
-	res = PQexec(conn, "ROLLBACK");
-	PQclear(res);
+	zn_pgres_clear(&x1);
+	if (!zn_pg_try_script(conn, &x1, "ROLLBACK") &&
+	    PQstatus(conn) != CONNECTION_OK)
+		zn_die(ZN_EXIT_UNAVAILABLE, "the connection was lost "
+		    "during a probe");
+	zn_pgres_clear(&x1);
 }
 
 /* ---- --stats FILE ---- */

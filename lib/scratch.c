@@ -103,6 +103,7 @@ dropurl(void)
 	const char *keys[] = { "dbname", "fallback_application_name", NULL };
 	const char *vals[] = { live_url, zn_progname, NULL };
 	struct zn_buf b = ZN_BUF_INIT;
+	struct zn_pgres x;
 	PGconn *conn;
 
 	if (live_url == NULL || live_db == NULL)
@@ -113,7 +114,8 @@ dropurl(void)
 		zn_pg_ident(&b, live_db);
 		if (PQserverVersion(conn) >= 130000)
 			zn_buf_adds(&b, " WITH (FORCE)");
-		PQclear(PQexec(conn, b.buf));
+		(void)zn_pg_try_script(conn, &x, b.buf);
+		zn_pgres_clear(&x);
 		zn_buf_release(&b);
 	}
 	PQfinish(conn);

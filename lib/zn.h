@@ -10,6 +10,7 @@
 #ifndef ZN_H
 #define ZN_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -340,19 +341,52 @@ PGconn *zn_pg_connect(const char *conninfo);
 /* The same, with the database name replaced by dbname when not NULL. */
 PGconn *zn_pg_connect_db(const char *conninfo, const char *dbname);
 /*
- * Runs one statement with text parameters; any result but the expected
- * tuples or command ok dies with status 2, naming what and the server
- * message and SQLSTATE; a lock timeout (55P03) dies with
- * zn_pg_lock_status instead.  Caller PQclear()s.
+ * The one way to call the server.  zn_pg_try runs one statement (the
+ * extended protocol: exactly one) with text parameters, zn_pg_try_script
+ * one or more statements (the simple protocol), and zn_pg_take fills
+ * the same record from a result got otherwise (an asynchronous query,
+ * NULL when none came); each returns 1 when the result is tuples or
+ * command ok, else 0.  Either way x holds the result (x->r, possibly
+ * NULL), the SQLSTATE ("" when none), the server's whole message folded
+ * onto one line and its primary message, both with the connection's
+ * password and PGPASSWORD redacted ("" on success).  The caller owns x
+ * and frees it with zn_pgres_clear.
+ */
+struct zn_pgres {
+	PGresult *r;
+	char state[6];
+	char *msg;		/* "ERROR:  ...  DETAIL:  ..." on one line */
+	char *primary;		/* the primary message alone */
+};
+int zn_pg_try(PGconn *conn, struct zn_pgres *x, const char *sql,
+    int nparams, const char *const *params);
+int zn_pg_try_script(PGconn *conn, struct zn_pgres *x, const char *sql);
+int zn_pg_take(PGconn *conn, struct zn_pgres *x, PGresult *r);
+void zn_pgres_clear(struct zn_pgres *x);
+/*
+ * What a lock timeout (55P03) means to a call that dies on failure: the
+ * exit status to die with and a sentence to add (NULL for none).  A
+ * NULL policy is status 2 and no sentence: only a caller that waits for
+ * a lock on purpose says otherwise.
+ */
+struct zn_pg_onlock {
+	int status;
+	const char *hint;
+};
+/*
+ * Dies for a failed x: "cannot WHAT: primary message (SQLSTATE s)",
+ * status 2, or lk's status and hint for a lock timeout.
+ */
+ZN_NORETURN void zn_pg_die(struct zn_pgres *x, const char *what,
+    const struct zn_pg_onlock *lk);
+/*
+ * The dying forms: run one statement with text parameters and return
+ * its result (the caller PQclear()s it), or die as zn_pg_die does.
  */
 PGresult *zn_pg_exec(PGconn *conn, const char *what, const char *sql,
     int nparams, const char *const *params);
-/*
- * The status a lock timeout dies with (2 unless a command changes it),
- * and a sentence added to its message when not NULL.
- */
-extern int zn_pg_lock_status;
-extern const char *zn_pg_lock_hint;
+PGresult *zn_pg_exec_lk(PGconn *conn, const char *what, const char *sql,
+    int nparams, const char *const *params, const struct zn_pg_onlock *lk);
 /* One statement of a batch for zn_pg_batch. */
 struct zn_pgq {
 	const char *what;	/* for messages: "read columns" */
@@ -363,10 +397,11 @@ struct zn_pgq {
  * Runs n statements in order, in libpq's pipeline mode where libpq has
  * it (the server runs each statement while the client still reads the
  * previous result), else one after another; stores each result in
- * res[i].  Any failure dies like zn_pg_exec.  Caller PQclear()s each.
+ * res[i].  Any failure dies like zn_pg_exec_lk with lk.  Caller
+ * PQclear()s each.
  */
 void zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n,
-    PGresult **res);
+    PGresult **res, const struct zn_pg_onlock *lk);
 /* Runs a command that returns no rows; dies like zn_pg_exec. */
 void zn_pg_cmd(PGconn *conn, const char *what, const char *sql);
 /*
@@ -455,11 +490,12 @@ struct zn_graph {
 struct zn_snapshot_opts {
 	const char *const *schemas;		/* include patterns, or NULL */
 	const char *const *exclude_schemas;	/* exclude patterns, or NULL */
+	const struct zn_pg_onlock *onlock;	/* a lock timeout, or NULL */
 };
 /*
  * Introspects a live database in one REPEATABLE READ, READ ONLY
  * transaction with a fixed number of catalog queries.  Dies with status
- * 2 on database errors.
+ * 2 on database errors, or as o->onlock says on a lock timeout.
  */
 void zn_graph_from_db(struct zn_graph *g, PGconn *conn,
     const struct zn_snapshot_opts *o);
@@ -677,6 +713,152 @@ void zn_ledger_ensure(PGconn *conn, const char *schema);
 /* text with @ replaced by the quoted schema; caller frees. */
 char *zn_ledger_sql(const char *text, const char *schema);
 long long zn_ledger_lock_key(const char *schema);
+
+/*
+ * The state of migrations, the one answer to "what does the ledger say
+ * of these files" that zn-apply refuses by and zn-ledger reports:
+ * zn_ledger_plan groups a plan's ops into its migrations (a plan with
+ * no migration records is one ad hoc migration named by its sum) and
+ * sums each step's script; zn_ledger_state reads the ledger (none yet:
+ * everything pending) and decides each migration's state, with the
+ * sentence that explains a problem.  Times are ISO 8601 in UTC when iso
+ * is set, else "YYYY-MM-DD HH:MM:SS UTC".  The state borrows the plan's
+ * strings: release it before the plan.
+ */
+enum zn_mstate { ZN_MS_APPLIED, ZN_MS_PENDING, ZN_MS_PARTLY, ZN_MS_FAILED,
+	ZN_MS_INTERRUPTED, ZN_MS_REFUSED, ZN_MS_OUTOFORDER, ZN_MS_CHANGED,
+	ZN_MS_GONE };
+#define ZN_MS_COUNT (ZN_MS_GONE + 1)
+struct zn_lstep {
+	size_t mig;		/* index in m */
+	int n;			/* 1-based within its migration */
+	char *script;		/* its statements, each ended by ";\n" */
+	char sum[ZN_SHA256_STRLEN];	/* of script */
+	int done;		/* a done attempt is recorded */
+	char *donesum;		/* that attempt's sql_sha256, or NULL */
+	long long running;	/* the last attempt, left running, or 0 */
+	int runtx;		/* ... and whether it was transactional */
+};
+struct zn_mig {
+	const char *id, *checksum;	/* borrowed from the plan */
+	size_t first, n;		/* its steps in the plan */
+	enum zn_mstate state;
+	char *problem;		/* why it is changed or out of order */
+	int applied, outoforder;
+	char *applied_sum, *applied_at;
+	int done;		/* steps done, when not applied */
+	int ledger_steps;	/* the highest step the ledger has done */
+	int last_step;		/* the first step not done that was tried */
+	char *last_status, *last_why;
+};
+struct zn_gone {
+	char *id, *applied_at;	/* applied, and in no file */
+};
+struct zn_lstate {
+	struct zn_mig *m;
+	size_t nm;
+	struct zn_lstep *s;	/* one per op of the plan */
+	struct zn_gone *gone;
+	size_t ngone;
+	char *maxid;		/* the newest applied id, or NULL */
+	char *adhoc;		/* the id of a plan without migrations */
+};
+void zn_ledger_plan(struct zn_lstate *st, const struct zn_plan *p);
+void zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
+    const struct zn_plan *p, int iso);
+void zn_lstate_release(struct zn_lstate *st, const struct zn_plan *p);
+const char *zn_mstate_name(enum zn_mstate s);
+
+/*
+ * time: a monotonic clock in milliseconds, and a sleep that a signal
+ * cuts short once *stop (when not NULL) is set.
+ */
+double zn_now_ms(void);
+void zn_sleep_ms(long ms, volatile sig_atomic_t *stop);
+
+/*
+ * lock: the migration lock, a session advisory lock keyed by the ledger
+ * schema on a direct connection (zn-apply(1), LOCKING).
+ */
+struct zn_lock {
+	PGconn *conn;		/* borrowed */
+	const char *schema;	/* borrowed */
+	long long key;
+	char keytext[32];
+	int held;
+};
+void zn_lock_init(struct zn_lock *l, PGconn *conn, const char *schema);
+/*
+ * Polls for the lock with backoff up to wait_ms; dies with status 3
+ * naming the holder when it stays held, and exits 130 once *stop is set.
+ */
+void zn_lock_take(struct zn_lock *l, long wait_ms,
+    volatile sig_atomic_t *stop);
+/* Lets it go when held; warns when the server says it was not. */
+void zn_lock_release(struct zn_lock *l);
+/*
+ * Dies with status 2 when conn goes through a transaction-mode pooler,
+ * naming prog in the advice.
+ */
+void zn_lock_nopooler(PGconn *conn, const char *prog);
+
+/*
+ * apply: the engine that runs a plan's steps against a database, each
+ * step audited in the ledger in the same transaction as its DDL, under
+ * the migration lock (zn-apply(1)).  The caller fills the options after
+ * zn_apply_init, hands the plan to zn_apply_prepare (usage errors die
+ * there, before anything connects), connects, and calls zn_apply_run,
+ * which returns the exit status; what happens is reported through the
+ * callbacks.  zn_apply_release frees what the run holds (not conn, not
+ * the plan).
+ */
+struct zn_apply_event {
+	const char *migration;
+	int step;		/* 1-based within its migration */
+	size_t plan_step;	/* 1-based within the plan */
+	const char *op, *target;
+	/* done, skipped, would run, failed, interrupted, refused */
+	const char *status;
+	const char *level;	/* the risk level, or NULL */
+	double ms;		/* elapsed, or -1 */
+	const char *detail;	/* an error or a reason, or NULL */
+	const char *sql;	/* the step's script */
+};
+struct zn_apply {
+	/* options: zn_apply_init sets the defaults */
+	PGconn *conn;		/* the lock, the steps and the ledger */
+	const char *conninfo;	/* for a second connection that watches */
+	const char *schema;	/* the ledger's ("public") */
+	const struct zn_snapshot_opts *snap;	/* what graphs cover */
+	long lockwait;		/* ms, for the lock and the schema read */
+	long locktimeout;	/* a step's lock_timeout when the plan has none */
+	long stmttimeout;	/* 0: none */
+	int retries, atomic, allowooo, dry;
+	int quiet;		/* no notes on stderr but errors */
+	long maxsteps;		/* -1: all */
+	const char *to;		/* stop after this migration, or NULL */
+	volatile sig_atomic_t *stop;	/* set by a signal handler */
+	void (*event)(void *arg, const struct zn_apply_event *e);
+	/* a migration's state, for a dry run, before its steps */
+	void (*mstate)(void *arg, const struct zn_mig *m);
+	void *arg;
+	/* test builds: called at each fault point (zn-apply(1), ZN_FAULT) */
+	void (*fault)(struct zn_apply *a, const char *point, int nth,
+	    const char *sql);
+	/* the run's */
+	struct zn_plan *p;	/* borrowed */
+	struct zn_lstate st;
+	struct zn_lock lock;
+	PGconn *mon;
+	char runid[40];
+	char host[256];
+	int ran, skipped, failed;
+	double elapsed_ms;
+};
+void zn_apply_init(struct zn_apply *a);
+void zn_apply_prepare(struct zn_apply *a, struct zn_plan *p);
+int zn_apply_run(struct zn_apply *a);
+void zn_apply_release(struct zn_apply *a);
 
 /*
  * risk: zn-classify's rule set (zn-classify(1)).  Every op gets facts

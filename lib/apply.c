@@ -1,0 +1,1358 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * apply.c: the engine that runs a plan against a database one step at a
+ * time, each step recorded in the ledger in the same transaction as its
+ * DDL, with retries, reconciliation of what a killed run left running,
+ * artifact rows and the schema before and after each migration
+ * (zn-apply(1), zn-ledger(7)).  zn-apply drives it; the caller reports.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zn.h"
+
+#define STOPPED(a) ((a)->stop != NULL && *(a)->stop)
+
+void
+zn_apply_init(struct zn_apply *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->schema = "public";
+	a->lockwait = 60000;
+	a->locktimeout = 5000;
+	a->retries = 5;
+	a->maxsteps = -1;
+}
+
+/* Runs sql (params, or several statements when n is 0); 1 when ok. */
+static int
+q(struct zn_apply *a, struct zn_pgres *x, const char *sql, int n,
+    const char *const *params)
+{
+	return n == 0 ? zn_pg_try_script(a->conn, x, sql) :
+	    zn_pg_try(a->conn, x, sql, n, params);
+}
+
+static char *
+L(const struct zn_apply *a, const char *text)
+{
+	return zn_ledger_sql(text, a->schema);
+}
+
+static void
+fault(struct zn_apply *a, const char *point, int nth, const char *sql)
+{
+	if (a->fault != NULL)
+		a->fault(a, point, nth, sql);
+}
+
+static const char *
+stepmig(const struct zn_apply *a, const struct zn_lstep *s)
+{
+	return a->st.m[s->mig].id;
+}
+
+static const struct zn_op *
+stepop(const struct zn_apply *a, const struct zn_lstep *s)
+{
+	return &a->p->ops[s - a->st.s];
+}
+
+/* ---- reporting ---- */
+
+static void
+event(struct zn_apply *a, const struct zn_lstep *s, const char *status,
+    double ms, const char *detail)
+{
+	const struct zn_op *op = stepop(a, s);
+	json_t *rk = zn_op_risk(op);
+	struct zn_apply_event e;
+
+	if (a->event == NULL) {
+		json_decref(rk);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	e.migration = stepmig(a, s);
+	e.step = s->n;
+	e.plan_step = (size_t)(s - a->st.s) + 1;
+	e.op = op->op;
+	e.target = op->target;
+	e.status = status;
+	e.level = zn_json_str(rk, "level");
+	e.ms = ms;
+	e.detail = detail;
+	e.sql = s->script;
+	a->event(a->arg, &e);
+	json_decref(rk);
+}
+
+/* ---- the schema, before and after ---- */
+
+/*
+ * The schema as it is now.  The catalog functions that render a CHECK
+ * constraint, a view or a generated column take a share lock on their
+ * table, so the read waits behind a DDL statement in flight on one of
+ * those (measured on PostgreSQL 15; keys, indexes and triggers do not
+ * wait).  Bounded, before anything of a migration has run, the wait is
+ * at most --lock-wait per lock, and past it the run exits 3 with that
+ * migration untouched.  After a migration the read waits as long as it
+ * takes: its steps are committed, and a run that gave up would leave it
+ * without its after graph for good.
+ */
+static void
+livegraph(struct zn_apply *a, struct zn_graph *g, int bounded)
+{
+	struct zn_snapshot_opts o;
+	struct zn_pg_onlock lk;
+	char set[64], hint[160];
+
+	memset(&o, 0, sizeof(o));
+	if (a->snap != NULL)
+		o = *a->snap;
+	if (bounded) {
+		/* lock_timeout 0 would wait for ever; --lock-wait 0 not. */
+		snprintf(set, sizeof(set), "SET lock_timeout = %ld",
+		    a->lockwait > 0 ? a->lockwait : 1);
+		zn_pg_cmd(a->conn, "bound the schema read's lock waits", set);
+		snprintf(hint, sizeof(hint), "the schema read before a "
+		    "migration waited %ld ms (--lock-wait) for it, and nothing "
+		    "of the migration ran", a->lockwait);
+		lk.status = ZN_EXIT_BUSY;
+		lk.hint = hint;
+		o.onlock = &lk;
+	}
+	zn_graph_from_db(g, a->conn, &o);
+	if (bounded)
+		zn_pg_cmd(a->conn, "end the schema read's lock bound",
+		    "RESET lock_timeout");
+}
+
+/* A plan made by zn-diff holds only for the schema it was made from. */
+static void
+fromhash(struct zn_apply *a)
+{
+	const char *want = zn_json_str(a->p->header, "from_hash");
+	struct zn_graph g;
+	size_t i;
+
+	if (want == NULL)
+		return;
+	for (i = 0; i < a->p->n; i++)
+		if (a->st.s[i].done || a->st.m[a->st.s[i].mig].applied)
+			return;		/* begun: the schema moved with it */
+	livegraph(a, &g, 1);
+	if (strcmp(g.hash, want) != 0) {
+		char got[ZN_SHA256_STRLEN];
+
+		memcpy(got, g.hash, sizeof(got));
+		zn_graph_release(&g);
+		zn_die(ZN_EXIT_RESOLVE, "the plan was made for a schema whose "
+		    "hash is %s, but the database's is now %s: it changed "
+		    "since; make the plan again", want, got);
+	}
+	zn_graph_release(&g);
+}
+
+/* ---- integrity: exit 4 when the files and the ledger disagree ---- */
+
+static void
+integrity(struct zn_apply *a)
+{
+	struct zn_buf ooo = ZN_BUF_INIT;
+	size_t j;
+
+	for (j = 0; j < a->st.nm; j++) {
+		const struct zn_mig *m = &a->st.m[j];
+
+		if (m->state == ZN_MS_CHANGED)
+			zn_die(ZN_EXIT_RESOLVE, "migration %s (%s.yaml) %s",
+			    m->id, m->id, m->problem);
+		if (m->state == ZN_MS_OUTOFORDER)
+			zn_buf_addf(&ooo, " %s", m->id);
+	}
+	if (ooo.len > 0 && !a->allowooo)
+		zn_die(ZN_EXIT_RESOLVE, "out of order: pending migrations "
+		    "older than the newest applied one (%s):%s; apply them "
+		    "with --allow-out-of-order", a->st.maxid, ooo.buf);
+	zn_buf_release(&ooo);
+}
+
+/* ---- what a step parks, and the index it builds or drops ---- */
+
+/* The artifact kind of an op that parks data, or NULL. */
+static const char *
+parks(const struct zn_op *op)
+{
+	static const struct {
+		const char *op, *kind;
+	} kinds[] = {
+		{ "softDropColumn", "soft_drop_column" },
+		{ "softDropTable", "soft_drop_table" },
+		{ "softDropType", "soft_drop_type" },
+		{ "softDropSequence", "soft_drop_sequence" },
+		{ "softDropSchema", "soft_drop_schema" },
+		{ "archiveColumn", "archive_column" },
+		{ "archiveTable", "archive_table" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(op->op, kinds[i].op) == 0)
+			return kinds[i].kind;
+	return NULL;
+}
+
+struct opindex {
+	char *schema, *name;	/* owned */
+	int create;		/* builds it (1) or drops it (0) */
+};
+
+/*
+ * The index a CREATE or DROP INDEX CONCURRENTLY step builds or drops:
+ * the op's args when zn-diff described it (the index built is built_as
+ * when it replaces another), else its statement read as the server reads
+ * it, for a step written by hand.  0 when the step is no such statement.
+ */
+static int
+opindex(const struct zn_op *op, struct opindex *ix)
+{
+	const json_t *args = zn_op_args(op);
+	const char *sql = json_string_value(json_array_get(zn_op_sql(op), 0));
+	struct zn_toks ts;
+	size_t i = 0, n;
+	int ok = 0;
+
+	memset(ix, 0, sizeof(*ix));
+	if (op->transactional || sql == NULL)
+		return 0;
+	memset(&ts, 0, sizeof(ts));
+	zn_sql_tokens(&ts, sql);
+	n = ts.n;
+	if (n > 4 && zn_tok_is(&ts.v[0], "create")) {
+		i = 1;
+		if (zn_tok_is(&ts.v[i], "unique"))
+			i++;
+		if (i + 3 < n && zn_tok_is(&ts.v[i], "index") &&
+		    zn_tok_is(&ts.v[i + 1], "concurrently")) {
+			i += 2;
+			if (i + 3 < n && zn_tok_is(&ts.v[i], "if"))
+				i += 3;
+			ix->name = zn_tok_ident(&ts.v[i]);
+			if (i + 2 < n && zn_tok_is(&ts.v[i + 1], "on")) {
+				i += 2;
+				if (zn_tok_is(&ts.v[i], "only"))
+					i++;
+				if (i + 2 < n && ts.v[i + 1].t == ZN_TK_DOT)
+					ix->schema = zn_tok_ident(&ts.v[i]);
+				ok = ix->create = 1;
+			}
+		}
+	} else if (n > 3 && zn_tok_is(&ts.v[0], "drop") &&
+	    zn_tok_is(&ts.v[1], "index") &&
+	    zn_tok_is(&ts.v[2], "concurrently")) {
+		i = 3;
+		if (i + 2 < n && zn_tok_is(&ts.v[i], "if"))
+			i += 2;
+		if (i + 2 < n && ts.v[i + 1].t == ZN_TK_DOT) {
+			ix->schema = zn_tok_ident(&ts.v[i]);
+			i += 2;
+		}
+		if (i < n) {
+			ix->name = zn_tok_ident(&ts.v[i]);
+			ok = 1;
+		}
+	}
+	zn_sql_tokens_release(&ts);
+	if (ok && zn_json_str(args, "schema") != NULL &&
+	    zn_json_str(args, "name") != NULL) {
+		/* What zn-diff said it does wins over what was parsed. */
+		free(ix->schema);
+		free(ix->name);
+		ix->schema = zn_xstrdup(zn_json_str(args, "schema"));
+		ix->name = zn_xstrdup(zn_json_str(args, ix->create &&
+		    zn_json_str(args, "built_as") != NULL ? "built_as" :
+		    "name"));
+	}
+	if (!ok) {
+		free(ix->schema);
+		free(ix->name);
+		memset(ix, 0, sizeof(*ix));
+		return 0;
+	}
+	if (ix->schema == NULL)
+		ix->schema = zn_xstrdup("public");
+	return 1;
+}
+
+static void
+opindex_release(struct opindex *ix)
+{
+	free(ix->schema);
+	free(ix->name);
+}
+
+/* ---- the ledger's rows ---- */
+
+/* A running attempt, written and committed before the step starts. */
+static long long
+begin_attempt(struct zn_apply *a, const struct zn_lstep *s,
+    const char *status)
+{
+	char *sql = L(a, "INSERT INTO @._zanith_migration_steps (run_id, "
+	    "migration_id, step, op, target, status, transactional, sql, "
+	    "sql_sha256, risk_level, risk_score, risk_reasons, client_host, "
+	    "tool_pid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+	    "$12, $13, $14) RETURNING attempt_id");
+	const struct zn_op *op = stepop(a, s);
+	json_t *risk = zn_op_risk(op);
+	const json_t *sc = json_object_get(risk, "score"), *v;
+	char num[16], score[16], pid[16], *reasons;
+	const char *params[14];
+	struct zn_buf rb = ZN_BUF_INIT;
+	struct zn_pgres x;
+	long long id;
+	size_t i;
+
+	snprintf(num, sizeof(num), "%d", s->n);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	if (json_is_integer(sc))
+		snprintf(score, sizeof(score), "%d",
+		    (int)json_integer_value(sc));
+	zn_buf_addch(&rb, '{');
+	json_array_foreach(json_object_get(risk, "reasons"), i, v)
+		zn_buf_addf(&rb, "%s\"%s\"", i > 0 ? "," : "",
+		    json_string_value(v));
+	zn_buf_addch(&rb, '}');
+	reasons = zn_buf_detach(&rb);
+	params[0] = a->runid;
+	params[1] = stepmig(a, s);
+	params[2] = num;
+	params[3] = op->op;
+	params[4] = op->target;
+	params[5] = status;
+	params[6] = op->transactional ? "t" : "f";
+	params[7] = s->script;
+	params[8] = s->sum;
+	params[9] = zn_json_str(risk, "level");
+	params[10] = json_is_integer(sc) ? score : NULL;
+	params[11] = risk != NULL ? reasons : NULL;
+	params[12] = a->host;
+	params[13] = pid;
+	if (!q(a, &x, sql, 14, params)) {
+		char *msg = zn_xasprintf("cannot record step %d of %s in the "
+		    "ledger (nothing of it ran): %s", s->n, stepmig(a, s),
+		    x.msg);
+
+		zn_pgres_clear(&x);
+		zn_die(ZN_EXIT_UNAVAILABLE, "%s", msg);
+	}
+	id = atoll(PQgetvalue(x.r, 0, 0));
+	zn_pgres_clear(&x);
+	free(sql);
+	free(reasons);
+	json_decref(risk);
+	return id;
+}
+
+/*
+ * Sets an attempt's outcome.  Returns 1 when it was written; out (when
+ * not NULL) gets the outcome of the write, which the caller clears.
+ */
+static int
+end_attempt(struct zn_apply *a, long long id, const char *status,
+    const struct zn_pgres *err, const char *blockers, const char *note,
+    double ms, struct zn_pgres *out)
+{
+	char *sql = L(a, "UPDATE @._zanith_migration_steps SET status = $2, "
+	    "error = $3, sqlstate = $4, blockers = $5::jsonb, note = $6, "
+	    "finished_at = clock_timestamp(), elapsed_ms = $7 "
+	    "WHERE attempt_id = $1");
+	char ids[32], el[32];
+	const char *params[7];
+	struct zn_pgres x;
+	int ok;
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	snprintf(el, sizeof(el), "%.0f", ms >= 0 ? ms : 0);
+	params[0] = ids;
+	params[1] = status;
+	params[2] = err != NULL ? err->msg : NULL;
+	params[3] = err != NULL && *err->state != '\0' ? err->state : NULL;
+	params[4] = blockers;
+	params[5] = note;
+	params[6] = el;
+	ok = q(a, out != NULL ? out : &x, sql, 7, params);
+	if (out == NULL)
+		zn_pgres_clear(&x);
+	free(sql);
+	return ok;
+}
+
+static int
+levelcode(const char *name)
+{
+	int i;
+
+	for (i = ZN_SAFE; i <= ZN_CRITICAL; i++)
+		if (strcmp(zn_level_name(i), name) == 0)
+			return i;
+	return -1;
+}
+
+/* The migration's row, written with its last step. */
+static int
+migrow(struct zn_apply *a, const struct zn_mig *m, double ms,
+    struct zn_pgres *out)
+{
+	char *sql = L(a, "INSERT INTO @._zanith_migrations (id, checksum, "
+	    "from_hash, to_hash, client_host, run_id, steps, elapsed_ms, "
+	    "risk_worst, risk_max_score, out_of_order) VALUES ($1, $2, $3, "
+	    "$4, $5, $6, $7, $8, $9, $10, $11)");
+	char n[16], el[32], maxs[16];
+	const char *params[11], *worst = NULL;
+	int max = -1, lv = -1, ok;
+	size_t i;
+
+	for (i = m->first; i < m->first + m->n; i++) {
+		json_t *r = zn_op_risk(&a->p->ops[i]);
+		const json_t *sc = json_object_get(r, "score");
+		const char *level = zn_json_str(r, "level");
+
+		if (json_is_integer(sc) && json_integer_value(sc) > max)
+			max = (int)json_integer_value(sc);
+		if (level != NULL && levelcode(level) > lv) {
+			lv = levelcode(level);
+			worst = zn_level_name(lv);
+		}
+		json_decref(r);
+	}
+	snprintf(n, sizeof(n), "%zu", m->n);
+	snprintf(el, sizeof(el), "%.0f", ms);
+	snprintf(maxs, sizeof(maxs), "%d", max);
+	params[0] = m->id;
+	params[1] = m->checksum;
+	/* The plan's hashes are this migration's only when it is alone. */
+	params[2] = a->st.nm == 1 ? zn_json_str(a->p->header, "from_hash") :
+	    NULL;
+	params[3] = a->st.nm == 1 ? zn_json_str(a->p->header, "to_hash") :
+	    NULL;
+	params[4] = a->host;
+	params[5] = a->runid;
+	params[6] = n;
+	params[7] = el;
+	params[8] = worst;
+	params[9] = max >= 0 ? maxs : NULL;
+	params[10] = m->outoforder ? "t" : "f";
+	ok = q(a, out, sql, 11, params);
+	free(sql);
+	return ok;
+}
+
+static void
+addevent(struct zn_apply *a, const char *kind, const char *mig, int step,
+    const char *reason, const char *detail)
+{
+	char *sql = L(a, "INSERT INTO @._zanith_events (kind, run_id, "
+	    "migration_id, step, reason, detail) VALUES ($1, $2, $3, $4, $5, "
+	    "$6::jsonb)");
+	char n[16];
+	const char *params[6];
+	struct zn_pgres x;
+
+	snprintf(n, sizeof(n), "%d", step);
+	params[0] = kind;
+	params[1] = a->runid;
+	params[2] = mig;
+	params[3] = step > 0 ? n : NULL;
+	params[4] = reason;
+	params[5] = detail;
+	if (!q(a, &x, sql, 6, params))
+		zn_warn("cannot record the %s event: %s", kind, x.msg);
+	zn_pgres_clear(&x);
+	free(sql);
+}
+
+/* The graph now, kept as the migration's before or after. */
+static void
+snapshot(struct zn_apply *a, const struct zn_mig *m, const char *which)
+{
+	struct zn_graph g;
+	char *buf = NULL, *sql;
+	size_t len = 0;
+	FILE *fp;
+	const char *params[5];
+	struct zn_pgres x;
+
+	livegraph(a, &g, strcmp(which, "before") == 0);
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep a snapshot");
+	zn_graph_write(&g, fp);
+	fclose(fp);
+	sql = L(a, "INSERT INTO @._zanith_schema_snapshots (migration_id, "
+	    "which, run_id, hash, graph) VALUES ($1, $2, $3, $4, $5)");
+	params[0] = m->id;
+	params[1] = which;
+	params[2] = a->runid;
+	params[3] = g.hash;
+	params[4] = buf;
+	if (!q(a, &x, sql, 5, params))
+		zn_warn("cannot store the %s snapshot of %s: %s", which, m->id,
+		    x.msg);
+	zn_pgres_clear(&x);
+	free(sql);
+	free(buf);
+	zn_graph_release(&g);
+}
+
+/*
+ * A step that parks data instead of dropping it (the op kinds whose
+ * registry row names an artifact) leaves an artifact row, in the step's
+ * own transaction: what it was, where it is now, the SQL that brings it
+ * back, and for an archive its row count and a digest of its rows
+ * (zn-ledger(7)).  1 when written, or when the step parks nothing.
+ */
+static int
+artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
+{
+	const struct zn_op *op = stepop(a, s);
+	const json_t *args = zn_op_args(op);
+	const char *kind = parks(op), *parked, *arch, *params[6];
+	char n[16], *sql, *detail;
+	json_t *d;
+	int ok;
+
+	memset(x, 0, sizeof(*x));
+	if (kind == NULL)
+		return 1;
+	arch = zn_json_str(args, "archived_as");
+	parked = arch != NULL ? arch : zn_json_str(args, "parked_as");
+	d = json_pack("{s:s, s:O}", "op", op->op, "reverse",
+	    zn_op_reverse(op) != NULL ? zn_op_reverse(op) : json_array());
+	json_object_set(d, "args", (json_t *)args);
+	detail = zn_json_line(d);
+	json_decref(d);
+	snprintf(n, sizeof(n), "%d", s->n);
+	params[0] = stepmig(a, s);
+	params[1] = n;
+	params[2] = kind;
+	params[3] = op->target;
+	params[4] = parked;
+	params[5] = detail;
+	if (arch != NULL && strncmp(arch, "_zanith_archive.", 16) == 0) {
+		/*
+		 * Its rows, counted and summed as they stand now.  The
+		 * table's name is quoted into the text after the ledger
+		 * schema's @ is replaced (a name may hold an @), and is never
+		 * part of a format: a name may hold any character.
+		 */
+		struct zn_buf t = ZN_BUF_INIT;
+		char *head = L(a, "INSERT INTO @._zanith_migration_artifacts "
+		    "(migration_id, step, kind, object, parked_as, detail, "
+		    "rows, checksum) SELECT $1, $2, $3, $4, $5, $6::jsonb, "
+		    "count(*), 'md5:' || md5(coalesce(string_agg(a::text, "
+		    "E'\\n' ORDER BY a::text), '')) FROM ");
+
+		zn_buf_adds(&t, head);
+		free(head);
+		zn_pg_ident(&t, "_zanith_archive");
+		zn_buf_addch(&t, '.');
+		zn_pg_ident(&t, arch + 16);
+		zn_buf_adds(&t, " a");
+		sql = zn_buf_detach(&t);
+	} else
+		sql = L(a, "INSERT INTO @._zanith_migration_artifacts "
+		    "(migration_id, step, kind, object, parked_as, detail) "
+		    "VALUES ($1, $2, $3, $4, $5, $6::jsonb)");
+	ok = q(a, x, sql, 6, params);
+	free(sql);
+	free(detail);
+	return ok;
+}
+
+/* ---- running statements, watching what blocks them ---- */
+
+/* The sessions blocking pid, as a JSON array, or NULL. */
+static char *
+blockers(struct zn_apply *a, int pid)
+{
+	char p[16];
+	const char *params[1] = { p };
+	struct zn_pgres x;
+	char *out = NULL;
+
+	if (a->mon == NULL)
+		a->mon = zn_pg_connect(a->conninfo);
+	snprintf(p, sizeof(p), "%d", pid);
+	if (zn_pg_try(a->mon, &x, "SELECT coalesce(json_agg("
+	    "json_build_object('pid', pid, 'application_name', "
+	    "application_name, 'state', state, 'query', left(query, 200)) "
+	    "ORDER BY pid), '[]')::text FROM pg_catalog.pg_stat_activity "
+	    "WHERE pid = ANY (pg_catalog.pg_blocking_pids($1::int))", 1,
+	    params) && PQntuples(x.r) == 1 && strcmp(PQgetvalue(x.r, 0, 0),
+	    "[]") != 0)
+		out = zn_xstrdup(PQgetvalue(x.r, 0, 0));
+	zn_pgres_clear(&x);
+	return out;
+}
+
+/*
+ * Runs one statement on the step connection, asynchronously: while it
+ * waits, the sessions blocking it are looked up (after 40 ms, then every
+ * 100 ms), and a signal cancels it.  *seen keeps the last blockers found.
+ */
+static int
+runstmt(struct zn_apply *a, struct zn_pgres *x, const char *sql,
+    char **seen)
+{
+	int pid = PQbackendPID(a->conn), cancelled = 0;
+	double next = zn_now_ms() + 40;
+	PGresult *r, *last = NULL;
+	struct pollfd pfd;
+
+	if (PQsendQuery(a->conn, sql) != 1)
+		return zn_pg_take(a->conn, x, NULL);
+	pfd.fd = PQsocket(a->conn);
+	pfd.events = POLLIN;
+	for (;;) {
+		if (PQconsumeInput(a->conn) != 1)
+			break;
+		if (!PQisBusy(a->conn))
+			break;
+		if (STOPPED(a) && !cancelled) {
+			PGcancel *c = PQgetCancel(a->conn);
+			char err[256];
+
+			if (c != NULL) {
+				PQcancel(c, err, sizeof(err));
+				PQfreeCancel(c);
+			}
+			cancelled = 1;
+		}
+		if (zn_now_ms() >= next) {
+			char *b = blockers(a, pid);
+
+			if (b != NULL) {
+				free(*seen);
+				*seen = b;
+			}
+			next = zn_now_ms() + 100;
+		}
+		(void)poll(&pfd, 1, 20);
+	}
+	/* The first failure of the statement's results, else the last. */
+	while ((r = PQgetResult(a->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(last);
+
+		if (last == NULL || st == PGRES_TUPLES_OK ||
+		    st == PGRES_COMMAND_OK) {
+			PQclear(last);
+			last = r;
+		} else
+			PQclear(r);
+	}
+	return zn_pg_take(a->conn, x, last);
+}
+
+static int
+retryable(const struct zn_pgres *x)
+{
+	return strcmp(x->state, "55P03") == 0 ||
+	    strcmp(x->state, "40P01") == 0 || strcmp(x->state, "40001") == 0;
+}
+
+/* ---- the postcondition of a step outside a transaction ---- */
+
+/*
+ * Whether index schema.name is there: 1 valid and ready, 0 invalid,
+ * -1 absent, -2 when the lookup failed (x holds why).
+ */
+static int
+indexstate(struct zn_apply *a, const char *schema, const char *name,
+    struct zn_pgres *x)
+{
+	const char *params[2] = { schema, name };
+	int st;
+
+	if (!q(a, x, "SELECT i.indisvalid AND i.indisready FROM "
+	    "pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
+	    "i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = "
+	    "c.relnamespace WHERE n.nspname = $1 AND c.relname = $2", 2,
+	    params))
+		return -2;
+	st = PQntuples(x->r) == 0 ? -1 : strcmp(PQgetvalue(x->r, 0, 0),
+	    "t") == 0;
+	zn_pgres_clear(x);
+	return st;
+}
+
+/*
+ * A step a killed run left running.  Transactional: its transaction
+ * died with the run, so it did not happen.  Non-transactional: the
+ * postcondition decides: a valid index is done; an invalid one is
+ * dropped and built again; anything else runs again.
+ */
+static void
+reconcile(struct zn_apply *a, struct zn_lstep *s)
+{
+	struct opindex ix;
+	struct zn_pgres x;
+	int st;
+
+	memset(&x, 0, sizeof(x));
+	if (s->runtx) {
+		end_attempt(a, s->running, "interrupted", NULL, NULL,
+		    "its transaction ended with the run that started it", -1,
+		    NULL);
+		return;
+	}
+	if (!opindex(stepop(a, s), &ix)) {
+		end_attempt(a, s->running, "interrupted", NULL, NULL,
+		    "killed while running outside a transaction; runs again",
+		    -1, NULL);
+		return;
+	}
+	st = indexstate(a, ix.schema, ix.name, &x);
+	if (st == -2)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot look for index %s.%s: %s",
+		    ix.schema, ix.name, x.msg);
+	if ((ix.create && st == 1) || (!ix.create && st == -1)) {
+		end_attempt(a, s->running, "done", NULL, NULL, ix.create ?
+		    "reconciled: the index it builds is there and valid" :
+		    "reconciled: the index it drops is gone", -1, NULL);
+		s->done = 1;
+		free(s->donesum);
+		s->donesum = zn_xstrdup(s->sum);
+	} else
+		/* An invalid index is dropped when the step runs again. */
+		end_attempt(a, s->running, "interrupted", NULL, NULL,
+		    st == 0 ? "killed while building: the invalid index is "
+		    "dropped and built again" : "killed while running "
+		    "outside a transaction; runs again", -1, NULL);
+	zn_pgres_clear(&x);
+	s->running = 0;
+	opindex_release(&ix);
+}
+
+/*
+ * An index a CREATE INDEX CONCURRENTLY step builds may be there and
+ * invalid, left by a build that failed, was cancelled or was killed:
+ * it is dropped first, so the step builds it again.  0 when that fails.
+ */
+static int
+dropinvalid(struct zn_apply *a, const struct zn_lstep *s,
+    struct zn_pgres *err)
+{
+	struct opindex ix;
+	struct zn_pgres x;
+	int ok = 1, st;
+
+	memset(&x, 0, sizeof(x));
+	if (!opindex(stepop(a, s), &ix))
+		return 1;
+	if (!ix.create)
+		goto out;
+	if ((st = indexstate(a, ix.schema, ix.name, &x)) == -2) {
+		*err = x;
+		ok = 0;
+		goto out;
+	}
+	if (st == 0) {
+		struct zn_buf b = ZN_BUF_INIT;
+
+		zn_buf_adds(&b, "DROP INDEX CONCURRENTLY ");
+		zn_pg_ident(&b, ix.schema);
+		zn_buf_addch(&b, '.');
+		zn_pg_ident(&b, ix.name);
+		ok = q(a, &x, b.buf, 0, NULL);
+		zn_buf_release(&b);
+		if (!ok) {
+			*err = x;
+			goto out;
+		}
+		if (!a->quiet)
+			zn_warn("step %d of %s: dropped the invalid index %s.%s "
+			    "an earlier build left", s->n, stepmig(a, s),
+			    ix.schema, ix.name);
+	}
+	zn_pgres_clear(&x);
+out:
+	opindex_release(&ix);
+	return ok;
+}
+
+/* ---- one step ---- */
+
+static long
+steptimeout(const struct zn_apply *a, const struct zn_lstep *s)
+{
+	json_t *r = zn_op_risk(stepop(a, s));
+	const json_t *v = json_object_get(json_object_get(r, "facts"),
+	    "lock_timeout_ms");
+	long ms = json_is_integer(v) && json_integer_value(v) > 0 ?
+	    (long)json_integer_value(v) : a->locktimeout;
+
+	json_decref(r);
+	return ms;
+}
+
+/*
+ * A transactional step: its statements, then its row turned done (and
+ * the migration's row with its last step) in one transaction.
+ * Returns 1 when it committed; else err says why.
+ */
+static int
+steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
+    int last, double mstart, struct zn_pgres *err, char **seen)
+{
+	char set[128];
+	const json_t *v;
+	size_t i;
+	double t0 = zn_now_ms();
+	struct zn_pgres x;
+
+	memset(&x, 0, sizeof(x));
+	if (!q(a, &x, "BEGIN", 0, NULL))
+		goto fail;
+	zn_pgres_clear(&x);
+	snprintf(set, sizeof(set), "SET LOCAL lock_timeout = %ld; "
+	    "SET LOCAL statement_timeout = %ld; "
+	    "SET LOCAL search_path TO DEFAULT", steptimeout(a, s),
+	    a->stmttimeout);
+	if (!q(a, &x, set, 0, NULL))
+		goto fail;
+	zn_pgres_clear(&x);
+	fault(a, "before_exec", nth, NULL);
+	json_array_foreach(zn_op_sql(stepop(a, s)), i, v) {
+		if (!runstmt(a, &x, json_string_value(v), seen))
+			goto fail;
+		zn_pgres_clear(&x);
+	}
+	if (!artifact(a, s, &x))
+		goto fail;
+	zn_pgres_clear(&x);
+	fault(a, "after_exec", nth, NULL);
+	if (!end_attempt(a, id, "done", NULL, *seen, NULL, zn_now_ms() - t0,
+	    &x))
+		goto fail;
+	zn_pgres_clear(&x);
+	if (last && !migrow(a, &a->st.m[s->mig], zn_now_ms() - mstart, &x))
+		goto fail;
+	zn_pgres_clear(&x);
+	if (!q(a, &x, "COMMIT", 0, NULL))
+		goto fail;
+	zn_pgres_clear(&x);
+	return 1;
+fail:
+	*err = x;
+	if (PQtransactionStatus(a->conn) != PQTRANS_IDLE) {
+		struct zn_pgres y;
+
+		q(a, &y, "ROLLBACK", 0, NULL);
+		zn_pgres_clear(&y);
+	}
+	return 0;
+}
+
+/* A step outside a transaction: one statement, its row written after. */
+static int
+stepnontx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
+    int last, double mstart, struct zn_pgres *err, char **seen)
+{
+	const char *stmt = json_string_value(json_array_get(zn_op_sql(
+	    stepop(a, s)), 0));
+	char set[128];
+	struct zn_pgres x, y;
+	double t0 = zn_now_ms();
+	int ok;
+
+	snprintf(set, sizeof(set), "SET lock_timeout = %ld; SET "
+	    "statement_timeout = 0; RESET search_path", steptimeout(a, s));
+	if (!q(a, &x, set, 0, NULL)) {
+		*err = x;
+		return 0;
+	}
+	zn_pgres_clear(&x);
+	if (!dropinvalid(a, s, err))
+		return 0;
+	fault(a, "before_exec", nth, NULL);
+	fault(a, "during", nth, stmt);
+	ok = runstmt(a, &x, stmt, seen);
+	q(a, &y, "RESET lock_timeout; RESET statement_timeout; "
+	    "SELECT pg_catalog.set_config('search_path', '', false)", 0, NULL);
+	zn_pgres_clear(&y);
+	if (!ok) {
+		*err = x;
+		return 0;
+	}
+	zn_pgres_clear(&x);
+	fault(a, "after_exec", nth, NULL);
+	if (!end_attempt(a, id, "done", NULL, *seen, NULL, zn_now_ms() - t0,
+	    &x))
+		zn_die(ZN_EXIT_UNAVAILABLE, "step %d of %s ran, but the ledger "
+		    "could not record it: %s; the next run checks it again",
+		    s->n, stepmig(a, s), x.msg);
+	zn_pgres_clear(&x);
+	if (last && !migrow(a, &a->st.m[s->mig], zn_now_ms() - mstart, &x))
+		zn_die(ZN_EXIT_UNAVAILABLE, "migration %s ran, but the ledger "
+		    "could not record it: %s", stepmig(a, s), x.msg);
+	zn_pgres_clear(&x);
+	return 1;
+}
+
+/*
+ * Runs a step with its retries.  Returns 1 done, 0 failed.  nth counts
+ * the steps this run executes, for the fault hook.
+ */
+static int
+step(struct zn_apply *a, struct zn_lstep *s, int nth, double mstart)
+{
+	const struct zn_mig *m = &a->st.m[s->mig];
+	const struct zn_op *op = stepop(a, s);
+	int last = s == &a->st.s[m->first + m->n - 1];
+	int attempt;
+	long backoff = 200;
+
+	for (attempt = 0;; attempt++) {
+		long long id = begin_attempt(a, s, "running");
+		double t0 = zn_now_ms();
+		char *seen = NULL, *d;
+		struct zn_pgres err, y;
+		int ok;
+
+		memset(&err, 0, sizeof(err));
+		ok = op->transactional ?
+		    steptx(a, s, nth, id, last, mstart, &err, &seen) :
+		    stepnontx(a, s, nth, id, last, mstart, &err, &seen);
+		if (ok) {
+			fault(a, "after_commit", nth, NULL);
+			event(a, s, "done", zn_now_ms() - t0, NULL);
+			free(seen);
+			return 1;
+		}
+		if (PQstatus(a->conn) != CONNECTION_OK)
+			zn_die(ZN_EXIT_UNAVAILABLE, "the connection was lost "
+			    "during step %d of %s: %s", s->n, m->id,
+			    err.msg != NULL ? err.msg : "");
+		if (STOPPED(a)) {
+			end_attempt(a, id, "interrupted", &err, seen,
+			    "stopped by a signal", zn_now_ms() - t0, NULL);
+			event(a, s, "interrupted", zn_now_ms() - t0, err.msg);
+			zn_pgres_clear(&err);
+			free(seen);
+			return 0;
+		}
+		if (retryable(&err) && attempt < a->retries) {
+			d = zn_xasprintf("%s; retrying in %ld ms (%d of %d)%s%s",
+			    err.msg, backoff, attempt + 1, a->retries,
+			    seen != NULL ? "; blocked by " : "",
+			    seen != NULL ? seen : "");
+			end_attempt(a, id, "retried", &err, seen, NULL,
+			    zn_now_ms() - t0, NULL);
+			if (!a->quiet)
+				zn_warn("step %d of %s: %s", s->n, m->id, d);
+			free(d);
+			zn_pgres_clear(&err);
+			free(seen);
+			zn_sleep_ms(backoff / 2 + rand() % (backoff / 2 + 1),
+			    a->stop);
+			if (backoff < 10000)
+				backoff *= 2;
+			continue;
+		}
+		d = zn_xasprintf("%s%s%s", err.msg != NULL ? err.msg : "",
+		    seen != NULL ? "; blocked by " : "", seen != NULL ? seen :
+		    "");
+		if (!end_attempt(a, id, "failed", &err, seen, NULL,
+		    zn_now_ms() - t0, &y))
+			zn_warn("the ledger could not record the failure "
+			    "either: %s", y.msg);
+		zn_pgres_clear(&y);
+		event(a, s, "failed", zn_now_ms() - t0, d);
+		zn_warn("step %d (%s) of %s failed and was rolled back: %s",
+		    s->n, op->op, m->id, d);
+		free(d);
+		zn_pgres_clear(&err);
+		free(seen);
+		return 0;
+	}
+}
+
+/* ---- a blocked plan: the refusals are recorded, nothing runs ---- */
+
+static int
+refusals(struct zn_apply *a)
+{
+	const json_t *all = json_object_get(a->p->trailer, "refusals"), *v;
+	size_t i;
+
+	json_array_foreach(all, i, v) {
+		json_int_t n = json_integer_value(json_object_get(v, "step"));
+		const char *reason = zn_json_str(v, "reason");
+		const char *gate = zn_json_str(v, "gate");
+		struct zn_lstep *s;
+
+		if (n < 1 || (size_t)n > a->p->n)
+			continue;
+		s = &a->st.s[n - 1];
+		if (reason == NULL)
+			reason = "";
+		if (!a->dry) {
+			char *sql = L(a, "UPDATE @._zanith_migration_steps SET "
+			    "gate = $2, error = $3, finished_at = "
+			    "clock_timestamp(), elapsed_ms = 0 WHERE "
+			    "attempt_id = $1");
+			char ids[32];
+			const char *params[3];
+			struct zn_pgres x;
+
+			snprintf(ids, sizeof(ids), "%lld", begin_attempt(a, s,
+			    "refused"));
+			params[0] = ids;
+			params[1] = gate;
+			params[2] = reason;
+			if (!q(a, &x, sql, 3, params))
+				zn_die(ZN_EXIT_UNAVAILABLE, "cannot record a "
+				    "refusal: %s", x.msg);
+			zn_pgres_clear(&x);
+			free(sql);
+			event(a, s, "refused", -1, reason);
+		} else {
+			char *d = zn_xasprintf("by %s: %s", gate != NULL ? gate :
+			    "a gate", reason);
+
+			event(a, s, "refused", -1, d);
+			free(d);
+		}
+	}
+	if (!a->dry)
+		addevent(a, "refused", NULL, 0, "the plan is blocked by "
+		    "zn-classify's gates", NULL);
+	zn_warn("the plan is blocked (%zu refusal%s): nothing was applied",
+	    json_array_size(all), json_array_size(all) == 1 ? "" : "s");
+	return ZN_EXIT_NEGATIVE;
+}
+
+/* ---- the run ---- */
+
+/* Whether migration m is the last one --to lets run. */
+static int
+lastone(const struct zn_apply *a, const struct zn_mig *m)
+{
+	return a->to != NULL && strcmp(m->id, a->to) == 0;
+}
+
+static void
+skipall(struct zn_apply *a, const struct zn_mig *m)
+{
+	size_t i;
+
+	for (i = m->first; i < m->first + m->n; i++) {
+		event(a, &a->st.s[i], "skipped", -1, NULL);
+		a->skipped++;
+	}
+}
+
+static int
+dryrun(struct zn_apply *a)
+{
+	size_t i, j;
+
+	for (j = 0; j < a->st.nm; j++) {
+		const struct zn_mig *m = &a->st.m[j];
+
+		if (a->mstate != NULL)
+			a->mstate(a->arg, m);
+		if (m->applied)
+			skipall(a, m);
+		else
+			for (i = m->first; i < m->first + m->n; i++) {
+				if (a->maxsteps >= 0 && a->ran >= a->maxsteps)
+					break;
+				if (a->st.s[i].done) {
+					event(a, &a->st.s[i], "skipped", -1,
+					    NULL);
+					continue;
+				}
+				event(a, &a->st.s[i], "would run", -1, NULL);
+				a->ran++;
+			}
+		if (lastone(a, m))
+			break;
+	}
+	return ZN_EXIT_OK;
+}
+
+static int
+steps(struct zn_apply *a)
+{
+	size_t i, j;
+	int nth = 0, status = ZN_EXIT_OK, stop = 0, lastran;
+
+	for (j = 0; j < a->st.nm && !stop; j++) {
+		struct zn_mig *m = &a->st.m[j];
+		double mstart = zn_now_ms();
+		int begun = 0;
+
+		for (i = m->first; i < m->first + m->n; i++)
+			begun |= a->st.s[i].done;
+		if (m->applied) {
+			skipall(a, m);
+			if (lastone(a, m))
+				break;
+			continue;
+		}
+		if (!begun)
+			snapshot(a, m, "before");
+		if (m->outoforder)
+			addevent(a, "out_of_order", m->id, 0, "applied with "
+			    "--allow-out-of-order", NULL);
+		lastran = 0;
+		for (i = m->first; i < m->first + m->n; i++) {
+			struct zn_lstep *s = &a->st.s[i];
+
+			if (s->done) {
+				event(a, s, "skipped", -1, NULL);
+				a->skipped++;
+				continue;
+			}
+			if (STOPPED(a) || (a->maxsteps >= 0 && a->ran >=
+			    a->maxsteps)) {
+				stop = 1;
+				break;
+			}
+			if (!step(a, s, ++nth, mstart)) {
+				a->failed++;
+				status = STOPPED(a) ? ZN_EXIT_SIGNAL :
+				    ZN_EXIT_NEGATIVE;
+				stop = 1;
+				break;
+			}
+			s->done = 1;
+			a->ran++;
+			lastran = i + 1 == m->first + m->n;
+		}
+		/*
+		 * Every step done, the last by an earlier run: a run that
+		 * died after its last step's row turned done (outside a
+		 * transaction), or whose last step the probe found built,
+		 * never wrote the migration's row.  It is written now.
+		 */
+		if (i == m->first + m->n && !lastran) {
+			struct zn_pgres x;
+
+			if (!migrow(a, m, zn_now_ms() - mstart, &x))
+				zn_die(ZN_EXIT_UNAVAILABLE, "every step of %s is "
+				    "done, but the ledger could not record the "
+				    "migration: %s", m->id, x.msg);
+			zn_pgres_clear(&x);
+			addevent(a, "recorded", m->id, 0, "every step was done "
+			    "by an earlier run; the migration row was missing",
+			    NULL);
+		}
+		if (!stop || i == m->first + m->n)
+			snapshot(a, m, "after");
+		if (lastone(a, m))
+			break;
+	}
+	if (STOPPED(a) && status == ZN_EXIT_OK)
+		status = ZN_EXIT_SIGNAL;
+	return status;
+}
+
+/* Every migration in one transaction: it commits whole or not at all. */
+static int
+atomic(struct zn_apply *a)
+{
+	size_t i, j;
+
+	for (j = 0; j < a->st.nm; j++)
+		for (i = a->st.m[j].first; i < a->st.m[j].first +
+		    a->st.m[j].n; i++) {
+			if (!a->p->ops[i].transactional)
+				zn_die(ZN_EXIT_USAGE, "--atomic: step %d of %s "
+				    "(%s) cannot run in a transaction",
+				    a->st.s[i].n, a->st.m[j].id,
+				    a->p->ops[i].op);
+			if (!a->st.m[j].applied && a->st.s[i].done)
+				zn_die(ZN_EXIT_RESOLVE, "--atomic: migration %s "
+				    "was applied in part by an earlier run "
+				    "(step %d is done); finish it without "
+				    "--atomic", a->st.m[j].id, a->st.s[i].n);
+		}
+	for (j = 0; j < a->st.nm; j++) {
+		struct zn_mig *m = &a->st.m[j];
+		double mstart = zn_now_ms();
+		struct zn_pgres x, e;
+		int ok = 1;
+		char set[96], *badmsg = NULL;
+		const struct zn_lstep *bad = NULL;
+		long long id;
+
+		memset(&e, 0, sizeof(e));
+		if (m->applied) {
+			skipall(a, m);
+			if (lastone(a, m))
+				break;
+			continue;
+		}
+		snapshot(a, m, "before");
+		if (!q(a, &x, "BEGIN", 0, NULL))
+			zn_pg_die(&x, "begin", NULL);
+		zn_pgres_clear(&x);
+		snprintf(set, sizeof(set), "SET LOCAL lock_timeout = %ld; SET "
+		    "LOCAL statement_timeout = %ld; SET LOCAL search_path TO "
+		    "DEFAULT", a->locktimeout, a->stmttimeout);
+		if (!q(a, &x, set, 0, NULL))
+			zn_pg_die(&x, "set timeouts", NULL);
+		zn_pgres_clear(&x);
+		for (i = m->first; ok && i < m->first + m->n; i++) {
+			struct zn_lstep *s = &a->st.s[i];
+			double t0 = zn_now_ms();
+			const json_t *v;
+			size_t k;
+			char *seen = NULL;
+
+			id = begin_attempt(a, s, "running");
+			memset(&x, 0, sizeof(x));
+			json_array_foreach(zn_op_sql(stepop(a, s)), k, v) {
+				if (!runstmt(a, &x, json_string_value(v),
+				    &seen)) {
+					ok = 0;
+					break;
+				}
+				zn_pgres_clear(&x);
+			}
+			if (ok && (!artifact(a, s, &x) || (zn_pgres_clear(&x),
+			    !end_attempt(a, id, "done", NULL, seen, NULL,
+			    zn_now_ms() - t0, &x))))
+				ok = 0;
+			if (ok) {
+				zn_pgres_clear(&x);
+				event(a, s, "done", zn_now_ms() - t0, NULL);
+				a->ran++;
+			} else {
+				bad = s;
+				badmsg = zn_xstrdup(x.msg != NULL ? x.msg : "");
+				memcpy(e.state, x.state, sizeof(e.state));
+				event(a, s, "failed", zn_now_ms() - t0, x.msg);
+				zn_warn("step %d (%s) of %s failed; migration %s "
+				    "rolled back whole: %s", s->n,
+				    stepop(a, s)->op, m->id, m->id, badmsg);
+				zn_pgres_clear(&x);
+			}
+			free(seen);
+		}
+		if (ok && migrow(a, m, zn_now_ms() - mstart, &x) &&
+		    (zn_pgres_clear(&x), q(a, &x, "COMMIT", 0, NULL))) {
+			zn_pgres_clear(&x);
+			snapshot(a, m, "after");
+			if (lastone(a, m))
+				break;
+			continue;
+		}
+		zn_pgres_clear(&x);
+		q(a, &x, "ROLLBACK", 0, NULL);
+		zn_pgres_clear(&x);
+		/*
+		 * The attempts rolled back too: one failed row, for the
+		 * step that failed (the first when COMMIT did), says so.
+		 */
+		id = begin_attempt(a, bad != NULL ? bad : &a->st.s[m->first],
+		    "running");
+		e.msg = badmsg;
+		end_attempt(a, id, "failed", badmsg != NULL ? &e : NULL, NULL,
+		    "--atomic: the migration rolled back whole",
+		    zn_now_ms() - mstart, NULL);
+		free(badmsg);
+		a->failed++;
+		return STOPPED(a) ? ZN_EXIT_SIGNAL : ZN_EXIT_NEGATIVE;
+	}
+	return ZN_EXIT_OK;
+}
+
+void
+zn_apply_prepare(struct zn_apply *a, struct zn_plan *p)
+{
+	char sum[ZN_SHA256_STRLEN], *seed;
+	size_t i;
+
+	a->p = p;
+	zn_ledger_plan(&a->st, p);
+	if (a->to != NULL) {
+		for (i = 0; i < a->st.nm; i++)
+			if (strcmp(a->st.m[i].id, a->to) == 0)
+				break;
+		if (i == a->st.nm)
+			zn_usage_error("--to %s: no such migration in the plan",
+			    a->to);
+	}
+	if (a->atomic && a->maxsteps >= 0)
+		zn_usage_error("--atomic applies whole migrations: not with "
+		    "--steps");
+	seed = zn_xasprintf("%ld.%ld.%f", (long)getpid(), (long)time(NULL),
+	    zn_now_ms());
+	zn_sha256(seed, strlen(seed), sum);
+	free(seed);
+	snprintf(a->runid, sizeof(a->runid), "%.20s", sum + 7);
+	srand((unsigned)getpid() ^ (unsigned)time(NULL));
+	if (gethostname(a->host, sizeof(a->host) - 1) != 0)
+		a->host[0] = '\0';
+}
+
+int
+zn_apply_run(struct zn_apply *a)
+{
+	const char *verdict = zn_json_str(a->p->trailer, "verdict");
+	double t0 = zn_now_ms();
+	size_t i;
+	int status;
+
+	zn_lock_init(&a->lock, a->conn, a->schema);
+	if (verdict != NULL && strcmp(verdict, "blocked") == 0) {
+		if (!a->dry) {
+			zn_lock_take(&a->lock, a->lockwait, a->stop);
+			zn_ledger_ensure(a->conn, a->schema);
+		}
+		status = refusals(a);
+		zn_lock_release(&a->lock);
+		return status;
+	}
+	if (a->dry) {
+		/* Reads only: no lock, no ledger made. */
+		zn_ledger_state(a->conn, a->schema, &a->st, a->p, 0);
+		integrity(a);
+		fromhash(a);
+		status = dryrun(a);
+		a->elapsed_ms = zn_now_ms() - t0;
+		return status;
+	}
+	zn_lock_take(&a->lock, a->lockwait, a->stop);
+	zn_ledger_ensure(a->conn, a->schema);
+	zn_ledger_state(a->conn, a->schema, &a->st, a->p, 0);
+	integrity(a);
+	fromhash(a);
+	for (i = 0; i < a->p->n; i++)
+		if (a->st.s[i].running > 0)
+			reconcile(a, &a->st.s[i]);
+	status = a->atomic ? atomic(a) : steps(a);
+	fault(a, "before_unlock", 0, NULL);
+	zn_lock_release(&a->lock);
+	a->elapsed_ms = zn_now_ms() - t0;
+	return status;
+}
+
+void
+zn_apply_release(struct zn_apply *a)
+{
+	if (a->mon != NULL)
+		PQfinish(a->mon);
+	a->mon = NULL;
+	if (a->p != NULL)
+		zn_lstate_release(&a->st, a->p);
+}
