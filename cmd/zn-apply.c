@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,6 +228,8 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	const char *dir = NULL, *dbname = NULL, *input = "-", *lschema = NULL;
 	const char *verdict;
+	struct stat sb;
+	size_t i;
 	int ch, status;
 
 	zn_init(argv[0]);
@@ -324,6 +327,18 @@ main(int argc, char *argv[])
 
 	verdict = zn_json_str(p.trailer, "verdict");
 	status = zn_apply_run(&a);
+	if (a.dry && o.json && stat(input, &sb) == 0 && S_ISDIR(sb.st_mode))
+		/* The whole directory: what the ledger has and no file has. */
+		for (i = 0; i < a.st.ngone; i++) {
+			json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s}",
+			    "kind", "migration", "run", a.runid, "migration",
+			    a.st.gone[i].id, "state",
+			    zn_mstate_name(ZN_MS_GONE), "applied_at",
+			    a.st.gone[i].applied_at);
+
+			zn_json_emit(stdout, r);
+			json_decref(r);
+		}
 	if (!o.json && (verdict == NULL || strcmp(verdict, "blocked") != 0)) {
 		if (a.atomic && !a.dry && status == ZN_EXIT_OK)
 			printf("%d step%s applied atomically, %d already "

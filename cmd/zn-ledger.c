@@ -172,257 +172,71 @@ readfiles(struct zn_plan *p, const char *dir)
 
 /* ---- status ---- */
 
-struct file {
-	const char *id, *checksum;
-	size_t first, n;	/* its ops in the plan */
-	/* from the ledger */
-	char *applied_at, *applied_sum;
-	int applied, done, outoforder;
-	int last_step;		/* the first step not done that was tried */
-	char *last_status, *last_why;
-};
-
-/* The files of p, one per migration record, with their ops. */
-static struct file *
-files(const struct zn_plan *p, size_t *nf)
-{
-	struct file *f = zn_xcalloc(json_array_size(p->migrations) + 1,
-	    sizeof(*f));
-	const json_t *m;
-	size_t i, j, n = 0;
-
-	json_array_foreach(p->migrations, i, m) {
-		f[n].id = zn_json_str(m, "id");
-		f[n].checksum = zn_json_str(m, "checksum");
-		f[n].first = p->n;
-		for (j = 0; j < p->n; j++)
-			if (p->ops[j].extra != NULL &&
-			    zn_json_str(p->ops[j].extra, "migration") != NULL &&
-			    strcmp(zn_json_str(p->ops[j].extra, "migration"),
-			    f[n].id) == 0) {
-				if (f[n].n == 0)
-					f[n].first = j;
-				f[n].n++;
-			}
-		n++;
-	}
-	*nf = n;
-	return f;
-}
-
+/* The files against the ledger (none yet: all pending). */
 static void
-files_free(struct file *f, size_t n)
+readstate(struct ctx *x, struct zn_lstate *st, const struct zn_plan *p)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(f[i].applied_at);
-		free(f[i].applied_sum);
-		free(f[i].last_status);
-		free(f[i].last_why);
-	}
-	free(f);
-}
-
-/*
- * What the ledger says of each file; the ids it knows that no file has
- * go to *gone (a NULL-terminated list; caller frees).
- */
-static void
-ledgerstate(const struct ctx *x, struct file *f, size_t nf, char ***gone)
-{
-	PGresult *r;
-	char *maxid = NULL;
-	size_t i, ng = 0;
-	int k;
-
-	*gone = zn_xcalloc(1, sizeof(**gone));
-	if (x->version == 0)
-		return;
-	r = query(x, "read the applied migrations", x->json ? "SELECT id, "
-	    "checksum, to_char(applied_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') "
-	    "FROM @._zanith_migrations ORDER BY id" : "SELECT id, checksum, "
-	    "to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS TZ') FROM "
-	    "@._zanith_migrations ORDER BY id", 0, NULL);
-	for (k = 0; k < PQntuples(r); k++) {
-		const char *id = PQgetvalue(r, k, 0);
-
-		for (i = 0; i < nf; i++)
-			if (strcmp(f[i].id, id) == 0)
-				break;
-		if (i == nf) {
-			*gone = zn_xreallocarray(*gone, ng + 2, sizeof(**gone));
-			(*gone)[ng++] = zn_xasprintf("%s\t%s", id,
-			    PQgetvalue(r, k, 2));
-			(*gone)[ng] = NULL;
-			continue;
-		}
-		f[i].applied = 1;
-		f[i].applied_sum = zn_xstrdup(PQgetvalue(r, k, 1));
-		f[i].applied_at = zn_xstrdup(PQgetvalue(r, k, 2));
-	}
-	if (PQntuples(r) > 0)
-		maxid = zn_xstrdup(PQgetvalue(r, PQntuples(r) - 1, 0));
-	PQclear(r);
-	/* Of each step: whether it is done, and its last attempt. */
-	r = query(x, "read the steps", "SELECT migration_id, step, "
-	    "bool_or(status = 'done'), "
-	    "(array_agg(status ORDER BY attempt_id DESC))[1], "
-	    "(array_agg(concat_ws(': ', nullif(concat_ws(' ', gate, "
-	    "sqlstate), ''), coalesce(error, note)) ORDER BY attempt_id "
-	    "DESC))[1] "
-	    "FROM @._zanith_migration_steps GROUP BY 1, 2 ORDER BY 1, 2",
-	    0, NULL);
-	for (k = 0; k < PQntuples(r); k++)
-		for (i = 0; i < nf; i++) {
-			if (strcmp(f[i].id, PQgetvalue(r, k, 0)) != 0 ||
-			    f[i].applied)
-				continue;
-			if (strcmp(PQgetvalue(r, k, 2), "t") == 0) {
-				f[i].done++;
-				continue;
-			}
-			if (f[i].last_status != NULL)
-				continue;
-			f[i].last_step = atoi(PQgetvalue(r, k, 1));
-			f[i].last_status = zn_xstrdup(PQgetvalue(r, k, 3));
-			f[i].last_why = zn_xstrdup(PQgetvalue(r, k, 4));
-		}
-	PQclear(r);
-	for (i = 0; maxid != NULL && i < nf; i++)
-		if (!f[i].applied && strcmp(f[i].id, maxid) < 0)
-			f[i].outoforder = 1;
-	free(maxid);
-}
-
-/* The first step of f whose SQL is not what the ledger says ran. */
-static char *
-changedstep(const struct ctx *x, const struct zn_plan *p,
-    const struct file *f)
-{
-	const char *params[1] = { f->id };
-	PGresult *r = query(x, "read the steps applied", "SELECT DISTINCT ON "
-	    "(step) step, sql_sha256 FROM @._zanith_migration_steps WHERE "
-	    "migration_id = $1 AND status = 'done' ORDER BY step, attempt_id "
-	    "DESC", 1, params);
-	char *what = NULL, sum[ZN_SHA256_STRLEN];
-	int k;
-
-	for (k = 0; k < PQntuples(r) && what == NULL; k++) {
-		size_t n = (size_t)atoi(PQgetvalue(r, k, 0));
-		char *script;
-
-		if (n < 1 || n > f->n) {
-			what = zn_xasprintf("step %zu is no longer there", n);
-			break;
-		}
-		script = zn_op_script(&p->ops[f->first + n - 1]);
-		zn_sha256(script, strlen(script), sum);
-		free(script);
-		if (strcmp(sum, PQgetvalue(r, k, 1)) != 0)
-			what = zn_xasprintf("step %zu (%s): its SQL sums to %s, "
-			    "applied as %s", n, p->ops[f->first + n - 1].op,
-			    sum, PQgetvalue(r, k, 1));
-	}
-	if (what == NULL && (size_t)PQntuples(r) < f->n)
-		what = zn_xasprintf("step %zu was added", (size_t)PQntuples(r) +
-		    1);
-	PQclear(r);
-	return what != NULL ? what : zn_xstrdup("an op changed");
-}
-
-enum { ST_APPLIED, ST_PENDING, ST_PARTLY, ST_FAILED, ST_INTERRUPTED,
-	ST_REFUSED, ST_OUTOFORDER, ST_CHANGED, ST_GONE };
-static const char *const stname[] = { "applied", "pending", "partly applied",
-	"failed", "interrupted", "refused", "out of order", "changed",
-	"file missing" };
-
-static int
-fstate(const struct file *f)
-{
-	if (f->applied)
-		return strcmp(f->applied_sum, f->checksum) == 0 ? ST_APPLIED :
-		    ST_CHANGED;
-	if (f->outoforder)
-		return ST_OUTOFORDER;
-	if (f->last_status != NULL && strcmp(f->last_status, "refused") == 0)
-		return ST_REFUSED;
-	/* Left running: by a run killed there, or by one running now. */
-	if (f->last_status != NULL && (strcmp(f->last_status, "running") == 0 ||
-	    strcmp(f->last_status, "interrupted") == 0))
-		return ST_INTERRUPTED;
-	if (f->last_status != NULL && strcmp(f->last_status, "failed") == 0)
-		return ST_FAILED;
-	return f->done > 0 || f->last_status != NULL ? ST_PARTLY : ST_PENDING;
+	zn_ledger_plan(st, p);
+	zn_ledger_state(x->conn, x->schema, st, p, x->json);
 }
 
 static int
 status(struct ctx *x, const char *dir)
 {
 	struct zn_plan p;
-	struct file *f;
-	char **gone, *path = migdir(x, dir);
-	size_t nf, i;
-	int count[ST_GONE + 1] = { 0 }, worst = ZN_EXIT_OK, color;
+	struct zn_lstate st;
+	char *path = migdir(x, dir);
+	size_t i;
+	int count[ZN_MS_COUNT] = { 0 }, worst = ZN_EXIT_OK, color;
 
 	readfiles(&p, path);
-	f = files(&p, &nf);
 	open_ledger(x);
-	ledgerstate(x, f, nf, &gone);
+	readstate(x, &st, &p);
 	color = !x->json && zn_term_color(stdout);
-	for (i = 0; i < nf; i++) {
-		int st = fstate(&f[i]);
+	for (i = 0; i < st.nm; i++) {
+		const struct zn_mig *m = &st.m[i];
+		enum zn_mstate ms = m->state;
 		char *detail = NULL;
 
-		count[st]++;
-		switch (st) {
-		case ST_APPLIED:
-			detail = zn_xasprintf("on %s", f[i].applied_at);
+		count[ms]++;
+		switch (ms) {
+		case ZN_MS_APPLIED:
+			detail = zn_xasprintf("on %s", m->applied_at);
 			break;
-		case ST_CHANGED: {
-			char *what = changedstep(x, &p, &f[i]);
-
-			detail = zn_xasprintf("since it was applied on %s: "
-			    "checksum %s, now %s; %s", f[i].applied_at,
-			    f[i].applied_sum, f[i].checksum, what);
-			free(what);
+		case ZN_MS_CHANGED:
+		case ZN_MS_OUTOFORDER:
+			detail = zn_xstrdup(m->problem);
 			break;
-		}
-		case ST_FAILED:
-		case ST_REFUSED:
-			detail = zn_xasprintf("at step %d%s%s", f[i].last_step,
-			    *f[i].last_why != '\0' ? ": " : "",
-			    f[i].last_why);
+		case ZN_MS_FAILED:
+		case ZN_MS_REFUSED:
+			detail = zn_xasprintf("at step %d%s%s", m->last_step,
+			    *m->last_why != '\0' ? ": " : "", m->last_why);
 			break;
-		case ST_INTERRUPTED:
+		case ZN_MS_INTERRUPTED:
 			detail = zn_xasprintf("at step %d (%s: the run that "
 			    "held it was killed, or is still running)",
-			    f[i].last_step, f[i].last_status);
+			    m->last_step, m->last_status);
 			break;
-		case ST_PARTLY:
-			detail = zn_xasprintf("%d of %zu steps done", f[i].done,
-			    f[i].n);
-			break;
-		case ST_OUTOFORDER:
-			detail = zn_xstrdup("older than the newest applied "
-			    "migration");
+		case ZN_MS_PARTLY:
+			detail = zn_xasprintf("%d of %zu steps done", m->done,
+			    m->n);
 			break;
 		default:
 			break;
 		}
 		if (x->json) {
 			json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:I}",
-			    "kind", "status", "migration", f[i].id, "state",
-			    stname[st], "checksum", f[i].checksum, "steps",
-			    (json_int_t)f[i].n);
+			    "kind", "status", "migration", m->id, "state",
+			    zn_mstate_name(ms), "checksum", m->checksum,
+			    "steps", (json_int_t)m->n);
 
-			if (f[i].applied)
+			if (m->applied)
 				json_object_set_new(rec, "applied_at",
-				    json_string(f[i].applied_at));
-			if (st == ST_FAILED || st == ST_REFUSED ||
-			    st == ST_INTERRUPTED)
+				    json_string(m->applied_at));
+			if (ms == ZN_MS_FAILED || ms == ZN_MS_REFUSED ||
+			    ms == ZN_MS_INTERRUPTED)
 				json_object_set_new(rec, "step",
-				    json_integer(f[i].last_step));
+				    json_integer(m->last_step));
 			if (detail != NULL)
 				json_object_set_new(rec, "detail",
 				    json_string(detail));
@@ -431,51 +245,48 @@ status(struct ctx *x, const char *dir)
 			const char *on = "", *off = color ? "\033[0m" : "";
 
 			if (color)
-				on = st == ST_APPLIED ? "\033[32m" : st ==
-				    ST_PENDING || st == ST_PARTLY ?
+				on = ms == ZN_MS_APPLIED ? "\033[32m" : ms ==
+				    ZN_MS_PENDING || ms == ZN_MS_PARTLY ?
 				    "\033[33m" : "\033[1;31m";
-			printf("%s%-14s%s %s%s%s\n", on, stname[st], off,
-			    f[i].id, detail != NULL ? "  " : "",
+			printf("%s%-14s%s %s%s%s\n", on, zn_mstate_name(ms),
+			    off, m->id, detail != NULL ? "  " : "",
 			    detail != NULL ? detail : "");
 		}
 		free(detail);
 	}
-	for (i = 0; gone[i] != NULL; i++) {
-		char *tab = strchr(gone[i], '\t');
-
-		*tab = '\0';
-		count[ST_GONE]++;
+	for (i = 0; i < st.ngone; i++) {
+		count[ZN_MS_GONE]++;
 		if (x->json)
 			emit(json_pack("{s:s, s:s, s:s, s:s}", "kind", "status",
-			    "migration", gone[i], "state", stname[ST_GONE],
-			    "applied_at", tab + 1));
+			    "migration", st.gone[i].id, "state",
+			    zn_mstate_name(ZN_MS_GONE), "applied_at",
+			    st.gone[i].applied_at));
 		else
 			printf("%s%-14s%s %s  applied on %s, and no file in %s "
 			    "has it\n", color ? "\033[1;31m" : "",
-			    stname[ST_GONE], color ? "\033[0m" : "", gone[i],
-			    tab + 1, path);
+			    zn_mstate_name(ZN_MS_GONE), color ? "\033[0m" : "",
+			    st.gone[i].id, st.gone[i].applied_at, path);
 	}
 	if (!x->json) {
-		int st, first = 1;
-
-		size_t all = nf + (size_t)count[ST_GONE];
+		size_t all = st.nm + st.ngone;
+		int k, first = 1;
 
 		printf("%zu migration%s", all, all == 1 ? "" : "s");
-		for (st = 0; st <= ST_GONE; st++)
-			if (count[st] > 0) {
-				printf("%s %d %s", first ? ":" : ",", count[st],
-				    stname[st]);
+		for (k = 0; k < ZN_MS_COUNT; k++)
+			if (count[k] > 0) {
+				printf("%s %d %s", first ? ":" : ",", count[k],
+				    zn_mstate_name((enum zn_mstate)k));
 				first = 0;
 			}
 		printf("\n");
 	}
-	if (count[ST_PENDING] + count[ST_PARTLY] + count[ST_FAILED] +
-	    count[ST_INTERRUPTED] + count[ST_REFUSED] > 0)
+	if (count[ZN_MS_PENDING] + count[ZN_MS_PARTLY] + count[ZN_MS_FAILED] +
+	    count[ZN_MS_INTERRUPTED] + count[ZN_MS_REFUSED] > 0)
 		worst = ZN_EXIT_NEGATIVE;
-	if (count[ST_CHANGED] + count[ST_OUTOFORDER] + count[ST_GONE] > 0)
+	if (count[ZN_MS_CHANGED] + count[ZN_MS_OUTOFORDER] +
+	    count[ZN_MS_GONE] > 0)
 		worst = ZN_EXIT_RESOLVE;
-	zn_strv_free(gone);
-	files_free(f, nf);
+	zn_lstate_release(&st, &p);
 	zn_plan_release(&p);
 	free(path);
 	return x->exitcode ? worst : ZN_EXIT_OK;
@@ -517,22 +328,20 @@ filehash(const char *dir, const char *id, const char *which, json_t **keep)
  * long applied).
  */
 static json_t *
-header(const struct zn_plan *p, const struct file *f, size_t nf,
-    const char *dir)
+header(const struct zn_plan *p, const struct zn_lstate *st, const char *dir)
 {
 	json_t *h = json_deep_copy(p->header), *keep = json_array();
-	const char *from = NULL, *to = NULL, *v;
+	const char *from = NULL, *to = NULL;
 	size_t i;
 	int first = 1;
 
-	for (i = 0; i < nf; i++) {
-		if (f[i].applied)
+	for (i = 0; i < st->nm; i++) {
+		if (st->m[i].applied)
 			continue;
 		if (first)
-			from = filehash(dir, f[i].id, "from_hash", &keep);
+			from = filehash(dir, st->m[i].id, "from_hash", &keep);
 		first = 0;
-		v = filehash(dir, f[i].id, "to_hash", &keep);
-		to = v;
+		to = filehash(dir, st->m[i].id, "to_hash", &keep);
 	}
 	json_object_set_new(h, "from_hash", from != NULL ? json_string(from) :
 	    json_null());
@@ -546,36 +355,33 @@ static int
 pending(struct ctx *x, const char *dir)
 {
 	struct zn_plan p, out;
-	struct file *f;
-	char **gone, *path = migdir(x, dir);
-	size_t nf, i, j;
+	struct zn_lstate st;
+	char *path = migdir(x, dir);
+	const json_t *rec;
+	size_t i, j, k;
 
 	readfiles(&p, path);
-	f = files(&p, &nf);
 	open_ledger(x);
-	ledgerstate(x, f, nf, &gone);
+	readstate(x, &st, &p);
 	/* Left out, an edited file would never reach zn-apply's check. */
-	for (i = 0; i < nf; i++)
-		if (fstate(&f[i]) == ST_CHANGED) {
-			char *what = changedstep(x, &p, &f[i]);
-
-			zn_die(ZN_EXIT_RESOLVE, "migration %s (%s.yaml) changed "
-			    "after it was applied on %s: its checksum was %s "
-			    "and is now %s; %s", f[i].id, f[i].id,
-			    f[i].applied_at, f[i].applied_sum, f[i].checksum,
-			    what);
-		}
+	for (i = 0; i < st.nm; i++)
+		if (st.m[i].state == ZN_MS_CHANGED)
+			zn_die(ZN_EXIT_RESOLVE, "migration %s (%s.yaml) %s",
+			    st.m[i].id, st.m[i].id, st.m[i].problem);
 	out = p;
-	out.header = header(&p, f, nf, path);
+	out.header = header(&p, &st, path);
 	out.ops = zn_xcalloc(p.n + 1, sizeof(*out.ops));
 	out.n = 0;
 	out.migrations = json_array();
-	for (i = 0; i < nf; i++) {
-		if (f[i].applied)
+	for (i = 0; i < st.nm; i++) {
+		if (st.m[i].applied)
 			continue;
-		json_array_append(out.migrations, json_array_get(
-		    p.migrations, i));
-		for (j = f[i].first; j < f[i].first + f[i].n; j++)
+		json_array_foreach(p.migrations, k, rec)
+			if (zn_json_str(rec, "id") != NULL && strcmp(
+			    zn_json_str(rec, "id"), st.m[i].id) == 0)
+				json_array_append(out.migrations,
+				    (json_t *)rec);
+		for (j = st.m[i].first; j < st.m[i].first + st.m[i].n; j++)
 			out.ops[out.n++] = p.ops[j];
 	}
 	zn_plan_write(&out, stdout, NULL);
@@ -584,8 +390,7 @@ pending(struct ctx *x, const char *dir)
 	json_decref(out.migrations);
 	json_decref(out.header);
 	free(out.ops);
-	zn_strv_free(gone);
-	files_free(f, nf);
+	zn_lstate_release(&st, &p);
 	zn_plan_release(&p);
 	free(path);
 	return ZN_EXIT_OK;

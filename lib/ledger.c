@@ -390,7 +390,7 @@ decide(struct zn_lstate *st, const struct zn_plan *p, struct zn_mig *m)
 		if (m->applied)
 			m->problem = zn_xasprintf("changed after it was applied "
 			    "on %s: its checksum was %s and is now %s; %s",
-			    m->applied_at, m->applied_sum, m->checksum, what);
+			    m->applied_text, m->applied_sum, m->checksum, what);
 		else
 			m->problem = zn_xasprintf("changed after %d of its steps "
 			    "were applied: %s", m->done, what);
@@ -432,11 +432,11 @@ zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
 			decide(st, p, &st->m[j]);
 		return;
 	}
-	sql = zn_ledger_sql(iso ? "SELECT id, checksum, to_char(applied_at "
-	    "AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') "
-	    "FROM @._zanith_migrations ORDER BY id" : "SELECT id, checksum, "
-	    "to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS TZ') FROM "
-	    "@._zanith_migrations ORDER BY id", schema);
+	/* Both forms of the time: the one asked for, and one for people. */
+	sql = zn_ledger_sql("SELECT id, checksum, to_char(applied_at AT TIME "
+	    "ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+	    "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "
+	    "\"UTC\"') FROM @._zanith_migrations ORDER BY id", schema);
 	r = zn_pg_exec(conn, "read the applied migrations", sql, 0, NULL);
 	free(sql);
 	for (k = 0; k < PQntuples(r); k++) {
@@ -450,14 +450,15 @@ zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
 			    sizeof(*st->gone));
 			st->gone[ng].id = zn_xstrdup(id);
 			st->gone[ng++].applied_at = zn_xstrdup(PQgetvalue(r, k,
-			    2));
+			    iso ? 2 : 3));
 			memset(&st->gone[ng], 0, sizeof(st->gone[ng]));
 			st->ngone = ng;
 			continue;
 		}
 		st->m[j].applied = 1;
 		st->m[j].applied_sum = zn_xstrdup(PQgetvalue(r, k, 1));
-		st->m[j].applied_at = zn_xstrdup(PQgetvalue(r, k, 2));
+		st->m[j].applied_at = zn_xstrdup(PQgetvalue(r, k, iso ? 2 : 3));
+		st->m[j].applied_text = zn_xstrdup(PQgetvalue(r, k, 3));
 	}
 	if (PQntuples(r) > 0)
 		st->maxid = zn_xstrdup(PQgetvalue(r, PQntuples(r) - 1, 0));
@@ -550,6 +551,7 @@ zn_lstate_release(struct zn_lstate *st, const struct zn_plan *p)
 	for (i = 0; i < st->nm; i++) {
 		free(st->m[i].applied_sum);
 		free(st->m[i].applied_at);
+		free(st->m[i].applied_text);
 		free(st->m[i].last_status);
 		free(st->m[i].last_why);
 		free(st->m[i].problem);

@@ -746,6 +746,7 @@ struct zn_mig {
 	char *problem;		/* why it is changed or out of order */
 	int applied, outoforder;
 	char *applied_sum, *applied_at;
+	char *applied_text;	/* applied_at for people, whatever iso says */
 	int done;		/* steps done, when not applied */
 	int ledger_steps;	/* the highest step the ledger has done */
 	int last_step;		/* the first step not done that was tried */

@@ -72,12 +72,12 @@ mig() {
 
 	mig 20260100_000000_late "CREATE TABLE public.late (id int)"
 	run_zn 4 zn-ledger status --exit-code migrations
-	assert_line "out of order   20260100_000000_late  older than the newest applied migration"
+	assert_line "out of order   20260100_000000_late  older than the newest applied migration (20260103_000000_c)"
 	rm migrations/20260100_000000_late.yaml
 
 	sed -i 's/public.a (id int)/public.a (id bigint)/' migrations/20260101_000000_a.yaml
 	run_zn 4 zn-ledger status --exit-code migrations
-	assert_line --regexp '^changed        20260101_000000_a  since it was applied on .*: checksum sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}; step 1 \(rawSql\): its SQL sums to sha256:[0-9a-f]{64}, applied as sha256:[0-9a-f]{64}$'
+	assert_line --regexp '^changed        20260101_000000_a  changed after it was applied on .*: its checksum was sha256:[0-9a-f]{64} and is now sha256:[0-9a-f]{64}; step 1 \(rawSql\): its SQL sums to sha256:[0-9a-f]{64}, applied as sha256:[0-9a-f]{64}$'
 	rm migrations/20260101_000000_a.yaml
 	run_zn 4 zn-ledger status --exit-code migrations
 	assert_line --regexp '^file missing   20260101_000000_a  applied on .*, and no file in migrations has it$'
