@@ -430,6 +430,8 @@ must(PGconn *conn, PGresult *r, const char *what,
 
 	if (!zn_pg_take(conn, &x, r))
 		zn_pg_die(&x, what, lk);
+	x.r = NULL;
+	zn_pgres_clear(&x);
 	return r;
 }
 
