@@ -30,6 +30,7 @@ struct o {
 	struct zn_graph *g;
 	const char *sc;		/* the schema being rendered */
 	json_t *root;		/* the declaration */
+	int toplevel;		/* schema public declared at the top level */
 	json_t *seqs;		/* sequence records made for serial columns */
 	size_t skipped[4];	/* functions, procedures, views, raw SQL */
 	struct zn_arena arena;
@@ -39,6 +40,18 @@ static const char *
 keep(struct o *o, char *s)
 {
 	return zn_arena_keep(&o->arena, s);
+}
+
+/*
+ * A declared schema's mapping: an entry of "schemas", or for public the
+ * top level when it is declared there (zn-schema(5)).
+ */
+static const json_t *
+schemanode(const struct o *o, const char *sc)
+{
+	if (o->toplevel && strcmp(sc, "public") == 0)
+		return o->root;
+	return json_object_get(json_object_get(o->root, "schemas"), sc);
 }
 
 static const char *
@@ -286,12 +299,35 @@ typename_(struct o *o, const char *decl, int *serial)
 	return out;
 }
 
+/* A name that is one quoted identifier, unquoted; else NULL. */
+static char *
+unquote(const char *s)
+{
+	char *t, *q;
+
+	if (*s++ != '"')
+		return NULL;
+	t = q = zn_xstrdup(s);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' && s[1] == '"')
+			s++;
+		else if (*s == '"')
+			break;
+		*q++ = *s;
+	}
+	*q = '\0';
+	if (*s != '"' || s[1] != '\0') {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 /* The user type a column names, resolved against the declared enums. */
 static const char *
 coltype(struct o *o, const char *decl, int *serial)
 {
-	const json_t *sch = json_object_get(json_object_get(o->root,
-	    "schemas"), o->sc);
+	const json_t *sch = schemanode(o, o->sc);
 	const char *t = typename_(o, decl, serial);
 	char *base = zn_xstrdup(decl), *p;
 	const char *out = t;
@@ -300,9 +336,14 @@ coltype(struct o *o, const char *decl, int *serial)
 		*p = '\0';
 	while ((p = strrchr(base, ' ')) != NULL && p[1] == '\0')
 		*p = '\0';
-	/* An unqualified enum of this schema. */
-	if (strchr(base, '.') == NULL && json_object_get(
-	    json_object_get(sch, "enums"), base) != NULL)
+	/* An unqualified enum of this schema, quoted or not. */
+	if ((p = unquote(base)) != NULL) {
+		free(base);
+		base = p;
+	} else if (strchr(base, '.') != NULL || strchr(base, '"') != NULL)
+		*base = '\0';
+	if (*base != '\0' && json_object_get(json_object_get(sch, "enums"),
+	    base) != NULL)
 		out = keep(o, zn_xasprintf("%s%s", qn(o, o->sc, base),
 		    strchr(decl, '[') != NULL ? "[]" : ""));
 	free(base);
@@ -453,8 +494,8 @@ pkcols(const json_t *t)
 static const json_t *
 decltable(struct o *o, const char *sc, const char *tb)
 {
-	return json_object_get(json_object_get(json_object_get(
-	    json_object_get(o->root, "schemas"), sc), "tables"), tb);
+	return json_object_get(json_object_get(schemanode(o, sc), "tables"),
+	    tb);
 }
 
 /* A column's references: ("table.column" or a mapping) as an FK. */
@@ -595,24 +636,31 @@ opclass(const char *method, const char *type)
 	return NULL;
 }
 
+/* Whether a declared type is one of the enums of schema sc. */
+static int
+enumof(struct o *o, const char *sc, const json_t *s, const char *type)
+{
+	const json_t *e = json_object_get(s, "enums");
+	void *it = json_object_iter((json_t *)e);
+
+	for (; it != NULL; it = json_object_iter_next((json_t *)e, it))
+		if (strcmp(type, qn(o, sc, json_object_iter_key(it))) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether a declared type is one of the declared enums. */
 static int
 isenum(struct o *o, const char *type)
 {
 	const json_t *schemas = json_object_get(o->root, "schemas"), *s;
-	const char *sc, *nm;
+	const char *sc;
 
-	json_object_foreach((json_t *)schemas, sc, s) {
-		const json_t *e = json_object_get(s, "enums");
-		void *it = json_object_iter((json_t *)e);
-
-		for (; it != NULL; it = json_object_iter_next((json_t *)e,
-		    it)) {
-			nm = json_object_iter_key(it);
-			if (strcmp(type, qn(o, sc, nm)) == 0)
-				return 1;
-		}
-	}
+	if (o->toplevel && enumof(o, "public", o->root, type))
+		return 1;
+	json_object_foreach((json_t *)schemas, sc, s)
+		if (enumof(o, sc, s, type))
+			return 1;
 	return 0;
 }
 
@@ -1077,6 +1125,10 @@ schema(struct o *o, const char *sc, const json_t *s)
 void
 zn_graph_from_offline(struct zn_graph *g, const char *path)
 {
+	/* The keys of a schema that declare public at the top level. */
+	static const char *const schema_keys[] = { "comment", "enums",
+	    "sequences", "tables", "views", "materialized_views", "functions",
+	    NULL };
 	struct zn_schema_map map = { NULL, 0, NULL };
 	struct o o;
 	struct zn_yaml *y;
@@ -1105,8 +1157,13 @@ zn_graph_from_offline(struct zn_graph *g, const char *path)
 		    name, "comment", "version", json_is_object(e) ?
 		    val(&o, json_object_get(e, "version")) : NULL));
 	}
-	if (json_object_get(json_object_get(o.root, "schemas"), "public") ==
-	    NULL)
+	for (i = 0; schema_keys[i] != NULL; i++)
+		if (json_object_get(o.root, schema_keys[i]) != NULL)
+			o.toplevel = 1;
+	if (o.toplevel)
+		schema(&o, "public", o.root);
+	else if (json_object_get(json_object_get(o.root, "schemas"),
+	    "public") == NULL)
 		add(&o, json_pack("{s:s, s:s, s:s}", "kind", "schema", "name",
 		    "public", "comment", "standard public schema"));
 	json_object_foreach(json_object_get(o.root, "schemas"), k, s)
