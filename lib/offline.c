@@ -9,11 +9,12 @@
  * index and sequence names (63-byte truncation included), quoting and
  * schema qualification, constraint and index definitions, identity and
  * sequence defaults, literal defaults cast to their column's type.
- * Expressions (checks, generated columns, index predicates, policies,
- * non-literal defaults) are kept as written, which PostgreSQL would
- * normalise; functions, procedures, views, materialized views and raw
- * SQL need a server and are left out, and the graph says so
- * ("offline": true in its source), so zn-diff leaves those kinds alone.
+ * Expressions (checks, exclusion elements, generated columns, index
+ * predicates, policies, non-literal defaults) are kept as written, which
+ * PostgreSQL would normalise; functions, procedures, views, materialized
+ * views and raw SQL need a server and are left out, and the graph says
+ * so ("offline": true in its source), so zn-diff leaves those kinds
+ * alone.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -774,6 +775,110 @@ mkindex(struct o *o, const char *tname, const json_t *cols,
 	return rec;
 }
 
+/*
+ * What PostgreSQL names an element of an exclusion after, for the
+ * constraint's automatic name (ChooseIndexColumnNames): its column, the
+ * function an expression calls, else "expr".
+ */
+static const char *
+elemname(struct o *o, const char *e)
+{
+	const char *p = e, *s;
+	char *nm;
+	int paren = 0;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '(') {
+		paren = 1;
+		for (p++; isspace((unsigned char)*p); p++)
+			;
+	}
+	if (*p == '"') {
+		for (s = ++p; *p != '\0' && (*p != '"' || p[1] == '"'); p++)
+			if (*p == '"')
+				p++;
+		nm = zn_xstrndup(s, (size_t)(p - s));
+		if (*p == '"')
+			p++;
+	} else {
+		for (s = p; isalnum((unsigned char)*p) || *p == '_' ||
+		    (unsigned char)*p >= 0x80; p++)
+			;
+		if (p == s)
+			return "expr";
+		nm = zn_xstrndup(s, (size_t)(p - s));
+		s = nm;
+		nm = lower(s);
+		free((char *)s);
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (paren && *p != '(') {
+		free(nm);
+		return "expr";
+	}
+	return keep(o, nm);
+}
+
+/* The element names of an exclusion's SQL text, split at its commas. */
+static json_t *
+elemnames(struct o *o, const char *elems)
+{
+	json_t *a = json_array();
+	const char *p, *start = elems;
+	char q = 0;
+	int depth = 0;
+
+	for (p = elems;; p++) {
+		if (*p == '\0' || (*p == ',' && depth == 0 && q == 0)) {
+			char *one = zn_xstrndup(start, (size_t)(p - start));
+
+			json_array_append_new(a, json_string(elemname(o, one)));
+			free(one);
+			if (*p == '\0')
+				break;
+			start = p + 1;
+		} else if (q != 0) {
+			if (*p == q)
+				q = 0;
+		} else if (*p == '\'' || *p == '"')
+			q = *p;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+	}
+	return a;
+}
+
+/*
+ * An exclusion constraint, its elements and predicate as written (in
+ * the parentheses pg_get_constraintdef puts around a predicate).
+ */
+static json_t *
+mkexclusion(struct o *o, const char *tname, const json_t *c)
+{
+	const char *elems = S(c, "elements") != NULL ? S(c, "elements") : "";
+	const char *name = S(c, "name"), *dfr;
+	int def, deferred;
+
+	if (name == NULL) {
+		json_t *names = elemnames(o, elems);
+
+		name = objname(o, tname, joined(o, names), "excl");
+		json_decref(names);
+	}
+	dfr = deferral(c, &def, &deferred);
+	return json_pack("{s:s, s:s?, s:b, s:b, s:s}", "name", name,
+	    "comment", S(c, "comment"), "deferrable", def, "deferred",
+	    deferred, "definition", keep(o, zn_xasprintf("EXCLUDE USING %s "
+	    "(%s)%s%s%s%s", qi(o, S(c, "using") != NULL ? S(c, "using") :
+	    "gist"), elems, S(c, "where") != NULL ? " WHERE ((" : "",
+	    S(c, "where") != NULL ? S(c, "where") : "", S(c, "where") !=
+	    NULL ? "))" : "", dfr)));
+}
+
 static void
 add(struct o *o, json_t *rec)
 {
@@ -910,7 +1015,8 @@ table(struct o *o, const char *tname, const json_t *t)
 	json_t *cols = json_array(), *checks = json_array(), *fks =
 	    json_array(), *uniques = json_array(), *indexes = json_array(),
 	    *policies = json_array(), *pk = NULL, *pkrec = json_null(),
-	    *opts = json_array(), *inh = json_array(), *e, *rec;
+	    *opts = json_array(), *inh = json_array(), *excl = json_array(),
+	    *e, *rec;
 	const json_t *dc = json_object_get(t, "columns"), *c, *rls, *part;
 	const char *k;
 	size_t i;
@@ -978,6 +1084,8 @@ table(struct o *o, const char *tname, const json_t *t)
 		    "columns"), S(c, "name"), rs, rt, rcols, c));
 		json_decref(rcols);
 	}
+	json_array_foreach(json_object_get(t, "exclusions"), i, c)
+		json_array_append_new(excl, mkexclusion(o, tname, c));
 	json_object_foreach(json_object_get(t, "indexes"), k, c)
 		json_array_append_new(indexes, mkindex(o, tname, dc, k, c,
 		    S(t, "partition_by") != NULL));
@@ -1014,12 +1122,12 @@ table(struct o *o, const char *tname, const json_t *t)
 	sortstrings(opts);
 	rls = json_object_get(t, "rls");
 	part = json_object_get(t, "partition_of");
-	rec = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:s?, s:[], s:o, "
+	rec = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:s?, s:o, s:o, "
 	    "s:o, s:o, s:o, s:s?, s:n, s:s, s:o, s:o, s:s, s:{s:b, s:b}, "
 	    "s:n, s:o}", "kind", "table", "schema", o->sc, "name", tname,
 	    "access_method", S(t, "partition_by") != NULL ? NULL : "heap",
 	    "checks", checks, "columns", cols, "comment", S(t, "comment"),
-	    "exclusions", "foreign_keys", fks, "indexes", indexes, "inherits",
+	    "exclusions", excl, "foreign_keys", fks, "indexes", indexes, "inherits",
 	    inh, "options", opts, "partition_key", S(t, "partition_by") ?
 	    partkey(o, S(t, "partition_by")) : NULL, "partition_of",
 	    "persistence", flag(t, "unlogged") ? "unlogged" : "permanent",
