@@ -236,16 +236,16 @@ BEGIN {
 	    $4, $5, $6, $7, $8, $9, $10
 	for (i = 2; i <= 10; i++)
 		t[i] += $i
-	if ($5 + $6 + $7 == 0)
+	if ($5 + $6 + $7 + $9 + $10 == 0)
 		clean++
 }
 END {
 	printf "%-40s %4d %4d %4d %6d %6d %6d %4d %4d %4d\n", "total", t[2],
 	    t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10]
-	printf "\n  %d of %d declarations with no drift (left-out kinds" \
-	    " aside); records compared (left out aside): %d, same: %d" \
-	    " (%.1f%%)\n", clean, NR, t[2] - t[8], t[4],
-	    (t[2] - t[8]) > 0 ? 100 * t[4] / (t[2] - t[8]) : 0
+	n = t[4] + t[5] + t[6] + t[7]
+	printf "\n  %d of %d declarations without drift; records compared" \
+	    " (left out aside): %d, the same: %d (%.1f%%)\n", clean, NR,
+	    n, t[4], (n > 0 ? 100 * t[4] / n : 0)
 }' "$tmp/summary"
 echo "  decl/off: records in each graph; differ: paired, not identical;"
 echo "  d-only/o-only: in one graph only; left: functions, procedures and"
