@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: ISC
 # --offline: a YAML declaration as a graph without any server, best
-# effort, and zn-diff over such graphs.
+# effort; how far it drifts from the server on the test corpus
+# (bench/offline-drift.sh measures the same); and zn-diff over such
+# graphs.
 
 setup_file() { load helpers/common; zn_pg_start; }
 teardown_file() { load helpers/common; zn_pg_stop; }
