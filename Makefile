@@ -139,6 +139,7 @@ lint: all
 	shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    examples/demo.sh build-aux/deps bench/snapshot.sh bench/gen-schema \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops bench/apply.sh \
+	    bench/offline-drift.sh \
 	    tests/gen-roundtrip .ci/run build-aux/embed-sql
 	shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
 	    tests/helpers/roundtrip.bash

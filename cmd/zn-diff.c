@@ -101,8 +101,16 @@ load(struct ctx *x, struct zn_graph *g, const char *what)
 	else if (zn_path_is_declared(what))
 		zn_graph_from_declared(g, what, x->scratch != NULL ?
 		    x->scratch : x->cfg.scratch, x->major, &x->so);
-	else
+	else {
 		zn_graph_read(g, what);
+		/* Rendered without a server: not a base for zn-apply. */
+		if (zn_graph_offline(g))
+			zn_warn("'%s' was made offline (zn-snapshot --offline), "
+			    "best effort: expressions as written, so ops on "
+			    "checks, indexes, policies and triggers may be "
+			    "false drift; to plan for zn-apply, diff the "
+			    "declaration itself, without --offline", what);
+	}
 }
 
 /* The plan for people: one line per op, then the totals. */

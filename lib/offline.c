@@ -9,11 +9,12 @@
  * index and sequence names (63-byte truncation included), quoting and
  * schema qualification, constraint and index definitions, identity and
  * sequence defaults, literal defaults cast to their column's type.
- * Expressions (checks, generated columns, index predicates, policies,
- * non-literal defaults) are kept as written, which PostgreSQL would
- * normalise; functions, procedures, views, materialized views and raw
- * SQL need a server and are left out, and the graph says so
- * ("offline": true in its source), so zn-diff leaves those kinds alone.
+ * Expressions (checks, exclusion elements, generated columns, index
+ * predicates, policies, non-literal defaults) are kept as written, which
+ * PostgreSQL would normalise; functions, procedures, views, materialized
+ * views and raw SQL need a server and are left out, and the graph says
+ * so ("offline": true in its source), so zn-diff leaves those kinds
+ * alone.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -30,6 +31,7 @@ struct o {
 	struct zn_graph *g;
 	const char *sc;		/* the schema being rendered */
 	json_t *root;		/* the declaration */
+	int toplevel;		/* schema public declared at the top level */
 	json_t *seqs;		/* sequence records made for serial columns */
 	size_t skipped[4];	/* functions, procedures, views, raw SQL */
 	struct zn_arena arena;
@@ -39,6 +41,18 @@ static const char *
 keep(struct o *o, char *s)
 {
 	return zn_arena_keep(&o->arena, s);
+}
+
+/*
+ * A declared schema's mapping: an entry of "schemas", or for public the
+ * top level when it is declared there (zn-schema(5)).
+ */
+static const json_t *
+schemanode(const struct o *o, const char *sc)
+{
+	if (o->toplevel && strcmp(sc, "public") == 0)
+		return o->root;
+	return json_object_get(json_object_get(o->root, "schemas"), sc);
 }
 
 static const char *
@@ -286,12 +300,35 @@ typename_(struct o *o, const char *decl, int *serial)
 	return out;
 }
 
+/* A name that is one quoted identifier, unquoted; else NULL. */
+static char *
+unquote(const char *s)
+{
+	char *t, *q;
+
+	if (*s++ != '"')
+		return NULL;
+	t = q = zn_xstrdup(s);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' && s[1] == '"')
+			s++;
+		else if (*s == '"')
+			break;
+		*q++ = *s;
+	}
+	*q = '\0';
+	if (*s != '"' || s[1] != '\0') {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 /* The user type a column names, resolved against the declared enums. */
 static const char *
 coltype(struct o *o, const char *decl, int *serial)
 {
-	const json_t *sch = json_object_get(json_object_get(o->root,
-	    "schemas"), o->sc);
+	const json_t *sch = schemanode(o, o->sc);
 	const char *t = typename_(o, decl, serial);
 	char *base = zn_xstrdup(decl), *p;
 	const char *out = t;
@@ -300,9 +337,14 @@ coltype(struct o *o, const char *decl, int *serial)
 		*p = '\0';
 	while ((p = strrchr(base, ' ')) != NULL && p[1] == '\0')
 		*p = '\0';
-	/* An unqualified enum of this schema. */
-	if (strchr(base, '.') == NULL && json_object_get(
-	    json_object_get(sch, "enums"), base) != NULL)
+	/* An unqualified enum of this schema, quoted or not. */
+	if ((p = unquote(base)) != NULL) {
+		free(base);
+		base = p;
+	} else if (strchr(base, '.') != NULL || strchr(base, '"') != NULL)
+		*base = '\0';
+	if (*base != '\0' && json_object_get(json_object_get(sch, "enums"),
+	    base) != NULL)
 		out = keep(o, zn_xasprintf("%s%s", qn(o, o->sc, base),
 		    strchr(decl, '[') != NULL ? "[]" : ""));
 	free(base);
@@ -453,8 +495,8 @@ pkcols(const json_t *t)
 static const json_t *
 decltable(struct o *o, const char *sc, const char *tb)
 {
-	return json_object_get(json_object_get(json_object_get(
-	    json_object_get(o->root, "schemas"), sc), "tables"), tb);
+	return json_object_get(json_object_get(schemanode(o, sc), "tables"),
+	    tb);
 }
 
 /* A column's references: ("table.column" or a mapping) as an FK. */
@@ -595,24 +637,31 @@ opclass(const char *method, const char *type)
 	return NULL;
 }
 
+/* Whether a declared type is one of the enums of schema sc. */
+static int
+enumof(struct o *o, const char *sc, const json_t *s, const char *type)
+{
+	const json_t *e = json_object_get(s, "enums");
+	void *it = json_object_iter((json_t *)e);
+
+	for (; it != NULL; it = json_object_iter_next((json_t *)e, it))
+		if (strcmp(type, qn(o, sc, json_object_iter_key(it))) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether a declared type is one of the declared enums. */
 static int
 isenum(struct o *o, const char *type)
 {
 	const json_t *schemas = json_object_get(o->root, "schemas"), *s;
-	const char *sc, *nm;
+	const char *sc;
 
-	json_object_foreach((json_t *)schemas, sc, s) {
-		const json_t *e = json_object_get(s, "enums");
-		void *it = json_object_iter((json_t *)e);
-
-		for (; it != NULL; it = json_object_iter_next((json_t *)e,
-		    it)) {
-			nm = json_object_iter_key(it);
-			if (strcmp(type, qn(o, sc, nm)) == 0)
-				return 1;
-		}
-	}
+	if (o->toplevel && enumof(o, "public", o->root, type))
+		return 1;
+	json_object_foreach((json_t *)schemas, sc, s)
+		if (enumof(o, sc, s, type))
+			return 1;
 	return 0;
 }
 
@@ -724,6 +773,110 @@ mkindex(struct o *o, const char *tname, const json_t *cols,
 	    keep(o, zn_xasprintf("(%s)", S(ix, "where"))) : NULL);
 	zn_buf_release(&def);
 	return rec;
+}
+
+/*
+ * What PostgreSQL names an element of an exclusion after, for the
+ * constraint's automatic name (ChooseIndexColumnNames): its column, the
+ * function an expression calls, else "expr".
+ */
+static const char *
+elemname(struct o *o, const char *e)
+{
+	const char *p = e, *s;
+	char *nm;
+	int paren = 0;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '(') {
+		paren = 1;
+		for (p++; isspace((unsigned char)*p); p++)
+			;
+	}
+	if (*p == '"') {
+		for (s = ++p; *p != '\0' && (*p != '"' || p[1] == '"'); p++)
+			if (*p == '"')
+				p++;
+		nm = zn_xstrndup(s, (size_t)(p - s));
+		if (*p == '"')
+			p++;
+	} else {
+		for (s = p; isalnum((unsigned char)*p) || *p == '_' ||
+		    (unsigned char)*p >= 0x80; p++)
+			;
+		if (p == s)
+			return "expr";
+		nm = zn_xstrndup(s, (size_t)(p - s));
+		s = nm;
+		nm = lower(s);
+		free((char *)s);
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (paren && *p != '(') {
+		free(nm);
+		return "expr";
+	}
+	return keep(o, nm);
+}
+
+/* The element names of an exclusion's SQL text, split at its commas. */
+static json_t *
+elemnames(struct o *o, const char *elems)
+{
+	json_t *a = json_array();
+	const char *p, *start = elems;
+	char q = 0;
+	int depth = 0;
+
+	for (p = elems;; p++) {
+		if (*p == '\0' || (*p == ',' && depth == 0 && q == 0)) {
+			char *one = zn_xstrndup(start, (size_t)(p - start));
+
+			json_array_append_new(a, json_string(elemname(o, one)));
+			free(one);
+			if (*p == '\0')
+				break;
+			start = p + 1;
+		} else if (q != 0) {
+			if (*p == q)
+				q = 0;
+		} else if (*p == '\'' || *p == '"')
+			q = *p;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+	}
+	return a;
+}
+
+/*
+ * An exclusion constraint, its elements and predicate as written (in
+ * the parentheses pg_get_constraintdef puts around a predicate).
+ */
+static json_t *
+mkexclusion(struct o *o, const char *tname, const json_t *c)
+{
+	const char *elems = S(c, "elements") != NULL ? S(c, "elements") : "";
+	const char *name = S(c, "name"), *dfr;
+	int def, deferred;
+
+	if (name == NULL) {
+		json_t *names = elemnames(o, elems);
+
+		name = objname(o, tname, joined(o, names), "excl");
+		json_decref(names);
+	}
+	dfr = deferral(c, &def, &deferred);
+	return json_pack("{s:s, s:s?, s:b, s:b, s:s}", "name", name,
+	    "comment", S(c, "comment"), "deferrable", def, "deferred",
+	    deferred, "definition", keep(o, zn_xasprintf("EXCLUDE USING %s "
+	    "(%s)%s%s%s%s", qi(o, S(c, "using") != NULL ? S(c, "using") :
+	    "gist"), elems, S(c, "where") != NULL ? " WHERE ((" : "",
+	    S(c, "where") != NULL ? S(c, "where") : "", S(c, "where") !=
+	    NULL ? "))" : "", dfr)));
 }
 
 static void
@@ -862,7 +1015,8 @@ table(struct o *o, const char *tname, const json_t *t)
 	json_t *cols = json_array(), *checks = json_array(), *fks =
 	    json_array(), *uniques = json_array(), *indexes = json_array(),
 	    *policies = json_array(), *pk = NULL, *pkrec = json_null(),
-	    *opts = json_array(), *inh = json_array(), *e, *rec;
+	    *opts = json_array(), *inh = json_array(), *excl = json_array(),
+	    *e, *rec;
 	const json_t *dc = json_object_get(t, "columns"), *c, *rls, *part;
 	const char *k;
 	size_t i;
@@ -930,6 +1084,8 @@ table(struct o *o, const char *tname, const json_t *t)
 		    "columns"), S(c, "name"), rs, rt, rcols, c));
 		json_decref(rcols);
 	}
+	json_array_foreach(json_object_get(t, "exclusions"), i, c)
+		json_array_append_new(excl, mkexclusion(o, tname, c));
 	json_object_foreach(json_object_get(t, "indexes"), k, c)
 		json_array_append_new(indexes, mkindex(o, tname, dc, k, c,
 		    S(t, "partition_by") != NULL));
@@ -966,12 +1122,12 @@ table(struct o *o, const char *tname, const json_t *t)
 	sortstrings(opts);
 	rls = json_object_get(t, "rls");
 	part = json_object_get(t, "partition_of");
-	rec = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:s?, s:[], s:o, "
+	rec = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:s?, s:o, s:o, "
 	    "s:o, s:o, s:o, s:s?, s:n, s:s, s:o, s:o, s:s, s:{s:b, s:b}, "
 	    "s:n, s:o}", "kind", "table", "schema", o->sc, "name", tname,
 	    "access_method", S(t, "partition_by") != NULL ? NULL : "heap",
 	    "checks", checks, "columns", cols, "comment", S(t, "comment"),
-	    "exclusions", "foreign_keys", fks, "indexes", indexes, "inherits",
+	    "exclusions", excl, "foreign_keys", fks, "indexes", indexes, "inherits",
 	    inh, "options", opts, "partition_key", S(t, "partition_by") ?
 	    partkey(o, S(t, "partition_by")) : NULL, "partition_of",
 	    "persistence", flag(t, "unlogged") ? "unlogged" : "permanent",
@@ -1077,6 +1233,10 @@ schema(struct o *o, const char *sc, const json_t *s)
 void
 zn_graph_from_offline(struct zn_graph *g, const char *path)
 {
+	/* The keys of a schema that declare public at the top level. */
+	static const char *const schema_keys[] = { "comment", "enums",
+	    "sequences", "tables", "views", "materialized_views", "functions",
+	    NULL };
 	struct zn_schema_map map = { NULL, 0, NULL };
 	struct o o;
 	struct zn_yaml *y;
@@ -1105,8 +1265,13 @@ zn_graph_from_offline(struct zn_graph *g, const char *path)
 		    name, "comment", "version", json_is_object(e) ?
 		    val(&o, json_object_get(e, "version")) : NULL));
 	}
-	if (json_object_get(json_object_get(o.root, "schemas"), "public") ==
-	    NULL)
+	for (i = 0; schema_keys[i] != NULL; i++)
+		if (json_object_get(o.root, schema_keys[i]) != NULL)
+			o.toplevel = 1;
+	if (o.toplevel)
+		schema(&o, "public", o.root);
+	else if (json_object_get(json_object_get(o.root, "schemas"),
+	    "public") == NULL)
 		add(&o, json_pack("{s:s, s:s, s:s}", "kind", "schema", "name",
 		    "public", "comment", "standard public schema"));
 	json_object_foreach(json_object_get(o.root, "schemas"), k, s)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: ISC
 # --offline: a YAML declaration as a graph without any server, best
-# effort, and zn-diff over such graphs.
+# effort; how far it drifts from the server on the test corpus
+# (bench/offline-drift.sh measures the same); and zn-diff over such
+# graphs.
 
 setup_file() { load helpers/common; zn_pg_start; }
 teardown_file() { load helpers/common; zn_pg_stop; }
@@ -129,4 +131,106 @@ Try 'zn-snapshot --help' for more information."
 	assert_equal "$(printf '%s\n' "$output" | jq -r 'select(.kind == "op") |
 	    "\(.op) \(.sql[0])"')" \
 	    "renameColumn ALTER TABLE app.t RENAME COLUMN email TO mail"
+}
+
+# drift D O: the records of graphs D (materialised) and O (offline) that
+# are not the same, paired by kind, schema, table, name and arguments;
+# functions, procedures and views, which offline leaves out, aside.
+drift() {
+	jq -n -r --slurpfile d "$1" --slurpfile o "$2" '
+	def body: map(select(.kind | IN("graph", "end", "function",
+	    "procedure", "view", "materialized_view") | not) |
+	    {key: [.kind, .schema, .table, .name, .arguments] | tojson,
+	    value: .}) | from_entries;
+	($d | body) as $d | ($o | body) as $o |
+	($d + $o | keys[]) | select($d[.] != $o[.])'
+}
+
+@test "drift from the server on the test corpus stays within what was measured" {
+	# declaration, records not the same, ops of zn-diff from the
+	# materialised graph to the offline one: as measured by
+	# bench/offline-drift.sh (bench/RESULTS.md); lower them when
+	# offline mode gets closer, never raise them.
+	local bounds f label d o n ops bound failed=0
+	bounds=$(cat <<-'EOF'
+	tests/fixtures/full.yaml 7 14
+	tests/fixtures/offline.yaml 0 0
+	examples/schema.yaml 3 5
+	tests/pairs/057-rename-table/b.yaml 0 0
+	tests/pairs/058-rename-column/b.yaml 1 6
+	tests/pairs/059-rename-index/b.yaml 1 0
+	tests/pairs/060-rename-enum-type/b.yaml 0 0
+	tests/pairs/061-rename-combined/b.yaml 0 0
+	tests/pairs/062-rename-constraint/b.yaml 1 3
+	tests/pairs/063-rename-enum-value/b.yaml 1 3
+	tests/pairs/070-rename-hostile/b.yaml 0 0
+	EOF
+	)
+	# Every YAML declaration of the corpus has its bound, and no more.
+	assert_equal "$(cd "$ZN_TOP" && ls tests/fixtures/*.yaml \
+	    examples/schema.yaml tests/pairs/*/*.yaml | LC_ALL=C sort)" \
+	    "$(printf '%s\n' "$bounds" | cut -d' ' -f1 | LC_ALL=C sort)"
+	while read -r label bound ops; do
+		f=$ZN_TOP/$label
+		d=$BATS_TEST_TMPDIR/d.graph
+		o=$BATS_TEST_TMPDIR/o.graph
+		run_zn 0 zn-snapshot --declared "$f" --scratch-url "$URL" -o "$d"
+		run_zn 0 zn-snapshot --declared "$f" --offline -o "$o"
+		n=$(drift "$d" "$o" | wc -l)
+		run_zn 0 zn-diff --json "$d" "$o"
+		n2=$(printf '%s\n' "$output" | jq -s 'map(select(.kind ==
+		    "op")) | length')
+		echo "# $label: $n records differ (bound $bound)," \
+		    "$n2 ops (bound $ops)" >&3
+		if [ "$n" -gt "$bound" ] || [ "$n2" -gt "$ops" ]; then
+			echo "# $label drifts further:" >&2
+			drift "$d" "$o" >&2
+			printf '%s\n' "$output" | jq -c 'select(.kind == "op") |
+			    [.op, .target]' >&2
+			failed=1
+		fi
+	done <<<"$bounds"
+	[ "$failed" = 0 ]
+}
+
+@test "a known difference: a check's expression is kept as written" {
+	cat >c.yaml <<-'YAML'
+	schemas:
+	  app:
+	    tables:
+	      t:
+	        columns:
+	          note: {type: text, check: "note <> ''"}
+	YAML
+	run_zn 0 zn-snapshot --declared c.yaml --scratch-url "$URL" -o d.graph
+	run_zn 0 zn-snapshot --declared c.yaml --offline -o o.graph
+	assert_equal "$(drift d.graph o.graph)" '["table","app",null,"t",null]'
+	assert_equal "$(body d.graph | jq -r '.checks[]?.definition')" \
+	    "CHECK ((note <> ''::text))"
+	assert_equal "$(body o.graph | jq -r '.checks[]?.definition')" \
+	    "CHECK ((note <> ''))"
+	# So a plan between the two rewrites the check to the same meaning.
+	run_zn 0 zn-diff --json d.graph o.graph
+	assert_equal "$(printf '%s\n' "$output" | jq -r 'select(.kind ==
+	    "op") | .op' | paste -sd' ' -)" \
+	    "dropCheck addCheck validateConstraint"
+}
+
+@test "zn-diff warns when it reads a graph made offline, and the plan says so" {
+	local warn="zn-diff: 'o.graph' was made offline (zn-snapshot --offline), best effort: expressions as written, so ops on checks, indexes, policies and triggers may be false drift; to plan for zn-apply, diff the declaration itself, without --offline"
+	run_zn 0 zn-snapshot --declared "$FIXTURES/offline.yaml" \
+	    --scratch-url "$URL" -o d.graph
+	run_zn 0 zn-snapshot --declared "$FIXTURES/offline.yaml" --offline \
+	    -o o.graph
+	run_zn 0 zn-diff --json d.graph o.graph
+	assert_equal "$stderr" "$warn"
+	printf '%s\n' "$output" | head -n 1 | jq -e '.to.offline == true and
+	    (.from | has("offline") | not)' >/dev/null
+	run_zn 0 zn-diff --json o.graph d.graph
+	assert_equal "$stderr" "${warn}"
+	printf '%s\n' "$output" | head -n 1 | jq -e '.from.offline == true' \
+	    >/dev/null
+	# A graph the server rendered: no warning.
+	run_zn 0 zn-diff --json d.graph d.graph
+	assert_equal "$stderr" ""
 }
