@@ -366,26 +366,34 @@ zn_pgres_clear(struct zn_pgres *x)
 	memset(x, 0, sizeof(*x));
 }
 
+/* The message being died with, held where a leak checker sees it. */
+static char *dying;
+
 ZN_NORETURN void
 zn_pg_die(struct zn_pgres *x, const char *what, const struct zn_pg_onlock *lk)
 {
-	char *msg = x->primary != NULL ? x->primary : x->msg;
+	char state[sizeof(x->state)];
+	const char *msg;
 
-	/* The message outlives x: zn_die does not return. */
-	x->primary = x->msg = NULL;
-	PQclear(x->r);
-	x->r = NULL;
-	if (msg == NULL)
-		msg = zn_xstrdup("no result");
-	if (strcmp(x->state, "55P03") == 0)
+	memcpy(state, x->state, sizeof(state));
+	if (x->primary != NULL) {
+		dying = x->primary;
+		x->primary = NULL;
+	} else {
+		dying = x->msg;
+		x->msg = NULL;
+	}
+	zn_pgres_clear(x);
+	msg = dying != NULL ? dying : "no result";
+	if (strcmp(state, "55P03") == 0)
 		zn_die(lk != NULL ? lk->status : ZN_EXIT_UNAVAILABLE, "cannot "
 		    "%s: %s (SQLSTATE %s): another session holds a lock it "
-		    "needs%s%s", what, msg, x->state, lk != NULL &&
+		    "needs%s%s", what, msg, state, lk != NULL &&
 		    lk->hint != NULL ? "; " : "", lk != NULL && lk->hint !=
 		    NULL ? lk->hint : "");
-	if (*x->state != '\0')
+	if (*state != '\0')
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s (SQLSTATE %s)",
-		    what, msg, x->state);
+		    what, msg, state);
 	zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s", what, msg);
 }
 
