@@ -45,6 +45,8 @@ MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1 \
 MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7 man/zn-ledger.7
 
+CMDSRC = cmd/zn-snapshot.c cmd/zn-diff.c cmd/zn-classify.c cmd/zn-apply.c \
+	cmd/zn-ledger.c
 BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify \
 	$(O)/bin/zn-apply $(O)/bin/zn-ledger $(O)/bin/zn
 
@@ -55,64 +57,69 @@ AUDIT = contrib/audit/who.sql contrib/audit/slowest.sql \
 
 all: $(BINS)
 
-$(O)/libzn.a: $(LIBSRC) lib/zn.h Makefile VERSION
-	@if [ -z "$(DEP_LIBS)" ]; then \
-		echo "make: libraries missing ($(DEPS)); run 'make deps'" >&2; \
-		exit 1; fi
-	rm -rf $(O)/obj && mkdir -p $(O)/obj
-	top=$$(pwd) && cd $(O)/obj && for f in $(LIBSRC); do \
-		echo "cc $$f"; \
-		$(CC) $(ZN_CFLAGS) -I$$top/lib $(SAN_FLAGS) $(DEP_CFLAGS) \
-		    $(CFLAGS) -c $$top/$$f || exit 1; done
-	rm -f $@ && $(AR) rcs $@ $(O)/obj/*.o
+# Every source has its own object, $(O)/obj/NAME.o, and its own rule,
+# written by build-aux/objrules: a new lib/*.c is one word in LIBSRC.  An
+# object depends on its source, the one header and the files that set the
+# flags; PREP stops early with a plain message when pkg-config found
+# nothing, and makes the target's directory.
+OBJDEPS = lib/zn.h Makefile VERSION
+PREP = @if [ -z "$(DEP_LIBS)" ]; then \
+	echo "make: libraries missing ($(DEPS)); run 'make deps'" >&2; \
+	exit 1; fi; mkdir -p $(@D)
+COMPILE = $(CC) $(ZN_CFLAGS) -I$(O)/gen $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
+	-c -o $@
+LINK = $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@
+LIBOBJ = $(LIBSRC:lib/%.c=$(O)/obj/%.o)
+OBJRULES != sh build-aux/objrules $(O) $(LIBSRC) $(CMDSRC) \
+	tests/helpers/libcheck.c
+include $(OBJRULES)
 
-$(O)/bin/zn-snapshot: cmd/zn-snapshot.c $(O)/libzn.a
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    cmd/zn-snapshot.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+$(O)/libzn.a: $(LIBOBJ)
+	rm -f $@ && $(AR) rcs $@ $(LIBOBJ)
 
-$(O)/bin/zn-diff: cmd/zn-diff.c $(O)/libzn.a
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    cmd/zn-diff.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+$(O)/bin/zn-snapshot: $(O)/obj/zn-snapshot.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-snapshot.o $(O)/libzn.a $(DEP_LIBS)
 
-$(O)/bin/zn-classify: cmd/zn-classify.c $(O)/libzn.a
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    cmd/zn-classify.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+$(O)/bin/zn-diff: $(O)/obj/zn-diff.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-diff.o $(O)/libzn.a $(DEP_LIBS)
 
-$(O)/bin/zn-apply: cmd/zn-apply.c $(O)/libzn.a
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    cmd/zn-apply.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+$(O)/bin/zn-classify: $(O)/obj/zn-classify.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-classify.o $(O)/libzn.a $(DEP_LIBS)
+
+$(O)/bin/zn-apply: $(O)/obj/zn-apply.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-apply.o $(O)/libzn.a $(DEP_LIBS)
 
 $(O)/gen/audit.h: $(AUDIT) build-aux/embed-sql
 	@mkdir -p $(O)/gen
 	sh build-aux/embed-sql $(AUDIT) >$@.tmp && mv $@.tmp $@
 
-$(O)/bin/zn-ledger: cmd/zn-ledger.c $(O)/libzn.a $(O)/gen/audit.h
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) -I$(O)/gen $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
-	    -o $@ cmd/zn-ledger.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
-	    $(DEP_LIBS)
+$(O)/obj/zn-ledger.o: $(O)/gen/audit.h
+
+$(O)/bin/zn-ledger: $(O)/obj/zn-ledger.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-ledger.o $(O)/libzn.a $(DEP_LIBS)
 
 # zn-apply with fault injection (ZN_FAULT), for the tests only.
-$(O)/test/zn-apply: cmd/zn-apply.c $(O)/libzn.a
-	@mkdir -p $(O)/test
-	$(CC) $(ZN_CFLAGS) -DZN_FAULTS $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
-	    -o $@ cmd/zn-apply.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
-	    $(DEP_LIBS)
+$(O)/obj/zn-apply-faults.o: cmd/zn-apply.c $(OBJDEPS)
+	$(PREP)
+	$(COMPILE) -DZN_FAULTS cmd/zn-apply.c
+
+$(O)/test/zn-apply: $(O)/obj/zn-apply-faults.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-apply-faults.o $(O)/libzn.a $(DEP_LIBS)
 
 $(O)/bin/zn: cmd/zn VERSION
 	@mkdir -p $(O)/bin
 	sed 's/@VERSION@/$(VERSION)/' cmd/zn >$@ && chmod 0755 $@
 
 # A driver for library functions, used only by the tests.
-$(O)/test/libcheck: tests/helpers/libcheck.c $(O)/libzn.a
-	@mkdir -p $(O)/test
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    tests/helpers/libcheck.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
-	    $(DEP_LIBS)
+$(O)/test/libcheck: $(O)/obj/libcheck.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/libcheck.o $(O)/libzn.a $(DEP_LIBS)
 
 # Installs the Debian or Ubuntu packages the build and tests need, when
 # they are missing; elsewhere prints what to install and stops.
@@ -139,7 +146,8 @@ lint: all
 	shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    examples/demo.sh build-aux/deps bench/snapshot.sh bench/gen-schema \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops bench/apply.sh \
-	    tests/gen-roundtrip .ci/run build-aux/embed-sql
+	    tests/gen-roundtrip .ci/run build-aux/embed-sql \
+	    build-aux/objrules
 	shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
 	    tests/helpers/roundtrip.bash
 
