@@ -17,6 +17,10 @@ LDFLAGS =
 PKG_CONFIG = pkg-config
 BATS = bats
 SANITIZE =
+# What `make deps` runs.
+DEPS_CMD = sh build-aux/deps
+# The test files `make check` runs; all of tests/ when empty.
+TESTS =
 
 DEPS = libpq yaml-0.1 jansson libcrypto
 DEP_CFLAGS != $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null || true
@@ -124,21 +128,27 @@ $(O)/test/libcheck: $(O)/obj/libcheck.o $(O)/libzn.a
 # Installs the Debian or Ubuntu packages the build and tests need, when
 # they are missing; elsewhere prints what to install and stops.
 deps:
-	@sh build-aux/deps
+	@$(DEPS_CMD)
 
-check: deps all $(O)/test/libcheck $(O)/test/zn-apply
+# check, check-valgrind and demo run deps and then build in a make of their
+# own: this make read the pkg-config flags when it started, before deps
+# could install the libraries they name.
+check: deps
+	@$(MAKE) all $(O)/test/libcheck $(O)/test/zn-apply
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
-	    BATS="$(BATS)" sh tests/run
+	    BATS="$(BATS)" sh tests/run $(TESTS)
 
 # The command suites again, every command under valgrind's leak check.
-check-valgrind: deps all $(O)/test/libcheck $(O)/test/zn-apply
+check-valgrind: deps
+	@$(MAKE) all $(O)/test/libcheck $(O)/test/zn-apply
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
 	    tests/1*-zn-*.bats tests/200-zn-diff.bats tests/220-zn-offline.bats \
 	    tests/300-zn-classify.bats tests/310-zn-classify-live.bats \
 	    tests/410-zn-ledger.bats
 
-demo: deps all
+demo: deps
+	@$(MAKE) all
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" sh examples/demo.sh
 
 lint: all
