@@ -28,7 +28,7 @@ DEP_LIBS != $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null || true
 
 # Warnings are ours and always on; the user's CFLAGS still apply.
 ZN_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wno-unused-parameter \
+	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter \
 	-DZN_VERSION='"$(VERSION)"' -Ilib
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined -DZN_FREE_AT_EXIT
