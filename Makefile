@@ -49,8 +49,7 @@ MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1 \
 MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7 man/zn-ledger.7
 
-CMDSRC = cmd/zn-snapshot.c cmd/zn-diff.c cmd/zn-classify.c cmd/zn-apply.c \
-	cmd/zn-ledger.c
+CMDSRC = $(CMDS:%=cmd/%.c)
 BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify \
 	$(O)/bin/zn-apply $(O)/bin/zn-ledger $(O)/bin/zn
 
