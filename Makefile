@@ -17,14 +17,18 @@ LDFLAGS =
 PKG_CONFIG = pkg-config
 BATS = bats
 SANITIZE =
+# What `make deps` runs.
+DEPS_CMD = sh build-aux/deps
+# The test files `make check` runs; all of tests/ when empty.
+TESTS =
 
 DEPS = libpq yaml-0.1 jansson libcrypto
 DEP_CFLAGS != $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null || true
 DEP_LIBS != $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null || true
 
 # Warnings are ours and always on; the user's CFLAGS still apply.
-ZN_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wno-unused-parameter \
+ZN_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter \
 	-DZN_VERSION='"$(VERSION)"' -Ilib
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined -DZN_FREE_AT_EXIT
@@ -45,6 +49,7 @@ MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1 \
 MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7 man/zn-ledger.7
 
+CMDSRC = $(CMDS:%=cmd/%.c)
 BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify \
 	$(O)/bin/zn-apply $(O)/bin/zn-ledger $(O)/bin/zn
 
@@ -55,83 +60,94 @@ AUDIT = contrib/audit/who.sql contrib/audit/slowest.sql \
 
 all: $(BINS)
 
-$(O)/libzn.a: $(LIBSRC) lib/zn.h Makefile VERSION
-	@if [ -z "$(DEP_LIBS)" ]; then \
-		echo "make: libraries missing ($(DEPS)); run 'make deps'" >&2; \
-		exit 1; fi
-	rm -rf $(O)/obj && mkdir -p $(O)/obj
-	top=$$(pwd) && cd $(O)/obj && for f in $(LIBSRC); do \
-		echo "cc $$f"; \
-		$(CC) $(ZN_CFLAGS) -I$$top/lib $(SAN_FLAGS) $(DEP_CFLAGS) \
-		    $(CFLAGS) -c $$top/$$f || exit 1; done
-	rm -f $@ && $(AR) rcs $@ $(O)/obj/*.o
+# Every source has its own object, $(O)/obj/NAME.o, and its own rule,
+# written by build-aux/objrules: a new lib/*.c is one word in LIBSRC.  An
+# object depends on its source, the one header and the files that set the
+# flags; PREP stops early with a plain message when pkg-config found
+# nothing, and makes the target's directory.
+OBJDEPS = lib/zn.h Makefile VERSION
+PREP = @if [ -z "$(DEP_LIBS)" ]; then \
+	echo "make: libraries missing ($(DEPS)); run 'make deps'" >&2; \
+	exit 1; fi; mkdir -p $(@D)
+COMPILE = $(CC) $(ZN_CFLAGS) -I$(O)/gen $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
+	-c -o $@
+LINK = $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@
+LIBOBJ = $(LIBSRC:lib/%.c=$(O)/obj/%.o)
+OBJRULES != sh build-aux/objrules $(O) $(LIBSRC) $(CMDSRC) \
+	tests/helpers/libcheck.c
+include $(OBJRULES)
 
-$(O)/bin/zn-snapshot: cmd/zn-snapshot.c $(O)/libzn.a
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    cmd/zn-snapshot.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+$(O)/libzn.a: $(LIBOBJ)
+	rm -f $@ && $(AR) rcs $@ $(LIBOBJ)
 
-$(O)/bin/zn-diff: cmd/zn-diff.c $(O)/libzn.a
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    cmd/zn-diff.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+$(O)/bin/zn-snapshot: $(O)/obj/zn-snapshot.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-snapshot.o $(O)/libzn.a $(DEP_LIBS)
 
-$(O)/bin/zn-classify: cmd/zn-classify.c $(O)/libzn.a
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    cmd/zn-classify.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+$(O)/bin/zn-diff: $(O)/obj/zn-diff.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-diff.o $(O)/libzn.a $(DEP_LIBS)
 
-$(O)/bin/zn-apply: cmd/zn-apply.c $(O)/libzn.a
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    cmd/zn-apply.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) $(DEP_LIBS)
+$(O)/bin/zn-classify: $(O)/obj/zn-classify.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-classify.o $(O)/libzn.a $(DEP_LIBS)
+
+$(O)/bin/zn-apply: $(O)/obj/zn-apply.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-apply.o $(O)/libzn.a $(DEP_LIBS)
 
 $(O)/gen/audit.h: $(AUDIT) build-aux/embed-sql
 	@mkdir -p $(O)/gen
 	sh build-aux/embed-sql $(AUDIT) >$@.tmp && mv $@.tmp $@
 
-$(O)/bin/zn-ledger: cmd/zn-ledger.c $(O)/libzn.a $(O)/gen/audit.h
-	@mkdir -p $(O)/bin
-	$(CC) $(ZN_CFLAGS) -I$(O)/gen $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
-	    -o $@ cmd/zn-ledger.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
-	    $(DEP_LIBS)
+$(O)/obj/zn-ledger.o: $(O)/gen/audit.h
+
+$(O)/bin/zn-ledger: $(O)/obj/zn-ledger.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-ledger.o $(O)/libzn.a $(DEP_LIBS)
 
 # zn-apply with fault injection (ZN_FAULT), for the tests only.
-$(O)/test/zn-apply: cmd/zn-apply.c $(O)/libzn.a
-	@mkdir -p $(O)/test
-	$(CC) $(ZN_CFLAGS) -DZN_FAULTS $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
-	    -o $@ cmd/zn-apply.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
-	    $(DEP_LIBS)
+$(O)/obj/zn-apply-faults.o: cmd/zn-apply.c $(OBJDEPS)
+	$(PREP)
+	$(COMPILE) -DZN_FAULTS cmd/zn-apply.c
+
+$(O)/test/zn-apply: $(O)/obj/zn-apply-faults.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-apply-faults.o $(O)/libzn.a $(DEP_LIBS)
 
 $(O)/bin/zn: cmd/zn VERSION
 	@mkdir -p $(O)/bin
 	sed 's/@VERSION@/$(VERSION)/' cmd/zn >$@ && chmod 0755 $@
 
 # A driver for library functions, used only by the tests.
-$(O)/test/libcheck: tests/helpers/libcheck.c $(O)/libzn.a
-	@mkdir -p $(O)/test
-	$(CC) $(ZN_CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ \
-	    tests/helpers/libcheck.c $(O)/libzn.a $(SAN_FLAGS) $(LDFLAGS) \
-	    $(DEP_LIBS)
+$(O)/test/libcheck: $(O)/obj/libcheck.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/libcheck.o $(O)/libzn.a $(DEP_LIBS)
 
 # Installs the Debian or Ubuntu packages the build and tests need, when
 # they are missing; elsewhere prints what to install and stops.
 deps:
-	@sh build-aux/deps
+	@$(DEPS_CMD)
 
-check: deps all $(O)/test/libcheck $(O)/test/zn-apply
+# check, check-valgrind and demo run deps and then build in a make of their
+# own: this make read the pkg-config flags when it started, before deps
+# could install the libraries they name.
+check: deps
+	@$(MAKE) all $(O)/test/libcheck $(O)/test/zn-apply
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
-	    BATS="$(BATS)" sh tests/run
+	    BATS="$(BATS)" sh tests/run $(TESTS)
 
 # The command suites again, every command under valgrind's leak check.
-check-valgrind: deps all $(O)/test/libcheck $(O)/test/zn-apply
+check-valgrind: deps
+	@$(MAKE) all $(O)/test/libcheck $(O)/test/zn-apply
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" ZN_TEST_BUILD="$$(pwd)/$(O)" \
 	    ZN_TEST_VALGRIND=1 BATS="$(BATS)" sh tests/run \
 	    tests/1*-zn-*.bats tests/200-zn-diff.bats tests/220-zn-offline.bats \
 	    tests/300-zn-classify.bats tests/310-zn-classify-live.bats \
 	    tests/410-zn-ledger.bats
 
-demo: deps all
+demo: deps
+	@$(MAKE) all
 	@PATH="$$(pwd)/$(O)/bin:$$PATH" sh examples/demo.sh
 
 lint: all
@@ -140,7 +156,8 @@ lint: all
 	    examples/demo.sh build-aux/deps bench/snapshot.sh bench/gen-schema \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops bench/apply.sh \
 	    bench/offline-drift.sh \
-	    tests/gen-roundtrip .ci/run build-aux/embed-sql
+	    tests/gen-roundtrip .ci/run build-aux/embed-sql \
+	    build-aux/objrules
 	shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
 	    tests/helpers/roundtrip.bash
 

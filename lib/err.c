@@ -55,6 +55,8 @@ zn_complete(const struct option *o)
 	exit(zn_finish(ZN_EXIT_OK));
 }
 
+static void vwarn(const char *fmt, va_list ap, int errnum) ZN_PRINTF(1, 0);
+
 static void
 vwarn(const char *fmt, va_list ap, int errnum)
 {

@@ -117,7 +117,8 @@ void zn_buf_add(struct zn_buf *b, const void *data, size_t n);
 void zn_buf_adds(struct zn_buf *b, const char *s);
 void zn_buf_addch(struct zn_buf *b, int c);
 void zn_buf_addf(struct zn_buf *b, const char *fmt, ...) ZN_PRINTF(2, 3);
-void zn_buf_vaddf(struct zn_buf *b, const char *fmt, va_list ap);
+void zn_buf_vaddf(struct zn_buf *b, const char *fmt, va_list ap)
+    ZN_PRINTF(2, 0);
 /* Appends a whole file; dies with status 2 when it cannot be read. */
 void zn_buf_readfile(struct zn_buf *b, const char *path);
 /* Appends the rest of fp; name is for the error message. */
