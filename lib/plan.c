@@ -135,6 +135,33 @@ zn_op_script(const struct zn_op *op)
 	return zn_buf_detach(&b);
 }
 
+int
+zn_op_index(const struct zn_op *op, char **schema, char **name, int *create)
+{
+	const struct zn_opdef *d = zn_op_def(op);
+	const json_t *args;
+	const char *sc, *nm;
+
+	*schema = *name = NULL;
+	if (op->transactional)
+		return 0;
+	/* What zn-diff wrote; an op written by hand has no such args. */
+	if (d != NULL && d->probe != ZN_PROBE_NONE) {
+		args = zn_op_args(op);
+		sc = zn_json_str(args, "schema");
+		nm = zn_json_str(args, "built_as") != NULL ?
+		    zn_json_str(args, "built_as") : zn_json_str(args, "name");
+		if (sc != NULL && nm != NULL) {
+			*schema = zn_xstrdup(sc);
+			*name = zn_xstrdup(nm);
+			*create = d->probe == ZN_PROBE_INDEX_VALID;
+			return 1;
+		}
+	}
+	return zn_sql_index(json_string_value(json_array_get(zn_op_sql(op),
+	    0)), schema, name, create);
+}
+
 json_t *
 zn_op_risk(const struct zn_op *op)
 {

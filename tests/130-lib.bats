@@ -123,3 +123,49 @@ other	[1,]'
 	assert_success
 	assert_output "$(printf '%s\n' "$cases" | cut -f1)"
 }
+
+@test "the op kind registry: every row round-trips name to kind to name; unknown names are not kinds" {
+	run_zn "$LIBCHECK" ops fooBar addcolumn 'addColumn ' '' rawSql softDropColumn
+	rows=$(printf '%s\n' "$output" | grep -v -e ' -> ')
+	# Every name once; at least zanith's 31 and the graph's own.
+	[ "$(printf '%s\n' "$rows" | wc -l)" -ge 79 ]
+	[ -z "$(printf '%s\n' "$rows" | cut -d' ' -f1 | sort | uniq -d)" ]
+	for k in createExtension createTable addColumn addGeneratedColumn \
+	    addIndex dropIndex addUnique dropUnique addForeignKey \
+	    dropForeignKey alterColumnType alterColumnNullable \
+	    alterColumnDefault renameTable renameColumn dropColumn dropTable \
+	    dropExtension enableRls disableRls createPolicy dropPolicy \
+	    softDropColumn softDropTable archiveColumn archiveTable backfill \
+	    splitColumn mergeColumns rebuildTable rawSql; do
+		printf '%s\n' "$rows" | grep -q "^$k "
+	done
+	assert_line 'fooBar -> unknown'
+	assert_line 'addcolumn -> unknown'
+	assert_line 'addColumn  -> unknown'
+	assert_line ' -> unknown'
+	assert_line 'rawSql -> rawSql'
+	# What parks and records an artifact (zn-ledger(7)); what runs
+	# outside a transaction and how a killed run tells it finished.
+	assert_line 'softDropColumn column inside soft_drop_column none unpark'
+	assert_line 'archiveTable table inside archive_table none unpark'
+	assert_line 'softDropFunction routine inside keeps none unpark'
+	assert_line 'addIndex index concurrent - index_valid inverse'
+	assert_line 'dropIndex index concurrent - index_gone recreate'
+	assert_line 'rawSql raw inside - none given raw'
+	[ "$(printf '%s\n' "$rows" | grep -c ' concurrent ')" -eq 2 ]
+	[ "$(printf '%s\n' "$rows" | awk '$4 ~ /_/' | wc -l)" -eq 7 ]
+
+	# zn-classify knows exactly the registry's names: each as an op of a
+	# migration, only the unknown one is classified as an unknown kind.
+	mkdir m
+	{
+		echo 'ops:'
+		for k in $(printf '%s\n' "$rows" | cut -d' ' -f1) fooBar; do
+			printf '  - op: %s\n    sql: ["SELECT 1"]\n' "$k"
+		done
+	} >m/20260101_000000_all.yaml
+	run_zn '?' zn-classify --offline --json m
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "op") |
+	    select(any(.risk.facts.details[]; .detail | test("not one this version knows"))) |
+	    .op')" = fooBar ]
+}
