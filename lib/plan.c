@@ -648,6 +648,7 @@ readyaml(struct zn_plan *p, const char *path)
 			    "mapping");
 		op = pushop(p);
 		op->op = zn_xstrdup(zn_json_str(o, "op"));
+		op->kind = zn_op_kind(op->op);
 		op->target = zn_xstrdup(zn_json_str(o, "target") != NULL ?
 		    zn_json_str(o, "target") : "");
 		op->transactional = !json_is_false(json_object_get(o,
@@ -837,6 +838,7 @@ readstream(struct zn_plan *p, const char *name, const char *buf, size_t len)
 			REFUSE("op record has no boolean \"transactional\"");
 		op = pushop(p);
 		op->op = zn_xstrdup(zn_json_str(rec, "op"));
+		op->kind = zn_op_kind(op->op);
 		op->target = zn_xstrdup(zn_json_str(rec, "target") != NULL ?
 		    zn_json_str(rec, "target") : "");
 		op->transactional = json_is_true(json_object_get(rec,
@@ -1044,6 +1046,7 @@ fastop(struct zn_plan *p, struct fast *f, const char *line, size_t len)
 		goto bad;
 	op = pushop(p);
 	op->op = zn_xstrdup(json_string_value(opv));
+	op->kind = zn_op_kind(op->op);
 	op->target = zn_xstrdup(json_is_string(target) ?
 	    json_string_value(target) : "");
 	op->transactional = json_is_true(tx);
