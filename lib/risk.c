@@ -3158,30 +3158,6 @@ readstats(struct cx *x, const char *path)
 
 /* ---- per op ---- */
 
-static const char *const knownkinds[] = { "createExtension",
-    "dropExtension", "alterExtension", "createSchema", "dropSchema",
-    "createEnum", "dropEnum", "renameEnum", "renameEnumValue",
-    "addEnumValue", "rebuildEnum", "createSequence", "dropSequence",
-    "renameSequence", "alterSequence", "createTable", "dropTable",
-    "softDropTable", "archiveTable", "renameTable", "addColumn",
-    "addGeneratedColumn", "dropColumn", "softDropColumn",
-    "archiveColumn", "renameColumn", "alterColumnType",
-    "alterColumnDefault", "alterColumnNullable", "alterColumnIdentity",
-    "addIndex", "dropIndex", "renameIndex", "addUnique", "dropUnique",
-    "addPrimaryKey", "dropPrimaryKey", "addForeignKey", "dropForeignKey",
-    "addCheck", "dropCheck", "addExclusion", "dropExclusion",
-    "validateConstraint", "renameConstraint", "enableRls", "disableRls",
-    "createPolicy", "dropPolicy", "alterTablePersistence",
-    "alterTableOptions", "alterReplicaIdentity", "alterTableInherit",
-    "createView", "dropView", "replaceView", "alterViewOptions",
-    "createMaterializedView", "dropMaterializedView",
-    "refreshMaterializedView", "createFunction", "dropFunction",
-    "replaceFunction", "createProcedure", "dropProcedure",
-    "replaceProcedure", "createTrigger", "dropTrigger", "alterTrigger",
-    "setComment", "backfill", "splitColumn", "mergeColumns",
-    "rebuildTable", "rawSql", "softDropType", "softDropSchema",
-    "softDropSequence", "softDropFunction", NULL };
-
 /* The score of a reason after the new-object and size modifiers. */
 static int
 modified(struct cx *x, struct reason *rr, const char **why)
@@ -3236,6 +3212,7 @@ opfree(struct opr *r)
 static void
 classifyop(struct cx *x, const struct zn_op *op, struct opr *r)
 {
+	const struct zn_opdef *def;
 	const json_t *v;
 	size_t i;
 
@@ -3243,9 +3220,9 @@ classifyop(struct cx *x, const struct zn_op *op, struct opr *r)
 	r->lt = -1;
 	r->allnew = 1;
 	x->op = op;
-	r->raw = strcmp(op->op, "rawSql") == 0 ||
-	    !inlist(knownkinds, op->op);
-	if (!inlist(knownkinds, op->op))
+	def = zn_op_def(op);
+	r->raw = def == NULL || def->raw;
+	if (def == NULL)
 		reason(x, r, RAW, 60, NULL, 0, fmt(x, "op kind '%s' is not "
 		    "one this version knows: classified as raw SQL",
 		    op->op));
