@@ -660,23 +660,12 @@ readyaml(struct zn_plan *p, const char *path)
 		v = json_object_get(o, "suppress");
 		if (v != NULL) {
 			const char *code;
-			json_t *why;
+			char *msg = zn_suppress_check(v, &code);
 
-			if (!json_is_object(v) || json_object_size(v) == 0)
-				zn_yaml_die(y, o, "suppress", 0, "'suppress' "
-				    "maps reason codes to why each is "
-				    "accepted");
-			json_object_foreach(v, code, why) {
-				if (zn_risk_code(code) < 0)
-					zn_yaml_die(y, v, code, 0, "'%s' is no "
-					    "reason code (zn-classify "
-					    "--list-codes)", code);
-				if (!json_is_string(why) ||
-				    strspn(json_string_value(why), " \t\n")
-				    == strlen(json_string_value(why)))
-					zn_yaml_die(y, v, code, 0, "suppressing "
-					    "%s needs a reason, as text", code);
-			}
+			if (msg != NULL && code != NULL)
+				zn_yaml_die(y, v, code, 0, "%s", msg);
+			if (msg != NULL)
+				zn_yaml_die(y, o, "suppress", 0, "%s", msg);
 			json_object_set(op->extra, "suppress", v);
 		}
 		if (!op->transactional && json_array_size(op->sql) != 1)

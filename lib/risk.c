@@ -12,8 +12,7 @@
  * the server version, table sizes, data probes.  The op's args only
  * fill in what the SQL cannot say (the type a column had).  Statements
  * the recogniser does not know are raw_sql.  The codes and their
- * scores are those of zn-classify(1); the table below is the one place
- * they are defined.
+ * default scores are those of zn-classify(1), defined in reasons.c.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -29,123 +28,20 @@
 /* A member with a key known to be valid UTF-8, as every literal here. */
 #define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
+/* The codes (reasons.c) by the short names the rules use. */
 enum {
-	DROPS_TABLE, DROPS_COLUMN, NARROWS, DROPS_OBJECT, DROPS_CONSTRAINT,
-	RENAME_TABLE, RENAME_COLUMN, BREAKS, REBUILDS, CHANGES_TYPE, NOT_NULL,
-	VALIDATES, ADDS_INDEX, DROPS_INDEX, ADDS_UNIQUE, ADDS_FK, REQUIRED,
-	AE_LOCK, NONTX, HOLDS, BACKFILL, RLS, RAW
+	DROPS_TABLE = ZN_RC_DROPS_TABLE, DROPS_COLUMN = ZN_RC_DROPS_COLUMN,
+	NARROWS = ZN_RC_NARROWS, DROPS_OBJECT = ZN_RC_DROPS_OBJECT,
+	DROPS_CONSTRAINT = ZN_RC_DROPS_CONSTRAINT,
+	RENAME_TABLE = ZN_RC_RENAME_TABLE, RENAME_COLUMN = ZN_RC_RENAME_COLUMN,
+	BREAKS = ZN_RC_BREAKS, REBUILDS = ZN_RC_REBUILDS,
+	CHANGES_TYPE = ZN_RC_CHANGES_TYPE, NOT_NULL = ZN_RC_NOT_NULL,
+	VALIDATES = ZN_RC_VALIDATES, ADDS_INDEX = ZN_RC_ADDS_INDEX,
+	DROPS_INDEX = ZN_RC_DROPS_INDEX, ADDS_UNIQUE = ZN_RC_ADDS_UNIQUE,
+	ADDS_FK = ZN_RC_ADDS_FK, REQUIRED = ZN_RC_REQUIRED,
+	AE_LOCK = ZN_RC_AE_LOCK, NONTX = ZN_RC_NONTX, HOLDS = ZN_RC_HOLDS,
+	BACKFILL = ZN_RC_BACKFILL, RLS = ZN_RC_RLS, RAW = ZN_RC_RAW
 };
-
-static const struct code {
-	const char *name;
-	int score;
-	const char *text;
-} codes[ZN_NCODES] = {
-	{ "drops_table_with_data", 80, "a table's rows become unreachable: "
-	    "DROP TABLE, TRUNCATE, DROP SCHEMA CASCADE (85 with CASCADE)" },
-	{ "drops_column_with_data", 80, "DROP COLUMN: the column's values "
-	    "are gone" },
-	{ "narrows_column_type", 80, "a type change that silently changes "
-	    "stored values (80) or fails on some (60)" },
-	{ "drops_stateful_object", 60, "drops a sequence, type, domain, "
-	    "extension, function or materialized view (80 with CASCADE)" },
-	{ "drops_constraint", 35, "weakens an integrity guarantee: DROP "
-	    "CONSTRAINT, DROP NOT NULL" },
-	{ "rename_table", 60, "renames or moves a table: running clients "
-	    "break" },
-	{ "rename_column", 60, "renames a column: running clients break" },
-	{ "breaks_client_contract", 35, "changes what clients see without "
-	    "losing data: enum order or labels, views, replica identity "
-	    "(60 for renames)" },
-	{ "rebuilds_table", 65, "rewrites the table and every index under "
-	    "ACCESS EXCLUSIVE (95 on a large table)" },
-	{ "changes_column_type", 20, "changes a column's type or collation; "
-	    "20 when proven not to rewrite" },
-	{ "changes_column_nullable_to_not_null", 55, "SET NOT NULL scans "
-	    "the table under ACCESS EXCLUSIVE; 15 when a valid CHECK "
-	    "proves it (PostgreSQL 12 and later)" },
-	{ "validates_under_strong_lock", 55, "existing rows are checked "
-	    "while writes are blocked: a valid CHECK or FOREIGN KEY, "
-	    "ATTACH PARTITION, ALTER DOMAIN ADD CHECK" },
-	{ "adds_index", 50, "builds an index: SHARE lock, writes blocked "
-	    "for the build (50); CONCURRENTLY 15" },
-	{ "drops_index", 30, "drops an index: brief ACCESS EXCLUSIVE (30); "
-	    "CONCURRENTLY 15; plans may regress" },
-	{ "adds_unique_constraint", 60, "UNIQUE, PRIMARY KEY or EXCLUDE "
-	    "building its own index under ACCESS EXCLUSIVE (EXCLUDE 65); "
-	    "USING INDEX 15" },
-	{ "adds_foreign_key", 15, "a foreign key: SHARE ROW EXCLUSIVE on "
-	    "both tables; NOT VALID 15, validated 55" },
-	{ "adds_required_column_without_default", 60, "a NOT NULL column "
-	    "without a default on a table that may have rows: fails (95 "
-	    "when the table has rows)" },
-	{ "takes_access_exclusive_lock", 15, "ACCESS EXCLUSIVE on an "
-	    "existing relation for a catalog change: queues every query "
-	    "behind it while it waits" },
-	{ "non_transactional_step", 15, "runs outside a transaction: no "
-	    "atomic rollback; a failure may leave INVALID objects" },
-	{ "holds_lock_across_statements", 35, "a strong lock taken earlier "
-	    "in the transaction is held while a later statement works" },
-	{ "requires_backfill", 35, "moves rows: UPDATE, DELETE, INSERT, "
-	    "COPY; row locks, WAL and replica lag" },
-	{ "rls_change", 35, "changes who sees what: row level security, "
-	    "policies, GRANT, REVOKE, OWNER" },
-	{ "raw_sql", 60, "a statement the classifier cannot model" },
-};
-
-static const char *const levels[] = { "safe", "low", "medium", "high",
-    "destructive", "critical" };
-
-const char *
-zn_risk_code_name(int i)
-{
-	return i >= 0 && i < ZN_NCODES ? codes[i].name : NULL;
-}
-
-int
-zn_risk_code_score(int i)
-{
-	return codes[i].score;
-}
-
-const char *
-zn_risk_code_text(int i)
-{
-	return codes[i].text;
-}
-
-int
-zn_risk_code(const char *name)
-{
-	int i;
-
-	for (i = 0; i < ZN_NCODES; i++)
-		if (strcmp(codes[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-zn_level_name(int level)
-{
-	return levels[level];
-}
-
-int
-zn_level_of(int score)
-{
-	if (score < 10)
-		return ZN_SAFE;
-	if (score < 25)
-		return ZN_LOW;
-	if (score < 48)
-		return ZN_MEDIUM;
-	if (score < 70)
-		return ZN_HIGH;
-	if (score < 88)
-		return ZN_DESTRUCTIVE;
-	return ZN_CRITICAL;
-}
 
 /* The score one level down, for small tables (never below low). */
 static int
@@ -3450,11 +3346,11 @@ risktext(struct cx *x, struct riskout *ro, const struct opr *r,
 	zn_jw_str(w, workname[r->work]);
 	zn_jw_end(w, '}');
 	zn_jw_key(w, "level");
-	zn_jw_str(w, levels[lv]);
+	zn_jw_str(w, zn_level_name(lv));
 	zn_jw_key(w, "reasons");
 	zn_jw_arr(w);
 	for (j = 0; j < ro->nrs; j++)
-		zn_jw_str(w, codes[ro->rs[j]].name);
+		zn_jw_str(w, zn_risk_code_name(ro->rs[j]));
 	zn_jw_end(w, ']');
 	if (ro->nref > 0) {
 		zn_jw_key(w, "refused_by");
@@ -3493,12 +3389,6 @@ risktext(struct cx *x, struct riskout *ro, const struct opr *r,
 	return zn_xstrndup(ro->b.buf, ro->b.len);
 }
 
-static int
-validcode(const char *s)
-{
-	return zn_risk_code(s) >= 0;
-}
-
 int
 zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 {
@@ -3532,27 +3422,15 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 		const json_t *sup = p->ops[i].extra != NULL ?
 		    json_object_get(p->ops[i].extra, "suppress") : NULL;
 		const char *k;
-		json_t *why;
+		char *msg;
 
-		if (sup == NULL)
-			continue;
-		if (!json_is_object(sup) || json_object_size(sup) == 0)
-			zn_die(ZN_EXIT_DATAERR, "step %zu (%s): 'suppress' must "
-			    "map reason codes to the reason they are accepted",
-			    i + 1, p->ops[i].op);
-		json_object_foreach((json_t *)sup, k, why) {
-			if (!validcode(k))
-				zn_die(ZN_EXIT_DATAERR, "step %zu (%s): "
-				    "suppress names '%s', which is no reason "
-				    "code (zn-classify --list-codes)", i + 1,
-				    p->ops[i].op, k);
-			if (!json_is_string(why) ||
-			    strspn(json_string_value(why), " \t\n") ==
-			    strlen(json_string_value(why)))
-				zn_die(ZN_EXIT_DATAERR, "step %zu (%s): "
-				    "suppressing %s needs a reason, as text",
-				    i + 1, p->ops[i].op, k);
-		}
+		/*
+		 * Checked as a migration file is read (plan.c), and
+		 * here for a stream, with the same words.
+		 */
+		if (sup != NULL && (msg = zn_suppress_check(sup, &k)) != NULL)
+			zn_die(ZN_EXIT_DATAERR, "step %zu (%s): %s", i + 1,
+			    p->ops[i].op, msg);
 	}
 	/* First pass: what to look up on the live database. */
 	if (o->conn != NULL) {
@@ -3597,9 +3475,10 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			if (why != NULL && mwhy == NULL)
 				mwhy = why;
 			supd = sup != NULL && json_object_get(sup,
-			    codes[rr->code].name) != NULL;
-			adddet(&ro, codes[rr->code].name, sc, rr->detail !=
-			    NULL ? rr->detail : "", rr->rel, why, supd);
+			    zn_risk_code_name(rr->code)) != NULL;
+			adddet(&ro, zn_risk_code_name(rr->code), sc,
+			    rr->detail != NULL ? rr->detail : "", rr->rel, why,
+			    supd);
 			if (supd) {
 				nsup++;
 				continue;
@@ -3614,11 +3493,11 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			runprobe(&x, pr);
 			if (strcmp(zn_json_str(pr->result, "status"), "found")
 			    == 0 && (sup == NULL || json_object_get(sup,
-			    codes[pr->code].name) == NULL)) {
+			    zn_risk_code_name(pr->code)) == NULL)) {
 				best[pr->code] = 95;
-				adddet(&ro, codes[pr->code].name, 95, "a probe "
-				    "found rows that make it fail", pr->rel,
-				    NULL, 0);
+				adddet(&ro, zn_risk_code_name(pr->code), 95,
+				    "a probe found rows that make it fail",
+				    pr->rel, NULL, 0);
 			}
 		}
 		for (;;) {
@@ -3672,7 +3551,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 		if (!o->allow_destructive) {
 			for (j = 0; j < ro.nrs; j++) {
 				int c = ro.rs[j];
-				const char *n = codes[c].name;
+				const char *n = zn_risk_code_name(c);
 
 				if (c == DROPS_TABLE || c == DROPS_COLUMN ||
 				    (c == DROPS_OBJECT && r.loss == 2) ||
@@ -3687,7 +3566,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			}
 		}
 		for (j = 0; j < ro.nrs; j++) {
-			const char *n = codes[ro.rs[j]].name;
+			const char *n = zn_risk_code_name(ro.rs[j]);
 
 			{
 				if (listed(o->fail_on, n))
@@ -3718,7 +3597,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 		for (j = 0; j < r.np; j++)
 			if (strcmp(zn_json_str(r.probes[j].result, "status"),
 			    "found") == 0 && (sup == NULL || json_object_get(
-			    sup, codes[r.probes[j].code].name) == NULL))
+			    sup, zn_risk_code_name(r.probes[j].code)) == NULL))
 				refuse(&ro, refusals, i + 1, op, "preflight",
 				    fmt(&x, "%s probe found rows in %s that "
 				    "make it fail", r.probes[j].check,
@@ -3744,8 +3623,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 				int used = 0;
 
 				for (j = 0; j < r.nr; j++)
-					used |= strcmp(codes[r.r[j].code].name,
-					    k) == 0;
+					used |= r.r[j].code == zn_risk_code(k);
 				if (!used)
 					refuse(&ro, refusals, i + 1, op,
 					    "suppressions", fmt(&x, "suppress "
@@ -3770,11 +3648,11 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	}
 	for (i = 0; i < 6; i++)
 		if (nlevel[i] > 0)
-			json_object_set_new(lvcount, levels[i],
+			json_object_set_new(lvcount, zn_level_name(i),
 			    json_integer(nlevel[i]));
 	for (i = 0; i < ZN_NCODES; i++)
 		if (ncode[i] > 0)
-			json_object_set_new(codecount, codes[i].name,
+			json_object_set_new(codecount, zn_risk_code_name(i),
 			    json_integer(ncode[i]));
 	if (p->trailer == NULL)
 		p->trailer = json_pack("{s:s, s:I, s:n}", "kind", "end", "ops",
@@ -3784,7 +3662,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	if (json_object_get(p->trailer, "verified") == NULL)
 		json_object_set_new(p->trailer, "verified", json_false());
 	json_object_set_new(p->trailer, "worst", worst >= 0 ?
-	    json_string(levels[worst]) : json_null());
+	    json_string(zn_level_name(worst)) : json_null());
 	json_object_set_new(p->trailer, "max_score", json_integer(maxscore));
 	json_object_set_new(p->trailer, "levels", lvcount);
 	json_object_set_new(p->trailer, "codes", codecount);

@@ -808,13 +808,20 @@ char *zn_ledger_sql(const char *text, const char *schema);
 long long zn_ledger_lock_key(const char *schema);
 
 /*
- * risk: zn-classify's rule set (zn-classify(1)).  Every op gets facts
- * (locks, work, data loss, what may fail, transaction shape, size),
- * reason codes from the facts, a score 0-100 and a level; then the
- * gates decide the verdict.
+ * reasons: the words of risk (reasons.c, zn-classify(1)): the reason
+ * codes with their default scores, the levels, and the check of an op's
+ * suppressions, shared by the plan readers and zn-classify.  Names and
+ * texts are static.
  */
-enum zn_level { ZN_SAFE, ZN_LOW, ZN_MEDIUM, ZN_HIGH, ZN_DESTRUCTIVE,
-	ZN_CRITICAL };
+enum zn_code {
+	ZN_RC_DROPS_TABLE, ZN_RC_DROPS_COLUMN, ZN_RC_NARROWS,
+	ZN_RC_DROPS_OBJECT, ZN_RC_DROPS_CONSTRAINT, ZN_RC_RENAME_TABLE,
+	ZN_RC_RENAME_COLUMN, ZN_RC_BREAKS, ZN_RC_REBUILDS,
+	ZN_RC_CHANGES_TYPE, ZN_RC_NOT_NULL, ZN_RC_VALIDATES,
+	ZN_RC_ADDS_INDEX, ZN_RC_DROPS_INDEX, ZN_RC_ADDS_UNIQUE,
+	ZN_RC_ADDS_FK, ZN_RC_REQUIRED, ZN_RC_AE_LOCK, ZN_RC_NONTX,
+	ZN_RC_HOLDS, ZN_RC_BACKFILL, ZN_RC_RLS, ZN_RC_RAW
+};
 #define ZN_NCODES 23
 /* Code i (0-based): its name, its default score and what it means. */
 const char *zn_risk_code_name(int i);
@@ -822,8 +829,25 @@ int zn_risk_code_score(int i);
 const char *zn_risk_code_text(int i);
 /* Index of a code by name, or -1. */
 int zn_risk_code(const char *name);
+enum zn_level { ZN_SAFE, ZN_LOW, ZN_MEDIUM, ZN_HIGH, ZN_DESTRUCTIVE,
+	ZN_CRITICAL };
 const char *zn_level_name(int level);
 int zn_level_of(int score);
+/*
+ * Checks an op's "suppress" member: an object mapping reason codes to
+ * why each is accepted, as text that is not blank.  Returns NULL when it
+ * is good; else a new message for the caller to place (file:line:col,
+ * or the step) and free, with *key set to the code it is about
+ * (borrowed from sup), or to NULL when it is about the whole member.
+ */
+char *zn_suppress_check(const json_t *sup, const char **key);
+
+/*
+ * risk: zn-classify's rule set (zn-classify(1)).  Every op gets facts
+ * (locks, work, data loss, what may fail, transaction shape, size),
+ * reason codes from the facts, a score 0-100 and a level; then the
+ * gates decide the verdict.
+ */
 struct zn_risk_opts {
 	long server_version;	/* 0: the connection's, the plan's, or 15 */
 	int max_risk;		/* -1: no budget */

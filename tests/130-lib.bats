@@ -157,6 +157,7 @@ other	[1,]'
 
 	# zn-classify knows exactly the registry's names: each as an op of a
 	# migration, only the unknown one is classified as an unknown kind.
+	cd "$BATS_TEST_TMPDIR"
 	mkdir m
 	{
 		echo 'ops:'
@@ -168,4 +169,23 @@ other	[1,]'
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "op") |
 	    select(any(.risk.facts.details[]; .detail | test("not one this version knows"))) |
 	    .op')" = fooBar ]
+}
+
+@test "zn_suppress_check: one check and one set of words for migration files and streams" {
+	check() {
+		run_zn "$LIBCHECK" suppress "$1"
+		assert_output "$2"
+	}
+	check '{"raw_sql":"a DO block we reviewed"}' ok
+	check '{"raw_sql":"x","rls_change":"y"}' ok
+	whole="-: 'suppress' maps reason codes to why each is accepted"
+	check '{}' "$whole"
+	check '[]' "$whole"
+	check '"raw_sql"' "$whole"
+	check 'null' "$whole"
+	check '{"nope":"x"}' "nope: 'nope' is no reason code (zn-classify --list-codes)"
+	check '{"raw_sql":""}' 'raw_sql: suppressing raw_sql needs a reason, as text'
+	check '{"raw_sql":" \t\n "}' 'raw_sql: suppressing raw_sql needs a reason, as text'
+	check '{"raw_sql":3}' 'raw_sql: suppressing raw_sql needs a reason, as text'
+	check '{"raw_sql":"fine","rls_change":null}' 'rls_change: suppressing rls_change needs a reason, as text'
 }

@@ -20,6 +20,9 @@
  *                                each checked to round-trip name ->
  *                                kind -> name; then each NAME: its
  *                                kind's name, or "unknown"
+ *   libcheck suppress JSON       zn_suppress_check: "ok", or the code
+ *                                it is about ("-" for the whole) and
+ *                                the message
  *   libcheck opindex PLAN        per op outside a transaction, the
  *                                index zn_op_index names, and the one
  *                                zn_sql_index reads from its SQL
@@ -224,6 +227,19 @@ main(int argc, char *argv[])
 		apply(argv[2], argv[3], argc == 5);
 	} else if (argc >= 2 && strcmp(argv[1], "ops") == 0) {
 		ops(argv + 2);
+	} else if (argc == 3 && strcmp(argv[1], "suppress") == 0) {
+		json_t *v = json_loads(argv[2], JSON_DECODE_ANY, NULL);
+		const char *key;
+
+		if (v == NULL)
+			zn_die(65, "not JSON: %s", argv[2]);
+		s = zn_suppress_check(v, &key);
+		if (s == NULL)
+			puts("ok");
+		else
+			printf("%s: %s\n", key != NULL ? key : "-", s);
+		free(s);
+		json_decref(v);
 	} else if (argc == 3 && strcmp(argv[1], "opindex") == 0) {
 		opindex(argv[2]);
 	} else if (argc == 2 && strcmp(argv[1], "canon") == 0) {
@@ -242,7 +258,7 @@ main(int argc, char *argv[])
 		free(line);
 	} else {
 		fprintf(stderr, "usage: libcheck ident|literal|redact|sha256|"
-		    "table|canon|apply|ops|opindex ...\n");
+		    "table|canon|apply|ops|suppress|opindex ...\n");
 		return 64;
 	}
 	zn_buf_release(&b);
