@@ -189,3 +189,50 @@ other	[1,]'
 	check '{"raw_sql":3}' 'raw_sql: suppressing raw_sql needs a reason, as text'
 	check '{"raw_sql":"fine","rls_change":null}' 'rls_change: suppressing rls_change needs a reason, as text'
 }
+
+@test "zn_op_index names the index a step outside a transaction builds or drops, from args or SQL" {
+	cd "$BATS_TEST_TMPDIR"
+	zn_sql -c 'CREATE SCHEMA "we""ird"' \
+	    -c 'CREATE TABLE "we""ird".t (a int, b text, c int)' \
+	    -c 'CREATE INDEX t_a ON "we""ird".t (a)' \
+	    -c 'CREATE INDEX "Old Idx" ON "we""ird".t (c)'
+	run_zn zn-snapshot -o a.graph
+	# A changed definition is built under a temporary name, then swapped.
+	zn_sql -c 'DROP INDEX "we""ird".t_a' \
+	    -c 'CREATE INDEX t_a ON "we""ird".t (a, b)' \
+	    -c 'DROP INDEX "we""ird"."Old Idx"' \
+	    -c 'ALTER TABLE "we""ird".t ADD CONSTRAINT t_b UNIQUE (b)'
+	run_zn zn-snapshot -o b.graph
+	run_zn zn-diff --json a.graph b.graph
+	printf '%s\n' "$output" >plan
+	run_zn "$LIBCHECK" opindex plan
+	# What zn-diff wrote in args is what the SQL says.
+	[ "$(printf '%s\n' "$output" | awk '{ o = $0; s = $0;
+	    sub(/ sql:.*/, "", o); sub(/^[^ ]* [^ ]* op:/, "", o);
+	    sub(/.* sql:/, "", s) } o != s' | wc -l)" -eq 0 ]
+	assert_line --regexp '^[0-9]+ addIndex op:create we"ird\._zanith_new_t_a_[0-9a-f]{8} sql:'
+	assert_line --regexp '^[0-9]+ dropIndex op:drop we"ird\.t_a sql:'
+	assert_line --regexp '^[0-9]+ dropIndex op:drop we"ird\.Old Idx sql:'
+	assert_line --regexp '^[0-9]+ addIndex op:create we"ird\.t_b sql:'
+	[ "${#lines[@]}" -eq 4 ]
+	# Written by hand, without args: from the SQL, as zn-apply did.
+	mkdir m
+	cat >m/20260101_000000_x.yaml <<-'YAML'
+	ops:
+	  - op: addIndex
+	    transactional: false
+	    sql: ["CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS u_e ON ONLY s.u (e)"]
+	  - op: rawSql
+	    transactional: false
+	    sql: ["DROP INDEX CONCURRENTLY IF EXISTS \"X y\""]
+	  - op: addIndex
+	    sql: ["CREATE INDEX CONCURRENTLY i ON t (a)"]
+	  - op: rawSql
+	    transactional: false
+	    sql: ["VACUUM t"]
+	YAML
+	run_zn "$LIBCHECK" opindex m
+	assert_output '1 addIndex op:create s.u_e sql:create s.u_e
+2 rawSql op:drop public.X y sql:drop public.X y
+4 rawSql op:none sql:none'
+}
