@@ -502,9 +502,9 @@ zn_plan_write_yaml(const struct zn_plan *p, FILE *fp, const char *id)
 	size_t i;
 
 	fprintf(fp, "# zanith migration %s\n", id);
-	fputs("# Review it before it is applied.  Ops may be edited, "
-	    "reordered, removed\n# or added (op: rawSql with its sql); "
-	    "once applied, it must not change.\n", fp);
+	fprintf(fp, "# Review it before it is applied.  Ops may be edited, "
+	    "reordered, removed\n# or added (op: %s with its sql); "
+	    "once applied, it must not change.\n", zn_op_name(ZN_OP_RAW_SQL));
 	{
 		json_t *v = json_string(id);
 

@@ -609,10 +609,10 @@ enum zn_optx { ZN_TX_INSIDE, ZN_TX_CONCURRENT };
 enum zn_opprobe { ZN_PROBE_NONE, ZN_PROBE_INDEX_VALID, ZN_PROBE_INDEX_GONE };
 /* How zn-diff makes the kind's reverse. */
 enum zn_oprev {
-	ZN_REV_INVERSE,		/* the opposite change, to the old state */
+	ZN_REV_INVERSE,		/* the opposite change, to the old one */
 	ZN_REV_RECREATE,	/* what it removes, from its old definition */
 	ZN_REV_EMPTY,		/* made again without the data it held */
-	ZN_REV_UNPARK,		/* what it parked, renamed or moved back */
+	ZN_REV_UNPARK,		/* what it parked, moved back */
 	ZN_REV_RESTORE,		/* made again, its values copied back */
 	ZN_REV_NONE,		/* nothing to undo */
 	ZN_REV_GIVEN		/* only as written in the migration file */
@@ -630,7 +630,7 @@ struct zn_opdef {
 	const char *parks;
 	enum zn_opprobe probe;
 	enum zn_oprev reverse;
-	int raw;		/* classified as raw SQL, statement by statement */
+	int raw;		/* classified as raw SQL, statements alone */
 };
 struct zn_op;
 /* The row of a kind name, or NULL for a name this version does not know. */
@@ -682,7 +682,7 @@ struct zn_diff_opts {
 };
 struct zn_op {
 	char *op;		/* the op kind, e.g. "addColumn" */
-	enum zn_opkind kind;	/* its row; ZN_OP_UNKNOWN for a name not known */
+	enum zn_opkind kind;	/* ZN_OP_UNKNOWN: a name not known */
 	char *target;		/* schema.table[.column] as people read it */
 	json_t *args;		/* what the op does, for later stages */
 	json_t *sql, *reverse;	/* arrays of statements */
