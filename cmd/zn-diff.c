@@ -129,13 +129,13 @@ summary(const struct zn_plan *p, FILE *fp)
 	}
 	for (i = 0; i < p->n; i++) {
 		const struct zn_op *op = &p->ops[i];
+		const struct zn_opdef *def = zn_op_def(op);
 
 		snprintf(step, sizeof(step), "%02zu", i + 1);
 		zn_table_row(t, step, op->op, op->target, op->transactional ?
 		    "" : "non-transactional");
 		nontx += !op->transactional;
-		parked += strncmp(op->op, "softDrop", 8) == 0 ||
-		    strncmp(op->op, "archive", 7) == 0;
+		parked += def != NULL && def->keeps;
 	}
 	fprintf(fp, "%s%zu op%s%s from %s to %s\n", color ? "\033[1m" : "",
 	    p->n, p->n == 1 ? "" : "s", color ? "\033[0m" : "",

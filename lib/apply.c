@@ -183,111 +183,19 @@ integrity(struct zn_apply *a)
 	zn_buf_release(&ooo);
 }
 
-/* ---- what a step parks, and the index it builds or drops ---- */
-
-/* The artifact kind of an op that parks data, or NULL. */
-static const char *
-parks(const struct zn_op *op)
-{
-	static const struct {
-		const char *op, *kind;
-	} kinds[] = {
-		{ "softDropColumn", "soft_drop_column" },
-		{ "softDropTable", "soft_drop_table" },
-		{ "softDropType", "soft_drop_type" },
-		{ "softDropSequence", "soft_drop_sequence" },
-		{ "softDropSchema", "soft_drop_schema" },
-		{ "archiveColumn", "archive_column" },
-		{ "archiveTable", "archive_table" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(op->op, kinds[i].op) == 0)
-			return kinds[i].kind;
-	return NULL;
-}
+/* ---- the index a step outside a transaction builds or drops ---- */
 
 struct opindex {
 	char *schema, *name;	/* owned */
 	int create;		/* builds it (1) or drops it (0) */
 };
 
-/*
- * The index a CREATE or DROP INDEX CONCURRENTLY step builds or drops:
- * the op's args when zn-diff described it (the index built is built_as
- * when it replaces another), else its statement read as the server reads
- * it, for a step written by hand.  0 when the step is no such statement.
- */
+/* The registry's answer (zn_op_index): args, else the statement. */
 static int
 opindex(const struct zn_op *op, struct opindex *ix)
 {
-	const json_t *args = zn_op_args(op);
-	const char *sql = json_string_value(json_array_get(zn_op_sql(op), 0));
-	struct zn_toks ts;
-	size_t i = 0, n;
-	int ok = 0;
-
 	memset(ix, 0, sizeof(*ix));
-	if (op->transactional || sql == NULL)
-		return 0;
-	memset(&ts, 0, sizeof(ts));
-	zn_sql_tokens(&ts, sql);
-	n = ts.n;
-	if (n > 4 && zn_tok_is(&ts.v[0], "create")) {
-		i = 1;
-		if (zn_tok_is(&ts.v[i], "unique"))
-			i++;
-		if (i + 3 < n && zn_tok_is(&ts.v[i], "index") &&
-		    zn_tok_is(&ts.v[i + 1], "concurrently")) {
-			i += 2;
-			if (i + 3 < n && zn_tok_is(&ts.v[i], "if"))
-				i += 3;
-			ix->name = zn_tok_ident(&ts.v[i]);
-			if (i + 2 < n && zn_tok_is(&ts.v[i + 1], "on")) {
-				i += 2;
-				if (zn_tok_is(&ts.v[i], "only"))
-					i++;
-				if (i + 2 < n && ts.v[i + 1].t == ZN_TK_DOT)
-					ix->schema = zn_tok_ident(&ts.v[i]);
-				ok = ix->create = 1;
-			}
-		}
-	} else if (n > 3 && zn_tok_is(&ts.v[0], "drop") &&
-	    zn_tok_is(&ts.v[1], "index") &&
-	    zn_tok_is(&ts.v[2], "concurrently")) {
-		i = 3;
-		if (i + 2 < n && zn_tok_is(&ts.v[i], "if"))
-			i += 2;
-		if (i + 2 < n && ts.v[i + 1].t == ZN_TK_DOT) {
-			ix->schema = zn_tok_ident(&ts.v[i]);
-			i += 2;
-		}
-		if (i < n) {
-			ix->name = zn_tok_ident(&ts.v[i]);
-			ok = 1;
-		}
-	}
-	zn_sql_tokens_release(&ts);
-	if (ok && zn_json_str(args, "schema") != NULL &&
-	    zn_json_str(args, "name") != NULL) {
-		/* What zn-diff said it does wins over what was parsed. */
-		free(ix->schema);
-		free(ix->name);
-		ix->schema = zn_xstrdup(zn_json_str(args, "schema"));
-		ix->name = zn_xstrdup(zn_json_str(args, ix->create &&
-		    zn_json_str(args, "built_as") != NULL ? "built_as" :
-		    "name"));
-	}
-	if (!ok) {
-		free(ix->schema);
-		free(ix->name);
-		memset(ix, 0, sizeof(*ix));
-		return 0;
-	}
-	if (ix->schema == NULL)
-		ix->schema = zn_xstrdup("public");
-	return 1;
+	return zn_op_index(op, &ix->schema, &ix->name, &ix->create);
 }
 
 static void
@@ -522,7 +430,7 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 {
 	const struct zn_op *op = stepop(a, s);
 	const json_t *args = zn_op_args(op);
-	const char *kind = parks(op), *parked, *arch, *params[6];
+	const char *kind = zn_op_parks(op), *parked, *arch, *params[6];
 	char n[16], *sql, *detail;
 	json_t *d;
 	int ok;

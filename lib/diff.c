@@ -189,7 +189,7 @@ key3(struct d *d, const char *x, const char *y, const char *z)
 /* ---- ops ---- */
 
 static struct zn_op *
-newop(struct d *d, const char *kind, int phase, const char *target)
+newop(struct d *d, enum zn_opkind kind, int phase, const char *target)
 {
 	struct zn_plan *p = d->p;
 	struct zn_op *op;
@@ -201,14 +201,16 @@ newop(struct d *d, const char *kind, int phase, const char *target)
 	op = &p->ops[p->n];
 	memset(op, 0, sizeof(*op));
 	op->seq = p->n++;
-	op->op = zn_xstrdup(kind);
+	op->kind = kind;
+	op->op = zn_xstrdup(zn_op_name(kind));
 	op->target = zn_xstrdup(target);
 	op->args = json_object();
 	op->sql = json_array();
 	op->reverse = json_array();
 	op->provides = json_array();
 	op->requires = json_array();
-	op->transactional = 1;
+	/* Where an op builds CONCURRENTLY, its maker says whether it can. */
+	op->transactional = zn_op_kinddef(kind)->tx == ZN_TX_INSIDE;
 	op->phase = phase;
 	if (op->args == NULL || op->sql == NULL || op->reverse == NULL ||
 	    op->provides == NULL || op->requires == NULL)
@@ -331,13 +333,13 @@ parkin(struct d *d, const char *schema)
 
 /* ALTER kind name RENAME TO a parked name, reversibly. */
 static void
-parkop(struct d *d, const char *opname, const char *word, const char *q,
+parkop(struct d *d, enum zn_opkind opkind, const char *word, const char *q,
     const char *schema, const char *name, const char *tgt, const char *sig)
 {
 	const char *pk = parked(d, "_zanith_dropped_", name, tgt);
 	struct zn_op *op;
 
-	op = newop(d, opname, PH_SOFT_DROP, tgt);
+	op = newop(d, opkind, PH_SOFT_DROP, tgt);
 	args(op, schema, NULL, name);
 	arg(op, "parked_as", json_string(pk));
 	sql(op, fmt(d, "ALTER %s %s RENAME TO %s", word, q, qi(d, pk)));
@@ -605,7 +607,7 @@ commentop(struct d *d, const char *what, const json_t *a, const json_t *b,
 
 	if (streq(S(a, "comment"), S(b, "comment")))
 		return;
-	op = newop(d, "setComment", PH_ALTER_TABLE, tgt);
+	op = newop(d, ZN_OP_SET_COMMENT, PH_ALTER_TABLE, tgt);
 	args(op, schema, table, name);
 	arg(op, "object", json_string(what));
 	arg(op, "comment", json_incref(json_object_get(b, "comment")));
@@ -908,7 +910,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 	int ok, k;
 
 	if (a == NULL) {
-		op = newop(d, "createEnum", PH_ENUM, tgt);
+		op = newop(d, ZN_OP_CREATE_ENUM, PH_ENUM, tgt);
 		args(op, sc, NULL, nm);
 		arg(op, "values", json_incref(json_object_get(b, "values")));
 		sql(op, enum_create(d, tn, json_object_get(b, "values")));
@@ -921,11 +923,11 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	}
 	if (b == NULL && parkeduses(d, tn)) {
-		parkop(d, "softDropType", "TYPE", tn, sc, nm, tgt, NULL);
+		parkop(d, ZN_OP_SOFT_DROP_TYPE, "TYPE", tn, sc, nm, tgt, NULL);
 		return;
 	}
 	if (b == NULL) {
-		op = newop(d, "dropEnum", PH_DROP_ENUM, tgt);
+		op = newop(d, ZN_OP_DROP_ENUM, PH_DROP_ENUM, tgt);
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP TYPE %s", tn));
 		rev(op, enum_create(d, tn, json_object_get(a, "values")));
@@ -935,7 +937,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	}
 	if (!streq(S(a, "name"), nm)) {
-		op = newop(d, "renameEnum", PH_RENAME, tgt);
+		op = newop(d, ZN_OP_RENAME_ENUM, PH_RENAME, tgt);
 		args(op, sc, NULL, nm);
 		arg(op, "from", json_string(S(a, "name")));
 		sql(op, fmt(d, "ALTER TYPE %s RENAME TO %s",
@@ -954,7 +956,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		if (from == NULL || (k = indexof(cur, from)) < 0 ||
 		    indexof(cur, json_string_value(v)) >= 0)
 			continue;
-		op = newop(d, "renameEnumValue", PH_RENAME,
+		op = newop(d, ZN_OP_RENAME_ENUM_VALUE, PH_RENAME,
 		    fmt(d, "%s.%s", tgt, json_string_value(v)));
 		args(op, sc, NULL, nm);
 		arg(op, "value", json_incref((json_t *)v));
@@ -995,7 +997,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 						break;
 					}
 			}
-			op = newop(d, "addEnumValue", PH_ENUM,
+			op = newop(d, ZN_OP_ADD_ENUM_VALUE, PH_ENUM,
 			    fmt(d, "%s.%s", tgt, val));
 			args(op, sc, NULL, nm);
 			arg(op, "value", json_string(val));
@@ -1008,7 +1010,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 			json_array_insert(cur, i, (json_t *)v);
 		}
 	} else {
-		op = newop(d, "rebuildEnum", PH_ENUM, tgt);
+		op = newop(d, ZN_OP_REBUILD_ENUM, PH_ENUM, tgt);
 		args(op, sc, NULL, nm);
 		arg(op, "values", json_incref((json_t *)vb));
 		arg(op, "from_values", json_incref(cur));
@@ -1029,7 +1031,7 @@ schemadiff(struct d *d, const json_t *a, const json_t *b)
 	struct zn_op *op;
 
 	if (a == NULL) {
-		op = newop(d, "createSchema", PH_SCHEMA, nm);
+		op = newop(d, ZN_OP_CREATE_SCHEMA, PH_SCHEMA, nm);
 		arg(op, "name", json_string(nm));
 		sql(op, fmt(d, "CREATE SCHEMA %s", qi(d, nm)));
 		if (S(b, "comment") != NULL)
@@ -1038,11 +1040,11 @@ schemadiff(struct d *d, const json_t *a, const json_t *b)
 		rev(op, fmt(d, "DROP SCHEMA %s", qi(d, nm)));
 		provide(op, fmt(d, "schema:%s", nm));
 	} else if (b == NULL && json_object_get(d->parkedin, nm) != NULL) {
-		parkop(d, "softDropSchema", "SCHEMA", qi(d, nm), NULL, nm, nm,
-		    NULL);
+		parkop(d, ZN_OP_SOFT_DROP_SCHEMA, "SCHEMA", qi(d, nm), NULL,
+		    nm, nm, NULL);
 		d->p->ops[d->p->n - 1].phase = PH_DROP_SCHEMA;
 	} else if (b == NULL) {
-		op = newop(d, "dropSchema", PH_DROP_SCHEMA, nm);
+		op = newop(d, ZN_OP_DROP_SCHEMA, PH_DROP_SCHEMA, nm);
 		arg(op, "name", json_string(nm));
 		sql(op, fmt(d, "DROP SCHEMA %s", qi(d, nm)));
 		rev(op, fmt(d, "CREATE SCHEMA %s", qi(d, nm)));
@@ -1065,7 +1067,7 @@ extensiondiff(struct d *d, const json_t *a, const json_t *b)
 	create = fmt(d, "CREATE EXTENSION %s WITH SCHEMA %s VERSION %s", q,
 	    qi(d, S(x, "schema")), lit(d, S(x, "version")));
 	if (a == NULL) {
-		op = newop(d, "createExtension", PH_EXTENSION, nm);
+		op = newop(d, ZN_OP_CREATE_EXTENSION, PH_EXTENSION, nm);
 		args(op, S(b, "schema"), NULL, nm);
 		arg(op, "version", json_string(S(b, "version")));
 		sql(op, create);
@@ -1083,7 +1085,7 @@ extensiondiff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	}
 	if (b == NULL) {
-		op = newop(d, "dropExtension", PH_DROP_EXTENSION, nm);
+		op = newop(d, ZN_OP_DROP_EXTENSION, PH_DROP_EXTENSION, nm);
 		args(op, S(a, "schema"), NULL, nm);
 		sql(op, fmt(d, "DROP EXTENSION %s", q));
 		rev(op, create);
@@ -1092,7 +1094,7 @@ extensiondiff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	}
 	if (!streq(S(a, "version"), S(b, "version"))) {
-		op = newop(d, "alterExtension", PH_EXTENSION, nm);
+		op = newop(d, ZN_OP_ALTER_EXTENSION, PH_EXTENSION, nm);
 		args(op, S(b, "schema"), NULL, nm);
 		arg(op, "version", json_string(S(b, "version")));
 		arg(op, "from_version", json_string(S(a, "version")));
@@ -1102,7 +1104,7 @@ extensiondiff(struct d *d, const json_t *a, const json_t *b)
 		    lit(d, S(a, "version"))));
 	}
 	if (!streq(S(a, "schema"), S(b, "schema"))) {
-		op = newop(d, "alterExtension", PH_EXTENSION, nm);
+		op = newop(d, ZN_OP_ALTER_EXTENSION, PH_EXTENSION, nm);
 		args(op, S(b, "schema"), NULL, nm);
 		sql(op, fmt(d, "ALTER EXTENSION %s SET SCHEMA %s", q,
 		    qi(d, S(b, "schema"))));
@@ -1147,7 +1149,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 	struct zn_op *op;
 
 	if (a == NULL) {
-		op = newop(d, "createSequence", PH_SEQUENCE, tgt);
+		op = newop(d, ZN_OP_CREATE_SEQUENCE, PH_SEQUENCE, tgt);
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "CREATE SEQUENCE %s%s", q, seqopts(d, b, 1)));
 		if (S(b, "comment") != NULL)
@@ -1166,11 +1168,11 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 			return;
 		}
 		if (parkeduses(d, fmt(d, "'%s'", q))) {
-			parkop(d, "softDropSequence", "SEQUENCE", q, sc, nm,
-			    tgt, NULL);
+			parkop(d, ZN_OP_SOFT_DROP_SEQUENCE, "SEQUENCE", q, sc,
+			    nm, tgt, NULL);
 			return;
 		}
-		op = newop(d, "dropSequence", PH_DROP_SEQUENCE, tgt);
+		op = newop(d, ZN_OP_DROP_SEQUENCE, PH_DROP_SEQUENCE, tgt);
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP SEQUENCE %s", q));
 		rev(op, fmt(d, "CREATE SEQUENCE %s%s", q, seqopts(d, a, 1)));
@@ -1183,7 +1185,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	} else {
 		if (!streq(S(a, "name"), nm)) {
-			op = newop(d, "renameSequence", PH_RENAME, tgt);
+			op = newop(d, ZN_OP_RENAME_SEQUENCE, PH_RENAME, tgt);
 			args(op, sc, NULL, nm);
 			/* Defaults that call it read under its new name. */
 			json_array_append_new(d->renames, json_pack(
@@ -1202,7 +1204,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		    !streq(S(a, "start"), S(b, "start")) ||
 		    !streq(S(a, "cache"), S(b, "cache")) ||
 		    B(a, "cycle") != B(b, "cycle")) {
-			op = newop(d, "alterSequence", PH_SEQUENCE, tgt);
+			op = newop(d, ZN_OP_ALTER_SEQUENCE, PH_SEQUENCE, tgt);
 			args(op, sc, NULL, nm);
 			sql(op, fmt(d, "ALTER SEQUENCE %s%s", q,
 			    seqopts(d, b, 0)));
@@ -1221,7 +1223,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		    streq(newcolname(d, S(oa, "schema"), S(ob, "table"),
 		    S(oa, "column")), S(ob, "column")))
 			return;
-		op = newop(d, "alterSequence", PH_OWNED_BY, tgt);
+		op = newop(d, ZN_OP_ALTER_SEQUENCE, PH_OWNED_BY, tgt);
 		args(op, sc, NULL, nm);
 		arg(op, "owned_by", json_incref((json_t *)ob));
 		sql(op, fmt(d, "ALTER SEQUENCE %s OWNED BY %s", q,
@@ -1447,8 +1449,8 @@ validateop(struct d *d, const char *schema, const char *table,
 {
 	struct zn_op *op;
 
-	op = newop(d, "validateConstraint", fk ? PH_VALIDATE_FK : PH_VALIDATE,
-	    target(d, schema, table, name));
+	op = newop(d, ZN_OP_VALIDATE_CONSTRAINT, fk ? PH_VALIDATE_FK :
+	    PH_VALIDATE, target(d, schema, table, name));
 	args(op, schema, table, name);
 	arg(op, "constraint", json_string(fk ? "foreign_key" : "check"));
 	sql(op, fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
@@ -1488,7 +1490,7 @@ addfk(struct d *d, const json_t *t, const json_t *fk, int existing)
 	/* PostgreSQL before 18 refuses NOT VALID on a partitioned table. */
 	if (S(t, "partition_key") != NULL)
 		existing = 0;
-	op = newop(d, "addForeignKey", PH_FK,
+	op = newop(d, ZN_OP_ADD_FOREIGN_KEY, PH_FK,
 	    target(d, sc, nm, S(fk, "name")));
 	args(op, sc, nm, S(fk, "name"));
 	arg(op, "columns", json_incref(json_object_get(fk, "columns")));
@@ -1515,7 +1517,7 @@ createtable(struct d *d, const json_t *t)
 	struct zn_op *op;
 	size_t i;
 
-	op = newop(d, "createTable", PH_TABLE, target(d, sc, nm, NULL));
+	op = newop(d, ZN_OP_CREATE_TABLE, PH_TABLE, target(d, sc, nm, NULL));
 	args(op, sc, nm, NULL);
 	arg(op, "columns", json_integer((json_int_t)json_array_size(
 	    json_object_get(t, "columns"))));
@@ -1553,7 +1555,7 @@ droptable(struct d *d, const json_t *t)
 	switch (d->o->drop) {
 	case ZN_DROP_SOFT:
 		pk = parked(d, "_zanith_dropped_", nm, tq);
-		op = newop(d, "softDropTable", PH_SOFT_DROP, tgt);
+		op = newop(d, ZN_OP_SOFT_DROP_TABLE, PH_SOFT_DROP, tgt);
 		args(op, sc, nm, NULL);
 		arg(op, "parked_as", json_string(pk));
 		parkin(d, sc);
@@ -1563,7 +1565,7 @@ droptable(struct d *d, const json_t *t)
 		break;
 	case ZN_DROP_ARCHIVE:
 		pk = parked(d, "", nm, tq);
-		op = newop(d, "archiveTable", PH_SOFT_DROP, tgt);
+		op = newop(d, ZN_OP_ARCHIVE_TABLE, PH_SOFT_DROP, tgt);
 		args(op, sc, nm, NULL);
 		arg(op, "archived_as", json_string(fmt(d, "_zanith_archive.%s",
 		    pk)));
@@ -1587,7 +1589,7 @@ droptable(struct d *d, const json_t *t)
 				dropsub(d, K_FK, t, x);
 		}
 		policydiff(d, t, t, json_object_get(t, "policies"), NULL);
-		op = newop(d, "dropTable", PH_DROP_TABLE, tgt);
+		op = newop(d, ZN_OP_DROP_TABLE, PH_DROP_TABLE, tgt);
 		args(op, sc, nm, NULL);
 		sql(op, fmt(d, "DROP TABLE %s", tq));
 		/* Its owned sequences go with it and come back with it. */
@@ -1646,8 +1648,8 @@ addcolumn(struct d *d, const json_t *t, const json_t *c)
 	int gen = json_is_object(json_object_get(c, "generated"));
 	struct zn_op *op;
 
-	op = newop(d, gen ? "addGeneratedColumn" : "addColumn", PH_ADD_COLUMN,
-	    target(d, sc, nm, cn));
+	op = newop(d, gen ? ZN_OP_ADD_GENERATED_COLUMN : ZN_OP_ADD_COLUMN,
+	    PH_ADD_COLUMN, target(d, sc, nm, cn));
 	args(op, sc, nm, cn);
 	arg(op, "type", json_string(S(c, "type")));
 	arg(op, "not_null", json_boolean(B(c, "not_null")));
@@ -1685,7 +1687,7 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 	if (d->o->drop == ZN_DROP_SOFT || (d->o->drop == ZN_DROP_ARCHIVE &&
 	    !json_is_object(key))) {
 		pk = parked(d, "_zanith_dropped_", cn, tgt);
-		op = newop(d, "softDropColumn", PH_SOFT_DROP, tgt);
+		op = newop(d, ZN_OP_SOFT_DROP_COLUMN, PH_SOFT_DROP, tgt);
 		args(op, sc, nm, cn);
 		arg(op, "parked_as", json_string(pk));
 		arg(op, "type", json_string(S(c, "type")));
@@ -1719,7 +1721,7 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 			zn_buf_addf(&on, "%s t.%s = a.%s", i > 0 ? " AND" : "",
 			    qi(d, json_string_value(k)),
 			    qi(d, json_string_value(k)));
-		op = newop(d, "archiveColumn", PH_SOFT_DROP, tgt);
+		op = newop(d, ZN_OP_ARCHIVE_COLUMN, PH_SOFT_DROP, tgt);
 		args(op, sc, nm, cn);
 		arg(op, "archived_as", json_string(fmt(d, "_zanith_archive.%s",
 		    an)));
@@ -1742,7 +1744,7 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 		zn_buf_release(&on);
 		return;
 	}
-	op = newop(d, "dropColumn", PH_SOFT_DROP, tgt);
+	op = newop(d, ZN_OP_DROP_COLUMN, PH_SOFT_DROP, tgt);
 	args(op, sc, nm, cn);
 	arg(op, "type", json_string(S(c, "type")));
 	sql(op, fmt(d, "ALTER TABLE %s DROP COLUMN %s", tq, cq));
@@ -1817,7 +1819,7 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 	    !streq(S(ca, "collation"), S(c, "collation"));
 	defchange = !streq(mapt(d, da), db);
 	if (typechange) {
-		op = newop(d, "alterColumnType", PH_ALTER_TYPE, tgt);
+		op = newop(d, ZN_OP_ALTER_COLUMN_TYPE, PH_ALTER_TYPE, tgt);
 		args(op, sc, nm, cn);
 		arg(op, "from_type", json_string(S(ca, "type")));
 		arg(op, "to_type", json_string(S(c, "type")));
@@ -1845,7 +1847,7 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		json_object_set_new(d->changedcols, key3(d, S(ta, "schema"),
 		    S(ta, "name"), S(ca, "name")), json_true());
 	} else if (defchange && !json_is_object(ib)) {
-		op = newop(d, "alterColumnDefault", PH_ALTER_COLUMN, tgt);
+		op = newop(d, ZN_OP_ALTER_COLUMN_DEFAULT, PH_ALTER_COLUMN, tgt);
 		args(op, sc, nm, cn);
 		arg(op, "default", json_incref(json_object_get(c, "default")));
 		arg(op, "from_default", json_incref(json_object_get(ca,
@@ -1856,7 +1858,8 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		    fmt(d, "%s DROP DEFAULT", alt));
 	}
 	if (!same(ia, ib)) {
-		op = newop(d, "alterColumnIdentity", PH_ALTER_COLUMN, tgt);
+		op = newop(d, ZN_OP_ALTER_COLUMN_IDENTITY, PH_ALTER_COLUMN,
+		    tgt);
 		args(op, sc, nm, cn);
 		arg(op, "identity", json_incref((json_t *)ib));
 		if (json_is_object(ib) && !json_is_object(ia) && da != NULL)
@@ -1871,7 +1874,8 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 			rev(op, fmt(d, "%s SET DEFAULT %s", alt, da));
 	}
 	if (B(ca, "not_null") && !B(c, "not_null")) {
-		op = newop(d, "alterColumnNullable", PH_ALTER_COLUMN, tgt);
+		op = newop(d, ZN_OP_ALTER_COLUMN_NULLABLE, PH_ALTER_COLUMN,
+		    tgt);
 		args(op, sc, nm, cn);
 		arg(op, "not_null", json_false());
 		sql(op, fmt(d, "%s DROP NOT NULL", alt));
@@ -1887,7 +1891,7 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		const char *ck = parked(d, "_zanith_nn_", cn, tgt);
 		const char *ckq = qi(d, ck);
 
-		op = newop(d, "addCheck", PH_NOT_NULL_CHECK,
+		op = newop(d, ZN_OP_ADD_CHECK, PH_NOT_NULL_CHECK,
 		    target(d, sc, nm, ck));
 		args(op, sc, nm, ck);
 		arg(op, "column", json_string(cn));
@@ -1897,7 +1901,8 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		    "NOT NULL) NOT VALID", tq, ckq, cq));
 		rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, ckq));
 		validateop(d, sc, nm, ck, 0);
-		op = newop(d, "alterColumnNullable", PH_SET_NOT_NULL, tgt);
+		op = newop(d, ZN_OP_ALTER_COLUMN_NULLABLE, PH_SET_NOT_NULL,
+		    tgt);
 		args(op, sc, nm, cn);
 		arg(op, "not_null", json_true());
 		arg(op, "proven_by", json_string(ck));
@@ -1989,8 +1994,8 @@ rename_sub(struct d *d, enum ckind k, const char *sc, const char *tn,
 	const char *tq = qn(d, sc, tn);
 	struct zn_op *op;
 
-	op = newop(d, k == K_INDEX ? "renameIndex" : "renameConstraint",
-	    PH_RENAME, target(d, sc, tn, to));
+	op = newop(d, k == K_INDEX ? ZN_OP_RENAME_INDEX :
+	    ZN_OP_RENAME_CONSTRAINT, PH_RENAME, target(d, sc, tn, to));
 	args(op, sc, tn, to);
 	arg(op, "from", json_string(from));
 	if (k == K_INDEX) {
@@ -2030,13 +2035,13 @@ dropsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 {
 	const char *sc = S(t, "schema"), *tn = S(t, "name");
 	const char *tq = qn(d, sc, tn), *nm = S(x, "name");
-	static const char *const dropname[] = { "dropPrimaryKey",
-	    "dropUnique", "dropCheck", "dropExclusion", "dropForeignKey",
-	    "dropIndex" };
+	static const enum zn_opkind dropkind[] = { ZN_OP_DROP_PRIMARY_KEY,
+	    ZN_OP_DROP_UNIQUE, ZN_OP_DROP_CHECK, ZN_OP_DROP_EXCLUSION,
+	    ZN_OP_DROP_FOREIGN_KEY, ZN_OP_DROP_INDEX };
 	struct zn_op *op;
 	int partitioned = S(t, "partition_key") != NULL;
 
-	op = newop(d, dropname[k], k == K_FK ? PH_DROP_FK : k == K_INDEX ?
+	op = newop(d, dropkind[k], k == K_FK ? PH_DROP_FK : k == K_INDEX ?
 	    PH_DROP_INDEX : PH_DROP_CONSTRAINT, target(d, sc, tn, nm));
 	args(op, sc, tn, nm);
 	if (k == K_INDEX) {
@@ -2083,7 +2088,7 @@ keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		    json_object_get(x, "include")));
 	if (B(x, "nulls_not_distinct"))
 		zn_buf_adds(&b, " NULLS NOT DISTINCT");
-	op = newop(d, "addIndex", PH_KEY_INDEX, target(d, sc, tn, nm));
+	op = newop(d, ZN_OP_ADD_INDEX, PH_KEY_INDEX, target(d, sc, tn, nm));
 	args(op, sc, tn, nm);
 	arg(op, "unique", json_true());
 	arg(op, "concurrently", json_true());
@@ -2094,8 +2099,8 @@ keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 	rev(op, fmt(d, "DROP INDEX CONCURRENTLY IF EXISTS %s",
 	    qn(d, sc, nm)));
 	need(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
-	op = newop(d, k == K_PK ? "addPrimaryKey" : "addUnique", PH_KEY,
-	    target(d, sc, tn, nm));
+	op = newop(d, k == K_PK ? ZN_OP_ADD_PRIMARY_KEY : ZN_OP_ADD_UNIQUE,
+	    PH_KEY, target(d, sc, tn, nm));
 	args(op, sc, tn, nm);
 	arg(op, "columns", json_incref(json_object_get(x, "columns")));
 	arg(op, "using_index", json_string(nm));
@@ -2129,8 +2134,8 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 			keyviaindex(d, k, t, x);
 			return;
 		}
-		op = newop(d, k == K_PK ? "addPrimaryKey" : "addUnique",
-		    PH_KEY, target(d, sc, tn, nm));
+		op = newop(d, k == K_PK ? ZN_OP_ADD_PRIMARY_KEY :
+		    ZN_OP_ADD_UNIQUE, PH_KEY, target(d, sc, tn, nm));
 		args(op, sc, tn, nm);
 		arg(op, "columns", json_incref(json_object_get(x,
 		    "columns")));
@@ -2139,7 +2144,7 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		provide(op, fmt(d, "key:%s", tq));
 		break;
 	case K_CHECK:
-		op = newop(d, "addCheck", PH_CHECK, target(d, sc, tn, nm));
+		op = newop(d, ZN_OP_ADD_CHECK, PH_CHECK, target(d, sc, tn, nm));
 		args(op, sc, tn, nm);
 		arg(op, "expression", json_string(S(x, "expression")));
 		arg(op, "not_valid", json_true());
@@ -2148,14 +2153,14 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		    " NOT VALID"));
 		break;
 	case K_EXCL:
-		op = newop(d, "addExclusion", PH_EXCLUSION,
+		op = newop(d, ZN_OP_ADD_EXCLUSION, PH_EXCLUSION,
 		    target(d, sc, tn, nm));
 		args(op, sc, tn, nm);
 		sql(op, fmt(d, "ALTER TABLE %s ADD %s", tq,
 		    constraint_item(d, x)));
 		break;
 	default:
-		op = newop(d, "addIndex", PH_INDEX, target(d, sc, tn, nm));
+		op = newop(d, ZN_OP_ADD_INDEX, PH_INDEX, target(d, sc, tn, nm));
 		args(op, sc, tn, nm);
 		arg(op, "unique", json_boolean(B(x, "unique")));
 		arg(op, "method", json_string(S(x, "method")));
@@ -2166,7 +2171,7 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		    "CONCURRENTLY IF EXISTS ", qn(d, sc, nm)));
 		need(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
 		if (S(x, "comment") != NULL) {
-			op = newop(d, "setComment", PH_INDEX_SWAP,
+			op = newop(d, ZN_OP_SET_COMMENT, PH_INDEX_SWAP,
 			    target(d, sc, tn, nm));
 			args(op, sc, tn, nm);
 			arg(op, "object", json_string("index"));
@@ -2199,7 +2204,7 @@ replaceindex(struct d *d, const json_t *t, const json_t *xa,
 		addsub(d, K_INDEX, t, xb);
 		return;
 	}
-	op = newop(d, "addIndex", PH_INDEX, tgt);
+	op = newop(d, ZN_OP_ADD_INDEX, PH_INDEX, tgt);
 	args(op, sc, tn, nm);
 	arg(op, "unique", json_boolean(B(xb, "unique")));
 	arg(op, "method", json_string(S(xb, "method")));
@@ -2210,12 +2215,12 @@ replaceindex(struct d *d, const json_t *t, const json_t *xa,
 	sql(op, indexdef(d, xb, tmp, 1));
 	rev(op, fmt(d, "DROP INDEX CONCURRENTLY IF EXISTS %s",
 	    qn(d, sc, tmp)));
-	op = newop(d, "dropIndex", PH_INDEX_SWAP, tgt);
+	op = newop(d, ZN_OP_DROP_INDEX, PH_INDEX_SWAP, tgt);
 	args(op, sc, tn, nm);
 	op->transactional = 0;
 	sql(op, fmt(d, "DROP INDEX CONCURRENTLY %s", qn(d, sc, nm)));
 	rev(op, indexdef(d, xa, nm, 1));
-	op = newop(d, "renameIndex", PH_INDEX_SWAP, tgt);
+	op = newop(d, ZN_OP_RENAME_INDEX, PH_INDEX_SWAP, tgt);
 	args(op, sc, tn, nm);
 	arg(op, "from", json_string(tmp));
 	sql(op, fmt(d, "ALTER INDEX %s RENAME TO %s", qn(d, sc, tmp),
@@ -2377,7 +2382,7 @@ dropolicy(struct d *d, const json_t *ta, const json_t *xa)
 	const char *tq = qn(d, sc, tn);
 	struct zn_op *op;
 
-	op = newop(d, "dropPolicy", PH_DROP_POLICY,
+	op = newop(d, ZN_OP_DROP_POLICY, PH_DROP_POLICY,
 	    target(d, sc, tn, S(xa, "name")));
 	args(op, sc, tn, S(xa, "name"));
 	sql(op, fmt(d, "DROP POLICY %s ON %s", qi(d, S(xa, "name")), tq));
@@ -2406,7 +2411,7 @@ policydiff(struct d *d, const json_t *ta, const json_t *tb, const json_t *la,
 
 		xa = findnamed(la, S(xb, "name"));
 		if (xa == NULL) {
-			op = newop(d, "createPolicy", PH_POLICY,
+			op = newop(d, ZN_OP_CREATE_POLICY, PH_POLICY,
 			    target(d, sc, tn, S(xb, "name")));
 			args(op, sc, tn, S(xb, "name"));
 			arg(op, "command", json_string(S(xb, "command")));
@@ -2428,7 +2433,7 @@ policydiff(struct d *d, const json_t *ta, const json_t *tb, const json_t *la,
 		    json_object_get(xb, "with_check"))) {
 			/* Dropped before renames, created after. */
 			dropolicy(d, ta, xa);
-			op = newop(d, "createPolicy", PH_POLICY,
+			op = newop(d, ZN_OP_CREATE_POLICY, PH_POLICY,
 			    target(d, sc, tn, S(xb, "name")));
 			args(op, sc, tn, S(xb, "name"));
 			arg(op, "command", json_string(S(xb, "command")));
@@ -2465,7 +2470,8 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 	if (!streq(S(a, "persistence"), S(b, "persistence"))) {
 		int logged = streq(S(b, "persistence"), "permanent");
 
-		op = newop(d, "alterTablePersistence", PH_ALTER_TABLE, tgt);
+		op = newop(d, ZN_OP_ALTER_TABLE_PERSISTENCE, PH_ALTER_TABLE,
+		    tgt);
 		args(op, sc, tn, NULL);
 		arg(op, "persistence", json_string(S(b, "persistence")));
 		sql(op, fmt(d, "%s SET %s", alter, logged ? "LOGGED" :
@@ -2475,7 +2481,7 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 	}
 	if (!same(json_object_get(a, "options"), json_object_get(b,
 	    "options"))) {
-		op = newop(d, "alterTableOptions", PH_ALTER_TABLE, tgt);
+		op = newop(d, ZN_OP_ALTER_TABLE_OPTIONS, PH_ALTER_TABLE, tgt);
 		args(op, sc, tn, NULL);
 		arg(op, "options", json_incref(json_object_get(b, "options")));
 		reloptions(d, op, alter, json_object_get(a, "options"),
@@ -2485,7 +2491,8 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 		if (streq(S(b, "replica_identity"), "index") ||
 		    streq(S(a, "replica_identity"), "index"))
 			cannot(tgt, "the replica identity index changes");
-		op = newop(d, "alterReplicaIdentity", PH_ALTER_TABLE, tgt);
+		op = newop(d, ZN_OP_ALTER_REPLICA_IDENTITY, PH_ALTER_TABLE,
+		    tgt);
 		args(op, sc, tn, NULL);
 		sql(op, fmt(d, "%s REPLICA IDENTITY %s", alter,
 		    replident_sql(S(b, "replica_identity"))));
@@ -2494,7 +2501,7 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 	}
 	json_array_foreach(json_object_get(a, "inherits"), i, x)
 		if (!inlist(json_object_get(b, "inherits"), x)) {
-			op = newop(d, "alterTableInherit", PH_ALTER_TABLE,
+			op = newop(d, ZN_OP_ALTER_TABLE_INHERIT, PH_ALTER_TABLE,
 			    tgt);
 			args(op, sc, tn, NULL);
 			sql(op, fmt(d, "%s NO INHERIT %s", alter,
@@ -2504,7 +2511,7 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 		}
 	json_array_foreach(json_object_get(b, "inherits"), i, x)
 		if (!inlist(json_object_get(a, "inherits"), x)) {
-			op = newop(d, "alterTableInherit", PH_ALTER_TABLE,
+			op = newop(d, ZN_OP_ALTER_TABLE_INHERIT, PH_ALTER_TABLE,
 			    tgt);
 			args(op, sc, tn, NULL);
 			sql(op, fmt(d, "%s INHERIT %s", alter,
@@ -2517,8 +2524,9 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 	if (B(ra, "enabled") != B(rb, "enabled")) {
 		if (!B(rb, "enabled"))
 			alter = fmt(d, "ALTER TABLE %s", qn(d, sc, S(a, "name")));
-		op = newop(d, B(rb, "enabled") ? "enableRls" : "disableRls",
-		    B(rb, "enabled") ? PH_ENABLE_RLS : PH_DISABLE_RLS, tgt);
+		op = newop(d, B(rb, "enabled") ? ZN_OP_ENABLE_RLS :
+		    ZN_OP_DISABLE_RLS, B(rb, "enabled") ? PH_ENABLE_RLS :
+		    PH_DISABLE_RLS, tgt);
 		args(op, sc, tn, NULL);
 		sql(op, fmt(d, "%s %s ROW LEVEL SECURITY", alter,
 		    B(rb, "enabled") ? "ENABLE" : "DISABLE"));
@@ -2528,8 +2536,9 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 	if (B(ra, "forced") != B(rb, "forced")) {
 		alter = fmt(d, "ALTER TABLE %s", qn(d, sc, B(rb, "forced") ?
 		    tn : S(a, "name")));
-		op = newop(d, B(rb, "forced") ? "enableRls" : "disableRls",
-		    B(rb, "forced") ? PH_ENABLE_RLS : PH_DISABLE_RLS, tgt);
+		op = newop(d, B(rb, "forced") ? ZN_OP_ENABLE_RLS :
+		    ZN_OP_DISABLE_RLS, B(rb, "forced") ? PH_ENABLE_RLS :
+		    PH_DISABLE_RLS, tgt);
 		args(op, sc, tn, NULL);
 		arg(op, "force", json_true());
 		sql(op, fmt(d, "%s %sFORCE ROW LEVEL SECURITY", alter,
@@ -2549,7 +2558,7 @@ tablediff(struct d *d, const json_t *a, const json_t *b)
 	size_t i, last = 0;
 
 	if (!streq(S(a, "name"), tn)) {
-		op = newop(d, "renameTable", PH_RENAME,
+		op = newop(d, ZN_OP_RENAME_TABLE, PH_RENAME,
 		    target(d, sc, tn, NULL));
 		args(op, sc, tn, NULL);
 		arg(op, "from", json_string(S(a, "name")));
@@ -2592,7 +2601,7 @@ tablediff(struct d *d, const json_t *a, const json_t *b)
 		else
 			last = k;
 		if (!streq(S(ca, "name"), S(cb, "name"))) {
-			op = newop(d, "renameColumn", PH_RENAME,
+			op = newop(d, ZN_OP_RENAME_COLUMN, PH_RENAME,
 			    target(d, sc, tn, S(cb, "name")));
 			args(op, sc, tn, S(cb, "name"));
 			arg(op, "from", json_string(S(ca, "name")));
@@ -2708,8 +2717,9 @@ createview(struct d *d, const json_t *v)
 	const char *q = qn(d, S(v, "schema"), S(v, "name"));
 	struct zn_op *op;
 
-	op = newop(d, ismat(v) ? "createMaterializedView" : "createView",
-	    PH_VIEW, target(d, S(v, "schema"), S(v, "name"), NULL));
+	op = newop(d, ismat(v) ? ZN_OP_CREATE_MATERIALIZED_VIEW :
+	    ZN_OP_CREATE_VIEW, PH_VIEW, target(d, S(v, "schema"), S(v, "name"),
+	    NULL));
 	args(op, S(v, "schema"), NULL, S(v, "name"));
 	if (ismat(v))
 		arg(op, "populated", json_boolean(B(v, "populated")));
@@ -2730,8 +2740,9 @@ dropview(struct d *d, const json_t *v)
 	const json_t *x;
 	size_t i;
 
-	op = newop(d, ismat(v) ? "dropMaterializedView" : "dropView",
-	    PH_DROP_VIEW, target(d, S(v, "schema"), S(v, "name"), NULL));
+	op = newop(d, ismat(v) ? ZN_OP_DROP_MATERIALIZED_VIEW :
+	    ZN_OP_DROP_VIEW, PH_DROP_VIEW, target(d, S(v, "schema"),
+	    S(v, "name"), NULL));
 	args(op, S(v, "schema"), NULL, S(v, "name"));
 	sql(op, fmt(d, "DROP %s %s", ismat(v) ? "MATERIALIZED VIEW" : "VIEW",
 	    q));
@@ -2871,7 +2882,7 @@ viewdiff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	}
 	if (!streq(mapt(d, S(a, "definition")), S(b, "definition"))) {
-		op = newop(d, "replaceView", PH_VIEW, tgt);
+		op = newop(d, ZN_OP_REPLACE_VIEW, PH_VIEW, tgt);
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "CREATE OR REPLACE VIEW %s AS\n%s", q,
 		    viewbody(d, b)));
@@ -2889,14 +2900,14 @@ viewdiff(struct d *d, const json_t *a, const json_t *b)
 	}
 	if (!same(json_object_get(a, "options"), json_object_get(b,
 	    "options"))) {
-		op = newop(d, "alterViewOptions", PH_VIEW, tgt);
+		op = newop(d, ZN_OP_ALTER_VIEW_OPTIONS, PH_VIEW, tgt);
 		args(op, sc, NULL, nm);
 		reloptions(d, op, fmt(d, "ALTER %s %s", word, q),
 		    json_object_get(a, "options"), json_object_get(b,
 		    "options"));
 	}
 	if (ismat(v) && B(a, "populated") != B(b, "populated")) {
-		op = newop(d, "refreshMaterializedView", PH_VIEW, tgt);
+		op = newop(d, ZN_OP_REFRESH_MATERIALIZED_VIEW, PH_VIEW, tgt);
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "REFRESH MATERIALIZED VIEW %s%s", q,
 		    B(b, "populated") ? "" : " WITH NO DATA"));
@@ -2921,7 +2932,7 @@ viewdiff(struct d *d, const json_t *a, const json_t *b)
 		if (c == NULL && S(cb, "comment") == NULL)
 			continue;
 		if (c == NULL) {
-			op = newop(d, "setComment", PH_VIEW, tgt);
+			op = newop(d, ZN_OP_SET_COMMENT, PH_VIEW, tgt);
 			args(op, sc, NULL, nm);
 			sql(op, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
 			    qi(d, S(cb, "name"))), S(cb, "comment")));
@@ -2965,8 +2976,8 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 	struct zn_op *op;
 
 	if (a == NULL) {
-		op = newop(d, proc ? "createProcedure" : "createFunction",
-		    PH_FUNCTION, tgt);
+		op = newop(d, proc ? ZN_OP_CREATE_PROCEDURE :
+		    ZN_OP_CREATE_FUNCTION, PH_FUNCTION, tgt);
 		args(op, S(f, "schema"), NULL, S(f, "name"));
 		arg(op, "arguments", json_string(S(f, "arguments")));
 		routine_create(d, op->sql, b);
@@ -2976,14 +2987,15 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 	}
 	if (b == NULL && parkeduses(d, fmt(d, "%s(", qn(d, S(f, "schema"),
 	    S(f, "name"))))) {
-		parkop(d, "softDropFunction", proc ? "PROCEDURE" : "FUNCTION",
-		    fmt(d, "%s(%s)", qn(d, S(f, "schema"), S(f, "name")),
+		parkop(d, ZN_OP_SOFT_DROP_FUNCTION, proc ? "PROCEDURE" :
+		    "FUNCTION", fmt(d, "%s(%s)", qn(d, S(f, "schema"),
+		    S(f, "name")),
 		    S(f, "arguments")), S(f, "schema"), S(f, "name"), tgt,
 		    fmt(d, "(%s)", S(f, "arguments")));
 		return;
 	}
 	if (b == NULL) {
-		op = newop(d, proc ? "dropProcedure" : "dropFunction",
+		op = newop(d, proc ? ZN_OP_DROP_PROCEDURE : ZN_OP_DROP_FUNCTION,
 		    PH_DROP_ROUTINE, tgt);
 		args(op, S(f, "schema"), NULL, S(f, "name"));
 		arg(op, "arguments", json_string(S(f, "arguments")));
@@ -2992,8 +3004,8 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	}
 	if (!streq(mapt(d, S(a, "definition")), S(b, "definition"))) {
-		op = newop(d, proc ? "replaceProcedure" : "replaceFunction",
-		    PH_FUNCTION, tgt);
+		op = newop(d, proc ? ZN_OP_REPLACE_PROCEDURE :
+		    ZN_OP_REPLACE_FUNCTION, PH_FUNCTION, tgt);
 		args(op, S(f, "schema"), NULL, S(f, "name"));
 		arg(op, "arguments", json_string(S(f, "arguments")));
 		if (!streq(S(a, "result"), S(b, "result"))) {
@@ -3060,7 +3072,7 @@ triggerdiff(struct d *d, const json_t *a, const json_t *b)
 	struct zn_op *op;
 
 	if (a == NULL) {
-		op = newop(d, "createTrigger", PH_TRIGGER, tgt);
+		op = newop(d, ZN_OP_CREATE_TRIGGER, PH_TRIGGER, tgt);
 		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
 		trigger_create(d, op->sql, b);
 		rev(op, drop);
@@ -3073,7 +3085,7 @@ triggerdiff(struct d *d, const json_t *a, const json_t *b)
 		    S(a, "schema"),
 		    S(a, "table"), NULL)) != NULL)
 			return;
-		op = newop(d, "dropTrigger", PH_DROP_TRIGGER, tgt);
+		op = newop(d, ZN_OP_DROP_TRIGGER, PH_DROP_TRIGGER, tgt);
 		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
 		sql(op, fmt(d, "DROP TRIGGER %s ON %s", qi(d, S(a, "name")),
 		    qn(d, S(a, "schema"), S(a, "table"))));
@@ -3087,7 +3099,7 @@ triggerdiff(struct d *d, const json_t *a, const json_t *b)
 		return;
 	}
 	if (!streq(S(a, "enabled"), S(b, "enabled"))) {
-		op = newop(d, "alterTrigger", PH_TRIGGER, tgt);
+		op = newop(d, ZN_OP_ALTER_TRIGGER, PH_TRIGGER, tgt);
 		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
 		arg(op, "enabled", json_string(S(b, "enabled")));
 		sql(op, enable_sql(d, tq, b));

@@ -135,6 +135,33 @@ zn_op_script(const struct zn_op *op)
 	return zn_buf_detach(&b);
 }
 
+int
+zn_op_index(const struct zn_op *op, char **schema, char **name, int *create)
+{
+	const struct zn_opdef *d = zn_op_def(op);
+	const json_t *args;
+	const char *sc, *nm;
+
+	*schema = *name = NULL;
+	if (op->transactional)
+		return 0;
+	/* What zn-diff wrote; an op written by hand has no such args. */
+	if (d != NULL && d->probe != ZN_PROBE_NONE) {
+		args = zn_op_args(op);
+		sc = zn_json_str(args, "schema");
+		nm = zn_json_str(args, "built_as") != NULL ?
+		    zn_json_str(args, "built_as") : zn_json_str(args, "name");
+		if (sc != NULL && nm != NULL) {
+			*schema = zn_xstrdup(sc);
+			*name = zn_xstrdup(nm);
+			*create = d->probe == ZN_PROBE_INDEX_VALID;
+			return 1;
+		}
+	}
+	return zn_sql_index(json_string_value(json_array_get(zn_op_sql(op),
+	    0)), schema, name, create);
+}
+
 json_t *
 zn_op_risk(const struct zn_op *op)
 {
@@ -475,9 +502,9 @@ zn_plan_write_yaml(const struct zn_plan *p, FILE *fp, const char *id)
 	size_t i;
 
 	fprintf(fp, "# zanith migration %s\n", id);
-	fputs("# Review it before it is applied.  Ops may be edited, "
-	    "reordered, removed\n# or added (op: rawSql with its sql); "
-	    "once applied, it must not change.\n", fp);
+	fprintf(fp, "# Review it before it is applied.  Ops may be edited, "
+	    "reordered, removed\n# or added (op: %s with its sql); "
+	    "once applied, it must not change.\n", zn_op_name(ZN_OP_RAW_SQL));
 	{
 		json_t *v = json_string(id);
 
@@ -621,6 +648,7 @@ readyaml(struct zn_plan *p, const char *path)
 			    "mapping");
 		op = pushop(p);
 		op->op = zn_xstrdup(zn_json_str(o, "op"));
+		op->kind = zn_op_kind(op->op);
 		op->target = zn_xstrdup(zn_json_str(o, "target") != NULL ?
 		    zn_json_str(o, "target") : "");
 		op->transactional = !json_is_false(json_object_get(o,
@@ -632,23 +660,12 @@ readyaml(struct zn_plan *p, const char *path)
 		v = json_object_get(o, "suppress");
 		if (v != NULL) {
 			const char *code;
-			json_t *why;
+			char *msg = zn_suppress_check(v, &code);
 
-			if (!json_is_object(v) || json_object_size(v) == 0)
-				zn_yaml_die(y, o, "suppress", 0, "'suppress' "
-				    "maps reason codes to why each is "
-				    "accepted");
-			json_object_foreach(v, code, why) {
-				if (zn_risk_code(code) < 0)
-					zn_yaml_die(y, v, code, 0, "'%s' is no "
-					    "reason code (zn-classify "
-					    "--list-codes)", code);
-				if (!json_is_string(why) ||
-				    strspn(json_string_value(why), " \t\n")
-				    == strlen(json_string_value(why)))
-					zn_yaml_die(y, v, code, 0, "suppressing "
-					    "%s needs a reason, as text", code);
-			}
+			if (msg != NULL && code != NULL)
+				zn_yaml_die(y, v, code, 0, "%s", msg);
+			if (msg != NULL)
+				zn_yaml_die(y, o, "suppress", 0, "%s", msg);
 			json_object_set(op->extra, "suppress", v);
 		}
 		if (!op->transactional && json_array_size(op->sql) != 1)
@@ -810,6 +827,7 @@ readstream(struct zn_plan *p, const char *name, const char *buf, size_t len)
 			REFUSE("op record has no boolean \"transactional\"");
 		op = pushop(p);
 		op->op = zn_xstrdup(zn_json_str(rec, "op"));
+		op->kind = zn_op_kind(op->op);
 		op->target = zn_xstrdup(zn_json_str(rec, "target") != NULL ?
 		    zn_json_str(rec, "target") : "");
 		op->transactional = json_is_true(json_object_get(rec,
@@ -1017,6 +1035,7 @@ fastop(struct zn_plan *p, struct fast *f, const char *line, size_t len)
 		goto bad;
 	op = pushop(p);
 	op->op = zn_xstrdup(json_string_value(opv));
+	op->kind = zn_op_kind(op->op);
 	op->target = zn_xstrdup(json_is_string(target) ?
 	    json_string_value(target) : "");
 	op->transactional = json_is_true(tx);

@@ -12,8 +12,7 @@
  * the server version, table sizes, data probes.  The op's args only
  * fill in what the SQL cannot say (the type a column had).  Statements
  * the recogniser does not know are raw_sql.  The codes and their
- * scores are those of zn-classify(1); the table below is the one place
- * they are defined.
+ * default scores are those of zn-classify(1), defined in reasons.c.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -29,123 +28,20 @@
 /* A member with a key known to be valid UTF-8, as every literal here. */
 #define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
+/* The codes (reasons.c) by the short names the rules use. */
 enum {
-	DROPS_TABLE, DROPS_COLUMN, NARROWS, DROPS_OBJECT, DROPS_CONSTRAINT,
-	RENAME_TABLE, RENAME_COLUMN, BREAKS, REBUILDS, CHANGES_TYPE, NOT_NULL,
-	VALIDATES, ADDS_INDEX, DROPS_INDEX, ADDS_UNIQUE, ADDS_FK, REQUIRED,
-	AE_LOCK, NONTX, HOLDS, BACKFILL, RLS, RAW
+	DROPS_TABLE = ZN_RC_DROPS_TABLE, DROPS_COLUMN = ZN_RC_DROPS_COLUMN,
+	NARROWS = ZN_RC_NARROWS, DROPS_OBJECT = ZN_RC_DROPS_OBJECT,
+	DROPS_CONSTRAINT = ZN_RC_DROPS_CONSTRAINT,
+	RENAME_TABLE = ZN_RC_RENAME_TABLE, RENAME_COLUMN = ZN_RC_RENAME_COLUMN,
+	BREAKS = ZN_RC_BREAKS, REBUILDS = ZN_RC_REBUILDS,
+	CHANGES_TYPE = ZN_RC_CHANGES_TYPE, NOT_NULL = ZN_RC_NOT_NULL,
+	VALIDATES = ZN_RC_VALIDATES, ADDS_INDEX = ZN_RC_ADDS_INDEX,
+	DROPS_INDEX = ZN_RC_DROPS_INDEX, ADDS_UNIQUE = ZN_RC_ADDS_UNIQUE,
+	ADDS_FK = ZN_RC_ADDS_FK, REQUIRED = ZN_RC_REQUIRED,
+	AE_LOCK = ZN_RC_AE_LOCK, NONTX = ZN_RC_NONTX, HOLDS = ZN_RC_HOLDS,
+	BACKFILL = ZN_RC_BACKFILL, RLS = ZN_RC_RLS, RAW = ZN_RC_RAW
 };
-
-static const struct code {
-	const char *name;
-	int score;
-	const char *text;
-} codes[ZN_NCODES] = {
-	{ "drops_table_with_data", 80, "a table's rows become unreachable: "
-	    "DROP TABLE, TRUNCATE, DROP SCHEMA CASCADE (85 with CASCADE)" },
-	{ "drops_column_with_data", 80, "DROP COLUMN: the column's values "
-	    "are gone" },
-	{ "narrows_column_type", 80, "a type change that silently changes "
-	    "stored values (80) or fails on some (60)" },
-	{ "drops_stateful_object", 60, "drops a sequence, type, domain, "
-	    "extension, function or materialized view (80 with CASCADE)" },
-	{ "drops_constraint", 35, "weakens an integrity guarantee: DROP "
-	    "CONSTRAINT, DROP NOT NULL" },
-	{ "rename_table", 60, "renames or moves a table: running clients "
-	    "break" },
-	{ "rename_column", 60, "renames a column: running clients break" },
-	{ "breaks_client_contract", 35, "changes what clients see without "
-	    "losing data: enum order or labels, views, replica identity "
-	    "(60 for renames)" },
-	{ "rebuilds_table", 65, "rewrites the table and every index under "
-	    "ACCESS EXCLUSIVE (95 on a large table)" },
-	{ "changes_column_type", 20, "changes a column's type or collation; "
-	    "20 when proven not to rewrite" },
-	{ "changes_column_nullable_to_not_null", 55, "SET NOT NULL scans "
-	    "the table under ACCESS EXCLUSIVE; 15 when a valid CHECK "
-	    "proves it (PostgreSQL 12 and later)" },
-	{ "validates_under_strong_lock", 55, "existing rows are checked "
-	    "while writes are blocked: a valid CHECK or FOREIGN KEY, "
-	    "ATTACH PARTITION, ALTER DOMAIN ADD CHECK" },
-	{ "adds_index", 50, "builds an index: SHARE lock, writes blocked "
-	    "for the build (50); CONCURRENTLY 15" },
-	{ "drops_index", 30, "drops an index: brief ACCESS EXCLUSIVE (30); "
-	    "CONCURRENTLY 15; plans may regress" },
-	{ "adds_unique_constraint", 60, "UNIQUE, PRIMARY KEY or EXCLUDE "
-	    "building its own index under ACCESS EXCLUSIVE (EXCLUDE 65); "
-	    "USING INDEX 15" },
-	{ "adds_foreign_key", 15, "a foreign key: SHARE ROW EXCLUSIVE on "
-	    "both tables; NOT VALID 15, validated 55" },
-	{ "adds_required_column_without_default", 60, "a NOT NULL column "
-	    "without a default on a table that may have rows: fails (95 "
-	    "when the table has rows)" },
-	{ "takes_access_exclusive_lock", 15, "ACCESS EXCLUSIVE on an "
-	    "existing relation for a catalog change: queues every query "
-	    "behind it while it waits" },
-	{ "non_transactional_step", 15, "runs outside a transaction: no "
-	    "atomic rollback; a failure may leave INVALID objects" },
-	{ "holds_lock_across_statements", 35, "a strong lock taken earlier "
-	    "in the transaction is held while a later statement works" },
-	{ "requires_backfill", 35, "moves rows: UPDATE, DELETE, INSERT, "
-	    "COPY; row locks, WAL and replica lag" },
-	{ "rls_change", 35, "changes who sees what: row level security, "
-	    "policies, GRANT, REVOKE, OWNER" },
-	{ "raw_sql", 60, "a statement the classifier cannot model" },
-};
-
-static const char *const levels[] = { "safe", "low", "medium", "high",
-    "destructive", "critical" };
-
-const char *
-zn_risk_code_name(int i)
-{
-	return i >= 0 && i < ZN_NCODES ? codes[i].name : NULL;
-}
-
-int
-zn_risk_code_score(int i)
-{
-	return codes[i].score;
-}
-
-const char *
-zn_risk_code_text(int i)
-{
-	return codes[i].text;
-}
-
-int
-zn_risk_code(const char *name)
-{
-	int i;
-
-	for (i = 0; i < ZN_NCODES; i++)
-		if (strcmp(codes[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-zn_level_name(int level)
-{
-	return levels[level];
-}
-
-int
-zn_level_of(int score)
-{
-	if (score < 10)
-		return ZN_SAFE;
-	if (score < 25)
-		return ZN_LOW;
-	if (score < 48)
-		return ZN_MEDIUM;
-	if (score < 70)
-		return ZN_HIGH;
-	if (score < 88)
-		return ZN_DESTRUCTIVE;
-	return ZN_CRITICAL;
-}
 
 /* The score one level down, for small tables (never below low). */
 static int
@@ -375,8 +271,12 @@ isnew(struct cx *x, const char *rel)
 	return rel != NULL && shas(&x->newrels, rel);
 }
 
+/*
+ * A reason at a score of its own: the variants zn-classify(1) lists
+ * beside a code (CONCURRENTLY, CASCADE, NOT VALID, ...).
+ */
 static void
-reason(struct cx *x, struct opr *r, int code, int score, const char *rel,
+reasonat(struct cx *x, struct opr *r, int code, int score, const char *rel,
     int sized, const char *detail)
 {
 	if (x->collect)
@@ -391,6 +291,14 @@ reason(struct cx *x, struct opr *r, int code, int score, const char *rel,
 	r->r[r->nr].sized = sized;
 	r->r[r->nr].detail = detail;
 	r->nr++;
+}
+
+/* A reason at its code's score (reasons.c). */
+static void
+reason(struct cx *x, struct opr *r, int code, const char *rel, int sized,
+    const char *detail)
+{
+	reasonat(x, r, code, zn_risk_code_score(code), rel, sized, detail);
 }
 
 static void
@@ -470,7 +378,7 @@ atleast(struct opr *r, int n)
 static void
 briefae(struct cx *x, struct opr *r, const char *rel)
 {
-	reason(x, r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS EXCLUSIVE on %s, "
+	reason(x, r, AE_LOCK, rel, 0, fmt(x, "ACCESS EXCLUSIVE on %s, "
 	    "briefly", rel));
 }
 
@@ -1121,7 +1029,7 @@ createtable(struct st *s)
 
 	eats(p, "if", "not", "exists");
 	if ((rel = qname(x, p, NULL, NULL)) == NULL) {
-		reason(x, s->r, RAW, 60, NULL, 0, "CREATE TABLE without a "
+		reason(x, s->r, RAW, NULL, 0, "CREATE TABLE without a "
 		    "name it can read");
 		return;
 	}
@@ -1140,7 +1048,7 @@ createtable(struct st *s)
 			/* Attaching a new partition: AE on the parent. */
 			lock(x, s->r, parent, L_AE);
 			if (parent != NULL && !isnew(x, parent))
-				reason(x, s->r, AE_LOCK, 15, parent, 0,
+				reason(x, s->r, AE_LOCK, parent, 0,
 				    fmt(x, "a new partition takes ACCESS "
 				    "EXCLUSIVE on %s", parent));
 			continue;
@@ -1255,13 +1163,13 @@ createindex(struct st *s, int unique)
 		iname = ident(x, p);
 	}
 	if (!eat(p, "on")) {
-		reason(x, s->r, RAW, 60, NULL, 0, "CREATE INDEX it cannot "
+		reason(x, s->r, RAW, NULL, 0, "CREATE INDEX it cannot "
 		    "read");
 		return;
 	}
 	only = eat(p, "only");
 	if ((rel = qname(x, p, &tsch, NULL)) == NULL) {
-		reason(x, s->r, RAW, 60, NULL, 0, "CREATE INDEX it cannot "
+		reason(x, s->r, RAW, NULL, 0, "CREATE INDEX it cannot "
 		    "read");
 		return;
 	}
@@ -1294,20 +1202,20 @@ createindex(struct st *s, int unique)
 		s->r->outside = 1;
 		work(s, W_INDEX);
 		if (x->ver >= 140000 && x->ver < 140004)
-			reason(x, s->r, ADDS_INDEX, 95, rel, 0,
+			reasonat(x, s->r, ADDS_INDEX, 95, rel, 0,
 			    fmt(x, "CREATE INDEX CONCURRENTLY on PostgreSQL "
 			    "%ld.%ld can silently corrupt the index (fixed "
 			    "in 14.4)", x->ver / 10000, x->ver % 100));
 		else
-			reason(x, s->r, ADDS_INDEX, 15, rel, 0,
+			reasonat(x, s->r, ADDS_INDEX, 15, rel, 0,
 			    fmt(x, "builds %s concurrently: writes go on",
 			    idx != NULL ? idx : "an index"));
-		reason(x, s->r, NONTX, 15, rel, 0, "CONCURRENTLY runs outside "
+		reason(x, s->r, NONTX, rel, 0, "CONCURRENTLY runs outside "
 		    "a transaction; a failed build leaves an INVALID index");
 	} else {
 		lock(x, s->r, rel, L_S);
 		work(s, W_INDEX);
-		reason(x, s->r, ADDS_INDEX, 50, rel, 1, fmt(x, "builds %s "
+		reason(x, s->r, ADDS_INDEX, rel, 1, fmt(x, "builds %s "
 		    "under SHARE: writes to %s wait for the whole build",
 		    idx != NULL ? idx : "an index", rel));
 		if (only)
@@ -1343,7 +1251,7 @@ createother(struct st *s, int replace)
 		rel = qname(x, p, NULL, NULL);
 		if (replace && rel != NULL && !isnew(x, rel)) {
 			lock(x, s->r, rel, L_AE);
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "CREATE OR "
+			reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "CREATE OR "
 			    "REPLACE VIEW takes ACCESS EXCLUSIVE on %s", rel));
 		} else if (rel != NULL && !x->collect)
 			sset(&x->newrels, rel, NULL);
@@ -1380,9 +1288,9 @@ createother(struct st *s, int replace)
 		rel = qname(x, p, NULL, NULL);
 		lock(x, s->r, rel, L_AE);
 		if (rel != NULL && !isnew(x, rel)) {
-			reason(x, s->r, RLS, 35, rel, 0, fmt(x, "a new policy "
+			reason(x, s->r, RLS, rel, 0, fmt(x, "a new policy "
 			    "changes which rows of %s each role sees", rel));
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "CREATE "
+			reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "CREATE "
 			    "POLICY takes ACCESS EXCLUSIVE on %s", rel));
 		} else
 			atleast(s->r, 5);
@@ -1404,7 +1312,7 @@ createother(struct st *s, int replace)
 		atleast(s->r, 5);
 		return;
 	}
-	reason(x, s->r, RAW, 60, NULL, 0, "a CREATE statement it does not "
+	reason(x, s->r, RAW, NULL, 0, "a CREATE statement it does not "
 	    "model");
 }
 
@@ -1497,33 +1405,33 @@ addcolumn(struct st *s, const char *rel, const char *col)
 			p->i++;
 	}
 	lock(x, s->r, rel, L_AE);
-	reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ADD COLUMN %s takes "
+	reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "ADD COLUMN %s takes "
 	    "ACCESS EXCLUSIVE on %s, briefly", qident(x, col), rel));
 	if (isbase(&ty, "serial") || isbase(&ty, "bigserial") ||
 	    isbase(&ty, "smallserial") || ident_) {
 		work(s, W_REWRITE);
-		reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x, "a %s column "
+		reason(x, s->r, REBUILDS, rel, 1, fmt(x, "a %s column "
 		    "fills every existing row: %s and its indexes are "
 		    "rewritten", ident_ ? "identity" : ty.base, rel));
 	} else if (gen) {
 		work(s, W_REWRITE);
-		reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x, "a stored "
+		reason(x, s->r, REBUILDS, rel, 1, fmt(x, "a stored "
 		    "generated column rewrites %s", rel));
 	} else if (hasdef && vol != NULL) {
 		work(s, W_REWRITE);
-		reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x, "the default "
+		reason(x, s->r, REBUILDS, rel, 1, fmt(x, "the default "
 		    "calls %s(), which is volatile%s: every row is written "
 		    "and %s is rewritten", vol, inlist(volatilefns, vol) ? "" :
 		    " or unknown", rel));
 	} else if (hasdef && x->ver < 110000) {
 		work(s, W_REWRITE);
-		reason(x, s->r, REBUILDS, 65, rel, 1, "before PostgreSQL 11 "
+		reason(x, s->r, REBUILDS, rel, 1, "before PostgreSQL 11 "
 		    "a column with a default rewrites the table");
 	}
 	if (notnull && !hasdef && !ident_ && !gen && !isbase(&ty, "serial") &&
 	    !isbase(&ty, "bigserial") && !isbase(&ty, "smallserial")) {
 		s->r->mayfail |= MF_ROWS;
-		reason(x, s->r, REQUIRED, 60, rel, 1, fmt(x, "NOT NULL "
+		reason(x, s->r, REQUIRED, rel, 1, fmt(x, "NOT NULL "
 		    "without a default fails if %s has any row, and breaks "
 		    "INSERTs that do not name %s", rel, qident(x, col)));
 		probe(x, s->r, "rows", rel, REQUIRED, sample(x, "*", rel,
@@ -1531,18 +1439,18 @@ addcolumn(struct st *s, const char *rel, const char *col)
 	}
 	if (check) {
 		work(s, W_SCAN);
-		reason(x, s->r, VALIDATES, 55, rel, 1, "an inline CHECK scans "
+		reason(x, s->r, VALIDATES, rel, 1, "an inline CHECK scans "
 		    "the table under ACCESS EXCLUSIVE");
 	}
 	if (uniq || pk) {
 		work(s, W_INDEX);
-		reason(x, s->r, ADDS_UNIQUE, 60, rel, 1, fmt(x, "an inline %s "
+		reason(x, s->r, ADDS_UNIQUE, rel, 1, fmt(x, "an inline %s "
 		    "builds its index under ACCESS EXCLUSIVE", pk ?
 		    "PRIMARY KEY" : "UNIQUE"));
 	}
 	if (ref != NULL) {
 		lock(x, s->r, ref, L_SRE);
-		reason(x, s->r, ADDS_FK, 15, rel, 0, fmt(x, "REFERENCES %s "
+		reason(x, s->r, ADDS_FK, rel, 0, fmt(x, "REFERENCES %s "
 		    "takes SHARE ROW EXCLUSIVE on it; the new column is all "
 		    "NULL, so nothing is scanned", ref));
 	}
@@ -1621,7 +1529,7 @@ addconstraint(struct st *s, const char *rel, const char *con)
 				sset(&x->proven, colkey(x, rel, col), NULL);
 		}
 		if (notvalid) {
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ADD CHECK "
+			reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "ADD CHECK "
 			    "NOT VALID takes ACCESS EXCLUSIVE on %s, briefly, "
 			    "and checks only new rows", rel));
 			if (expr != NULL && con != NULL)
@@ -1631,7 +1539,7 @@ addconstraint(struct st *s, const char *rel, const char *con)
 		} else {
 			work(s, W_SCAN);
 			s->r->mayfail |= MF_VIOLATION;
-			reason(x, s->r, VALIDATES, 55, rel, 1, fmt(x, "a valid "
+			reason(x, s->r, VALIDATES, rel, 1, fmt(x, "a valid "
 			    "CHECK scans %s under ACCESS EXCLUSIVE; add it NOT "
 			    "VALID and VALIDATE it in a later step", rel));
 			if (expr != NULL)
@@ -1652,17 +1560,17 @@ addconstraint(struct st *s, const char *rel, const char *con)
 		lock(x, s->r, rel, L_SRE);
 		lock(x, s->r, ref, L_SRE);
 		if (notvalid)
-			reason(x, s->r, ADDS_FK, 15, rel, 0, fmt(x, "NOT VALID: "
+			reason(x, s->r, ADDS_FK, rel, 0, fmt(x, "NOT VALID: "
 			    "SHARE ROW EXCLUSIVE on %s and %s, briefly", rel,
 			    ref != NULL ? ref : "the referenced table"));
 		else {
 			work(s, W_SCAN);
 			s->r->mayfail |= MF_ORPHANS;
-			reason(x, s->r, ADDS_FK, 55, rel, 0, fmt(x, "a valid "
+			reasonat(x, s->r, ADDS_FK, 55, rel, 0, fmt(x, "a valid "
 			    "foreign key takes SHARE ROW EXCLUSIVE on %s and "
 			    "%s for the whole check", rel, ref != NULL ? ref :
 			    "the referenced table"));
-			reason(x, s->r, VALIDATES, 55, rel, 1, fmt(x, "every "
+			reason(x, s->r, VALIDATES, rel, 1, fmt(x, "every "
 			    "row of %s is checked while writes to both tables "
 			    "wait; add it NOT VALID, then VALIDATE", rel));
 		}
@@ -1714,8 +1622,8 @@ addconstraint(struct st *s, const char *rel, const char *con)
 		if (eats(p, "using", "index", NULL)) {
 			const char *idx = ident(x, p);
 
-			reason(x, s->r, ADDS_UNIQUE, 15, rel, 0, fmt(x, "USING "
-			    "INDEX %s: the index is built already",
+			reasonat(x, s->r, ADDS_UNIQUE, 15, rel, 0, fmt(x,
+			    "USING INDEX %s: the index is built already",
 			    idx != NULL ? qident(x, idx) : "?"));
 			briefae(x, s->r, rel);
 			if (pk)
@@ -1729,7 +1637,7 @@ addconstraint(struct st *s, const char *rel, const char *con)
 				exprs = elements(x, p, from, to, &nn);
 			work(s, W_INDEX);
 			s->r->mayfail |= MF_DUPES;
-			reason(x, s->r, ADDS_UNIQUE, 60, rel, 1, fmt(x, "%s "
+			reason(x, s->r, ADDS_UNIQUE, rel, 1, fmt(x, "%s "
 			    "builds its index while ACCESS EXCLUSIVE blocks "
 			    "reads and writes of %s; build the index "
 			    "CONCURRENTLY and add it USING INDEX", pk ?
@@ -1751,13 +1659,13 @@ addconstraint(struct st *s, const char *rel, const char *con)
 		lock(x, s->r, rel, L_AE);
 		work(s, W_INDEX);
 		s->r->mayfail |= MF_DUPES;
-		reason(x, s->r, ADDS_UNIQUE, 65, rel, 1, fmt(x, "EXCLUDE "
+		reasonat(x, s->r, ADDS_UNIQUE, 65, rel, 1, fmt(x, "EXCLUDE "
 		    "builds its index under ACCESS EXCLUSIVE on %s; it has no "
 		    "online form", rel));
 		skipitem(p);
 		return;
 	}
-	reason(x, s->r, RAW, 60, rel, 0, "a constraint it cannot read");
+	reason(x, s->r, RAW, rel, 0, "a constraint it cannot read");
 	skipitem(p);
 }
 
@@ -1771,7 +1679,7 @@ altercolumn(struct st *s, const char *rel)
 
 	eat(p, "column");
 	if ((col = ident(x, p)) == NULL) {
-		reason(x, s->r, RAW, 60, rel, 0, "ALTER COLUMN it cannot read");
+		reason(x, s->r, RAW, rel, 0, "ALTER COLUMN it cannot read");
 		skipitem(p);
 		return;
 	}
@@ -1811,34 +1719,35 @@ altercolumn(struct st *s, const char *rel)
 		}
 		if (!rewrite && collate) {
 			work(s, W_INDEX);
-			reason(x, s->r, CHANGES_TYPE, 50, rel, 1, fmt(x, "a "
+			reasonat(x, s->r, CHANGES_TYPE, 50, rel, 1, fmt(x, "a "
 			    "collation change rebuilds the indexes on %s under "
 			    "ACCESS EXCLUSIVE", qident(x, col)));
 		} else
-			reason(x, s->r, CHANGES_TYPE, 20, rel, 0, fmt(x,
+			reason(x, s->r, CHANGES_TYPE, rel, 0, fmt(x,
 			    "%s %s%s%s: %s", qident(x, col), from != NULL ?
 			    from : "", from != NULL ? " -> " : "to ",
 			    span(x, p, b, e), why));
 		if (rewrite) {
 			work(s, W_REWRITE);
-			reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x, "%s and "
+			reason(x, s->r, REBUILDS, rel, 1, fmt(x, "%s and "
 			    "all its indexes are rewritten under ACCESS "
 			    "EXCLUSIVE", rel));
 		} else
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "no "
+			reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "no "
 			    "rewrite; ACCESS EXCLUSIVE on %s, briefly", rel));
 		if (narrow == 2)
 			s->r->loss = s->r->loss > 1 ? s->r->loss : 1;
 		if (narrow == 2)
-			reason(x, s->r, NARROWS, 80, rel, 0, fmt(x, "values of "
+			reason(x, s->r, NARROWS, rel, 0, fmt(x, "values of "
 			    "%s are changed without an error (truncated or "
 			    "rounded)", qident(x, col)));
 		else if (narrow == 1) {
 			const char *c = qident(x, col), *cond = NULL;
 
 			s->r->mayfail |= MF_RANGE;
-			reason(x, s->r, NARROWS, 60, rel, 0, fmt(x, "the change "
-			    "fails if a value of %s does not fit", c));
+			reasonat(x, s->r, NARROWS, 60, rel, 0, fmt(x,
+			    "the change fails if a value of %s does not fit",
+			    c));
 			if ((isbase(&tt, "varchar") || isbase(&tt, "bpchar"))
 			    && tt.a >= 0)
 				cond = fmt(x, "length(%s) > %d", c, tt.a);
@@ -1866,7 +1775,7 @@ altercolumn(struct st *s, const char *rel)
 	    NULL)) {
 		skipitem(p);
 		lock(x, s->r, rel, L_AE);
-		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "a default applies "
+		reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "a default applies "
 		    "to new rows only; ACCESS EXCLUSIVE on %s, briefly", rel));
 		return;
 	}
@@ -1881,16 +1790,16 @@ altercolumn(struct st *s, const char *rel)
 			return;
 		}
 		proven = shas(&x->proven, k) && x->ver >= 120000;
-		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS EXCLUSIVE "
+		reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "ACCESS EXCLUSIVE "
 		    "on %s", rel));
 		if (proven)
-			reason(x, s->r, NOT_NULL, 15, rel, 0, fmt(x, "a valid "
-			    "CHECK (%s IS NOT NULL) proves it: no scan",
+			reasonat(x, s->r, NOT_NULL, 15, rel, 0, fmt(x,
+			    "a valid CHECK (%s IS NOT NULL) proves it: no scan",
 			    qident(x, col)));
 		else {
 			work(s, W_SCAN);
 			s->r->mayfail |= MF_NULLS;
-			reason(x, s->r, NOT_NULL, 55, rel, 1, fmt(x, "SET NOT "
+			reason(x, s->r, NOT_NULL, rel, 1, fmt(x, "SET NOT "
 			    "NULL scans %s under ACCESS EXCLUSIVE%s", rel,
 			    shas(&x->proven, k) ? " (a CHECK proves it only "
 			    "from PostgreSQL 12)" : "; add CHECK (col IS NOT "
@@ -1903,7 +1812,7 @@ altercolumn(struct st *s, const char *rel)
 	if (eats(p, "drop", "not", "null")) {
 		skipitem(p);
 		lock(x, s->r, rel, L_AE);
-		reason(x, s->r, DROPS_CONSTRAINT, 35, rel, 0, fmt(x, "readers "
+		reason(x, s->r, DROPS_CONSTRAINT, rel, 0, fmt(x, "readers "
 		    "of %s may now see NULL", qident(x, col)));
 		briefae(x, s->r, rel);
 		return;
@@ -1919,7 +1828,7 @@ altercolumn(struct st *s, const char *rel)
 	/* Identity, storage, compression, expression: catalog changes. */
 	skipitem(p);
 	lock(x, s->r, rel, L_AE);
-	reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS EXCLUSIVE on "
+	reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "ACCESS EXCLUSIVE on "
 	    "%s, briefly", rel));
 }
 
@@ -1933,7 +1842,7 @@ altertable(struct st *s)
 	eats(p, "if", "exists", NULL);
 	eat(p, "only");
 	if ((rel = qname(x, p, &sch, NULL)) == NULL) {
-		reason(x, s->r, RAW, 60, NULL, 0, "ALTER TABLE it cannot read");
+		reason(x, s->r, RAW, NULL, 0, "ALTER TABLE it cannot read");
 		return;
 	}
 	s->rel = rel;
@@ -1960,7 +1869,7 @@ altertable(struct st *s)
 			eat(p, "column");
 			eats(p, "if", "not", "exists");
 			if ((col = ident(x, p)) == NULL) {
-				reason(x, s->r, RAW, 60, rel, 0, "ADD it cannot "
+				reason(x, s->r, RAW, rel, 0, "ADD it cannot "
 				    "read");
 				skipitem(p);
 				continue;
@@ -1983,14 +1892,14 @@ altertable(struct st *s)
 				/* A temporary not-null check going is fine. */
 				if (con != NULL && shas(&x->nnchecks,
 				    colkey(x, rel, con)) && !cascade) {
-					reason(x, s->r, AE_LOCK, 15, rel, 0,
+					reason(x, s->r, AE_LOCK, rel, 0,
 					    fmt(x, "drops the helper check %s, "
 					    "briefly", qident(x, con)));
 					continue;
 				}
-				reason(x, s->r, DROPS_CONSTRAINT, cascade ? 60 :
-				    35, rel, 0, fmt(x, "%s no longer guards %s; "
-				    "a dropped foreign key also takes ACCESS "
+				reasonat(x, s->r, DROPS_CONSTRAINT, cascade ?
+				    60 : 35, rel, 0, fmt(x, "%s no longer guards "
+				    "%s; a dropped foreign key also takes ACCESS "
 				    "EXCLUSIVE on the table it references%s",
 				    con != NULL ? qident(x, con) : "it", rel,
 				    cascade ? "; CASCADE drops what depends "
@@ -2007,9 +1916,9 @@ altertable(struct st *s)
 			    "cascade");
 			lock(x, s->r, rel, L_AE);
 			s->r->loss = 2;
-			reason(x, s->r, DROPS_COLUMN, cascade ? 85 : 80, rel, 0,
-			    fmt(x, "the values of %s are gone%s", col != NULL ?
-			    qident(x, col) : "the column", cascade ?
+			reasonat(x, s->r, DROPS_COLUMN, cascade ? 85 : 80, rel,
+			    0, fmt(x, "the values of %s are gone%s",
+			    col != NULL ? qident(x, col) : "the column", cascade ?
 			    "; CASCADE also drops the views using it" : ""));
 			briefae(x, s->r, rel);
 			continue;
@@ -2059,7 +1968,7 @@ altertable(struct st *s)
 			if (eat(p, "to")) {
 				to = ident(x, p);
 				lock(x, s->r, rel, L_AE);
-				reason(x, s->r, RENAME_TABLE, 60, rel, 0, to !=
+				reason(x, s->r, RENAME_TABLE, rel, 0, to !=
 				    NULL && strncmp(to, "_zanith_dropped_", 16)
 				    == 0 ? fmt(x, "parks %s (a soft drop, "
 				    "reversible): clients using it break", rel) :
@@ -2075,7 +1984,7 @@ altertable(struct st *s)
 			eat(p, "to");
 			to = ident(x, p);
 			lock(x, s->r, rel, L_AE);
-			reason(x, s->r, RENAME_COLUMN, 60, rel, 0, to != NULL &&
+			reason(x, s->r, RENAME_COLUMN, rel, 0, to != NULL &&
 			    strncmp(to, "_zanith_dropped_", 16) == 0 ?
 			    fmt(x, "parks %s (a soft drop, reversible): "
 			    "clients using it break", col != NULL ?
@@ -2089,7 +1998,7 @@ altertable(struct st *s)
 		    eats(p, "no", "force", NULL)) {
 			if (eats(p, "row", "level", "security")) {
 				lock(x, s->r, rel, L_AE);
-				reason(x, s->r, RLS, 35, rel, 0, fmt(x, "row "
+				reason(x, s->r, RLS, rel, 0, fmt(x, "row "
 				    "level security changes which rows of %s "
 				    "each role sees", rel));
 				briefae(x, s->r, rel);
@@ -2110,7 +2019,7 @@ altertable(struct st *s)
 				skipitem(p);
 				lock(x, s->r, rel, L_AE);
 				work(s, W_REWRITE);
-				reason(x, s->r, REBUILDS, 65, rel, 1, fmt(x,
+				reason(x, s->r, REBUILDS, rel, 1, fmt(x,
 				    "%s is copied whole under ACCESS EXCLUSIVE",
 				    rel));
 				continue;
@@ -2118,7 +2027,7 @@ altertable(struct st *s)
 			if (eat(p, "schema")) {
 				skipitem(p);
 				lock(x, s->r, rel, L_AE);
-				reason(x, s->r, RENAME_TABLE, 60, rel, 0, fmt(x,
+				reason(x, s->r, RENAME_TABLE, rel, 0, fmt(x,
 				    "moving %s to another schema breaks its "
 				    "clients", rel));
 				briefae(x, s->r, rel);
@@ -2139,7 +2048,7 @@ altertable(struct st *s)
 		if (eats(p, "replica", "identity", NULL)) {
 			skipitem(p);
 			lock(x, s->r, rel, L_AE);
-			reason(x, s->r, BREAKS, 35, rel, 0, fmt(x, "changes "
+			reason(x, s->r, BREAKS, rel, 0, fmt(x, "changes "
 			    "what logical replication sends for %s", rel));
 			briefae(x, s->r, rel);
 			continue;
@@ -2147,9 +2056,9 @@ altertable(struct st *s)
 		if (eats(p, "owner", "to", NULL)) {
 			skipitem(p);
 			lock(x, s->r, rel, L_AE);
-			reason(x, s->r, RLS, 35, rel, 0, fmt(x, "a new owner "
+			reason(x, s->r, RLS, rel, 0, fmt(x, "a new owner "
 			    "changes who may alter %s", rel));
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "ACCESS "
 			    "EXCLUSIVE on %s and its indexes", rel));
 			continue;
 		}
@@ -2161,7 +2070,7 @@ altertable(struct st *s)
 			lock(x, s->r, part, L_AE);
 			if (part != NULL && !isnew(x, part)) {
 				work(s, W_SCAN);
-				reason(x, s->r, VALIDATES, 55, part, 1, fmt(x,
+				reason(x, s->r, VALIDATES, part, 1, fmt(x,
 				    "%s is scanned to prove its rows fit the "
 				    "bound, under ACCESS EXCLUSIVE, unless a "
 				    "valid CHECK implies it", part));
@@ -2176,12 +2085,12 @@ altertable(struct st *s)
 			if (conc) {
 				lock(x, s->r, rel, L_SUE);
 				s->r->outside = 1;
-				reason(x, s->r, NONTX, 15, rel, 0, "DETACH "
+				reason(x, s->r, NONTX, rel, 0, "DETACH "
 				    "CONCURRENTLY runs outside a transaction");
 			} else {
 				lock(x, s->r, rel, L_AE);
 				lock(x, s->r, part, L_AE);
-				reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x,
+				reason(x, s->r, AE_LOCK, rel, 0, fmt(x,
 				    "ACCESS EXCLUSIVE on %s and %s", rel,
 				    part != NULL ? part : "the partition"));
 			}
@@ -2196,7 +2105,7 @@ altertable(struct st *s)
 			briefae(x, s->r, rel);
 			continue;
 		}
-		reason(x, s->r, RAW, 60, rel, 0, fmt(x, "an ALTER TABLE form "
+		reason(x, s->r, RAW, rel, 0, fmt(x, "an ALTER TABLE form "
 		    "it does not model: %s", span(x, p, p->i, p->i + 1)));
 		skipitem(p);
 	}
@@ -2217,8 +2126,8 @@ drop(struct st *s)
 		while ((rel = qname(x, p, NULL, NULL)) != NULL) {
 			lock(x, s->r, rel, L_AE);
 			s->r->loss = 2;
-			reason(x, s->r, DROPS_TABLE, cascade ? 85 : 80, rel, 0,
-			    fmt(x, "the rows of %s are gone%s; dropping a "
+			reasonat(x, s->r, DROPS_TABLE, cascade ? 85 : 80, rel,
+			    0, fmt(x, "the rows of %s are gone%s; dropping a "
 			    "table also takes ACCESS EXCLUSIVE on the tables "
 			    "it references", rel, cascade ? ", and CASCADE "
 			    "drops what depends on it" : ""));
@@ -2250,18 +2159,18 @@ drop(struct st *s)
 			}
 			if (conc) {
 				s->r->outside = 1;
-				reason(x, s->r, DROPS_INDEX, 15, tbl, 0, fmt(x,
-				    "drops %s concurrently; queries that used "
-				    "it may slow down", rel != NULL ? rel :
+				reasonat(x, s->r, DROPS_INDEX, 15, tbl, 0,
+				    fmt(x, "drops %s concurrently; queries that "
+				    "used it may slow down", rel != NULL ? rel :
 				    "the index"));
-				reason(x, s->r, NONTX, 15, tbl, 0, "DROP INDEX "
+				reason(x, s->r, NONTX, tbl, 0, "DROP INDEX "
 				    "CONCURRENTLY runs outside a transaction");
 			} else {
-				reason(x, s->r, DROPS_INDEX, 30, tbl, 0, fmt(x,
+				reason(x, s->r, DROPS_INDEX, tbl, 0, fmt(x,
 				    "drops %s under ACCESS EXCLUSIVE on its "
 				    "table; queries that used it may slow down",
 				    rel != NULL ? rel : "the index"));
-				reason(x, s->r, AE_LOCK, 15, tbl, 0, "ACCESS "
+				reason(x, s->r, AE_LOCK, tbl, 0, "ACCESS "
 				    "EXCLUSIVE on the index's table, briefly");
 			}
 		}
@@ -2270,15 +2179,15 @@ drop(struct st *s)
 	if (eats(p, "materialized", "view", NULL)) {
 		eats(p, "if", "exists", NULL);
 		rel = qname(x, p, NULL, NULL);
-		reason(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, rel, 0, fmt(x,
-		    "drops materialized view %s and its stored rows",
+		reasonat(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, rel, 0,
+		    fmt(x, "drops materialized view %s and its stored rows",
 		    rel != NULL ? rel : "?"));
 		return;
 	}
 	if (eat(p, "view")) {
 		eats(p, "if", "exists", NULL);
 		rel = qname(x, p, NULL, NULL);
-		reason(x, s->r, BREAKS, cascade ? 60 : 35, rel, 0, fmt(x,
+		reasonat(x, s->r, BREAKS, cascade ? 60 : 35, rel, 0, fmt(x,
 		    "clients reading %s break", rel != NULL ? rel : "it"));
 		return;
 	}
@@ -2287,11 +2196,11 @@ drop(struct st *s)
 		rel = ident(x, p);
 		if (cascade) {
 			s->r->loss = 2;
-			reason(x, s->r, DROPS_TABLE, 85, NULL, 0, fmt(x, "DROP "
-			    "SCHEMA %s CASCADE drops every table in it",
+			reasonat(x, s->r, DROPS_TABLE, 85, NULL, 0, fmt(x,
+			    "DROP SCHEMA %s CASCADE drops every table in it",
 			    rel != NULL ? qident(x, rel) : "?"));
 		} else
-			reason(x, s->r, DROPS_OBJECT, 60, NULL, 0, fmt(x,
+			reason(x, s->r, DROPS_OBJECT, NULL, 0, fmt(x,
 			    "drops schema %s", rel != NULL ? qident(x, rel) :
 			    "?"));
 		return;
@@ -2302,7 +2211,7 @@ drop(struct st *s)
 		eat(p, "on");
 		rel = qname(x, p, NULL, NULL);
 		lock(x, s->r, rel, L_AE);
-		reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "DROP TRIGGER "
+		reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "DROP TRIGGER "
 		    "takes ACCESS EXCLUSIVE on %s", rel != NULL ? rel : "?"));
 		if (rel == NULL || !isnew(x, rel)) {
 			atleast(s->r, 35);
@@ -2316,9 +2225,9 @@ drop(struct st *s)
 		eat(p, "on");
 		rel = qname(x, p, NULL, NULL);
 		lock(x, s->r, rel, L_AE);
-		reason(x, s->r, RLS, 35, rel, 0, "a dropped policy changes "
+		reason(x, s->r, RLS, rel, 0, "a dropped policy changes "
 		    "which rows each role sees");
-		reason(x, s->r, AE_LOCK, 15, rel, 0, "DROP POLICY takes ACCESS "
+		reason(x, s->r, AE_LOCK, rel, 0, "DROP POLICY takes ACCESS "
 		    "EXCLUSIVE");
 		return;
 	}
@@ -2333,12 +2242,12 @@ drop(struct st *s)
 		/* A sequence's counter, or what CASCADE takes with it. */
 		if (cascade || strcasecmp(what, "sequence") == 0)
 			s->r->loss = 2;
-		reason(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, NULL, 0,
+		reasonat(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, NULL, 0,
 		    fmt(x, "drops %s %s%s", what, rel != NULL ? rel : "?",
 		    cascade ? " and, by CASCADE, what depends on it" : ""));
 		return;
 	}
-	reason(x, s->r, RAW, 60, NULL, 0, "a DROP it does not model");
+	reason(x, s->r, RAW, NULL, 0, "a DROP it does not model");
 }
 
 /* ---- ALTER (not TABLE) ---- */
@@ -2386,7 +2295,7 @@ alterother(struct st *s)
 			ordered = at(p, "before") || at(p, "after");
 			if (x->ver < 120000) {
 				s->r->outside = 1;
-				reason(x, s->r, NONTX, 15, NULL, 0, "before "
+				reason(x, s->r, NONTX, NULL, 0, "before "
 				    "PostgreSQL 12, ADD VALUE cannot run in a "
 				    "transaction");
 			}
@@ -2396,19 +2305,19 @@ alterother(struct st *s)
 				    "type only; the new label cannot be used "
 				    "in the same transaction");
 			} else
-				reason(x, s->r, BREAKS, 35, NULL, 0, fmt(x, "the "
+				reason(x, s->r, BREAKS, NULL, 0, fmt(x, "the "
 				    "label is appended to %s: it sorts after "
 				    "every other; say BEFORE or AFTER", rel !=
 				    NULL ? rel : "the type"));
 			return;
 		}
 		if (eats(p, "rename", "value", NULL)) {
-			reason(x, s->r, BREAKS, 60, NULL, 0, "code using the "
+			reasonat(x, s->r, BREAKS, 60, NULL, 0, "code using the "
 			    "old label breaks");
 			return;
 		}
 		if (eats(p, "rename", "to", NULL)) {
-			reason(x, s->r, BREAKS, 35, NULL, 0, "casts naming the "
+			reason(x, s->r, BREAKS, NULL, 0, "casts naming the "
 			    "old type name break");
 			return;
 		}
@@ -2429,7 +2338,7 @@ alterother(struct st *s)
 					sset(&x->newrels, zn_arena_qualified(
 					    &x->a, sch, to), NULL);
 			}
-			reason(x, s->r, BREAKS, 35, NULL, 0, "nextval() calls "
+			reason(x, s->r, BREAKS, NULL, 0, "nextval() calls "
 			    "naming the old sequence break");
 			return;
 		}
@@ -2442,10 +2351,10 @@ alterother(struct st *s)
 		lock(x, s->r, rel, L_AE);
 		if (eats(p, "rename", "to", NULL) || eats(p, "set", "schema",
 		    NULL))
-			reason(x, s->r, BREAKS, 60, rel, 0, "clients reading "
+			reasonat(x, s->r, BREAKS, 60, rel, 0, "clients reading "
 			    "the view under its old name break");
 		else if (rel != NULL && !isnew(x, rel))
-			reason(x, s->r, AE_LOCK, 15, rel, 0, fmt(x, "ACCESS "
+			reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "ACCESS "
 			    "EXCLUSIVE on %s", rel));
 		return;
 	}
@@ -2460,7 +2369,7 @@ alterother(struct st *s)
 			else {
 				work(s, W_SCAN);
 				s->r->mayfail |= MF_VIOLATION;
-				reason(x, s->r, VALIDATES, 55, NULL, 1, "ALTER "
+				reason(x, s->r, VALIDATES, NULL, 1, "ALTER "
 				    "DOMAIN ADD CHECK takes SHARE on every table "
 				    "using the domain and scans each; add it NOT "
 				    "VALID");
@@ -2468,12 +2377,12 @@ alterother(struct st *s)
 			return;
 		}
 		if (eats(p, "drop", "constraint", NULL)) {
-			reason(x, s->r, DROPS_CONSTRAINT, 35, NULL, 0, "the "
+			reason(x, s->r, DROPS_CONSTRAINT, NULL, 0, "the "
 			    "domain no longer guards its columns");
 			return;
 		}
 		if (eats(p, "drop", "not", "null")) {
-			reason(x, s->r, DROPS_CONSTRAINT, 35, NULL, 0, "columns "
+			reason(x, s->r, DROPS_CONSTRAINT, NULL, 0, "columns "
 			    "of the domain may now hold NULL");
 			return;
 		}
@@ -2487,9 +2396,9 @@ alterother(struct st *s)
 		eat(p, "on");
 		rel = qname(x, p, NULL, NULL);
 		lock(x, s->r, rel, L_AE);
-		reason(x, s->r, RLS, 35, rel, 0, "the policy changes which "
+		reason(x, s->r, RLS, rel, 0, "the policy changes which "
 		    "rows each role sees");
-		reason(x, s->r, AE_LOCK, 15, rel, 0, "ALTER POLICY takes "
+		reason(x, s->r, AE_LOCK, rel, 0, "ALTER POLICY takes "
 		    "ACCESS EXCLUSIVE");
 		return;
 	}
@@ -2507,11 +2416,11 @@ alterother(struct st *s)
 	if (eat(p, "schema")) {
 		ident(x, p);
 		if (eats(p, "rename", "to", NULL)) {
-			reason(x, s->r, BREAKS, 60, NULL, 0, "every client "
+			reasonat(x, s->r, BREAKS, 60, NULL, 0, "every client "
 			    "naming the schema breaks");
 			return;
 		}
-		reason(x, s->r, RLS, 35, NULL, 0, "changes who owns the "
+		reason(x, s->r, RLS, NULL, 0, "changes who owns the "
 		    "schema");
 		return;
 	}
@@ -2521,7 +2430,7 @@ alterother(struct st *s)
 		atleast(s->r, 15);
 		return;
 	}
-	reason(x, s->r, RAW, 60, NULL, 0, "an ALTER it does not model");
+	reason(x, s->r, RAW, NULL, 0, "an ALTER it does not model");
 }
 
 /* ---- lock_timeout ---- */
@@ -2640,7 +2549,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 		while ((rel = qname(x, &p, NULL, NULL)) != NULL) {
 			lock(x, r, rel, L_AE);
 			r->loss = 2;
-			reason(x, r, DROPS_TABLE, cascade ? 85 : 80, rel, 0,
+			reasonat(x, r, DROPS_TABLE, cascade ? 85 : 80, rel, 0,
 			    fmt(x, "every row of %s is gone%s", rel, cascade ?
 			    ", and of every table referencing it (CASCADE)" :
 			    ""));
@@ -2651,7 +2560,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 	} else if (eat(&p, "comment")) {
 		atleast(r, 5);
 	} else if (eat(&p, "grant") || eat(&p, "revoke")) {
-		reason(x, r, RLS, 35, NULL, 0, "changes who may read or write");
+		reason(x, r, RLS, NULL, 0, "changes who may read or write");
 	} else if (eat(&p, "reindex")) {
 		int conc;
 
@@ -2664,15 +2573,15 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 			lock(x, r, s.rel, L_SUE);
 			r->outside = 1;
 			work(&s, W_INDEX);
-			reason(x, r, ADDS_INDEX, x->ver >= 140000 &&
+			reasonat(x, r, ADDS_INDEX, x->ver >= 140000 &&
 			    x->ver < 140004 ? 95 : 15, s.rel, 0, "REINDEX "
 			    "CONCURRENTLY builds new indexes beside the old");
-			reason(x, r, NONTX, 15, s.rel, 0, "REINDEX CONCURRENTLY "
+			reason(x, r, NONTX, s.rel, 0, "REINDEX CONCURRENTLY "
 			    "runs outside a transaction");
 		} else {
 			lock(x, r, s.rel, L_S);
 			work(&s, W_REWRITE);
-			reason(x, r, REBUILDS, 65, s.rel, 1, "REINDEX blocks "
+			reason(x, r, REBUILDS, s.rel, 1, "REINDEX blocks "
 			    "writes, and reads that use the index, until it "
 			    "ends");
 		}
@@ -2697,17 +2606,17 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 		if (full) {
 			lock(x, r, s.rel, L_AE);
 			work(&s, W_REWRITE);
-			reason(x, r, REBUILDS, 65, s.rel, 1, "VACUUM FULL "
+			reason(x, r, REBUILDS, s.rel, 1, "VACUUM FULL "
 			    "rewrites under ACCESS EXCLUSIVE");
 		} else
 			lock(x, r, s.rel, L_SUE);
-		reason(x, r, NONTX, 15, s.rel, 0, "VACUUM runs outside a "
+		reason(x, r, NONTX, s.rel, 0, "VACUUM runs outside a "
 		    "transaction");
 	} else if (eat(&p, "cluster")) {
 		s.rel = qname(x, &p, NULL, NULL);
 		lock(x, r, s.rel, L_AE);
 		work(&s, W_REWRITE);
-		reason(x, r, REBUILDS, 65, s.rel, 1, "CLUSTER rewrites under "
+		reason(x, r, REBUILDS, s.rel, 1, "CLUSTER rewrites under "
 		    "ACCESS EXCLUSIVE");
 	} else if (eat(&p, "analyze") || eat(&p, "analyse")) {
 		atleast(r, 5);
@@ -2722,7 +2631,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 		} else {
 			lock(x, r, s.rel, L_AE);
 			work(&s, W_REWRITE);
-			reason(x, r, REBUILDS, 65, s.rel, 1, "REFRESH blocks "
+			reason(x, r, REBUILDS, s.rel, 1, "REFRESH blocks "
 			    "reads of the view until the query ends");
 		}
 	} else if (eat(&p, "lock")) {
@@ -2749,7 +2658,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 		}
 		lock(x, r, s.rel, mode);
 		if (mode == L_AE)
-			reason(x, r, AE_LOCK, 15, s.rel, 0, "LOCK TABLE takes "
+			reason(x, r, AE_LOCK, s.rel, 0, "LOCK TABLE takes "
 			    "ACCESS EXCLUSIVE until the transaction ends");
 		else
 			atleast(r, 15);
@@ -2772,7 +2681,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 			    NULL;
 			lock(x, r, s.rel, L_RE);
 			work(&s, W_DATA);
-			reason(x, r, BACKFILL, 35, s.rel, 1, fmt(x, "moves rows%s%s"
+			reason(x, r, BACKFILL, s.rel, 1, fmt(x, "moves rows%s%s"
 			    " in one statement: row locks, WAL and replica "
 			    "lag; batch it", s.rel != NULL ? " of " : "",
 			    s.rel != NULL ? s.rel : ""));
@@ -2782,13 +2691,13 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 	    at(&p, "explain") || at(&p, "table")) {
 		atleast(r, 5);
 	} else if (at(&p, "do")) {
-		reason(x, r, RAW, 60, NULL, 0, "a DO block: what it does "
+		reason(x, r, RAW, NULL, 0, "a DO block: what it does "
 		    "cannot be known before it runs");
 	} else if (at(&p, "call")) {
-		reason(x, r, RAW, 60, NULL, 0, "CALL runs a procedure whose "
+		reason(x, r, RAW, NULL, 0, "CALL runs a procedure whose "
 		    "effects cannot be known");
 	} else {
-		reason(x, r, RAW, 60, NULL, 0, fmt(x, "a statement it does not "
+		reason(x, r, RAW, NULL, 0, fmt(x, "a statement it does not "
 		    "model: %.*s", (int)t[0].n, t[0].s));
 	}
 	if (s.work > r->work)
@@ -2815,7 +2724,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 	}
 	if (heldbefore >= L_SRE && s.work != W_NONE && r->nstmt > 1 &&
 	    r->outside == 0)
-		reason(x, r, HOLDS, 35, s.rel, 0, fmt(x, "%s taken by an "
+		reason(x, r, HOLDS, s.rel, 0, fmt(x, "%s taken by an "
 		    "earlier statement of this step is held while this one "
 		    "works", lockname[heldbefore]));
 	for (i = 0; i < r->nl; i++)
@@ -2839,7 +2748,7 @@ sqltext(struct cx *x, struct opr *r, const char *text)
 	tp->bad = 0;
 	zn_sql_tokens(tp, text);
 	if (tp->bad) {
-		reason(x, r, RAW, 60, NULL, 0, "SQL it cannot read: an "
+		reason(x, r, RAW, NULL, 0, "SQL it cannot read: an "
 		    "unterminated literal, identifier or comment");
 		return;
 	}
@@ -3135,30 +3044,6 @@ readstats(struct cx *x, const char *path)
 
 /* ---- per op ---- */
 
-static const char *const knownkinds[] = { "createExtension",
-    "dropExtension", "alterExtension", "createSchema", "dropSchema",
-    "createEnum", "dropEnum", "renameEnum", "renameEnumValue",
-    "addEnumValue", "rebuildEnum", "createSequence", "dropSequence",
-    "renameSequence", "alterSequence", "createTable", "dropTable",
-    "softDropTable", "archiveTable", "renameTable", "addColumn",
-    "addGeneratedColumn", "dropColumn", "softDropColumn",
-    "archiveColumn", "renameColumn", "alterColumnType",
-    "alterColumnDefault", "alterColumnNullable", "alterColumnIdentity",
-    "addIndex", "dropIndex", "renameIndex", "addUnique", "dropUnique",
-    "addPrimaryKey", "dropPrimaryKey", "addForeignKey", "dropForeignKey",
-    "addCheck", "dropCheck", "addExclusion", "dropExclusion",
-    "validateConstraint", "renameConstraint", "enableRls", "disableRls",
-    "createPolicy", "dropPolicy", "alterTablePersistence",
-    "alterTableOptions", "alterReplicaIdentity", "alterTableInherit",
-    "createView", "dropView", "replaceView", "alterViewOptions",
-    "createMaterializedView", "dropMaterializedView",
-    "refreshMaterializedView", "createFunction", "dropFunction",
-    "replaceFunction", "createProcedure", "dropProcedure",
-    "replaceProcedure", "createTrigger", "dropTrigger", "alterTrigger",
-    "setComment", "backfill", "splitColumn", "mergeColumns",
-    "rebuildTable", "rawSql", "softDropType", "softDropSchema",
-    "softDropSequence", "softDropFunction", NULL };
-
 /* The score of a reason after the new-object and size modifiers. */
 static int
 modified(struct cx *x, struct reason *rr, const char **why)
@@ -3213,6 +3098,7 @@ opfree(struct opr *r)
 static void
 classifyop(struct cx *x, const struct zn_op *op, struct opr *r)
 {
+	const struct zn_opdef *def;
 	const json_t *v;
 	size_t i;
 
@@ -3220,17 +3106,17 @@ classifyop(struct cx *x, const struct zn_op *op, struct opr *r)
 	r->lt = -1;
 	r->allnew = 1;
 	x->op = op;
-	r->raw = strcmp(op->op, "rawSql") == 0 ||
-	    !inlist(knownkinds, op->op);
-	if (!inlist(knownkinds, op->op))
-		reason(x, r, RAW, 60, NULL, 0, fmt(x, "op kind '%s' is not "
+	def = zn_op_def(op);
+	r->raw = def == NULL || def->raw;
+	if (def == NULL)
+		reason(x, r, RAW, NULL, 0, fmt(x, "op kind '%s' is not "
 		    "one this version knows: classified as raw SQL",
 		    op->op));
 	json_array_foreach(zn_op_sql(op), i, v)
 		if (json_is_string(v))
 			sqltext(x, r, json_string_value(v));
 		else
-			reason(x, r, RAW, 60, NULL, 0, "a statement that is not "
+			reason(x, r, RAW, NULL, 0, "a statement that is not "
 			    "text");
 	x->op = NULL;
 }
@@ -3450,11 +3336,11 @@ risktext(struct cx *x, struct riskout *ro, const struct opr *r,
 	zn_jw_str(w, workname[r->work]);
 	zn_jw_end(w, '}');
 	zn_jw_key(w, "level");
-	zn_jw_str(w, levels[lv]);
+	zn_jw_str(w, zn_level_name(lv));
 	zn_jw_key(w, "reasons");
 	zn_jw_arr(w);
 	for (j = 0; j < ro->nrs; j++)
-		zn_jw_str(w, codes[ro->rs[j]].name);
+		zn_jw_str(w, zn_risk_code_name(ro->rs[j]));
 	zn_jw_end(w, ']');
 	if (ro->nref > 0) {
 		zn_jw_key(w, "refused_by");
@@ -3493,12 +3379,6 @@ risktext(struct cx *x, struct riskout *ro, const struct opr *r,
 	return zn_xstrndup(ro->b.buf, ro->b.len);
 }
 
-static int
-validcode(const char *s)
-{
-	return zn_risk_code(s) >= 0;
-}
-
 int
 zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 {
@@ -3532,27 +3412,15 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 		const json_t *sup = p->ops[i].extra != NULL ?
 		    json_object_get(p->ops[i].extra, "suppress") : NULL;
 		const char *k;
-		json_t *why;
+		char *msg;
 
-		if (sup == NULL)
-			continue;
-		if (!json_is_object(sup) || json_object_size(sup) == 0)
-			zn_die(ZN_EXIT_DATAERR, "step %zu (%s): 'suppress' must "
-			    "map reason codes to the reason they are accepted",
-			    i + 1, p->ops[i].op);
-		json_object_foreach((json_t *)sup, k, why) {
-			if (!validcode(k))
-				zn_die(ZN_EXIT_DATAERR, "step %zu (%s): "
-				    "suppress names '%s', which is no reason "
-				    "code (zn-classify --list-codes)", i + 1,
-				    p->ops[i].op, k);
-			if (!json_is_string(why) ||
-			    strspn(json_string_value(why), " \t\n") ==
-			    strlen(json_string_value(why)))
-				zn_die(ZN_EXIT_DATAERR, "step %zu (%s): "
-				    "suppressing %s needs a reason, as text",
-				    i + 1, p->ops[i].op, k);
-		}
+		/*
+		 * Checked as a migration file is read (plan.c), and
+		 * here for a stream, with the same words.
+		 */
+		if (sup != NULL && (msg = zn_suppress_check(sup, &k)) != NULL)
+			zn_die(ZN_EXIT_DATAERR, "step %zu (%s): %s", i + 1,
+			    p->ops[i].op, msg);
 	}
 	/* First pass: what to look up on the live database. */
 	if (o->conn != NULL) {
@@ -3597,9 +3465,10 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			if (why != NULL && mwhy == NULL)
 				mwhy = why;
 			supd = sup != NULL && json_object_get(sup,
-			    codes[rr->code].name) != NULL;
-			adddet(&ro, codes[rr->code].name, sc, rr->detail !=
-			    NULL ? rr->detail : "", rr->rel, why, supd);
+			    zn_risk_code_name(rr->code)) != NULL;
+			adddet(&ro, zn_risk_code_name(rr->code), sc,
+			    rr->detail != NULL ? rr->detail : "", rr->rel, why,
+			    supd);
 			if (supd) {
 				nsup++;
 				continue;
@@ -3614,11 +3483,11 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			runprobe(&x, pr);
 			if (strcmp(zn_json_str(pr->result, "status"), "found")
 			    == 0 && (sup == NULL || json_object_get(sup,
-			    codes[pr->code].name) == NULL)) {
+			    zn_risk_code_name(pr->code)) == NULL)) {
 				best[pr->code] = 95;
-				adddet(&ro, codes[pr->code].name, 95, "a probe "
-				    "found rows that make it fail", pr->rel,
-				    NULL, 0);
+				adddet(&ro, zn_risk_code_name(pr->code), 95,
+				    "a probe found rows that make it fail",
+				    pr->rel, NULL, 0);
 			}
 		}
 		for (;;) {
@@ -3672,7 +3541,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 		if (!o->allow_destructive) {
 			for (j = 0; j < ro.nrs; j++) {
 				int c = ro.rs[j];
-				const char *n = codes[c].name;
+				const char *n = zn_risk_code_name(c);
 
 				if (c == DROPS_TABLE || c == DROPS_COLUMN ||
 				    (c == DROPS_OBJECT && r.loss == 2) ||
@@ -3687,7 +3556,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			}
 		}
 		for (j = 0; j < ro.nrs; j++) {
-			const char *n = codes[ro.rs[j]].name;
+			const char *n = zn_risk_code_name(ro.rs[j]);
 
 			{
 				if (listed(o->fail_on, n))
@@ -3718,7 +3587,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 		for (j = 0; j < r.np; j++)
 			if (strcmp(zn_json_str(r.probes[j].result, "status"),
 			    "found") == 0 && (sup == NULL || json_object_get(
-			    sup, codes[r.probes[j].code].name) == NULL))
+			    sup, zn_risk_code_name(r.probes[j].code)) == NULL))
 				refuse(&ro, refusals, i + 1, op, "preflight",
 				    fmt(&x, "%s probe found rows in %s that "
 				    "make it fail", r.probes[j].check,
@@ -3744,8 +3613,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 				int used = 0;
 
 				for (j = 0; j < r.nr; j++)
-					used |= strcmp(codes[r.r[j].code].name,
-					    k) == 0;
+					used |= r.r[j].code == zn_risk_code(k);
 				if (!used)
 					refuse(&ro, refusals, i + 1, op,
 					    "suppressions", fmt(&x, "suppress "
@@ -3770,11 +3638,11 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	}
 	for (i = 0; i < 6; i++)
 		if (nlevel[i] > 0)
-			json_object_set_new(lvcount, levels[i],
+			json_object_set_new(lvcount, zn_level_name(i),
 			    json_integer(nlevel[i]));
 	for (i = 0; i < ZN_NCODES; i++)
 		if (ncode[i] > 0)
-			json_object_set_new(codecount, codes[i].name,
+			json_object_set_new(codecount, zn_risk_code_name(i),
 			    json_integer(ncode[i]));
 	if (p->trailer == NULL)
 		p->trailer = json_pack("{s:s, s:I, s:n}", "kind", "end", "ops",
@@ -3784,7 +3652,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	if (json_object_get(p->trailer, "verified") == NULL)
 		json_object_set_new(p->trailer, "verified", json_false());
 	json_object_set_new(p->trailer, "worst", worst >= 0 ?
-	    json_string(levels[worst]) : json_null());
+	    json_string(zn_level_name(worst)) : json_null());
 	json_object_set_new(p->trailer, "max_score", json_integer(maxscore));
 	json_object_set_new(p->trailer, "levels", lvcount);
 	json_object_set_new(p->trailer, "codes", codecount);

@@ -580,6 +580,134 @@ void zn_graph_release(struct zn_graph *g);
 int zn_graph_kind_rank(const char *kind);
 
 /*
+ * ops: the registry of op kinds (ops.c), one row per kind: its name in
+ * records, its family, whether it runs in a transaction, what it parks,
+ * the postcondition that tells whether a step killed outside a
+ * transaction finished, and how its reverse is made.  Adding a kind is
+ * adding a row there and a member here.  Rows and names are static:
+ * nothing returned here is freed.
+ */
+enum zn_opkind {
+	ZN_OP_UNKNOWN,		/* a name this version does not know */
+	ZN_OP_CREATE_EXTENSION, ZN_OP_DROP_EXTENSION, ZN_OP_ALTER_EXTENSION,
+	ZN_OP_CREATE_SCHEMA, ZN_OP_DROP_SCHEMA, ZN_OP_SOFT_DROP_SCHEMA,
+	ZN_OP_CREATE_ENUM, ZN_OP_DROP_ENUM, ZN_OP_RENAME_ENUM,
+	ZN_OP_RENAME_ENUM_VALUE, ZN_OP_ADD_ENUM_VALUE, ZN_OP_REBUILD_ENUM,
+	ZN_OP_SOFT_DROP_TYPE,
+	ZN_OP_CREATE_SEQUENCE, ZN_OP_DROP_SEQUENCE, ZN_OP_RENAME_SEQUENCE,
+	ZN_OP_ALTER_SEQUENCE, ZN_OP_SOFT_DROP_SEQUENCE,
+	ZN_OP_CREATE_TABLE, ZN_OP_DROP_TABLE, ZN_OP_SOFT_DROP_TABLE,
+	ZN_OP_ARCHIVE_TABLE, ZN_OP_RENAME_TABLE, ZN_OP_ALTER_TABLE_PERSISTENCE,
+	ZN_OP_ALTER_TABLE_OPTIONS, ZN_OP_ALTER_REPLICA_IDENTITY,
+	ZN_OP_ALTER_TABLE_INHERIT, ZN_OP_REBUILD_TABLE,
+	ZN_OP_ADD_COLUMN, ZN_OP_ADD_GENERATED_COLUMN, ZN_OP_DROP_COLUMN,
+	ZN_OP_SOFT_DROP_COLUMN, ZN_OP_ARCHIVE_COLUMN, ZN_OP_RENAME_COLUMN,
+	ZN_OP_ALTER_COLUMN_TYPE, ZN_OP_ALTER_COLUMN_DEFAULT,
+	ZN_OP_ALTER_COLUMN_NULLABLE, ZN_OP_ALTER_COLUMN_IDENTITY,
+	ZN_OP_ADD_INDEX, ZN_OP_DROP_INDEX, ZN_OP_RENAME_INDEX,
+	ZN_OP_ADD_PRIMARY_KEY, ZN_OP_DROP_PRIMARY_KEY, ZN_OP_ADD_UNIQUE,
+	ZN_OP_DROP_UNIQUE, ZN_OP_ADD_FOREIGN_KEY, ZN_OP_DROP_FOREIGN_KEY,
+	ZN_OP_ADD_CHECK, ZN_OP_DROP_CHECK, ZN_OP_ADD_EXCLUSION,
+	ZN_OP_DROP_EXCLUSION, ZN_OP_VALIDATE_CONSTRAINT,
+	ZN_OP_RENAME_CONSTRAINT,
+	ZN_OP_ENABLE_RLS, ZN_OP_DISABLE_RLS, ZN_OP_CREATE_POLICY,
+	ZN_OP_DROP_POLICY,
+	ZN_OP_CREATE_VIEW, ZN_OP_DROP_VIEW, ZN_OP_REPLACE_VIEW,
+	ZN_OP_ALTER_VIEW_OPTIONS, ZN_OP_CREATE_MATERIALIZED_VIEW,
+	ZN_OP_DROP_MATERIALIZED_VIEW, ZN_OP_REFRESH_MATERIALIZED_VIEW,
+	ZN_OP_CREATE_FUNCTION, ZN_OP_DROP_FUNCTION, ZN_OP_REPLACE_FUNCTION,
+	ZN_OP_CREATE_PROCEDURE, ZN_OP_DROP_PROCEDURE, ZN_OP_REPLACE_PROCEDURE,
+	ZN_OP_SOFT_DROP_FUNCTION,
+	ZN_OP_CREATE_TRIGGER, ZN_OP_DROP_TRIGGER, ZN_OP_ALTER_TRIGGER,
+	ZN_OP_SET_COMMENT,
+	ZN_OP_BACKFILL, ZN_OP_SPLIT_COLUMN, ZN_OP_MERGE_COLUMNS,
+	ZN_OP_RAW_SQL,
+	ZN_OP_NKINDS		/* not a kind: the number of members */
+};
+/* What a kind acts on. */
+enum zn_opfamily {
+	ZN_FAM_EXTENSION, ZN_FAM_SCHEMA, ZN_FAM_TYPE, ZN_FAM_SEQUENCE,
+	ZN_FAM_TABLE, ZN_FAM_COLUMN, ZN_FAM_INDEX, ZN_FAM_CONSTRAINT,
+	ZN_FAM_POLICY, ZN_FAM_VIEW, ZN_FAM_ROUTINE, ZN_FAM_TRIGGER,
+	ZN_FAM_COMMENT, ZN_FAM_DATA, ZN_FAM_RAW
+};
+/*
+ * Where zn-diff runs a kind: in a transaction, or outside one when it
+ * is built CONCURRENTLY (on a table that exists and is not partitioned;
+ * the op's "transactional" says which it is).  Ops read from a file say
+ * it themselves, and default to a transaction.
+ */
+enum zn_optx { ZN_TX_INSIDE, ZN_TX_CONCURRENT };
+/*
+ * What shows that a step outside a transaction has finished, when a
+ * killed run left it running: the index it builds is there and valid,
+ * or the index it drops is gone (zn_op_index names the index).
+ */
+enum zn_opprobe { ZN_PROBE_NONE, ZN_PROBE_INDEX_VALID, ZN_PROBE_INDEX_GONE };
+/* How zn-diff makes the kind's reverse. */
+enum zn_oprev {
+	ZN_REV_INVERSE,		/* the opposite change, to the old one */
+	ZN_REV_RECREATE,	/* what it removes, from its old definition */
+	ZN_REV_EMPTY,		/* made again without the data it held */
+	ZN_REV_UNPARK,		/* what it parked, moved back */
+	ZN_REV_RESTORE,		/* made again, its values copied back */
+	ZN_REV_NONE,		/* nothing to undo */
+	ZN_REV_GIVEN		/* only as written in the migration file */
+};
+struct zn_opdef {
+	enum zn_opkind kind;
+	const char *name;	/* as in records: "addColumn" */
+	enum zn_opfamily family;
+	enum zn_optx tx;
+	/*
+	 * A removal that keeps the data (softDrop*, archive*), and the
+	 * artifact kind it records (zn-ledger(7)), or NULL for none.
+	 */
+	int keeps;
+	const char *parks;
+	enum zn_opprobe probe;
+	enum zn_oprev reverse;
+	int raw;		/* classified as raw SQL, statements alone */
+};
+struct zn_op;
+/* The row of a kind name, or NULL for a name this version does not know. */
+const struct zn_opdef *zn_op_lookup(const char *name);
+/* The kind of a name: ZN_OP_UNKNOWN for NULL or an unknown name. */
+enum zn_opkind zn_op_kind(const char *name);
+/* The row of a kind, or NULL for ZN_OP_UNKNOWN and values out of range. */
+const struct zn_opdef *zn_op_kinddef(enum zn_opkind kind);
+/* A kind's name, or NULL as zn_op_kinddef. */
+const char *zn_op_name(enum zn_opkind kind);
+/* A family's name: "table", "column", ... */
+const char *zn_op_family_name(enum zn_opfamily family);
+/*
+ * The row of an op: by its kind, or by its name when the kind is not set
+ * (ZN_OP_UNKNOWN); NULL when the name is unknown too.
+ */
+const struct zn_opdef *zn_op_def(const struct zn_op *op);
+/* The artifact kind an op records when it runs, or NULL. */
+const char *zn_op_parks(const struct zn_op *op);
+/*
+ * The index a statement builds or drops CONCURRENTLY (CREATE [UNIQUE]
+ * INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY), read from its SQL:
+ * *schema is the table's schema for CREATE, the index's for DROP, public
+ * when the statement does not qualify it.  Returns 1 and sets *create to
+ * 1 for a build, 0 for a drop; returns 0 and sets both strings to NULL
+ * when the statement is neither.  The caller frees *schema and *name.
+ */
+int zn_sql_index(const char *sql, char **schema, char **name, int *create);
+/*
+ * The index a step outside a transaction builds or drops: from the op's
+ * args when zn-diff wrote them (schema, name, and built_as for an index
+ * built under a temporary name to replace another), else from its first
+ * statement (zn_sql_index), for ops written by hand.  Returns and sets
+ * as zn_sql_index; 0 for a transactional op.  The caller frees *schema
+ * and *name.  In plan.c, with the other accessors of a read op.
+ */
+int zn_op_index(const struct zn_op *op, char **schema, char **name,
+    int *create);
+
+/*
  * diff: two graphs into the ops that turn the first into the second
  * (zn-diff(1)).  Ops are ordered by phase and by the dependencies they
  * declare; each carries the SQL that runs and its reverse.
@@ -591,6 +719,7 @@ struct zn_diff_opts {
 };
 struct zn_op {
 	char *op;		/* the op kind, e.g. "addColumn" */
+	enum zn_opkind kind;	/* ZN_OP_UNKNOWN: a name not known */
 	char *target;		/* schema.table[.column] as people read it */
 	json_t *args;		/* what the op does, for later stages */
 	json_t *sql, *reverse;	/* arrays of statements */
@@ -863,13 +992,20 @@ int zn_apply_run(struct zn_apply *a);
 void zn_apply_release(struct zn_apply *a);
 
 /*
- * risk: zn-classify's rule set (zn-classify(1)).  Every op gets facts
- * (locks, work, data loss, what may fail, transaction shape, size),
- * reason codes from the facts, a score 0-100 and a level; then the
- * gates decide the verdict.
+ * reasons: the words of risk (reasons.c, zn-classify(1)): the reason
+ * codes with their default scores, the levels, and the check of an op's
+ * suppressions, shared by the plan readers and zn-classify.  Names and
+ * texts are static.
  */
-enum zn_level { ZN_SAFE, ZN_LOW, ZN_MEDIUM, ZN_HIGH, ZN_DESTRUCTIVE,
-	ZN_CRITICAL };
+enum zn_code {
+	ZN_RC_DROPS_TABLE, ZN_RC_DROPS_COLUMN, ZN_RC_NARROWS,
+	ZN_RC_DROPS_OBJECT, ZN_RC_DROPS_CONSTRAINT, ZN_RC_RENAME_TABLE,
+	ZN_RC_RENAME_COLUMN, ZN_RC_BREAKS, ZN_RC_REBUILDS,
+	ZN_RC_CHANGES_TYPE, ZN_RC_NOT_NULL, ZN_RC_VALIDATES,
+	ZN_RC_ADDS_INDEX, ZN_RC_DROPS_INDEX, ZN_RC_ADDS_UNIQUE,
+	ZN_RC_ADDS_FK, ZN_RC_REQUIRED, ZN_RC_AE_LOCK, ZN_RC_NONTX,
+	ZN_RC_HOLDS, ZN_RC_BACKFILL, ZN_RC_RLS, ZN_RC_RAW
+};
 #define ZN_NCODES 23
 /* Code i (0-based): its name, its default score and what it means. */
 const char *zn_risk_code_name(int i);
@@ -877,8 +1013,25 @@ int zn_risk_code_score(int i);
 const char *zn_risk_code_text(int i);
 /* Index of a code by name, or -1. */
 int zn_risk_code(const char *name);
+enum zn_level { ZN_SAFE, ZN_LOW, ZN_MEDIUM, ZN_HIGH, ZN_DESTRUCTIVE,
+	ZN_CRITICAL };
 const char *zn_level_name(int level);
 int zn_level_of(int score);
+/*
+ * Checks an op's "suppress" member: an object mapping reason codes to
+ * why each is accepted, as text that is not blank.  Returns NULL when it
+ * is good; else a new message for the caller to place (file:line:col,
+ * or the step) and free, with *key set to the code it is about
+ * (borrowed from sup), or to NULL when it is about the whole member.
+ */
+char *zn_suppress_check(const json_t *sup, const char **key);
+
+/*
+ * risk: zn-classify's rule set (zn-classify(1)).  Every op gets facts
+ * (locks, work, data loss, what may fail, transaction shape, size),
+ * reason codes from the facts, a score 0-100 and a level; then the
+ * gates decide the verdict.
+ */
 struct zn_risk_opts {
 	long server_version;	/* 0: the connection's, the plan's, or 15 */
 	int max_risk;		/* -1: no budget */

@@ -123,3 +123,116 @@ other	[1,]'
 	assert_success
 	assert_output "$(printf '%s\n' "$cases" | cut -f1)"
 }
+
+@test "the op kind registry: every row round-trips name to kind to name; unknown names are not kinds" {
+	run_zn "$LIBCHECK" ops fooBar addcolumn 'addColumn ' '' rawSql softDropColumn
+	rows=$(printf '%s\n' "$output" | grep -v -e ' -> ')
+	# Every name once; at least zanith's 31 and the graph's own.
+	[ "$(printf '%s\n' "$rows" | wc -l)" -ge 79 ]
+	[ -z "$(printf '%s\n' "$rows" | cut -d' ' -f1 | sort | uniq -d)" ]
+	for k in createExtension createTable addColumn addGeneratedColumn \
+	    addIndex dropIndex addUnique dropUnique addForeignKey \
+	    dropForeignKey alterColumnType alterColumnNullable \
+	    alterColumnDefault renameTable renameColumn dropColumn dropTable \
+	    dropExtension enableRls disableRls createPolicy dropPolicy \
+	    softDropColumn softDropTable archiveColumn archiveTable backfill \
+	    splitColumn mergeColumns rebuildTable rawSql; do
+		printf '%s\n' "$rows" | grep -q "^$k "
+	done
+	assert_line 'fooBar -> unknown'
+	assert_line 'addcolumn -> unknown'
+	assert_line 'addColumn  -> unknown'
+	assert_line ' -> unknown'
+	assert_line 'rawSql -> rawSql'
+	# What parks and records an artifact (zn-ledger(7)); what runs
+	# outside a transaction and how a killed run tells it finished.
+	assert_line 'softDropColumn column inside soft_drop_column none unpark'
+	assert_line 'archiveTable table inside archive_table none unpark'
+	assert_line 'softDropFunction routine inside keeps none unpark'
+	assert_line 'addIndex index concurrent - index_valid inverse'
+	assert_line 'dropIndex index concurrent - index_gone recreate'
+	assert_line 'rawSql raw inside - none given raw'
+	[ "$(printf '%s\n' "$rows" | grep -c ' concurrent ')" -eq 2 ]
+	[ "$(printf '%s\n' "$rows" | awk '$4 ~ /_/' | wc -l)" -eq 7 ]
+
+	# zn-classify knows exactly the registry's names: each as an op of a
+	# migration, only the unknown one is classified as an unknown kind.
+	cd "$BATS_TEST_TMPDIR"
+	mkdir m
+	{
+		echo 'ops:'
+		for k in $(printf '%s\n' "$rows" | cut -d' ' -f1) fooBar; do
+			printf '  - op: %s\n    sql: ["SELECT 1"]\n' "$k"
+		done
+	} >m/20260101_000000_all.yaml
+	run_zn '?' zn-classify --offline --json m
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "op") |
+	    select(any(.risk.facts.details[]; .detail | test("not one this version knows"))) |
+	    .op')" = fooBar ]
+}
+
+@test "zn_suppress_check: one check and one set of words for migration files and streams" {
+	check() {
+		run_zn "$LIBCHECK" suppress "$1"
+		assert_output "$2"
+	}
+	check '{"raw_sql":"a DO block we reviewed"}' ok
+	check '{"raw_sql":"x","rls_change":"y"}' ok
+	whole="-: 'suppress' maps reason codes to why each is accepted"
+	check '{}' "$whole"
+	check '[]' "$whole"
+	check '"raw_sql"' "$whole"
+	check 'null' "$whole"
+	check '{"nope":"x"}' "nope: 'nope' is no reason code (zn-classify --list-codes)"
+	check '{"raw_sql":""}' 'raw_sql: suppressing raw_sql needs a reason, as text'
+	check '{"raw_sql":" \t\n "}' 'raw_sql: suppressing raw_sql needs a reason, as text'
+	check '{"raw_sql":3}' 'raw_sql: suppressing raw_sql needs a reason, as text'
+	check '{"raw_sql":"fine","rls_change":null}' 'rls_change: suppressing rls_change needs a reason, as text'
+}
+
+@test "zn_op_index names the index a step outside a transaction builds or drops, from args or SQL" {
+	cd "$BATS_TEST_TMPDIR"
+	zn_sql -c 'CREATE SCHEMA "we""ird"' \
+	    -c 'CREATE TABLE "we""ird".t (a int, b text, c int)' \
+	    -c 'CREATE INDEX t_a ON "we""ird".t (a)' \
+	    -c 'CREATE INDEX "Old Idx" ON "we""ird".t (c)'
+	run_zn zn-snapshot -o a.graph
+	# A changed definition is built under a temporary name, then swapped.
+	zn_sql -c 'DROP INDEX "we""ird".t_a' \
+	    -c 'CREATE INDEX t_a ON "we""ird".t (a, b)' \
+	    -c 'DROP INDEX "we""ird"."Old Idx"' \
+	    -c 'ALTER TABLE "we""ird".t ADD CONSTRAINT t_b UNIQUE (b)'
+	run_zn zn-snapshot -o b.graph
+	run_zn zn-diff --json a.graph b.graph
+	printf '%s\n' "$output" >plan
+	run_zn "$LIBCHECK" opindex plan
+	# What zn-diff wrote in args is what the SQL says.
+	[ "$(printf '%s\n' "$output" | awk '{ o = $0; s = $0;
+	    sub(/ sql:.*/, "", o); sub(/^[^ ]* [^ ]* op:/, "", o);
+	    sub(/.* sql:/, "", s) } o != s' | wc -l)" -eq 0 ]
+	assert_line --regexp '^[0-9]+ addIndex op:create we"ird\._zanith_new_t_a_[0-9a-f]{8} sql:'
+	assert_line --regexp '^[0-9]+ dropIndex op:drop we"ird\.t_a sql:'
+	assert_line --regexp '^[0-9]+ dropIndex op:drop we"ird\.Old Idx sql:'
+	assert_line --regexp '^[0-9]+ addIndex op:create we"ird\.t_b sql:'
+	[ "${#lines[@]}" -eq 4 ]
+	# Written by hand, without args: from the SQL, as zn-apply did.
+	mkdir m
+	cat >m/20260101_000000_x.yaml <<-'YAML'
+	ops:
+	  - op: addIndex
+	    transactional: false
+	    sql: ["CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS u_e ON ONLY s.u (e)"]
+	  - op: rawSql
+	    transactional: false
+	    sql: ["DROP INDEX CONCURRENTLY IF EXISTS \"X y\""]
+	  - op: addIndex
+	    sql: ["CREATE INDEX CONCURRENTLY i ON t (a)"]
+	  - op: rawSql
+	    transactional: false
+	    sql: ["VACUUM t"]
+	YAML
+	run_zn "$LIBCHECK" opindex m
+	assert_output '1 addIndex op:create s.u_e sql:create s.u_e
+2 rawSql op:drop public.X y sql:drop public.X y
+4 rawSql op:none sql:none'
+}

@@ -285,8 +285,34 @@ setup() {
 	run_zn 0 zn-diff --read "$M"
 	printf '%s\n' "$output" >s.jsonl
 	jq -c 'if .kind == "op" then .suppress = {"raw_sql": ""} else . end' s.jsonl >bad.jsonl
-	# The checksums no longer match: rewrite them through zn-diff --read.
+	# The checksums no longer match.
 	run_zn 65 zn-classify bad.jsonl
+	[[ "$stderr" == *"checksum mismatch"* ]]
+	# A stream whose checksum covers a bad suppression: the ops alone,
+	# in canonical key order, summed as zn-records(5) says.
+	forge() {
+		jq -c --argjson s "$1" 'select(.kind == "op") | del(.migration) |
+		    .suppress = $s | {kind} + (del(.kind) | to_entries |
+		    sort_by(.key) | from_entries)' s.jsonl >ops.jsonl
+		{
+			echo '{"kind":"plan","v":1}'
+			cat ops.jsonl
+			printf '{"kind":"end","ops":1,"checksum":"sha256:%s"}\n' \
+			    "$(sha256sum ops.jsonl | cut -d' ' -f1)"
+		} >forged.jsonl
+	}
+	forge '{"raw_sql":"checked by hand"}'
+	run_zn '?' zn-classify forged.jsonl
+	[ "$status" -ne 65 ]
+	forge '{"raw_sql":" "}'
+	run_zn 65 zn-classify forged.jsonl
+	[[ "$stderr" == *"step 1 (rawSql): suppressing raw_sql needs a reason, as text"* ]]
+	forge '{"raw_sq":"x"}'
+	run_zn 65 zn-classify forged.jsonl
+	[[ "$stderr" == *"step 1 (rawSql): 'raw_sq' is no reason code"* ]]
+	forge '{}'
+	run_zn 65 zn-classify forged.jsonl
+	[[ "$stderr" == *"step 1 (rawSql): 'suppress' maps reason codes to why each is accepted"* ]]
 }
 
 @test "a blocked stream keeps every op and the verdict, and reads back" {

@@ -16,6 +16,16 @@
  *                                last op first) as zn-apply will: each
  *                                transactional op in one transaction,
  *                                each other statement on its own
+ *   libcheck ops [NAME...]       the op kind registry, one row a line,
+ *                                each checked to round-trip name ->
+ *                                kind -> name; then each NAME: its
+ *                                kind's name, or "unknown"
+ *   libcheck suppress JSON       zn_suppress_check: "ok", or the code
+ *                                it is about ("-" for the whole) and
+ *                                the message
+ *   libcheck opindex PLAN        per op outside a transaction, the
+ *                                index zn_op_index names, and the one
+ *                                zn_sql_index reads from its SQL
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -65,6 +75,86 @@ apply(const char *conninfo, const char *path, int reverse)
 	}
 	zn_plan_release(&p);
 	PQfinish(conn);
+}
+
+static const char *const txname[] = { "inside", "concurrent" };
+static const char *const probename[] = { "none", "index_valid",
+    "index_gone" };
+static const char *const revname[] = { "inverse", "recreate", "empty",
+    "unpark", "restore", "none", "given" };
+
+/* Every row must round-trip; exits 1 on the first that does not. */
+static void
+ops(char **names)
+{
+	const struct zn_opdef *d;
+	int k, bad = 0;
+
+	if (zn_op_name(ZN_OP_UNKNOWN) != NULL ||
+	    zn_op_kinddef(ZN_OP_UNKNOWN) != NULL ||
+	    zn_op_name(ZN_OP_NKINDS) != NULL ||
+	    zn_op_kinddef((enum zn_opkind)-1) != NULL ||
+	    zn_op_lookup(NULL) != NULL || zn_op_kind(NULL) != ZN_OP_UNKNOWN) {
+		fprintf(stderr, "libcheck: ZN_OP_UNKNOWN or a value out of "
+		    "range has a row\n");
+		bad = 1;
+	}
+	for (k = ZN_OP_UNKNOWN + 1; k < ZN_OP_NKINDS; k++) {
+		d = zn_op_kinddef((enum zn_opkind)k);
+		if (d == NULL || d->name == NULL || (int)d->kind != k ||
+		    zn_op_lookup(d->name) != d ||
+		    (int)zn_op_kind(d->name) != k ||
+		    strcmp(zn_op_name((enum zn_opkind)k), d->name) != 0 ||
+		    zn_op_family_name(d->family) == NULL ||
+		    (d->parks != NULL && !d->keeps)) {
+			fprintf(stderr, "libcheck: kind %d (%s) does not "
+			    "round-trip\n", k, d != NULL && d->name != NULL ?
+			    d->name : "no name");
+			bad = 1;
+			continue;
+		}
+		printf("%s %s %s %s %s %s%s\n", d->name,
+		    zn_op_family_name(d->family), txname[d->tx],
+		    d->parks != NULL ? d->parks : d->keeps ? "keeps" : "-",
+		    probename[d->probe], revname[d->reverse],
+		    d->raw ? " raw" : "");
+	}
+	for (; *names != NULL; names++)
+		printf("%s -> %s\n", *names, zn_op_lookup(*names) != NULL ?
+		    zn_op_name(zn_op_kind(*names)) : "unknown");
+	if (bad)
+		exit(1);
+}
+
+/* zn_op_index against zn_sql_index, for every op outside a transaction. */
+static void
+opindex(const char *path)
+{
+	struct zn_plan p;
+	char *s1, *n1, *s2, *n2;
+	int c1 = -1, c2 = -1, r1, r2;
+	size_t i;
+
+	zn_plan_read(&p, path);
+	for (i = 0; i < p.n; i++) {
+		const struct zn_op *op = &p.ops[i];
+
+		if (op->transactional)
+			continue;
+		r1 = zn_op_index(op, &s1, &n1, &c1);
+		r2 = zn_sql_index(json_string_value(json_array_get(
+		    zn_op_sql(op), 0)), &s2, &n2, &c2);
+		printf("%zu %s op:%s%s%s%s sql:%s%s%s%s\n", i + 1, op->op,
+		    r1 ? (c1 ? "create " : "drop ") : "none", r1 ? s1 : "",
+		    r1 ? "." : "", r1 ? n1 : "",
+		    r2 ? (c2 ? "create " : "drop ") : "none", r2 ? s2 : "",
+		    r2 ? "." : "", r2 ? n2 : "");
+		free(s1);
+		free(n1);
+		free(s2);
+		free(n2);
+	}
+	zn_plan_release(&p);
 }
 
 /* zn_jscan_canon on each line; what it takes must write back the same. */
@@ -135,6 +225,23 @@ main(int argc, char *argv[])
 		puts(sum);
 	} else if ((argc == 4 || argc == 5) && strcmp(argv[1], "apply") == 0) {
 		apply(argv[2], argv[3], argc == 5);
+	} else if (argc >= 2 && strcmp(argv[1], "ops") == 0) {
+		ops(argv + 2);
+	} else if (argc == 3 && strcmp(argv[1], "suppress") == 0) {
+		json_t *v = json_loads(argv[2], JSON_DECODE_ANY, NULL);
+		const char *key;
+
+		if (v == NULL)
+			zn_die(65, "not JSON: %s", argv[2]);
+		s = zn_suppress_check(v, &key);
+		if (s == NULL)
+			puts("ok");
+		else
+			printf("%s: %s\n", key != NULL ? key : "-", s);
+		free(s);
+		json_decref(v);
+	} else if (argc == 3 && strcmp(argv[1], "opindex") == 0) {
+		opindex(argv[2]);
 	} else if (argc == 2 && strcmp(argv[1], "canon") == 0) {
 		canon();
 	} else if (argc == 2 && strcmp(argv[1], "table") == 0) {
@@ -151,7 +258,7 @@ main(int argc, char *argv[])
 		free(line);
 	} else {
 		fprintf(stderr, "usage: libcheck ident|literal|redact|sha256|"
-		    "table|canon ...\n");
+		    "table|canon|apply|ops|suppress|opindex ...\n");
 		return 64;
 	}
 	zn_buf_release(&b);
