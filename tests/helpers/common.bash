@@ -32,7 +32,9 @@ zn_clean_env() {
 	done
 	unset DATABASE_URL NO_COLOR
 	export LC_ALL=C TZ=UTC
-	export HOME="$BATS_TEST_TMPDIR/home"
+	# In setup_file there is no test yet, hence no BATS_TEST_TMPDIR: the
+	# file's own directory then, never a HOME another file shares.
+	export HOME="${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/home"
 	mkdir -p "$HOME"
 	if [ -n "${ZN_TEST_PGHOST:-}" ]; then
 		export PGHOST=$ZN_TEST_PGHOST PGPORT=5432 PGUSER=postgres
