@@ -157,6 +157,18 @@ zn_wait_file() {
 	zn_wait "${2:-}" "a file matching '$1'" _zn_glob_matches "$1"
 }
 
+# zn_random_bytes N: N pseudo-random bytes on stdout, from the seed
+# ZN_TEST_SEED when it is set, else from a new one.  The seed goes to
+# stderr, so a failing test shows it, and ZN_TEST_SEED=SEED gives it the
+# same bytes again (perl's rand is the same drand48 everywhere).
+zn_random_bytes() {
+	local seed=${ZN_TEST_SEED:-$RANDOM$RANDOM}
+	echo "# random input: seed $seed (ZN_TEST_SEED=$seed repeats it)" >&2
+	perl -e 'srand($ARGV[0]);
+	    print pack("C*", map { int(rand(256)) } 1 .. $ARGV[1])' \
+	    "$seed" "$1"
+}
+
 # The differences between two graphs, one line per changed leaf:
 #   KIND SCHEMA.NAME PATH: OLD -> NEW     (and "added ID", "removed ID")
 graph_changes() {
