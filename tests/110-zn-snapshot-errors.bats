@@ -200,8 +200,8 @@ one_line() {
 	zn_sql -c 'CREATE TABLE t (id int)'
 	psql -X -q -d "$ZN_TEST_DB" -c 'BEGIN' -c 'LOCK pg_catalog.pg_description IN ACCESS EXCLUSIVE MODE' -c 'SELECT pg_sleep(30)' >/dev/null 2>&1 3>&- &
 	locker=$!
-	sleep 1
-	( sleep 2; psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND wait_event_type = 'Lock'" >/dev/null ) 3>&- &
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND relation = 'pg_catalog.pg_description'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
+	( zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND wait_event_type = 'Lock')" && psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND wait_event_type = 'Lock'" >/dev/null ) 3>&- &
 	run_zn 2 zn-snapshot --json
 	kill "$locker" 2>/dev/null || true
 	wait
@@ -213,19 +213,31 @@ one_line() {
 # An object dropped after the snapshot began is still in the snapshot's
 # catalog rows, but the server can no longer render it.  A lock on a
 # catalog that only a later query reads holds the snapshot at that query
-# while another session drops the object.
+# while another session drops the object: once the snapshot waits for the
+# lock (or after 30 s, and the test fails), the drop commits.
 race() {
 	local lockrel=$1 drop=$2
 	(
 		psql -X -q -v ON_ERROR_STOP=1 -d "$ZN_TEST_DB" >/dev/null 2>&1 <<SQL
 BEGIN;
 LOCK TABLE $lockrel IN ACCESS EXCLUSIVE MODE;
-SELECT pg_sleep(3);
+DO \$\$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+BEGIN
+	WHILE NOT EXISTS (SELECT FROM pg_stat_activity
+	    WHERE application_name = 'zn-snapshot' AND wait_event_type = 'Lock')
+	    AND clock_timestamp() < t0 + interval '30 s' LOOP
+		PERFORM pg_sleep(0.05);
+		PERFORM pg_stat_clear_snapshot();
+	END LOOP;
+END
+\$\$;
 $drop;
 COMMIT;
 SQL
 	) 3>&- &
-	sleep 1
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND relation = '$lockrel'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
 	run_zn '?' zn-snapshot --json
 	wait
 }

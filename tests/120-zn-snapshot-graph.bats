@@ -161,7 +161,7 @@ setup() {
 }
 
 @test "binary garbage is refused, not crashed on" {
-	head -c 4096 /dev/urandom >t.jsonl
+	zn_random_bytes 4096 >t.jsonl
 	run_zn 65 zn-snapshot --graph t.jsonl
 	printf '{"kind":"graph","v":1,"hash":"x"}\n{"kind":"schema","name":"\xff\xfe"}\n' >t.jsonl
 	run_zn 65 zn-snapshot --graph t.jsonl

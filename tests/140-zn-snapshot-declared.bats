@@ -120,13 +120,11 @@ interrupt() {
 	local sig=$1
 	printf 'CREATE TABLE t (id int);\nSELECT pg_sleep(60);\n' >slow.sql
 	zn-snapshot --declared slow.sql --json >out 2>err 3>&- &
-	local pid=$! i
+	local pid=$! sock
 	# Wait for the scratch server to be running the declaration.
-	for i in $(seq 200); do
-		pgrep -f "$SCRATCH_TMP/zn-scratch" >/dev/null && [ -S "$(ls -d "$SCRATCH_TMP"/zn-scratch.*)/.s.PGSQL.5432" ] 2>/dev/null && break
-		sleep 0.05
-	done
-	sleep 0.5
+	zn_wait_file "$SCRATCH_TMP/zn-scratch.*/.s.PGSQL.5432"
+	sock=$(compgen -G "$SCRATCH_TMP/zn-scratch.*/.s.PGSQL.5432")
+	PGHOST=${sock%/*} PGDATABASE=postgres zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND state = 'active' AND pid <> pg_backend_pid())"
 	kill -"$sig" "$pid"
 	status=0
 	wait "$pid" || status=$?

@@ -166,7 +166,7 @@ YAML
 }
 
 @test "garbage in a .yaml file is refused, not crashed on" {
-	head -c 2048 /dev/urandom >x.yaml
+	zn_random_bytes 2048 >x.yaml
 	run_zn '?' zn-snapshot --declared x.yaml --json
 	[ "$status" -eq 65 ] || fail "status $status: $stderr"
 	nothing_left

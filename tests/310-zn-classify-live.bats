@@ -203,12 +203,7 @@ teardown() {
 	psql -X -q -c 'BEGIN' -c 'LOCK TABLE held IN ACCESS EXCLUSIVE MODE' \
 	    -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 3>&- &
 	BLOCKER=$!
-	for _ in $(seq 100); do
-		n=$(psql -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'held'::regclass AND mode = 'AccessExclusiveLock' AND granted")
-		[ "$n" = 1 ] && break
-		sleep 0.1
-	done
-	[ "$n" = 1 ]
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'held'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
 	mkmig <<<'ALTER TABLE held ALTER COLUMN note SET NOT NULL'
 	start=$(date +%s%N)
 	run_zn 0 zn-classify -d "" --probe-timeout 1s --max-risk 60 "$M"

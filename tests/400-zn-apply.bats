@@ -170,7 +170,7 @@ schema_of() {
 	# Hold the lock from another session: the same key zn-apply uses.
 	psql -X -q -c "SET application_name = 'holder'" -c "SELECT pg_advisory_lock(k) FROM (SELECT ('x' || substr(encode(sha256('zanith:public'), 'hex'), 1, 15))::bit(60)::bigint AS k) s" -c "SELECT pg_sleep(4)" >/dev/null &
 	holder=$!
-	sleep 1
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted)"
 	start=$(date +%s)
 	run_zn 3 zn-apply --lock-wait 1s migrations
 	end=$(date +%s)
@@ -197,7 +197,7 @@ schema_of() {
 	YAML
 	zn-apply migrations >a.out 2>a.err &
 	a=$!
-	sleep 0.5
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted)"
 	run_zn 3 zn-apply --lock-wait 500ms migrations
 	[[ "$stderr" == *"is held by pid"* ]]
 	[[ "$stderr" == *"zn-apply"* ]]
@@ -218,7 +218,7 @@ schema_of() {
 	YAML
 	psql -X -q -c "SET application_name = 'reader'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null &
 	reader=$!
-	sleep 0.5
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessShareLock' AND granted)"
 	run_zn 0 zn-apply --lock-timeout 200ms --retries 8 migrations
 	wait "$reader"
 	[[ "$stderr" == *"lock timeout"* ]]
@@ -237,7 +237,7 @@ schema_of() {
 	YAML
 	psql -X -q -c "SET application_name = 'forever'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(8)" >/dev/null &
 	reader=$!
-	sleep 0.5
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessShareLock' AND granted)"
 	run_zn 1 zn-apply --lock-timeout 200ms --retries 2 migrations
 	assert_line --partial "✗ 20260101_000001_b 01 addColumn"
 	[[ "$stderr" == *"failed and was rolled back"* ]]
@@ -269,7 +269,7 @@ schema_of() {
 	# pg_get_constraintdef, rendering busy's CHECK, waits for it.
 	psql -X -q -c "SET application_name = 'ddl'" -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(8)" -c "ROLLBACK" >/dev/null &
 	ddl=$!
-	sleep 0.5
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
 	for input in migrations plan.jsonl; do
 		start=$(date +%s)
 		run_zn 3 zn-apply --lock-wait 1s "$input"
@@ -298,16 +298,19 @@ schema_of() {
 	  - op: rawSql
 	    sql: ["SELECT pg_sleep(3)"]
 	YAML
-	t0=$(date +%s%N)
 	zn-apply --lock-wait 1s migrations >a.out 2>a.err &
 	apply=$!
-	# The before read is done by now; the blocker comes during the step
-	# (about 3 s) and stays until about 5 s.  Were the after read
+	# Once the step runs, the before read is done; the blocker comes
+	# during the step (about 3 s) and stays 5 s.  Were the after read
 	# bounded, or the before read's lock_timeout left on the session,
-	# the run would exit 3 soon after 3 s.
-	sleep 1
-	psql -X -q -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(4)" -c "ROLLBACK" >/dev/null &
+	# the run would exit 3 about 1 s after the step, before the blocker
+	# ends.
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = 'zn-apply' AND query LIKE '%pg_sleep(3)%' AND state = 'active')"
+	t0=$(date +%s%N)
+	psql -X -q -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(5)" -c "ROLLBACK" >/dev/null &
 	ddl=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
+	kill -0 "$apply" 2>/dev/null || fail "zn-apply ended before the blocker came"
 	status=0
 	wait "$apply" || status=$?
 	t1=$(date +%s%N)
@@ -316,8 +319,8 @@ schema_of() {
 	[ "$status" -eq 0 ]
 	grep -q "1 step applied" a.out
 	[ "$(ledger "SELECT count(*) FROM _zanith_schema_snapshots WHERE which = 'after'")" = 1 ]
-	# It waited for the blocker's end.
-	[ $(((t1 - t0) / 1000000)) -ge 4500 ]
+	# It waited for the blocker's end, 5 s or more after it began.
+	[ $(((t1 - t0) / 1000000)) -ge 5000 ]
 }
 
 @test "an applied file that changed is exit 4 naming the file, the step and both digests" {
@@ -399,7 +402,7 @@ schema_of() {
 	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.z (id int)", "SELECT pg_sleep(30)"]\n' >migrations/20260101_000000_z.yaml
 	zn-apply migrations >z.out 2>z.err &
 	pid=$!
-	sleep 1.5
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = 'zn-apply' AND query LIKE '%pg_sleep(30)%' AND state = 'active')"
 	kill -TERM "$pid"
 	status=0
 	wait "$pid" || status=$?

@@ -225,14 +225,11 @@ fill() {
 	# A reader holds the table until the step has been retried once.
 	psql -X -q -c "SET application_name = 'reader'" -c "BEGIN" \
 	    -c "SELECT * FROM public.t1" -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
-	local reader=$! i
-	sleep 0.5
+	local reader=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.t1'::regclass AND mode = 'AccessShareLock' AND granted)"
 	zn-apply --lock-timeout 200ms --retries 100 migrations >b.out 2>b.err &
 	local applier=$!
-	for i in $(seq 1 600); do
-		[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'retried'" 2>/dev/null)" -gt 0 ] 2>/dev/null && break
-		sleep 0.1
-	done
+	zn_wait_sql "SELECT EXISTS (SELECT FROM _zanith_migration_steps WHERE status = 'retried')"
 	ledger "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reader'" >/dev/null
 	wait "$reader" || true
 	local st=0

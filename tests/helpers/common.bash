@@ -32,7 +32,9 @@ zn_clean_env() {
 	done
 	unset DATABASE_URL NO_COLOR
 	export LC_ALL=C TZ=UTC
-	export HOME="$BATS_TEST_TMPDIR/home"
+	# In setup_file there is no test yet, hence no BATS_TEST_TMPDIR: the
+	# file's own directory then, never a HOME another file shares.
+	export HOME="${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/home"
 	mkdir -p "$HOME"
 	if [ -n "${ZN_TEST_PGHOST:-}" ]; then
 		export PGHOST=$ZN_TEST_PGHOST PGPORT=5432 PGUSER=postgres
@@ -114,6 +116,59 @@ run_zn() {
 	return 0
 }
 
+# Waiting for another session or process: poll what can be seen, never
+# sleep for a while and hope.  Each polls every 50 ms for up to TIMEOUT
+# seconds (default ZN_TEST_WAIT, else 30), then fails the test saying what
+# it waited for (in a background subshell it returns 1).
+#
+#   zn_wait_sql QUERY [TIMEOUT]     until QUERY prints t, run where the
+#                                   clients connect by default (PGHOST,
+#                                   PGDATABASE: the test database)
+#   zn_wait_file PATTERN [TIMEOUT]  until a file matches PATTERN (a glob)
+#   zn_wait TIMEOUT WHAT COMMAND... until COMMAND succeeds
+zn_wait() {
+	local timeout=${1:-${ZN_TEST_WAIT:-30}} what=$2 now end
+	shift 2
+	now=${EPOCHREALTIME/./}
+	end=$((now + timeout * 1000000))
+	until "$@"; do
+		now=${EPOCHREALTIME/./}
+		if [ "$now" -ge "$end" ]; then
+			fail "waited $timeout s in vain for $what"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+_zn_sql_is_t() {
+	[ "$(psql -X -A -t -q -c "$1" 2>/dev/null)" = t ]
+}
+
+zn_wait_sql() {
+	zn_wait "${2:-}" "the query to return t: $1" _zn_sql_is_t "$1"
+}
+
+_zn_glob_matches() {
+	compgen -G "$1" >/dev/null
+}
+
+zn_wait_file() {
+	zn_wait "${2:-}" "a file matching '$1'" _zn_glob_matches "$1"
+}
+
+# zn_random_bytes N: N pseudo-random bytes on stdout, from the seed
+# ZN_TEST_SEED when it is set, else from a new one.  The seed goes to
+# stderr, so a failing test shows it, and ZN_TEST_SEED=SEED gives it the
+# same bytes again (perl's rand is the same drand48 everywhere).
+zn_random_bytes() {
+	local seed=${ZN_TEST_SEED:-$RANDOM$RANDOM}
+	echo "# random input: seed $seed (ZN_TEST_SEED=$seed repeats it)" >&2
+	perl -e 'srand($ARGV[0]);
+	    print pack("C*", map { int(rand(256)) } 1 .. $ARGV[1])' \
+	    "$seed" "$1"
+}
+
 # The differences between two graphs, one line per changed leaf:
 #   KIND SCHEMA.NAME PATH: OLD -> NEW     (and "added ID", "removed ID")
 graph_changes() {
@@ -135,11 +190,7 @@ fake_server() {
 	FAKE_DIR=$(mktemp -d /tmp/zn-fake.XXXXXX)
 	"$BATS_FILE_TMPDIR/fakepg" "$FAKE_DIR/.s.PGSQL.5433" "$1" 3>&- &
 	FAKE_PID=$!
-	for _ in $(seq 50); do
-		[ -S "$FAKE_DIR/.s.PGSQL.5433" ] && return 0
-		sleep 0.1
-	done
-	fail "fake server did not start"
+	zn_wait_file "$FAKE_DIR/.s.PGSQL.5433"
 }
 
 stop_fake() {

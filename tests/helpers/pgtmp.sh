@@ -75,6 +75,11 @@ zn_pgtmp_start() {
 		sed 's/^/  /' "$ZN_PGTMP_DIR/initdb.log" >&2
 		return 2
 	fi
+	# Every cluster may use port 5432: its socket (and the socket's lock
+	# file) lives in its own directory and no TCP port is opened, so
+	# clusters started at once, by test files run side by side, never
+	# meet.  (The server's small System V segment takes a key no other
+	# live server holds.)
 	cat >>"$ZN_PGTMP_DIR/data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$ZN_PGTMP_DIR'
