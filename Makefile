@@ -159,7 +159,7 @@ lint: all
 	    tests/gen-roundtrip .ci/run build-aux/embed-sql \
 	    build-aux/objrules
 	shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
-	    tests/helpers/roundtrip.bash
+	    tests/helpers/roundtrip.bash tests/helpers/ledger.bash
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -18,26 +18,10 @@ teardown_file() {
 
 setup() {
 	load helpers/common
+	load helpers/ledger
 	zn_db_new
 	cd "$BATS_TEST_TMPDIR" || return 1
 	mkdir -p migrations
-}
-
-ledger() {
-	psql -X -A -t -c "$1"
-}
-
-mig() {
-	# mig ID STATEMENT...: a migration file of rawSql steps.
-	local id=$1 s
-	shift
-	{
-		echo "ops:"
-		for s in "$@"; do
-			printf '  - op: rawSql\n    sql: [%s]\n' \
-			    "$(printf '%s' "$s" | jq -Rc .)"
-		done
-	} >"migrations/$id.yaml"
 }
 
 # Each migration's "ID STATE" as zn-ledger status reports it ...
