@@ -154,11 +154,11 @@ setup() {
 	run shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    build-aux/deps examples/demo.sh bench/gen-schema bench/snapshot.sh \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops bench/apply.sh \
-	    tests/gen-roundtrip build-aux/embed-sql \
-	    .ci/run
+	    tests/gen-roundtrip build-aux/embed-sql build-aux/objrules \
+	    bench/offline-drift.sh .ci/run
 	assert_success
 	run shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
-	    tests/helpers/roundtrip.bash
+	    tests/helpers/roundtrip.bash tests/helpers/ledger.bash
 	assert_success
 }
 
