@@ -68,7 +68,19 @@ zn_pgtmp_start() {
 	if [ "$(id -u)" -eq 0 ]; then
 		chown "${ZN_PGTMP_USER:-postgres}" "$ZN_PGTMP_DIR" || return 2
 	fi
-	if ! _zn_pgtmp_as "$_zbin/initdb" -A trust -U postgres --nosync \
+	# A run of many files makes one cluster with initdb and each file
+	# starts from a copy of it (ZN_PGTMP_TEMPLATE, made by
+	# zn_pgtmp_template): a copy costs a tenth of an initdb.
+	if [ -n "${ZN_PGTMP_TEMPLATE:-}" ] &&
+	    [ -f "$ZN_PGTMP_TEMPLATE/PG_VERSION" ]; then
+		if ! _zn_pgtmp_as cp -R "$ZN_PGTMP_TEMPLATE" \
+		    "$ZN_PGTMP_DIR/data" 2>"$ZN_PGTMP_DIR/initdb.log"; then
+			echo "pgtmp: cannot copy the template cluster:" >&2
+			sed 's/^/  /' "$ZN_PGTMP_DIR/initdb.log" >&2
+			return 2
+		fi
+		chmod 0700 "$ZN_PGTMP_DIR/data"
+	elif ! _zn_pgtmp_as "$_zbin/initdb" -A trust -U postgres --nosync \
 	    -E UTF8 --locale=C -D "$ZN_PGTMP_DIR/data" \
 	    >"$ZN_PGTMP_DIR/initdb.log" 2>&1; then
 		echo "pgtmp: initdb failed:" >&2
@@ -104,6 +116,17 @@ CONF
 	PGUSER=postgres
 	PGDATABASE=postgres
 	export PGHOST PGPORT PGUSER PGDATABASE
+}
+
+# zn_pgtmp_template DIR: an initdb'd data directory at DIR/data, never
+# started, for zn_pgtmp_start to copy (export ZN_PGTMP_TEMPLATE=DIR/data).
+zn_pgtmp_template() {
+	_zbin=$(zn_pgtmp_bindir) || return 2
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "${ZN_PGTMP_USER:-postgres}" "$1" || return 2
+	fi
+	_zn_pgtmp_as "$_zbin/initdb" -A trust -U postgres --nosync -E UTF8 \
+	    --locale=C -D "$1/data" >"$1/initdb.log" 2>&1
 }
 
 zn_pgtmp_stop() {

@@ -15,7 +15,7 @@
 
 zn_rt_db() {
 	PGOPTIONS='-c client_min_messages=warning' psql -q -X -d postgres \
-	    -c "DROP DATABASE IF EXISTS \"$1\"" -c "CREATE DATABASE \"$1\"" \
+	    -c "DROP DATABASE IF EXISTS \"$1\"" -c "CREATE DATABASE \"$1\"${ZN_TEST_DBSTRATEGY:-}" \
 	    >/dev/null
 }
 
