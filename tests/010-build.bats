@@ -31,20 +31,20 @@ setup_file() {
 			    cp -Rp "$ZN_TEST_BUILD/$f" "$TREE/$OUT/"
 		done
 	fi
-	STUB=$BATS_FILE_TMPDIR/stub
-	mkdir -p "$STUB"
+	STANDIN=$BATS_FILE_TMPDIR/standin
+	mkdir -p "$STANDIN"
 	# pkg-config as on a machine without the libraries until deps has run;
 	# every call is logged with whether it came before or after.
-	cat >"$STUB/pkg-config" <<-EOF
+	cat >"$STANDIN/pkg-config" <<-EOF
 	#!/bin/sh
-	if [ ! -f "$STUB/installed" ]; then
-		echo "before \$*" >>"$STUB/calls"
+	if [ ! -f "$STANDIN/installed" ]; then
+		echo "before \$*" >>"$STANDIN/calls"
 		exit 1
 	fi
-	echo "after \$*" >>"$STUB/calls"
+	echo "after \$*" >>"$STANDIN/calls"
 	exec pkg-config "\$@"
 	EOF
-	chmod +x "$STUB/pkg-config"
+	chmod +x "$STANDIN/pkg-config"
 	# A test file for the nested `make check`: the commands it just built.
 	# (printf, as bats would take an @test line here for one of this file.)
 	printf '%s\n' '@test "the commands just built run" {' \
@@ -53,13 +53,13 @@ setup_file() {
 	    '"$ZN_TEST_BUILD/bin/$c" --version; done' \
 	    '"$ZN_TEST_BUILD/test/zn-apply" --version' \
 	    '}' >"$TREE/tests/built.bats"
-	export TREE SAN OUT STUB
+	export TREE SAN OUT STANDIN
 }
 
 setup() {
 	load helpers/common
 	zn_clean_env
-	rm -f "$STUB/installed" "$STUB/calls"
+	rm -f "$STANDIN/installed" "$STANDIN/calls"
 	# A changed source: the run must compile (zn.h needs libpq's include
 	# directory from pkg-config) and link (its library list), not only
 	# find everything up to date.
@@ -80,16 +80,16 @@ fresh_make() {
 		[ -z "${!v:-}" ] || keep+=("$v=${!v}")
 	done
 	(cd "$TREE" && env -i "${keep[@]}" make "$@" SANITIZE="$SAN" \
-	    PKG_CONFIG="$STUB/pkg-config" DEPS_CMD="touch $STUB/installed" 2>&1)
+	    PKG_CONFIG="$STANDIN/pkg-config" DEPS_CMD="touch $STANDIN/installed" 2>&1)
 }
 
 # The flags of the first make were read before deps, those of the build
 # after it.
 assert_flags_after_deps() {
-	[ -f "$STUB/installed" ] || fail "deps did not run"
-	run head -n 1 "$STUB/calls"
+	[ -f "$STANDIN/installed" ] || fail "deps did not run"
+	run head -n 1 "$STANDIN/calls"
 	assert_output --partial 'before --cflags'
-	run cat "$STUB/calls"
+	run cat "$STANDIN/calls"
 	assert_line --partial 'after --cflags'
 	assert_line --partial 'after --libs'
 }
@@ -99,7 +99,7 @@ assert_flags_after_deps() {
 	run fresh_make deps all
 	assert_failure
 	assert_output --partial "libraries missing"
-	[ -f "$STUB/installed" ] || fail "deps did not run"
+	[ -f "$STANDIN/installed" ] || fail "deps did not run"
 }
 
 @test "make demo on a fresh machine installs, builds and runs the demo" {
