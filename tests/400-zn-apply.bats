@@ -484,3 +484,31 @@ schema_of() {
 	run_zn 0 zn-apply migrations
 	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'recorded'")" = 1 ]
 }
+
+@test "a step whose connection is cut is exit 2; the re-run finds it interrupted and runs it again" {
+	cat >migrations/20260101_000001_cut.yaml <<-'YAML'
+	ops:
+	  - op: rawSql
+	    sql: ["CREATE TABLE public.slow (id int)", "INSERT INTO public.slow VALUES (1)"]
+	  - op: rawSql
+	    sql: ["SELECT pg_sleep(CASE WHEN EXISTS (SELECT FROM public.slow) THEN 60 ELSE 0 END)"]
+	  - op: rawSql
+	    sql: ["CREATE TABLE public.after (id int)"]
+	YAML
+	zn-apply migrations >a.out 2>a.err &
+	a=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = 'zn-apply' AND query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active')"
+	ledger "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'zn-apply' AND query LIKE 'SELECT pg_sleep(CASE%'" >/dev/null
+	st=0
+	wait "$a" || st=$?
+	[ "$st" -eq 2 ] || { cat a.out a.err >&2; false; }
+	grep -q "zn-apply: the connection was lost during step 2 of 20260101_000001_cut" a.err
+	# Nothing after the cut ran; the step is left running in the ledger.
+	[ "$(ledger "SELECT to_regclass('public.after') IS NULL")" = t ]
+	[ "$(ledger "SELECT status FROM _zanith_migration_steps WHERE step = 2")" = running ]
+	# Without its row, step 2 no longer waits when it runs again.
+	ledger "DELETE FROM public.slow" >/dev/null
+	run_zn 0 zn-apply migrations
+	[ "$(ledger "SELECT string_agg(status, ',' ORDER BY attempt_id) FROM _zanith_migration_steps WHERE step = 2")" = interrupted,done ]
+	[ "$(ledger "SELECT to_regclass('public.after') IS NOT NULL")" = t ]
+}
