@@ -234,8 +234,8 @@ begin_attempt(struct zn_apply *a, const struct zn_lstep *s,
 		    (int)json_integer_value(sc));
 	zn_buf_addch(&rb, '{');
 	json_array_foreach(json_object_get(risk, "reasons"), i, v)
-		zn_buf_addf(&rb, "%s\"%s\"", i > 0 ? "," : "",
-		    json_string_value(v));
+		if (json_is_string(v))
+			zn_pg_array_add(&rb, json_string_value(v));
 	zn_buf_addch(&rb, '}');
 	reasons = zn_buf_detach(&rb);
 	params[0] = a->runid;

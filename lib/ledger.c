@@ -466,17 +466,8 @@ zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
 
 	/* Of each step of these migrations: done, and its last attempt. */
 	zn_buf_addch(&ids, '{');
-	for (j = 0; j < st->nm; j++) {
-		const char *c;
-
-		zn_buf_adds(&ids, j > 0 ? ",\"" : "\"");
-		for (c = st->m[j].id; *c != '\0'; c++) {
-			if (*c == '"' || *c == '\\')
-				zn_buf_addch(&ids, '\\');
-			zn_buf_addch(&ids, *c);
-		}
-		zn_buf_addch(&ids, '"');
-	}
+	for (j = 0; j < st->nm; j++)
+		zn_pg_array_add(&ids, st->m[j].id);
 	zn_buf_addch(&ids, '}');
 	params[0] = ids.buf;
 	sql = zn_ledger_sql("SELECT migration_id, step, "

@@ -527,6 +527,22 @@ zn_pg_ident(struct zn_buf *b, const char *s)
 }
 
 void
+zn_pg_array_add(struct zn_buf *b, const char *s)
+{
+	const char *c;
+
+	if (b->len > 1)
+		zn_buf_addch(b, ',');
+	zn_buf_addch(b, '"');
+	for (c = s; *c != '\0'; c++) {
+		if (*c == '"' || *c == '\\')
+			zn_buf_addch(b, '\\');
+		zn_buf_addch(b, *c);
+	}
+	zn_buf_addch(b, '"');
+}
+
+void
 zn_pg_literal(struct zn_buf *b, const char *s)
 {
 	const char *p;

@@ -2781,23 +2781,12 @@ sqltext(struct cx *x, struct opr *r, const char *text)
 static void
 pgarray(struct zn_buf *b, const struct smap *m)
 {
-	const char *c;
 	size_t i;
 
 	zn_buf_addch(b, '{');
-	for (i = 0; i < m->cap; i++) {
-		if (m->k[i] == NULL)
-			continue;
-		if (b->len > 1)
-			zn_buf_addch(b, ',');
-		zn_buf_addch(b, '"');
-		for (c = m->k[i]; *c != '\0'; c++) {
-			if (*c == '"' || *c == '\\')
-				zn_buf_addch(b, '\\');
-			zn_buf_addch(b, *c);
-		}
-		zn_buf_addch(b, '"');
-	}
+	for (i = 0; i < m->cap; i++)
+		if (m->k[i] != NULL)
+			zn_pg_array_add(b, m->k[i]);
 	zn_buf_addch(b, '}');
 }
 

@@ -411,6 +411,11 @@ void zn_pg_cmd(PGconn *conn, const char *what, const char *sql);
  * is no keyword: the server's quote_ident() rule.
  */
 void zn_pg_ident(struct zn_buf *b, const char *s);
+/*
+ * Adds s as one element of a text[] literal being written to b: b holds
+ * "{" and the elements so far; the caller closes it with "}".
+ */
+void zn_pg_array_add(struct zn_buf *b, const char *s);
 /* Writes s to b as a SQL string literal (E'' form when needed). */
 void zn_pg_literal(struct zn_buf *b, const char *s);
 /*
