@@ -9,14 +9,25 @@
  * calls).  As root, the cluster runs as an unprivileged user, since
  * initdb and postgres refuse root.
  *
+ * initdb is most of the cost of an ephemeral cluster (over a second of
+ * CPU), so its output is kept once per set of server binaries in the
+ * user's cache directory (ZN_SCRATCH_CACHE, else $XDG_CACHE_HOME/zanith,
+ * else ~/.cache/zanith) and later clusters start from a copy of it.  The
+ * copy is made in a private directory and renamed into place, so a
+ * half-written template is never used; a template the server cannot
+ * start from is removed and initdb runs again.  ZN_SCRATCH_CACHE=off
+ * turns it off.
+ *
  * Dropping root needs setgroups(2), which POSIX does not have: this file
  * asks for the system's default interface instead of POSIX alone
  * (_DEFAULT_SOURCE on glibc; the BSDs and macOS show it by default).
  */
 #define _DEFAULT_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -39,28 +50,36 @@
 static volatile pid_t live_server = -1;
 static volatile pid_t live_child = -1;
 static char live_dir[4096];
+static char live_tmpl[4096];	/* a template being written to the cache */
 static int hooks_installed;
 /* A scratch database on a URL's server, to drop at exit. */
 static char *live_url, *live_db;
 
 /* Removes a directory tree with async-signal-safe calls only. */
 static void
-rmtree_safe(void)
+rmdir_safe(char *dir)
 {
 	pid_t pid;
 	int st;
 
-	if (live_dir[0] == '\0')
+	if (dir[0] == '\0')
 		return;
 	pid = fork();
 	if (pid == 0) {
-		execl("/bin/rm", "rm", "-rf", live_dir, (char *)NULL);
+		execl("/bin/rm", "rm", "-rf", dir, (char *)NULL);
 		_exit(127);
 	}
 	if (pid > 0)
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
-	live_dir[0] = '\0';
+	dir[0] = '\0';
+}
+
+static void
+rmtree_safe(void)
+{
+	rmdir_safe(live_tmpl);
+	rmdir_safe(live_dir);
 }
 
 static void
@@ -402,14 +421,294 @@ appendconf(const char *path, const char *dir)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", path);
 }
 
+/*
+ * The template cache.  Nothing here dies but for memory: any trouble
+ * with the cache only means initdb runs.
+ */
+
+/* Removes a tree this program made (regular files and directories). */
+static void
+rmtree(const char *path)
+{
+	struct dirent *e;
+	struct stat st;
+	char *p;
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			p = zn_xasprintf("%s/%s", path, e->d_name);
+			rmtree(p);
+			free(p);
+		}
+		closedir(d);
+		(void)rmdir(path);
+	} else
+		(void)unlink(path);
+}
+
+static int
+copyfile(const char *src, const char *dst, mode_t mode,
+    const struct passwd *pw)
+{
+	static char buf[65536];
+	ssize_t n, w, off;
+	int in, out, ok = 1;
+
+	if ((in = open(src, O_RDONLY)) < 0)
+		return -1;
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL, mode & 0700)) < 0) {
+		close(in);
+		return -1;
+	}
+	if (pw != NULL && fchown(out, pw->pw_uid, pw->pw_gid) != 0)
+		ok = 0;
+	while (ok) {
+		n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ok = n == 0;
+			break;
+		}
+		for (off = 0; ok && off < n; off += w)
+			if ((w = write(out, buf + off, (size_t)(n - off))) < 0) {
+				if (errno != EINTR)
+					ok = 0;
+				w = 0;
+			}
+	}
+	close(in);
+	if (close(out) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+/*
+ * Copies the tree src to dst, which must not exist, as pw's when given.
+ * Only directories and regular files: initdb makes nothing else.
+ */
+static int
+copytree(const char *src, const char *dst, const struct passwd *pw)
+{
+	struct dirent *e;
+	struct stat st;
+	char *s, *t;
+	int ok = 1;
+	DIR *d;
+
+	if (mkdir(dst, 0700) != 0)
+		return -1;
+	if (pw != NULL && chown(dst, pw->pw_uid, pw->pw_gid) != 0)
+		return -1;
+	if ((d = opendir(src)) == NULL)
+		return -1;
+	while (ok && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		s = zn_xasprintf("%s/%s", src, e->d_name);
+		t = zn_xasprintf("%s/%s", dst, e->d_name);
+		if (lstat(s, &st) != 0)
+			ok = 0;
+		else if (S_ISDIR(st.st_mode))
+			ok = copytree(s, t, pw) == 0;
+		else if (S_ISREG(st.st_mode))
+			ok = copyfile(s, t, st.st_mode, pw) == 0;
+		else
+			ok = 0;
+		free(s);
+		free(t);
+	}
+	closedir(d);
+	return ok ? 0 : -1;
+}
+
+/* mkdir -p with mode 0700 for what it makes. */
+static int
+mkdirs(const char *path)
+{
+	char *p = zn_xstrdup(path), *q;
+	int ok = 1;
+
+	for (q = p + 1; ok && *q != '\0'; q++)
+		if (*q == '/') {
+			*q = '\0';
+			ok = mkdir(p, 0700) == 0 || errno == EEXIST;
+			*q = '/';
+		}
+	if (ok)
+		ok = mkdir(p, 0700) == 0 || errno == EEXIST;
+	free(p);
+	return ok ? 0 : -1;
+}
+
+static void
+fnv(unsigned long long *h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n-- > 0) {
+		*h ^= *c++;
+		*h *= 1099511628211ULL;
+	}
+}
+
+/*
+ * Where the template for these binaries lives, or NULL for no cache.
+ * The name changes with how initdb is run here and with the binaries
+ * (their path, and initdb's and postgres's inode, size and time), so
+ * an upgrade never meets an old template.  *base gets the cache dir.
+ */
+static char *
+tmplpath(const char *bindir, char **base)
+{
+	static const char how[] = "initdb -A trust -U postgres --no-sync "
+	    "-E UTF8 --locale=C; zanith template 1";
+	static const char *const progs[] = { "initdb", "postgres" };
+	const char *env = getenv("ZN_SCRATCH_CACHE"), *v;
+	unsigned long long h = 14695981039346656037ULL;
+	struct stat st;
+	long long f[4];
+	char *p;
+	size_t i;
+
+	*base = NULL;
+	if (env != NULL && *env != '\0') {
+		if (*env != '/')	/* "off", or not a place */
+			return NULL;
+		*base = zn_xstrdup(env);
+	} else if ((v = getenv("XDG_CACHE_HOME")) != NULL && *v == '/')
+		*base = zn_xasprintf("%s/zanith", v);
+	else if ((v = getenv("HOME")) != NULL && *v == '/')
+		*base = zn_xasprintf("%s/.cache/zanith", v);
+	else
+		return NULL;
+	fnv(&h, how, sizeof(how));
+	fnv(&h, bindir, strlen(bindir) + 1);
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		p = zn_xasprintf("%s/%s", bindir, progs[i]);
+		if (stat(p, &st) != 0) {
+			free(p);
+			free(*base);
+			*base = NULL;
+			return NULL;
+		}
+		free(p);
+		f[0] = (long long)st.st_ino;
+		f[1] = (long long)st.st_size;
+		f[2] = (long long)st.st_mtime;
+		f[3] = (long long)st.st_ctime;
+		fnv(&h, f, sizeof(f));
+	}
+	return zn_xasprintf("%s/initdb-%016llx", *base, h);
+}
+
+/* A copy of the template at data, as pw's; 0 on success. */
+static int
+fromtmpl(const char *tmpl, const char *data, const struct passwd *pw)
+{
+	char *v = zn_xasprintf("%s/PG_VERSION", tmpl);
+	struct stat st;
+	int ok = stat(v, &st) == 0;
+
+	free(v);
+	if (ok && copytree(tmpl, data, pw) == 0)
+		return 0;
+	rmtree(data);
+	return -1;
+}
+
+/*
+ * Keeps a copy of initdb's output at tmpl: written in a private
+ * directory beside it, then renamed into place, so no one ever starts
+ * from half a template.  Another run that got there first wins.
+ */
+static void
+savetmpl(const char *data, const char *tmpl, const char *base)
+{
+	char *tmp, *dst;
+
+	if (mkdirs(base) != 0)
+		return;
+	tmp = zn_xasprintf("%s/.initdb-XXXXXX", base);
+	if (strlen(tmp) >= sizeof(live_tmpl) || mkdtemp(tmp) == NULL) {
+		free(tmp);
+		return;
+	}
+	memcpy(live_tmpl, tmp, strlen(tmp) + 1);
+	dst = zn_xasprintf("%s/data", tmp);
+	if (copytree(data, dst, NULL) == 0)
+		(void)rename(dst, tmpl);
+	rmtree(tmp);
+	live_tmpl[0] = '\0';
+	free(dst);
+	free(tmp);
+}
+
+static void
+initcluster(const char *bindir, const char *data, const char *log,
+    const struct passwd *pw)
+{
+	char *initdb = zn_xasprintf("%s/initdb", bindir);
+	char *argv[] = { initdb, "-A", "trust", "-U", "postgres",
+	    "--no-sync", "-E", "UTF8", "--locale=C", "-D", (char *)data, NULL };
+	pid_t pid;
+	int st;
+
+	live_child = pid = spawn(argv, pw, log);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "initdb");
+	live_child = -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		char *t = logtail(log);
+
+		zn_die(ZN_EXIT_UNAVAILABLE, "initdb failed for the "
+		    "scratch cluster: %s", t);
+	}
+	free(initdb);
+}
+
+/*
+ * Starts the server on data and waits until it takes connections.
+ * Returns 0, or -1 with *why (the log's last line) when it died.
+ */
+static int
+startserver(struct zn_scratch *s, const char *bindir, const char *data,
+    const char *log, const struct passwd *pw, char **why)
+{
+	char *postgres = zn_xasprintf("%s/postgres", bindir);
+	char *argv[] = { postgres, "-D", (char *)data, NULL };
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	int st, i;
+
+	live_server = s->pid = spawn(argv, pw, log);
+	free(postgres);
+	for (i = 0; i < 600; i++) {
+		if (PQping(s->conninfo) == PQPING_OK)
+			return 0;
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			live_server = s->pid = -1;
+			*why = logtail(log);
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+	}
+	zn_die(ZN_EXIT_UNAVAILABLE, "the scratch server did not accept "
+	    "connections within 30 seconds");
+}
+
 static void
 startlocal(struct zn_scratch *s, int major)
 {
-	char *bindir, *initdb, *postgres, *data, *log, *conf;
+	char *bindir, *data, *log, *conf, *tmpl, *base, *why = NULL;
 	struct passwd *pw;
-	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	pid_t pid;
-	int st, i;
+	int cached, broken;
 
 	bindir = zn_scratch_bindir(major);
 	if (bindir == NULL) {
@@ -433,53 +732,35 @@ startlocal(struct zn_scratch *s, int major)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot hand '%s' to '%s'",
 		    s->dir, pw->pw_name);
 
-	initdb = zn_xasprintf("%s/initdb", bindir);
-	postgres = zn_xasprintf("%s/postgres", bindir);
 	data = zn_xasprintf("%s/data", s->dir);
 	log = zn_xasprintf("%s/server.log", s->dir);
 	conf = zn_xasprintf("%s/postgresql.conf", data);
-	{
-		char *argv[] = { initdb, "-A", "trust", "-U", "postgres",
-		    "--no-sync", "-E", "UTF8", "--locale=C", "-D", data, NULL };
-
-		live_child = pid = spawn(argv, pw, log);
-		while (waitpid(pid, &st, 0) < 0)
-			if (errno != EINTR)
-				zn_die_errno(ZN_EXIT_UNAVAILABLE, "initdb");
-		live_child = -1;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			char *t = logtail(log);
-
-			zn_die(ZN_EXIT_UNAVAILABLE, "initdb failed for the "
-			    "scratch cluster: %s", t);
-		}
-	}
-	appendconf(conf, s->dir);
-	{
-		char *argv[] = { postgres, "-D", data, NULL };
-
-		live_server = s->pid = spawn(argv, pw, log);
-	}
 	s->conninfo = zn_xasprintf("host=%s port=5432 user=postgres "
 	    "dbname=postgres", s->dir);
-	for (i = 0; i < 600; i++) {
-		if (PQping(s->conninfo) == PQPING_OK)
-			break;
-		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-			char *t = logtail(log);
-
-			live_server = s->pid = -1;
-			zn_die(ZN_EXIT_UNAVAILABLE, "the scratch server did not "
-			    "start: %s", t);
+	tmpl = tmplpath(bindir, &base);
+	for (broken = 0;; broken = 1) {
+		cached = tmpl != NULL && !broken &&
+		    fromtmpl(tmpl, data, pw) == 0;
+		if (!cached) {
+			initcluster(bindir, data, log, pw);
+			if (tmpl != NULL)
+				savetmpl(data, tmpl, base);
 		}
-		nanosleep(&nap, NULL);
+		appendconf(conf, s->dir);
+		if (startserver(s, bindir, data, log, pw, &why) == 0)
+			break;
+		if (!cached)
+			zn_die(ZN_EXIT_UNAVAILABLE, "the scratch server did "
+			    "not start: %s", why);
+		/* A template the server cannot start from is made again. */
+		free(why);
+		why = NULL;
+		rmtree(tmpl);
+		rmtree(data);
 	}
-	if (i == 600)
-		zn_die(ZN_EXIT_UNAVAILABLE, "the scratch server did not accept "
-		    "connections within 30 seconds");
+	free(tmpl);
+	free(base);
 	free(bindir);
-	free(initdb);
-	free(postgres);
 	free(data);
 	free(log);
 	free(conf);
@@ -546,6 +827,13 @@ zn_scratch_newdb(struct zn_scratch *s, const char *name)
 	zn_buf_adds(&b, "CREATE DATABASE ");
 	zn_pg_ident(&b, name);
 	zn_buf_adds(&b, " TEMPLATE template0 ENCODING 'UTF8'");
+	/*
+	 * PostgreSQL 15 copies a template through the WAL by default; in a
+	 * cluster of our own with nothing else in it the two checkpoints of
+	 * a file copy cost nothing and the copy a third of the time.
+	 */
+	if (PQserverVersion(conn) >= 150000)
+		zn_buf_adds(&b, " STRATEGY = FILE_COPY");
 	zn_pg_cmd(conn, "create a scratch database", b.buf);
 	zn_buf_release(&b);
 	PQfinish(conn);

@@ -142,6 +142,37 @@ interrupt() {
 	nothing_left
 }
 
+@test "a throwaway cluster starts from the cached initdb; a broken one is replaced; off keeps none" {
+	export ZN_SCRATCH_CACHE=$BATS_TEST_TMPDIR/cache
+	run_zn 0 zn-snapshot --declared "$FIXTURES/full.sql" --json
+	printf '%s\n' "$output" | sed 1d >first
+	tmpl=$(compgen -G "$ZN_SCRATCH_CACHE/initdb-*")
+	[ -f "$tmpl/PG_VERSION" ]
+	# Nothing half-written is left beside it.
+	run ls -A "$ZN_SCRATCH_CACHE"
+	assert_output "${tmpl##*/}"
+	# A template the server cannot start from: the run still succeeds,
+	# from a new initdb, and the template is made again, whole.
+	want=$(cat "$tmpl/PG_VERSION")
+	echo 99 >"$tmpl/PG_VERSION"
+	run_zn 0 zn-snapshot --declared "$FIXTURES/full.sql" --json
+	printf '%s\n' "$output" | sed 1d >second
+	diff -u first second
+	diff -u "$EXPECTED/full.body.jsonl" second
+	run cat "$tmpl/PG_VERSION"
+	assert_output "$want"
+	run ls -A "$ZN_SCRATCH_CACHE"
+	assert_output "${tmpl##*/}"
+	nothing_left
+	# off: no cache at all.
+	rm -rf "$ZN_SCRATCH_CACHE"
+	XDG_CACHE_HOME=$BATS_TEST_TMPDIR/xdg ZN_SCRATCH_CACHE=off \
+	    run_zn 0 zn-snapshot --declared "$FIXTURES/full.sql" --json
+	[ ! -e "$ZN_SCRATCH_CACHE" ]
+	[ ! -e "$BATS_TEST_TMPDIR/xdg" ]
+	nothing_left
+}
+
 @test "--scratch-url materialises in a new database there and drops it" {
 	run_zn 0 zn-snapshot --declared "$FIXTURES/full.sql" --json --scratch-url "dbname=$ZN_TEST_DB"
 	printf '%s\n' "$output" | sed 1d >body
