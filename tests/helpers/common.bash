@@ -13,10 +13,31 @@
 # commands and asserts its exit status.
 
 bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
 
-ZN_TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# bats-support and bats-assert, read straight from their src/ files: their
+# load.bash runs dirname once per file, a dozen processes for every test.
+# A library laid out otherwise is loaded the usual way.
+_zn_load_lib() {
+	local d f libdirs
+	IFS=: read -r -a libdirs <<<"${BATS_LIB_PATH:-/usr/lib/bats}"
+	for d in "${libdirs[@]}"; do
+		if [ -f "$d/$1/load.bash" ] && [ -d "$d/$1/src" ]; then
+			for f in "$d/$1"/src/*.bash; do
+				# shellcheck disable=SC1090
+				source "$f" || return 1
+			done
+			return 0
+		fi
+	done
+	bats_load_library "$1"
+}
+_zn_load_lib bats-support
+_zn_load_lib bats-assert
+
+case $BATS_TEST_DIRNAME in
+/*/*) ZN_TOP=${BATS_TEST_DIRNAME%/*} ;;
+*) ZN_TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd) ;;
+esac
 FIXTURES=$ZN_TOP/tests/fixtures
 EXPECTED=$ZN_TOP/tests/expected
 export ZN_TOP FIXTURES EXPECTED
@@ -24,18 +45,20 @@ export ZN_TOP FIXTURES EXPECTED
 # Environment hygiene: no stray connection settings, no user config.
 zn_clean_env() {
 	local v
-	for v in $(env | sed -n 's/^\(PG[A-Z_]*\)=.*/\1/p; s/^\(ZN_[A-Z_]*\)=.*/\1/p'); do
+	for v in "${!PG@}" "${!ZN_@}"; do
 		case $v in
 		ZN_TEST_*|ZN_TOP|ZN_PGTMP_*) ;;
 		*) unset "$v" ;;
 		esac
 	done
 	unset DATABASE_URL NO_COLOR
+	# One cache (the throwaway cluster's initdb template) for the run.
+	export XDG_CACHE_HOME=${ZN_TEST_CACHE:-$BATS_RUN_TMPDIR/cache}
 	export LC_ALL=C TZ=UTC
 	# In setup_file there is no test yet, hence no BATS_TEST_TMPDIR: the
 	# file's own directory then, never a HOME another file shares.
 	export HOME="${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/home"
-	mkdir -p "$HOME"
+	[ -d "$HOME" ] || mkdir -p "$HOME"
 	if [ -n "${ZN_TEST_PGHOST:-}" ]; then
 		export PGHOST=$ZN_TEST_PGHOST PGPORT=5432 PGUSER=postgres
 		export PGDATABASE=${ZN_TEST_DB:-postgres}
