@@ -101,6 +101,13 @@ schema_of() {
 	psql -X -q -d postgres -c "CREATE DATABASE \"$clean\""
 	run_zn 0 zn-apply -d "$clean" migrations
 	want=$(schema_of "$clean")
+	# Each step's first statement, as the server log shows it.
+	local -a first=() facts
+	local tries_q=
+	for j in 1 2 3 4 5 6; do
+		first[j]=$(firststmt "$j")
+		tries_q+=", (SELECT count(*) FROM _zanith_migration_steps WHERE step = $j)"
+	done
 	n=0
 	for point in before_exec after_exec after_commit during before_unlock; do
 		for k in 1 2 3 4 5 6; do
@@ -129,17 +136,23 @@ schema_of() {
 			got=$(schema_of "$db")
 			[ "$got" = "$want" ] || { echo "# $f: schema differs" >&2; false; }
 			# No step is done twice; the killed attempt is on record.
-			[ "$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done' GROUP BY step HAVING count(*) > 1")" = "" ]
-			[ "$(psql -X -A -t -d "$db" -c "SELECT count(DISTINCT step) FROM _zanith_migration_steps WHERE status = 'done'")" = 6 ]
-			[ "$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM public.acct")" = 100 ]
+			# One query: steps done more than once, distinct steps
+			# done, rows, then each step's attempts on record.
+			read -r -a facts <<<"$(psql -X -A -t -F ' ' -d "$db" -c "
+			    SELECT (SELECT count(*) FROM (SELECT step FROM _zanith_migration_steps WHERE status = 'done' GROUP BY step HAVING count(*) > 1) x),
+			           (SELECT count(DISTINCT step) FROM _zanith_migration_steps WHERE status = 'done'),
+			           (SELECT count(*) FROM public.acct)$tries_q")"
+			[ "${facts[0]}" = 0 ]
+			[ "${facts[1]}" = 6 ]
+			[ "${facts[2]}" = 100 ]
 			# The server's statement log agrees: each step's SQL
 			# reached the server once per attempt on record (less
 			# the attempt killed before it sent anything), so a
 			# committed step never ran again.
 			tail -c +$((off + 1)) "$ZN_TEST_PGTMP_DIR/server.log" >"stmt$n.log"
 			for j in 1 2 3 4 5 6; do
-				sent=$(stmtcount "stmt$n.log" "$(firststmt "$j")")
-				tries=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM _zanith_migration_steps WHERE step = $j")
+				sent=$(stmtcount "stmt$n.log" "${first[j]}")
+				tries=${facts[j + 2]}
 				[ "$point" = before_exec ] && [ "$j" = "$k" ] && tries=$((tries - 1))
 				[ "$sent" -eq "$tries" ] ||
 				    { echo "# $f: step $j sent $sent times, $tries attempts on record" >&2; false; }
