@@ -9,7 +9,7 @@ teardown_file() { load helpers/common; zn_pg_stop; }
 setup() {
 	load helpers/common
 	load helpers/roundtrip
-	zn_db_new
+	zn_clean_env
 }
 
 @test "every pair has a test (tests/gen-roundtrip is up to date)" {

@@ -9,7 +9,7 @@ teardown_file() { load helpers/common; zn_pg_stop; }
 setup() {
 	load helpers/common
 	load helpers/roundtrip
-	zn_db_new
+	zn_clean_env
 }
 
 @test "pair 061-rename-combined" {
