@@ -76,7 +76,7 @@ fresh_make() {
 	path=${path#:}
 	local -a keep=(PATH="${path%:}" HOME="$HOME" LC_ALL=C TZ=UTC)
 	local v
-	for v in TMPDIR ZN_PGTMP_USER ZN_PG_BINDIR; do
+	for v in TMPDIR XDG_CACHE_HOME ZN_PGTMP_TEMPLATE ZN_PGTMP_USER ZN_PG_BINDIR; do
 		[ -z "${!v:-}" ] || keep+=("$v=${!v}")
 	done
 	(cd "$TREE" && env -i "${keep[@]}" make "$@" SANITIZE="$SAN" \

@@ -34,6 +34,15 @@ _zn_load_lib() {
 _zn_load_lib bats-support
 _zn_load_lib bats-assert
 
+# bats records a stack trace before every command of the test file and
+# of anything outside its own library: in these helpers that doubled the
+# cost of every command.  A failure in a helper is still reported at the
+# line of the test that called it.  (The path is matched as a prefix of
+# the directory of the command's file, hence no trailing slash.)
+if declare -F bats_add_debug_exclude_path >/dev/null; then
+	bats_add_debug_exclude_path "${BATS_TEST_DIRNAME%/*}/tests/helpers"
+fi
+
 case $BATS_TEST_DIRNAME in
 /*/*) ZN_TOP=${BATS_TEST_DIRNAME%/*} ;;
 *) ZN_TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd) ;;
