@@ -416,6 +416,8 @@ appendconf(const char *path, const char *dir)
 	    /* A declaration is applied in one transaction, which
 	     * locks every object it creates. */
 	    "max_locks_per_transaction = 4096\n"
+	    /* It lives for seconds; nothing to vacuum. */
+	    "autovacuum = off\n"
 	    "log_min_messages = warning\n", dir);
 	if (fclose(fp) != 0)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", path);

@@ -3,9 +3,10 @@
 # pgtmp.sh: start and stop a throwaway PostgreSQL cluster (POSIX sh).
 # Sourced by the test helpers, the demo and the benchmarks.  The cluster
 # lives in a short temporary directory, listens on a Unix socket only, and
-# runs with fsync off.  When the caller is root the server runs as the
-# unprivileged user ZN_PGTMP_USER (default postgres), since initdb refuses
-# root.
+# runs with fsync off and without autovacuum (a test that wants statistics
+# runs ANALYZE, and no estimate changes under a test).  When the caller is
+# root the server runs as the unprivileged user ZN_PGTMP_USER (default
+# postgres), since initdb refuses root.
 #
 #   zn_pgtmp_start      sets ZN_PGTMP_DIR, exports PGHOST PGPORT PGUSER
 #                       PGDATABASE; returns non-zero with the log on stderr
@@ -104,6 +105,7 @@ timezone = 'UTC'
 max_connections = 40
 shared_buffers = 32MB
 log_min_messages = warning
+autovacuum = off
 CONF
 	if ! _zn_pgtmp_as "$_zbin/pg_ctl" -w -t 60 -D "$ZN_PGTMP_DIR/data" \
 	    -l "$ZN_PGTMP_DIR/server.log" start >/dev/null 2>&1 </dev/null 3>&-; then

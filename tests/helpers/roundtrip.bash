@@ -13,13 +13,14 @@
 # sorted (parked objects left out); the reverses, last op first, give A's
 # graph back.
 
-# Makes (or remakes) the databases named, in one session.
+# Makes the databases named, in one session.  Each pair's are new (the
+# cluster goes with the file): dropping costs the server as much as
+# making.
 zn_rt_db() {
 	local -a cmds=()
 	local d
 	for d in "$@"; do
-		cmds+=(-c "DROP DATABASE IF EXISTS \"$d\""
-		    -c "CREATE DATABASE \"$d\"${ZN_TEST_DBSTRATEGY:-}")
+		cmds+=(-c "CREATE DATABASE \"$d\"${ZN_TEST_DBSTRATEGY:-}")
 	done
 	PGOPTIONS='-c client_min_messages=warning' psql -q -X -d postgres \
 	    "${cmds[@]}" >/dev/null
@@ -59,7 +60,7 @@ zn_rt_colsort() {
 
 zn_roundtrip() {
 	local name=$1 dir="$ZN_TOP/tests/pairs/$1" t=$BATS_TEST_TMPDIR
-	local a="rt_a_$$" b="rt_b_$$" bdecl url parks=0 args
+	local a b bdecl url parks=0 args
 	shift
 	# A pair may ask for options (tests/pairs/NAME/args, one line).
 	if [ $# -eq 0 ] && [ -f "$dir/args" ]; then
@@ -68,6 +69,7 @@ zn_roundtrip() {
 		set -- $args
 	fi
 	url="host=$ZN_TEST_PGHOST port=5432 user=postgres dbname=postgres"
+	a="rt_a_${BATS_TEST_NUMBER}_$#" b="rt_b_${BATS_TEST_NUMBER}_$#"
 	zn_rt_db "$a" "$b"
 	psql -q -X -v ON_ERROR_STOP=1 -d "$a" -f "$dir/a.sql" >/dev/null
 	if [ -f "$dir/b.yaml" ]; then
