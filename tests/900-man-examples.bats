@@ -22,6 +22,9 @@ setup() {
 	load helpers/common
 	zn_clean_env
 	export PGDATABASE=fx
+	# Declarations are materialised on the test server, not in a
+	# throwaway cluster each (tests/140 covers those).
+	export ZN_SCRATCH_URL="host=$ZN_TEST_PGHOST dbname=postgres"
 }
 
 # Prints the example commands of a page, mdoc escapes undone.
