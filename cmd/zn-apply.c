@@ -199,8 +199,8 @@ duration(const char *opt, const char *arg, int zero)
 	long ms = zn_parse_ms(arg);
 
 	if (ms < 0 || (ms == 0 && !zero))
-		zn_usage_error("%s takes a duration such as 5s or 500ms, not "
-		    "'%s'", opt, arg);
+		zn_usage_error("%s takes a duration with its unit, such as "
+		    "60s, 500ms or 2min, not '%s'", opt, arg);
 	return ms;
 }
 
@@ -300,6 +300,7 @@ main(int argc, char *argv[])
 	memset(&snap, 0, sizeof(snap));
 	snap.schemas = (const char *const *)cfg.schemas;
 	snap.exclude_schemas = (const char *const *)cfg.exclude_schemas;
+	snap.ledger_schema = a.schema;
 	a.snap = &snap;
 	o.color = !o.json && zn_term_color(stdout);
 	a.quiet = o.json;
@@ -313,6 +314,8 @@ main(int argc, char *argv[])
 
 	/* A truncated or damaged input dies here: nothing has run. */
 	zn_plan_read(&p, input);
+	zn_plan_check(&p, input != NULL && strcmp(input, "-") != 0 ? input :
+	    "<stdin>");
 	zn_apply_prepare(&a, &p);
 	o.runid = a.runid;
 	a.conninfo = zn_pg_target(dbname, &cfg);

@@ -185,8 +185,8 @@ msarg(const char *opt, const char *arg)
 	long v = zn_parse_ms(arg);
 
 	if (v <= 0)
-		zn_usage_error("%s takes a duration above 0, such as 5s or "
-		    "500ms, not '%s'", opt, arg);
+		zn_usage_error("%s takes a duration above 0 with its unit, "
+		    "such as 60s, 500ms or 2min, not '%s'", opt, arg);
 	return v;
 }
 
@@ -550,8 +550,10 @@ main(int argc, char *argv[])
 
 	zn_plan_read(&p, input);
 	conninfo = dbname != NULL ? dbname : zn_pg_target(NULL, &cfg);
-	if (!offline && (dbname != NULL || conninfo != NULL))
+	if (!offline && (dbname != NULL || conninfo != NULL)) {
 		o.conn = zn_pg_connect(conninfo);
+		zn_pg_cancel_at_signal(o.conn);
+	}
 	blocked = zn_classify(&p, &o);
 	if (!jflag && zn_term_isatty(stdout))
 		render(&p, stdout, verbose);

@@ -86,6 +86,7 @@ live(struct ctx *x, struct zn_graph *g)
 {
 	PGconn *conn = zn_pg_connect(zn_pg_target(x->dbname, &x->cfg));
 
+	zn_pg_cancel_at_signal(conn);
 	x->major = PQserverVersion(conn) / 10000;
 	zn_graph_from_db(g, conn, &x->so);
 	PQfinish(conn);
@@ -324,6 +325,7 @@ main(int argc, char *argv[])
 	    x.cfg.schemas);
 	x.so.exclude_schemas = (const char *const *)(excl != NULL ? excl :
 	    x.cfg.exclude_schemas);
+	x.so.ledger_schema = x.cfg.ledger_schema;
 	from = argc >= 2 ? argv[0] : "@";
 	to = argc >= 2 ? argv[1] : argc == 1 ? argv[0] : NULL;
 	if (to == NULL) {

@@ -83,6 +83,7 @@ static void
 open_ledger(struct ctx *x)
 {
 	x->conn = zn_pg_connect(x->conninfo);
+	zn_pg_cancel_at_signal(x->conn);
 	zn_pg_cmd(x->conn, "make the session read-only",
 	    "SET default_transaction_read_only = on; SET TimeZone = 'UTC'");
 	x->version = zn_ledger_version(x->conn, x->schema);
@@ -590,6 +591,8 @@ history(struct ctx *x)
 			} else
 				json_object_set_new(rec, "step",
 				    cell(r, k, 13));
+			json_object_set_new(rec, "adhoc",
+			    json_boolean(zn_ledger_adhoc(id)));
 			emit(rec);
 		} else {
 			const char *on = "", *off = color ? "\033[0m" : "";
@@ -615,6 +618,8 @@ history(struct ctx *x)
 			else
 				printf("  %s at step %s", st,
 				    PQgetvalue(r, k, 13));
+			if (zn_ledger_adhoc(id))
+				printf("  ad hoc");
 			putchar('\n');
 		}
 		if (x->verbose)

@@ -16,7 +16,7 @@
 
 static const char usage[] =
 "usage: zn-snapshot [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
-"                   [-o file] [--json]\n"
+"                   [--lock-wait dur] [-o file] [--json]\n"
 "       zn-snapshot --declared path [--scratch-url url] [-C dir]\n"
 "                   [-d conninfo] [-n pattern] [-N pattern] [-o file]\n"
 "                   [--json]\n"
@@ -43,6 +43,8 @@ static const char usage[] =
 "                            renders to, and start no server\n"
 "      --offline             with a YAML --declared, write its graph\n"
 "                            without a server: best effort\n"
+"      --lock-wait=DUR       wait at most DUR (default 60s) for a table\n"
+"                            another session locks; then exit 3\n"
 "  -o, --output=FILE         write to FILE (replaced atomically)\n"
 "      --json                records even when stdout is a terminal\n"
 "      --help                show this help and exit\n"
@@ -60,6 +62,7 @@ static const struct option longopts[] = {
 	{ "graph", required_argument, NULL, 'g' + 256 },
 	{ "help", no_argument, NULL, 'h' + 256 },
 	{ "json", no_argument, NULL, 'j' + 256 },
+	{ "lock-wait", required_argument, NULL, 'w' + 256 },
 	{ "offline", no_argument, NULL, 'O' + 256 },
 	{ "output", required_argument, NULL, 'o' },
 	{ "schema", required_argument, NULL, 'n' },
@@ -198,6 +201,7 @@ main(int argc, char *argv[])
 	const char *output = NULL, *declared = NULL, *scratch = NULL;
 	size_t nincl = 0, nexcl = 0;
 	int ch, jflag = 0, sqlflag = 0, offline = 0, major;
+	long lockwait = 60000;
 	PGconn *conn;
 
 	zn_init(argv[0]);
@@ -237,6 +241,12 @@ main(int argc, char *argv[])
 			break;
 		case 'O' + 256:
 			offline = 1;
+			break;
+		case 'w' + 256:
+			if ((lockwait = zn_parse_ms(optarg)) < 0)
+				zn_usage_error("--lock-wait takes a duration "
+				    "with its unit, such as 60s, 500ms or "
+				    "2min, not '%s'", optarg);
 			break;
 		case 'h' + 256:
 			zn_help(usage);
@@ -287,6 +297,7 @@ main(int argc, char *argv[])
 		    cfg.schemas);
 		o.exclude_schemas = (const char *const *)(excl != NULL ?
 		    excl : cfg.exclude_schemas);
+		o.ledger_schema = cfg.ledger_schema;
 		if (declared != NULL) {
 			/* With -d, render as that database's server would. */
 			major = 0;
@@ -298,7 +309,25 @@ main(int argc, char *argv[])
 			zn_graph_from_declared(&g, declared, scratch != NULL ?
 			    scratch : cfg.scratch, major, &o);
 		} else {
+			struct zn_pg_onlock lk;
+			char set[64], hint[200];
+
 			conn = zn_pg_connect(zn_pg_target(dbname, &cfg));
+			zn_pg_cancel_at_signal(conn);
+			/*
+			 * The catalog functions lock the tables they read: a
+			 * DDL statement in flight would hold the read up for
+			 * as long as it runs.  --lock-wait bounds that.
+			 */
+			snprintf(set, sizeof(set), "SET lock_timeout = %ld",
+			    lockwait > 0 ? lockwait : 1);
+			zn_pg_cmd(conn, "bound the lock waits", set);
+			snprintf(hint, sizeof(hint), "another session held a "
+			    "lock on a table for longer than %ld ms "
+			    "(--lock-wait); nothing was written", lockwait);
+			lk.status = ZN_EXIT_BUSY;
+			lk.hint = hint;
+			o.onlock = &lk;
 			zn_graph_from_db(&g, conn, &o);
 			PQfinish(conn);
 		}

@@ -1241,10 +1241,16 @@ zn_apply_run(struct zn_apply *a)
 		return status;
 	}
 	zn_lock_take(&a->lock, a->lockwait, a->stop);
-	zn_ledger_ensure(a->conn, a->schema);
+	/*
+	 * Read and check before anything is written: a plan refused here
+	 * (changed, out of order, made for another schema) leaves no
+	 * ledger, and no ledger schema, behind.  Without a ledger yet the
+	 * state is that nothing ran.
+	 */
 	zn_ledger_state(a->conn, a->schema, &a->st, a->p, 0);
 	integrity(a);
 	fromhash(a);
+	zn_ledger_ensure(a->conn, a->schema);
 	for (i = 0; i < a->p->n; i++)
 		if (a->st.s[i].running > 0)
 			reconcile(a, &a->st.s[i]);

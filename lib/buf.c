@@ -126,14 +126,33 @@ zn_buf_addf(struct zn_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Every input is read whole, within bounds: no line (a record, a
+ * statement, a YAML line) longer than ZN_LINE_MAX and nothing longer
+ * than ZN_INPUT_MAX in all, so that /dev/zero or a stream without
+ * newlines is refused early instead of growing until the kernel steps
+ * in.
+ */
 void
 zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name)
 {
 	char chunk[65536];
-	size_t n;
+	size_t n, i, start = b->len, line = 1, linelen = 0;
 
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		for (i = 0; i < n; i++)
+			if (chunk[i] == '\n') {
+				line++;
+				linelen = 0;
+			} else if (++linelen > ZN_LINE_MAX)
+				zn_die(ZN_EXIT_DATAERR, "%s:%zu: a line longer "
+				    "than %d MiB: refused", name, line,
+				    ZN_LINE_MAX / 1024 / 1024);
+		if (b->len - start + n > ZN_INPUT_MAX)
+			zn_die(ZN_EXIT_DATAERR, "%s: longer than %d MiB: "
+			    "refused", name, ZN_INPUT_MAX / 1024 / 1024);
 		zn_buf_add(b, chunk, n);
+	}
 	if (ferror(fp))
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read '%s'", name);
 }

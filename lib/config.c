@@ -81,8 +81,8 @@ zn_parse_ms(const char *s)
 	static const struct {
 		const char *u;
 		double ms;
-	} units[] = { { "", 1 }, { "ms", 1 }, { "s", 1000 },
-	    { "min", 60000 }, { "h", 3600000 }, { "d", 86400000 } };
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "min", 60000 },
+	    { "h", 3600000 }, { "d", 86400000 } };
 	size_t i;
 
 	if (s == NULL || *s == '\0')
@@ -91,6 +91,12 @@ zn_parse_ms(const char *s)
 	d = strtod(s, &end);
 	if (errno != 0 || end == s || d < 0)
 		return -1;
+	/*
+	 * A bare number has no unit to go by (60 is 60 s to timeout(1),
+	 * 60 ms to PostgreSQL): only 0 may go without one.
+	 */
+	if (*end == '\0')
+		return d == 0 ? 0 : -1;
 	while (*end == ' ')
 		end++;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
@@ -205,7 +211,8 @@ checkgates(const struct zn_yaml *y, const json_t *g, const char *where)
 			}
 			if (zn_parse_ms(t) <= 0)
 				zn_yaml_die(y, g, k, 0, "'%s' must be a "
-				    "duration above 0, such as 5s or 500ms", k);
+				    "duration above 0 with its unit, such as 5s "
+				    "or 500ms", k);
 		}
 	}
 }

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "zn.h"
 
@@ -17,10 +19,23 @@
 
 const char *zn_progname = "zn";
 
+/*
+ * jansson's allocations, checked as ours are: a json_t that could not be
+ * made is exit 2 here, and never a NULL some caller drops (a member or an
+ * element silently missing, a partial result reported as success).
+ */
+static void *
+jsonalloc(size_t n)
+{
+	return zn_xmalloc(n);
+}
+
 void
 zn_init(const char *argv0)
 {
 	const char *p;
+
+	json_set_alloc_funcs(jsonalloc, free);
 
 	if (argv0 != NULL && *argv0 != '\0') {
 		p = strrchr(argv0, '/');
@@ -28,6 +43,48 @@ zn_init(const char *argv0)
 	}
 	/* Character classes follow the user's locale; numbers never do. */
 	setlocale(LC_CTYPE, "");
+}
+
+/*
+ * What SIGINT, SIGTERM and SIGHUP undo before the program ends with
+ * status 130: run last registered first, each async-signal-safe.
+ */
+#define ZN_ATSIGNAL_MAX 8
+static void (*sigfns[ZN_ATSIGNAL_MAX])(void);
+static volatile sig_atomic_t nsigfns;
+
+static void
+onsignal(int sig)
+{
+	sig_atomic_t i;
+
+	(void)sig;
+	for (i = nsigfns; i-- > 0;)
+		sigfns[i]();
+	_exit(ZN_EXIT_SIGNAL);
+}
+
+void
+zn_atsignal(void (*fn)(void))
+{
+	struct sigaction sa;
+	sigset_t all, old;
+
+	if (nsigfns == ZN_ATSIGNAL_MAX)
+		zn_die(ZN_EXIT_UNAVAILABLE, "too many signal hooks");
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	sigfns[nsigfns] = fn;
+	nsigfns = nsigfns + 1;
+	if (nsigfns == 1) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = onsignal;
+		sigfillset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 void

@@ -203,7 +203,7 @@ zn_graph_write(const struct zn_graph *g, FILE *fp)
 	for (i = 0; i < g->nrecs; i++) {
 		if (fwrite(g->recs[i].line, 1, g->recs[i].len, fp) !=
 		    g->recs[i].len || putc('\n', fp) == EOF)
-			zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
+			zn_die_write(fp);
 	}
 	zn_json_emit(fp, end);
 	json_decref(hdr);

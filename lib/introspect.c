@@ -52,6 +52,22 @@ static const char q_schemas[] =
     "WHERE n.nspname <> 'information_schema' "
     "AND n.nspname !~ '^pg_' AND " NOT_OURS("n.nspname") " "
     "AND " NOT_MEMBER("pg_catalog.pg_namespace", "n.oid") " "
+    /*
+     * A schema of zanith's ledger (--ledger-schema): one other than
+     * public, named as the ledger's ($1) or holding a ledger, that
+     * holds nothing that is not zanith's.  Every object in a schema
+     * depends on it ('n'); its identity is the schema's name, a dot
+     * and its own.
+     */
+    "AND NOT (n.nspname <> 'public' AND (n.nspname = $1 OR EXISTS ("
+    "  SELECT 1 FROM pg_catalog.pg_class l WHERE l.relnamespace = n.oid"
+    "  AND l.relname = '_zanith_ledger')) AND NOT EXISTS (SELECT 1"
+    "  FROM pg_catalog.pg_depend o WHERE o.refclassid ="
+    "  'pg_catalog.pg_namespace'::pg_catalog.regclass"
+    "  AND o.refobjid = n.oid AND o.deptype = 'n'"
+    "  AND pg_catalog.substr((pg_catalog.pg_identify_object(o.classid,"
+    "  o.objid, 0)).identity, pg_catalog.length(pg_catalog.quote_ident("
+    "  n.nspname)) + 2, 8) <> '_zanith_')) "
     "ORDER BY n.nspname";
 
 static const char q_extensions[] =
@@ -585,7 +601,8 @@ schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 	const char *name;
 	int i;
 
-	r = run(c, "read schemas", q_schemas, NULL);
+	r = run(c, "read schemas", q_schemas, o != NULL &&
+	    o->ledger_schema != NULL ? o->ledger_schema : "");
 	zn_buf_addch(&arr, '{');
 	for (i = 0; i < PQntuples(r); i++) {
 		name = PQgetvalue(r, i, 1);

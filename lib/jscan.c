@@ -51,6 +51,20 @@ utf8len(const unsigned char *p, const unsigned char *e)
 	return n;
 }
 
+int
+zn_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	size_t k;
+
+	while (p < e) {
+		if ((k = utf8len(p, e)) == 0)
+			return 0;
+		p += k;
+	}
+	return 1;
+}
+
 /*
  * A string at s->p: its body in *v and *n, *esc when it has escapes
  * (then the body is not the value).

@@ -29,7 +29,7 @@ zn_json_emit(FILE *fp, const json_t *v)
 
 	if (fputs(s, fp) == EOF || putc('\n', fp) == EOF) {
 		free(s);
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
+		zn_die_write(fp);
 	}
 	free(s);
 }

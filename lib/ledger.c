@@ -184,10 +184,24 @@ zn_ledger_ensure(PGconn *conn, const char *schema)
 	if (v == ZN_LEDGER_VERSION)
 		return;
 	zn_pg_cmd(conn, "start the ledger", "BEGIN");
+	/*
+	 * Only a schema that is not there is made: CREATE SCHEMA IF NOT
+	 * EXISTS needs CREATE on the database even when it exists, which
+	 * the owner of a schema made for it need not have.
+	 */
 	if (strcmp(schema, "public") != 0) {
-		sql = subst("CREATE SCHEMA IF NOT EXISTS @", schema);
-		zn_pg_cmd(conn, "create the ledger schema", sql);
-		free(sql);
+		const char *params[1] = { schema };
+		PGresult *r = zn_pg_exec(conn, "look for the ledger schema",
+		    "SELECT pg_catalog.to_regnamespace(pg_catalog.quote_ident("
+		    "$1)) IS NULL", 1, params);
+		int missing = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+
+		PQclear(r);
+		if (missing) {
+			sql = subst("CREATE SCHEMA @", schema);
+			zn_pg_cmd(conn, "create the ledger schema", sql);
+			free(sql);
+		}
 	}
 	for (; v < ZN_LEDGER_VERSION; v++) {
 		sql = subst(upgrades[v], schema);
@@ -251,15 +265,34 @@ opmigration(const struct zn_plan *p, size_t i, const char *adhoc)
 	return id != NULL ? id : adhoc;
 }
 
-/* A plan with no migration records is named by the sum of its ops. */
-static char *
-adhocid(const struct zn_plan *p)
+int
+zn_ledger_adhoc(const char *id)
 {
-	const char *sum = p->trailer != NULL ? zn_json_str(p->trailer,
-	    "checksum") : NULL;
+	return strncmp(id, ZN_ADHOC_PREFIX, strlen(ZN_ADHOC_PREFIX)) == 0;
+}
 
-	return zn_xasprintf("plan_%.16s", sum != NULL && strlen(sum) > 23 ?
-	    sum + 7 : "0");
+/*
+ * A plan with no migration records is named by its ops alone: each op's
+ * kind and the sum of its SQL, in order.  Not by the stream's checksum,
+ * which a header, a classification or a timestamp changes: the same
+ * change refused once and applied later keeps one id.
+ */
+static char *
+adhocid(const struct zn_plan *p, const struct zn_lstate *st)
+{
+	struct zn_sha256 *h = zn_sha256_new();
+	char sum[ZN_SHA256_STRLEN];
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		zn_sha256_update(h, p->ops[i].op, strlen(p->ops[i].op));
+		zn_sha256_update(h, " ", 1);
+		zn_sha256_update(h, st->s[i].sum, strlen(st->s[i].sum));
+		zn_sha256_update(h, "\n", 1);
+	}
+	zn_sha256_final(h, sum);
+	/* sum is "sha256:" and the hex */
+	return zn_xasprintf("%s%.16s", ZN_ADHOC_PREFIX, sum + 7);
 }
 
 void
@@ -268,10 +301,15 @@ zn_ledger_plan(struct zn_lstate *st, const struct zn_plan *p)
 	size_t i, j;
 
 	memset(st, 0, sizeof(*st));
-	st->adhoc = adhocid(p);
 	st->m = zn_xcalloc(p->n + 1, sizeof(*st->m));
 	st->s = zn_xcalloc(p->n + 1, sizeof(*st->s));
 	st->gone = zn_xcalloc(1, sizeof(*st->gone));
+	for (i = 0; i < p->n; i++) {
+		st->s[i].script = zn_op_script(&p->ops[i]);
+		zn_sha256(st->s[i].script, strlen(st->s[i].script),
+		    st->s[i].sum);
+	}
+	st->adhoc = adhocid(p, st);
 	for (i = 0; i < p->n; i++) {
 		const char *id = opmigration(p, i, st->adhoc);
 
@@ -288,9 +326,6 @@ zn_ledger_plan(struct zn_lstate *st, const struct zn_plan *p)
 		st->m[j].n++;
 		st->s[i].mig = j;
 		st->s[i].n = (int)st->m[j].n;
-		st->s[i].script = zn_op_script(&p->ops[i]);
-		zn_sha256(st->s[i].script, strlen(st->s[i].script),
-		    st->s[i].sum);
 	}
 	/*
 	 * The migrations in the order of their records (a file without
@@ -445,6 +480,17 @@ zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
 		for (j = 0; j < st->nm; j++)
 			if (strcmp(st->m[j].id, id) == 0)
 				break;
+		/*
+		 * A plan applied from a stream has no file: it is neither
+		 * missing nor the newest migration that files are ordered
+		 * by (zn-ledger(7), Ad hoc plans).
+		 */
+		if (!zn_ledger_adhoc(id)) {
+			free(st->maxid);
+			st->maxid = zn_xstrdup(id);
+		}
+		if (j == st->nm && zn_ledger_adhoc(id))
+			continue;
 		if (j == st->nm) {
 			st->gone = zn_xreallocarray(st->gone, ng + 2,
 			    sizeof(*st->gone));
@@ -460,8 +506,6 @@ zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
 		st->m[j].applied_at = zn_xstrdup(PQgetvalue(r, k, iso ? 2 : 3));
 		st->m[j].applied_text = zn_xstrdup(PQgetvalue(r, k, 3));
 	}
-	if (PQntuples(r) > 0)
-		st->maxid = zn_xstrdup(PQgetvalue(r, PQntuples(r) - 1, 0));
 	PQclear(r);
 
 	/* Of each step of these migrations: done, and its last attempt. */
@@ -525,6 +569,7 @@ zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
 	PQclear(r);
 	for (j = 0; j < st->nm; j++) {
 		st->m[j].outoforder = !st->m[j].applied && st->maxid != NULL &&
+		    !zn_ledger_adhoc(st->m[j].id) &&
 		    strcmp(st->m[j].id, st->maxid) < 0;
 		decide(st, p, &st->m[j]);
 	}

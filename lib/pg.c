@@ -127,11 +127,26 @@ secrets(const char *ci, char ***out)
 			;
 		if (q > p) {
 			const char *colon = memchr(p, ':', (size_t)(q - 1 - p));
+			const char *at, *from;
 
 			if (colon != NULL) {
 				len = (size_t)(q - 1 - colon - 1);
 				addsecret(&v, &n, zn_xstrndup(colon + 1, len));
 				addsecret(&v, &n, pctdecode(colon + 1, len));
+				/*
+				 * An unencoded @ in the password: libpq ends
+				 * the password at the first @ and takes the
+				 * rest for the host, so every piece between
+				 * @s may show up in a message.
+				 */
+				for (from = colon + 1; (at = memchr(from, '@',
+				    (size_t)(q - 1 - from))) != NULL;
+				    from = at + 1) {
+					addsecret(&v, &n, zn_xstrndup(from,
+					    (size_t)(at - from)));
+					addsecret(&v, &n, zn_xstrndup(at + 1,
+					    (size_t)(q - 1 - at - 1)));
+				}
 			}
 		}
 		for (p = strstr(ci, "password="); p != NULL;
@@ -163,6 +178,16 @@ secrets(const char *ci, char ***out)
 				addsecret(&v, &n, zn_xstrndup(q,
 				    strcspn(q, " \t\n")));
 		}
+	}
+	/* And exactly what libpq takes for the password. */
+	if (ci != NULL) {
+		PQconninfoOption *opts = PQconninfoParse(ci, NULL), *o;
+
+		for (o = opts; o != NULL && o->keyword != NULL; o++)
+			if (strcmp(o->keyword, "password") == 0 &&
+			    o->val != NULL)
+				addsecret(&v, &n, zn_xstrdup(o->val));
+		PQconninfoFree(opts);
 	}
 	if ((p = getenv("PGPASSWORD")) != NULL)
 		addsecret(&v, &n, zn_xstrdup(p));
@@ -218,6 +243,36 @@ redact(const char *msg, const char *conninfo, const char *pass)
 		out.buf[--out.len] = '\0';
 	zn_buf_release(&b);
 	return zn_buf_detach(&out);
+}
+
+/*
+ * The query in flight is cancelled when a signal ends the program, so
+ * that its backend does not go on waiting (behind a lock, holding the
+ * locks it has) after we are gone.  PQcancel is safe in a handler.
+ */
+static PGcancel *volatile live_cancel;
+
+static void
+cancelnow(void)
+{
+	char err[256];
+
+	if (live_cancel != NULL)
+		(void)PQcancel(live_cancel, err, sizeof(err));
+}
+
+void
+zn_pg_cancel_at_signal(PGconn *conn)
+{
+	static int hooked;
+	PGcancel *c = PQgetCancel(conn);
+
+	if (c == NULL)
+		return;
+	if (!hooked++)
+		zn_atsignal(cancelnow);
+	/* The one before, if any, is left: a handler may be using it. */
+	live_cancel = c;
 }
 
 char *

@@ -347,7 +347,7 @@ emitcanon(FILE *fp, const json_t *r)
 	zn_jw_json(&w, r);
 	zn_buf_addch(&b, '\n');
 	if (fwrite(b.buf, 1, b.len, fp) != b.len)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
+		zn_die_write(fp);
 	zn_buf_release(&b);
 }
 
@@ -371,7 +371,7 @@ emitrec(json_t *r, const struct zn_op *op, void *arg)
 	if (r != NULL && strcmp(zn_json_str(r, "kind"), "migration") == 0)
 		emitcanon(w->fp, r);
 	else if (fwrite(w->s.b.buf, 1, w->s.b.len, w->fp) != w->s.b.len)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
+		zn_die_write(w->fp);
 }
 
 void
@@ -601,6 +601,10 @@ readyaml(struct zn_plan *p, const char *path)
 	size_t i, j, first = p->n;
 	struct zn_op *op;
 
+	if (zn_ledger_adhoc(id))
+		zn_die(ZN_EXIT_DATAERR, "%s: a migration's id may not begin "
+		    "with '%s': the ledger names ad hoc plans so; rename the "
+		    "file", path, ZN_ADHOC_PREFIX);
 	if (!json_is_object(root))
 		zn_die(ZN_EXIT_DATAERR, "%s:1:1: a migration file is a mapping "
 		    "with 'ops'", path);
@@ -825,6 +829,15 @@ readstream(struct zn_plan *p, const char *name, const char *buf, size_t len)
 			REFUSE("op record has no \"sql\" list");
 		if (!json_is_boolean(json_object_get(rec, "transactional")))
 			REFUSE("op record has no boolean \"transactional\"");
+		if ((v = json_object_get(rec, "target")) != NULL &&
+		    !json_is_string(v))
+			REFUSE("op record's \"target\" is not text");
+		if ((v = json_object_get(rec, "args")) != NULL &&
+		    !json_is_object(v))
+			REFUSE("op record's \"args\" is not an object");
+		if ((v = json_object_get(rec, "reverse")) != NULL &&
+		    !json_is_array(v))
+			REFUSE("op record's \"reverse\" is not a list");
 		op = pushop(p);
 		op->op = zn_xstrdup(zn_json_str(rec, "op"));
 		op->kind = zn_op_kind(op->op);
@@ -998,6 +1011,9 @@ fastop(struct zn_plan *p, struct fast *f, const char *line, size_t len)
 			lzs[lz][1] = (size_t)((const char *)s.p - line) - vat;
 			if (lz == LAZY_SQL)
 				sqlok = line[vat] == '[' && line[vat + 1] != ']';
+			/* Any other shape: readstream says what is wrong. */
+			if (line[vat] != (lz == LAZY_ARGS ? '{' : '['))
+				goto bad;
 			continue;
 		}
 		if ((v = zn_jscan_canon(&s, &f->tmp)) == NULL)
@@ -1030,6 +1046,7 @@ fastop(struct zn_plan *p, struct fast *f, const char *line, size_t len)
 	/* As readstream. */
 	if (!json_is_string(opv) || !json_is_integer(step) ||
 	    json_integer_value(step) != (json_int_t)p->n + 1 || !sqlok ||
+	    (target != NULL && !json_is_string(target)) ||
 	    !json_is_boolean(tx) || (json_object_get(extra, "migration") !=
 	    NULL && mig == NULL))
 		goto bad;
@@ -1184,6 +1201,83 @@ out:
 	return ok;
 }
 
+/* The header's hashes: text or null, never anything else. */
+static void
+checkheader(const struct zn_plan *p, const char *name)
+{
+	static const char *const keys[] = { "from_hash", "to_hash" };
+	const json_t *v;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if ((v = json_object_get(p->header, keys[i])) != NULL &&
+		    !json_is_string(v) && !json_is_null(v))
+			zn_die(ZN_EXIT_DATAERR, "%s: the plan header's \"%s\" "
+			    "is not text or null", name, keys[i]);
+}
+
+/* The statements of an op's SQL that are not empty. */
+static size_t
+nstatements(const char *sql)
+{
+	struct zn_toks ts;
+	size_t i, n = 0;
+	int open = 0;
+
+	memset(&ts, 0, sizeof(ts));
+	zn_sql_tokens(&ts, sql);
+	for (i = 0; i < ts.n; i++) {
+		if (ts.v[i].t == ZN_TK_SEMI) {
+			open = 0;
+			continue;
+		}
+		if (!open)
+			n++;
+		open = 1;
+	}
+	zn_sql_tokens_release(&ts);
+	return n;
+}
+
+void
+zn_plan_check(const struct zn_plan *p, const char *name)
+{
+	const struct zn_op *op;
+	const json_t *sql, *e;
+	size_t i, j, n;
+
+	for (i = 0; i < p->n; i++) {
+		op = &p->ops[i];
+		sql = zn_op_sql(op);
+		if (json_array_size(sql) == 0)
+			zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): no SQL",
+			    name, i + 1, op->op);
+		n = 0;
+		json_array_foreach(sql, j, e) {
+			size_t k;
+
+			if (!json_is_string(e))
+				zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): "
+				    "statement %zu is not text", name, i + 1,
+				    op->op, j + 1);
+			if ((k = nstatements(json_string_value(e))) == 0)
+				zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): "
+				    "statement %zu is empty", name, i + 1,
+				    op->op, j + 1);
+			n += k;
+		}
+		if (!op->transactional && n != 1)
+			zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): it runs "
+			    "outside a transaction, so it must be one "
+			    "statement, not %zu", name, i + 1, op->op, n);
+		json_array_foreach(zn_op_reverse(op), j, e)
+			if (!json_is_string(e))
+				zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): "
+				    "reverse statement %zu is not text", name,
+				    i + 1, op->op, j + 1);
+	}
+}
+
 void
 zn_plan_read(struct zn_plan *p, const char *path)
 {
@@ -1206,6 +1300,7 @@ zn_plan_read(struct zn_plan *p, const char *path)
 		zn_buf_init(&in);	/* the plan has it */
 	else
 		readstream(p, name, in.buf, in.len);
+	checkheader(p, name);
 	zn_buf_release(&in);
 }
 

@@ -104,12 +104,10 @@ stop_server_safe(void)
 }
 
 static void
-onsignal(int sig)
+onsignal(void)
 {
-	(void)sig;
 	stop_server_safe();
 	rmtree_safe();
-	_exit(ZN_EXIT_SIGNAL);
 }
 
 /*
@@ -154,16 +152,9 @@ onexit(void)
 static void
 installhooks(void)
 {
-	struct sigaction sa;
-
 	if (hooks_installed++)
 		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = onsignal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	zn_atsignal(onsignal);
 	atexit(onexit);
 }
 

@@ -3,6 +3,12 @@
  * yaml.c: YAML documents read with libyaml into json_t, keeping the
  * source position of every value and key so that later checks can say
  * "file:line:col" about any node.
+ *
+ * Bounded: nesting at ZN_YAML_MAXDEPTH (as the JSON readers), and what
+ * aliases expand to at ZN_YAML_MAXALIAS nodes and ZN_YAML_MAXALIASB
+ * bytes of text, so that a few hundred bytes of nested aliases (the
+ * "billion laughs") are refused at once instead of growing without
+ * end.  Running out of memory is exit 2, never a malformed document.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -14,6 +20,10 @@
 #include <yaml.h>
 
 #include "zn.h"
+
+#define ZN_YAML_MAXDEPTH 512
+#define ZN_YAML_MAXALIAS 1000000
+#define ZN_YAML_MAXALIASB (64UL * 1024 * 1024)
 
 struct mark {
 	const json_t *container;
@@ -42,7 +52,25 @@ struct zn_yaml {
 	size_t nanchors;
 	struct frame *stack;
 	size_t depth, capstack;
+	size_t aliasnodes, aliasbytes;	/* what aliases expanded to */
+	const char *data;		/* the text, for reader errors */
+	size_t len;
 };
+
+static ZN_NORETURN void
+oom(void)
+{
+	zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+}
+
+/* A new node, or exit 2: NULL from jansson here is memory. */
+static json_t *
+need(json_t *v)
+{
+	if (v == NULL)
+		oom();
+	return v;
+}
 
 static void
 addmark(struct zn_yaml *y, const json_t *c, const char *key, size_t index,
@@ -170,11 +198,13 @@ place(struct zn_yaml *y, json_t *v, yaml_mark_t m)
 	f = &y->stack[y->depth - 1];
 	if (json_is_array(f->node)) {
 		addmark(y, f->node, NULL, json_array_size(f->node), 0, m);
-		json_array_append_new(f->node, v);
+		if (json_array_append_new(f->node, v) != 0)
+			oom();
 		return;
 	}
 	addmark(y, f->node, f->key, 0, 0, m);
-	json_object_set_new(f->node, f->key, v);
+	if (json_object_set_new(f->node, f->key, v) != 0)
+		oom();
 	free(f->key);
 	f->key = NULL;
 }
@@ -213,15 +243,71 @@ anchor(struct zn_yaml *y, const yaml_char_t *name, json_t *node)
 	y->nanchors++;
 }
 
+/*
+ * Adds what node expands to (its nodes and the bytes of its text) to
+ * the aliases' total; 0 once that is over the bounds.  Stops counting
+ * there, so the count costs no more than the bound.
+ */
+static int
+expands(struct zn_yaml *y, const json_t *node)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (++y->aliasnodes > ZN_YAML_MAXALIAS)
+		return 0;
+	if (json_is_string(node)) {
+		y->aliasbytes += json_string_length(node);
+		return y->aliasbytes <= ZN_YAML_MAXALIASB;
+	}
+	if (json_is_array(node)) {
+		json_array_foreach(node, i, v)
+			if (!expands(y, v))
+				return 0;
+	} else if (json_is_object(node)) {
+		json_object_foreach((json_t *)node, k, v) {
+			y->aliasbytes += strlen(k);
+			if (!expands(y, v))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 static json_t *
 alias(struct zn_yaml *y, const yaml_char_t *name, yaml_mark_t m)
 {
 	size_t i;
 
 	for (i = y->nanchors; i-- > 0;)
-		if (strcmp(y->anchors[i].name, (const char *)name) == 0)
-			return json_deep_copy(y->anchors[i].node);
+		if (strcmp(y->anchors[i].name, (const char *)name) == 0) {
+			if (!expands(y, y->anchors[i].node))
+				dieat(y, m, "aliases expand to more than %d "
+				    "nodes or %lu MB of text: refused",
+				    ZN_YAML_MAXALIAS,
+				    ZN_YAML_MAXALIASB / 1024 / 1024);
+			return need(json_deep_copy(y->anchors[i].node));
+		}
 	dieat(y, m, "unknown alias '*%s'", (const char *)name);
+}
+
+/* Where the reader stopped: libyaml gives an offset, not a mark. */
+static yaml_mark_t
+offsetmark(const struct zn_yaml *y, size_t off)
+{
+	yaml_mark_t m;
+	size_t i;
+
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < off && i < y->len; i++) {
+		if (y->data[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)y->data[i] & 0xc0) != 0x80)
+			m.column++;
+	}
+	return m;
 }
 
 static void
@@ -234,6 +320,12 @@ parse(struct zn_yaml *y, yaml_parser_t *p)
 
 	while (!done) {
 		if (!yaml_parser_parse(p, &ev)) {
+			if (p->error == YAML_MEMORY_ERROR)
+				oom();
+			if (p->error == YAML_READER_ERROR)
+				dieat(y, offsetmark(y, p->problem_offset),
+				    "%s", p->problem != NULL ? p->problem :
+				    "invalid text");
 			if (p->context != NULL)
 				dieat(y, p->problem_mark, "%s %s", p->problem,
 				    p->context);
@@ -259,14 +351,15 @@ parse(struct zn_yaml *y, yaml_parser_t *p)
 				break;
 			}
 			tag = (const char *)ev.data.scalar.tag;
-			if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-			    (tag == NULL || strcmp(tag, "!") == 0))
-				v = plain(text);
-			else
-				v = json_string(text);
-			if (v == NULL)
+			/* Checked first: jansson's NULL then means memory. */
+			if (!zn_utf8_valid(text, ev.data.scalar.length))
 				dieat(y, ev.start_mark,
 				    "scalar is not valid UTF-8");
+			if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    (tag == NULL || strcmp(tag, "!") == 0))
+				v = need(plain(text));
+			else
+				v = need(json_string(text));
 			anchor(y, ev.data.scalar.anchor, v);
 			place(y, v, ev.start_mark);
 			break;
@@ -282,8 +375,11 @@ parse(struct zn_yaml *y, yaml_parser_t *p)
 			if (wantkey(y))
 				dieat(y, ev.start_mark,
 				    "mapping keys must be plain scalars");
-			v = ev.type == YAML_SEQUENCE_START_EVENT ?
-			    json_array() : json_object();
+			if (y->depth >= ZN_YAML_MAXDEPTH)
+				dieat(y, ev.start_mark, "nested deeper than "
+				    "%d levels: refused", ZN_YAML_MAXDEPTH);
+			v = need(ev.type == YAML_SEQUENCE_START_EVENT ?
+			    json_array() : json_object());
 			anchor(y, ev.type == YAML_SEQUENCE_START_EVENT ?
 			    ev.data.sequence_start.anchor :
 			    ev.data.mapping_start.anchor, v);
@@ -309,11 +405,14 @@ zn_yaml_load_buf(const char *name, const char *data, size_t len)
 	yaml_parser_t p;
 
 	y->name = zn_xstrdup(name);
+	y->data = data;
+	y->len = len;
 	if (!yaml_parser_initialize(&p))
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot start the YAML parser");
 	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
 	parse(y, &p);
 	yaml_parser_delete(&p);
+	y->data = NULL;
 	return y;
 }
 

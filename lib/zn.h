@@ -72,6 +72,13 @@ ZN_NORETURN void zn_bad_option(void);
 int zn_finish(int status);
 
 /* mem: allocation that dies on failure; callers free with free(). */
+/*
+ * Registers fn to run when SIGINT, SIGTERM or SIGHUP ends the program
+ * (then with status 130), the last registered first.  fn must be
+ * async-signal-safe.  The first call installs the handler.  (zn-apply
+ * handles its signals itself, to stop between steps.)
+ */
+void zn_atsignal(void (*fn)(void));
 void *zn_xmalloc(size_t n);
 void *zn_xcalloc(size_t n, size_t size);
 void *zn_xrealloc(void *p, size_t n);
@@ -122,6 +129,9 @@ void zn_buf_vaddf(struct zn_buf *b, const char *fmt, va_list ap)
 /* Appends a whole file; dies with status 2 when it cannot be read. */
 void zn_buf_readfile(struct zn_buf *b, const char *path);
 /* Appends the rest of fp; name is for the error message. */
+/* The bounds of every input read whole (zn_buf_readfp). */
+#define ZN_LINE_MAX (64 * 1024 * 1024)
+#define ZN_INPUT_MAX (1024 * 1024 * 1024)
 void zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name);
 /*
  * Reads all of path ("-" or NULL: stdin) into b, in one allocation for
@@ -201,6 +211,8 @@ struct zn_jscan {
 	int uesc;		/* a \u escape was seen */
 };
 void zn_jscan_ws(struct zn_jscan *s);
+/* Whether s[0..n) is well-formed UTF-8 (no surrogates, no overlongs). */
+int zn_utf8_valid(const char *s, size_t n);
 int zn_jscan_string(struct zn_jscan *s, const char **v, size_t *n,
     int *esc);
 int zn_jscan_value(struct zn_jscan *s, int depth);
@@ -220,6 +232,11 @@ struct zn_out {
 	char *tmp;	/* the temporary file, or NULL when in place */
 };
 void zn_out_open(struct zn_out *o, const char *path);
+/*
+ * Dies (exit 2) for a failed write to fp, naming what fp is: the file
+ * zn_out_open opened, standard output, or nothing known.
+ */
+ZN_NORETURN void zn_die_write(FILE *fp);
 void zn_out_commit(struct zn_out *o);
 
 /*
@@ -297,9 +314,9 @@ struct zn_config {
 	char *dir;		/* the -C directory, or NULL */
 };
 /*
- * A duration as PostgreSQL writes one ("500ms", "5s", "2min", "1h"; a
- * bare number is milliseconds) and a size ("1GiB", "500MB", "10kB"; a
- * bare number is bytes).  Return -1 when s is neither.
+ * A duration as PostgreSQL writes one ("500ms", "5s", "2min", "1h", "1d";
+ * a number needs its unit, but for 0) and a size ("1GiB", "500MB",
+ * "10kB"; a bare number is bytes).  Return -1 when s is neither.
  */
 long zn_parse_ms(const char *s);
 double zn_parse_bytes(const char *s);
@@ -422,6 +439,8 @@ void zn_pg_literal(struct zn_buf *b, const char *s);
  * A new copy of msg with every password found in conninfo replaced by
  * "********", and newlines folded so it fits one line.  Caller frees.
  */
+/* Cancels conn's query in flight when a signal ends the program. */
+void zn_pg_cancel_at_signal(PGconn *conn);
 char *zn_pg_redact(const char *msg, const char *conninfo);
 
 /*
@@ -497,6 +516,11 @@ struct zn_snapshot_opts {
 	const char *const *schemas;		/* include patterns, or NULL */
 	const char *const *exclude_schemas;	/* exclude patterns, or NULL */
 	const struct zn_pg_onlock *onlock;	/* a lock timeout, or NULL */
+	/*
+	 * The ledger's schema, or NULL: left out while it holds nothing
+	 * but the ledger (as is any such schema holding a ledger).
+	 */
+	const char *ledger_schema;
 };
 /*
  * Introspects a live database in one REPEATABLE READ, READ ONLY
@@ -774,6 +798,13 @@ json_t *zn_op_risk(const struct zn_op *op);
  * from its line when first asked for: use these, not the members, for
  * an op that may have been read.  The op still owns them.
  */
+/*
+ * What must hold of a plan before anything runs it (zn-records(5)):
+ * every op has SQL, each statement text and not empty, one statement
+ * only when it runs outside a transaction, a reverse of text.  Dies
+ * with exit 65 naming the step; name is the input's, for the message.
+ */
+void zn_plan_check(const struct zn_plan *p, const char *name);
 json_t *zn_op_args(const struct zn_op *op);
 json_t *zn_op_sql(const struct zn_op *op);
 json_t *zn_op_reverse(const struct zn_op *op);
@@ -899,6 +930,14 @@ struct zn_lstate {
 	char *maxid;		/* the newest applied id, or NULL */
 	char *adhoc;		/* the id of a plan without migrations */
 };
+/*
+ * An op stream with no migration records (zn-diff | zn-apply) is an ad
+ * hoc plan: its id is ZN_ADHOC_PREFIX and the start of the sum of its
+ * ops, and it takes no part in the order or the status of the files.
+ * A migration file may not take an id with that prefix.
+ */
+#define ZN_ADHOC_PREFIX "plan_"
+int zn_ledger_adhoc(const char *id);
 void zn_ledger_plan(struct zn_lstate *st, const struct zn_plan *p);
 void zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
     const struct zn_plan *p, int iso);

@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# Plans that are not migration files: an op stream applied straight from
+# a pipe (an ad hoc plan) takes no part in the files' order or status and
+# is named by its ops alone; and a ledger kept in a schema of its own
+# never appears in a graph or a plan.
+
+setup_file() {
+	load helpers/common
+	zn_pg_start
+}
+
+teardown_file() {
+	load helpers/common
+	zn_pg_stop
+}
+
+setup() {
+	load helpers/common
+	load helpers/ledger
+	zn_db_new
+	cd "$BATS_TEST_TMPDIR" || return 1
+	mkdir -p migrations
+}
+
+@test "a plan applied from a pipe takes no part in the files' order or status" {
+	printf 'CREATE TABLE public.a (id int);\n' >s1.sql
+	run_zn 0 sh -c 'zn-diff -d "$1" s1.sql | zn-apply -d "$1"' _ "$ZN_TEST_DB"
+	adhoc=$(ledger "SELECT id FROM _zanith_migrations")
+	[[ $adhoc == plan_* ]] || fail "the ad hoc id is '$adhoc'"
+	# The next change, as a migration file, through the dispatcher.
+	printf 'CREATE TABLE public.a (id int);\nCREATE TABLE public.b (id int);\n' >s2.sql
+	printf 'database: "dbname=%s"\nschema: s2.sql\nmigrations: migrations\n' \
+	    "$ZN_TEST_DB" >zanith.yaml
+	SOURCE_DATE_EPOCH=1767225600 run_zn 0 zn generate next
+	run ls migrations
+	assert_output 20260101_000000_next.yaml
+	run_zn 0 zn up
+	[ "$(ledger "SELECT to_regclass('public.b') IS NOT NULL")" = t ]
+	run_zn 0 zn status --exit-code
+	assert_line --regexp '^applied +20260101_000000_next  on '
+	assert_line "1 migration: 1 applied"
+	refute_output --partial "$adhoc"
+	# The history has both, the stream's marked as ad hoc.
+	run_zn 0 zn history
+	assert_line --regexp "^✓ $adhoc  .*  ad hoc\$"
+	assert_line --regexp '^✓ 20260101_000000_next  '
+	refute_line --regexp '^✓ 20260101_000000_next  .*ad hoc'
+	run_zn 0 zn-ledger history --json
+	[ "$(jq -r 'select(.migration == "'"$adhoc"'") | .adhoc' <<<"$output")" = true ]
+	[ "$(jq -r 'select(.migration == "20260101_000000_next") | .adhoc' <<<"$output")" = false ]
+	# A file older than the ad hoc plan is not out of order for it.
+	mig 20250101_000000_old "CREATE TABLE public.old (id int)"
+	run_zn 4 zn status --exit-code
+	assert_line "out of order   20250101_000000_old  older than the newest applied migration (20260101_000000_next)"
+}
+
+@test "an ad hoc plan's id depends only on its ops: refused once, applied later, one id" {
+	zn_sql -c 'CREATE TABLE public.t (id int, v text)'
+	zn-snapshot -o before.graph
+	printf 'CREATE TABLE public.t (id int);\n' >s.sql
+	zn-diff --drop-policy drop before.graph s.sql >plan
+	# Refused by the budget: the refusal is on record under an id.
+	run_zn 1 sh -c 'zn-classify --offline --max-risk 1 plan | zn-apply'
+	refused=$(ledger "SELECT DISTINCT migration_id FROM _zanith_migration_steps WHERE status = 'refused'")
+	[[ $refused == plan_* ]] || fail "no refusal on record: '$refused'"
+	# The same ops, classified with another budget and with a new header
+	# time, are the same plan.
+	run_zn 0 sh -c 'zn-classify --offline --allow-destructive plan | zn-apply'
+	[ "$(ledger "SELECT id FROM _zanith_migrations")" = "$refused" ]
+	[ "$(ledger "SELECT count(DISTINCT migration_id) FROM _zanith_migration_steps")" = 1 ]
+	run_zn 0 zn-ledger history
+	assert_line --regexp "^✓ $refused  "
+	refute_line --partial "refused"
+}
+
+@test "a migration file may not take an ad hoc plan's id" {
+	mig plan_0123456789abcdef "CREATE TABLE public.x (id int)"
+	run_zn 65 zn-apply migrations
+	assert_equal "$stderr" "zn-apply: migrations/plan_0123456789abcdef.yaml: a migration's id may not begin with 'plan_': the ledger names ad hoc plans so; rename the file"
+	[ "$(ledger "SELECT to_regclass('public.x') IS NULL")" = t ]
+}
+
+@test "a ledger in a schema of its own never appears in a graph or a plan" {
+	psql -X -q -d postgres -c "CREATE DATABASE \"${ZN_TEST_DB}_b\""
+	psql -X -q -d "${ZN_TEST_DB}_b" -c 'CREATE TABLE public.t (id int)'
+	run_zn 0 zn-snapshot -o a.graph
+	run_zn 0 zn-snapshot -d "${ZN_TEST_DB}_b" -o b.graph
+	run_zn 0 sh -c 'zn-diff a.graph b.graph | zn-apply --ledger-schema zl'
+	[ "$(ledger "SELECT count(*) FROM zl._zanith_migrations")" = 1 ]
+	# The database now reads as B, ledger or not.
+	run_zn 0 zn-snapshot -o a2.graph
+	diff -u <(graph_body b.graph) <(graph_body a2.graph)
+	run_zn 0 zn-diff --json a2.graph b.graph
+	refute_output --partial '"kind":"op"'
+	# A plan made from this database applies over the ledger schema.
+	psql -X -q -d "${ZN_TEST_DB}_b" -c 'CREATE TABLE public.u (id int)'
+	run_zn 0 zn-snapshot -d "${ZN_TEST_DB}_b" -o c.graph
+	run_zn 0 sh -c 'zn-diff a2.graph c.graph | zn-apply --ledger-schema zl'
+	refute_output --partial 'zl'
+	[ "$(ledger "SELECT count(*) FROM zl._zanith_migrations")" = 2 ]
+	# A schema that holds anything of the user's is the user's.
+	zn_sql -c 'CREATE TABLE zl.mine (id int)'
+	run_zn 0 zn-snapshot --json
+	[ "$(jq -r 'select(.kind == "schema") | .name' <<<"$output" | sort | tr '\n' ' ')" = "public zl " ]
+	refute_output --partial '_zanith_'
+}
+
+@test "a plan made for another schema leaves no ledger schema behind" {
+	psql -X -q -d postgres -c "CREATE DATABASE \"${ZN_TEST_DB}_b\""
+	psql -X -q -d "${ZN_TEST_DB}_b" -c 'CREATE TABLE public.t (id int)'
+	run_zn 0 zn-snapshot -d "${ZN_TEST_DB}_b" -o b.graph
+	psql -X -q -d "${ZN_TEST_DB}_b" -c 'CREATE TABLE public.u (id int)'
+	run_zn 0 zn-snapshot -d "${ZN_TEST_DB}_b" -o c.graph
+	run_zn 4 sh -c 'zn-diff b.graph c.graph | zn-apply --ledger-schema zl'
+	[ "$(ledger "SELECT to_regnamespace('zl') IS NULL")" = t ]
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname LIKE '\_zanith%'")" = 0 ]
+}
+
+@test "the owner of the ledger schema needs no CREATE on the database" {
+	zn_sql -c 'CREATE ROLE zn_owner LOGIN' \
+	    -c 'CREATE SCHEMA zl AUTHORIZATION zn_owner' \
+	    -c 'CREATE SCHEMA app AUTHORIZATION zn_owner'
+	[ "$(ledger "SELECT has_database_privilege('zn_owner', current_database(), 'CREATE')")" = f ]
+	# Named as the ledger's, the empty schema is no part of the graph.
+	export ZN_LEDGER_SCHEMA=zl
+	run_zn 0 zn-snapshot -o a.graph
+	run grep -c '"name":"zl"' a.graph
+	assert_output 0
+	printf 'CREATE SCHEMA app;\nCREATE TABLE app.t (id int);\n' >s.sql
+	run_zn 0 sh -c 'zn-diff a.graph s.sql >plan'
+	run_zn 0 zn-apply -d "dbname=$ZN_TEST_DB user=zn_owner" plan
+	[ "$(ledger "SELECT tableowner FROM pg_tables WHERE schemaname = 'app'")" = zn_owner ]
+	[ "$(ledger "SELECT count(*) FROM zl._zanith_migrations")" = 1 ]
+	zn_sql -c 'DROP OWNED BY zn_owner CASCADE' -c 'DROP ROLE zn_owner'
+}
