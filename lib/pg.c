@@ -281,6 +281,26 @@ zn_pg_redact(const char *msg, const char *conninfo)
 	return redact(msg, conninfo, NULL);
 }
 
+/*
+ * The server's notices and warnings (RAISE NOTICE in a step, "... does
+ * not exist, skipping") reach standard error as every other message
+ * does: after the command's name, on one line.
+ */
+static void
+notice(void *arg, const char *msg)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const char *p;
+
+	(void)arg;
+	for (p = msg; *p != '\0'; p++)
+		zn_buf_addch(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
+	while (b.len > 0 && b.buf[b.len - 1] == ' ')
+		b.buf[--b.len] = '\0';
+	fprintf(stderr, "%s: %s\n", zn_progname, b.buf);
+	zn_buf_release(&b);
+}
+
 static const char session_sql[] =
     "SELECT pg_catalog.set_config('search_path', '', false);"
     "SET DateStyle = ISO;"
@@ -356,6 +376,7 @@ zn_pg_connect_db(const char *conninfo, const char *dbname)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot set the client encoding: "
 		    "%s", msg);
 	}
+	PQsetNoticeProcessor(conn, notice, NULL);
 	zn_pg_cmd(conn, "set up the session", session_sql);
 	return conn;
 }

@@ -188,3 +188,15 @@ setup() {
 	[ "$status" -eq 2 ] || fail "status $status"
 	assert_output --partial 'write error on standard output'
 }
+
+@test "zn itself: a write error on stdout is exit 2, for each thing it prints" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	local args
+	for args in "commands" "--help" "help" "--version" "--complete" \
+	    "-n snapshot -o x" "-n plan -v" "-n up --max-risk 3"; do
+		# shellcheck disable=SC2086
+		run bash -c '"$@" >/dev/full' _ "$ZN_TEST_BUILD/bin/zn" $args
+		[ "$status" -eq 2 ] || fail "zn $args: status $status"
+		assert_output --partial 'zn: write error on standard output'
+	done
+}

@@ -238,3 +238,15 @@ teardown() {
 	# Both sides of the line were tried.
 	[ "$seen0" = 1 ] && [ "$seen2" = 1 ]
 }
+
+@test "the server's notices reach stderr after the command's name, one line each" {
+	cat >migrations/20260101_000000_n.yaml <<-'YAML'
+	ops:
+	  - op: rawSql
+	    sql: ["DO $$BEGIN RAISE NOTICE '%', E'two\\nlines'; END$$", "DROP TABLE IF EXISTS public.nope"]
+	YAML
+	run_zn 0 zn-apply migrations
+	assert_equal "$(grep -c '' <<<"$stderr")" 2
+	[[ $stderr == *'zn-apply: NOTICE:  two lines'* ]] || fail "$stderr"
+	[[ $stderr == *'zn-apply: NOTICE:  table "nope" does not exist, skipping'* ]] || fail "$stderr"
+}
