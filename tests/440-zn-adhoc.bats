@@ -134,3 +134,26 @@ setup() {
 	[ "$(ledger "SELECT count(*) FROM zl._zanith_migrations")" = 1 ]
 	zn_sql -c 'DROP OWNED BY zn_owner CASCADE' -c 'DROP ROLE zn_owner'
 }
+
+@test "least privilege: a role that may only log in snapshots what a superuser does; pg_read_all_data classifies with probes as a superuser does" {
+	zn_load_fixture full.sql
+	zn_sql -c 'CREATE ROLE zn_reader LOGIN' -c 'CREATE ROLE zn_prober LOGIN IN ROLE pg_read_all_data'
+	# Nothing granted: the catalogs are readable by every role.
+	run_zn 0 zn-snapshot --json
+	graph_body <(printf '%s\n' "$output") >super.body
+	run_zn 0 zn-snapshot --json -d "dbname=$ZN_TEST_DB user=zn_reader"
+	graph_body <(printf '%s\n' "$output") >reader.body
+	diff -u super.body reader.body
+	# Probes read rows: pg_read_all_data (14 and later) is enough.
+	zn_sql -c 'CREATE TABLE public.dup (v text)' -c "INSERT INTO public.dup VALUES ('a'), ('a')"
+	printf 'ops:\n  - op: rawSql\n    sql: ["ALTER TABLE public.dup ADD CONSTRAINT dup_v UNIQUE (v)"]\n' \
+	    >migrations/20260101_000000_u.yaml
+	run_zn '?' zn-classify --json -d "dbname=$ZN_TEST_DB" migrations
+	jq -c 'select(.kind == "op") | .risk | del(.elapsed_ms)' <<<"$output" >super.risk
+	run_zn '?' zn-classify --json -d "dbname=$ZN_TEST_DB user=zn_prober" migrations
+	jq -c 'select(.kind == "op") | .risk | del(.elapsed_ms)' <<<"$output" >prober.risk
+	diff -u super.risk prober.risk
+	[ "$(jq -r '.facts.probes[0] | "\(.check) \(.status)"' prober.risk)" = "duplicates found" ] ||
+	    fail "the probe did not find the duplicates: $(cat prober.risk)"
+	zn_sql -c 'DROP ROLE zn_reader' -c 'DROP ROLE zn_prober'
+}
