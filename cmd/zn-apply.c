@@ -320,7 +320,7 @@ main(int argc, char *argv[])
 	o.runid = a.runid;
 	a.conninfo = zn_pg_target(dbname, &cfg);
 	a.conn = zn_pg_connect(a.conninfo);
-	zn_lock_nopooler(a.conn, "zn-apply");
+	zn_lock_nopooler(a.conn, a.conninfo, "zn-apply");
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;

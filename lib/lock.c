@@ -129,26 +129,45 @@ zn_lock_release(struct zn_lock *l)
 	l->held = 0;
 }
 
+/* The pid of the backend a statement on conn runs on. */
+static long
+backend(PGconn *conn)
+{
+	PGresult *r = zn_pg_exec(conn, "read the backend",
+	    "SELECT pg_catalog.pg_backend_pid()", 0, NULL);
+	long pid = atol(PQgetvalue(r, 0, 0));
+
+	PQclear(r);
+	return pid;
+}
+
 /*
  * A transaction-mode pooler gives each transaction any backend: session
- * locks and settings would not hold.  Two transactions, two pids.
+ * locks and settings would not hold.  Alone, a pooler that reuses the
+ * backend it used last looks like a direct connection, so a second
+ * session takes part: it holds a transaction open while the first asks
+ * again.  Directly, two sessions are two backends and the first keeps
+ * its own; through such a pooler the second gets the first's backend,
+ * or the first gets another.
  */
 void
-zn_lock_nopooler(PGconn *conn, const char *prog)
+zn_lock_nopooler(PGconn *conn, const char *conninfo, const char *prog)
 {
-	PGresult *a, *b;
-	int same;
+	PGconn *other;
+	long a, b, c;
 
-	a = zn_pg_exec(conn, "read the backend",
-	    "SELECT pg_catalog.pg_backend_pid()", 0, NULL);
-	b = zn_pg_exec(conn, "read the backend",
-	    "SELECT pg_catalog.pg_backend_pid()", 0, NULL);
-	same = strcmp(PQgetvalue(a, 0, 0), PQgetvalue(b, 0, 0)) == 0;
-	PQclear(a);
-	PQclear(b);
-	if (!same)
+	a = backend(conn);
+	other = zn_pg_connect(conninfo);
+	zn_pg_cmd(other, "hold a transaction open", "BEGIN");
+	b = backend(other);
+	c = backend(conn);
+	zn_pg_cmd(other, "end the transaction", "COMMIT");
+	PQfinish(other);
+	if (a == b || a != c)
 		zn_die(ZN_EXIT_UNAVAILABLE, "the connection goes through a "
-		    "transaction-mode pooler (two transactions ran on two "
-		    "backends): the migration lock needs a direct "
-		    "connection; give %s the database's own address", prog);
+		    "transaction-mode pooler (one session's transactions ran "
+		    "on backends %ld and %ld, another's on %ld): the "
+		    "migration lock needs a direct connection or a "
+		    "session-mode pool; give %s the database's own address",
+		    a, c, b, prog);
 }

@@ -973,9 +973,11 @@ void zn_lock_take(struct zn_lock *l, long wait_ms,
 void zn_lock_release(struct zn_lock *l);
 /*
  * Dies with status 2 when conn goes through a transaction-mode pooler,
- * naming prog in the advice.
+ * naming prog in the advice.  Opens a second session to conninfo for a
+ * moment to tell.
  */
-void zn_lock_nopooler(PGconn *conn, const char *prog);
+void zn_lock_nopooler(PGconn *conn, const char *conninfo,
+    const char *prog);
 
 /*
  * apply: the engine that runs a plan's steps against a database, each
