@@ -124,17 +124,23 @@ event(void *arg, const struct zn_apply_event *e)
 			on = !ok && !skip && !would ? "\033[1;31m" : ok ?
 			    "\033[32m" : "\033[2m";
 		}
-		printf("%s%s%s %s %02d %-20s %-8s", on, sig, off,
-		    e->migration, e->step, e->op, e->level != NULL ?
+		/* Names from files and plans, shown, not obeyed. */
+		printf("%s%s%s ", on, sig, off);
+		zn_fputs_safe(e->migration, stdout);
+		printf(" %02d %-20s %-8s", e->step, e->op, e->level != NULL ?
 		    e->level : "-");
 		if (e->ms >= 0)
 			printf(" %6.0f ms", e->ms);
-		printf("  %s", e->target);
+		fputs("  ", stdout);
+		zn_fputs_safe(e->target, stdout);
 		if (!ok && !skip && !would)
 			printf("  %s", e->status);
 		putchar('\n');
-		if (e->detail != NULL)
-			printf("    %s\n", e->detail);
+		if (e->detail != NULL) {
+			fputs("    ", stdout);
+			zn_fputs_safe(e->detail, stdout);
+			putchar('\n');
+		}
 		if (would)
 			fputs(e->sql, stdout);
 	}

@@ -249,9 +249,13 @@ status(struct ctx *x, const char *dir)
 				on = ms == ZN_MS_APPLIED ? "\033[32m" : ms ==
 				    ZN_MS_PENDING || ms == ZN_MS_PARTLY ?
 				    "\033[33m" : "\033[1;31m";
-			printf("%s%-14s%s %s%s%s\n", on, zn_mstate_name(ms),
-			    off, m->id, detail != NULL ? "  " : "",
-			    detail != NULL ? detail : "");
+			printf("%s%-14s%s ", on, zn_mstate_name(ms), off);
+			zn_fputs_safe(m->id, stdout);
+			if (detail != NULL) {
+				fputs("  ", stdout);
+				zn_fputs_safe(detail, stdout);
+			}
+			putchar('\n');
 		}
 		free(detail);
 	}
@@ -262,11 +266,15 @@ status(struct ctx *x, const char *dir)
 			    "migration", st.gone[i].id, "state",
 			    zn_mstate_name(ZN_MS_GONE), "applied_at",
 			    st.gone[i].applied_at));
-		else
-			printf("%s%-14s%s %s  applied on %s, and no file in %s "
-			    "has it\n", color ? "\033[1;31m" : "",
-			    zn_mstate_name(ZN_MS_GONE), color ? "\033[0m" : "",
-			    st.gone[i].id, st.gone[i].applied_at, path);
+		else {
+			printf("%s%-14s%s ", color ? "\033[1;31m" : "",
+			    zn_mstate_name(ZN_MS_GONE), color ? "\033[0m" : "");
+			zn_fputs_safe(st.gone[i].id, stdout);
+			printf("  applied on %s, and no file in ",
+			    st.gone[i].applied_at);
+			zn_fputs_safe(path, stdout);
+			fputs(" has it\n", stdout);
+		}
 	}
 	if (!x->json) {
 		size_t all = st.nm + st.ngone;
@@ -599,9 +607,12 @@ history(struct ctx *x)
 
 			if (color)
 				on = applied ? "\033[32m" : "\033[1;31m";
-			printf("%s%s%s %s  %s  %s@%s", on, applied ? "✓" :
-			    sigil(st), off, id, PQgetvalue(r, k, 1),
-			    PQgetvalue(r, k, 4), PQgetvalue(r, k, 5));
+			printf("%s%s%s ", on, applied ? "✓" : sigil(st), off);
+			zn_fputs_safe(id, stdout);
+			printf("  %s  ", PQgetvalue(r, k, 1));
+			zn_fputs_safe(PQgetvalue(r, k, 4), stdout);
+			putchar('@');
+			zn_fputs_safe(PQgetvalue(r, k, 5), stdout);
 			if (applied) {
 				printf("  %s step%s  %s ms", PQgetvalue(r, k, 6),
 				    strcmp(PQgetvalue(r, k, 6), "1") == 0 ? "" :

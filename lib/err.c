@@ -114,12 +114,50 @@ zn_complete(const struct option *o)
 
 static void vwarn(const char *fmt, va_list ap, int errnum) ZN_PRINTF(1, 0);
 
+/*
+ * Writes s with its control characters shown, not obeyed: a name from a
+ * file or a plan (a migration id, a target) may hold a newline or an
+ * escape sequence, and a message is one line that a terminal prints as
+ * it is.  \n, \r, \t, \e, else \xHH.
+ */
+void
+zn_fputs_safe(const char *s, FILE *fp)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f) {
+			putc(*p, fp);
+			continue;
+		}
+		switch (*p) {
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case 0x1b: fputs("\\e", fp); break;
+		default: fprintf(fp, "\\x%02x", *p); break;
+		}
+	}
+}
+
 static void
 vwarn(const char *fmt, va_list ap, int errnum)
 {
+	char small[1024], *big = NULL;
+	va_list cp;
+	int n;
+
 	fflush(stdout);
 	fprintf(stderr, "%s: ", zn_progname);
-	vfprintf(stderr, fmt, ap);
+	/* Not zn_xmalloc: a message may be about memory running out. */
+	va_copy(cp, ap);
+	n = vsnprintf(small, sizeof(small), fmt, cp);
+	va_end(cp);
+	if (n >= (int)sizeof(small) && (big = malloc((size_t)n + 1)) != NULL)
+		(void)vsnprintf(big, (size_t)n + 1, fmt, ap);
+	if (n >= 0)
+		zn_fputs_safe(big != NULL ? big : small, stderr);
+	free(big);
 	if (errnum != 0)
 		fprintf(stderr, ": %s", strerror(errnum));
 	fputc('\n', stderr);

@@ -56,6 +56,8 @@ ZN_NORETURN void zn_version(void);
  */
 struct option;
 ZN_NORETURN void zn_complete(const struct option *longopts);
+/* s with control characters shown as \n, \e, \xHH: for people. */
+void zn_fputs_safe(const char *s, FILE *fp);
 void zn_warn(const char *fmt, ...) ZN_PRINTF(1, 2);
 ZN_NORETURN void zn_die(int status, const char *fmt, ...) ZN_PRINTF(2, 3);
 /* Like zn_die, with ": strerror(errno)" appended. */

@@ -250,3 +250,23 @@ teardown() {
 	[[ $stderr == *'zn-apply: NOTICE:  two lines'* ]] || fail "$stderr"
 	[[ $stderr == *'zn-apply: NOTICE:  table "nope" does not exist, skipping'* ]] || fail "$stderr"
 }
+
+@test "names with newlines and escape sequences are shown, not obeyed, in what people read" {
+	local id=$'20260101_000000_x\e[31m'
+	printf 'ops:\n  - op: rawSql\n    target: "a\\nb\\e[2J"\n    sql: ["SELECT 1"]\n  - op: rawSql\n    target: "c"\n    sql: ["SELECT 1/0"]\n' \
+	    >"migrations/$id.yaml"
+	run_zn 1 zn-apply migrations
+	[[ $output != *$'\e'* && $stderr != *$'\e'* ]] || fail "an escape reached the terminal"
+	[ "$(grep -c '' <<<"$output")" = 4 ] || fail "$output"
+	assert_line --partial '20260101_000000_x\e[31m 01 rawSql'
+	assert_line --partial '  a\nb\e[2J'
+	[[ $stderr == 'zn-apply: step 2 (rawSql) of 20260101_000000_x\e[31m failed'* ]] || fail "$stderr"
+	run_zn 0 zn-ledger status migrations
+	[[ $output != *$'\e'* ]] || fail "an escape reached the terminal"
+	assert_line --partial 'failed         20260101_000000_x\e[31m  at step 2'
+	run_zn 0 zn-ledger history
+	[[ $output != *$'\e'* ]] || fail "an escape reached the terminal"
+	# Records keep the names as they are.
+	run_zn 1 zn-apply --json migrations
+	[ "$(jq -r 'select(.kind == "step") | .migration' <<<"$output" | head -1)" = "$id" ]
+}
