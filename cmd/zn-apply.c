@@ -200,17 +200,6 @@ fault(struct zn_apply *a, const char *point, int nth, const char *sql)
 #endif
 
 static long
-duration(const char *opt, const char *arg, int zero)
-{
-	long ms = zn_parse_ms(arg);
-
-	if (ms < 0 || (ms == 0 && !zero))
-		zn_usage_error("%s takes a duration with its unit, such as "
-		    "60s, 500ms or 2min, not '%s'", opt, arg);
-	return ms;
-}
-
-static long
 number(const char *opt, const char *arg)
 {
 	char *end;
@@ -270,17 +259,18 @@ main(int argc, char *argv[])
 			lschema = optarg;
 			break;
 		case 't' + 256:
-			a.locktimeout = duration("--lock-timeout", optarg, 0);
+			a.locktimeout = zn_duration_arg("--lock-timeout",
+			    optarg, 0);
 			break;
 		case 'w' + 256:
-			a.lockwait = duration("--lock-wait", optarg, 1);
+			a.lockwait = zn_duration_arg("--lock-wait", optarg, 1);
 			break;
 		case 'r' + 256:
 			a.retries = (int)number("--retries", optarg);
 			break;
 		case 's' + 256:
-			a.stmttimeout = duration("--statement-timeout", optarg,
-			    1);
+			a.stmttimeout = zn_duration_arg(
+			    "--statement-timeout", optarg, 1);
 			break;
 		case 'S' + 256:
 			a.maxsteps = number("--steps", optarg);

@@ -179,17 +179,6 @@ applygates(struct zn_risk_opts *o, const json_t *g, char ***fail,
 	}
 }
 
-static long
-msarg(const char *opt, const char *arg)
-{
-	long v = zn_parse_ms(arg);
-
-	if (v <= 0)
-		zn_usage_error("%s takes a duration above 0 with its unit, "
-		    "such as 60s, 500ms or 2min, not '%s'", opt, arg);
-	return v;
-}
-
 static double
 countarg(const char *opt, const char *arg)
 {
@@ -442,12 +431,13 @@ main(int argc, char *argv[])
 			listcodes();
 			return zn_finish(ZN_EXIT_OK);
 		case 't' + 256:
-			fl.lock_timeout_ms = msarg("--lock-timeout", optarg);
+			fl.lock_timeout_ms = zn_duration_arg("--lock-timeout",
+			    optarg, 0);
 			set_lt = 1;
 			break;
 		case 'T' + 256:
-			fl.max_lock_timeout_ms = msarg("--max-lock-timeout",
-			    optarg);
+			fl.max_lock_timeout_ms = zn_duration_arg(
+			    "--max-lock-timeout", optarg, 0);
 			set_mlt = 1;
 			break;
 		case 'm' + 256: {
@@ -472,7 +462,8 @@ main(int argc, char *argv[])
 			offline = 1;
 			break;
 		case 'p' + 256:
-			fl.probe_timeout_ms = msarg("--probe-timeout", optarg);
+			fl.probe_timeout_ms = zn_duration_arg(
+			    "--probe-timeout", optarg, 0);
 			set_pt = 1;
 			break;
 		case 's' + 256:

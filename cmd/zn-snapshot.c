@@ -243,10 +243,7 @@ main(int argc, char *argv[])
 			offline = 1;
 			break;
 		case 'w' + 256:
-			if ((lockwait = zn_parse_ms(optarg)) < 0)
-				zn_usage_error("--lock-wait takes a duration "
-				    "with its unit, such as 60s, 500ms or "
-				    "2min, not '%s'", optarg);
+			lockwait = zn_duration_arg("--lock-wait", optarg, 1);
 			break;
 		case 'h' + 256:
 			zn_help(usage);

@@ -107,6 +107,18 @@ zn_parse_ms(const char *s)
 	return -1;
 }
 
+long
+zn_duration_arg(const char *opt, const char *arg, int zero)
+{
+	long ms = zn_parse_ms(arg);
+
+	if (ms < 0 || (ms == 0 && !zero))
+		zn_usage_error("%s takes a duration%s with its unit, such as "
+		    "60s, 500ms or 2min, not '%s'", opt, zero ? "" :
+		    " above 0", arg);
+	return ms;
+}
+
 double
 zn_parse_bytes(const char *s)
 {
@@ -211,8 +223,8 @@ checkgates(const struct zn_yaml *y, const json_t *g, const char *where)
 			}
 			if (zn_parse_ms(t) <= 0)
 				zn_yaml_die(y, g, k, 0, "'%s' must be a "
-				    "duration above 0 with its unit, such as 5s "
-				    "or 500ms", k);
+				    "duration above 0 with its unit, such as "
+				    "5s or 500ms", k);
 		}
 	}
 }

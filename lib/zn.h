@@ -321,6 +321,11 @@ struct zn_config {
  * "10kB"; a bare number is bytes).  Return -1 when s is neither.
  */
 long zn_parse_ms(const char *s);
+/*
+ * The duration of command-line option opt, or a usage error (exit 64)
+ * saying what one looks like; 0 only when zero is set.
+ */
+long zn_duration_arg(const char *opt, const char *arg, int zero);
 double zn_parse_bytes(const char *s);
 /*
  * Loads the configuration: DIR/zanith.yaml when -C gave DIR, else the

@@ -173,6 +173,28 @@ interrupt() {
 	nothing_left
 }
 
+@test "two first runs at once share the cache: one template, nothing half-written; a cache that cannot be written only costs an initdb" {
+	export ZN_SCRATCH_CACHE=$BATS_TEST_TMPDIR/cache
+	printf 'CREATE TABLE x (id int);\n' >s.sql
+	zn-snapshot --declared s.sql --json >a.out 2>a.err 3>&- &
+	a=$!
+	zn-snapshot --declared s.sql --json >b.out 2>b.err 3>&- &
+	b=$!
+	wait "$a" || fail "first: $(cat a.err)"
+	wait "$b" || fail "second: $(cat b.err)"
+	diff -u <(sed 1d a.out) <(sed 1d b.out)
+	run ls -A "$ZN_SCRATCH_CACHE"
+	[[ $output == initdb-* && $output != *$'\n'* ]] || fail "cache holds: $output"
+	nothing_left
+	# A file where the cache directory would be: no cache, same graph.
+	rm -rf "$ZN_SCRATCH_CACHE"
+	: >"$BATS_TEST_TMPDIR/cache"
+	run_zn 0 zn-snapshot --declared s.sql --json
+	diff -u <(sed 1d a.out) <(printf '%s\n' "$output" | sed 1d)
+	[ -f "$BATS_TEST_TMPDIR/cache" ]
+	nothing_left
+}
+
 @test "--scratch-url materialises in a new database there and drops it" {
 	run_zn 0 zn-snapshot --declared "$FIXTURES/full.sql" --json --scratch-url "dbname=$ZN_TEST_DB"
 	printf '%s\n' "$output" | sed 1d >body
