@@ -35,6 +35,13 @@ SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 SAN_FLAGS = $(SAN_$(SANITIZE))
 OUT_ = build
 OUT_1 = build-san
+# The fuzz build (make fuzz, tests/fuzz/README): clang, libFuzzer's
+# coverage, ASan and UBSan, and -DZN_FUZZ (exits return to the fuzzer,
+# checksums are not checked).  Never installed.
+FUZZ_CC = clang
+SAN_fuzz = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer -DZN_FUZZ
+OUT_fuzz = build-fuzz
 O = $(OUT_$(SANITIZE))
 
 LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/graph.c \
@@ -73,8 +80,14 @@ COMPILE = $(CC) $(ZN_CFLAGS) -I$(O)/gen $(SAN_FLAGS) $(DEP_CFLAGS) $(CFLAGS) \
 	-c -o $@
 LINK = $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/obj/%.o)
+FUZZERS = fuzz-yaml fuzz-migration fuzz-config fuzz-graph fuzz-ops \
+	fuzz-stats fuzz-sqltok
+FUZZSRC = tests/fuzz/fuzzmain.c tests/fuzz/fuzz-yaml.c \
+	tests/fuzz/fuzz-migration.c tests/fuzz/fuzz-config.c \
+	tests/fuzz/fuzz-graph.c tests/fuzz/fuzz-ops.c tests/fuzz/fuzz-stats.c \
+	tests/fuzz/fuzz-sqltok.c
 OBJRULES != sh build-aux/objrules $(O) $(LIBSRC) $(CMDSRC) \
-	tests/helpers/libcheck.c
+	tests/helpers/libcheck.c $(FUZZSRC)
 include $(OBJRULES)
 
 $(O)/libzn.a: $(LIBOBJ)
@@ -123,6 +136,70 @@ $(O)/bin/zn: cmd/zn VERSION
 $(O)/test/libcheck: $(O)/obj/libcheck.o $(O)/libzn.a
 	$(PREP)
 	$(LINK) $(O)/obj/libcheck.o $(O)/libzn.a $(DEP_LIBS)
+
+# The fuzz harnesses (tests/fuzz): each links the library's fuzz build
+# with libyaml and jansson statically, so that the wrapped allocator
+# (fuzzmain.c) sees their allocations too.
+FUZZ_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free \
+	-Wl,--wrap=strdup,--wrap=strndup,--wrap=getline,--wrap=getdelim \
+	-Wl,--wrap=fopen,--wrap=fdopen,--wrap=fmemopen,--wrap=fclose \
+	-Wl,--wrap=open_memstream,--wrap=opendir,--wrap=closedir
+FUZZ_LIBS = -Wl,-Bstatic -lyaml -ljansson -Wl,-Bdynamic -lpq -lcrypto
+FUZZ_LINK = $(CC) -fsanitize=fuzzer,address,undefined $(FUZZ_WRAP) \
+	$(CFLAGS) $(LDFLAGS) -o $@ $(O)/obj/fuzzmain.o
+FUZZ_TIME = 60
+FUZZ_BINS = $(FUZZERS:%=$(O)/fuzz/%)
+
+fuzz-build: $(FUZZ_BINS)
+
+$(O)/fuzz/fuzz-yaml: $(O)/obj/fuzz-yaml.o $(O)/obj/fuzzmain.o $(O)/libzn.a
+	$(PREP)
+	$(FUZZ_LINK) $(O)/obj/fuzz-yaml.o $(O)/libzn.a $(FUZZ_LIBS)
+
+$(O)/fuzz/fuzz-migration: $(O)/obj/fuzz-migration.o $(O)/obj/fuzzmain.o \
+    $(O)/libzn.a
+	$(PREP)
+	$(FUZZ_LINK) $(O)/obj/fuzz-migration.o $(O)/libzn.a $(FUZZ_LIBS)
+
+$(O)/fuzz/fuzz-config: $(O)/obj/fuzz-config.o $(O)/obj/fuzzmain.o $(O)/libzn.a
+	$(PREP)
+	$(FUZZ_LINK) $(O)/obj/fuzz-config.o $(O)/libzn.a $(FUZZ_LIBS)
+
+$(O)/fuzz/fuzz-graph: $(O)/obj/fuzz-graph.o $(O)/obj/fuzzmain.o $(O)/libzn.a
+	$(PREP)
+	$(FUZZ_LINK) $(O)/obj/fuzz-graph.o $(O)/libzn.a $(FUZZ_LIBS)
+
+$(O)/fuzz/fuzz-ops: $(O)/obj/fuzz-ops.o $(O)/obj/fuzzmain.o $(O)/libzn.a
+	$(PREP)
+	$(FUZZ_LINK) $(O)/obj/fuzz-ops.o $(O)/libzn.a $(FUZZ_LIBS)
+
+$(O)/gen/stats-plan.inc: tests/fuzz/stats-plan.jsonl
+	@mkdir -p $(O)/gen
+	sed 's/[\\"]/\\&/g; s/^/"/; s/$$/\\n"/' tests/fuzz/stats-plan.jsonl \
+	    >$@.tmp && mv $@.tmp $@
+
+$(O)/obj/fuzz-stats.o: $(O)/gen/stats-plan.inc
+
+$(O)/fuzz/fuzz-stats: $(O)/obj/fuzz-stats.o $(O)/obj/fuzzmain.o $(O)/libzn.a
+	$(PREP)
+	$(FUZZ_LINK) $(O)/obj/fuzz-stats.o $(O)/libzn.a $(FUZZ_LIBS)
+
+$(O)/fuzz/fuzz-sqltok: $(O)/obj/fuzz-sqltok.o $(O)/obj/fuzzmain.o $(O)/libzn.a
+	$(PREP)
+	$(FUZZ_LINK) $(O)/obj/fuzz-sqltok.o $(O)/libzn.a $(FUZZ_LIBS)
+
+# Builds the harnesses and runs each for FUZZ_TIME seconds, after the
+# inputs of tests/fuzz/regress (tests/fuzz/README).  fuzz-smoke is a
+# short run of every harness.
+fuzz: deps
+	@$(MAKE) all
+	@$(MAKE) SANITIZE=fuzz CC="$(FUZZ_CC)" fuzz-build
+	@sh tests/fuzz/run -t $(FUZZ_TIME) build build-fuzz
+
+fuzz-smoke: deps
+	@$(MAKE) all
+	@$(MAKE) SANITIZE=fuzz CC="$(FUZZ_CC)" fuzz-build
+	@sh tests/fuzz/run -t 10 build build-fuzz
 
 # Installs the Debian or Ubuntu packages the build and tests need, when
 # they are missing; elsewhere prints what to install and stops.
@@ -181,6 +258,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/zn $(DESTDIR)$(ZSHCOMPDIR)/_zn
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all check check-valgrind demo deps install uninstall clean lint
+.PHONY: all check check-valgrind demo deps install uninstall clean lint \
+	fuzz fuzz-build fuzz-smoke

@@ -284,7 +284,12 @@ main(int argc, char *argv[])
 		return zn_finish(ZN_EXIT_OK);
 	}
 	if (graph != NULL) {
+		size_t i;
+
 		zn_graph_read(&g, graph);
+		/* Read fast, a graph that hashes right is not yet parsed. */
+		for (i = 0; i < g.nrecs; i++)
+			json_decref(zn_graph_get(&g, i));
 	} else if (offline) {
 		zn_graph_from_offline(&g, declared);
 	} else {

@@ -19,6 +19,19 @@
 
 const char *zn_progname = "zn";
 
+#ifdef ZN_FUZZ
+void (*zn_fuzz_exit)(int status);
+
+static ZN_NORETURN void
+leave(int status)
+{
+	if (zn_fuzz_exit != NULL)
+		zn_fuzz_exit(status);
+	exit(status);
+}
+#define exit(s) leave(s)
+#endif
+
 /*
  * jansson's allocations, checked as ours are: a json_t that could not be
  * made is exit 2 here, and never a NULL some caller drops (a member or an

@@ -68,6 +68,18 @@ ZN_NORETURN void zn_usage_error(const char *fmt, ...) ZN_PRINTF(1, 2);
 /* After getopt has named the bad option: the --help hint, exit 64. */
 ZN_NORETURN void zn_bad_option(void);
 /*
+ * The fuzz build (make fuzz, -DZN_FUZZ) only: where an exit would go,
+ * so that a harness returns to its fuzzer instead of ending it; and
+ * checksum and hash mismatches let through, so that the fuzzer reaches
+ * the readers behind them.  Every other build checks every sum.
+ */
+#ifdef ZN_FUZZ
+extern void (*zn_fuzz_exit)(int status);
+#define ZN_CHECKSUMS 0
+#else
+#define ZN_CHECKSUMS 1
+#endif
+/*
  * Flushes and closes stdout; a write error turns status into 2 with a
  * message.  Returns the status to hand back from main().
  */
@@ -607,7 +619,12 @@ void zn_graph_add_line(struct zn_graph *g, const char *kind,
     const char *args, char *line, size_t len);
 /* Sorts the records into canonical order and computes the hash. */
 void zn_graph_finish(struct zn_graph *g);
-/* Record i parsed back: a new reference. */
+/*
+ * What is wrong with a graph record's shape (zn-records(5)), as a
+ * message the caller frees; NULL when nothing is.
+ */
+char *zn_graph_badrec(const json_t *rec);
+/* Record i parsed back, its shape checked: a new reference. */
 json_t *zn_graph_get(const struct zn_graph *g, size_t i);
 /* Writes header, records and trailer as JSON lines. */
 void zn_graph_write(const struct zn_graph *g, FILE *fp);

@@ -222,3 +222,30 @@ rehash() {
 	run_zn 65 zn-snapshot --graph u.jsonl
 	[[ "$stderr" == *"duplicate"* ]] || fail "unexpected: $stderr"
 }
+
+@test "a record of the wrong shape is refused by every reader, however it is hashed" {
+	# Found by tests/fuzz (fuzz-graph): a column without a name reached
+	# the planner, which quoted a NULL and crashed.
+	local e
+	for e in '.columns[0] |= del(.name)' '.columns[1].type = 7' \
+	    '.foreign_keys = [{"name":"f","columns":["a"],"references":"x","definition":"d"}]' \
+	    '.indexes = [{"name":"i","definition":"d","keys":["a"]}]' \
+	    '.primary_key = {"name":"p","columns":[1],"definition":"d"}' \
+	    '.checks = [{"name":"c","definition":null}]' '.columns = {}'; do
+		n=$(grep -n -m 1 '^{"kind":"table"' "$G" | cut -d: -f1)
+		REC=$(sed -n "${n}p" "$G" | jq -c "$e") || fail "jq: $e"
+		REC=$REC awk -v n="$n" 'NR == n { print ENVIRON["REC"]; next }
+		    { print }' "$G" >t.jsonl
+		! cmp -s t.jsonl "$G" || fail "no change made for $e"
+		rehash t.jsonl u.jsonl
+		run_zn 65 zn-snapshot --graph u.jsonl
+		[[ "$stderr" == "zn-snapshot: "*"table record '"* ]] ||
+		    [[ "$stderr" == "zn-snapshot: "*"columns"* ]] ||
+		    fail "$e: unexpected: $stderr"
+		run_zn 65 zn-diff u.jsonl "$G"
+		run_zn 65 zn-diff "$G" u.jsonl
+		[[ "$stderr" == "zn-diff: "*"malformed"* ]] ||
+		    [[ "$stderr" == "zn-diff: "*"columns"* ]] ||
+		    fail "$e: unexpected: $stderr"
+	done
+}
