@@ -467,6 +467,16 @@ zn_pg_die(struct zn_pgres *x, const char *what, const struct zn_pg_onlock *lk)
 		    "needs%s%s", what, msg, state, lk != NULL &&
 		    lk->hint != NULL ? "; " : "", lk != NULL && lk->hint !=
 		    NULL ? lk->hint : "");
+	/*
+	 * The lock table is shared by every session: a transaction that
+	 * takes more locks than max_locks_per_transaction allows for fills
+	 * it (a snapshot locks each view it renders).
+	 */
+	if (strcmp(state, "53200") == 0 && strstr(msg, "shared memory") != NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s (SQLSTATE %s): the "
+		    "server's lock table is full; raise "
+		    "max_locks_per_transaction on the server (a restart "
+		    "applies it)", what, msg, state);
 	if (*state != '\0')
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s (SQLSTATE %s)",
 		    what, msg, state);

@@ -286,3 +286,24 @@ SQL
 	assert_output 'a integer, b integer
 a numeric, b numeric'
 }
+
+@test "a snapshot that fills the server's lock table says which setting to raise" {
+	# The snapshot reads in one transaction and locks each view it
+	# reads; a server with room for few locks runs out of shared memory.
+	local i
+	# shellcheck source=tests/helpers/pgtmp.sh
+	. "$ZN_TOP/tests/helpers/pgtmp.sh"
+	ZN_PGTMP_CONF="max_locks_per_transaction = 10
+max_connections = 5
+max_worker_processes = 0
+max_wal_senders = 0
+autovacuum_max_workers = 1" zn_pgtmp_start 2>&3 || fail "no second server"
+	for i in $(seq 1 1500); do
+		echo "CREATE VIEW v$i AS SELECT $i AS n;"
+	done | psql -X -q -v ON_ERROR_STOP=1 -d postgres >/dev/null ||
+	    { zn_pgtmp_stop; fail "cannot make the views"; }
+	run_zn 2 zn-snapshot -d postgres -o g.jsonl
+	zn_pgtmp_stop
+	assert_equal "$stderr" "zn-snapshot: cannot read tables and views: out of shared memory (SQLSTATE 53200): the server's lock table is full; raise max_locks_per_transaction on the server (a restart applies it)"
+	[ ! -e g.jsonl ] || fail "a file was written"
+}

@@ -11,6 +11,8 @@
 #   zn_pgtmp_start      sets ZN_PGTMP_DIR, exports PGHOST PGPORT PGUSER
 #                       PGDATABASE; returns non-zero with the log on stderr
 #                       when the server cannot start
+#                       (ZN_PGTMP_CONF, when set, is appended to its
+#                       postgresql.conf: settings a test needs)
 #   zn_pgtmp_stop       stops the server and removes the directory
 #   zn_pgtmp_bindir     prints the directory holding initdb and pg_ctl
 
@@ -106,6 +108,7 @@ max_connections = 40
 shared_buffers = 32MB
 log_min_messages = warning
 autovacuum = off
+${ZN_PGTMP_CONF:-}
 CONF
 	if ! _zn_pgtmp_as "$_zbin/pg_ctl" -w -t 60 -D "$ZN_PGTMP_DIR/data" \
 	    -l "$ZN_PGTMP_DIR/server.log" start >/dev/null 2>&1 </dev/null 3>&-; then
