@@ -157,3 +157,65 @@ setup() {
 	    fail "the probe did not find the duplicates: $(cat prober.risk)"
 	zn_sql -c 'DROP ROLE zn_reader' -c 'DROP ROLE zn_prober'
 }
+
+@test "least privilege: the whole lifecycle as the owner of its schemas, and nothing else granted" {
+	# Exactly what zn(7) says zn-apply needs: the owner of what the plan
+	# changes and of the ledger's schema.  No CREATE on the database, no
+	# role membership, no attribute.
+	zn_sql -c 'CREATE ROLE deployer LOGIN' \
+	    -c 'CREATE SCHEMA app AUTHORIZATION deployer' \
+	    -c 'CREATE SCHEMA zl AUTHORIZATION deployer'
+	[ "$(ledger "SELECT rolsuper OR rolcreatedb OR rolcreaterole OR rolbypassrls FROM pg_roles WHERE rolname = 'deployer'")" = f ]
+	[ "$(ledger "SELECT has_database_privilege('deployer', current_database(), 'CREATE')")" = f ]
+	[ "$(ledger "SELECT has_schema_privilege('deployer', 'public', 'CREATE')")" = f ]
+	[ "$(ledger "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = 'deployer'")" = 0 ]
+	cat >zanith.yaml <<-YAML
+	database: "dbname=$ZN_TEST_DB user=deployer"
+	ledger_schema: zl
+	schema: schema.sql
+	snapshot: {schemas: [app]}
+	YAML
+	cat >schema.sql <<-'SQL'
+	CREATE SCHEMA app;
+	CREATE TABLE app.users (id bigint PRIMARY KEY, email text NOT NULL,
+	    nick text);
+	CREATE INDEX users_email ON app.users (email);
+	SQL
+	# generate, plan (probes run as the deployer), up, status.
+	SOURCE_DATE_EPOCH=1767225600 run_zn 0 zn generate init
+	run_zn 0 zn plan
+	run_zn 0 zn up
+	run_zn 0 zn status --exit-code
+	[ "$(ledger "SELECT tableowner FROM pg_tables WHERE schemaname = 'app'")" = deployer ]
+	psql -X -q -d "dbname=$ZN_TEST_DB user=deployer" \
+	    -c "INSERT INTO app.users VALUES (1, 'a@x', 'ann'), (2, 'b@x', 'bob')"
+	# A column dropped: parked, not lost; and one added.
+	cat >schema.sql <<-'SQL'
+	CREATE SCHEMA app;
+	CREATE TABLE app.users (id bigint PRIMARY KEY, email text NOT NULL,
+	    seen timestamptz);
+	CREATE INDEX users_email ON app.users (email);
+	SQL
+	SOURCE_DATE_EPOCH=1767225700 run_zn 0 zn generate second
+	run_zn '?' zn plan
+	run_zn 0 zn up
+	run_zn 0 zn status --exit-code
+	run_zn 0 zn history --json
+	[ "$(jq -r 'select(.kind == "history") | "\(.migration) \(.state) \(.by)"' <<<"$output" | tr '\n' ' ')" = "20260101_000140_second applied deployer 20260101_000000_init applied deployer " ] ||
+	    fail "history: $output"
+	run_zn 0 zn ledger audit recoverable --json
+	[[ "$output" == *nick* ]] || fail "the parked column is not recoverable: $output"
+	# The parked data is still there, readable by its owner.
+	parked=$(ledger "SELECT attname FROM pg_attribute WHERE attrelid = 'app.users'::regclass AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('id', 'email', 'seen')")
+	[ -n "$parked" ] || fail "no parked column"
+	[ "$(psql -X -A -t -d "dbname=$ZN_TEST_DB user=deployer" -c "SELECT string_agg(\"$parked\", ',' ORDER BY id) FROM app.users")" = ann,bob ]
+	# What the deployer sees is what a superuser sees.
+	run_zn 0 zn-snapshot --json
+	graph_body <(printf '%s\n' "$output") >deployer.body
+	run_zn 0 zn-snapshot --json -d "dbname=$ZN_TEST_DB"
+	graph_body <(printf '%s\n' "$output") >super.body
+	diff -u super.body deployer.body
+	# Nothing left to do: the parked column is no part of the schema.
+	run_zn 0 zn-diff --exit-code @ schema.sql
+	zn_sql -c 'DROP OWNED BY deployer CASCADE' -c 'DROP ROLE deployer'
+}
