@@ -34,22 +34,22 @@ static const struct member m_keypart[] = { { "column", 'S', NULL },
 	{ "expression", 'S', NULL }, { "opclass", 'S', NULL },
 	{ "order", 'S', NULL }, { "nulls", 'S', NULL }, END };
 static const struct member m_index[] = { { "name", 's', NULL },
-	{ "definition", 's', NULL }, { "method", 'S', NULL },
+	{ "definition", 's', NULL }, { "method", 's', NULL },
 	{ "unique", 'b', NULL }, { "nulls_not_distinct", 'b', NULL },
 	{ "valid", 'b', NULL }, { "keys", 'A', m_keypart },
 	{ "include", 'a', NULL }, { "where", 'S', NULL },
 	{ "options", 'a', NULL }, { "parent", 'O', m_schname },
 	{ "comment", 'S', NULL }, END };
 static const struct member m_check[] = { { "name", 's', NULL },
-	{ "expression", 'S', NULL }, { "definition", 's', NULL },
+	{ "expression", 's', NULL }, { "definition", 's', NULL },
 	{ "not_valid", 'b', NULL }, { "no_inherit", 'b', NULL },
 	{ "inherited", 'b', NULL }, { "comment", 'S', NULL }, END };
 static const struct member m_generated[] = { { "expression", 's', NULL },
 	{ "stored", 'b', NULL }, END };
 static const struct member m_identity[] = { { "generation", 's', NULL },
-	{ "sequence_schema", 'S', NULL }, { "sequence", 'S', NULL },
-	{ "start", 'S', NULL }, { "increment", 'S', NULL },
-	{ "min", 'S', NULL }, { "max", 'S', NULL }, { "cache", 'S', NULL },
+	{ "sequence_schema", 's', NULL }, { "sequence", 's', NULL },
+	{ "start", 's', NULL }, { "increment", 's', NULL },
+	{ "min", 's', NULL }, { "max", 's', NULL }, { "cache", 's', NULL },
 	{ "cycle", 'b', NULL }, END };
 static const struct member m_column[] = { { "name", 's', NULL },
 	{ "type", 's', NULL }, { "not_null", 'b', NULL },
@@ -63,14 +63,14 @@ static const struct member m_references[] = { { "schema", 's', NULL },
 	{ "table", 's', NULL }, { "columns", 'a', NULL }, END };
 static const struct member m_fk[] = { { "name", 's', NULL },
 	{ "columns", 'a', NULL }, { "references", 'o', m_references },
-	{ "on_update", 'S', NULL }, { "on_delete", 'S', NULL },
-	{ "match", 'S', NULL }, { "deferrable", 'b', NULL },
+	{ "on_update", 's', NULL }, { "on_delete", 's', NULL },
+	{ "match", 's', NULL }, { "deferrable", 'b', NULL },
 	{ "deferred", 'b', NULL }, { "not_valid", 'b', NULL },
 	{ "definition", 's', NULL }, { "comment", 'S', NULL }, END };
 static const struct member m_partof[] = { { "schema", 's', NULL },
 	{ "name", 's', NULL }, { "bound", 's', NULL }, END };
 static const struct member m_policy[] = { { "name", 's', NULL },
-	{ "command", 'S', NULL }, { "permissive", 'b', NULL },
+	{ "command", 's', NULL }, { "permissive", 'b', NULL },
 	{ "roles", 'a', NULL }, { "using", 'S', NULL },
 	{ "with_check", 'S', NULL }, { "comment", 'S', NULL }, END };
 static const struct member m_unique[] = { { "name", 's', NULL },
@@ -81,7 +81,7 @@ static const struct member m_unique[] = { { "name", 's', NULL },
 static const struct member m_rls[] = { { "enabled", 'b', NULL },
 	{ "forced", 'b', NULL }, END };
 static const struct member m_viewcol[] = { { "name", 's', NULL },
-	{ "type", 'S', NULL }, { "comment", 'S', NULL }, END };
+	{ "type", 's', NULL }, { "comment", 'S', NULL }, END };
 static const struct member m_depends[] = { { "schema", 's', NULL },
 	{ "name", 's', NULL }, { "columns", 'a', NULL }, END };
 static const struct member m_owner[] = { { "schema", 's', NULL },
@@ -92,9 +92,9 @@ static const struct member r_extension[] = { { "version", 'S', NULL },
 static const struct member r_schema[] = { { "comment", 'S', NULL }, END };
 static const struct member r_enum[] = { { "values", 'a', NULL },
 	{ "comment", 'S', NULL }, END };
-static const struct member r_sequence[] = { { "type", 'S', NULL },
-	{ "start", 'S', NULL }, { "increment", 'S', NULL },
-	{ "min", 'S', NULL }, { "max", 'S', NULL }, { "cache", 'S', NULL },
+static const struct member r_sequence[] = { { "type", 's', NULL },
+	{ "start", 's', NULL }, { "increment", 's', NULL },
+	{ "min", 's', NULL }, { "max", 's', NULL }, { "cache", 's', NULL },
 	{ "cycle", 'b', NULL }, { "owned_by", 'O', m_owner },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_table[] = { { "access_method", 'S', NULL },
@@ -103,8 +103,8 @@ static const struct member r_table[] = { { "access_method", 'S', NULL },
 	{ "foreign_keys", 'A', m_fk }, { "indexes", 'A', m_index },
 	{ "inherits", 'A', m_schname }, { "options", 'a', NULL },
 	{ "partition_key", 'S', NULL }, { "partition_of", 'O', m_partof },
-	{ "persistence", 'S', NULL }, { "policies", 'A', m_policy },
-	{ "primary_key", 'O', m_unique }, { "replica_identity", 'S', NULL },
+	{ "persistence", 's', NULL }, { "policies", 'A', m_policy },
+	{ "primary_key", 'O', m_unique }, { "replica_identity", 's', NULL },
 	{ "rls", 'O', m_rls }, { "tablespace", 'S', NULL },
 	{ "uniques", 'A', m_unique }, END };
 static const struct member r_view[] = { { "columns", 'A', m_viewcol },
@@ -113,10 +113,10 @@ static const struct member r_view[] = { { "columns", 'A', m_viewcol },
 	{ "access_method", 'S', NULL }, { "indexes", 'A', m_index },
 	{ "populated", 'b', NULL }, { "tablespace", 'S', NULL }, END };
 static const struct member r_routine[] = { { "result", 'S', NULL },
-	{ "language", 'S', NULL }, { "definition", 's', NULL },
+	{ "language", 's', NULL }, { "definition", 's', NULL },
 	{ "window", 'b', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_trigger[] = { { "definition", 's', NULL },
-	{ "enabled", 'S', NULL }, { "comment", 'S', NULL }, END };
+	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };
 #undef END
 
 /*

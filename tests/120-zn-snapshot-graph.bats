@@ -224,14 +224,18 @@ rehash() {
 }
 
 @test "a record of the wrong shape is refused by every reader, however it is hashed" {
-	# Found by tests/fuzz (fuzz-graph): a column without a name reached
-	# the planner, which quoted a NULL and crashed.
+	# Found by tests/fuzz (fuzz-graph): a column without a name, and an
+	# identity without its sequence, reached the planner, which quoted a
+	# NULL and crashed.
 	local e
 	for e in '.columns[0] |= del(.name)' '.columns[1].type = 7' \
 	    '.foreign_keys = [{"name":"f","columns":["a"],"references":"x","definition":"d"}]' \
 	    '.indexes = [{"name":"i","definition":"d","keys":["a"]}]' \
 	    '.primary_key = {"name":"p","columns":[1],"definition":"d"}' \
-	    '.checks = [{"name":"c","definition":null}]' '.columns = {}'; do
+	    '.checks = [{"name":"c","definition":null}]' '.columns = {}' \
+	    '.columns[0].identity = {"generation":"always","start":"1"}' \
+	    '.foreign_keys = [{"name":"f","columns":["a"],"references":{"schema":"s","table":"t","columns":["a"]},"definition":"d","match":null}]' \
+	    '.persistence = false' '.policies = [{"name":"p","command":1}]'; do
 		n=$(grep -n -m 1 '^{"kind":"table"' "$G" | cut -d: -f1)
 		REC=$(sed -n "${n}p" "$G" | jq -c "$e") || fail "jq: $e"
 		REC=$REC awk -v n="$n" 'NR == n { print ENVIRON["REC"]; next }

@@ -139,15 +139,8 @@ run_zn() {
 	[0-9]*|'?') want=$1; shift ;;
 	-[0-9]*) want=${1#-}; shift ;;
 	esac
-	local -a wrap=()
-	if [ -n "${ZN_TEST_VALGRIND:-}" ] && [ "$1" != zn ]; then
-		# shellcheck disable=SC2054
-		wrap=(valgrind -q --error-exitcode=99 --leak-check=full
-		    --errors-for-leak-kinds=definite,indirect
-		    --show-leak-kinds=definite,indirect)
-	fi
 	echo "\$ $*" >&2
-	run --separate-stderr timeout -k 5 120 "${wrap[@]}" "$@" 3>&-
+	run --separate-stderr timeout -k 5 120 "$@" 3>&-
 	if [ "$status" -gt 128 ] || [ "$status" -eq 124 ]; then
 		echo "# $1 died with status $status" >&2
 		printf '%s\n' "$stderr" >&2
