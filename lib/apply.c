@@ -258,6 +258,9 @@ begin_attempt(struct zn_apply *a, const struct zn_lstep *s,
 		    x.msg);
 
 		zn_pgres_clear(&x);
+		free(sql);
+		free(reasons);
+		json_decref(risk);
 		zn_die(ZN_EXIT_UNAVAILABLE, "%s", msg);
 	}
 	id = atoll(PQgetvalue(x.r, 0, 0));

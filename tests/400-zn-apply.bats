@@ -180,45 +180,60 @@ schema_of() {
 @test "a run that finds the lock held waits --lock-wait, then exits 3 naming the holder" {
 	six
 	run_zn 0 zn-apply migrations
-	# Hold the lock from another session: the same key zn-apply uses.
-	psql -X -q -c "SET application_name = 'holder'" -c "SELECT pg_advisory_lock(k) FROM (SELECT ('x' || substr(encode(sha256('zanith:public'), 'hex'), 1, 15))::bit(60)::bigint AS k) s" -c "SELECT pg_sleep(4)" >/dev/null &
+	# Hold the lock from another session, the same key zn-apply uses,
+	# until the test lets it go: however slowly zn-apply starts (under
+	# valgrind, say), the lock is held while it waits.
+	psql -X -q -c "SET application_name = 'holder'" -c "SELECT pg_advisory_lock(k) FROM (SELECT ('x' || substr(encode(sha256('zanith:public'), 'hex'), 1, 15))::bit(60)::bigint AS k) s" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
 	holder=$!
 	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted)"
 	start=$(date +%s)
 	run_zn 3 zn-apply --lock-wait 1s migrations
 	end=$(date +%s)
-	[ $((end - start)) -lt 4 ]
+	# It gave up after its wait, not when the holder ended.
+	[ $((end - start)) -lt 60 ]
 	assert_equal "$output" ""
 	[[ "$stderr" == *"application_name 'holder'"* ]]
 	[[ "$stderr" == *"pg_sleep"* ]]
-	# With a longer wait it gets the lock and finds nothing pending.
+	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holder'" >/dev/null
+	wait "$holder" || true
+	# Then it gets the lock and finds nothing pending.
 	run_zn 0 zn-apply --lock-wait 10s migrations
 	assert_line --partial "0 steps applied, 6 already applied"
-	wait "$holder"
 }
 
 @test "two runs at once: one applies, the other waits and finds nothing to do" {
+	# The first run stops at a gate the test opens (a step that polls a
+	# table), so it holds the migration lock for as long as the test
+	# needs, however slowly either run goes.
+	zn_sql -c "CREATE TABLE public.gate (open bool)"
 	cat >migrations/20260101_000001_slow.yaml <<-'YAML'
 	ops:
 	  - op: rawSql
 	    sql: ["CREATE TABLE public.s (id int)"]
 	  - op: rawSql
-	    sql: ["SELECT pg_sleep(2)"]
+	    sql: ["DO $$ BEGIN WHILE NOT EXISTS (SELECT FROM public.gate) LOOP PERFORM pg_sleep(0.05); END LOOP; END $$"]
 	  - op: addIndex
 	    transactional: false
 	    sql: ["CREATE INDEX CONCURRENTLY s_id ON public.s (id)"]
 	YAML
 	zn-apply migrations >a.out 2>a.err &
 	a=$!
-	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted)"
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query LIKE 'DO \$\$%gate%' AND state = 'active')"
 	run_zn 3 zn-apply --lock-wait 500ms migrations
 	[[ "$stderr" == *"is held by pid"* ]]
 	[[ "$stderr" == *"zn-apply"* ]]
-	# A waiter polling for the lock does not deadlock the index build.
-	run_zn 0 zn-apply --lock-wait 30s migrations
-	assert_line --partial "0 steps applied, 3 already applied"
+	# A waiter polling for the lock does not deadlock the index build:
+	# it waits while the first run goes on through CREATE INDEX
+	# CONCURRENTLY, which waits for older snapshots.
+	zn-apply --lock-wait 60s migrations >c.out 2>c.err &
+	c=$!
+	zn_wait_sql "SELECT count(DISTINCT pid) >= 2 FROM pg_stat_activity WHERE application_name = 'zn-apply'"
+	zn_sql -c "INSERT INTO public.gate VALUES (true)"
 	wait "$a"
 	grep -q "3 steps applied" a.out
+	wait "$c" || fail "the waiter failed: $(cat c.err)"
+	grep -q "0 steps applied, 3 already applied" c.out ||
+	    fail "the waiter: $(cat c.out c.err)"
 	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 3 ]
 }
 
@@ -229,11 +244,17 @@ schema_of() {
 	  - op: addColumn
 	    sql: ["ALTER TABLE public.busy ADD COLUMN x int"]
 	YAML
-	psql -X -q -c "SET application_name = 'reader'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null &
+	# The reader holds its lock until a retry is on record.
+	psql -X -q -c "SET application_name = 'reader'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(600)" -c "COMMIT" >/dev/null 2>&1 &
 	reader=$!
 	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessShareLock' AND granted)"
-	run_zn 0 zn-apply --lock-timeout 200ms --retries 8 migrations
-	wait "$reader"
+	zn-apply --lock-timeout 200ms --retries 50 migrations >apply.out 2>apply.err &
+	applier=$!
+	zn_wait_sql "SELECT count(*) >= 1 FROM _zanith_migration_steps WHERE status = 'retried'" 120
+	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reader'" >/dev/null
+	wait "$reader" || true
+	wait "$applier" || fail "zn-apply failed: $(cat apply.err)"
+	stderr=$(cat apply.err)
 	[[ "$stderr" == *"lock timeout"* ]]
 	[[ "$stderr" == *'"application_name" : "reader"'* ]]
 	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'retried' AND sqlstate = '55P03'")" -ge 1 ]
