@@ -23,7 +23,8 @@ static const char usage[] =
 "usage: zn-apply [-C dir] [-d conninfo] [--ledger-schema name]\n"
 "                [--lock-wait dur] [--lock-timeout dur]\n"
 "                [--statement-timeout dur] [--retries N] [--atomic]\n"
-"                [--allow-out-of-order] [--steps N] [--to ID]\n"
+"                [--allow-out-of-order] [--allow-unmodelled]\n"
+"                [--steps N] [--to ID]\n"
 "                [--dry-run] [--json] [input]\n"
 "\n"
 "Apply an op stream (stdin or a file), a migration file or a directory\n"
@@ -45,6 +46,8 @@ static const char usage[] =
 "                              or deadlocks (5)\n"
 "      --atomic                each migration in one transaction\n"
 "      --allow-out-of-order    apply migrations older than applied ones\n"
+"      --allow-unmodelled      apply even when the database holds objects\n"
+"                              of kinds the graph does not model\n"
 "      --steps=N               run at most N steps\n"
 "      --to=ID                 stop after migration ID\n"
 "  -n, --dry-run               print what would run; write nothing\n"
@@ -58,6 +61,7 @@ static const char usage[] =
 
 static const struct option longopts[] = {
 	{ "allow-out-of-order", no_argument, NULL, 'O' + 256 },
+	{ "allow-unmodelled", no_argument, NULL, 'U' + 256 },
 	{ "atomic", no_argument, NULL, 'a' + 256 },
 	{ "complete", no_argument, NULL, 'c' + 256 },
 	{ "dbname", required_argument, NULL, 'd' },
@@ -244,6 +248,9 @@ main(int argc, char *argv[])
 		case 'O' + 256:
 			a.allowooo = 1;
 			break;
+		case 'U' + 256:
+			a.allow_unmodelled = 1;
+			break;
 		case 'a' + 256:
 			a.atomic = 1;
 			break;
@@ -291,6 +298,7 @@ main(int argc, char *argv[])
 	if (argc == 1)
 		input = argv[0];
 	zn_config_load(&cfg, dir);
+	a.allow_unmodelled |= cfg.allow_unmodelled;
 	a.schema = lschema != NULL ? lschema : cfg.ledger_schema != NULL ?
 	    cfg.ledger_schema : "public";
 	memset(&snap, 0, sizeof(snap));

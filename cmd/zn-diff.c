@@ -20,7 +20,8 @@
 static const char usage[] =
 "usage: zn-diff [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
 "               [--offline] [--drop-policy soft|archive|drop] [--exit-code]\n"
-"               [-o dir [--name name]] [--json] [from] [to]\n"
+"               [--allow-unmodelled] [-o dir [--name name]] [--json]\n"
+"               [from] [to]\n"
 "       zn-diff --read path [--json]\n"
 "\n"
 "Compare two schemas and write the ops that turn FROM into TO: an op\n"
@@ -42,6 +43,8 @@ static const char usage[] =
 "      --drop-policy=POLICY  removed tables and columns: soft (parked,\n"
 "                            the default), archive, or drop\n"
 "      --exit-code           exit 1 when there are differences\n"
+"      --allow-unmodelled    plan even when a schema holds objects of kinds\n"
+"                            the graph does not model (zn-records(5))\n"
 "  -o, --output=DIR          write DIR/<YYYYMMDD_HHMMSS>_<name>.yaml\n"
 "      --name=NAME           the migration's name (default: migration);\n"
 "                            without -o, write into zanith.yaml's\n"
@@ -55,6 +58,7 @@ static const char usage[] =
 "See zn-diff(1).\n";
 
 static const struct option longopts[] = {
+	{ "allow-unmodelled", no_argument, NULL, 'u' + 256 },
 	{ "complete", no_argument, NULL, 'c' + 256 },
 	{ "dbname", required_argument, NULL, 'd' },
 	{ "directory", required_argument, NULL, 'C' },
@@ -80,6 +84,30 @@ struct ctx {
 	int major;		/* the live server's, once known */
 	int offline;		/* declared schemas rendered without a server */
 };
+
+/*
+ * A schema with objects of kinds the graph does not model: the plan
+ * cannot see them, so it could break them (a table dropped that a rule
+ * reads, a type changed under a domain).  Refused unless allowed.
+ */
+static void
+unmodelled(const struct zn_graph *g, const char *what, int allow)
+{
+	char *text = zn_graph_unmodelled_text(g, 5);
+
+	if (text == NULL)
+		return;
+	if (!allow)
+		zn_die(ZN_EXIT_UNAVAILABLE, "%s holds %zu objects of kinds the "
+		    "graph does not model, which a plan cannot see: %s; plan "
+		    "anyway with --allow-unmodelled (allow_unmodelled: true in "
+		    "zanith.yaml)", what, json_array_size(g->unmodelled),
+		    text);
+	zn_warn("%s holds %zu objects of kinds the graph does not model, "
+	    "left as they are: %s", what, json_array_size(g->unmodelled),
+	    text);
+	free(text);
+}
 
 static void
 live(struct ctx *x, struct zn_graph *g)
@@ -237,7 +265,7 @@ main(int argc, char *argv[])
 	const char *dir = NULL, *outdir = NULL, *name = "migration";
 	const char *readpath = NULL, *from, *to;
 	size_t nincl = 0, nexcl = 0;
-	int ch, jflag = 0, exitcode = 0, status, namegiven = 0;
+	int ch, jflag = 0, exitcode = 0, status, namegiven = 0, allow = 0;
 	char *migdir = NULL;
 
 	zn_init(argv[0]);
@@ -262,6 +290,9 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			outdir = optarg;
+			break;
+		case 'u' + 256:
+			allow = 1;
 			break;
 		case 'c' + 256:
 			zn_complete(longopts);
@@ -352,6 +383,11 @@ main(int argc, char *argv[])
 		    "%ld and %ld: text rendered by different major versions "
 		    "cannot be compared", ga.server_version_num / 10000,
 		    gb.server_version_num / 10000);
+	allow |= x.cfg.allow_unmodelled;
+	unmodelled(&ga, strcmp(from, "@") == 0 ? "the live database" : from,
+	    allow);
+	unmodelled(&gb, strcmp(to, "@") == 0 ? "the live database" : to,
+	    allow);
 	zn_diff(&p, &ga, &gb, &o);
 
 	status = exitcode && p.n > 0 ? ZN_EXIT_NEGATIVE : ZN_EXIT_OK;

@@ -336,6 +336,18 @@ main(int argc, char *argv[])
 		zn_config_release(&cfg);
 	}
 
+	/* Read from a server, said loudly; a stored graph says it again. */
+	if (graph == NULL) {
+		char *text = zn_graph_unmodelled_text(&g, 5);
+
+		if (text != NULL)
+			zn_warn("%zu objects of kinds the graph does not model, "
+			    "listed in its header (unmodelled), not compared: "
+			    "%s; zn-diff and zn-apply refuse to act beside them "
+			    "without --allow-unmodelled",
+			    json_array_size(g.unmodelled), text);
+		free(text);
+	}
 	if (output != NULL)
 		writefile(&g, output);
 	else if (!jflag && zn_term_isatty(stdout))

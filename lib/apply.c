@@ -159,6 +159,54 @@ fromhash(struct zn_apply *a)
 	zn_graph_release(&g);
 }
 
+/*
+ * A database with objects of kinds the graph does not model: a plan
+ * cannot see them, so applying it could break them.  Refused (exit 2)
+ * unless allowed, or unless the plan says it was made knowing each of
+ * them (zn-diff --allow-unmodelled lists them in its header).
+ */
+static void
+unmodelled(struct zn_apply *a)
+{
+	/* Held where a leak checker sees it, should it be died with. */
+	static char *text;
+	const json_t *known = json_object_get(a->p->header, "unmodelled");
+	struct zn_graph g;
+	const json_t *e, *k;
+	size_t i, j, unknown = 0;
+
+	for (i = 0; i < a->p->n; i++)
+		if (!a->st.s[i].done && !a->st.m[a->st.s[i].mig].applied)
+			break;
+	if (i == a->p->n)
+		return;		/* nothing to do */
+	memset(&g, 0, sizeof(g));
+	if ((g.unmodelled = zn_unmodelled_from_db(a->conn, a->snap)) == NULL)
+		return;
+	json_array_foreach(g.unmodelled, i, e) {
+		json_array_foreach(known, j, k)
+			if (json_equal(e, k))
+				break;
+		if (j == json_array_size(known))
+			unknown++;
+	}
+	text = zn_graph_unmodelled_text(&g, 5);
+	if (unknown > 0 && !a->allow_unmodelled) {
+		i = json_array_size(g.unmodelled);
+		json_decref(g.unmodelled);
+		zn_die(ZN_EXIT_UNAVAILABLE, "the database holds %zu objects of "
+		    "kinds the graph does not model, which the plan cannot "
+		    "see: %s; nothing was run; apply anyway with "
+		    "--allow-unmodelled (allow_unmodelled: true in "
+		    "zanith.yaml)", i, text);
+	}
+	zn_warn("the database holds %zu objects of kinds the graph does not "
+	    "model, left as they are: %s", json_array_size(g.unmodelled), text);
+	free(text);
+	text = NULL;
+	json_decref(g.unmodelled);
+}
+
 /* ---- integrity: exit 4 when the files and the ledger disagree ---- */
 
 static void
@@ -1239,6 +1287,7 @@ zn_apply_run(struct zn_apply *a)
 		zn_ledger_state(a->conn, a->schema, &a->st, a->p, 0);
 		integrity(a);
 		fromhash(a);
+		unmodelled(a);
 		status = dryrun(a);
 		a->elapsed_ms = zn_now_ms() - t0;
 		return status;
@@ -1253,6 +1302,7 @@ zn_apply_run(struct zn_apply *a)
 	zn_ledger_state(a->conn, a->schema, &a->st, a->p, 0);
 	integrity(a);
 	fromhash(a);
+	unmodelled(a);
 	zn_ledger_ensure(a->conn, a->schema);
 	for (i = 0; i < a->p->n; i++)
 		if (a->st.s[i].running > 0)

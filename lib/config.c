@@ -234,7 +234,7 @@ readfile(struct zn_config *c, const char *path)
 {
 	static const char *const top[] = { "database", "ledger_schema",
 	    "migrations", "schema", "scratch", "snapshot", "gates",
-	    "environments", NULL };
+	    "environments", "allow_unmodelled", NULL };
 	static const char *const snap[] = { "schemas", "exclude_schemas",
 	    NULL };
 	struct zn_yaml *y = zn_yaml_load(path);
@@ -254,6 +254,13 @@ readfile(struct zn_config *c, const char *path)
 	c->migrations = getstr(y, root, "migrations");
 	c->scratch = getstr(y, root, "scratch");
 	c->schema = getstr(y, root, "schema");
+	s = json_object_get(root, "allow_unmodelled");
+	if (s != NULL && !json_is_null(s)) {
+		if (!json_is_boolean(s))
+			zn_yaml_die(y, root, "allow_unmodelled", 0,
+			    "'allow_unmodelled' must be true or false");
+		c->allow_unmodelled = json_is_true(s);
+	}
 	s = json_object_get(root, "snapshot");
 	if (s != NULL && !json_is_null(s)) {
 		if (!json_is_object(s))
@@ -325,6 +332,12 @@ zn_config_load(struct zn_config *c, const char *dir)
 	if ((env = getenv("ZN_LEDGER_SCHEMA")) != NULL && *env != '\0') {
 		free(c->ledger_schema);
 		c->ledger_schema = zn_xstrdup(env);
+	}
+	if ((env = getenv("ZN_ALLOW_UNMODELLED")) != NULL && *env != '\0') {
+		if (strcmp(env, "1") != 0 && strcmp(env, "0") != 0)
+			zn_die(ZN_EXIT_USAGE, "ZN_ALLOW_UNMODELLED must be 1 or "
+			    "0, not '%s'", env);
+		c->allow_unmodelled = strcmp(env, "1") == 0;
 	}
 	if (c->ledger_schema == NULL)
 		c->ledger_schema = zn_xstrdup("public");

@@ -3488,6 +3488,25 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	    o->drop == ZN_DROP_ARCHIVE ? "archive" : "drop");
 	if (p->header == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the plan header");
+	/* What neither side could see, for zn-apply and for people. */
+	if (json_array_size(from->unmodelled) + json_array_size(to->unmodelled)
+	    > 0) {
+		json_t *u = json_array(), *e;
+
+		json_array_foreach(from->unmodelled, i, e)
+			json_array_append(u, e);
+		json_array_foreach(to->unmodelled, i, e) {
+			size_t j;
+			json_t *f;
+
+			json_array_foreach(from->unmodelled, j, f)
+				if (json_equal(e, f))
+					break;
+			if (j == json_array_size(from->unmodelled))
+				json_array_append(u, e);
+		}
+		json_object_set_new(p->header, "unmodelled", u);
+	}
 
 	free(paired);
 	free(same);

@@ -261,6 +261,29 @@ zn_graph_offline(const struct zn_graph *g)
 	return json_is_true(json_object_get(g->source, "offline"));
 }
 
+char *
+zn_graph_unmodelled_text(const struct zn_graph *g, size_t max)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *e;
+	size_t i, n = json_array_size(g->unmodelled);
+
+	if (n == 0)
+		return NULL;
+	json_array_foreach(g->unmodelled, i, e) {
+		const char *sc = zn_json_str(e, "schema");
+
+		if (i == max) {
+			zn_buf_addf(&b, " and %zu more", n - max);
+			break;
+		}
+		zn_buf_addf(&b, "%s%s %s%s%s", i > 0 ? ", " : "",
+		    zn_json_str(e, "kind"), sc != NULL ? sc : "",
+		    sc != NULL ? "." : "", zn_json_str(e, "name"));
+	}
+	return zn_buf_detach(&b);
+}
+
 void
 zn_graph_finish(struct zn_graph *g)
 {
@@ -315,6 +338,9 @@ zn_graph_write(const struct zn_graph *g, FILE *fp)
 	if (json_array_size(g->renames) > 0 &&
 	    json_object_set(hdr, "renames", g->renames) != 0)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the graph header");
+	if (json_array_size(g->unmodelled) > 0 &&
+	    json_object_set(hdr, "unmodelled", g->unmodelled) != 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the graph header");
 	zn_json_emit(fp, hdr);
 	for (i = 0; i < g->nrecs; i++) {
 		if (fwrite(g->recs[i].line, 1, g->recs[i].len, fp) !=
@@ -343,6 +369,7 @@ zn_graph_release(struct zn_graph *g)
 	free(g->block);
 	json_decref(g->source);
 	json_decref(g->renames);
+	json_decref(g->unmodelled);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -483,6 +510,29 @@ checkrec(const struct zn_jsonl *r, json_t *rec, json_t *hdr)
 }
 
 /*
+ * The header's list of objects of kinds the graph does not model:
+ * [{kind, schema (string or null), name}].  NULL when well formed.
+ */
+static const char *
+badunmodelled(const json_t *v)
+{
+	const json_t *e, *sc;
+	size_t i;
+
+	if (!json_is_array(v))
+		return "\"unmodelled\" must be an array";
+	json_array_foreach(v, i, e) {
+		sc = json_object_get(e, "schema");
+		if (zn_json_str(e, "kind") == NULL ||
+		    zn_json_str(e, "name") == NULL ||
+		    (sc != NULL && !json_is_string(sc) && !json_is_null(sc)))
+			return "an unmodelled object needs string \"kind\" "
+			    "and \"name\", and \"schema\" a string or null";
+	}
+	return NULL;
+}
+
+/*
  * The header's rename hints: [{kind, schema, table?, name, from}].
  * Returns NULL when they are well formed, else what is wrong.
  */
@@ -574,6 +624,14 @@ slowread(struct zn_graph *g, const char *name, const char *buf, size_t len)
 		if (why != NULL)
 			REFUSE("%s", why);
 		g->renames = json_incref(v);
+	}
+	v = json_object_get(hdr, "unmodelled");
+	if (v != NULL) {
+		const char *why = badunmodelled(v);
+
+		if (why != NULL)
+			REFUSE("%s", why);
+		g->unmodelled = json_incref(v);
 	}
 	while ((rec = zn_jsonl_next(&r)) != NULL) {
 		if (end != NULL)
@@ -806,6 +864,9 @@ fastread(struct zn_graph *g, char *buf, size_t len)
 	v = json_object_get(hdr, "renames");
 	if (v != NULL && badrenames(v) != NULL)
 		goto out;
+	v = json_object_get(hdr, "unmodelled");
+	if (v != NULL && badunmodelled(v) != NULL)
+		goto out;
 	h = zn_sha256_new();
 	for (p = nl + 1; p < e; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(e - p));
@@ -846,6 +907,7 @@ fastread(struct zn_graph *g, char *buf, size_t len)
 		goto out;
 	g->source = json_incref(json_object_get(hdr, "source"));
 	g->renames = json_incref(json_object_get(hdr, "renames"));
+	g->unmodelled = json_incref(json_object_get(hdr, "unmodelled"));
 	for (n = 0; n < g->nrecs; n++)
 		g->recs[n].line[g->recs[n].len] = '\0';
 	g->block = buf;

@@ -320,7 +320,181 @@ static const char q_triggers[] =
     "WHERE t.tgrelid = ANY ($1::pg_catalog.oid[]) AND NOT t.tgisinternal"
     "%s";
 
+/*
+ * The objects of kinds the graph does not model, by kind, schema (null
+ * for those of the database) and a name for people: none of them is
+ * read, compared or planned, so the graph lists them in its header and
+ * zn-diff and zn-apply refuse to act without consent.  Extension members
+ * and objects made internally with another (a multirange's casts) are
+ * left out, as are zanith's own.  Privileges count when they differ
+ * from what a new object has (acldefault, or pg_init_privs for a schema
+ * initdb made); owners are not modelled and not listed, as pg_dump
+ * --no-owner.
+ */
+static const char q_unmodelled[] =
+    "SELECT u.kind, u.schema, u.name FROM ( SELECT CASE t.typtype WHEN "
+    "'d' THEN 'domain' WHEN 'c' THEN 'composite type' WHEN 'r' THEN "
+    "'range type' ELSE 'base type' END, n.nspname::text, t.typname::text, "
+    "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
+    "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
+    "t.typnamespace = ANY($1::pg_catalog.oid[]) AND (t.typtype IN ('d', "
+    "'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM "
+    "pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')) "
+    "OR (t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
+    "e WHERE e.typarray = t.oid))) UNION ALL SELECT 'aggregate', "
+    "n.nspname, p.proname || '(' || "
+    "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
+    "'pg_catalog.pg_proc'::regclass, p.oid FROM pg_catalog.pg_proc p JOIN "
+    "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE "
+    "p.pronamespace = ANY($1::pg_catalog.oid[]) AND p.prokind = 'a' UNION "
+    "ALL SELECT 'collation', n.nspname, c.collname, "
+    "'pg_catalog.pg_collation'::regclass, c.oid FROM "
+    "pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "c.collnamespace WHERE c.collnamespace = ANY($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'text search configuration', n.nspname, c.cfgname, "
+    "'pg_catalog.pg_ts_config'::regclass, c.oid FROM "
+    "pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "c.cfgnamespace WHERE c.cfgnamespace = ANY($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'text search dictionary', n.nspname, c.dictname, "
+    "'pg_catalog.pg_ts_dict'::regclass, c.oid FROM pg_catalog.pg_ts_dict "
+    "c JOIN pg_catalog.pg_namespace n ON n.oid = c.dictnamespace WHERE "
+    "c.dictnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT 'text "
+    "search parser', n.nspname, c.prsname, "
+    "'pg_catalog.pg_ts_parser'::regclass, c.oid FROM "
+    "pg_catalog.pg_ts_parser c JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "c.prsnamespace WHERE c.prsnamespace = ANY($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'text search template', n.nspname, c.tmplname, "
+    "'pg_catalog.pg_ts_template'::regclass, c.oid FROM "
+    "pg_catalog.pg_ts_template c JOIN pg_catalog.pg_namespace n ON n.oid "
+    "= c.tmplnamespace WHERE c.tmplnamespace = ANY($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'operator', n.nspname, o.oprname || '(' || CASE "
+    "WHEN o.oprleft = 0 THEN 'NONE' ELSE "
+    "pg_catalog.format_type(o.oprleft, NULL) END || ', ' || "
+    "pg_catalog.format_type(o.oprright, NULL) || ')', "
+    "'pg_catalog.pg_operator'::regclass, o.oid FROM "
+    "pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "o.oprnamespace WHERE o.oprnamespace = ANY($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'operator class', n.nspname, c.opcname || ' USING ' "
+    "|| a.amname, 'pg_catalog.pg_opclass'::regclass, c.oid FROM "
+    "pg_catalog.pg_opclass c JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "c.opcnamespace JOIN pg_catalog.pg_am a ON a.oid = c.opcmethod WHERE "
+    "c.opcnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT "
+    "'operator family', n.nspname, f.opfname || ' USING ' || a.amname, "
+    "'pg_catalog.pg_opfamily'::regclass, f.oid FROM "
+    "pg_catalog.pg_opfamily f JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "f.opfnamespace JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod WHERE "
+    "f.opfnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT "
+    "'conversion', n.nspname, c.conname, "
+    "'pg_catalog.pg_conversion'::regclass, c.oid FROM "
+    "pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "c.connamespace WHERE c.connamespace = ANY($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'statistics object', n.nspname, s.stxname, "
+    "'pg_catalog.pg_statistic_ext'::regclass, s.oid FROM "
+    "pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON "
+    "n.oid = s.stxnamespace WHERE s.stxnamespace = "
+    "ANY($1::pg_catalog.oid[]) UNION ALL SELECT 'foreign table', "
+    "n.nspname, c.relname, 'pg_catalog.pg_class'::regclass, c.oid FROM "
+    "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "c.relnamespace WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND "
+    "c.relkind = 'f' UNION ALL SELECT 'rule', n.nspname, r.rulename || ' "
+    "ON ' || c.relname, 'pg_catalog.pg_rewrite'::regclass, r.oid FROM "
+    "pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = "
+    "r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND r.rulename <> "
+    "'_RETURN' UNION ALL SELECT 'column setting', n.nspname, c.relname || "
+    "'.' || a.attname || CASE WHEN a.attstattarget >= 0 THEN ' SET "
+    "STATISTICS' ELSE '' END || CASE WHEN a.attoptions IS NOT NULL THEN ' "
+    "SET (' || pg_catalog.array_to_string(a.attoptions, ', ') || ')' ELSE "
+    "'' END || CASE WHEN a.attstorage <> t.typstorage THEN ' SET STORAGE' "
+    "ELSE '' END, 'pg_catalog.pg_class'::regclass, c.oid FROM "
+    "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = "
+    "a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE c.relnamespace "
+    "= ANY($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'm', 'f') "
+    "AND a.attnum > 0 AND NOT a.attisdropped AND (a.attstattarget >= 0 OR "
+    "a.attoptions IS NOT NULL OR a.attstorage <> t.typstorage) UNION ALL "
+    "SELECT 'privileges', n.nspname, CASE c.relkind WHEN 'S' THEN 'ON "
+    "SEQUENCE ' ELSE 'ON TABLE ' END || c.relname, "
+    "'pg_catalog.pg_class'::regclass, c.oid FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+    "c.relnamespace = ANY($1::pg_catalog.oid[]) AND c.relkind IN ('r', "
+    "'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL AND c.relacl IS "
+    "DISTINCT FROM pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN "
+    "'s'::\"char\" ELSE 'r'::\"char\" END, c.relowner) UNION ALL SELECT "
+    "'privileges', n.nspname, 'ON COLUMN ' || c.relname || '.' || "
+    "a.attname, 'pg_catalog.pg_class'::regclass, c.oid FROM "
+    "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = "
+    "a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND a.attnum > 0 "
+    "AND NOT a.attisdropped AND a.attacl IS NOT NULL UNION ALL SELECT "
+    "'privileges', n.nspname, 'ON SCHEMA ' || n.nspname, "
+    "'pg_catalog.pg_namespace'::regclass, n.oid FROM "
+    "pg_catalog.pg_namespace n WHERE n.oid = ANY($1::pg_catalog.oid[]) "
+    "AND n.nspacl IS DISTINCT FROM COALESCE((SELECT i.initprivs FROM "
+    "pg_catalog.pg_init_privs i WHERE i.objoid = n.oid AND i.classoid = "
+    "'pg_catalog.pg_namespace'::pg_catalog.regclass AND i.objsubid = 0), "
+    "pg_catalog.acldefault('n', n.nspowner)) AND n.nspacl IS NOT NULL "
+    "UNION ALL SELECT 'privileges', n.nspname, 'ON FUNCTION ' || "
+    "p.proname || '(' || "
+    "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
+    "'pg_catalog.pg_proc'::regclass, p.oid FROM pg_catalog.pg_proc p JOIN "
+    "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE "
+    "p.pronamespace = ANY($1::pg_catalog.oid[]) AND p.proacl IS NOT NULL "
+    "AND p.proacl IS DISTINCT FROM pg_catalog.acldefault('f', p.proowner) "
+    "UNION ALL SELECT 'privileges', n.nspname, 'ON TYPE ' || t.typname, "
+    "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
+    "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
+    "t.typnamespace = ANY($1::pg_catalog.oid[]) AND t.typacl IS NOT NULL "
+    "AND t.typacl IS DISTINCT FROM pg_catalog.acldefault('T', t.typowner) "
+    "UNION ALL SELECT 'default privileges', n.nspname, 'FOR ROLE ' || "
+    "pg_catalog.pg_get_userbyid(d.defaclrole) || ' ON ' || CASE "
+    "d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' "
+    "WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END, "
+    "'pg_catalog.pg_default_acl'::regclass, d.oid FROM "
+    "pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON "
+    "n.oid = d.defaclnamespace WHERE d.defaclnamespace = 0 OR "
+    "d.defaclnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT "
+    "'cast', NULL, '(' || pg_catalog.format_type(c.castsource, NULL) || ' "
+    "AS ' || pg_catalog.format_type(c.casttarget, NULL) || ')', "
+    "'pg_catalog.pg_cast'::regclass, c.oid FROM pg_catalog.pg_cast c "
+    "WHERE c.oid >= 16384 UNION ALL SELECT 'language', NULL, l.lanname, "
+    "'pg_catalog.pg_language'::regclass, l.oid FROM "
+    "pg_catalog.pg_language l WHERE l.oid >= 16384 UNION ALL SELECT "
+    "'transform', NULL, 'FOR ' || pg_catalog.format_type(t.trftype, NULL) "
+    "|| ' LANGUAGE ' || l.lanname, 'pg_catalog.pg_transform'::regclass, "
+    "t.oid FROM pg_catalog.pg_transform t JOIN pg_catalog.pg_language l "
+    "ON l.oid = t.trflang WHERE t.oid >= 16384 UNION ALL SELECT 'access "
+    "method', NULL, a.amname, 'pg_catalog.pg_am'::regclass, a.oid FROM "
+    "pg_catalog.pg_am a WHERE a.oid >= 16384 UNION ALL SELECT "
+    "'subscription', NULL, s.subname, "
+    "'pg_catalog.pg_subscription'::regclass, s.oid FROM "
+    "pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid FROM "
+    "pg_catalog.pg_database d WHERE d.datname = "
+    "pg_catalog.current_database()) UNION ALL SELECT 'event trigger', "
+    "NULL, e.evtname, 'pg_catalog.pg_event_trigger'::regclass, e.oid FROM "
+    "pg_catalog.pg_event_trigger e UNION ALL SELECT 'publication', NULL, "
+    "p.pubname, 'pg_catalog.pg_publication'::regclass, p.oid FROM "
+    "pg_catalog.pg_publication p UNION ALL SELECT 'foreign-data wrapper', "
+    "NULL, w.fdwname, 'pg_catalog.pg_foreign_data_wrapper'::regclass, "
+    "w.oid FROM pg_catalog.pg_foreign_data_wrapper w UNION ALL SELECT "
+    "'foreign server', NULL, s.srvname, "
+    "'pg_catalog.pg_foreign_server'::regclass, s.oid FROM "
+    "pg_catalog.pg_foreign_server s UNION ALL SELECT 'user mapping', "
+    "NULL, 'FOR ' || m.usename || ' SERVER ' || m.srvname, "
+    "'pg_catalog.pg_user_mapping'::regclass, m.umid FROM "
+    "pg_catalog.pg_user_mappings m UNION ALL SELECT 'security label', "
+    "NULL, pg_catalog.pg_describe_object(l.classoid, l.objoid, "
+    "l.objsubid) || ' (' || l.provider || ')', l.classoid, l.objoid FROM "
+    "pg_catalog.pg_seclabel l ) u(kind, schema, name, classid, objid) "
+    "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE "
+    "e.classid = u.classid AND e.objid = u.objid AND e.deptype IN ('e', "
+    "'i')) AND pg_catalog.left(u.name, 8) <> '_zanith_' AND "
+    "pg_catalog.strpos(u.name, '._zanith_') = 0 AND "
+    "pg_catalog.strpos(u.name, ' _zanith_') = 0 ORDER BY 1, 2, 3 ";
+
 /* A result sorted by relation OID, read in step with the relations. */
+struct ctx;
+static void unmodelled(struct ctx *c, PGresult *r);
 struct cursor {
 	PGresult *r;
 	int row, end;		/* the current relation's rows: [row, end) */
@@ -1438,6 +1612,57 @@ relarray(const PGresult *r)
 	return zn_buf_detach(&arr);
 }
 
+/* The objects of kinds not modelled, into the graph's header. */
+static void
+unmodelled(struct ctx *c, PGresult *r)
+{
+	int i, n = PQntuples(r);
+
+	if (n == 0)
+		return;
+	c->g->unmodelled = json_array();
+	for (i = 0; i < n; i++) {
+		json_t *e = json_pack("{s:s, s:s?, s:s}", "kind",
+		    PQgetvalue(r, i, 0), "schema", PQgetisnull(r, i, 1) ?
+		    NULL : PQgetvalue(r, i, 1), "name", PQgetvalue(r, i, 2));
+
+		if (c->g->unmodelled == NULL || e == NULL ||
+		    json_array_append_new(c->g->unmodelled, e) != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	}
+}
+
+json_t *
+zn_unmodelled_from_db(PGconn *conn, const struct zn_snapshot_opts *o)
+{
+	struct zn_graph g;
+	struct ctx c;
+	PGresult *r;
+	json_t *u;
+	char *ns;
+
+	memset(&g, 0, sizeof(g));
+	memset(&c, 0, sizeof(c));
+	c.conn = conn;
+	c.onlock = o != NULL ? o->onlock : NULL;
+	c.g = &g;
+	c.version = PQserverVersion(conn);
+	zn_buf_init(&c.line);
+	zn_buf_init(&c.scratch);
+	zn_jw_init(&c.w, &c.line);
+	ns = schemas(&c, o);
+	r = run(&c, "read objects of other kinds", q_unmodelled, ns);
+	unmodelled(&c, r);
+	PQclear(r);
+	u = g.unmodelled;
+	g.unmodelled = NULL;
+	zn_graph_release(&g);
+	zn_buf_release(&c.line);
+	zn_buf_release(&c.scratch);
+	free(ns);
+	return u;
+}
+
 void
 zn_graph_from_db(struct zn_graph *g, PGconn *conn,
     const struct zn_snapshot_opts *o)
@@ -1494,6 +1719,8 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 			{ "read policies", q_policies, c.relparam },
 			{ "read triggers", tsql, c.relparam },
 			{ "read view dependencies", q_viewdeps, c.relparam },
+			{ "read objects of other kinds", q_unmodelled,
+			    c.nsparam },
 		};
 		PGresult *res[sizeof(q) / sizeof(q[0])];
 
@@ -1509,6 +1736,8 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 		cursor(&c.pol, res[7], P_REL);
 		c.triggers = res[8];
 		cursor(&c.vdep, res[9], V_REL);
+		unmodelled(&c, res[10]);
+		PQclear(res[10]);
 	}
 	free(csql);
 	free(isql);

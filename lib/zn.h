@@ -325,6 +325,11 @@ struct zn_config {
 	char *schema;		/* the declared schema, or NULL */
 	json_t *gates;		/* zn-classify's gates, checked, or NULL */
 	json_t *environments;	/* name -> gates, checked, or NULL */
+	/*
+	 * Act on a schema with objects of kinds the graph does not model
+	 * (allow_unmodelled, ZN_ALLOW_UNMODELLED, --allow-unmodelled).
+	 */
+	int allow_unmodelled;
 	char *dir;		/* the -C directory, or NULL */
 };
 /*
@@ -526,6 +531,11 @@ struct zn_graph {
 	json_t *source;		/* new reference: where it came from */
 	long server_version_num;	/* 0 when unknown */
 	json_t *renames;	/* rename hints of a declaration, or NULL */
+	/*
+	 * Objects of kinds the graph does not model, [{kind, schema, name}]
+	 * (zn-records(5)), or NULL: in the header, not the body.
+	 */
+	json_t *unmodelled;
 	struct zn_grec *recs;	/* canonical order after zn_graph_finish */
 	size_t nrecs, cap;
 	char *block;		/* a stored graph's text, holding its lines */
@@ -547,6 +557,13 @@ struct zn_snapshot_opts {
  * 2 on database errors, or as o->onlock says on a lock timeout.
  */
 void zn_graph_from_db(struct zn_graph *g, PGconn *conn,
+    const struct zn_snapshot_opts *o);
+/*
+ * Only the objects of kinds the graph does not model, as a graph's
+ * unmodelled (a new reference), or NULL when there are none: what
+ * zn-apply checks before it changes anything.
+ */
+json_t *zn_unmodelled_from_db(PGconn *conn,
     const struct zn_snapshot_opts *o);
 /*
  * schema: a declared schema in YAML (zn-schema(5)) checked and rendered
@@ -596,6 +613,12 @@ void zn_arena_release(struct zn_arena *a);
  * (offline.c); the source says "offline": true.  Warns once.
  */
 void zn_graph_from_offline(struct zn_graph *g, const char *path);
+/*
+ * The unmodelled objects of g, one line for people: "domain app.email,
+ * aggregate app.sum(integer), ...", at most max named and a count of the
+ * rest; NULL when there are none.  Caller frees.
+ */
+char *zn_graph_unmodelled_text(const struct zn_graph *g, size_t max);
 /* Whether a graph was made offline (its source says so). */
 int zn_graph_offline(const struct zn_graph *g);
 void zn_graph_from_declared(struct zn_graph *g, const char *path,
@@ -1035,6 +1058,7 @@ struct zn_apply {
 	long locktimeout;	/* a step's lock_timeout when the plan has none */
 	long stmttimeout;	/* 0: none */
 	int retries, atomic, allowooo, dry;
+	int allow_unmodelled;	/* act beside objects the graph cannot see */
 	int quiet;		/* no notes on stderr but errors */
 	long maxsteps;		/* -1: all */
 	const char *to;		/* stop after this migration, or NULL */
