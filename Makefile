@@ -216,8 +216,8 @@ check: deps
 
 # The suites again, with every zn-* command under valgrind's memcheck: a
 # directory of wrappers of the same names comes first on PATH, so that
-# commands in pipelines and those the zn dispatcher starts are checked
-# too.  Each process writes its report to $(O)/valgrind/log/PID.log,
+# commands in pipelines are checked too, and zn itself is copied there,
+# so that the commands it starts from its own directory are.  Each process writes its report to $(O)/valgrind/log/PID.log,
 # empty when clean, and exits 99 on any error or definite or indirect
 # leak, which fails a test that checks its status; after the run, any
 # report left fails the target, whatever the test checked.  All of
@@ -233,7 +233,8 @@ check-valgrind: deps
 		    "$(VALGRIND)" "$$(pwd)/$(O)/valgrind/log/%p.log" \
 		    "$$(pwd)/$(O)/bin/$$c" >$(O)/valgrind/$$c && \
 		chmod 0755 $(O)/valgrind/$$c || exit 1; \
-	done
+	done; \
+	cp $(O)/bin/zn $(O)/valgrind/zn
 	@PATH="$$(pwd)/$(O)/valgrind:$$(pwd)/$(O)/bin:$$PATH" \
 	    ZN_TEST_BUILD="$$(pwd)/$(O)" ZN_TEST_VALGRIND=1 BATS="$(BATS)" \
 	    sh tests/run $(TESTS); rc=$$?; \

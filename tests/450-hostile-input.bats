@@ -214,6 +214,8 @@ teardown() {
 	case $ZN_TEST_BUILD in
 	*-san) skip "AddressSanitizer reserves more address space than the limits tried" ;;
 	esac
+	[ -z "${ZN_TEST_VALGRIND:-}" ] ||
+	    skip "valgrind needs more address space than the limits tried"
 	# Eleven ops that share one large statement through an alias.
 	{
 		echo 'ops:'
