@@ -374,3 +374,28 @@ two lines';" >>new.sql
 	run env NO_COLOR=1 script -qec "zn-diff --scratch-url '$URL' old.sql old.sql" /dev/null
 	assert_output --partial 'No differences'
 }
+
+@test "column order is not managed: a column declared in the middle is added at the end, and order is never a difference" {
+	zn_sql -f old.sql
+	# A new column between two old ones, and two old ones swapped.
+	cat >new.sql <<-'SQL'
+	CREATE TABLE orgs (id bigint PRIMARY KEY);
+	CREATE TABLE users (
+	    id bigint PRIMARY KEY,
+	    created timestamptz,
+	    email text,
+	    org_id bigint,
+	    nick text NOT NULL DEFAULT 'x'
+	);
+	SQL
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.sql
+	assert_equal "$(ops)" "addColumn"
+	[[ "$stderr" == *"order"* ]] || fail "no warning: $stderr"
+	run_zn 0 sh -c 'zn-diff -d "$1" --scratch-url "$2" @ new.sql | zn-apply -d "$1"' _ "$ZN_TEST_DB" "$URL"
+	# The column is the table's last; nothing is left to do, either way.
+	[ "$(psql -X -A -t -d "$ZN_TEST_DB" -c "SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 ORDER BY attnum DESC LIMIT 1")" = created ]
+	run_zn 0 zn-diff --exit-code -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.sql
+	assert_equal "$(ops)" ""
+	run_zn 0 zn-diff --exit-code -d "$ZN_TEST_DB" --scratch-url "$URL" new.sql @
+	assert_equal "$(ops)" ""
+}
