@@ -87,7 +87,8 @@ static const struct member m_depends[] = { { "schema", 's', NULL },
 static const struct member m_owner[] = { { "schema", 's', NULL },
 	{ "table", 's', NULL }, { "column", 's', NULL }, END };
 
-static const struct member r_extension[] = { { "version", 'S', NULL },
+static const struct member r_extension[] = { { "schema", 's', NULL },
+	{ "version", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_schema[] = { { "comment", 'S', NULL }, END };
 static const struct member r_enum[] = { { "values", 'a', NULL },

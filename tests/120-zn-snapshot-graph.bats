@@ -252,4 +252,15 @@ rehash() {
 		    [[ "$stderr" == "zn-diff: "*"columns"* ]] ||
 		    fail "$e: unexpected: $stderr"
 	done
+	# An extension lives in no schema's namespace, but is installed in
+	# one, which the planner names (found by fuzz-graph too).
+	n=$(grep -n -m 1 '^{"kind":"extension"' "$G" | cut -d: -f1)
+	[ -n "$n" ] || fail "no extension in the fixture"
+	REC=$(sed -n "${n}p" "$G" | jq -c 'del(.schema)') awk -v n="$n" \
+	    'NR == n { print ENVIRON["REC"]; next } { print }' "$G" >t.jsonl
+	rehash t.jsonl u.jsonl
+	run_zn 65 zn-snapshot --graph u.jsonl
+	[[ "$stderr" == *"extension record '"*"schema is not a string"* ]] ||
+	    fail "unexpected: $stderr"
+	run_zn 65 zn-diff u.jsonl "$G"
 }
