@@ -269,7 +269,7 @@ schema_of() {
 	  - op: addColumn
 	    sql: ["ALTER TABLE public.busy ADD COLUMN x int"]
 	YAML
-	psql -X -q -c "SET application_name = 'forever'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(8)" >/dev/null &
+	psql -X -q -c "SET application_name = 'forever'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
 	reader=$!
 	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessShareLock' AND granted)"
 	run_zn 1 zn-apply --lock-timeout 200ms --retries 2 migrations
@@ -280,7 +280,7 @@ schema_of() {
 	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'retried'")" = 2 ]
 	[ "$(ledger "SELECT blockers::text LIKE '%forever%' FROM _zanith_migration_steps ORDER BY attempt_id DESC LIMIT 1")" = t ]
 	[ "$(ledger "SELECT count(*) FROM _zanith_migrations")" = 0 ]
-	kill "$reader" 2>/dev/null || true
+	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'forever'"
 	wait "$reader" || true
 }
 
@@ -299,16 +299,17 @@ schema_of() {
 	zn-snapshot -d "$want" >b.graph
 	run_zn 0 zn-diff --json a.graph b.graph
 	printf '%s\n' "$output" >plan.jsonl
-	# Another session alters busy and holds its lock for a while:
-	# pg_get_constraintdef, rendering busy's CHECK, waits for it.
-	psql -X -q -c "SET application_name = 'ddl'" -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(8)" -c "ROLLBACK" >/dev/null &
+	# Another session alters busy and holds its lock until the test
+	# cancels it: pg_get_constraintdef, rendering busy's CHECK, waits.
+	psql -X -q -c "SET application_name = 'ddl'" -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(600)" -c "ROLLBACK" >/dev/null 2>&1 &
 	ddl=$!
 	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
 	for input in migrations plan.jsonl; do
 		start=$(date +%s)
 		run_zn 3 zn-apply --lock-wait 1s "$input"
 		end=$(date +%s)
-		[ $((end - start)) -lt 4 ]
+		# It gave up after its wait, not when the holder ended.
+		[ $((end - start)) -lt 60 ]
 		[[ "$stderr" == *"lock timeout (SQLSTATE 55P03)"* ]]
 		[[ "$stderr" == *"waited 1000 ms (--lock-wait)"* ]]
 	done
