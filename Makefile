@@ -191,15 +191,22 @@ $(O)/fuzz/fuzz-sqltok: $(O)/obj/fuzz-sqltok.o $(O)/obj/fuzzmain.o $(O)/libzn.a
 # Builds the harnesses and runs each for FUZZ_TIME seconds, after the
 # inputs of tests/fuzz/regress (tests/fuzz/README).  fuzz-smoke is a
 # short run of every harness.
+FUZZ_NEEDS = @command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "make: the \
+	fuzz harnesses need $(FUZZ_CC) with libFuzzer (Debian: apt-get \
+	install clang)" >&2; exit 1; }
+FUZZ_JOBS != getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1
+
 fuzz: deps
+	$(FUZZ_NEEDS)
 	@$(MAKE) all
 	@$(MAKE) SANITIZE=fuzz CC="$(FUZZ_CC)" fuzz-build
-	@sh tests/fuzz/run -t $(FUZZ_TIME) build build-fuzz
+	@sh tests/fuzz/run -t $(FUZZ_TIME) -j $(FUZZ_JOBS) build build-fuzz
 
 fuzz-smoke: deps
+	$(FUZZ_NEEDS)
 	@$(MAKE) all
 	@$(MAKE) SANITIZE=fuzz CC="$(FUZZ_CC)" fuzz-build
-	@sh tests/fuzz/run -t 10 build build-fuzz
+	@sh tests/fuzz/run -t 10 -j $(FUZZ_JOBS) build build-fuzz
 
 # Installs the Debian or Ubuntu packages the build and tests need, when
 # they are missing; elsewhere prints what to install and stops.
