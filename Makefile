@@ -261,7 +261,7 @@ lint: all
 	    examples/demo.sh build-aux/deps bench/snapshot.sh bench/gen-schema \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops bench/apply.sh \
 	    bench/offline-drift.sh \
-	    tests/gen-roundtrip .ci/run build-aux/embed-sql \
+	    tests/gen-roundtrip .ci/run tests/fuzz/run build-aux/embed-sql \
 	    build-aux/objrules
 	shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
 	    tests/helpers/roundtrip.bash tests/helpers/ledger.bash
