@@ -199,3 +199,22 @@ cleanup_roles() {
 	# Nothing pending: nothing to refuse.
 	run_zn 0 zn-apply -d "$ZN_TEST_DB" migrations
 }
+
+@test "a stored graph's list of objects of other kinds is checked; zn-apply --dry-run refuses as a run would" {
+	zn_sql -q -c 'CREATE DOMAIN public.email AS text'
+	run_zn 0 zn-snapshot --json
+	printf '%s\n' "$output" >g.jsonl
+	# Damaged lists, in a graph whose hash is right (it leaves the
+	# header out): refused at the header, by every reader.
+	for bad in '"x"' '[1]' '[{"kind":"domain"}]' '[{"kind":"domain","name":"e","schema":7}]'; do
+		{ head -n 1 g.jsonl | jq -c ".unmodelled = $bad"; sed 1d g.jsonl; } >bad.jsonl
+		run_zn 65 zn-snapshot --graph bad.jsonl
+		[[ "$stderr" == *"unmodelled"* ]] || fail "$bad: $stderr"
+		run_zn 65 zn-diff --allow-unmodelled bad.jsonl g.jsonl
+	done
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.c (id int)"]\n' >migrations/20260101_000000_c.yaml
+	run_zn 2 zn-apply -d "$ZN_TEST_DB" --dry-run migrations
+	[[ "$stderr" == *"domain public.email"*"nothing was run"* ]] || fail "stderr: $stderr"
+	run_zn 0 zn-apply -d "$ZN_TEST_DB" --dry-run --allow-unmodelled migrations
+	[ "$(ledger "SELECT to_regclass('public.c') IS NULL")" = t ]
+}

@@ -25,5 +25,11 @@ const char *zn_fuzz_file(const char *name, const uint8_t *data,
     size_t size);
 /* The harness's own directory, for readers that take one. */
 const char *zn_fuzz_dir(void);
+/*
+ * What zn-diff does with a graph: plans from nothing to g and from g to
+ * nothing under drop policy drop, each plan written out and released.
+ */
+struct zn_graph;
+void zn_fuzz_plans(const struct zn_graph *g, int drop);
 
 #endif /* ZN_FUZZ_H */

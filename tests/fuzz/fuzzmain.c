@@ -344,6 +344,37 @@ zn_fuzz_file(const char *name, const uint8_t *data, size_t size)
 	return path;
 }
 
+/* ---- what the harnesses share ---- */
+
+static void
+plan(const struct zn_graph *from, const struct zn_graph *to, int drop)
+{
+	struct zn_diff_opts o;
+	struct zn_plan p;
+	FILE *fp;
+
+	memset(&o, 0, sizeof(o));
+	o.drop = (enum zn_drop_policy)drop;
+	zn_diff(&p, from, to, &o);
+	if ((fp = fopen("/dev/null", "w")) != NULL) {
+		zn_plan_write(&p, fp, NULL);
+		fclose(fp);
+	}
+	zn_plan_release(&p);
+}
+
+void
+zn_fuzz_plans(const struct zn_graph *g, int drop)
+{
+	struct zn_graph empty;
+
+	memset(&empty, 0, sizeof(empty));
+	zn_graph_finish(&empty);
+	plan(&empty, g, drop);
+	plan(g, &empty, drop);
+	zn_graph_release(&empty);
+}
+
 /* ---- libFuzzer ---- */
 
 static jmp_buf back;
