@@ -96,9 +96,11 @@ struct d {
 	json_t *recreate;	/* "schema\x1fname" of views dropped and recreated */
 	json_t *changedcols;	/* "schema\x1ftable\x1fcolumn" whose type changes */
 	json_t *gone;		/* keys of tables and columns removed */
+	json_t *rekeyed;	/* foreign keys dropped and added around a key */
 	struct zn_buf parkedtext;	/* what parked tables and columns use */
 	json_t *parkedin;	/* schemas that keep something parked */
 	int parking;		/* removals keep their data */
+	int noparking;		/* a drop to be undone in the same plan */
 	struct zn_arena arena;	/* the text of the ops, until they are made */
 };
 
@@ -934,6 +936,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		if (S(a, "comment") != NULL)
 			rev(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(a, "comment")));
+		need(op, fmt(d, "dropuse:type:%s", tn));
 		return;
 	}
 	if (!streq(S(a, "name"), nm)) {
@@ -1242,6 +1245,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 enum ckind { K_PK, K_UNIQUE, K_CHECK, K_EXCL, K_FK, K_INDEX };
 static void dropsub(struct d *, enum ckind, const json_t *,
     const json_t *);
+static void rekey(struct d *, const json_t *, const json_t *);
 
 static void policydiff(struct d *, const json_t *, const json_t *,
     const json_t *, const json_t *);
@@ -1529,6 +1533,7 @@ createtable(struct d *d, const json_t *t)
 	provide(op, fmt(d, "rel:%s", tq));
 	provide(op, fmt(d, "key:%s", tq));
 	need(op, fmt(d, "schema:%s", sc));
+	need(op, fmt(d, "gone:rel:%s", tq));
 	needtypes(d, op, json_object_get(t, "columns"));
 	json_array_foreach(json_object_get(t, "inherits"), i, x)
 		need(op, fmt(d, "rel:%s", qn(d, S(x, "schema"),
@@ -1636,6 +1641,15 @@ droptable(struct d *d, const json_t *t)
 		}
 		break;
 	}
+	/*
+	 * Views that read it and routines that use its row type go first
+	 * (by the name they use): edges, as their drops may come later in
+	 * phase order once routines are ordered among them.
+	 */
+	need(op, fmt(d, "dropuse:rel:%s", tq));
+	need(op, fmt(d, "dropview-dep:%s", tq));
+	/* A view or table of the same name comes after. */
+	provide(op, fmt(d, "gone:rel:%s", tq));
 }
 
 /* ---- columns of a table that exists on both sides ---- */
@@ -1842,6 +1856,9 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		if (da != NULL)
 			rev(op, fmt(d, "%s SET DEFAULT %s", alt, da));
 		needtypes(d, op, json_object_get(t, "columns"));
+		/* After the views that read the table go, before they come. */
+		need(op, fmt(d, "dropview-dep:%s", tq));
+		provide(op, fmt(d, "col:%s.%s", tq, cq));
 		json_object_set_new(d->changedcols, key3(d, sc, nm, cn),
 		    json_true());
 		json_object_set_new(d->changedcols, key3(d, S(ta, "schema"),
@@ -2068,8 +2085,67 @@ dropsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 
 		provide(op, fmt(d, "dropfk:%s", qn(d, S(ref, "schema"),
 		    S(ref, "table"))));
-	} else if (k == K_PK || k == K_UNIQUE)
+	} else if (k == K_PK || k == K_UNIQUE) {
 		need(op, fmt(d, "dropfk:%s", tq));
+		rekey(d, t, x);
+	}
+}
+
+/* The same strings, in any order. */
+static int
+sameset(const json_t *x, const json_t *y)
+{
+	const json_t *v;
+	size_t i;
+
+	if (json_array_size(x) != json_array_size(y))
+		return 0;
+	json_array_foreach(x, i, v)
+		if (!inlist(y, v))
+			return 0;
+	return 1;
+}
+
+/*
+ * A primary key or unique constraint of t that is dropped while foreign
+ * keys that stay the same reference its columns: they depend on its
+ * index, so they are dropped before it and added again (NOT VALID, then
+ * validated) once the key that replaces it is there.  Those that change
+ * or go are dropped by their own diff.
+ */
+static void
+rekey(struct d *d, const json_t *t, const json_t *x)
+{
+	const json_t *ta, *tb, *fa, *fb, *ref;
+	size_t i, j, pos;
+
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		if (!iskind(&d->a, i, "table"))
+			continue;
+		ta = rec(&d->a, i);
+		json_array_foreach(json_object_get(ta, "foreign_keys"), j, fa) {
+			ref = json_object_get(fa, "references");
+			if (!streq(S(ref, "schema"), S(t, "schema")) ||
+			    !streq(S(ref, "table"), S(t, "name")) ||
+			    !sameset(json_object_get(ref, "columns"),
+			    json_object_get(x, "columns")))
+				continue;
+			tb = lookup(d, &d->b, "table", S(ta, "schema"), NULL,
+			    S(ta, "name"), NULL, &pos);
+			fb = tb != NULL ? findnamed(json_object_get(tb,
+			    "foreign_keys"), S(fa, "name")) : NULL;
+			if (fb == NULL || !streq(S(fa, "definition"),
+			    S(fb, "definition")))
+				continue;
+			if (json_object_get(d->rekeyed, key3(d, S(ta, "schema"),
+			    S(ta, "name"), S(fa, "name"))) != NULL)
+				continue;
+			json_object_set_new(d->rekeyed, key3(d, S(ta, "schema"),
+			    S(ta, "name"), S(fa, "name")), json_true());
+			dropsub(d, K_FK, ta, fa);
+			addfk(d, tb, fb, 1);
+		}
+	}
 }
 
 /* A unique index built concurrently, then made a constraint. */
@@ -2706,9 +2782,16 @@ needdeps(struct d *d, struct zn_op *op, const json_t *v)
 	const json_t *x;
 	size_t i;
 
-	json_array_foreach(json_object_get(v, "depends_on"), i, x)
+	const json_t *c;
+	size_t j;
+
+	json_array_foreach(json_object_get(v, "depends_on"), i, x) {
 		need(op, fmt(d, "rel:%s", qn(d, S(x, "schema"),
 		    S(x, "name"))));
+		json_array_foreach(json_object_get(x, "columns"), j, c)
+			need(op, fmt(d, "col:%s.%s", qn(d, S(x, "schema"),
+			    S(x, "name")), qi(d, json_string_value(c))));
+	}
 }
 
 static void
@@ -2729,6 +2812,7 @@ createview(struct d *d, const json_t *v)
 	provide(op, fmt(d, "rel:%s", q));
 	needdeps(d, op, v);
 	need(op, fmt(d, "schema:%s", S(v, "schema")));
+	need(op, fmt(d, "gone:rel:%s", q));
 }
 
 /* Dropped (for good or to be recreated): dependants first. */
@@ -2751,6 +2835,8 @@ dropview(struct d *d, const json_t *v)
 		provide(op, fmt(d, "dropview-dep:%s", qn(d, S(x, "schema"),
 		    S(x, "name"))));
 	need(op, fmt(d, "dropview-dep:%s", q));
+	need(op, fmt(d, "dropuse:rel:%s", q));
+	provide(op, fmt(d, "gone:rel:%s", q));
 }
 
 /* Columns of b start with those of a, unchanged: OR REPLACE works. */
@@ -2948,6 +3034,45 @@ viewdiff(struct d *d, const json_t *a, const json_t *b)
 
 /* ---- functions, procedures, triggers ---- */
 
+/*
+ * What a routine uses (its depends_on): created before it, dropped after
+ * it.  A relation's key is rel:, a type's type: (as tables and enums
+ * provide them), another routine's func:.
+ */
+static const char *
+usekey(struct d *d, const json_t *x)
+{
+	const char *q = qn(d, S(x, "schema"), S(x, "name"));
+
+	if (streq(S(x, "kind"), "function"))
+		return fmt(d, "func:%s(%s)", q, S(x, "arguments") != NULL ?
+		    S(x, "arguments") : "");
+	if (streq(S(x, "kind"), "type"))
+		return fmt(d, "type:%s", q);
+	return fmt(d, "rel:%s", q);
+}
+
+static void
+routineuses(struct d *d, struct zn_op *op, const json_t *f, int drop)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(f, "depends_on"), i, x) {
+		if (drop)
+			provide(op, fmt(d, "dropuse:%s", usekey(d, x)));
+		else
+			need(op, usekey(d, x));
+	}
+}
+
+static const char *
+funckey(struct d *d, const json_t *f)
+{
+	return fmt(d, "func:%s(%s)", qn(d, S(f, "schema"), S(f, "name")),
+	    S(f, "arguments"));
+}
+
 static const char *
 routine(struct d *d, const json_t *f)
 {
@@ -2966,6 +3091,30 @@ routine_create(struct d *d, json_t *out, const json_t *f)
 		addstr(out, comment_sql(d, routine(d, f), S(f, "comment")));
 }
 
+/*
+ * A routine that uses a view's row type, or a trigger on a view, that is
+ * dropped and created again around it: DROP VIEW refuses the first and
+ * silently takes the second.
+ */
+static int
+aroundview(struct d *d, const json_t *x)
+{
+	const json_t *u;
+	size_t i;
+
+	if (json_object_size(d->recreate) == 0)
+		return 0;
+	if (streq(S(x, "kind"), "trigger"))
+		return json_is_true(json_object_get(d->recreate,
+		    vkey(d, S(x, "schema"), S(x, "table"))));
+	json_array_foreach(json_object_get(x, "depends_on"), i, u)
+		if (streq(S(u, "kind"), "relation") &&
+		    json_is_true(json_object_get(d->recreate,
+		    vkey(d, S(u, "schema"), S(u, "name")))))
+			return 1;
+	return 0;
+}
+
 static void
 routinediff(struct d *d, const json_t *a, const json_t *b)
 {
@@ -2975,6 +3124,13 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 	int proc = streq(S(f, "kind"), "procedure");
 	struct zn_op *op;
 
+	if (a != NULL && b != NULL && aroundview(d, a)) {
+		d->noparking = 1;
+		routinediff(d, a, NULL);
+		d->noparking = 0;
+		routinediff(d, NULL, b);
+		return;
+	}
 	if (a == NULL) {
 		op = newop(d, proc ? ZN_OP_CREATE_PROCEDURE :
 		    ZN_OP_CREATE_FUNCTION, PH_FUNCTION, tgt);
@@ -2983,10 +3139,12 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 		routine_create(d, op->sql, b);
 		rev(op, fmt(d, "DROP %s", routine(d, b)));
 		need(op, fmt(d, "schema:%s", S(f, "schema")));
+		provide(op, funckey(d, b));
+		routineuses(d, op, b, 0);
 		return;
 	}
-	if (b == NULL && parkeduses(d, fmt(d, "%s(", qn(d, S(f, "schema"),
-	    S(f, "name"))))) {
+	if (b == NULL && !d->noparking && parkeduses(d, fmt(d, "%s(",
+	    qn(d, S(f, "schema"), S(f, "name"))))) {
 		parkop(d, ZN_OP_SOFT_DROP_FUNCTION, proc ? "PROCEDURE" :
 		    "FUNCTION", fmt(d, "%s(%s)", qn(d, S(f, "schema"),
 		    S(f, "name")),
@@ -3001,6 +3159,8 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 		arg(op, "arguments", json_string(S(f, "arguments")));
 		sql(op, fmt(d, "DROP %s", routine(d, a)));
 		routine_create(d, op->reverse, a);
+		routineuses(d, op, a, 1);
+		need(op, fmt(d, "dropuse:%s", funckey(d, a)));
 		return;
 	}
 	if (!streq(mapt(d, S(a, "definition")), S(b, "definition"))) {
@@ -3012,6 +3172,8 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 			sql(op, fmt(d, "DROP %s", routine(d, a)));
 			rev(op, fmt(d, "DROP %s", routine(d, b)));
 		}
+		provide(op, funckey(d, b));
+		routineuses(d, op, b, 0);
 		sql(op, "SET LOCAL check_function_bodies = off");
 		sql(op, S(b, "definition"));
 		rev(op, "SET LOCAL check_function_bodies = off");
@@ -3071,6 +3233,11 @@ triggerdiff(struct d *d, const json_t *a, const json_t *b)
 	    tq);
 	struct zn_op *op;
 
+	if (a != NULL && b != NULL && aroundview(d, a)) {
+		triggerdiff(d, a, NULL);
+		triggerdiff(d, NULL, b);
+		return;
+	}
 	if (a == NULL) {
 		op = newop(d, ZN_OP_CREATE_TRIGGER, PH_TRIGGER, tgt);
 		args(op, S(t, "schema"), S(t, "table"), S(t, "name"));
@@ -3090,6 +3257,8 @@ triggerdiff(struct d *d, const json_t *a, const json_t *b)
 		sql(op, fmt(d, "DROP TRIGGER %s ON %s", qi(d, S(a, "name")),
 		    qn(d, S(a, "schema"), S(a, "table"))));
 		trigger_create(d, op->reverse, a);
+		provide(op, fmt(d, "dropuse:rel:%s", qn(d, S(a, "schema"),
+		    S(a, "table"))));
 		return;
 	}
 	if (!streq(mapt(d, S(a, "definition")), S(b, "definition"))) {
@@ -3111,9 +3280,16 @@ triggerdiff(struct d *d, const json_t *a, const json_t *b)
 
 /* ---- ordering ---- */
 
+/*
+ * x before y: by the phase each must come at (eff: its own, or the
+ * earliest of the ops that must follow it), then its own phase, then
+ * creation order.
+ */
 static int
-before(const struct zn_op *x, const struct zn_op *y)
+before(const struct zn_op *x, const struct zn_op *y, int ex, int ey)
 {
+	if (ex != ey)
+		return ex < ey;
 	if (x->phase != y->phase)
 		return x->phase < y->phase;
 	return x->seq < y->seq;
@@ -3121,9 +3297,11 @@ before(const struct zn_op *x, const struct zn_op *y)
 
 /*
  * Kahn's algorithm over the provides/requires edges, taking the ready op
- * that comes first by phase and creation order.  A cycle (which the
- * phases are meant to rule out) is reported and the rest keeps phase
- * order.
+ * that comes first by phase and creation order.  An op that an earlier
+ * phase's op waits for takes that phase (a function dropped before the
+ * view whose row type it returns goes before what follows the view
+ * drop).  A cycle (which the phases are meant to rule out) is reported
+ * and the rest keeps phase order.
  */
 static void
 order(struct d *d)
@@ -3136,6 +3314,8 @@ order(struct d *d)
 	size_t *nsucc = zn_xcalloc(n + 1, sizeof(*nsucc));
 	unsigned char *out = zn_xcalloc(n + 1, 1);
 	struct zn_op *sorted = zn_xcalloc(n + 1, sizeof(*sorted));
+	int *eff = zn_xcalloc(n + 1, sizeof(*eff));
+	int changed;
 	const json_t *v;
 
 	for (i = 0; i < n; i++)
@@ -3163,19 +3343,33 @@ order(struct d *d)
 				indeg[i]++;
 			}
 		}
+	for (i = 0; i < n; i++)
+		eff[i] = p->ops[i].phase;
+	/* At most n rounds: each lowers some op's phase along a path. */
+	for (m = 0, changed = 1; changed && m < n; m++) {
+		changed = 0;
+		for (i = n; i-- > 0;)
+			for (k = 0; k < nsucc[i]; k++)
+				if (eff[succ[i][k]] < eff[i]) {
+					eff[i] = eff[succ[i][k]];
+					changed = 1;
+				}
+	}
 	while (done < n) {
 		size_t best = n;
 
 		for (i = 0; i < n; i++)
 			if (!out[i] && indeg[i] == 0 && (best == n ||
-			    before(&p->ops[i], &p->ops[best])))
+			    before(&p->ops[i], &p->ops[best], eff[i],
+			    eff[best])))
 				best = i;
 		if (best == n) {
 			zn_warn("the ops depend on each other in a cycle; the "
 			    "rest keep the order of their phases");
 			for (i = 0; i < n; i++)
 				if (!out[i] && (best == n ||
-				    before(&p->ops[i], &p->ops[best])))
+				    before(&p->ops[i], &p->ops[best],
+				    p->ops[i].phase, p->ops[best].phase)))
 					best = i;
 		}
 		out[best] = 1;
@@ -3193,6 +3387,7 @@ order(struct d *d)
 	free(indeg);
 	free(out);
 	free(sorted);
+	free(eff);
 	json_decref(prov);
 }
 
@@ -3372,9 +3567,14 @@ void
 zn_diff(struct zn_plan *p, const struct zn_graph *from,
     const struct zn_graph *to, const struct zn_diff_opts *o)
 {
+	/*
+	 * Routines after views: which views are recreated decides which
+	 * routines are recreated around them (the ops' order comes from
+	 * their phases and edges, not from this).
+	 */
 	static const char *const passes[] = { "extension", "schema", "enum",
-	    "sequence", "function", "procedure", "table", "view",
-	    "materialized_view", "trigger", NULL };
+	    "sequence", "table", "view", "materialized_view", "function",
+	    "procedure", "trigger", NULL };
 	const json_t **paired;
 	unsigned char *same;
 	struct d d;
@@ -3388,6 +3588,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	d.recreate = json_object();
 	d.changedcols = json_object();
 	d.gone = json_object();
+	d.rekeyed = json_object();
 	d.renames = json_array();
 	d.parkedin = json_object();
 	zn_buf_init(&d.parkedtext);
@@ -3461,10 +3662,17 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	for (k = 0; passes[k] != NULL; k++) {
 		if (streq(passes[k], "view"))
 			recreateset(&d);
-		for (i = 0; i < to->nrecs; i++)
-			if (!same[i] && iskind(&d.b, i, passes[k]))
+		for (i = 0; i < to->nrecs; i++) {
+			if (!iskind(&d.b, i, passes[k]))
+				continue;
+			if (!same[i])
 				dispatch(&d, passes[k], paired[i],
 				    rec(&d.b, i));
+			else if (k >= 7 && aroundview(&d, rec(&d.b, i)) &&
+			    lookupkey(&d, &d.a, &to->recs[i], &pos))
+				dispatch(&d, passes[k], rec(&d.a, pos),
+				    rec(&d.b, i));
+		}
 		/* Schemas and extensions go last: parking may keep them. */
 		if (k < 2)
 			continue;
@@ -3523,6 +3731,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	json_decref(d.recreate);
 	json_decref(d.changedcols);
 	json_decref(d.gone);
+	json_decref(d.rekeyed);
 	json_decref(d.renames);
 	json_decref(d.parkedin);
 	zn_buf_release(&d.parkedtext);

@@ -113,8 +113,12 @@ static const struct member r_view[] = { { "columns", 'A', m_viewcol },
 	{ "options", 'a', NULL }, { "comment", 'S', NULL },
 	{ "access_method", 'S', NULL }, { "indexes", 'A', m_index },
 	{ "populated", 'b', NULL }, { "tablespace", 'S', NULL }, END };
+static const struct member m_uses[] = { { "kind", 's', NULL },
+	{ "schema", 's', NULL }, { "name", 's', NULL },
+	{ "arguments", 'S', NULL }, END };
 static const struct member r_routine[] = { { "result", 'S', NULL },
 	{ "language", 's', NULL }, { "definition", 's', NULL },
+	{ "depends_on", 'A', m_uses },
 	{ "window", 'b', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_trigger[] = { { "definition", 's', NULL },
 	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };

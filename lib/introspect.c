@@ -303,14 +303,59 @@ static const char q_functions[] =
     "SELECT n.nspname, p.proname, p.prokind, "
     "pg_catalog.pg_get_function_identity_arguments(p.oid), "
     "pg_catalog.pg_get_function_result(p.oid), l.lanname, "
-    "pg_catalog.pg_get_functiondef(p.oid), d.description "
+    "pg_catalog.pg_get_functiondef(p.oid), d.description, p.oid "
     "FROM pg_catalog.pg_proc p "
     "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
     "JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
     COMMENT("d", "pg_catalog.pg_proc", "p.oid", "0")
     "WHERE p.pronamespace = ANY ($1::pg_catalog.oid[]) "
     "AND p.prokind IN ('f', 'p', 'w') AND " NOT_OURS("p.proname") " "
-    "AND " NOT_MEMBER("pg_catalog.pg_proc", "p.oid");
+    "AND " NOT_MEMBER("pg_catalog.pg_proc", "p.oid") " "
+    "ORDER BY p.oid";
+
+/*
+ * What each routine uses, from pg_depend: the relations and types of
+ * its signature (an array type counts as its element; a table's row
+ * type as the table), the relations and routines a BEGIN ATOMIC body
+ * reads, in the schemas read.  zn-diff orders creates and drops by it.
+ */
+enum { D_PROC, D_KIND, D_SCHEMA, D_NAME, D_ARGS };
+static const char q_routinedeps[] =
+    "SELECT DISTINCT x.objid, x.kind, x.nspname COLLATE \"C\", "
+    "x.name COLLATE \"C\", x.args COLLATE \"C\" FROM ("
+    "SELECT d.objid, CASE WHEN c.oid IS NULL OR c.relkind = 'c' "
+    "  THEN 'type' ELSE 'relation' END AS kind, n.nspname, "
+    "  COALESCE(c.relname, t.typname)::pg_catalog.text AS name, "
+    "  NULL::pg_catalog.text AS args "
+    " FROM pg_catalog.pg_depend d "
+    " JOIN pg_catalog.pg_type t0 ON t0.oid = d.refobjid "
+    " JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN t0.typelem <> 0 "
+    "  AND t0.typlen = -1 THEN t0.typelem ELSE t0.oid END "
+    " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+    " LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
+    " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+    " AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass "
+    " AND d.deptype = 'n' AND t.typnamespace = ANY ($1::pg_catalog.oid[]) "
+    "UNION ALL "
+    "SELECT d.objid, CASE WHEN c.relkind = 'c' THEN 'type' "
+    "  ELSE 'relation' END, n.nspname, c.relname::pg_catalog.text, NULL "
+    " FROM pg_catalog.pg_depend d "
+    " JOIN pg_catalog.pg_class c ON c.oid = d.refobjid "
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+    " AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+    " AND d.deptype = 'n' AND c.relnamespace = ANY ($1::pg_catalog.oid[]) "
+    "UNION ALL "
+    "SELECT d.objid, 'function', n.nspname, p.proname::pg_catalog.text, "
+    "  pg_catalog.pg_get_function_identity_arguments(p.oid) "
+    " FROM pg_catalog.pg_depend d "
+    " JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid "
+    " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+    " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+    " AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+    " AND d.deptype = 'n' AND d.objid <> d.refobjid "
+    " AND p.pronamespace = ANY ($1::pg_catalog.oid[])"
+    ") x ORDER BY 1, 2, 3, 4, 5";
 
 static const char q_triggers[] =
     "SELECT t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, false), "
@@ -1524,8 +1569,11 @@ static void
 functions(struct ctx *c)
 {
 	PGresult *r = run(c, "read functions", q_functions, c->nsparam);
+	PGresult *dr = run(c, "read what functions use", q_routinedeps,
+	    c->nsparam);
 	const char *kind;
-	int i;
+	unsigned long oid;
+	int i, j = 0, n = PQntuples(dr);
 
 	for (i = 0; i < PQntuples(r); i++) {
 		kind = PQgetvalue(r, i, 2)[0] == 'p' ? "procedure" :
@@ -1540,6 +1588,24 @@ functions(struct ctx *c)
 		kv(c, "arguments", r, i, 3);
 		kv(c, "comment", r, i, 7);
 		kv(c, "definition", r, i, 6);
+		/* Both results are in OID order. */
+		oid = oidval(r, i, 8);
+		while (j < n && oidval(dr, j, D_PROC) < oid)
+			j++;
+		if (j < n && oidval(dr, j, D_PROC) == oid) {
+			zn_jw_key(&c->w, "depends_on");
+			zn_jw_arr(&c->w);
+			for (; j < n && oidval(dr, j, D_PROC) == oid; j++) {
+				zn_jw_obj(&c->w);
+				kv(c, "kind", dr, j, D_KIND);
+				kv(c, "schema", dr, j, D_SCHEMA);
+				kv(c, "name", dr, j, D_NAME);
+				if (!PQgetisnull(dr, j, D_ARGS))
+					kv(c, "arguments", dr, j, D_ARGS);
+				zn_jw_end(&c->w, '}');
+			}
+			zn_jw_end(&c->w, ']');
+		}
 		kv(c, "language", r, i, 5);
 		kv(c, "result", r, i, 4);
 		kvbool(c, "window", PQgetvalue(r, i, 2)[0] == 'w');
@@ -1548,6 +1614,7 @@ functions(struct ctx *c)
 		    PQgetvalue(r, i, 3));
 	}
 	PQclear(r);
+	PQclear(dr);
 }
 
 /* Finds a relation's row by OID in the relation result (sorted by OID). */

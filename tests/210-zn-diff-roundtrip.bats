@@ -100,3 +100,7 @@ setup() {
 @test "pair 020-primary-key-add-drop" {
 	zn_roundtrip 020-primary-key-add-drop
 }
+
+@test "pair 021-primary-key-change" {
+	zn_roundtrip 021-primary-key-change
+}

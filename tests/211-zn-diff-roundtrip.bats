@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 021-primary-key-change" {
-	zn_roundtrip 021-primary-key-change
-}
-
 @test "pair 022-unique-add" {
 	zn_roundtrip 022-unique-add
 }
@@ -90,4 +86,12 @@ setup() {
 
 @test "pair 040-matview-create-drop" {
 	zn_roundtrip 040-matview-create-drop
+}
+
+@test "pair 041-matview-change" {
+	zn_roundtrip 041-matview-change
+}
+
+@test "pair 042-functions" {
+	zn_roundtrip 042-functions
 }

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 041-matview-change" {
-	zn_roundtrip 041-matview-change
-}
-
-@test "pair 042-functions" {
-	zn_roundtrip 042-functions
-}
-
 @test "pair 043-procedures" {
 	zn_roundtrip 043-procedures
 }
@@ -90,4 +82,16 @@ setup() {
 
 @test "pair 060-rename-enum-type" {
 	zn_roundtrip 060-rename-enum-type
+}
+
+@test "pair 061-rename-combined" {
+	zn_roundtrip 061-rename-combined
+}
+
+@test "pair 062-rename-constraint" {
+	zn_roundtrip 062-rename-constraint
+}
+
+@test "pair 063-rename-enum-value" {
+	zn_roundtrip 063-rename-enum-value
 }

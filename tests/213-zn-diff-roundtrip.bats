@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 061-rename-combined" {
-	zn_roundtrip 061-rename-combined
-}
-
-@test "pair 062-rename-constraint" {
-	zn_roundtrip 062-rename-constraint
-}
-
-@test "pair 063-rename-enum-value" {
-	zn_roundtrip 063-rename-enum-value
-}
-
 @test "pair 064-hostile-schema-table-column" {
 	zn_roundtrip 064-hostile-schema-table-column
 }
@@ -78,4 +66,28 @@ setup() {
 
 @test "pair 077-hostile-percent-backslash-newline" {
 	zn_roundtrip 077-hostile-percent-backslash-newline
+}
+
+@test "pair 078-function-uses-table-rowtype" {
+	zn_roundtrip 078-function-uses-table-rowtype
+}
+
+@test "pair 079-drop-view-used-by-function" {
+	zn_roundtrip 079-drop-view-used-by-function
+}
+
+@test "pair 080-view-recreated-under-function" {
+	zn_roundtrip 080-view-recreated-under-function
+}
+
+@test "pair 081-table-becomes-view" {
+	zn_roundtrip 081-table-becomes-view
+}
+
+@test "pair 082-unique-to-primary-key-under-fk" {
+	zn_roundtrip 082-unique-to-primary-key-under-fk
+}
+
+@test "pair 083-view-becomes-table" {
+	zn_roundtrip 083-view-becomes-table
 }

@@ -1,0 +1,6 @@
+CREATE TABLE account (id integer NOT NULL, email text NOT NULL,
+    CONSTRAINT account_pkey PRIMARY KEY (id));
+CREATE TABLE login (id integer PRIMARY KEY,
+    account_id integer NOT NULL REFERENCES account (id));
+CREATE TABLE grant_ (id integer PRIMARY KEY,
+    account_id integer REFERENCES account (id) ON DELETE CASCADE);
