@@ -601,6 +601,27 @@ kv(struct ctx *c, const char *key, const PGresult *r, int row, int col)
 		    (size_t)PQgetlength(r, row, col));
 }
 
+/*
+ * An expression or definition the server rendered, in the form it gives
+ * back when parsed again (zn_sql_fixpoint): what a plan creates from it
+ * reads back the same.
+ */
+static void
+kvx(struct ctx *c, const char *key, const PGresult *r, int row, int col)
+{
+	char *f;
+
+	if (PQgetisnull(r, row, col) || (f = zn_sql_fixpoint(
+	    PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col))) ==
+	    NULL) {
+		kv(c, key, r, row, col);
+		return;
+	}
+	zn_jw_key(&c->w, key);
+	zn_jw_str(&c->w, f);
+	free(f);
+}
+
 static void
 kvs(struct ctx *c, const char *key, const char *s)
 {
@@ -1071,14 +1092,14 @@ columns(struct ctx *c, int full)
 		}
 		kv(c, "collation", r, i, C_COLLATION);
 		kv(c, "comment", r, i, C_COMMENT);
-		kv(c, "default", r, i, C_DEFAULT);
+		kvx(c, "default", r, i, C_DEFAULT);
 		zn_jw_key(&c->w, "generated");
 		gen = PQgetvalue(r, i, C_GENERATED);
 		if (*gen == '\0')
 			zn_jw_null(&c->w);
 		else {
 			zn_jw_obj(&c->w);
-			kv(c, "expression", r, i, C_GENEXPR);
+			kvx(c, "expression", r, i, C_GENEXPR);
 			kvbool(c, "stored", *gen == 's');
 			zn_jw_end(&c->w, '}');
 		}
@@ -1152,7 +1173,7 @@ keyconstraint(struct ctx *c, unsigned long rel, int i)
 	kv(c, "comment", r, i, K_COMMENT);
 	kvb(c, "deferrable", r, i, K_DEFERRABLE);
 	kvb(c, "deferred", r, i, K_DEFERRED);
-	kv(c, "definition", r, i, K_DEF);
+	kvx(c, "definition", r, i, K_DEF);
 	zn_jw_key(&c->w, "include");
 	included(c, rel, r, i, K_INDKEY, K_INDNKEY, K_INDNATTS);
 	if (unique)
@@ -1170,6 +1191,7 @@ checkexpr(struct ctx *c, const char *def)
 {
 	const char *start, *end;
 	size_t n = strlen(def);
+	char *f;
 
 	zn_jw_key(&c->w, "expression");
 	end = def + n;
@@ -1183,7 +1205,12 @@ checkexpr(struct ctx *c, const char *def)
 		    "from the server: %s", def);
 	}
 	start = def + 7;
-	zn_jw_strn(&c->w, start, (size_t)(end - 1 - start));
+	f = zn_sql_fixpoint(start, (size_t)(end - 1 - start));
+	if (f != NULL)
+		zn_jw_str(&c->w, f);
+	else
+		zn_jw_strn(&c->w, start, (size_t)(end - 1 - start));
+	free(f);
 }
 
 static void
@@ -1195,7 +1222,7 @@ check(struct ctx *c, unsigned long rel, int i)
 	zn_jw_obj(&c->w);
 	kv(c, "name", r, i, K_NAME);
 	kv(c, "comment", r, i, K_COMMENT);
-	kv(c, "definition", r, i, K_DEF);
+	kvx(c, "definition", r, i, K_DEF);
 	checkexpr(c, PQgetvalue(r, i, K_DEF));
 	kvb(c, "inherited", r, i, K_INHERITED);
 	kvb(c, "no_inherit", r, i, K_NOINHERIT);
@@ -1214,7 +1241,7 @@ exclusion(struct ctx *c, unsigned long rel, int i)
 	kv(c, "comment", r, i, K_COMMENT);
 	kvb(c, "deferrable", r, i, K_DEFERRABLE);
 	kvb(c, "deferred", r, i, K_DEFERRED);
-	kv(c, "definition", r, i, K_DEF);
+	kvx(c, "definition", r, i, K_DEF);
 	zn_jw_end(&c->w, '}');
 }
 
@@ -1231,7 +1258,7 @@ foreignkey(struct ctx *c, unsigned long rel, int i)
 	kv(c, "comment", r, i, K_COMMENT);
 	kvb(c, "deferrable", r, i, K_DEFERRABLE);
 	kvb(c, "deferred", r, i, K_DEFERRED);
-	kv(c, "definition", r, i, K_DEF);
+	kvx(c, "definition", r, i, K_DEF);
 	kvs(c, "match", fkmatch(PQgetvalue(r, i, K_MATCH)[0]));
 	kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] == 'f');
 	kvs(c, "on_delete", fkaction(PQgetvalue(r, i, K_DEL)[0]));
@@ -1296,13 +1323,18 @@ nextexpr(struct exprs *x)
 {
 	struct zn_buf *e = &x->c->scratch;
 	int quoted;
+	char *f;
 
 	if (x->p == NULL || *x->p == '\0' || *x->p == '}') {
 		zn_jw_null(&x->c->w);
 		return;
 	}
 	x->p = arrelem(x->p, e, &quoted);
-	zn_jw_strn(&x->c->w, e->buf, e->len);
+	if ((f = zn_sql_fixpoint(e->buf, e->len)) != NULL) {
+		zn_jw_str(&x->c->w, f);
+		free(f);
+	} else
+		zn_jw_strn(&x->c->w, e->buf, e->len);
 }
 
 static void
@@ -1359,7 +1391,7 @@ indexes(struct ctx *c, unsigned long rel, const char *schema)
 		zn_jw_obj(&c->w);
 		kv(c, "name", r, i, I_NAME);
 		kv(c, "comment", r, i, I_COMMENT);
-		kv(c, "definition", r, i, I_DEF);
+		kvx(c, "definition", r, i, I_DEF);
 		zn_jw_key(&c->w, "include");
 		included(c, rel, r, i, I_KEY, I_NKEY, I_NATTS);
 		zn_jw_key(&c->w, "keys");
@@ -1378,7 +1410,7 @@ indexes(struct ctx *c, unsigned long rel, const char *schema)
 		}
 		kvb(c, "unique", r, i, I_UNIQUE);
 		kvb(c, "valid", r, i, I_VALID);
-		kv(c, "where", r, i, I_PRED);
+		kvx(c, "where", r, i, I_PRED);
 		zn_jw_end(&c->w, '}');
 	}
 	zn_jw_end(&c->w, ']');
@@ -1399,8 +1431,8 @@ policies(struct ctx *c)
 		kv(c, "comment", r, i, P_COMMENT);
 		kvb(c, "permissive", r, i, P_PERMISSIVE);
 		kva(c, "roles", r, i, P_ROLES);
-		kv(c, "using", r, i, P_USING);
-		kv(c, "with_check", r, i, P_CHECK);
+		kvx(c, "using", r, i, P_USING);
+		kvx(c, "with_check", r, i, P_CHECK);
 		zn_jw_end(&c->w, '}');
 	}
 	zn_jw_end(&c->w, ']');
@@ -1519,7 +1551,7 @@ view(struct ctx *c, int row, unsigned long rel, int materialized)
 		kv(c, "access_method", r, row, R_AM);
 	columns(c, 0);
 	kv(c, "comment", r, row, R_COMMENT);
-	kv(c, "definition", r, row, R_VIEWDEF);
+	kvx(c, "definition", r, row, R_VIEWDEF);
 	viewdeps(c);
 	if (materialized)
 		indexes(c, rel, schema);
@@ -1655,7 +1687,7 @@ triggers(struct ctx *c)
 		kvs(c, "table", table);
 		kv(c, "name", r, i, 1);
 		kv(c, "comment", r, i, 4);
-		kv(c, "definition", r, i, 2);
+		kvx(c, "definition", r, i, 2);
 		kvs(c, "enabled", tgenabled(PQgetvalue(r, i, 3)[0]));
 		zn_jw_end(&c->w, '}');
 		emit(c, "trigger", schema, table, PQgetvalue(r, i, 1), NULL);

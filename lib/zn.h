@@ -904,6 +904,13 @@ struct zn_toks {
 };
 /* Appends the tokens of text (which must outlive them) to ts. */
 void zn_sql_tokens(struct zn_toks *ts, const char *text);
+
+/*
+ * fixpoint: a server-rendered expression in the form the server renders
+ * it once it is parsed again ((ARRAY[e])::t[] becomes ARRAY[(e)::t]);
+ * NULL when the text is that form already.  The caller frees it.
+ */
+char *zn_sql_fixpoint(const char *s, size_t n);
 void zn_sql_tokens_release(struct zn_toks *ts);
 /* Whether t is the word w (ASCII case-insensitive). */
 int zn_tok_is(const struct zn_tok *t, const char *w);

@@ -236,3 +236,53 @@ other	[1,]'
 2 rawSql op:drop public.X y sql:drop public.X y
 4 rawSql op:none sql:none'
 }
+
+# zn_sql_fixpoint gives what the server renders once it parses its own
+# rendering again, for every shape of array cast it writes: varchar IN
+# and NOT IN lists, quotes in literals, E'' strings, quoted and qualified
+# and modified type names, nested arrays, casts that are already there.
+@test "an expression's fixed point is what the server renders of its rendering" {
+	zn_sql -c "CREATE SCHEMA \"s p\"" \
+	    -c "CREATE DOMAIN \"s p\".\"D m\" AS varchar(8)" \
+	    -c "CREATE TABLE t (v varchar(10), w \"s p\".\"D m\", n numeric,
+		c char(3), x text)"
+	local -a exprs=(
+	    "v IN ('a', 'b')"
+	    "v NOT IN ('it''s', E'back\\\\slash\\'q')"
+	    "v::text IN ('a')"
+	    "w IN ('a'::\"s p\".\"D m\", 'b')"
+	    "n IN (1, 2.5)"
+	    "c IN ('ab', 'cd')"
+	    "x IN ('a', 'b')"
+	    "v IN ('[', ']''])::', '(')"
+	    "coalesce(v, 'z') IN ('y', 'z') AND v > 'a'"
+	    "ARRAY[v::varchar(4)] <@ ARRAY['a'::varchar, 'b']"
+	    "ARRAY[ARRAY[v]] = ARRAY[ARRAY['a'::varchar]]"
+	    "v = ANY (ARRAY['a'::varchar(3), 'b']::varchar(5)[])"
+	)
+	local e r1 r2 f nth=0
+	for e in "${exprs[@]}"; do
+		nth=$((nth + 1))
+		zn_sql -c "ALTER TABLE t ADD CONSTRAINT c$nth CHECK ($e)"
+		r1=$(psql -X -At -c "SELECT pg_get_expr(conbin, conrelid)
+		    FROM pg_constraint WHERE conname = 'c$nth'")
+		zn_sql -c "ALTER TABLE t ADD CONSTRAINT d$nth CHECK ($r1)"
+		r2=$(psql -X -At -c "SELECT pg_get_expr(conbin, conrelid)
+		    FROM pg_constraint WHERE conname = 'd$nth'")
+		run_zn "$LIBCHECK" fixpoint "$r1"
+		f=$output
+		if [ "$f" != "$r2" ]; then
+			printf 'expression: %s\nrendered:   %s\nagain:      %s\nfixpoint:   %s\n' \
+			    "$e" "$r1" "$r2" "$f" >&2
+			return 1
+		fi
+		# The fixed point is its own.
+		run_zn "$LIBCHECK" fixpoint "$r2"
+		[ "$output" = "$r2" ]
+	done
+	# Text that only looks like one is left alone.
+	run_zn "$LIBCHECK" fixpoint "'(ARRAY[''a''])::text[]'"
+	assert_output "'(ARRAY[''a''])::text[]'"
+	run_zn "$LIBCHECK" fixpoint "(ARRAY[1])::x y + [][]"
+	assert_output "(ARRAY[1])::x y + [][]"
+}

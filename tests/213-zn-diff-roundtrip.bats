@@ -91,3 +91,7 @@ setup() {
 @test "pair 083-view-becomes-table" {
 	zn_roundtrip 083-view-becomes-table
 }
+
+@test "pair 084-check-in-list-varchar" {
+	zn_roundtrip 084-check-in-list-varchar
+}

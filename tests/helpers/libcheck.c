@@ -208,6 +208,10 @@ main(int argc, char *argv[])
 	if (argc == 3 && strcmp(argv[1], "ident") == 0) {
 		zn_pg_ident(&b, argv[2]);
 		puts(b.buf);
+	} else if (argc == 3 && strcmp(argv[1], "fixpoint") == 0) {
+		s = zn_sql_fixpoint(argv[2], strlen(argv[2]));
+		puts(s != NULL ? s : argv[2]);
+		free(s);
 	} else if (argc == 3 && strcmp(argv[1], "literal") == 0) {
 		zn_pg_literal(&b, argv[2]);
 		puts(b.buf);

@@ -10,8 +10,9 @@
 # Checks, in order: the declaration materialises to the graph of B loaded
 # live (zero false drift); the ops run on A give B's graph byte for byte;
 # zn-diff then finds nothing; pg_dump --schema-only of A and B agree once
-# sorted (parked objects left out); the reverses, last op first, give A's
-# graph back.
+# sorted (parked objects left out; B restored from its own dump first when
+# the server's rendering of B is not its fixed point); the reverses, last
+# op first, give A's graph back.
 
 # Makes the databases named, in one session.  Each pair's are new (the
 # cluster goes with the file): dropping costs the server as much as
@@ -105,8 +106,15 @@ zn_roundtrip() {
 		printf '%s\n' "$output" >&2
 		return 1 ;;
 	esac
-	if [ "$parks" = 0 ]; then
-		diff -u <(zn_rt_dump "$b") <(zn_rt_dump "$a")
+	if [ "$parks" = 0 ] && ! cmp -s <(zn_rt_dump "$b") <(zn_rt_dump "$a")
+	then
+		# The server renders some expressions in a form it rewrites
+		# once parsed again (lib/fixpoint.c): B restored from its own
+		# dump is B in the server's second form, which A must equal.
+		zn_rt_db "$b"_2
+		pg_dump --schema-only -d "$b" | psql -q -X -v ON_ERROR_STOP=1 \
+		    -d "$b"_2 >/dev/null
+		diff -u <(zn_rt_dump "$b"_2) <(zn_rt_dump "$a")
 	fi
 
 	run_zn "$ZN_TEST_BUILD/test/libcheck" apply "$a" "$t/plan" reverse
