@@ -1163,6 +1163,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		    "IF EXISTS " : "", q));
 		provide(op, fmt(d, "sequence:%s", q));
 		need(op, fmt(d, "schema:%s", sc));
+		need(op, fmt(d, "goneseq:%s", q));
 	} else if (b == NULL) {
 		/* An owned sequence goes, or is parked, with its column. */
 		if (removed_owner(d, oa)) {
@@ -1178,6 +1179,9 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		op = newop(d, ZN_OP_DROP_SEQUENCE, PH_DROP_SEQUENCE, tgt);
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP SEQUENCE %s", q));
+		/* After the default that uses it, before its name is taken. */
+		need(op, fmt(d, "seqfree:%s", q));
+		provide(op, fmt(d, "goneseq:%s", q));
 		rev(op, fmt(d, "CREATE SEQUENCE %s%s", q, seqopts(d, a, 1)));
 		if (S(a, "comment") != NULL)
 			rev(op, comment_sql(d, fmt(d, "SEQUENCE %s", q),
@@ -1319,6 +1323,39 @@ needtypes(struct d *d, struct zn_op *op, const json_t *cols)
 	}
 }
 
+/*
+ * The column of that name of t's parent (its partitioned table or any
+ * table it inherits from), in the to-side graph or else the from-side
+ * one (a table dropped, made again by the reverse), if there is one.
+ */
+static const json_t *
+parenttable(struct d *d, const json_t *x)
+{
+	const json_t *pt = lookup(d, &d->b, "table", S(x, "schema"), NULL,
+	    S(x, "name"), NULL, NULL);
+
+	return pt != NULL ? pt : lookup(d, &d->a, "table", S(x, "schema"),
+	    NULL, S(x, "name"), NULL, NULL);
+}
+
+static const json_t *
+parentcol(struct d *d, const json_t *t, const char *name)
+{
+	const json_t *part = json_object_get(t, "partition_of"), *x, *pt, *c;
+	size_t i;
+
+	if (json_is_object(part)) {
+		pt = parenttable(d, part);
+		return pt != NULL ? findcol(pt, name) : NULL;
+	}
+	json_array_foreach(json_object_get(t, "inherits"), i, x) {
+		pt = parenttable(d, x);
+		if (pt != NULL && (c = findcol(pt, name)) != NULL)
+			return c;
+	}
+	return NULL;
+}
+
 /* Everything a table has, for CREATE TABLE; comments and all. */
 static void
 table_create_sql(struct d *d, json_t *out, const json_t *t)
@@ -1398,6 +1435,28 @@ table_create_sql(struct d *d, json_t *out, const json_t *t)
 				    "DEFAULT %s", alter, qi(d, S(c, "name")),
 				    S(c, "default")));
 		}
+	}
+	/*
+	 * What an inherited column has of its own: NOT NULL where its
+	 * parent's is nullable, a default of its own in a child (a
+	 * partition's defaults are all set above).
+	 */
+	json_array_foreach(json_object_get(t, "columns"), i, c) {
+		const json_t *pc;
+
+		if (!B(c, "inherited") ||
+		    (pc = parentcol(d, t, S(c, "name"))) == NULL)
+			continue;
+		if (B(c, "not_null") && !B(pc, "not_null"))
+			addstr(out, fmt(d, "%s ALTER COLUMN %s SET NOT NULL",
+			    alter, qi(d, S(c, "name"))));
+		if (!ispart && !streq(S(c, "default"), S(pc, "default")) &&
+		    !json_is_object(json_object_get(c, "generated")))
+			addstr(out, S(c, "default") != NULL ? fmt(d,
+			    "%s ALTER COLUMN %s SET DEFAULT %s", alter,
+			    qi(d, S(c, "name")), S(c, "default")) : fmt(d,
+			    "%s ALTER COLUMN %s DROP DEFAULT", alter,
+			    qi(d, S(c, "name"))));
 	}
 	json_array_foreach(json_object_get(t, "checks"), i, x)
 		if (!B(x, "inherited") && B(x, "not_valid"))
@@ -1811,6 +1870,76 @@ alterid(struct d *d, struct zn_op *op, json_t *out, const char *alt,
 		    qi(d, S(to, "sequence"))));
 }
 
+/* The sequence of side s owned by column cn of table t, if any. */
+static const char *
+ownedseq(struct d *d, struct side *s, const json_t *t, const char *cn)
+{
+	const json_t *q, *own;
+	size_t i;
+
+	for (i = 0; i < s->g->nrecs; i++) {
+		if (!iskind(s, i, "sequence"))
+			continue;
+		q = rec(s, i);
+		own = json_object_get(q, "owned_by");
+		if (json_is_object(own) && streq(S(own, "schema"),
+		    S(t, "schema")) && streq(S(own, "table"), S(t, "name")) &&
+		    streq(S(own, "column"), cn))
+			return qn(d, S(q, "schema"), S(q, "name"));
+	}
+	return NULL;
+}
+
+/*
+ * After a column's numbering moves from one sequence to another (serial
+ * to identity or back): the new one goes on from the column's largest
+ * value, as the old one did, so no new row takes an existing number.
+ */
+static const char *
+setval_sql(struct d *d, const char *tq, const char *cn, const char *seq)
+{
+	struct zn_buf t = ZN_BUF_INIT, c = ZN_BUF_INIT;
+	const char *r, *cq = qi(d, cn);
+
+	zn_pg_literal(&t, seq != NULL ? seq : tq);
+	zn_pg_literal(&c, cn);
+	/* A sequence not yet owned by the column is named. */
+	r = fmt(d, "SELECT pg_catalog.setval(%s%s%s%s, max(%s)) FROM %s "
+	    "HAVING max(%s) IS NOT NULL", seq != NULL ? "" :
+	    "pg_catalog.pg_get_serial_sequence(", t.buf, seq != NULL ?
+	    "::pg_catalog.regclass" : ", ", seq != NULL ? "" : fmt(d, "%s)",
+	    c.buf), cq, tq, cq);
+	zn_buf_release(&t);
+	zn_buf_release(&c);
+	return r;
+}
+
+/* The type is an enum of side s, by the name a column's type gives. */
+static int
+isenum(struct d *d, struct side *s, const char *ty)
+{
+	size_t i;
+
+	for (i = 0; ty != NULL && i < s->g->nrecs; i++)
+		if (iskind(s, i, "enum") && streq(qn(d, s->g->recs[i].schema,
+		    s->g->recs[i].name), ty))
+			return 1;
+	return 0;
+}
+
+/*
+ * The USING clause of a type change to an enum from another type (text,
+ * another enum): no cast to an enum is implicit, so through text.
+ */
+static const char *
+using_(struct d *d, struct side *s, const char *cq, const char *from,
+    const char *to)
+{
+	if (streq(from, to) || !isenum(d, s, to))
+		return "";
+	return fmt(d, " USING %s::text::%s", cq, to);
+}
+
 static void
 altercolumn(struct d *d, const json_t *ta, const json_t *t,
     const json_t *ca, const json_t *c)
@@ -1843,16 +1972,19 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		    "collation")));
 		if (da != NULL)
 			sql(op, fmt(d, "%s DROP DEFAULT", alt));
-		sql(op, fmt(d, "%s TYPE %s%s%s", alt, S(c, "type"),
+		sql(op, fmt(d, "%s TYPE %s%s%s%s", alt, S(c, "type"),
 		    S(c, "collation") != NULL ? " COLLATE " : "",
-		    S(c, "collation") != NULL ? S(c, "collation") : ""));
+		    S(c, "collation") != NULL ? S(c, "collation") : "",
+		    using_(d, &d->b, cq, mapt(d, S(ca, "type")),
+		    S(c, "type"))));
 		if (db != NULL)
 			sql(op, fmt(d, "%s SET DEFAULT %s", alt, db));
 		if (db != NULL)
 			rev(op, fmt(d, "%s DROP DEFAULT", alt));
-		rev(op, fmt(d, "%s TYPE %s%s%s", alt, S(ca, "type"),
+		rev(op, fmt(d, "%s TYPE %s%s%s%s", alt, S(ca, "type"),
 		    S(ca, "collation") != NULL ? " COLLATE " : "",
-		    S(ca, "collation") != NULL ? S(ca, "collation") : ""));
+		    S(ca, "collation") != NULL ? S(ca, "collation") : "",
+		    using_(d, &d->a, cq, S(c, "type"), S(ca, "type"))));
 		if (da != NULL)
 			rev(op, fmt(d, "%s SET DEFAULT %s", alt, da));
 		needtypes(d, op, json_object_get(t, "columns"));
@@ -1863,7 +1995,17 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		    json_true());
 		json_object_set_new(d->changedcols, key3(d, S(ta, "schema"),
 		    S(ta, "name"), S(ca, "name")), json_true());
-	} else if (defchange && !json_is_object(ib)) {
+	} else if (defchange && !(json_is_object(ia) &&
+	    json_is_object(ib))) {
+		/*
+		 * Serial to identity or back, too: the default goes before
+		 * the serial's sequence, which goes before the identity
+		 * takes its name; or the identity goes, then its sequence,
+		 * before the serial's is made under that name and used.
+		 */
+		const char *sa = ownedseq(d, &d->a, ta, S(ca, "name"));
+		const char *sb = ownedseq(d, &d->b, t, cn);
+
 		op = newop(d, ZN_OP_ALTER_COLUMN_DEFAULT, PH_ALTER_COLUMN, tgt);
 		args(op, sc, nm, cn);
 		arg(op, "default", json_incref(json_object_get(c, "default")));
@@ -1871,24 +2013,41 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		    "default")));
 		sql(op, db != NULL ? fmt(d, "%s SET DEFAULT %s", alt, db) :
 		    fmt(d, "%s DROP DEFAULT", alt));
+		if (json_is_object(ia) && db != NULL)
+			sql(op, setval_sql(d, tq, cn, sb));
 		rev(op, da != NULL ? fmt(d, "%s SET DEFAULT %s", alt, da) :
 		    fmt(d, "%s DROP DEFAULT", alt));
+		if (json_is_object(ib) && da != NULL)
+			rev(op, setval_sql(d, tq, cn, sa));
+		provide(op, fmt(d, "nodefault:%s.%s", tq, cq));
+		if (sa != NULL && da != NULL)
+			provide(op, fmt(d, "seqfree:%s", sa));
+		if (sb != NULL && db != NULL)
+			need(op, fmt(d, "sequence:%s", sb));
+		if (json_is_object(ia))
+			need(op, fmt(d, "noidentity:%s.%s", tq, cq));
 	}
 	if (!same(ia, ib)) {
 		op = newop(d, ZN_OP_ALTER_COLUMN_IDENTITY, PH_ALTER_COLUMN,
 		    tgt);
 		args(op, sc, nm, cn);
 		arg(op, "identity", json_incref((json_t *)ib));
-		if (json_is_object(ib) && !json_is_object(ia) && da != NULL)
-			sql(op, fmt(d, "%s DROP DEFAULT", alt));
 		alterid(d, op, op->sql, alt, ia, ib);
-		if (json_is_object(ia) && !json_is_object(ib) && db != NULL)
-			sql(op, fmt(d, "%s SET DEFAULT %s", alt, db));
-		if (json_is_object(ib) && !json_is_object(ia) && db != NULL)
-			rev(op, fmt(d, "%s DROP DEFAULT", alt));
-		alterid(d, op, op->reverse, alt, ib, ia);
 		if (json_is_object(ib) && !json_is_object(ia) && da != NULL)
-			rev(op, fmt(d, "%s SET DEFAULT %s", alt, da));
+			sql(op, setval_sql(d, tq, cn, NULL));
+		alterid(d, op, op->reverse, alt, ib, ia);
+		if (json_is_object(ia) && !json_is_object(ib) && db != NULL)
+			rev(op, setval_sql(d, tq, cn, NULL));
+		if (json_is_object(ib) && !json_is_object(ia)) {
+			need(op, fmt(d, "nodefault:%s.%s", tq, cq));
+			need(op, fmt(d, "goneseq:%s", qn(d,
+			    S(ib, "sequence_schema"), S(ib, "sequence"))));
+		}
+		if (json_is_object(ia) && !json_is_object(ib)) {
+			provide(op, fmt(d, "noidentity:%s.%s", tq, cq));
+			provide(op, fmt(d, "goneseq:%s", qn(d,
+			    S(ia, "sequence_schema"), S(ia, "sequence"))));
+		}
 	}
 	if (B(ca, "not_null") && !B(c, "not_null")) {
 		op = newop(d, ZN_OP_ALTER_COLUMN_NULLABLE, PH_ALTER_COLUMN,
@@ -3141,6 +3300,15 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 		need(op, fmt(d, "schema:%s", S(f, "schema")));
 		provide(op, funckey(d, b));
 		routineuses(d, op, b, 0);
+		/*
+		 * After the drop of a routine of the same name: the same
+		 * types under new parameter names are a new record, and
+		 * CREATE OR REPLACE refuses to rename a parameter.
+		 */
+		if (S(f, "argument_types") != NULL)
+			need(op, fmt(d, "goneroutine:%s(%s)", qn(d,
+			    S(f, "schema"), S(f, "name")),
+			    S(f, "argument_types")));
 		return;
 	}
 	if (b == NULL && !d->noparking && parkeduses(d, fmt(d, "%s(",
@@ -3161,6 +3329,10 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 		routine_create(d, op->reverse, a);
 		routineuses(d, op, a, 1);
 		need(op, fmt(d, "dropuse:%s", funckey(d, a)));
+		if (S(f, "argument_types") != NULL)
+			provide(op, fmt(d, "goneroutine:%s(%s)", qn(d,
+			    S(f, "schema"), S(f, "name")),
+			    S(f, "argument_types")));
 		return;
 	}
 	if (!streq(mapt(d, S(a, "definition")), S(b, "definition"))) {

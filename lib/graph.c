@@ -118,7 +118,7 @@ static const struct member m_uses[] = { { "kind", 's', NULL },
 	{ "arguments", 'S', NULL }, END };
 static const struct member r_routine[] = { { "result", 'S', NULL },
 	{ "language", 's', NULL }, { "definition", 's', NULL },
-	{ "depends_on", 'A', m_uses },
+	{ "depends_on", 'A', m_uses }, { "argument_types", 'S', NULL },
 	{ "window", 'b', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_trigger[] = { { "definition", 's', NULL },
 	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };

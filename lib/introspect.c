@@ -303,7 +303,8 @@ static const char q_functions[] =
     "SELECT n.nspname, p.proname, p.prokind, "
     "pg_catalog.pg_get_function_identity_arguments(p.oid), "
     "pg_catalog.pg_get_function_result(p.oid), l.lanname, "
-    "pg_catalog.pg_get_functiondef(p.oid), d.description, p.oid "
+    "pg_catalog.pg_get_functiondef(p.oid), d.description, p.oid, "
+    "pg_catalog.oidvectortypes(p.proargtypes) "
     "FROM pg_catalog.pg_proc p "
     "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
     "JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
@@ -1617,6 +1618,7 @@ functions(struct ctx *c)
 		kvs(c, "kind", kind);
 		kv(c, "schema", r, i, 0);
 		kv(c, "name", r, i, 1);
+		kv(c, "argument_types", r, i, 9);
 		kv(c, "arguments", r, i, 3);
 		kv(c, "comment", r, i, 7);
 		kv(c, "definition", r, i, 6);

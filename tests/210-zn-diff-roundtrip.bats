@@ -104,3 +104,7 @@ setup() {
 @test "pair 021-primary-key-change" {
 	zn_roundtrip 021-primary-key-change
 }
+
+@test "pair 022-unique-add" {
+	zn_roundtrip 022-unique-add
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 022-unique-add" {
-	zn_roundtrip 022-unique-add
-}
-
 @test "pair 023-unique-drop-change" {
 	zn_roundtrip 023-unique-drop-change
 }
@@ -94,4 +90,12 @@ setup() {
 
 @test "pair 042-functions" {
 	zn_roundtrip 042-functions
+}
+
+@test "pair 043-procedures" {
+	zn_roundtrip 043-procedures
+}
+
+@test "pair 044-triggers" {
+	zn_roundtrip 044-triggers
 }

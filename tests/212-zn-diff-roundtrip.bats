@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 043-procedures" {
-	zn_roundtrip 043-procedures
-}
-
-@test "pair 044-triggers" {
-	zn_roundtrip 044-triggers
-}
-
 @test "pair 045-trigger-enabled-state" {
 	zn_roundtrip 045-trigger-enabled-state
 }
@@ -94,4 +86,16 @@ setup() {
 
 @test "pair 063-rename-enum-value" {
 	zn_roundtrip 063-rename-enum-value
+}
+
+@test "pair 064-hostile-schema-table-column" {
+	zn_roundtrip 064-hostile-schema-table-column
+}
+
+@test "pair 065-hostile-index-constraint" {
+	zn_roundtrip 065-hostile-index-constraint
+}
+
+@test "pair 066-hostile-enum-values" {
+	zn_roundtrip 066-hostile-enum-values
 }

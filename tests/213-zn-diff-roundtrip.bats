@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 064-hostile-schema-table-column" {
-	zn_roundtrip 064-hostile-schema-table-column
-}
-
-@test "pair 065-hostile-index-constraint" {
-	zn_roundtrip 065-hostile-index-constraint
-}
-
-@test "pair 066-hostile-enum-values" {
-	zn_roundtrip 066-hostile-enum-values
-}
-
 @test "pair 067-hostile-function-trigger" {
 	zn_roundtrip 067-hostile-function-trigger
 }
@@ -94,4 +82,20 @@ setup() {
 
 @test "pair 084-check-in-list-varchar" {
 	zn_roundtrip 084-check-in-list-varchar
+}
+
+@test "pair 085-function-parameter-renamed" {
+	zn_roundtrip 085-function-parameter-renamed
+}
+
+@test "pair 086-enum-to-enum-and-text-to-enum" {
+	zn_roundtrip 086-enum-to-enum-and-text-to-enum
+}
+
+@test "pair 087-serial-to-identity" {
+	zn_roundtrip 087-serial-to-identity
+}
+
+@test "pair 088-partition-not-null-override" {
+	zn_roundtrip 088-partition-not-null-override
 }
