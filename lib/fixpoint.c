@@ -186,6 +186,8 @@ fix(struct zn_buf *out, const char *s, size_t n)
 				from = k + 1;
 			}
 		}
+		if (k > j)
+			k = j;
 		if (k > from)
 			element(out, s + from, k - from, s + j + 4,
 			    tend - (j + 4));

@@ -2,7 +2,9 @@
 /*
  * fuzz-sqltok: SQL text split as PostgreSQL's scanner splits it (the
  * tokenizer zn-classify and zn-apply read statements with): every
- * token, every identifier unquoted, and the index a statement names.
+ * token, every identifier unquoted, and the index a statement names;
+ * and the same text as a server-rendered expression taken to its fixed
+ * point (lib/fixpoint.c), and that again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,7 @@ void
 zn_fuzz_one(const uint8_t *data, size_t size)
 {
 	struct zn_toks ts;
-	char *text, *schema = NULL, *name = NULL;
+	char *text, *schema = NULL, *name = NULL, *fixed;
 	size_t i;
 	int create;
 
@@ -32,6 +34,10 @@ zn_fuzz_one(const uint8_t *data, size_t size)
 	if (zn_sql_index(text, &schema, &name, &create)) {
 		free(schema);
 		free(name);
+	}
+	if ((fixed = zn_sql_fixpoint(text, strlen(text))) != NULL) {
+		free(zn_sql_fixpoint(fixed, strlen(fixed)));
+		free(fixed);
 	}
 	free(text);
 }
