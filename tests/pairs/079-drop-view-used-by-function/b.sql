@@ -1,1 +1,1 @@
-CREATE TABLE keep (id integer PRIMARY KEY);
+../078-function-uses-table-rowtype/a.sql
