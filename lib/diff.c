@@ -71,6 +71,7 @@ enum {
 	PH_POLICY = 75,
 	PH_ENABLE_RLS = 76,
 	PH_TRIGGER = 78,
+	PH_PRIVILEGES = 80,
 	PH_SOFT_DROP = 84,
 	PH_DROP_TABLE = 85,
 	PH_DROP_ROUTINE = 90,
@@ -101,6 +102,7 @@ struct d {
 	json_t *parkedin;	/* schemas that keep something parked */
 	int parking;		/* removals keep their data */
 	int noparking;		/* a drop to be undone in the same plan */
+	int privs;		/* privileges are compared (not from YAML) */
 	struct zn_arena arena;	/* the text of the ops, until they are made */
 };
 
@@ -578,6 +580,85 @@ findnamed(const json_t *arr, const char *name)
 
 /* ---- SQL pieces ---- */
 
+/* ---- privileges ---- */
+
+static int inlist(const json_t *, const json_t *);
+
+/*
+ * The statement that makes a privilege entry hold on the object "on"
+ * (such as TABLE app.t), or with undo that makes it no longer hold: an
+ * entry is a grant beyond what a new object has, or the revoke of what
+ * a new object has (zn-records(5)).
+ */
+static const char *
+priv_sql(struct d *d, const char *on, const json_t *e, int undo)
+{
+	const char *g = streq(S(e, "grantee"), "PUBLIC") ? "PUBLIC" :
+	    qi(d, S(e, "grantee"));
+	const char *col = S(e, "column") != NULL ? fmt(d, " (%s)",
+	    qi(d, S(e, "column"))) : "";
+
+	if (streq(S(e, "action"), "grant") != undo)
+		return fmt(d, "GRANT %s%s ON %s TO %s%s", S(e, "privilege"),
+		    col, on, g, !undo && B(e, "grantable") ?
+		    " WITH GRANT OPTION" : "");
+	return fmt(d, "REVOKE %s%s ON %s FROM %s", S(e, "privilege"), col, on,
+	    g);
+}
+
+/* Statements into out that take the privileges of a to those of b. */
+static void
+privdiff(struct d *d, json_t *out, const char *on, const json_t *a,
+    const json_t *b)
+{
+	const json_t *e;
+	size_t i;
+
+	if (!d->privs)
+		return;
+	json_array_foreach(a, i, e)
+		if (!inlist(b, e))
+			addstr(out, priv_sql(d, on, e, 1));
+	json_array_foreach(b, i, e)
+		if (!inlist(a, e))
+			addstr(out, priv_sql(d, on, e, 0));
+}
+
+/* What a new object needs to have the privileges of x. */
+static void
+privcreate(struct d *d, json_t *out, const char *on, const json_t *x)
+{
+	privdiff(d, out, on, NULL, json_object_get(x, "privileges"));
+	privdiff(d, out, on, NULL, json_object_get(x, "column_privileges"));
+}
+
+/* An op for an object on both sides whose privileges differ. */
+static void
+privop(struct d *d, const char *on, const json_t *a, const json_t *b,
+    const char *tgt, const char *schema, const char *table,
+    const char *name)
+{
+	static const char *const keys[] = { "privileges", "column_privileges" };
+	json_t *fw = json_array(), *bw = json_array();
+	struct zn_op *op;
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		privdiff(d, fw, on, json_object_get(a, keys[k]),
+		    json_object_get(b, keys[k]));
+		privdiff(d, bw, on, json_object_get(b, keys[k]),
+		    json_object_get(a, keys[k]));
+	}
+	if (json_array_size(fw) > 0) {
+		op = newop(d, ZN_OP_SET_PRIVILEGES, PH_PRIVILEGES, tgt);
+		args(op, schema, table, name);
+		json_array_extend(op->sql, fw);
+		json_array_extend(op->reverse, bw);
+	}
+	json_decref(fw);
+	json_decref(bw);
+}
+
 static const char *
 comment_sql(struct d *d, const char *what, const char *comment)
 {
@@ -1040,6 +1121,7 @@ schemadiff(struct d *d, const json_t *a, const json_t *b)
 		if (S(b, "comment") != NULL)
 			sql(op, comment_sql(d, fmt(d, "SCHEMA %s", qi(d, nm)),
 			    S(b, "comment")));
+		privcreate(d, op->sql, fmt(d, "SCHEMA %s", qi(d, nm)), b);
 		rev(op, fmt(d, "DROP SCHEMA %s", qi(d, nm)));
 		provide(op, fmt(d, "schema:%s", nm));
 	} else if (b == NULL && json_object_get(d->parkedin, nm) != NULL) {
@@ -1054,9 +1136,13 @@ schemadiff(struct d *d, const json_t *a, const json_t *b)
 		if (S(a, "comment") != NULL)
 			rev(op, comment_sql(d, fmt(d, "SCHEMA %s", qi(d, nm)),
 			    S(a, "comment")));
-	} else
+		privcreate(d, op->reverse, fmt(d, "SCHEMA %s", qi(d, nm)), a);
+	} else {
+		privop(d, fmt(d, "SCHEMA %s", qi(d, nm)), a, b, nm, NULL, NULL,
+		    nm);
 		commentop(d, fmt(d, "SCHEMA %s", qi(d, nm)), a, b, nm, nm,
 		    NULL, NULL);
+	}
 }
 
 static void
@@ -1158,6 +1244,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		if (S(b, "comment") != NULL)
 			sql(op, comment_sql(d, fmt(d, "SEQUENCE %s", q),
 			    S(b, "comment")));
+		privcreate(d, op->sql, fmt(d, "SEQUENCE %s", q), b);
 		/* An owned sequence may be gone with its table already. */
 		rev(op, fmt(d, "DROP SEQUENCE %s%s", json_is_object(ob) ?
 		    "IF EXISTS " : "", q));
@@ -1189,6 +1276,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		if (json_is_object(oa))
 			rev(op, fmt(d, "ALTER SEQUENCE %s OWNED BY %s", q,
 			    ownedby(d, oa)));
+		privcreate(d, op->reverse, fmt(d, "SEQUENCE %s", q), a);
 		return;
 	} else {
 		if (!streq(S(a, "name"), nm)) {
@@ -1220,6 +1308,7 @@ sequencediff(struct d *d, const json_t *a, const json_t *b)
 		}
 		commentop(d, fmt(d, "SEQUENCE %s", q), a, b, tgt, sc, NULL,
 		    nm);
+		privop(d, fmt(d, "SEQUENCE %s", q), a, b, tgt, sc, NULL, nm);
 	}
 	if (b != NULL && !same(oa, ob)) {
 		/* Compare the from side under the table's new name. */
@@ -1503,6 +1592,7 @@ table_create_sql(struct d *d, json_t *out, const json_t *t)
 		if (S(x, "comment") != NULL)
 			addstr(out, comment_sql(d, fmt(d, "INDEX %s",
 			    qn(d, sc, S(x, "name"))), S(x, "comment")));
+	privcreate(d, out, fmt(d, "TABLE %s", tq), t);
 }
 
 /* An op that validates constraint name of schema.table (check or FK). */
@@ -2878,6 +2968,9 @@ tablediff(struct d *d, const json_t *a, const json_t *b)
 	    json_object_get(b, "indexes"));
 	policydiff(d, a, b, json_object_get(a, "policies"),
 	    json_object_get(b, "policies"));
+	privop(d, fmt(d, "TABLE %s", qn(d, S(b, "schema"), S(b, "name"))),
+	    a, b, target(d, S(b, "schema"), S(b, "name"), NULL),
+	    S(b, "schema"), S(b, "name"), NULL);
 }
 
 /* ---- views ---- */
@@ -2933,6 +3026,8 @@ view_create_sql(struct d *d, json_t *out, const json_t *v)
 		if (S(x, "comment") != NULL)
 			addstr(out, comment_sql(d, fmt(d, "INDEX %s",
 			    qn(d, sc, S(x, "name"))), S(x, "comment")));
+	/* GRANT ... ON TABLE serves views too; a recreated view keeps them. */
+	privcreate(d, out, fmt(d, "TABLE %s", q), v);
 }
 
 static void
@@ -3171,6 +3266,7 @@ viewdiff(struct d *d, const json_t *a, const json_t *b)
 		json_decref(fake_a);
 		json_decref(fake_b);
 	}
+	privop(d, fmt(d, "TABLE %s", q), a, b, tgt, sc, NULL, nm);
 	commentop(d, fmt(d, "%s %s", word, q), a, b, tgt, sc, NULL, nm);
 	json_array_foreach(json_object_get(b, "columns"), i, cb) {
 		c = findcol(a, S(cb, "name"));
@@ -3248,6 +3344,7 @@ routine_create(struct d *d, json_t *out, const json_t *f)
 	addstr(out, S(f, "definition"));
 	if (S(f, "comment") != NULL)
 		addstr(out, comment_sql(d, routine(d, f), S(f, "comment")));
+	privcreate(d, out, routine(d, f), f);
 }
 
 /*
@@ -3357,9 +3454,13 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 			if (S(a, "comment") != NULL)
 				rev(op, comment_sql(d, routine(d, a),
 				    S(a, "comment")));
+			privcreate(d, op->sql, routine(d, b), b);
+			privcreate(d, op->reverse, routine(d, a), a);
 			return;
 		}
 	}
+	privop(d, routine(d, b), a, b, tgt, S(f, "schema"), NULL,
+	    S(f, "name"));
 	commentop(d, routine(d, b), a, b, tgt, S(f, "schema"), NULL,
 	    S(f, "name"));
 }
@@ -3735,6 +3836,21 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		tablediff(d, a, b);
 }
 
+/* A graph made of a YAML declaration, offline or on a scratch database. */
+static int
+yamlgraph(const struct zn_graph *g)
+{
+	const char *path = zn_json_str(g->source, "path");
+	size_t n = path != NULL ? strlen(path) : 0;
+
+	if (zn_graph_offline(g))
+		return 1;
+	if (!streq(zn_json_str(g->source, "type"), "declared") || n < 4)
+		return 0;
+	return strcmp(path + n - 4, ".yml") == 0 || (n >= 5 &&
+	    strcmp(path + n - 5, ".yaml") == 0);
+}
+
 void
 zn_diff(struct zn_plan *p, const struct zn_graph *from,
     const struct zn_graph *to, const struct zn_diff_opts *o)
@@ -3765,6 +3881,11 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	d.parkedin = json_object();
 	zn_buf_init(&d.parkedtext);
 	d.parking = o->drop != ZN_DROP_DROP;
+	/*
+	 * A YAML declaration cannot hold privileges (zn-schema(5)): beside
+	 * one, they are left as they are rather than revoked.
+	 */
+	d.privs = !yamlgraph(from) && !yamlgraph(to);
 	if (to->renames != NULL)
 		json_array_extend(d.renames, to->renames);
 	if (o->renames != NULL)

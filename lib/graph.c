@@ -87,17 +87,22 @@ static const struct member m_depends[] = { { "schema", 's', NULL },
 static const struct member m_owner[] = { { "schema", 's', NULL },
 	{ "table", 's', NULL }, { "column", 's', NULL }, END };
 
+static const struct member m_priv[] = { { "action", 's', NULL },
+	{ "column", 'S', NULL }, { "grantable", 'b', NULL },
+	{ "grantee", 's', NULL }, { "privilege", 's', NULL }, END };
+
 static const struct member r_extension[] = { { "schema", 's', NULL },
 	{ "version", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
-static const struct member r_schema[] = { { "comment", 'S', NULL }, END };
+static const struct member r_schema[] = { { "comment", 'S', NULL },
+	{ "privileges", 'A', m_priv }, END };
 static const struct member r_enum[] = { { "values", 'a', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_sequence[] = { { "type", 's', NULL },
 	{ "start", 's', NULL }, { "increment", 's', NULL },
 	{ "min", 's', NULL }, { "max", 's', NULL }, { "cache", 's', NULL },
 	{ "cycle", 'b', NULL }, { "owned_by", 'O', m_owner },
-	{ "comment", 'S', NULL }, END };
+	{ "comment", 'S', NULL }, { "privileges", 'A', m_priv }, END };
 static const struct member r_table[] = { { "access_method", 'S', NULL },
 	{ "checks", 'A', m_check }, { "columns", 'A', m_column },
 	{ "comment", 'S', NULL }, { "exclusions", 'A', m_exclusion },
@@ -107,18 +112,22 @@ static const struct member r_table[] = { { "access_method", 'S', NULL },
 	{ "persistence", 's', NULL }, { "policies", 'A', m_policy },
 	{ "primary_key", 'O', m_unique }, { "replica_identity", 's', NULL },
 	{ "rls", 'O', m_rls }, { "tablespace", 'S', NULL },
-	{ "uniques", 'A', m_unique }, END };
+	{ "uniques", 'A', m_unique }, { "privileges", 'A', m_priv },
+	{ "column_privileges", 'A', m_priv }, END };
 static const struct member r_view[] = { { "columns", 'A', m_viewcol },
 	{ "definition", 's', NULL }, { "depends_on", 'A', m_depends },
 	{ "options", 'a', NULL }, { "comment", 'S', NULL },
 	{ "access_method", 'S', NULL }, { "indexes", 'A', m_index },
-	{ "populated", 'b', NULL }, { "tablespace", 'S', NULL }, END };
+	{ "populated", 'b', NULL }, { "tablespace", 'S', NULL },
+	{ "privileges", 'A', m_priv }, { "column_privileges", 'A', m_priv },
+	END };
 static const struct member m_uses[] = { { "kind", 's', NULL },
 	{ "schema", 's', NULL }, { "name", 's', NULL },
 	{ "arguments", 'S', NULL }, END };
 static const struct member r_routine[] = { { "result", 'S', NULL },
 	{ "language", 's', NULL }, { "definition", 's', NULL },
 	{ "depends_on", 'A', m_uses }, { "argument_types", 'S', NULL },
+	{ "privileges", 'A', m_priv },
 	{ "window", 'b', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_trigger[] = { { "definition", 's', NULL },
 	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };

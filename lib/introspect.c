@@ -94,7 +94,7 @@ static const char q_sequences[] =
     "SELECT n.nspname, c.relname, "
     "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, "
     "s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
-    "tn.nspname, tc.relname, a.attname, d.description "
+    "tn.nspname, tc.relname, a.attname, d.description, c.oid "
     "FROM pg_catalog.pg_class c "
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
@@ -315,6 +315,68 @@ static const char q_functions[] =
     "ORDER BY p.oid";
 
 /*
+ * Privileges: what an object's ACL grants beyond what a new object of
+ * its kind has (acldefault; pg_init_privs for a schema made with the
+ * database, such as public), and what it no longer grants of that.
+ * Entries of the owner are left out, as owners are (pg_dump --no-owner
+ * keeps them; zanith does not manage owners).  By object kind (r a
+ * relation, c a column of one, f a routine, n a schema), OID, column
+ * name, grantee ("PUBLIC" for all), privilege.
+ */
+enum { A_KIND, A_OID, A_SUB, A_ACTION, A_GRANTEE, A_PRIV, A_GRANTABLE };
+static const char q_acls[] =
+    "WITH o AS ("
+    "SELECT 'r'::pg_catalog.text AS k, c.oid, NULL::pg_catalog.text "
+    "  AS sub, c.relowner AS "
+    "  owner, c.relacl AS acl, pg_catalog.acldefault(CASE c.relkind "
+    "  WHEN 'S' THEN 's'::\"char\" ELSE 'r'::\"char\" END, c.relowner) "
+    "  AS def "
+    " FROM pg_catalog.pg_class c "
+    " WHERE c.relnamespace = ANY ($1::pg_catalog.oid[]) AND c.relkind IN "
+    " ('r', 'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL "
+    "UNION ALL "
+    "SELECT 'c', a.attrelid, a.attname::pg_catalog.text, c.relowner, "
+    "  a.attacl, NULL "
+    " FROM pg_catalog.pg_attribute a "
+    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    " WHERE c.relnamespace = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 "
+    " AND NOT a.attisdropped AND a.attacl IS NOT NULL "
+    "UNION ALL "
+    "SELECT 'f', p.oid, NULL, p.proowner, p.proacl, "
+    "  pg_catalog.acldefault('f', p.proowner) "
+    " FROM pg_catalog.pg_proc p "
+    " WHERE p.pronamespace = ANY ($1::pg_catalog.oid[]) "
+    " AND p.proacl IS NOT NULL "
+    "UNION ALL "
+    "SELECT 'n', n.oid, NULL, n.nspowner, n.nspacl, COALESCE((SELECT "
+    "  i.initprivs FROM pg_catalog.pg_init_privs i WHERE i.objoid = n.oid "
+    "  AND i.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass "
+    "  AND i.objsubid = 0), pg_catalog.acldefault('n', n.nspowner)) "
+    " FROM pg_catalog.pg_namespace n "
+    " WHERE n.oid = ANY ($1::pg_catalog.oid[]) AND n.nspacl IS NOT NULL"
+    "), have AS ("
+    "SELECT o.k, o.oid, o.sub, o.owner, x.grantee, x.privilege_type, "
+    "  x.is_grantable FROM o, pg_catalog.aclexplode(o.acl) x"
+    "), def AS ("
+    "SELECT o.k, o.oid, o.sub, o.owner, x.grantee, x.privilege_type, "
+    "  x.is_grantable FROM o, pg_catalog.aclexplode(o.def) x"
+    "), d AS ("
+    "SELECT k, oid, sub, owner, 'grant' AS action, grantee, "
+    "  privilege_type, is_grantable FROM "
+    "  (SELECT * FROM have EXCEPT SELECT * FROM def) g "
+    "UNION ALL "
+    "SELECT k, oid, sub, owner, 'revoke', grantee, privilege_type, false "
+    "  FROM (SELECT k, oid, sub, owner, grantee, privilege_type FROM def "
+    "  EXCEPT SELECT k, oid, sub, owner, grantee, privilege_type FROM "
+    "  have) r"
+    ") SELECT k, oid, sub COLLATE \"C\", action, CASE WHEN grantee = 0 "
+    "  THEN 'PUBLIC' "
+    "  ELSE pg_catalog.pg_get_userbyid(grantee)::pg_catalog.text END "
+    "  COLLATE \"C\" AS g, privilege_type COLLATE \"C\", is_grantable "
+    " FROM d WHERE grantee <> owner "
+    " ORDER BY 1, 2, 3, 5, 6, 4";
+
+/*
  * What each routine uses, from pg_depend: the relations and types of
  * its signature (an array type counts as its element; a table's row
  * type as the table), the relations and routines a BEGIN ATOMIC body
@@ -459,35 +521,7 @@ static const char q_unmodelled[] =
     "= ANY($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'm', 'f') "
     "AND a.attnum > 0 AND NOT a.attisdropped AND (a.attstattarget >= 0 OR "
     "a.attoptions IS NOT NULL OR a.attstorage <> t.typstorage) UNION ALL "
-    "SELECT 'privileges', n.nspname, CASE c.relkind WHEN 'S' THEN 'ON "
-    "SEQUENCE ' ELSE 'ON TABLE ' END || c.relname, "
-    "'pg_catalog.pg_class'::regclass, c.oid FROM pg_catalog.pg_class c "
-    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-    "c.relnamespace = ANY($1::pg_catalog.oid[]) AND c.relkind IN ('r', "
-    "'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL AND c.relacl IS "
-    "DISTINCT FROM pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN "
-    "'s'::\"char\" ELSE 'r'::\"char\" END, c.relowner) UNION ALL SELECT "
-    "'privileges', n.nspname, 'ON COLUMN ' || c.relname || '.' || "
-    "a.attname, 'pg_catalog.pg_class'::regclass, c.oid FROM "
-    "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = "
-    "a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND a.attnum > 0 "
-    "AND NOT a.attisdropped AND a.attacl IS NOT NULL UNION ALL SELECT "
-    "'privileges', n.nspname, 'ON SCHEMA ' || n.nspname, "
-    "'pg_catalog.pg_namespace'::regclass, n.oid FROM "
-    "pg_catalog.pg_namespace n WHERE n.oid = ANY($1::pg_catalog.oid[]) "
-    "AND n.nspacl IS DISTINCT FROM COALESCE((SELECT i.initprivs FROM "
-    "pg_catalog.pg_init_privs i WHERE i.objoid = n.oid AND i.classoid = "
-    "'pg_catalog.pg_namespace'::pg_catalog.regclass AND i.objsubid = 0), "
-    "pg_catalog.acldefault('n', n.nspowner)) AND n.nspacl IS NOT NULL "
-    "UNION ALL SELECT 'privileges', n.nspname, 'ON FUNCTION ' || "
-    "p.proname || '(' || "
-    "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
-    "'pg_catalog.pg_proc'::regclass, p.oid FROM pg_catalog.pg_proc p JOIN "
-    "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE "
-    "p.pronamespace = ANY($1::pg_catalog.oid[]) AND p.proacl IS NOT NULL "
-    "AND p.proacl IS DISTINCT FROM pg_catalog.acldefault('f', p.proowner) "
-    "UNION ALL SELECT 'privileges', n.nspname, 'ON TYPE ' || t.typname, "
+    "SELECT 'privileges', n.nspname, 'ON TYPE ' || t.typname, "
     "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
     "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
     "t.typnamespace = ANY($1::pg_catalog.oid[]) AND t.typacl IS NOT NULL "
@@ -555,7 +589,7 @@ struct ctx {
 	char *relparam;		/* the relation OID array literal */
 	struct zn_graph *g;
 	PGresult *rels, *columns, *identities, *refcolumns, *opclasses;
-	PGresult *triggers;
+	PGresult *triggers, *acls;
 	struct cursor inh, col, con, idx, pol, vdep;
 	struct zn_buf line, scratch;
 	struct zn_jw w;
@@ -628,6 +662,61 @@ kvs(struct ctx *c, const char *key, const char *s)
 {
 	zn_jw_key(&c->w, key);
 	zn_jw_str(&c->w, s);
+}
+
+static void kvb(struct ctx *, const char *, const PGresult *, int, int);
+
+/* The first row of c->acls for object kind k and OID oid, or -1. */
+static int
+aclrow(const struct ctx *c, char k, unsigned long oid)
+{
+	const PGresult *r = c->acls;
+	int lo = 0, hi = r != NULL ? PQntuples(r) : 0, mid;
+	char mk;
+	unsigned long mo;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		mk = PQgetvalue(r, mid, A_KIND)[0];
+		mo = oidval(r, mid, A_OID);
+		if (mk < k || (mk == k && mo < oid))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < (r != NULL ? PQntuples(r) : 0) &&
+	    PQgetvalue(r, lo, A_KIND)[0] == k && oidval(r, lo, A_OID) == oid)
+		return lo;
+	return -1;
+}
+
+/*
+ * The privileges of an object (kind k: r, f, n) or of its columns (c),
+ * under key, when it has any: [{action, column, grantable, grantee,
+ * privilege}], the column for c alone.
+ */
+static void
+privileges(struct ctx *c, const char *key, char k, unsigned long oid)
+{
+	const PGresult *r = c->acls;
+	int i = aclrow(c, k, oid), n = r != NULL ? PQntuples(r) : 0;
+
+	if (i < 0)
+		return;
+	zn_jw_key(&c->w, key);
+	zn_jw_arr(&c->w);
+	for (; i < n && PQgetvalue(r, i, A_KIND)[0] == k &&
+	    oidval(r, i, A_OID) == oid; i++) {
+		zn_jw_obj(&c->w);
+		kv(c, "action", r, i, A_ACTION);
+		if (k == 'c')
+			kv(c, "column", r, i, A_SUB);
+		kvb(c, "grantable", r, i, A_GRANTABLE);
+		kv(c, "grantee", r, i, A_GRANTEE);
+		kv(c, "privilege", r, i, A_PRIV);
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
 }
 
 static void
@@ -842,8 +931,11 @@ schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 	const char *name;
 	int i;
 
+	unsigned char *take;
+
 	r = run(c, "read schemas", q_schemas, o != NULL &&
 	    o->ledger_schema != NULL ? o->ledger_schema : "");
+	take = zn_xcalloc((size_t)PQntuples(r) + 1, 1);
 	zn_buf_addch(&arr, '{');
 	for (i = 0; i < PQntuples(r); i++) {
 		name = PQgetvalue(r, i, 1);
@@ -855,14 +947,23 @@ schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 		if (arr.len > 1)
 			zn_buf_addch(&arr, ',');
 		zn_buf_adds(&arr, PQgetvalue(r, i, 0));
+		take[i] = 1;
+	}
+	zn_buf_addch(&arr, '}');
+	/* The privileges of everything read, schemas first. */
+	c->acls = run(c, "read privileges", q_acls, arr.buf);
+	for (i = 0; i < PQntuples(r); i++) {
+		if (!take[i])
+			continue;
 		zn_jw_obj(&c->w);
 		kvs(c, "kind", "schema");
 		kv(c, "name", r, i, 1);
 		kv(c, "comment", r, i, 2);
+		privileges(c, "privileges", 'n', oidval(r, i, 0));
 		zn_jw_end(&c->w, '}');
-		emit(c, "schema", NULL, NULL, name, NULL);
+		emit(c, "schema", NULL, NULL, PQgetvalue(r, i, 1), NULL);
 	}
-	zn_buf_addch(&arr, '}');
+	free(take);
 	PQclear(r);
 	return zn_buf_detach(&arr);
 }
@@ -934,6 +1035,7 @@ sequences(struct ctx *c)
 			kv(c, "column", r, i, 11);
 			zn_jw_end(&c->w, '}');
 		}
+		privileges(c, "privileges", 'r', oidval(r, i, 13));
 		kv(c, "start", r, i, 3);
 		kv(c, "type", r, i, 2);
 		zn_jw_end(&c->w, '}');
@@ -1482,6 +1584,7 @@ table(struct ctx *c, int row, unsigned long rel)
 	kv(c, "name", r, row, R_NAME);
 	kv(c, "access_method", r, row, R_AM);
 	conarray(c, "checks", 'c', rel, schema, check);
+	privileges(c, "column_privileges", 'c', rel);
 	columns(c, 1);
 	kv(c, "comment", r, row, R_COMMENT);
 	conarray(c, "exclusions", 'x', rel, schema, exclusion);
@@ -1498,6 +1601,7 @@ table(struct ctx *c, int row, unsigned long rel)
 		keyconstraint(c, rel, i);
 	} else
 		zn_jw_null(&c->w);
+	privileges(c, "privileges", 'r', rel);
 	kvs(c, "replica_identity", replident(PQgetvalue(r, row,
 	    R_REPLIDENT)[0]));
 	zn_jw_key(&c->w, "rls");
@@ -1550,6 +1654,7 @@ view(struct ctx *c, int row, unsigned long rel, int materialized)
 	kv(c, "name", r, row, R_NAME);
 	if (materialized)
 		kv(c, "access_method", r, row, R_AM);
+	privileges(c, "column_privileges", 'c', rel);
 	columns(c, 0);
 	kv(c, "comment", r, row, R_COMMENT);
 	kvx(c, "definition", r, row, R_VIEWDEF);
@@ -1557,10 +1662,11 @@ view(struct ctx *c, int row, unsigned long rel, int materialized)
 	if (materialized)
 		indexes(c, rel, schema);
 	kva(c, "options", r, row, R_OPTIONS);
-	if (materialized) {
+	if (materialized)
 		kvb(c, "populated", r, row, R_POPULATED);
+	privileges(c, "privileges", 'r', rel);
+	if (materialized)
 		kv(c, "tablespace", r, row, R_TABLESPACE);
-	}
 	zn_jw_end(&c->w, '}');
 	emit(c, kind, schema, NULL, PQgetvalue(r, row, R_NAME), NULL);
 }
@@ -1641,6 +1747,7 @@ functions(struct ctx *c)
 			zn_jw_end(&c->w, ']');
 		}
 		kv(c, "language", r, i, 5);
+		privileges(c, "privileges", 'f', oid);
 		kv(c, "result", r, i, 4);
 		kvbool(c, "window", PQgetvalue(r, i, 2)[0] == 'w');
 		zn_jw_end(&c->w, '}');
@@ -1755,6 +1862,7 @@ zn_unmodelled_from_db(PGconn *conn, const struct zn_snapshot_opts *o)
 	r = run(&c, "read objects of other kinds", q_unmodelled, ns);
 	unmodelled(&c, r);
 	PQclear(r);
+	PQclear(c.acls);
 	u = g.unmodelled;
 	g.unmodelled = NULL;
 	zn_graph_release(&g);
@@ -1860,6 +1968,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	PQclear(c.pol.r);
 	PQclear(c.vdep.r);
 	PQclear(c.triggers);
+	PQclear(c.acls);
 	zn_buf_release(&c.line);
 	zn_buf_release(&c.scratch);
 	free(c.relparam);

@@ -178,6 +178,8 @@ static const struct zn_opdef defs[ZN_OP_NKINDS] = {
 	    ZN_REV_INVERSE),
 
 	ROW(ZN_OP_SET_COMMENT, "setComment", ZN_FAM_COMMENT, ZN_REV_INVERSE),
+	ROW(ZN_OP_SET_PRIVILEGES, "setPrivileges", ZN_FAM_PRIVILEGE,
+	    ZN_REV_INVERSE),
 
 	/* Written by hand in migration files; zn-diff makes none. */
 	ROW(ZN_OP_BACKFILL, "backfill", ZN_FAM_DATA, ZN_REV_GIVEN),
@@ -193,7 +195,8 @@ static const char *const families[] = {
 	[ZN_FAM_INDEX] = "index", [ZN_FAM_CONSTRAINT] = "constraint",
 	[ZN_FAM_POLICY] = "policy", [ZN_FAM_VIEW] = "view",
 	[ZN_FAM_ROUTINE] = "routine", [ZN_FAM_TRIGGER] = "trigger",
-	[ZN_FAM_COMMENT] = "comment", [ZN_FAM_DATA] = "data",
+	[ZN_FAM_COMMENT] = "comment", [ZN_FAM_PRIVILEGE] = "privilege",
+	[ZN_FAM_DATA] = "data",
 	[ZN_FAM_RAW] = "raw"
 };
 

@@ -422,3 +422,28 @@ two lines';" >>new.sql
 	[ "$(psql -X -A -t -c "SELECT max(id) FROM b")" = 9 ]
 	[ "$(psql -X -A -t -c "SELECT attidentity FROM pg_attribute WHERE attrelid = 'b'::regclass AND attname = 'id'")" = d ]
 }
+
+@test "privileges are planned beside SQL declarations, and left alone beside YAML, which cannot hold them" {
+	zn_sql -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn_reader') THEN CREATE ROLE zn_reader; END IF; END \$\$" \
+	    -c "CREATE TABLE t (id integer PRIMARY KEY, v text)" \
+	    -c "GRANT SELECT ON t TO zn_reader" \
+	    -c "GRANT UPDATE (v) ON t TO PUBLIC"
+	printf 'CREATE TABLE t (id integer PRIMARY KEY, v text);\nGRANT SELECT, INSERT ON t TO zn_reader;\n' >new.sql
+	cat >new.yaml <<-'YAML'
+	schemas:
+	  public:
+	    tables:
+	      t:
+	        columns:
+	          id: {type: integer, primary_key: true}
+	          v: text
+	YAML
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.sql
+	assert_equal "$(ops)" "setPrivileges"
+	[[ "$output" == *'GRANT INSERT ON TABLE public.t TO zn_reader'* ]]
+	[[ "$output" == *'REVOKE UPDATE (v) ON TABLE public.t FROM PUBLIC'* ]]
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.yaml
+	assert_equal "$(ops)" ""
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --offline @ new.yaml
+	assert_equal "$(ops)" ""
+}

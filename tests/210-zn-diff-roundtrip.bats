@@ -108,3 +108,7 @@ setup() {
 @test "pair 022-unique-add" {
 	zn_roundtrip 022-unique-add
 }
+
+@test "pair 023-unique-drop-change" {
+	zn_roundtrip 023-unique-drop-change
+}

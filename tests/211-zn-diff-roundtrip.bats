@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 023-unique-drop-change" {
-	zn_roundtrip 023-unique-drop-change
-}
-
 @test "pair 024-check-add-drop-change" {
 	zn_roundtrip 024-check-add-drop-change
 }
@@ -98,4 +94,12 @@ setup() {
 
 @test "pair 044-triggers" {
 	zn_roundtrip 044-triggers
+}
+
+@test "pair 045-trigger-enabled-state" {
+	zn_roundtrip 045-trigger-enabled-state
+}
+
+@test "pair 046-functions-in-defaults-checks-triggers" {
+	zn_roundtrip 046-functions-in-defaults-checks-triggers
 }

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 045-trigger-enabled-state" {
-	zn_roundtrip 045-trigger-enabled-state
-}
-
-@test "pair 046-functions-in-defaults-checks-triggers" {
-	zn_roundtrip 046-functions-in-defaults-checks-triggers
-}
-
 @test "pair 047-function-signature-in-use" {
 	zn_roundtrip 047-function-signature-in-use
 }
@@ -98,4 +90,16 @@ setup() {
 
 @test "pair 066-hostile-enum-values" {
 	zn_roundtrip 066-hostile-enum-values
+}
+
+@test "pair 067-hostile-function-trigger" {
+	zn_roundtrip 067-hostile-function-trigger
+}
+
+@test "pair 068-hostile-policy" {
+	zn_roundtrip 068-hostile-policy
+}
+
+@test "pair 069-hostile-63-byte-names" {
+	zn_roundtrip 069-hostile-63-byte-names
 }

@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 067-hostile-function-trigger" {
-	zn_roundtrip 067-hostile-function-trigger
-}
-
-@test "pair 068-hostile-policy" {
-	zn_roundtrip 068-hostile-policy
-}
-
-@test "pair 069-hostile-63-byte-names" {
-	zn_roundtrip 069-hostile-63-byte-names
-}
-
 @test "pair 070-rename-hostile" {
 	zn_roundtrip 070-rename-hostile
 }
@@ -98,4 +86,20 @@ setup() {
 
 @test "pair 088-partition-not-null-override" {
 	zn_roundtrip 088-partition-not-null-override
+}
+
+@test "pair 089-privileges-create" {
+	zn_roundtrip 089-privileges-create
+}
+
+@test "pair 090-privileges-change" {
+	zn_roundtrip 090-privileges-change
+}
+
+@test "pair 091-privileges-drop" {
+	zn_roundtrip 091-privileges-drop
+}
+
+@test "pair 092-view-recreated-keeps-grants" {
+	zn_roundtrip 092-view-recreated-keeps-grants
 }

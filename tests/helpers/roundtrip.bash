@@ -29,7 +29,7 @@ zn_rt_db() {
 
 # pg_dump's view of a database, sorted, without what zanith parks.
 zn_rt_dump() {
-	pg_dump --schema-only --no-owner --no-privileges -d "$1" \
+	pg_dump --schema-only --no-owner -d "$1" \
 	    -N '_zanith*' -T '*._zanith*' |
 	    LC_ALL=C perl -ne '
 		next if /^--/ || /^$/ || /^[[:punct:]](un)?restrict/ ||

@@ -1,0 +1,1 @@
+../089-privileges-create/b.sql
