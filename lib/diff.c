@@ -47,6 +47,7 @@ enum {
 	PH_SCHEMA = 20,
 	PH_EXTENSION = 21,
 	PH_ENUM = 22,
+	PH_DOMAIN = 25,
 	PH_SEQUENCE = 23,
 	PH_FUNCTION = 24,
 	PH_TABLE = 40,
@@ -1007,6 +1008,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 	}
 	if (b == NULL && parkeduses(d, tn)) {
 		parkop(d, ZN_OP_SOFT_DROP_TYPE, "TYPE", tn, sc, nm, tgt, NULL);
+		need(&d->p->ops[d->p->n - 1], fmt(d, "dropuse:type:%s", tn));
 		return;
 	}
 	if (b == NULL) {
@@ -1104,6 +1106,167 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 	}
 	json_decref(cur);
 	commentop(d, fmt(d, "TYPE %s", tn), a, b, tgt, sc, NULL, nm);
+}
+
+/* ---- domains ---- */
+
+static ZN_NORETURN void cannot(const char *, const char *);
+
+/* CREATE DOMAIN with all it has, comments included, into out. */
+static void
+domain_create(struct d *d, json_t *out, const json_t *x)
+{
+	const char *q = qn(d, S(x, "schema"), S(x, "name"));
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *c;
+	size_t i;
+
+	zn_buf_addf(&b, "CREATE DOMAIN %s AS %s", q, S(x, "type"));
+	if (S(x, "collation") != NULL)
+		zn_buf_addf(&b, " COLLATE %s", S(x, "collation"));
+	if (S(x, "default") != NULL)
+		zn_buf_addf(&b, " DEFAULT %s", S(x, "default"));
+	if (B(x, "not_null"))
+		zn_buf_adds(&b, " NOT NULL");
+	json_array_foreach(json_object_get(x, "checks"), i, c)
+		if (!B(c, "not_valid"))
+			zn_buf_addf(&b, " CONSTRAINT %s %s", qi(d, S(c, "name")),
+			    S(c, "definition"));
+	addstr(out, keep(d, zn_buf_detach(&b)));
+	json_array_foreach(json_object_get(x, "checks"), i, c)
+		if (B(c, "not_valid"))
+			addstr(out, fmt(d, "ALTER DOMAIN %s ADD CONSTRAINT %s %s "
+			    "NOT VALID", q, qi(d, S(c, "name")),
+			    S(c, "definition")));
+	if (S(x, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "DOMAIN %s", q),
+		    S(x, "comment")));
+	json_array_foreach(json_object_get(x, "checks"), i, c)
+		if (S(c, "comment") != NULL)
+			addstr(out, comment_sql(d, fmt(d, "CONSTRAINT %s ON "
+			    "DOMAIN %s", qi(d, S(c, "name")), q),
+			    S(c, "comment")));
+}
+
+/* A domain's check c added (NOT VALID when it is so) into out. */
+static void
+domaincheck(struct d *d, json_t *out, const char *q, const json_t *c)
+{
+	addstr(out, fmt(d, "ALTER DOMAIN %s ADD CONSTRAINT %s %s%s", q,
+	    qi(d, S(c, "name")), S(c, "definition"), B(c, "not_valid") ?
+	    " NOT VALID" : ""));
+	if (S(c, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "CONSTRAINT %s ON DOMAIN %s",
+		    qi(d, S(c, "name")), q), S(c, "comment")));
+}
+
+static void
+domaindiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a, *c, *ca;
+	const char *sc = S(x, "schema"), *nm = S(x, "name");
+	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
+	const char *base;
+	struct zn_op *op;
+	json_t *fw, *bw;
+	size_t i, n;
+
+	if (a == NULL) {
+		op = newop(d, ZN_OP_CREATE_DOMAIN, PH_DOMAIN, tgt);
+		args(op, sc, NULL, nm);
+		domain_create(d, op->sql, b);
+		rev(op, fmt(d, "DROP DOMAIN %s", q));
+		provide(op, fmt(d, "type:%s", q));
+		need(op, fmt(d, "schema:%s", sc));
+		need(op, fmt(d, "gone:type:%s", q));
+		/* Over an enum or another domain of the plan. */
+		base = S(b, "type");
+		n = strlen(base);
+		while (n > 2 && strcmp(base + n - 2, "[]") == 0)
+			n -= 2;
+		need(op, fmt(d, "type:%.*s", (int)n, base));
+		return;
+	}
+	if (b == NULL && parkeduses(d, q)) {
+		parkop(d, ZN_OP_SOFT_DROP_TYPE, "TYPE", q, sc, nm, tgt, NULL);
+		/* Routines that use it go first, by the name they use. */
+		need(&d->p->ops[d->p->n - 1], fmt(d, "dropuse:type:%s", q));
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, ZN_OP_DROP_DOMAIN, PH_DROP_ENUM, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "DROP DOMAIN %s", q));
+		domain_create(d, op->reverse, a);
+		need(op, fmt(d, "dropuse:type:%s", q));
+		provide(op, fmt(d, "gone:type:%s", q));
+		/* Before the enum or domain it is built on. */
+		base = S(a, "type");
+		n = strlen(base);
+		while (n > 2 && strcmp(base + n - 2, "[]") == 0)
+			n -= 2;
+		provide(op, fmt(d, "dropuse:type:%.*s", (int)n, base));
+		return;
+	}
+	if (!streq(S(a, "type"), S(b, "type")) ||
+	    !streq(S(a, "collation"), S(b, "collation")))
+		cannot(tgt, "the domain's base type or collation changes (a "
+		    "new domain under another name, with the columns moved to "
+		    "it, does that)");
+	fw = json_array();
+	bw = json_array();
+	/* Checks that go or change, first; then the rest. */
+	json_array_foreach(json_object_get(a, "checks"), i, ca) {
+		c = findnamed(json_object_get(b, "checks"), S(ca, "name"));
+		if (c != NULL && same(c, ca))
+			continue;
+		addstr(fw, fmt(d, "ALTER DOMAIN %s DROP CONSTRAINT %s", q,
+		    qi(d, S(ca, "name"))));
+	}
+	if (!streq(S(a, "default"), S(b, "default")))
+		addstr(fw, S(b, "default") != NULL ? fmt(d, "ALTER DOMAIN %s SET "
+		    "DEFAULT %s", q, S(b, "default")) : fmt(d, "ALTER DOMAIN "
+		    "%s DROP DEFAULT", q));
+	if (B(a, "not_null") != B(b, "not_null"))
+		addstr(fw, fmt(d, "ALTER DOMAIN %s %s NOT NULL", q,
+		    B(b, "not_null") ? "SET" : "DROP"));
+	json_array_foreach(json_object_get(b, "checks"), i, c) {
+		ca = findnamed(json_object_get(a, "checks"), S(c, "name"));
+		if (ca == NULL || !same(c, ca))
+			domaincheck(d, fw, q, c);
+	}
+	/* The reverse, the same way from b to a. */
+	json_array_foreach(json_object_get(b, "checks"), i, c) {
+		ca = findnamed(json_object_get(a, "checks"), S(c, "name"));
+		if (ca != NULL && same(c, ca))
+			continue;
+		addstr(bw, fmt(d, "ALTER DOMAIN %s DROP CONSTRAINT %s", q,
+		    qi(d, S(c, "name"))));
+	}
+	if (!streq(S(a, "default"), S(b, "default")))
+		addstr(bw, S(a, "default") != NULL ? fmt(d, "ALTER DOMAIN %s SET "
+		    "DEFAULT %s", q, S(a, "default")) : fmt(d, "ALTER DOMAIN "
+		    "%s DROP DEFAULT", q));
+	if (B(a, "not_null") != B(b, "not_null"))
+		addstr(bw, fmt(d, "ALTER DOMAIN %s %s NOT NULL", q,
+		    B(a, "not_null") ? "SET" : "DROP"));
+	json_array_foreach(json_object_get(a, "checks"), i, ca) {
+		c = findnamed(json_object_get(b, "checks"), S(ca, "name"));
+		if (c == NULL || !same(c, ca))
+			domaincheck(d, bw, q, ca);
+	}
+	if (!streq(S(a, "comment"), S(b, "comment"))) {
+		addstr(fw, comment_sql(d, fmt(d, "DOMAIN %s", q), S(b, "comment")));
+		addstr(bw, comment_sql(d, fmt(d, "DOMAIN %s", q), S(a, "comment")));
+	}
+	if (json_array_size(fw) > 0) {
+		op = newop(d, ZN_OP_ALTER_DOMAIN, PH_DOMAIN, tgt);
+		args(op, sc, NULL, nm);
+		json_array_extend(op->sql, fw);
+		json_array_extend(op->reverse, bw);
+	}
+	json_decref(fw);
+	json_decref(bw);
 }
 
 /* ---- schemas and extensions ---- */
@@ -3809,6 +3972,27 @@ collectgone(struct d *d, const json_t **paired)
 		    NULL)) != NULL)
 			addtext(d, S(rec(&d->a, i), "definition"));
 	}
+	/*
+	 * A domain that goes, but is parked as what is parked uses it,
+	 * keeps what it is built on: domains over domains, last first.
+	 */
+	for (j = 0, i = d->a.g->nrecs; i-- > 0 && j < d->a.g->nrecs;) {
+		const char *q;
+
+		if (!iskind(&d->a, i, "domain") || d->a.used[i])
+			continue;
+		t = rec(&d->a, i);
+		q = qn(d, S(t, "schema"), S(t, "name"));
+		if (!parkeduses(d, q) || json_object_get(d->gone, fmt(d,
+		    "domain:%s", q)) != NULL)
+			continue;
+		json_object_set_new(d->gone, fmt(d, "domain:%s", q),
+		    json_true());
+		addtext(d, S(t, "type"));
+		/* What it names may be a domain seen already: again. */
+		i = d->a.g->nrecs;
+		j++;
+	}
 }
 
 static void
@@ -3820,6 +4004,8 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		schemadiff(d, a, b);
 	else if (streq(kind, "enum"))
 		enumdiff(d, a, b);
+	else if (streq(kind, "domain"))
+		domaindiff(d, a, b);
 	else if (streq(kind, "sequence"))
 		sequencediff(d, a, b);
 	else if (streq(kind, "function") || streq(kind, "procedure"))
@@ -3861,8 +4047,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	 * their phases and edges, not from this).
 	 */
 	static const char *const passes[] = { "extension", "schema", "enum",
-	    "sequence", "table", "view", "materialized_view", "function",
-	    "procedure", "trigger", NULL };
+	    "domain", "sequence", "table", "view", "materialized_view",
+	    "function", "procedure", "trigger", NULL };
 	const json_t **paired;
 	unsigned char *same;
 	struct d d;
@@ -3961,7 +4147,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 			if (!same[i])
 				dispatch(&d, passes[k], paired[i],
 				    rec(&d.b, i));
-			else if (k >= 7 && aroundview(&d, rec(&d.b, i)) &&
+			else if (k >= 8 && aroundview(&d, rec(&d.b, i)) &&
 			    lookupkey(&d, &d.a, &to->recs[i], &pos))
 				dispatch(&d, passes[k], rec(&d.a, pos),
 				    rec(&d.b, i));

@@ -98,6 +98,13 @@ static const struct member r_schema[] = { { "comment", 'S', NULL },
 	{ "privileges", 'A', m_priv }, END };
 static const struct member r_enum[] = { { "values", 'a', NULL },
 	{ "comment", 'S', NULL }, END };
+static const struct member m_dcheck[] = { { "name", 's', NULL },
+	{ "definition", 's', NULL }, { "not_valid", 'b', NULL },
+	{ "comment", 'S', NULL }, END };
+static const struct member r_domain[] = { { "type", 's', NULL },
+	{ "not_null", 'b', NULL }, { "default", 'S', NULL },
+	{ "collation", 'S', NULL }, { "checks", 'A', m_dcheck },
+	{ "comment", 'S', NULL }, END };
 static const struct member r_sequence[] = { { "type", 's', NULL },
 	{ "start", 's', NULL }, { "increment", 's', NULL },
 	{ "min", 's', NULL }, { "max", 's', NULL }, { "cache", 's', NULL },
@@ -147,6 +154,7 @@ static const struct kind {
 	{ "extension", 1, 0, 0, r_extension },
 	{ "schema", 1, 0, 0, r_schema },
 	{ "enum", 0, 0, 0, r_enum },
+	{ "domain", 0, 0, 0, r_domain },
 	{ "sequence", 0, 0, 0, r_sequence },
 	{ "table", 0, 0, 0, r_table },
 	{ "view", 0, 0, 0, r_view },

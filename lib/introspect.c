@@ -90,6 +90,36 @@ static const char q_enums[] =
     "AND " NOT_OURS("t.typname") " "
     "AND " NOT_MEMBER("pg_catalog.pg_type", "t.oid");
 
+/* Domains, and their check constraints (in order of domain OID, name). */
+enum { DM_SCHEMA, DM_NAME, DM_TYPE, DM_NOTNULL, DM_DEFAULT, DM_COLLATION,
+    DM_COMMENT, DM_OID };
+static const char q_domains[] =
+    "SELECT n.nspname, t.typname, "
+    "pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, "
+    "pg_catalog.pg_get_expr(t.typdefaultbin, 0), "
+    "CASE WHEN t.typcollation <> bt.typcollation THEN "
+    "  pg_catalog.quote_ident(cn.nspname) || '.' || "
+    "  pg_catalog.quote_ident(co.collname) END, d.description, t.oid "
+    "FROM pg_catalog.pg_type t "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+    "JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
+    "LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation "
+    "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+    COMMENT("d", "pg_catalog.pg_type", "t.oid", "0")
+    "WHERE t.typtype = 'd' AND t.typnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("t.typname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_type", "t.oid") " "
+    "ORDER BY t.oid";
+enum { DC_DOMAIN, DC_NAME, DC_DEF, DC_VALID, DC_COMMENT };
+static const char q_domaincons[] =
+    "SELECT c.contypid, c.conname, pg_catalog.pg_get_constraintdef(c.oid), "
+    "c.convalidated, d.description "
+    "FROM pg_catalog.pg_constraint c "
+    "JOIN pg_catalog.pg_type t ON t.oid = c.contypid "
+    COMMENT("d", "pg_catalog.pg_constraint", "c.oid", "0")
+    "WHERE t.typnamespace = ANY ($1::pg_catalog.oid[]) AND c.contype = 'c' "
+    "ORDER BY c.contypid, c.conname COLLATE \"C\"";
+
 static const char q_sequences[] =
     "SELECT n.nspname, c.relname, "
     "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, "
@@ -445,8 +475,8 @@ static const char q_unmodelled[] =
     "'range type' ELSE 'base type' END, n.nspname::text, t.typname::text, "
     "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
     "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
-    "t.typnamespace = ANY($1::pg_catalog.oid[]) AND (t.typtype IN ('d', "
-    "'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM "
+    "t.typnamespace = ANY($1::pg_catalog.oid[]) AND (t.typtype = "
+    "'r' OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM "
     "pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')) "
     "OR (t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
     "e WHERE e.typarray = t.oid))) UNION ALL SELECT 'aggregate', "
@@ -1006,6 +1036,48 @@ enums(struct ctx *c)
 		    NULL);
 	}
 	PQclear(r);
+}
+
+static void
+domains(struct ctx *c)
+{
+	PGresult *r = run(c, "read domains", q_domains, c->nsparam);
+	PGresult *k = run(c, "read domain constraints", q_domaincons,
+	    c->nsparam);
+	unsigned long oid;
+	int i, j = 0, n = PQntuples(k);
+
+	for (i = 0; i < PQntuples(r); i++) {
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "domain");
+		kv(c, "schema", r, i, DM_SCHEMA);
+		kv(c, "name", r, i, DM_NAME);
+		zn_jw_key(&c->w, "checks");
+		zn_jw_arr(&c->w);
+		oid = oidval(r, i, DM_OID);
+		while (j < n && oidval(k, j, DC_DOMAIN) < oid)
+			j++;
+		for (; j < n && oidval(k, j, DC_DOMAIN) == oid; j++) {
+			zn_jw_obj(&c->w);
+			kv(c, "name", k, j, DC_NAME);
+			kv(c, "comment", k, j, DC_COMMENT);
+			kvx(c, "definition", k, j, DC_DEF);
+			zn_jw_key(&c->w, "not_valid");
+			zn_jw_bool(&c->w, PQgetvalue(k, j, DC_VALID)[0] != 't');
+			zn_jw_end(&c->w, '}');
+		}
+		zn_jw_end(&c->w, ']');
+		kv(c, "collation", r, i, DM_COLLATION);
+		kv(c, "comment", r, i, DM_COMMENT);
+		kvx(c, "default", r, i, DM_DEFAULT);
+		kvb(c, "not_null", r, i, DM_NOTNULL);
+		kv(c, "type", r, i, DM_TYPE);
+		zn_jw_end(&c->w, '}');
+		emit(c, "domain", PQgetvalue(r, i, DM_SCHEMA), NULL,
+		    PQgetvalue(r, i, DM_NAME), NULL);
+	}
+	PQclear(r);
+	PQclear(k);
 }
 
 static void
@@ -1904,6 +1976,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	c.nsparam = ns;
 	extensions(&c);
 	enums(&c);
+	domains(&c);
 	sequences(&c);
 	functions(&c);
 	c.rels = run(&c, "read tables and views", q_relations, ns);

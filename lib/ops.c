@@ -52,6 +52,9 @@ static const struct zn_opdef defs[ZN_OP_NKINDS] = {
 	ROW(ZN_OP_REBUILD_ENUM, "rebuildEnum", ZN_FAM_TYPE, ZN_REV_RECREATE),
 	PARK(ZN_OP_SOFT_DROP_TYPE, "softDropType", ZN_FAM_TYPE,
 	    "soft_drop_type", ZN_REV_UNPARK),
+	ROW(ZN_OP_CREATE_DOMAIN, "createDomain", ZN_FAM_TYPE, ZN_REV_INVERSE),
+	ROW(ZN_OP_DROP_DOMAIN, "dropDomain", ZN_FAM_TYPE, ZN_REV_RECREATE),
+	ROW(ZN_OP_ALTER_DOMAIN, "alterDomain", ZN_FAM_TYPE, ZN_REV_INVERSE),
 
 	ROW(ZN_OP_CREATE_SEQUENCE, "createSequence", ZN_FAM_SEQUENCE,
 	    ZN_REV_INVERSE),

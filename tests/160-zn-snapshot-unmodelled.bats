@@ -114,7 +114,6 @@ cleanup_roles() {
 	composite type|app|pair
 	conversion|app|cv
 	default privileges|app|FOR ROLE postgres ON TABLES
-	domain|app|email
 	event trigger|null|et
 	foreign server|null|srv
 	foreign table|app|ft
@@ -136,7 +135,7 @@ cleanup_roles() {
 	user mapping|null|FOR zn_unmodelled_reader SERVER srv
 	EOF2
 	diff -u want got
-	[[ "$stderr" == "zn-snapshot: 30 objects of kinds the graph does not model, listed in its header (unmodelled), not compared: access method am2, aggregate app.total(integer), cast (integer AS app.pair), collation app.ci, column setting app.t.a SET STATISTICS and 25 more; zn-diff and zn-apply refuse to act beside them without --allow-unmodelled" ]] ||
+	[[ "$stderr" == "zn-snapshot: 29 objects of kinds the graph does not model, listed in its header (unmodelled), not compared: access method am2, aggregate app.total(integer), cast (integer AS app.pair), collation app.ci, column setting app.t.a SET STATISTICS and 24 more; zn-diff and zn-apply refuse to act beside them without --allow-unmodelled" ]] ||
 	    fail "stderr: $stderr"
 	# A stored graph keeps them.
 	printf '%s\n' "$output" >g.jsonl
@@ -146,14 +145,14 @@ cleanup_roles() {
 }
 
 @test "zn-diff refuses a schema with objects of other kinds, exit 2 naming them, unless allowed" {
-	zn_sql -q -c 'CREATE DOMAIN public.email AS text' -c 'CREATE TABLE public.a (id int)'
+	zn_sql -q -c 'CREATE TYPE public.email AS RANGE (subtype = text)' -c 'CREATE TABLE public.a (id int)'
 	printf 'CREATE TABLE public.a (id int);\nCREATE TABLE public.b (id int);\n' >s.sql
 	run_zn 2 zn-diff -d "$ZN_TEST_DB" @ s.sql
 	assert_equal "$output" ""
-	assert_equal "$stderr" "zn-diff: the live database holds 1 objects of kinds the graph does not model, which a plan cannot see: domain public.email; plan anyway with --allow-unmodelled (allow_unmodelled: true in zanith.yaml)"
+	assert_equal "$stderr" "zn-diff: the live database holds 1 objects of kinds the graph does not model, which a plan cannot see: range type public.email; plan anyway with --allow-unmodelled (allow_unmodelled: true in zanith.yaml)"
 	run_zn 0 zn-diff -d "$ZN_TEST_DB" --allow-unmodelled @ s.sql
-	[ "$(head -n 1 <<<"$output" | jq -c '.unmodelled')" = '[{"kind":"domain","schema":"public","name":"email"}]' ]
-	[[ "$stderr" == *"left as they are: domain public.email"* ]]
+	[ "$(head -n 1 <<<"$output" | jq -c '.unmodelled')" = '[{"kind":"range type","schema":"public","name":"email"}]' ]
+	[[ "$stderr" == *"left as they are: range type public.email"* ]]
 	# The same from zanith.yaml and from the environment.
 	printf 'allow_unmodelled: true\n' >zanith.yaml
 	run_zn 0 zn-diff -d "$ZN_TEST_DB" @ s.sql
@@ -163,8 +162,8 @@ cleanup_roles() {
 	ZN_ALLOW_UNMODELLED=1 run_zn 0 zn-diff -d "$ZN_TEST_DB" @ s.sql
 	ZN_ALLOW_UNMODELLED=yes run_zn 64 zn-diff -d "$ZN_TEST_DB" @ s.sql
 	# A declaration that makes one is refused the same way.
-	printf 'CREATE DOMAIN public.email AS text;\nCREATE TABLE public.a (id int);\n' >d.sql
-	zn_sql -q -c 'DROP DOMAIN public.email'
+	printf 'CREATE TYPE public.email AS RANGE (subtype = text);\nCREATE TABLE public.a (id int);\n' >d.sql
+	zn_sql -q -c 'DROP TYPE public.email'
 	run_zn 2 zn-diff -d "$ZN_TEST_DB" @ d.sql
 	[[ "$stderr" == "zn-diff: d.sql holds 1 objects of kinds the graph does not model"* ]] ||
 	    fail "stderr: $stderr"
@@ -185,9 +184,9 @@ cleanup_roles() {
 	[ "$(ledger "SELECT to_regclass('public.b') IS NOT NULL")" = t ]
 	# One more that the plan did not know: refused again.
 	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.c (id int)"]\n' >migrations/20260101_000000_c.yaml
-	zn_sql -q -c 'CREATE DOMAIN public.email AS text'
+	zn_sql -q -c 'CREATE TYPE public.email AS RANGE (subtype = text)'
 	run_zn 2 zn-apply -d "$ZN_TEST_DB" migrations
-	[[ "$stderr" == *"2 objects"*"aggregate public.total(integer), domain public.email"* ]] ||
+	[[ "$stderr" == *"2 objects"*"aggregate public.total(integer), range type public.email"* ]] ||
 	    fail "stderr: $stderr"
 	run_zn 0 zn-apply -d "$ZN_TEST_DB" --allow-unmodelled migrations
 	[ "$(ledger "SELECT to_regclass('public.c') IS NOT NULL")" = t ]
@@ -196,7 +195,7 @@ cleanup_roles() {
 }
 
 @test "a stored graph's list of objects of other kinds is checked; zn-apply --dry-run refuses as a run would" {
-	zn_sql -q -c 'CREATE DOMAIN public.email AS text'
+	zn_sql -q -c 'CREATE TYPE public.email AS RANGE (subtype = text)'
 	run_zn 0 zn-snapshot --json
 	printf '%s\n' "$output" >g.jsonl
 	# Damaged lists, in a graph whose hash is right (it leaves the
@@ -209,7 +208,7 @@ cleanup_roles() {
 	done
 	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.c (id int)"]\n' >migrations/20260101_000000_c.yaml
 	run_zn 2 zn-apply -d "$ZN_TEST_DB" --dry-run migrations
-	[[ "$stderr" == *"domain public.email"*"nothing was run"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"range type public.email"*"nothing was run"* ]] || fail "stderr: $stderr"
 	run_zn 0 zn-apply -d "$ZN_TEST_DB" --dry-run --allow-unmodelled migrations
 	[ "$(ledger "SELECT to_regclass('public.c') IS NULL")" = t ]
 }

@@ -112,3 +112,7 @@ setup() {
 @test "pair 023-unique-drop-change" {
 	zn_roundtrip 023-unique-drop-change
 }
+
+@test "pair 024-check-add-drop-change" {
+	zn_roundtrip 024-check-add-drop-change
+}

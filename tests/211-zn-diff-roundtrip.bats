@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 024-check-add-drop-change" {
-	zn_roundtrip 024-check-add-drop-change
-}
-
 @test "pair 025-check-not-valid" {
 	zn_roundtrip 025-check-not-valid
 }
@@ -102,4 +98,12 @@ setup() {
 
 @test "pair 046-functions-in-defaults-checks-triggers" {
 	zn_roundtrip 046-functions-in-defaults-checks-triggers
+}
+
+@test "pair 047-function-signature-in-use" {
+	zn_roundtrip 047-function-signature-in-use
+}
+
+@test "pair 048-comments-add" {
+	zn_roundtrip 048-comments-add
 }

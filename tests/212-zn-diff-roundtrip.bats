@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 047-function-signature-in-use" {
-	zn_roundtrip 047-function-signature-in-use
-}
-
-@test "pair 048-comments-add" {
-	zn_roundtrip 048-comments-add
-}
-
 @test "pair 049-comments-change-remove" {
 	zn_roundtrip 049-comments-change-remove
 }
@@ -102,4 +94,16 @@ setup() {
 
 @test "pair 069-hostile-63-byte-names" {
 	zn_roundtrip 069-hostile-63-byte-names
+}
+
+@test "pair 070-rename-hostile" {
+	zn_roundtrip 070-rename-hostile
+}
+
+@test "pair 071-empty-to-rich" {
+	zn_roundtrip 071-empty-to-rich
+}
+
+@test "pair 072-rich-to-empty" {
+	zn_roundtrip 072-rich-to-empty
 }

@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 070-rename-hostile" {
-	zn_roundtrip 070-rename-hostile
-}
-
-@test "pair 071-empty-to-rich" {
-	zn_roundtrip 071-empty-to-rich
-}
-
-@test "pair 072-rich-to-empty" {
-	zn_roundtrip 072-rich-to-empty
-}
-
 @test "pair 073-constraint-name-change-no-hint" {
 	zn_roundtrip 073-constraint-name-change-no-hint
 }
@@ -102,4 +90,16 @@ setup() {
 
 @test "pair 092-view-recreated-keeps-grants" {
 	zn_roundtrip 092-view-recreated-keeps-grants
+}
+
+@test "pair 093-domains-create" {
+	zn_roundtrip 093-domains-create
+}
+
+@test "pair 094-domains-change" {
+	zn_roundtrip 094-domains-change
+}
+
+@test "pair 095-domains-drop" {
+	zn_roundtrip 095-domains-drop
 }

@@ -1,0 +1,1 @@
+../093-domains-create/b.sql
