@@ -1269,6 +1269,154 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 	json_decref(bw);
 }
 
+/* ---- composite types ---- */
+
+static const char *
+attrdef(struct d *d, const json_t *x)
+{
+	return fmt(d, "%s %s%s%s", qi(d, S(x, "name")), S(x, "type"),
+	    S(x, "collation") != NULL ? " COLLATE " : "",
+	    S(x, "collation") != NULL ? S(x, "collation") : "");
+}
+
+/* The element type a type name names, without its array brackets. */
+static const char *
+basetype(struct d *d, const char *ty)
+{
+	size_t n = strlen(ty);
+
+	while (n > 2 && strcmp(ty + n - 2, "[]") == 0)
+		n -= 2;
+	return fmt(d, "%.*s", (int)n, ty);
+}
+
+static void
+composite_create(struct d *d, json_t *out, const json_t *x)
+{
+	const char *q = qn(d, S(x, "schema"), S(x, "name"));
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *a;
+	size_t i;
+
+	zn_buf_addf(&b, "CREATE TYPE %s AS (", q);
+	json_array_foreach(json_object_get(x, "attributes"), i, a)
+		zn_buf_addf(&b, "%s%s", i > 0 ? ", " : "", attrdef(d, a));
+	zn_buf_adds(&b, ")");
+	addstr(out, keep(d, zn_buf_detach(&b)));
+	if (S(x, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "TYPE %s", q),
+		    S(x, "comment")));
+	json_array_foreach(json_object_get(x, "attributes"), i, a)
+		if (S(a, "comment") != NULL)
+			addstr(out, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
+			    qi(d, S(a, "name"))), S(a, "comment")));
+}
+
+/* Statements into out that take the attributes of a to those of b. */
+static void
+attrdiff(struct d *d, json_t *out, const char *q, const json_t *a,
+    const json_t *b)
+{
+	const json_t *la = json_object_get(a, "attributes");
+	const json_t *lb = json_object_get(b, "attributes"), *x, *y;
+	size_t i;
+
+	json_array_foreach(la, i, x)
+		if (findnamed(lb, S(x, "name")) == NULL)
+			addstr(out, fmt(d, "ALTER TYPE %s DROP ATTRIBUTE %s", q,
+			    qi(d, S(x, "name"))));
+	json_array_foreach(lb, i, y) {
+		x = findnamed(la, S(y, "name"));
+		if (x == NULL)
+			addstr(out, fmt(d, "ALTER TYPE %s ADD ATTRIBUTE %s", q,
+			    attrdef(d, y)));
+		else if (!streq(S(x, "type"), S(y, "type")) ||
+		    !streq(S(x, "collation"), S(y, "collation")))
+			addstr(out, fmt(d, "ALTER TYPE %s ALTER ATTRIBUTE %s "
+			    "TYPE %s%s%s", q, qi(d, S(y, "name")),
+			    S(y, "type"), S(y, "collation") != NULL ?
+			    " COLLATE " : "", S(y, "collation") != NULL ?
+			    S(y, "collation") : ""));
+		if (!streq(x != NULL ? S(x, "comment") : NULL,
+		    S(y, "comment")))
+			addstr(out, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
+			    qi(d, S(y, "name"))), S(y, "comment")));
+	}
+	if (!streq(S(a, "comment"), S(b, "comment")))
+		addstr(out, comment_sql(d, fmt(d, "TYPE %s", q),
+		    S(b, "comment")));
+}
+
+/* The names of b's attributes that a has keep a's order. */
+static int
+sameorder(const json_t *a, const json_t *b)
+{
+	const json_t *la = json_object_get(a, "attributes");
+	const json_t *lb = json_object_get(b, "attributes"), *x;
+	size_t i, j = 0;
+
+	json_array_foreach(lb, i, x) {
+		if (findnamed(la, S(x, "name")) == NULL)
+			continue;
+		while (j < json_array_size(la) && !streq(S(json_array_get(la,
+		    j), "name"), S(x, "name")))
+			j++;
+		if (j == json_array_size(la))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+compositediff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a, *y;
+	const char *sc = S(x, "schema"), *nm = S(x, "name");
+	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
+	struct zn_op *op;
+	size_t i;
+
+	if (a == NULL) {
+		op = newop(d, ZN_OP_CREATE_TYPE, PH_DOMAIN, tgt);
+		args(op, sc, NULL, nm);
+		composite_create(d, op->sql, b);
+		rev(op, fmt(d, "DROP TYPE %s", q));
+		provide(op, fmt(d, "type:%s", q));
+		need(op, fmt(d, "schema:%s", sc));
+		need(op, fmt(d, "gone:type:%s", q));
+		json_array_foreach(json_object_get(b, "attributes"), i, y)
+			need(op, fmt(d, "type:%s", basetype(d, S(y, "type"))));
+		return;
+	}
+	if (b == NULL && parkeduses(d, q)) {
+		parkop(d, ZN_OP_SOFT_DROP_TYPE, "TYPE", q, sc, nm, tgt, NULL);
+		need(&d->p->ops[d->p->n - 1], fmt(d, "dropuse:type:%s", q));
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, ZN_OP_DROP_TYPE, PH_DROP_ENUM, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "DROP TYPE %s", q));
+		composite_create(d, op->reverse, a);
+		need(op, fmt(d, "dropuse:type:%s", q));
+		provide(op, fmt(d, "gone:type:%s", q));
+		json_array_foreach(json_object_get(a, "attributes"), i, y)
+			provide(op, fmt(d, "dropuse:type:%s",
+			    basetype(d, S(y, "type"))));
+		return;
+	}
+	if (!sameorder(a, b))
+		cannot(tgt, "the order of the type's attributes changes (a new "
+		    "type under another name, with what uses it moved, does "
+		    "that)");
+	op = newop(d, ZN_OP_ALTER_TYPE, PH_DOMAIN, tgt);
+	args(op, sc, NULL, nm);
+	attrdiff(d, op->sql, q, a, b);
+	attrdiff(d, op->reverse, q, b, a);
+	json_array_foreach(json_object_get(b, "attributes"), i, y)
+		need(op, fmt(d, "type:%s", basetype(d, S(y, "type"))));
+}
+
 /* ---- schemas and extensions ---- */
 
 static void
@@ -3936,7 +4084,7 @@ static void
 collectgone(struct d *d, const json_t **paired)
 {
 	const json_t *t, *c, *x, *b;
-	size_t i, j;
+	size_t i, j, k;
 
 	for (i = 0; i < d->b.g->nrecs; i++) {
 		t = paired[i];
@@ -3979,7 +4127,8 @@ collectgone(struct d *d, const json_t **paired)
 	for (j = 0, i = d->a.g->nrecs; i-- > 0 && j < d->a.g->nrecs;) {
 		const char *q;
 
-		if (!iskind(&d->a, i, "domain") || d->a.used[i])
+		if ((!iskind(&d->a, i, "domain") &&
+		    !iskind(&d->a, i, "composite_type")) || d->a.used[i])
 			continue;
 		t = rec(&d->a, i);
 		q = qn(d, S(t, "schema"), S(t, "name"));
@@ -3988,7 +4137,10 @@ collectgone(struct d *d, const json_t **paired)
 			continue;
 		json_object_set_new(d->gone, fmt(d, "domain:%s", q),
 		    json_true());
-		addtext(d, S(t, "type"));
+		if (S(t, "type") != NULL)
+			addtext(d, S(t, "type"));
+		json_array_foreach(json_object_get(t, "attributes"), k, x)
+			addtext(d, S(x, "type"));
 		/* What it names may be a domain seen already: again. */
 		i = d->a.g->nrecs;
 		j++;
@@ -4006,6 +4158,8 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		enumdiff(d, a, b);
 	else if (streq(kind, "domain"))
 		domaindiff(d, a, b);
+	else if (streq(kind, "composite_type"))
+		compositediff(d, a, b);
 	else if (streq(kind, "sequence"))
 		sequencediff(d, a, b);
 	else if (streq(kind, "function") || streq(kind, "procedure"))
@@ -4047,8 +4201,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	 * their phases and edges, not from this).
 	 */
 	static const char *const passes[] = { "extension", "schema", "enum",
-	    "domain", "sequence", "table", "view", "materialized_view",
-	    "function", "procedure", "trigger", NULL };
+	    "domain", "composite_type", "sequence", "table", "view",
+	    "materialized_view", "function", "procedure", "trigger", NULL };
 	const json_t **paired;
 	unsigned char *same;
 	struct d d;
@@ -4147,7 +4301,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 			if (!same[i])
 				dispatch(&d, passes[k], paired[i],
 				    rec(&d.b, i));
-			else if (k >= 8 && aroundview(&d, rec(&d.b, i)) &&
+			else if (k >= 9 && aroundview(&d, rec(&d.b, i)) &&
 			    lookupkey(&d, &d.a, &to->recs[i], &pos))
 				dispatch(&d, passes[k], rec(&d.a, pos),
 				    rec(&d.b, i));

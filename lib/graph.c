@@ -105,6 +105,11 @@ static const struct member r_domain[] = { { "type", 's', NULL },
 	{ "not_null", 'b', NULL }, { "default", 'S', NULL },
 	{ "collation", 'S', NULL }, { "checks", 'A', m_dcheck },
 	{ "comment", 'S', NULL }, END };
+static const struct member m_attribute[] = { { "name", 's', NULL },
+	{ "type", 's', NULL }, { "collation", 'S', NULL },
+	{ "comment", 'S', NULL }, END };
+static const struct member r_composite[] = {
+	{ "attributes", 'A', m_attribute }, { "comment", 'S', NULL }, END };
 static const struct member r_sequence[] = { { "type", 's', NULL },
 	{ "start", 's', NULL }, { "increment", 's', NULL },
 	{ "min", 's', NULL }, { "max", 's', NULL }, { "cache", 's', NULL },
@@ -155,6 +160,7 @@ static const struct kind {
 	{ "schema", 1, 0, 0, r_schema },
 	{ "enum", 0, 0, 0, r_enum },
 	{ "domain", 0, 0, 0, r_domain },
+	{ "composite_type", 0, 0, 0, r_composite },
 	{ "sequence", 0, 0, 0, r_sequence },
 	{ "table", 0, 0, 0, r_table },
 	{ "view", 0, 0, 0, r_view },

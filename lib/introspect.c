@@ -120,6 +120,35 @@ static const char q_domaincons[] =
     "WHERE t.typnamespace = ANY ($1::pg_catalog.oid[]) AND c.contype = 'c' "
     "ORDER BY c.contypid, c.conname COLLATE \"C\"";
 
+/* Composite types (by their relation's OID), and their attributes. */
+enum { CT_REL, CT_SCHEMA, CT_NAME, CT_COMMENT };
+static const char q_composites[] =
+    "SELECT t.typrelid, n.nspname, t.typname, d.description "
+    "FROM pg_catalog.pg_type t "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+    "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
+    COMMENT("d", "pg_catalog.pg_type", "t.oid", "0")
+    "WHERE t.typtype = 'c' AND t.typnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("t.typname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_type", "t.oid") " "
+    "ORDER BY t.typrelid";
+enum { CA_REL, CA_NAME, CA_TYPE, CA_COLLATION, CA_COMMENT };
+static const char q_compattrs[] =
+    "SELECT a.attrelid, a.attname, "
+    "pg_catalog.format_type(a.atttypid, a.atttypmod), "
+    "CASE WHEN a.attcollation <> t.typcollation THEN "
+    "  pg_catalog.quote_ident(cn.nspname) || '.' || "
+    "  pg_catalog.quote_ident(co.collname) END, d.description "
+    "FROM pg_catalog.pg_attribute a "
+    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind = 'c' "
+    "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+    "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+    COMMENT("d", "pg_catalog.pg_class", "a.attrelid", "a.attnum")
+    "WHERE c.relnamespace = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 "
+    "AND NOT a.attisdropped "
+    "ORDER BY a.attrelid, a.attnum";
+
 static const char q_sequences[] =
     "SELECT n.nspname, c.relname, "
     "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, "
@@ -476,8 +505,7 @@ static const char q_unmodelled[] =
     "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
     "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
     "t.typnamespace = ANY($1::pg_catalog.oid[]) AND (t.typtype = "
-    "'r' OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM "
-    "pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')) "
+    "'r' "
     "OR (t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
     "e WHERE e.typarray = t.oid))) UNION ALL SELECT 'aggregate', "
     "n.nspname, p.proname || '(' || "
@@ -1075,6 +1103,44 @@ domains(struct ctx *c)
 		zn_jw_end(&c->w, '}');
 		emit(c, "domain", PQgetvalue(r, i, DM_SCHEMA), NULL,
 		    PQgetvalue(r, i, DM_NAME), NULL);
+	}
+	PQclear(r);
+	PQclear(k);
+}
+
+static void
+composites(struct ctx *c)
+{
+	PGresult *r = run(c, "read composite types", q_composites,
+	    c->nsparam);
+	PGresult *k = run(c, "read composite type attributes", q_compattrs,
+	    c->nsparam);
+	unsigned long oid;
+	int i, j = 0, n = PQntuples(k);
+
+	for (i = 0; i < PQntuples(r); i++) {
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "composite_type");
+		kv(c, "schema", r, i, CT_SCHEMA);
+		kv(c, "name", r, i, CT_NAME);
+		zn_jw_key(&c->w, "attributes");
+		zn_jw_arr(&c->w);
+		oid = oidval(r, i, CT_REL);
+		while (j < n && oidval(k, j, CA_REL) < oid)
+			j++;
+		for (; j < n && oidval(k, j, CA_REL) == oid; j++) {
+			zn_jw_obj(&c->w);
+			kv(c, "name", k, j, CA_NAME);
+			kv(c, "collation", k, j, CA_COLLATION);
+			kv(c, "comment", k, j, CA_COMMENT);
+			kv(c, "type", k, j, CA_TYPE);
+			zn_jw_end(&c->w, '}');
+		}
+		zn_jw_end(&c->w, ']');
+		kv(c, "comment", r, i, CT_COMMENT);
+		zn_jw_end(&c->w, '}');
+		emit(c, "composite_type", PQgetvalue(r, i, CT_SCHEMA), NULL,
+		    PQgetvalue(r, i, CT_NAME), NULL);
 	}
 	PQclear(r);
 	PQclear(k);
@@ -1977,6 +2043,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	extensions(&c);
 	enums(&c);
 	domains(&c);
+	composites(&c);
 	sequences(&c);
 	functions(&c);
 	c.rels = run(&c, "read tables and views", q_relations, ns);

@@ -116,3 +116,7 @@ setup() {
 @test "pair 024-check-add-drop-change" {
 	zn_roundtrip 024-check-add-drop-change
 }
+
+@test "pair 025-check-not-valid" {
+	zn_roundtrip 025-check-not-valid
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 025-check-not-valid" {
-	zn_roundtrip 025-check-not-valid
-}
-
 @test "pair 026-fk-add" {
 	zn_roundtrip 026-fk-add
 }
@@ -106,4 +102,12 @@ setup() {
 
 @test "pair 048-comments-add" {
 	zn_roundtrip 048-comments-add
+}
+
+@test "pair 049-comments-change-remove" {
+	zn_roundtrip 049-comments-change-remove
+}
+
+@test "pair 050-partition-range-add" {
+	zn_roundtrip 050-partition-range-add
 }

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 049-comments-change-remove" {
-	zn_roundtrip 049-comments-change-remove
-}
-
-@test "pair 050-partition-range-add" {
-	zn_roundtrip 050-partition-range-add
-}
-
 @test "pair 051-partition-list" {
 	zn_roundtrip 051-partition-list
 }
@@ -106,4 +98,16 @@ setup() {
 
 @test "pair 072-rich-to-empty" {
 	zn_roundtrip 072-rich-to-empty
+}
+
+@test "pair 073-constraint-name-change-no-hint" {
+	zn_roundtrip 073-constraint-name-change-no-hint
+}
+
+@test "pair 074-enum-value-replaced-no-hint" {
+	zn_roundtrip 074-enum-value-replaced-no-hint
+}
+
+@test "pair 075-empty-to-full-fixture" {
+	zn_roundtrip 075-empty-to-full-fixture
 }

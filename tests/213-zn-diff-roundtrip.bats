@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 073-constraint-name-change-no-hint" {
-	zn_roundtrip 073-constraint-name-change-no-hint
-}
-
-@test "pair 074-enum-value-replaced-no-hint" {
-	zn_roundtrip 074-enum-value-replaced-no-hint
-}
-
-@test "pair 075-empty-to-full-fixture" {
-	zn_roundtrip 075-empty-to-full-fixture
-}
-
 @test "pair 076-full-fixture-to-empty" {
 	zn_roundtrip 076-full-fixture-to-empty
 }
@@ -102,4 +90,16 @@ setup() {
 
 @test "pair 095-domains-drop" {
 	zn_roundtrip 095-domains-drop
+}
+
+@test "pair 096-composite-types-create" {
+	zn_roundtrip 096-composite-types-create
+}
+
+@test "pair 097-composite-types-change" {
+	zn_roundtrip 097-composite-types-change
+}
+
+@test "pair 098-composite-types-drop" {
+	zn_roundtrip 098-composite-types-drop
 }

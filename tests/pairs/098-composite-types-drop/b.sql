@@ -1,0 +1,1 @@
+../096-composite-types-create/a.sql
