@@ -3776,6 +3776,66 @@ routinediff(struct d *d, const json_t *a, const json_t *b)
 	    S(f, "name"));
 }
 
+/* ---- aggregates ---- */
+
+static void
+aggregate_create(struct d *d, json_t *out, const json_t *f, int replace)
+{
+	const char *def = S(f, "definition");
+
+	addstr(out, replace && strncmp(def, "CREATE AGGREGATE ", 17) == 0 ?
+	    fmt(d, "CREATE OR REPLACE AGGREGATE %s", def + 17) : def);
+	/* Replaced, it keeps its comment: commentop sees to that. */
+	if (!replace && S(f, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "AGGREGATE %s(%s)",
+		    qn(d, S(f, "schema"), S(f, "name")), S(f, "arguments")),
+		    S(f, "comment")));
+}
+
+static void
+aggregatediff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *f = b != NULL ? b : a;
+	const char *sig = fmt(d, "%s(%s)", qn(d, S(f, "schema"),
+	    S(f, "name")), S(f, "arguments"));
+	const char *tgt = fmt(d, "%s.%s(%s)", S(f, "schema"), S(f, "name"),
+	    S(f, "arguments"));
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = newop(d, ZN_OP_CREATE_AGGREGATE, PH_FUNCTION, tgt);
+		args(op, S(f, "schema"), NULL, S(f, "name"));
+		arg(op, "arguments", json_string(S(f, "arguments")));
+		aggregate_create(d, op->sql, b, 0);
+		rev(op, fmt(d, "DROP AGGREGATE %s", sig));
+		need(op, fmt(d, "schema:%s", S(f, "schema")));
+		provide(op, fmt(d, "func:%s", sig));
+		routineuses(d, op, b, 0);
+		need(op, fmt(d, "goneroutine:%s", sig));
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, ZN_OP_DROP_AGGREGATE, PH_DROP_ROUTINE, tgt);
+		args(op, S(f, "schema"), NULL, S(f, "name"));
+		arg(op, "arguments", json_string(S(f, "arguments")));
+		sql(op, fmt(d, "DROP AGGREGATE %s", sig));
+		aggregate_create(d, op->reverse, a, 0);
+		routineuses(d, op, a, 1);
+		need(op, fmt(d, "dropuse:func:%s", sig));
+		return;
+	}
+	if (!streq(S(a, "definition"), S(b, "definition"))) {
+		op = newop(d, ZN_OP_REPLACE_AGGREGATE, PH_FUNCTION, tgt);
+		args(op, S(f, "schema"), NULL, S(f, "name"));
+		arg(op, "arguments", json_string(S(f, "arguments")));
+		aggregate_create(d, op->sql, b, 1);
+		aggregate_create(d, op->reverse, a, 1);
+		routineuses(d, op, b, 0);
+	}
+	commentop(d, fmt(d, "AGGREGATE %s", sig), a, b, tgt, S(f, "schema"),
+	    NULL, S(f, "name"));
+}
+
 static const char *
 enable_sql(struct d *d, const char *tq, const json_t *t)
 {
@@ -4164,6 +4224,8 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		sequencediff(d, a, b);
 	else if (streq(kind, "function") || streq(kind, "procedure"))
 		routinediff(d, a, b);
+	else if (streq(kind, "aggregate"))
+		aggregatediff(d, a, b);
 	else if (streq(kind, "view") || streq(kind, "materialized_view"))
 		viewdiff(d, a, b);
 	else if (streq(kind, "trigger"))
@@ -4202,7 +4264,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	 */
 	static const char *const passes[] = { "extension", "schema", "enum",
 	    "domain", "composite_type", "sequence", "table", "view",
-	    "materialized_view", "function", "procedure", "trigger", NULL };
+	    "materialized_view", "function", "procedure", "aggregate",
+	    "trigger", NULL };
 	const json_t **paired;
 	unsigned char *same;
 	struct d d;
@@ -4261,6 +4324,24 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 			if (iskind(&d.b, i, "extension") &&
 			    lookupkey(&d, &d.a, &to->recs[i], &pos))
 				same[i] = d.a.used[pos] = 1;
+	}
+	/*
+	 * A YAML declaration cannot hold domains, composite types or
+	 * aggregates (zn-schema(5)): beside one they are left alone, as
+	 * privileges are.
+	 */
+	if (!d.privs) {
+		static const char *const kinds[] = { "domain",
+		    "composite_type", "aggregate" };
+
+		for (k = 0; k < 3; k++) {
+			for (i = 0; i < to->nrecs; i++)
+				if (iskind(&d.b, i, kinds[k]))
+					same[i] = 1;
+			for (i = 0; i < from->nrecs; i++)
+				if (iskind(&d.a, i, kinds[k]))
+					d.a.used[i] = 1;
+		}
 	}
 	if (json_array_size(d.renames) == 0)
 		for (i = 0; i < to->nrecs; i++) {

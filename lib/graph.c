@@ -141,6 +141,8 @@ static const struct member r_routine[] = { { "result", 'S', NULL },
 	{ "depends_on", 'A', m_uses }, { "argument_types", 'S', NULL },
 	{ "privileges", 'A', m_priv },
 	{ "window", 'b', NULL }, { "comment", 'S', NULL }, END };
+static const struct member r_aggregate[] = { { "definition", 's', NULL },
+	{ "depends_on", 'A', m_uses }, { "comment", 'S', NULL }, END };
 static const struct member r_trigger[] = { { "definition", 's', NULL },
 	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };
 #undef END
@@ -167,6 +169,7 @@ static const struct kind {
 	{ "materialized_view", 0, 0, 0, r_view },
 	{ "function", 0, 0, 1, r_routine },
 	{ "procedure", 0, 0, 1, r_routine },
+	{ "aggregate", 0, 0, 1, r_aggregate },
 	{ "trigger", 0, 1, 0, r_trigger },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

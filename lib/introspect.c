@@ -149,6 +149,71 @@ static const char q_compattrs[] =
     "AND NOT a.attisdropped "
     "ORDER BY a.attrelid, a.attnum";
 
+/*
+ * Aggregates (plain ones; ordered-set and hypothetical-set ones stay
+ * unmodelled): the CREATE AGGREGATE statement pg_dump would write, and
+ * the routines it names.
+ */
+#define AGGFN(col) \
+    "(SELECT pg_catalog.quote_ident(fn.nspname) || '.' || " \
+    "pg_catalog.quote_ident(f.proname) FROM pg_catalog.pg_proc f JOIN " \
+    "pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = " \
+    col ")"
+enum { AG_SCHEMA, AG_NAME, AG_ARGS, AG_DEF, AG_COMMENT, AG_OID };
+static const char q_aggregates[] =
+    "SELECT n.nspname, p.proname, "
+    "pg_catalog.pg_get_function_identity_arguments(p.oid), "
+    "'CREATE AGGREGATE ' || pg_catalog.quote_ident(n.nspname) || '.' || "
+    "pg_catalog.quote_ident(p.proname) || '(' || "
+    "pg_catalog.pg_get_function_arguments(p.oid) || ') (SFUNC = ' || "
+    AGGFN("a.aggtransfn") " || ', STYPE = ' || "
+    "pg_catalog.format_type(a.aggtranstype, NULL) || "
+    "CASE WHEN a.aggtransspace <> 0 THEN ', SSPACE = ' || a.aggtransspace "
+    "ELSE '' END || "
+    "CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || "
+    AGGFN("a.aggfinalfn") " ELSE '' END || "
+    "CASE WHEN a.aggfinalextra THEN ', FINALFUNC_EXTRA' ELSE '' END || "
+    "CASE WHEN a.aggfinalfn <> 0 AND a.aggfinalmodify <> 'r' THEN "
+    "', FINALFUNC_MODIFY = ' || CASE a.aggfinalmodify WHEN 's' THEN "
+    "'SHAREABLE' ELSE 'READ_WRITE' END ELSE '' END || "
+    "CASE WHEN a.aggcombinefn <> 0 THEN ', COMBINEFUNC = ' || "
+    AGGFN("a.aggcombinefn") " ELSE '' END || "
+    "CASE WHEN a.aggserialfn <> 0 THEN ', SERIALFUNC = ' || "
+    AGGFN("a.aggserialfn") " ELSE '' END || "
+    "CASE WHEN a.aggdeserialfn <> 0 THEN ', DESERIALFUNC = ' || "
+    AGGFN("a.aggdeserialfn") " ELSE '' END || "
+    "CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || "
+    "pg_catalog.quote_literal(a.agginitval) ELSE '' END || "
+    "CASE WHEN a.aggmtransfn <> 0 THEN ', MSFUNC = ' || "
+    AGGFN("a.aggmtransfn") " || ', MINVFUNC = ' || "
+    AGGFN("a.aggminvtransfn") " || ', MSTYPE = ' || "
+    "pg_catalog.format_type(a.aggmtranstype, NULL) ELSE '' END || "
+    "CASE WHEN a.aggmtransspace <> 0 THEN ', MSSPACE = ' || "
+    "a.aggmtransspace ELSE '' END || "
+    "CASE WHEN a.aggmfinalfn <> 0 THEN ', MFINALFUNC = ' || "
+    AGGFN("a.aggmfinalfn") " ELSE '' END || "
+    "CASE WHEN a.aggmfinalextra THEN ', MFINALFUNC_EXTRA' ELSE '' END || "
+    "CASE WHEN a.aggmfinalfn <> 0 AND a.aggmfinalmodify <> 'r' THEN "
+    "', MFINALFUNC_MODIFY = ' || CASE a.aggmfinalmodify WHEN 's' THEN "
+    "'SHAREABLE' ELSE 'READ_WRITE' END ELSE '' END || "
+    "CASE WHEN a.aggminitval IS NOT NULL THEN ', MINITCOND = ' || "
+    "pg_catalog.quote_literal(a.aggminitval) ELSE '' END || "
+    "CASE WHEN a.aggsortop <> 0 THEN ', SORTOP = ' || (SELECT "
+    "'OPERATOR(' || pg_catalog.quote_ident(on_.nspname) || '.' || "
+    "o.oprname || ')' FROM pg_catalog.pg_operator o JOIN "
+    "pg_catalog.pg_namespace on_ ON on_.oid = o.oprnamespace WHERE o.oid "
+    "= a.aggsortop) ELSE '' END || "
+    "CASE p.proparallel WHEN 's' THEN ', PARALLEL = SAFE' WHEN 'r' THEN "
+    "', PARALLEL = RESTRICTED' ELSE '' END || ')', d.description, p.oid "
+    "FROM pg_catalog.pg_proc p "
+    "JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+    COMMENT("d", "pg_catalog.pg_proc", "p.oid", "0")
+    "WHERE p.pronamespace = ANY ($1::pg_catalog.oid[]) AND a.aggkind = 'n' "
+    "AND " NOT_OURS("p.proname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_proc", "p.oid") " "
+    "ORDER BY p.oid";
+
 static const char q_sequences[] =
     "SELECT n.nspname, c.relname, "
     "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, "
@@ -378,7 +443,9 @@ static const char q_functions[] =
  * its kind has (acldefault; pg_init_privs for a schema made with the
  * database, such as public), and what it no longer grants of that.
  * Entries of the owner are left out, as owners are (pg_dump --no-owner
- * keeps them; zanith does not manage owners).  By object kind (r a
+ * keeps them; zanith does not manage owners); so are the initial
+ * owner's, taken as the current owner's (public, made by initdb for
+ * pg_database_owner, may have another owner now).  By object kind (r a
  * relation, c a column of one, f a routine, n a schema), OID, column
  * name, grantee ("PUBLIC" for all), privilege.
  */
@@ -417,7 +484,8 @@ static const char q_acls[] =
     "SELECT o.k, o.oid, o.sub, o.owner, x.grantee, x.privilege_type, "
     "  x.is_grantable FROM o, pg_catalog.aclexplode(o.acl) x"
     "), def AS ("
-    "SELECT o.k, o.oid, o.sub, o.owner, x.grantee, x.privilege_type, "
+    "SELECT o.k, o.oid, o.sub, o.owner, CASE WHEN x.grantee = x.grantor "
+    "  THEN o.owner ELSE x.grantee END, x.privilege_type, "
     "  x.is_grantable FROM o, pg_catalog.aclexplode(o.def) x"
     "), d AS ("
     "SELECT k, oid, sub, owner, 'grant' AS action, grantee, "
@@ -512,7 +580,9 @@ static const char q_unmodelled[] =
     "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
     "'pg_catalog.pg_proc'::regclass, p.oid FROM pg_catalog.pg_proc p JOIN "
     "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE "
-    "p.pronamespace = ANY($1::pg_catalog.oid[]) AND p.prokind = 'a' UNION "
+    "p.pronamespace = ANY($1::pg_catalog.oid[]) AND p.prokind = 'a' "
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate g WHERE "
+    "g.aggfnoid = p.oid AND g.aggkind = 'n') UNION "
     "ALL SELECT 'collation', n.nspname, c.collname, "
     "'pg_catalog.pg_collation'::regclass, c.oid FROM "
     "pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = "
@@ -1144,6 +1214,55 @@ composites(struct ctx *c)
 	}
 	PQclear(r);
 	PQclear(k);
+}
+
+/*
+ * Aggregates, with what they use as routines' depends_on (q_routinedeps,
+ * which covers every pg_proc row of the schemas read).
+ */
+static void
+aggregates(struct ctx *c)
+{
+	PGresult *r = run(c, "read aggregates", q_aggregates, c->nsparam);
+	PGresult *dr = run(c, "read what aggregates use", q_routinedeps,
+	    c->nsparam);
+	unsigned long oid;
+	int i, j = 0, n = PQntuples(dr);
+
+	for (i = 0; i < PQntuples(r); i++) {
+		if (PQgetisnull(r, i, AG_DEF))
+			vanished("aggregate", PQgetvalue(r, i, AG_SCHEMA),
+			    PQgetvalue(r, i, AG_NAME));
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "aggregate");
+		kv(c, "schema", r, i, AG_SCHEMA);
+		kv(c, "name", r, i, AG_NAME);
+		kv(c, "arguments", r, i, AG_ARGS);
+		kv(c, "comment", r, i, AG_COMMENT);
+		kv(c, "definition", r, i, AG_DEF);
+		oid = oidval(r, i, AG_OID);
+		while (j < n && oidval(dr, j, D_PROC) < oid)
+			j++;
+		if (j < n && oidval(dr, j, D_PROC) == oid) {
+			zn_jw_key(&c->w, "depends_on");
+			zn_jw_arr(&c->w);
+			for (; j < n && oidval(dr, j, D_PROC) == oid; j++) {
+				zn_jw_obj(&c->w);
+				kv(c, "kind", dr, j, D_KIND);
+				kv(c, "schema", dr, j, D_SCHEMA);
+				kv(c, "name", dr, j, D_NAME);
+				if (!PQgetisnull(dr, j, D_ARGS))
+					kv(c, "arguments", dr, j, D_ARGS);
+				zn_jw_end(&c->w, '}');
+			}
+			zn_jw_end(&c->w, ']');
+		}
+		zn_jw_end(&c->w, '}');
+		emit(c, "aggregate", PQgetvalue(r, i, AG_SCHEMA), NULL,
+		    PQgetvalue(r, i, AG_NAME), PQgetvalue(r, i, AG_ARGS));
+	}
+	PQclear(r);
+	PQclear(dr);
 }
 
 static void
@@ -2046,6 +2165,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	composites(&c);
 	sequences(&c);
 	functions(&c);
+	aggregates(&c);
 	c.rels = run(&c, "read tables and views", q_relations, ns);
 	c.relparam = relarray(c.rels);
 	/* Everything about the relations, in one pipeline. */

@@ -175,6 +175,12 @@ static const struct zn_opdef defs[ZN_OP_NKINDS] = {
 	 */
 	PARK(ZN_OP_SOFT_DROP_FUNCTION, "softDropFunction", ZN_FAM_ROUTINE,
 	    NULL, ZN_REV_UNPARK),
+	ROW(ZN_OP_CREATE_AGGREGATE, "createAggregate", ZN_FAM_ROUTINE,
+	    ZN_REV_INVERSE),
+	ROW(ZN_OP_DROP_AGGREGATE, "dropAggregate", ZN_FAM_ROUTINE,
+	    ZN_REV_RECREATE),
+	ROW(ZN_OP_REPLACE_AGGREGATE, "replaceAggregate", ZN_FAM_ROUTINE,
+	    ZN_REV_RECREATE),
 
 	ROW(ZN_OP_CREATE_TRIGGER, "createTrigger", ZN_FAM_TRIGGER,
 	    ZN_REV_INVERSE),

@@ -120,3 +120,7 @@ setup() {
 @test "pair 025-check-not-valid" {
 	zn_roundtrip 025-check-not-valid
 }
+
+@test "pair 026-fk-add" {
+	zn_roundtrip 026-fk-add
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 026-fk-add" {
-	zn_roundtrip 026-fk-add
-}
-
 @test "pair 027-fk-change-actions" {
 	zn_roundtrip 027-fk-change-actions
 }
@@ -110,4 +106,12 @@ setup() {
 
 @test "pair 050-partition-range-add" {
 	zn_roundtrip 050-partition-range-add
+}
+
+@test "pair 051-partition-list" {
+	zn_roundtrip 051-partition-list
+}
+
+@test "pair 052-partition-sub" {
+	zn_roundtrip 052-partition-sub
 }

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 051-partition-list" {
-	zn_roundtrip 051-partition-list
-}
-
-@test "pair 052-partition-sub" {
-	zn_roundtrip 052-partition-sub
-}
-
 @test "pair 053-inheritance" {
 	zn_roundtrip 053-inheritance
 }
@@ -110,4 +102,16 @@ setup() {
 
 @test "pair 075-empty-to-full-fixture" {
 	zn_roundtrip 075-empty-to-full-fixture
+}
+
+@test "pair 076-full-fixture-to-empty" {
+	zn_roundtrip 076-full-fixture-to-empty
+}
+
+@test "pair 077-hostile-percent-backslash-newline" {
+	zn_roundtrip 077-hostile-percent-backslash-newline
+}
+
+@test "pair 078-function-uses-table-rowtype" {
+	zn_roundtrip 078-function-uses-table-rowtype
 }

@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 076-full-fixture-to-empty" {
-	zn_roundtrip 076-full-fixture-to-empty
-}
-
-@test "pair 077-hostile-percent-backslash-newline" {
-	zn_roundtrip 077-hostile-percent-backslash-newline
-}
-
-@test "pair 078-function-uses-table-rowtype" {
-	zn_roundtrip 078-function-uses-table-rowtype
-}
-
 @test "pair 079-drop-view-used-by-function" {
 	zn_roundtrip 079-drop-view-used-by-function
 }
@@ -102,4 +90,16 @@ setup() {
 
 @test "pair 098-composite-types-drop" {
 	zn_roundtrip 098-composite-types-drop
+}
+
+@test "pair 099-aggregates-create" {
+	zn_roundtrip 099-aggregates-create
+}
+
+@test "pair 100-aggregates-change" {
+	zn_roundtrip 100-aggregates-change
+}
+
+@test "pair 101-aggregates-drop" {
+	zn_roundtrip 101-aggregates-drop
 }

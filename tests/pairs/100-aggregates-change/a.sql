@@ -1,0 +1,1 @@
+../099-aggregates-create/b.sql
