@@ -30,6 +30,7 @@ done
 [ $# -gt 0 ] || { echo "usage: realworld.sh [-b BUILD] FILE..." >&2; exit 64; }
 PATH=$build/bin:$PATH
 export PATH
+# shellcheck source=tests/helpers/pgtmp.sh disable=SC1091
 . "$top/tests/helpers/pgtmp.sh"
 zn_pgtmp_start || exit 2
 trap 'zn_pgtmp_stop' EXIT INT TERM
@@ -52,7 +53,7 @@ for f in "$@"; do
 		psql -q -X -d postgres -c "DROP DATABASE IF EXISTS $db" \
 		    -c "CREATE DATABASE $db" >/dev/null 2>&1
 	done
-	step=load
+	step="load"
 	if [ -f "$f.pre" ]; then
 		psql -q -X -v ON_ERROR_STOP=1 -d "$b" -f "$f.pre" >/dev/null 2>&1
 		psql -q -X -v ON_ERROR_STOP=1 -d "$a" -f "$f.pre" >/dev/null 2>&1
@@ -64,24 +65,24 @@ for f in "$@"; do
 		WHERE relkind IN ('r', 'p') AND relnamespace NOT IN
 		(SELECT oid FROM pg_namespace WHERE nspname IN
 		('pg_catalog', 'information_schema'))") &&
-	    step=snapshot &&
+	    step="snapshot" &&
 	    zn-snapshot -d "$a" -o "$work/$n.a" 2>"$work/$n.err" &&
 	    zn-snapshot -d "$b" -o "$work/$n.b" 2>>"$work/$n.err" &&
-	    step=diff &&
+	    step="diff" &&
 	    zn-diff $allow "$work/$n.a" "$work/$n.b" >"$work/$n.plan" \
 	    2>>"$work/$n.err" &&
-	    step=apply &&
+	    step="apply" &&
 	    zn-apply -d "$a" --ledger-schema zn_realworld $allow "$work/$n.plan" \
 	    >"$work/$n.apply" 2>>"$work/$n.err" &&
-	    step=graph &&
+	    step="graph" &&
 	    zn-snapshot -d "$a" -o "$work/$n.a2" 2>>"$work/$n.err" &&
 	    sed 1d "$work/$n.b" >"$work/$n.bb" &&
 	    sed 1d "$work/$n.a2" >"$work/$n.ab" &&
 	    cmp -s "$work/$n.bb" "$work/$n.ab" &&
-	    step=re-diff &&
+	    step="re-diff" &&
 	    ! zn-diff $allow --json "$work/$n.a2" "$work/$n.b" \
 	    2>>"$work/$n.err" | grep -q '"kind":"op"' &&
-	    step=pg_dump &&
+	    step="pg_dump" &&
 	    dump "$b" >"$work/$n.db" && dump "$a" >"$work/$n.da" &&
 	    { cmp -s "$work/$n.db" "$work/$n.da" || {
 		pg_dump --schema-only -d "$b" | psql -q -X -d "$b2" \

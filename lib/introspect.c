@@ -511,39 +511,42 @@ static const char q_acls[] =
  */
 enum { D_PROC, D_KIND, D_SCHEMA, D_NAME, D_ARGS };
 static const char q_routinedeps[] =
+    "WITH d AS (SELECT d.objid, d.refclassid, d.refobjid "
+    " FROM pg_catalog.pg_proc p0 "
+    " JOIN pg_catalog.pg_depend d "
+    " ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+    " AND d.objid = p0.oid AND d.deptype = 'n' "
+    " WHERE p0.pronamespace = ANY ($1::pg_catalog.oid[])) "
     "SELECT DISTINCT x.objid, x.kind, x.nspname COLLATE \"C\", "
     "x.name COLLATE \"C\", x.args COLLATE \"C\" FROM ("
     "SELECT d.objid, CASE WHEN c.oid IS NULL OR c.relkind = 'c' "
     "  THEN 'type' ELSE 'relation' END AS kind, n.nspname, "
     "  COALESCE(c.relname, t.typname)::pg_catalog.text AS name, "
     "  NULL::pg_catalog.text AS args "
-    " FROM pg_catalog.pg_depend d "
+    " FROM d "
     " JOIN pg_catalog.pg_type t0 ON t0.oid = d.refobjid "
     " JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN t0.typelem <> 0 "
     "  AND t0.typlen = -1 THEN t0.typelem ELSE t0.oid END "
     " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     " LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
-    " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
-    " AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass "
-    " AND d.deptype = 'n' AND t.typnamespace = ANY ($1::pg_catalog.oid[]) "
+    " WHERE d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass "
+    " AND t.typnamespace = ANY ($1::pg_catalog.oid[]) "
     "UNION ALL "
     "SELECT d.objid, CASE WHEN c.relkind = 'c' THEN 'type' "
     "  ELSE 'relation' END, n.nspname, c.relname::pg_catalog.text, NULL "
-    " FROM pg_catalog.pg_depend d "
+    " FROM d "
     " JOIN pg_catalog.pg_class c ON c.oid = d.refobjid "
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
-    " AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-    " AND d.deptype = 'n' AND c.relnamespace = ANY ($1::pg_catalog.oid[]) "
+    " WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+    " AND c.relnamespace = ANY ($1::pg_catalog.oid[]) "
     "UNION ALL "
     "SELECT d.objid, 'function', n.nspname, p.proname::pg_catalog.text, "
     "  pg_catalog.pg_get_function_identity_arguments(p.oid) "
-    " FROM pg_catalog.pg_depend d "
+    " FROM d "
     " JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid "
     " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-    " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
-    " AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
-    " AND d.deptype = 'n' AND d.objid <> d.refobjid "
+    " WHERE d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+    " AND d.objid <> d.refobjid "
     " AND p.pronamespace = ANY ($1::pg_catalog.oid[])"
     ") x ORDER BY 1, 2, 3, 4, 5";
 
@@ -717,7 +720,7 @@ struct ctx {
 	char *relparam;		/* the relation OID array literal */
 	struct zn_graph *g;
 	PGresult *rels, *columns, *identities, *refcolumns, *opclasses;
-	PGresult *triggers, *acls;
+	PGresult *triggers, *acls, *rdeps;
 	struct cursor inh, col, con, idx, pol, vdep;
 	struct zn_buf line, scratch;
 	struct zn_jw w;
@@ -1224,8 +1227,7 @@ static void
 aggregates(struct ctx *c)
 {
 	PGresult *r = run(c, "read aggregates", q_aggregates, c->nsparam);
-	PGresult *dr = run(c, "read what aggregates use", q_routinedeps,
-	    c->nsparam);
+	const PGresult *dr = c->rdeps;
 	unsigned long oid;
 	int i, j = 0, n = PQntuples(dr);
 
@@ -1262,7 +1264,6 @@ aggregates(struct ctx *c)
 		    PQgetvalue(r, i, AG_NAME), PQgetvalue(r, i, AG_ARGS));
 	}
 	PQclear(r);
-	PQclear(dr);
 }
 
 static void
@@ -1965,8 +1966,8 @@ static void
 functions(struct ctx *c)
 {
 	PGresult *r = run(c, "read functions", q_functions, c->nsparam);
-	PGresult *dr = run(c, "read what functions use", q_routinedeps,
-	    c->nsparam);
+	PGresult *dr = c->rdeps = run(c, "read what routines use",
+	    q_routinedeps, c->nsparam);
 	const char *kind;
 	unsigned long oid;
 	int i, j = 0, n = PQntuples(dr);
@@ -2012,7 +2013,6 @@ functions(struct ctx *c)
 		    PQgetvalue(r, i, 3));
 	}
 	PQclear(r);
-	PQclear(dr);
 }
 
 /* Finds a relation's row by OID in the relation result (sorted by OID). */
@@ -2229,6 +2229,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	PQclear(c.vdep.r);
 	PQclear(c.triggers);
 	PQclear(c.acls);
+	PQclear(c.rdeps);
 	zn_buf_release(&c.line);
 	zn_buf_release(&c.scratch);
 	free(c.relparam);
