@@ -1110,6 +1110,17 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 
 /* ---- domains ---- */
 
+/* The element type a type name names, without its array brackets. */
+static const char *
+basetype(struct d *d, const char *ty)
+{
+	size_t n = strlen(ty);
+
+	while (n > 2 && strcmp(ty + n - 2, "[]") == 0)
+		n -= 2;
+	return fmt(d, "%.*s", (int)n, ty);
+}
+
 static ZN_NORETURN void cannot(const char *, const char *);
 
 /* CREATE DOMAIN with all it has, comments included, into out. */
@@ -1160,16 +1171,49 @@ domaincheck(struct d *d, json_t *out, const char *q, const json_t *c)
 		    qi(d, S(c, "name")), q), S(c, "comment")));
 }
 
+/*
+ * Statements into out that take domain a to b (of the same base type):
+ * checks that go or change first, then the default, NOT NULL, the
+ * checks that come or change, and the comment.
+ */
+static void
+domainalter(struct d *d, json_t *out, const char *q, const json_t *a,
+    const json_t *b)
+{
+	const json_t *c, *ca;
+	size_t i;
+
+	json_array_foreach(json_object_get(a, "checks"), i, ca) {
+		c = findnamed(json_object_get(b, "checks"), S(ca, "name"));
+		if (c == NULL || !same(c, ca))
+			addstr(out, fmt(d, "ALTER DOMAIN %s DROP CONSTRAINT %s",
+			    q, qi(d, S(ca, "name"))));
+	}
+	if (!streq(S(a, "default"), S(b, "default")))
+		addstr(out, S(b, "default") != NULL ? fmt(d, "ALTER DOMAIN %s "
+		    "SET DEFAULT %s", q, S(b, "default")) : fmt(d,
+		    "ALTER DOMAIN %s DROP DEFAULT", q));
+	if (B(a, "not_null") != B(b, "not_null"))
+		addstr(out, fmt(d, "ALTER DOMAIN %s %s NOT NULL", q,
+		    B(b, "not_null") ? "SET" : "DROP"));
+	json_array_foreach(json_object_get(b, "checks"), i, c) {
+		ca = findnamed(json_object_get(a, "checks"), S(c, "name"));
+		if (ca == NULL || !same(c, ca))
+			domaincheck(d, out, q, c);
+	}
+	if (!streq(S(a, "comment"), S(b, "comment")))
+		addstr(out, comment_sql(d, fmt(d, "DOMAIN %s", q),
+		    S(b, "comment")));
+}
+
 static void
 domaindiff(struct d *d, const json_t *a, const json_t *b)
 {
-	const json_t *x = b != NULL ? b : a, *c, *ca;
+	const json_t *x = b != NULL ? b : a;
 	const char *sc = S(x, "schema"), *nm = S(x, "name");
 	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
-	const char *base;
 	struct zn_op *op;
 	json_t *fw, *bw;
-	size_t i, n;
 
 	if (a == NULL) {
 		op = newop(d, ZN_OP_CREATE_DOMAIN, PH_DOMAIN, tgt);
@@ -1180,11 +1224,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		need(op, fmt(d, "schema:%s", sc));
 		need(op, fmt(d, "gone:type:%s", q));
 		/* Over an enum or another domain of the plan. */
-		base = S(b, "type");
-		n = strlen(base);
-		while (n > 2 && strcmp(base + n - 2, "[]") == 0)
-			n -= 2;
-		need(op, fmt(d, "type:%.*s", (int)n, base));
+		need(op, fmt(d, "type:%s", basetype(d, S(b, "type"))));
 		return;
 	}
 	if (b == NULL && parkeduses(d, q)) {
@@ -1201,11 +1241,8 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		need(op, fmt(d, "dropuse:type:%s", q));
 		provide(op, fmt(d, "gone:type:%s", q));
 		/* Before the enum or domain it is built on. */
-		base = S(a, "type");
-		n = strlen(base);
-		while (n > 2 && strcmp(base + n - 2, "[]") == 0)
-			n -= 2;
-		provide(op, fmt(d, "dropuse:type:%.*s", (int)n, base));
+		provide(op, fmt(d, "dropuse:type:%s", basetype(d,
+		    S(a, "type"))));
 		return;
 	}
 	if (!streq(S(a, "type"), S(b, "type")) ||
@@ -1215,50 +1252,8 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		    "it, does that)");
 	fw = json_array();
 	bw = json_array();
-	/* Checks that go or change, first; then the rest. */
-	json_array_foreach(json_object_get(a, "checks"), i, ca) {
-		c = findnamed(json_object_get(b, "checks"), S(ca, "name"));
-		if (c != NULL && same(c, ca))
-			continue;
-		addstr(fw, fmt(d, "ALTER DOMAIN %s DROP CONSTRAINT %s", q,
-		    qi(d, S(ca, "name"))));
-	}
-	if (!streq(S(a, "default"), S(b, "default")))
-		addstr(fw, S(b, "default") != NULL ? fmt(d, "ALTER DOMAIN %s SET "
-		    "DEFAULT %s", q, S(b, "default")) : fmt(d, "ALTER DOMAIN "
-		    "%s DROP DEFAULT", q));
-	if (B(a, "not_null") != B(b, "not_null"))
-		addstr(fw, fmt(d, "ALTER DOMAIN %s %s NOT NULL", q,
-		    B(b, "not_null") ? "SET" : "DROP"));
-	json_array_foreach(json_object_get(b, "checks"), i, c) {
-		ca = findnamed(json_object_get(a, "checks"), S(c, "name"));
-		if (ca == NULL || !same(c, ca))
-			domaincheck(d, fw, q, c);
-	}
-	/* The reverse, the same way from b to a. */
-	json_array_foreach(json_object_get(b, "checks"), i, c) {
-		ca = findnamed(json_object_get(a, "checks"), S(c, "name"));
-		if (ca != NULL && same(c, ca))
-			continue;
-		addstr(bw, fmt(d, "ALTER DOMAIN %s DROP CONSTRAINT %s", q,
-		    qi(d, S(c, "name"))));
-	}
-	if (!streq(S(a, "default"), S(b, "default")))
-		addstr(bw, S(a, "default") != NULL ? fmt(d, "ALTER DOMAIN %s SET "
-		    "DEFAULT %s", q, S(a, "default")) : fmt(d, "ALTER DOMAIN "
-		    "%s DROP DEFAULT", q));
-	if (B(a, "not_null") != B(b, "not_null"))
-		addstr(bw, fmt(d, "ALTER DOMAIN %s %s NOT NULL", q,
-		    B(a, "not_null") ? "SET" : "DROP"));
-	json_array_foreach(json_object_get(a, "checks"), i, ca) {
-		c = findnamed(json_object_get(b, "checks"), S(ca, "name"));
-		if (c == NULL || !same(c, ca))
-			domaincheck(d, bw, q, ca);
-	}
-	if (!streq(S(a, "comment"), S(b, "comment"))) {
-		addstr(fw, comment_sql(d, fmt(d, "DOMAIN %s", q), S(b, "comment")));
-		addstr(bw, comment_sql(d, fmt(d, "DOMAIN %s", q), S(a, "comment")));
-	}
+	domainalter(d, fw, q, a, b);
+	domainalter(d, bw, q, b, a);
 	if (json_array_size(fw) > 0) {
 		op = newop(d, ZN_OP_ALTER_DOMAIN, PH_DOMAIN, tgt);
 		args(op, sc, NULL, nm);
@@ -1277,17 +1272,6 @@ attrdef(struct d *d, const json_t *x)
 	return fmt(d, "%s %s%s%s", qi(d, S(x, "name")), S(x, "type"),
 	    S(x, "collation") != NULL ? " COLLATE " : "",
 	    S(x, "collation") != NULL ? S(x, "collation") : "");
-}
-
-/* The element type a type name names, without its array brackets. */
-static const char *
-basetype(struct d *d, const char *ty)
-{
-	size_t n = strlen(ty);
-
-	while (n > 2 && strcmp(ty + n - 2, "[]") == 0)
-		n -= 2;
-	return fmt(d, "%.*s", (int)n, ty);
 }
 
 static void
