@@ -909,6 +909,35 @@ enum_create(struct d *d, const char *tn, const json_t *labels)
 	return keep(d, zn_buf_detach(&b));
 }
 
+/*
+ * The edges of a type (enum, domain, composite) made: its name, after
+ * its schema and after the drop of a type of the same name; of one
+ * dropped: after the routines that use it; of one parked as parked data
+ * uses it: the same, by the name they use.
+ */
+static void
+typemade(struct d *d, struct zn_op *op, const char *q, const char *sc)
+{
+	provide(op, fmt(d, "type:%s", q));
+	need(op, fmt(d, "schema:%s", sc));
+	need(op, fmt(d, "gone:type:%s", q));
+}
+
+static void
+typegone(struct d *d, struct zn_op *op, const char *q)
+{
+	need(op, fmt(d, "dropuse:type:%s", q));
+	provide(op, fmt(d, "gone:type:%s", q));
+}
+
+static void
+parktype(struct d *d, const char *q, const char *sc, const char *nm,
+    const char *tgt)
+{
+	parkop(d, ZN_OP_SOFT_DROP_TYPE, "TYPE", q, sc, nm, tgt, NULL);
+	need(&d->p->ops[d->p->n - 1], fmt(d, "dropuse:type:%s", q));
+}
+
 /* The type's name as format_type writes it in a column's type. */
 static const char *
 typename_(struct d *d, const char *schema, const char *name)
@@ -1002,13 +1031,11 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 			sql(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(b, "comment")));
 		rev(op, fmt(d, "DROP TYPE %s", tn));
-		provide(op, fmt(d, "type:%s", tn));
-		need(op, fmt(d, "schema:%s", sc));
+		typemade(d, op, tn, sc);
 		return;
 	}
 	if (b == NULL && parkeduses(d, tn)) {
-		parkop(d, ZN_OP_SOFT_DROP_TYPE, "TYPE", tn, sc, nm, tgt, NULL);
-		need(&d->p->ops[d->p->n - 1], fmt(d, "dropuse:type:%s", tn));
+		parktype(d, tn, sc, nm, tgt);
 		return;
 	}
 	if (b == NULL) {
@@ -1019,7 +1046,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		if (S(a, "comment") != NULL)
 			rev(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(a, "comment")));
-		need(op, fmt(d, "dropuse:type:%s", tn));
+		typegone(d, op, tn);
 		return;
 	}
 	if (!streq(S(a, "name"), nm)) {
@@ -1220,17 +1247,13 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		domain_create(d, op->sql, b);
 		rev(op, fmt(d, "DROP DOMAIN %s", q));
-		provide(op, fmt(d, "type:%s", q));
-		need(op, fmt(d, "schema:%s", sc));
-		need(op, fmt(d, "gone:type:%s", q));
+		typemade(d, op, q, sc);
 		/* Over an enum or another domain of the plan. */
 		need(op, fmt(d, "type:%s", basetype(d, S(b, "type"))));
 		return;
 	}
 	if (b == NULL && parkeduses(d, q)) {
-		parkop(d, ZN_OP_SOFT_DROP_TYPE, "TYPE", q, sc, nm, tgt, NULL);
-		/* Routines that use it go first, by the name they use. */
-		need(&d->p->ops[d->p->n - 1], fmt(d, "dropuse:type:%s", q));
+		parktype(d, q, sc, nm, tgt);
 		return;
 	}
 	if (b == NULL) {
@@ -1238,8 +1261,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP DOMAIN %s", q));
 		domain_create(d, op->reverse, a);
-		need(op, fmt(d, "dropuse:type:%s", q));
-		provide(op, fmt(d, "gone:type:%s", q));
+		typegone(d, op, q);
 		/* Before the enum or domain it is built on. */
 		provide(op, fmt(d, "dropuse:type:%s", basetype(d,
 		    S(a, "type"))));
@@ -1365,16 +1387,13 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		composite_create(d, op->sql, b);
 		rev(op, fmt(d, "DROP TYPE %s", q));
-		provide(op, fmt(d, "type:%s", q));
-		need(op, fmt(d, "schema:%s", sc));
-		need(op, fmt(d, "gone:type:%s", q));
+		typemade(d, op, q, sc);
 		json_array_foreach(json_object_get(b, "attributes"), i, y)
 			need(op, fmt(d, "type:%s", basetype(d, S(y, "type"))));
 		return;
 	}
 	if (b == NULL && parkeduses(d, q)) {
-		parkop(d, ZN_OP_SOFT_DROP_TYPE, "TYPE", q, sc, nm, tgt, NULL);
-		need(&d->p->ops[d->p->n - 1], fmt(d, "dropuse:type:%s", q));
+		parktype(d, q, sc, nm, tgt);
 		return;
 	}
 	if (b == NULL) {
@@ -1382,8 +1401,7 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP TYPE %s", q));
 		composite_create(d, op->reverse, a);
-		need(op, fmt(d, "dropuse:type:%s", q));
-		provide(op, fmt(d, "gone:type:%s", q));
+		typegone(d, op, q);
 		json_array_foreach(json_object_get(a, "attributes"), i, y)
 			provide(op, fmt(d, "dropuse:type:%s",
 			    basetype(d, S(y, "type"))));

@@ -1143,10 +1143,11 @@ static void
 domains(struct ctx *c)
 {
 	PGresult *r = run(c, "read domains", q_domains, c->nsparam);
-	PGresult *k = run(c, "read domain constraints", q_domaincons,
-	    c->nsparam);
-	unsigned long oid;
-	int i, j = 0, n = PQntuples(k);
+	struct cursor k;
+	int i, j;
+
+	cursor(&k, run(c, "read domain constraints", q_domaincons,
+	    c->nsparam), DC_DOMAIN);
 
 	for (i = 0; i < PQntuples(r); i++) {
 		zn_jw_obj(&c->w);
@@ -1155,16 +1156,14 @@ domains(struct ctx *c)
 		kv(c, "name", r, i, DM_NAME);
 		zn_jw_key(&c->w, "checks");
 		zn_jw_arr(&c->w);
-		oid = oidval(r, i, DM_OID);
-		while (j < n && oidval(k, j, DC_DOMAIN) < oid)
-			j++;
-		for (; j < n && oidval(k, j, DC_DOMAIN) == oid; j++) {
+		seek(&k, oidval(r, i, DM_OID));
+		for (j = k.row; j < k.end; j++) {
 			zn_jw_obj(&c->w);
-			kv(c, "name", k, j, DC_NAME);
-			kv(c, "comment", k, j, DC_COMMENT);
-			kvx(c, "definition", k, j, DC_DEF);
+			kv(c, "name", k.r, j, DC_NAME);
+			kv(c, "comment", k.r, j, DC_COMMENT);
+			kvx(c, "definition", k.r, j, DC_DEF);
 			zn_jw_key(&c->w, "not_valid");
-			zn_jw_bool(&c->w, PQgetvalue(k, j, DC_VALID)[0] != 't');
+			zn_jw_bool(&c->w, PQgetvalue(k.r, j, DC_VALID)[0] != 't');
 			zn_jw_end(&c->w, '}');
 		}
 		zn_jw_end(&c->w, ']');
@@ -1178,7 +1177,7 @@ domains(struct ctx *c)
 		    PQgetvalue(r, i, DM_NAME), NULL);
 	}
 	PQclear(r);
-	PQclear(k);
+	PQclear(k.r);
 }
 
 static void
@@ -1186,10 +1185,11 @@ composites(struct ctx *c)
 {
 	PGresult *r = run(c, "read composite types", q_composites,
 	    c->nsparam);
-	PGresult *k = run(c, "read composite type attributes", q_compattrs,
-	    c->nsparam);
-	unsigned long oid;
-	int i, j = 0, n = PQntuples(k);
+	struct cursor k;
+	int i, j;
+
+	cursor(&k, run(c, "read composite type attributes", q_compattrs,
+	    c->nsparam), CA_REL);
 
 	for (i = 0; i < PQntuples(r); i++) {
 		zn_jw_obj(&c->w);
@@ -1198,15 +1198,13 @@ composites(struct ctx *c)
 		kv(c, "name", r, i, CT_NAME);
 		zn_jw_key(&c->w, "attributes");
 		zn_jw_arr(&c->w);
-		oid = oidval(r, i, CT_REL);
-		while (j < n && oidval(k, j, CA_REL) < oid)
-			j++;
-		for (; j < n && oidval(k, j, CA_REL) == oid; j++) {
+		seek(&k, oidval(r, i, CT_REL));
+		for (j = k.row; j < k.end; j++) {
 			zn_jw_obj(&c->w);
-			kv(c, "name", k, j, CA_NAME);
-			kv(c, "collation", k, j, CA_COLLATION);
-			kv(c, "comment", k, j, CA_COMMENT);
-			kv(c, "type", k, j, CA_TYPE);
+			kv(c, "name", k.r, j, CA_NAME);
+			kv(c, "collation", k.r, j, CA_COLLATION);
+			kv(c, "comment", k.r, j, CA_COMMENT);
+			kv(c, "type", k.r, j, CA_TYPE);
 			zn_jw_end(&c->w, '}');
 		}
 		zn_jw_end(&c->w, ']');
@@ -1216,20 +1214,45 @@ composites(struct ctx *c)
 		    PQgetvalue(r, i, CT_NAME), NULL);
 	}
 	PQclear(r);
-	PQclear(k);
+	PQclear(k.r);
 }
 
 /*
- * Aggregates, with what they use as routines' depends_on (q_routinedeps,
- * which covers every pg_proc row of the schemas read).
+ * A routine's depends_on (the rows of q_routinedeps for routine oid),
+ * when it uses anything: functions and aggregates each walk the result
+ * with a cursor of their own.
  */
+static void
+routineuses(struct ctx *c, struct cursor *k, unsigned long oid)
+{
+	int j;
+
+	seek(k, oid);
+	if (k->row == k->end)
+		return;
+	zn_jw_key(&c->w, "depends_on");
+	zn_jw_arr(&c->w);
+	for (j = k->row; j < k->end; j++) {
+		zn_jw_obj(&c->w);
+		kv(c, "kind", k->r, j, D_KIND);
+		kv(c, "schema", k->r, j, D_SCHEMA);
+		kv(c, "name", k->r, j, D_NAME);
+		if (!PQgetisnull(k->r, j, D_ARGS))
+			kv(c, "arguments", k->r, j, D_ARGS);
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+/* Aggregates, with what they use as a routine's depends_on. */
 static void
 aggregates(struct ctx *c)
 {
 	PGresult *r = run(c, "read aggregates", q_aggregates, c->nsparam);
-	const PGresult *dr = c->rdeps;
-	unsigned long oid;
-	int i, j = 0, n = PQntuples(dr);
+	struct cursor k;
+	int i;
+
+	cursor(&k, c->rdeps, D_PROC);
 
 	for (i = 0; i < PQntuples(r); i++) {
 		if (PQgetisnull(r, i, AG_DEF))
@@ -1242,23 +1265,7 @@ aggregates(struct ctx *c)
 		kv(c, "arguments", r, i, AG_ARGS);
 		kv(c, "comment", r, i, AG_COMMENT);
 		kv(c, "definition", r, i, AG_DEF);
-		oid = oidval(r, i, AG_OID);
-		while (j < n && oidval(dr, j, D_PROC) < oid)
-			j++;
-		if (j < n && oidval(dr, j, D_PROC) == oid) {
-			zn_jw_key(&c->w, "depends_on");
-			zn_jw_arr(&c->w);
-			for (; j < n && oidval(dr, j, D_PROC) == oid; j++) {
-				zn_jw_obj(&c->w);
-				kv(c, "kind", dr, j, D_KIND);
-				kv(c, "schema", dr, j, D_SCHEMA);
-				kv(c, "name", dr, j, D_NAME);
-				if (!PQgetisnull(dr, j, D_ARGS))
-					kv(c, "arguments", dr, j, D_ARGS);
-				zn_jw_end(&c->w, '}');
-			}
-			zn_jw_end(&c->w, ']');
-		}
+		routineuses(c, &k, oidval(r, i, AG_OID));
 		zn_jw_end(&c->w, '}');
 		emit(c, "aggregate", PQgetvalue(r, i, AG_SCHEMA), NULL,
 		    PQgetvalue(r, i, AG_NAME), PQgetvalue(r, i, AG_ARGS));
@@ -1966,11 +1973,15 @@ static void
 functions(struct ctx *c)
 {
 	PGresult *r = run(c, "read functions", q_functions, c->nsparam);
-	PGresult *dr = c->rdeps = run(c, "read what routines use",
-	    q_routinedeps, c->nsparam);
 	const char *kind;
+	struct cursor k;
 	unsigned long oid;
-	int i, j = 0, n = PQntuples(dr);
+	int i;
+
+	/* Kept for aggregates(), which walks it again. */
+	c->rdeps = run(c, "read what routines use", q_routinedeps,
+	    c->nsparam);
+	cursor(&k, c->rdeps, D_PROC);
 
 	for (i = 0; i < PQntuples(r); i++) {
 		kind = PQgetvalue(r, i, 2)[0] == 'p' ? "procedure" :
@@ -1988,22 +1999,7 @@ functions(struct ctx *c)
 		kv(c, "definition", r, i, 6);
 		/* Both results are in OID order. */
 		oid = oidval(r, i, 8);
-		while (j < n && oidval(dr, j, D_PROC) < oid)
-			j++;
-		if (j < n && oidval(dr, j, D_PROC) == oid) {
-			zn_jw_key(&c->w, "depends_on");
-			zn_jw_arr(&c->w);
-			for (; j < n && oidval(dr, j, D_PROC) == oid; j++) {
-				zn_jw_obj(&c->w);
-				kv(c, "kind", dr, j, D_KIND);
-				kv(c, "schema", dr, j, D_SCHEMA);
-				kv(c, "name", dr, j, D_NAME);
-				if (!PQgetisnull(dr, j, D_ARGS))
-					kv(c, "arguments", dr, j, D_ARGS);
-				zn_jw_end(&c->w, '}');
-			}
-			zn_jw_end(&c->w, ']');
-		}
+		routineuses(c, &k, oid);
 		kv(c, "language", r, i, 5);
 		privileges(c, "privileges", 'f', oid);
 		kv(c, "result", r, i, 4);
