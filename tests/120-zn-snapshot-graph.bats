@@ -264,3 +264,28 @@ rehash() {
 	    fail "unexpected: $stderr"
 	run_zn 65 zn-diff u.jsonl "$G"
 }
+
+@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges" {
+	local r
+	while IFS='|' read -r r want; do
+		{
+			sed '$d' "$G"
+			printf '%s\n' "$r"
+			tail -n 1 "$G"
+		} >t.jsonl
+		rehash t.jsonl u.jsonl
+		run_zn 65 zn-snapshot --graph u.jsonl
+		[[ "$stderr" == *"$want"* ]] || fail "$r: unexpected: $stderr"
+		run_zn 65 zn-diff u.jsonl "$G"
+		run_zn 65 zn-diff "$G" u.jsonl
+	done <<-'EOF2'
+	{"kind":"domain","schema":"app","name":"d","checks":[],"not_null":false}|type is not a string
+	{"kind":"domain","schema":"app","name":"d","checks":[{"name":"c"}],"type":"integer"}|checks[0].definition is not a string
+	{"kind":"composite_type","schema":"app","name":"c","attributes":[{"name":"a"}]}|attributes[0].type is not a string
+	{"kind":"composite_type","schema":"app","name":"c","attributes":{}}|attributes
+	{"kind":"aggregate","schema":"app","name":"g","arguments":"integer"}|definition is not a string
+	{"kind":"function","schema":"app","name":"f","arguments":"","definition":"x","depends_on":[{"kind":"relation","name":"t"}],"language":"sql"}|depends_on[0].schema is not a string
+	{"kind":"schema","name":"zz","privileges":[{"action":"grant","privilege":"USAGE"}]}|privileges[0].grantee is not a string
+	{"kind":"sequence","schema":"app","name":"q","privileges":[{"action":"grant","grantable":"yes","grantee":"r","privilege":"USAGE"}],"type":"bigint","start":"1","increment":"1","min":"1","max":"9","cache":"1"}|privileges[0].grantable
+	EOF2
+}
