@@ -103,3 +103,7 @@ setup() {
 @test "pair 101-aggregates-drop" {
 	zn_roundtrip 101-aggregates-drop
 }
+
+@test "pair 102-view-unnamed-literals" {
+	zn_roundtrip 102-view-unnamed-literals
+}
