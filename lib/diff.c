@@ -1135,6 +1135,341 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 	commentop(d, fmt(d, "TYPE %s", tn), a, b, tgt, sc, NULL, nm);
 }
 
+/* ---- collations and text search ---- */
+
+static ZN_NORETURN void cannot(const char *, const char *);
+
+/* CREATE COLLATION, and its comment, into out. */
+static void
+collation_create(struct d *d, json_t *out, const char *q, const json_t *x)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+
+	zn_buf_addf(&b, "CREATE COLLATION %s (provider = %s", q,
+	    S(x, "provider"));
+	if (S(x, "locale") != NULL)
+		zn_buf_addf(&b, ", locale = %s", lit(d, S(x, "locale")));
+	if (S(x, "lc_collate") != NULL)
+		zn_buf_addf(&b, ", lc_collate = %s", lit(d,
+		    S(x, "lc_collate")));
+	if (S(x, "lc_ctype") != NULL)
+		zn_buf_addf(&b, ", lc_ctype = %s", lit(d, S(x, "lc_ctype")));
+	if (json_is_false(json_object_get(x, "deterministic")))
+		zn_buf_adds(&b, ", deterministic = false");
+	zn_buf_addch(&b, ')');
+	addstr(out, keep(d, zn_buf_detach(&b)));
+	if (S(x, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "COLLATION %s", q),
+		    S(x, "comment")));
+}
+
+/*
+ * A collation is made before what uses it (phases: columns, domains and
+ * indexes come later) and dropped after; one that parked data still
+ * uses is parked with it.  It cannot be altered: a change is refused.
+ */
+static void
+collationdiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const char *sc = S(x, "schema"), *nm = S(x, "name");
+	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
+	static const char *const def[] = { "provider", "locale",
+	    "lc_collate", "lc_ctype", "deterministic" };
+	struct zn_op *op;
+	size_t k;
+
+	if (a == NULL) {
+		op = newop(d, ZN_OP_CREATE_COLLATION, PH_ENUM, tgt);
+		args(op, sc, NULL, nm);
+		collation_create(d, op->sql, q, b);
+		rev(op, fmt(d, "DROP COLLATION %s", q));
+		provide(op, fmt(d, "collation:%s", q));
+		need(op, fmt(d, "schema:%s", sc));
+		need(op, fmt(d, "gone:collation:%s", q));
+		return;
+	}
+	if (b == NULL && parkeduses(d, q)) {
+		parkop(d, ZN_OP_SOFT_DROP_COLLATION, "COLLATION", q, sc, nm,
+		    tgt, NULL);
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, ZN_OP_DROP_COLLATION, PH_DROP_ENUM, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "DROP COLLATION %s", q));
+		collation_create(d, op->reverse, q, a);
+		need(op, fmt(d, "dropuse:collation:%s", q));
+		provide(op, fmt(d, "gone:collation:%s", q));
+		return;
+	}
+	for (k = 0; k < sizeof(def) / sizeof(def[0]); k++)
+		if (!same(json_object_get(a, def[k]),
+		    json_object_get(b, def[k])))
+			cannot(tgt, "a collation cannot be altered (create one "
+			    "under another name, move the columns, domains and "
+			    "indexes that use this one to it, then drop this "
+			    "one)");
+	commentop(d, fmt(d, "COLLATION %s", q), a, b, tgt, sc, NULL, nm);
+}
+
+/* CREATE TEXT SEARCH DICTIONARY, and its comment, into out. */
+static void
+tsdict_create(struct d *d, json_t *out, const char *q, const json_t *x)
+{
+	addstr(out, fmt(d, "CREATE TEXT SEARCH DICTIONARY %s (TEMPLATE = "
+	    "%s%s%s)", q, S(x, "template"), S(x, "options") != NULL ?
+	    ", " : "", S(x, "options") != NULL ? S(x, "options") : ""));
+	if (S(x, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "TEXT SEARCH DICTIONARY %s",
+		    q), S(x, "comment")));
+}
+
+/*
+ * The option names of a dictionary's options as the server keeps them
+ * ("name = 'value', ..."), each followed by a NUL, in a new string.
+ */
+static const char *
+optnames(struct d *d, const char *o)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const char *p = o;
+	int inq = 0, start = 1;
+
+	for (; p != NULL && *p != '\0'; p++) {
+		if (start) {
+			while (*p == ' ')
+				p++;
+			zn_buf_add(&b, p, strcspn(p, " ="));
+			zn_buf_addch(&b, '\0');
+			start = 0;
+		}
+		if (*p == '\'')
+			inq = !inq;
+		else if (*p == ',' && !inq)
+			start = 1;
+	}
+	zn_buf_addch(&b, '\0');
+	return keep(d, zn_buf_detach(&b));
+}
+
+/* Is name (NUL-ended) one of the names of list (from optnames)? */
+static int
+hasopt(const char *list, const char *name)
+{
+	for (; *list != '\0'; list += strlen(list) + 1)
+		if (strcmp(list, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* ALTER TEXT SEARCH DICTIONARY from a's options to b's, into out. */
+static void
+tsdictalter(struct d *d, json_t *out, const char *q, const json_t *a,
+    const json_t *b)
+{
+	const char *na = optnames(d, S(a, "options"));
+	const char *nb = optnames(d, S(b, "options"));
+	struct zn_buf o = ZN_BUF_INIT;
+	const char *n;
+
+	if (!streq(S(a, "options"), S(b, "options"))) {
+		if (S(b, "options") != NULL)
+			zn_buf_adds(&o, S(b, "options"));
+		/* An option named without a value goes back to its default. */
+		for (n = na; *n != '\0'; n += strlen(n) + 1)
+			if (!hasopt(nb, n))
+				zn_buf_addf(&o, "%s%s", o.len > 0 ? ", " : "", n);
+		if (o.len > 0)
+			addstr(out, fmt(d, "ALTER TEXT SEARCH DICTIONARY %s (%s)",
+			    q, o.buf));
+		zn_buf_release(&o);
+	}
+	if (!streq(S(a, "comment"), S(b, "comment")))
+		addstr(out, comment_sql(d, fmt(d, "TEXT SEARCH DICTIONARY %s",
+		    q), S(b, "comment")));
+}
+
+static void
+tsdictdiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const char *sc = S(x, "schema"), *nm = S(x, "name");
+	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = newop(d, ZN_OP_CREATE_TEXT_SEARCH_DICTIONARY, PH_ENUM,
+		    tgt);
+		args(op, sc, NULL, nm);
+		tsdict_create(d, op->sql, q, b);
+		rev(op, fmt(d, "DROP TEXT SEARCH DICTIONARY %s", q));
+		provide(op, fmt(d, "tsdict:%s", q));
+		need(op, fmt(d, "schema:%s", sc));
+		need(op, fmt(d, "gone:tsdict:%s", q));
+		return;
+	}
+	if (b == NULL && parkeduses(d, q)) {
+		parkop(d, ZN_OP_SOFT_DROP_TEXT_SEARCH_DICTIONARY,
+		    "TEXT SEARCH DICTIONARY", q, sc, nm, tgt, NULL);
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, ZN_OP_DROP_TEXT_SEARCH_DICTIONARY, PH_DROP_ENUM,
+		    tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "DROP TEXT SEARCH DICTIONARY %s", q));
+		tsdict_create(d, op->reverse, q, a);
+		need(op, fmt(d, "dropuse:tsdict:%s", q));
+		provide(op, fmt(d, "gone:tsdict:%s", q));
+		return;
+	}
+	if (!streq(S(a, "template"), S(b, "template")))
+		cannot(tgt, "a text search dictionary's template cannot be "
+		    "altered (create a dictionary under another name, move "
+		    "the configurations to it, then drop this one)");
+	op = newop(d, ZN_OP_ALTER_TEXT_SEARCH_DICTIONARY, PH_ENUM, tgt);
+	args(op, sc, NULL, nm);
+	tsdictalter(d, op->sql, q, a, b);
+	tsdictalter(d, op->reverse, q, b, a);
+	if (json_array_size(op->sql) == 0)
+		d->p->n--;
+}
+
+/* The dictionaries of a mapping, as a list for WITH. */
+static const char *
+dictlist(struct d *d, const json_t *m)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(m, "dictionaries"), i, v)
+		zn_buf_addf(&b, "%s%s", i > 0 ? ", " : "",
+		    json_string_value(v));
+	return keep(d, zn_buf_detach(&b));
+}
+
+static const json_t *
+findtoken(const json_t *maps, const char *token)
+{
+	const json_t *m;
+	size_t i;
+
+	json_array_foreach(maps, i, m)
+		if (streq(S(m, "token"), token))
+			return m;
+	return NULL;
+}
+
+/* CREATE TEXT SEARCH CONFIGURATION with its mappings, into out. */
+static void
+tsconfig_create(struct d *d, json_t *out, const char *q, const json_t *x)
+{
+	const json_t *m;
+	size_t i;
+
+	addstr(out, fmt(d, "CREATE TEXT SEARCH CONFIGURATION %s (PARSER = %s)",
+	    q, S(x, "parser")));
+	json_array_foreach(json_object_get(x, "mappings"), i, m)
+		addstr(out, fmt(d, "ALTER TEXT SEARCH CONFIGURATION %s ADD "
+		    "MAPPING FOR %s WITH %s", q, qi(d, S(m, "token")),
+		    dictlist(d, m)));
+	if (S(x, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "TEXT SEARCH CONFIGURATION "
+		    "%s", q), S(x, "comment")));
+}
+
+/* The mappings and comment from configuration a to b, into out. */
+static void
+tsconfigalter(struct d *d, json_t *out, const char *q, const json_t *a,
+    const json_t *b)
+{
+	const json_t *ma = json_object_get(a, "mappings");
+	const json_t *mb = json_object_get(b, "mappings");
+	const json_t *m, *o;
+	size_t i;
+
+	json_array_foreach(ma, i, m)
+		if (findtoken(mb, S(m, "token")) == NULL)
+			addstr(out, fmt(d, "ALTER TEXT SEARCH CONFIGURATION %s "
+			    "DROP MAPPING FOR %s", q, qi(d, S(m, "token"))));
+	json_array_foreach(mb, i, m) {
+		o = findtoken(ma, S(m, "token"));
+		if (o == NULL || !same(o, m))
+			addstr(out, fmt(d, "ALTER TEXT SEARCH CONFIGURATION %s "
+			    "%s MAPPING FOR %s WITH %s", q, o == NULL ? "ADD" :
+			    "ALTER", qi(d, S(m, "token")), dictlist(d, m)));
+	}
+	if (!streq(S(a, "comment"), S(b, "comment")))
+		addstr(out, comment_sql(d, fmt(d, "TEXT SEARCH CONFIGURATION "
+		    "%s", q), S(b, "comment")));
+}
+
+/* The edges of a configuration to the dictionaries it maps to. */
+static void
+tsconfiguses(struct d *d, struct zn_op *op, const json_t *x, int made)
+{
+	const json_t *m, *v;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(x, "mappings"), i, m)
+		json_array_foreach(json_object_get(m, "dictionaries"), j, v) {
+			if (made)
+				need(op, fmt(d, "tsdict:%s",
+				    json_string_value(v)));
+			else
+				provide(op, fmt(d, "dropuse:tsdict:%s",
+				    json_string_value(v)));
+		}
+}
+
+static void
+tsconfigdiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const char *sc = S(x, "schema"), *nm = S(x, "name");
+	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = newop(d, ZN_OP_CREATE_TEXT_SEARCH_CONFIGURATION, PH_ENUM,
+		    tgt);
+		args(op, sc, NULL, nm);
+		tsconfig_create(d, op->sql, q, b);
+		rev(op, fmt(d, "DROP TEXT SEARCH CONFIGURATION %s", q));
+		need(op, fmt(d, "schema:%s", sc));
+		tsconfiguses(d, op, b, 1);
+		return;
+	}
+	if (b == NULL && parkeduses(d, q)) {
+		parkop(d, ZN_OP_SOFT_DROP_TEXT_SEARCH_CONFIGURATION,
+		    "TEXT SEARCH CONFIGURATION", q, sc, nm, tgt, NULL);
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, ZN_OP_DROP_TEXT_SEARCH_CONFIGURATION,
+		    PH_DROP_ENUM, tgt);
+		args(op, sc, NULL, nm);
+		sql(op, fmt(d, "DROP TEXT SEARCH CONFIGURATION %s", q));
+		tsconfig_create(d, op->reverse, q, a);
+		tsconfiguses(d, op, a, 0);
+		return;
+	}
+	if (!streq(S(a, "parser"), S(b, "parser")))
+		cannot(tgt, "a text search configuration's parser cannot be "
+		    "altered (create a configuration under another name, "
+		    "move what uses this one to it, then drop this one)");
+	op = newop(d, ZN_OP_ALTER_TEXT_SEARCH_CONFIGURATION, PH_ENUM, tgt);
+	args(op, sc, NULL, nm);
+	tsconfigalter(d, op->sql, q, a, b);
+	tsconfigalter(d, op->reverse, q, b, a);
+	tsconfiguses(d, op, b, 1);
+	tsconfiguses(d, op, a, 0);
+	if (json_array_size(op->sql) == 0)
+		d->p->n--;
+}
+
 /* ---- domains ---- */
 
 /* The element type a type name names, without its array brackets. */
@@ -1147,8 +1482,6 @@ basetype(struct d *d, const char *ty)
 		n -= 2;
 	return fmt(d, "%.*s", (int)n, ty);
 }
-
-static ZN_NORETURN void cannot(const char *, const char *);
 
 /* CREATE DOMAIN with all it has, comments included, into out. */
 static void
@@ -1248,6 +1581,8 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		domain_create(d, op->sql, b);
 		rev(op, fmt(d, "DROP DOMAIN %s", q));
 		typemade(d, op, q, sc);
+		if (S(b, "collation") != NULL)
+			need(op, fmt(d, "collation:%s", S(b, "collation")));
 		/* Over an enum or another domain of the plan. */
 		need(op, fmt(d, "type:%s", basetype(d, S(b, "type"))));
 		return;
@@ -1262,6 +1597,9 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		sql(op, fmt(d, "DROP DOMAIN %s", q));
 		domain_create(d, op->reverse, a);
 		typegone(d, op, q);
+		if (S(a, "collation") != NULL)
+			provide(op, fmt(d, "dropuse:collation:%s",
+			    S(a, "collation")));
 		/* Before the enum or domain it is built on. */
 		provide(op, fmt(d, "dropuse:type:%s", basetype(d,
 		    S(a, "type"))));
@@ -1402,9 +1740,13 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 		sql(op, fmt(d, "DROP TYPE %s", q));
 		composite_create(d, op->reverse, a);
 		typegone(d, op, q);
-		json_array_foreach(json_object_get(a, "attributes"), i, y)
+		json_array_foreach(json_object_get(a, "attributes"), i, y) {
 			provide(op, fmt(d, "dropuse:type:%s",
 			    basetype(d, S(y, "type"))));
+			if (S(y, "collation") != NULL)
+				provide(op, fmt(d, "dropuse:collation:%s",
+				    S(y, "collation")));
+		}
 		return;
 	}
 	if (!sameorder(a, b))
@@ -4134,6 +4476,7 @@ static void
 coltext(struct d *d, const json_t *c)
 {
 	addtext(d, S(c, "type"));
+	addtext(d, S(c, "collation"));
 	addtext(d, S(c, "default"));
 	addtext(d, S(json_object_get(c, "generated"), "expression"));
 }
@@ -4183,14 +4526,18 @@ collectgone(struct d *d, const json_t **paired)
 			addtext(d, S(rec(&d->a, i), "definition"));
 	}
 	/*
-	 * A domain that goes, but is parked as what is parked uses it,
-	 * keeps what it is built on: domains over domains, last first.
+	 * A domain, composite type or text search configuration that goes,
+	 * but is parked as what is parked uses it, keeps what it is built
+	 * on: domains over domains, last first, and the collations and
+	 * dictionaries they use.
 	 */
 	for (j = 0, i = d->a.g->nrecs; i-- > 0 && j < d->a.g->nrecs;) {
 		const char *q;
 
 		if ((!iskind(&d->a, i, "domain") &&
-		    !iskind(&d->a, i, "composite_type")) || d->a.used[i])
+		    !iskind(&d->a, i, "composite_type") &&
+		    !iskind(&d->a, i, "text_search_configuration")) ||
+		    d->a.used[i])
 			continue;
 		t = rec(&d->a, i);
 		q = qn(d, S(t, "schema"), S(t, "name"));
@@ -4201,8 +4548,21 @@ collectgone(struct d *d, const json_t **paired)
 		    json_true());
 		if (S(t, "type") != NULL)
 			addtext(d, S(t, "type"));
-		json_array_foreach(json_object_get(t, "attributes"), k, x)
+		if (S(t, "collation") != NULL)
+			addtext(d, S(t, "collation"));
+		json_array_foreach(json_object_get(t, "attributes"), k, x) {
 			addtext(d, S(x, "type"));
+			addtext(d, S(x, "collation"));
+		}
+		/* A configuration parked keeps its dictionaries. */
+		json_array_foreach(json_object_get(t, "mappings"), k, x) {
+			const json_t *v;
+			size_t m;
+
+			json_array_foreach(json_object_get(x, "dictionaries"),
+			    m, v)
+				addtext(d, json_string_value(v));
+		}
 		/* What it names may be a domain seen already: again. */
 		i = d->a.g->nrecs;
 		j++;
@@ -4220,6 +4580,12 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		enumdiff(d, a, b);
 	else if (streq(kind, "domain"))
 		domaindiff(d, a, b);
+	else if (streq(kind, "collation"))
+		collationdiff(d, a, b);
+	else if (streq(kind, "text_search_dictionary"))
+		tsdictdiff(d, a, b);
+	else if (streq(kind, "text_search_configuration"))
+		tsconfigdiff(d, a, b);
 	else if (streq(kind, "composite_type"))
 		compositediff(d, a, b);
 	else if (streq(kind, "sequence"))
@@ -4264,7 +4630,9 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	 * routines are recreated around them (the ops' order comes from
 	 * their phases and edges, not from this).
 	 */
-	static const char *const passes[] = { "extension", "schema", "enum",
+	static const char *const passes[] = { "extension", "schema",
+	    "collation", "text_search_dictionary",
+	    "text_search_configuration", "enum",
 	    "domain", "composite_type", "sequence", "table", "view",
 	    "materialized_view", "function", "procedure", "aggregate",
 	    "trigger", NULL };

@@ -96,6 +96,16 @@ static const struct member r_extension[] = { { "schema", 's', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_schema[] = { { "comment", 'S', NULL },
 	{ "privileges", 'A', m_priv }, END };
+static const struct member r_collation[] = { { "provider", 's', NULL },
+	{ "locale", 'S', NULL }, { "lc_collate", 'S', NULL },
+	{ "lc_ctype", 'S', NULL }, { "deterministic", 'b', NULL },
+	{ "comment", 'S', NULL }, END };
+static const struct member r_tsdict[] = { { "template", 's', NULL },
+	{ "options", 'S', NULL }, { "comment", 'S', NULL }, END };
+static const struct member m_tsmap[] = { { "token", 's', NULL },
+	{ "dictionaries", 'a', NULL }, END };
+static const struct member r_tsconfig[] = { { "parser", 's', NULL },
+	{ "mappings", 'A', m_tsmap }, { "comment", 'S', NULL }, END };
 static const struct member r_enum[] = { { "values", 'a', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member m_dcheck[] = { { "name", 's', NULL },
@@ -160,6 +170,9 @@ static const struct kind {
 } kinds[] = {
 	{ "extension", 1, 0, 0, r_extension },
 	{ "schema", 1, 0, 0, r_schema },
+	{ "collation", 0, 0, 0, r_collation },
+	{ "text_search_dictionary", 0, 0, 0, r_tsdict },
+	{ "text_search_configuration", 0, 0, 0, r_tsconfig },
 	{ "enum", 0, 0, 0, r_enum },
 	{ "domain", 0, 0, 0, r_domain },
 	{ "composite_type", 0, 0, 0, r_composite },

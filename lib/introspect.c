@@ -120,6 +120,72 @@ static const char q_domaincons[] =
     "WHERE t.typnamespace = ANY ($1::pg_catalog.oid[]) AND c.contype = 'c' "
     "ORDER BY c.contypid, c.conname COLLATE \"C\"";
 
+/*
+ * Collations (libc and ICU) as CREATE COLLATION takes them; the
+ * provider's version is not compared (pg_dump leaves it out too).
+ */
+enum { CO_SCHEMA, CO_NAME, CO_PROVIDER, CO_DETERMINISTIC, CO_COLLATE,
+    CO_CTYPE, CO_LOCALE, CO_COMMENT };
+static const char q_collations[] =
+    "SELECT n.nspname, c.collname, CASE c.collprovider WHEN 'i' THEN 'icu' "
+    "WHEN 'c' THEN 'libc' ELSE c.collprovider::pg_catalog.text END, "
+    "c.collisdeterministic, c.collcollate, c.collctype, %s, d.description "
+    "FROM pg_catalog.pg_collation c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
+    COMMENT("d", "pg_catalog.pg_collation", "c.oid", "0")
+    "WHERE c.collnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("c.collname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_collation", "c.oid") " "
+    "ORDER BY c.oid";
+
+/* Text search dictionaries: their template and options as kept. */
+enum { TD_SCHEMA, TD_NAME, TD_TEMPLATE, TD_OPTIONS, TD_COMMENT };
+static const char q_tsdicts[] =
+    "SELECT n.nspname, t.dictname, "
+    "pg_catalog.quote_ident(tn.nspname) || '.' || "
+    "pg_catalog.quote_ident(tt.tmplname), t.dictinitoption, d.description "
+    "FROM pg_catalog.pg_ts_dict t "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.dictnamespace "
+    "JOIN pg_catalog.pg_ts_template tt ON tt.oid = t.dicttemplate "
+    "JOIN pg_catalog.pg_namespace tn ON tn.oid = tt.tmplnamespace "
+    COMMENT("d", "pg_catalog.pg_ts_dict", "t.oid", "0")
+    "WHERE t.dictnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("t.dictname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_ts_dict", "t.oid") " "
+    "ORDER BY t.oid";
+
+/*
+ * Text search configurations, and their mappings as pg_dump reads them:
+ * per token type of the parser, the dictionaries in the order they are
+ * tried.
+ */
+enum { TC_OID, TC_SCHEMA, TC_NAME, TC_PARSER, TC_COMMENT };
+static const char q_tsconfigs[] =
+    "SELECT c.oid, n.nspname, c.cfgname, "
+    "pg_catalog.quote_ident(pn.nspname) || '.' || "
+    "pg_catalog.quote_ident(p.prsname), d.description "
+    "FROM pg_catalog.pg_ts_config c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace "
+    "JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser "
+    "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace "
+    COMMENT("d", "pg_catalog.pg_ts_config", "c.oid", "0")
+    "WHERE c.cfgnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("c.cfgname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_ts_config", "c.oid") " "
+    "ORDER BY c.oid";
+enum { TM_CFG, TM_TOKEN, TM_DICT };
+static const char q_tsmaps[] =
+    "SELECT m.mapcfg, (SELECT t.alias FROM "
+    "pg_catalog.ts_token_type(c.cfgparser) t WHERE t.tokid = "
+    "m.maptokentype), pg_catalog.quote_ident(dn.nspname) || '.' || "
+    "pg_catalog.quote_ident(dd.dictname) "
+    "FROM pg_catalog.pg_ts_config_map m "
+    "JOIN pg_catalog.pg_ts_config c ON c.oid = m.mapcfg "
+    "JOIN pg_catalog.pg_ts_dict dd ON dd.oid = m.mapdict "
+    "JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace "
+    "WHERE c.cfgnamespace = ANY ($1::pg_catalog.oid[]) "
+    "ORDER BY m.mapcfg, m.maptokentype, m.mapseqno";
+
 /* Composite types (by their relation's OID), and their attributes. */
 enum { CT_REL, CT_SCHEMA, CT_NAME, CT_COMMENT };
 static const char q_composites[] =
@@ -586,19 +652,7 @@ static const char q_unmodelled[] =
     "p.pronamespace = ANY($1::pg_catalog.oid[]) AND p.prokind = 'a' "
     "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate g WHERE "
     "g.aggfnoid = p.oid AND g.aggkind = 'n') UNION "
-    "ALL SELECT 'collation', n.nspname, c.collname, "
-    "'pg_catalog.pg_collation'::regclass, c.oid FROM "
-    "pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = "
-    "c.collnamespace WHERE c.collnamespace = ANY($1::pg_catalog.oid[]) "
-    "UNION ALL SELECT 'text search configuration', n.nspname, c.cfgname, "
-    "'pg_catalog.pg_ts_config'::regclass, c.oid FROM "
-    "pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = "
-    "c.cfgnamespace WHERE c.cfgnamespace = ANY($1::pg_catalog.oid[]) "
-    "UNION ALL SELECT 'text search dictionary', n.nspname, c.dictname, "
-    "'pg_catalog.pg_ts_dict'::regclass, c.oid FROM pg_catalog.pg_ts_dict "
-    "c JOIN pg_catalog.pg_namespace n ON n.oid = c.dictnamespace WHERE "
-    "c.dictnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT 'text "
-    "search parser', n.nspname, c.prsname, "
+    "ALL SELECT 'text search parser', n.nspname, c.prsname, "
     "'pg_catalog.pg_ts_parser'::regclass, c.oid FROM "
     "pg_catalog.pg_ts_parser c JOIN pg_catalog.pg_namespace n ON n.oid = "
     "c.prsnamespace WHERE c.prsnamespace = ANY($1::pg_catalog.oid[]) "
@@ -1175,6 +1229,106 @@ domains(struct ctx *c)
 		zn_jw_end(&c->w, '}');
 		emit(c, "domain", PQgetvalue(r, i, DM_SCHEMA), NULL,
 		    PQgetvalue(r, i, DM_NAME), NULL);
+	}
+	PQclear(r);
+	PQclear(k.r);
+}
+
+static void
+collations(struct ctx *c)
+{
+	char *sql = zn_xasprintf(q_collations, c->version >= 150000 ?
+	    "c.colliculocale" : "CASE WHEN c.collprovider = 'i' THEN "
+	    "c.collcollate END");
+	PGresult *r = run(c, "read collations", sql, c->nsparam);
+	int i, icu;
+
+	free(sql);
+	for (i = 0; i < PQntuples(r); i++) {
+		icu = strcmp(PQgetvalue(r, i, CO_PROVIDER), "icu") == 0;
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "collation");
+		kv(c, "schema", r, i, CO_SCHEMA);
+		kv(c, "name", r, i, CO_NAME);
+		kv(c, "comment", r, i, CO_COMMENT);
+		if (PQgetvalue(r, i, CO_DETERMINISTIC)[0] != 't')
+			kvbool(c, "deterministic", 0);
+		if (!icu) {
+			kv(c, "lc_collate", r, i, CO_COLLATE);
+			kv(c, "lc_ctype", r, i, CO_CTYPE);
+		} else
+			kv(c, "locale", r, i, CO_LOCALE);
+		kv(c, "provider", r, i, CO_PROVIDER);
+		zn_jw_end(&c->w, '}');
+		emit(c, "collation", PQgetvalue(r, i, CO_SCHEMA), NULL,
+		    PQgetvalue(r, i, CO_NAME), NULL);
+	}
+	PQclear(r);
+}
+
+static void
+tsdicts(struct ctx *c)
+{
+	PGresult *r = run(c, "read text search dictionaries", q_tsdicts,
+	    c->nsparam);
+	int i;
+
+	for (i = 0; i < PQntuples(r); i++) {
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "text_search_dictionary");
+		kv(c, "schema", r, i, TD_SCHEMA);
+		kv(c, "name", r, i, TD_NAME);
+		kv(c, "comment", r, i, TD_COMMENT);
+		kv(c, "options", r, i, TD_OPTIONS);
+		kv(c, "template", r, i, TD_TEMPLATE);
+		zn_jw_end(&c->w, '}');
+		emit(c, "text_search_dictionary", PQgetvalue(r, i, TD_SCHEMA),
+		    NULL, PQgetvalue(r, i, TD_NAME), NULL);
+	}
+	PQclear(r);
+}
+
+static void
+tsconfigs(struct ctx *c)
+{
+	PGresult *r = run(c, "read text search configurations", q_tsconfigs,
+	    c->nsparam);
+	struct cursor k;
+	int i, j;
+
+	cursor(&k, run(c, "read text search mappings", q_tsmaps,
+	    c->nsparam), TM_CFG);
+	for (i = 0; i < PQntuples(r); i++) {
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "text_search_configuration");
+		kv(c, "schema", r, i, TC_SCHEMA);
+		kv(c, "name", r, i, TC_NAME);
+		kv(c, "comment", r, i, TC_COMMENT);
+		zn_jw_key(&c->w, "mappings");
+		zn_jw_arr(&c->w);
+		seek(&k, oidval(r, i, TC_OID));
+		for (j = k.row; j < k.end; j++) {
+			/* One entry per token type, its dictionaries in order. */
+			if (j == k.row || strcmp(PQgetvalue(k.r, j, TM_TOKEN),
+			    PQgetvalue(k.r, j - 1, TM_TOKEN)) != 0) {
+				zn_jw_obj(&c->w);
+				zn_jw_key(&c->w, "dictionaries");
+				zn_jw_arr(&c->w);
+			}
+			zn_jw_strn(&c->w, PQgetvalue(k.r, j, TM_DICT),
+			    (size_t)PQgetlength(k.r, j, TM_DICT));
+			if (j + 1 == k.end || strcmp(PQgetvalue(k.r, j,
+			    TM_TOKEN), PQgetvalue(k.r, j + 1, TM_TOKEN)) != 0) {
+				zn_jw_end(&c->w, ']');
+				kv(c, "token", k.r, j, TM_TOKEN);
+				zn_jw_end(&c->w, '}');
+			}
+		}
+		zn_jw_end(&c->w, ']');
+		kv(c, "parser", r, i, TC_PARSER);
+		zn_jw_end(&c->w, '}');
+		emit(c, "text_search_configuration", PQgetvalue(r, i,
+		    TC_SCHEMA), NULL, PQgetvalue(r, i, TC_NAME), NULL);
 	}
 	PQclear(r);
 	PQclear(k.r);
@@ -2156,6 +2310,9 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	ns = schemas(&c, o);
 	c.nsparam = ns;
 	extensions(&c);
+	collations(&c);
+	tsdicts(&c);
+	tsconfigs(&c);
 	enums(&c);
 	domains(&c);
 	composites(&c);

@@ -265,7 +265,7 @@ rehash() {
 	run_zn 65 zn-diff u.jsonl "$G"
 }
 
-@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges" {
+@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges, collations, text search" {
 	local r
 	while IFS='|' read -r r want; do
 		{
@@ -287,5 +287,10 @@ rehash() {
 	{"kind":"function","schema":"app","name":"f","arguments":"","definition":"x","depends_on":[{"kind":"relation","name":"t"}],"language":"sql"}|depends_on[0].schema is not a string
 	{"kind":"schema","name":"zz","privileges":[{"action":"grant","privilege":"USAGE"}]}|privileges[0].grantee is not a string
 	{"kind":"sequence","schema":"app","name":"q","privileges":[{"action":"grant","grantable":"yes","grantee":"r","privilege":"USAGE"}],"type":"bigint","start":"1","increment":"1","min":"1","max":"9","cache":"1"}|privileges[0].grantable
+	{"kind":"collation","schema":"app","name":"co","locale":"und"}|provider is not a string
+	{"kind":"collation","schema":"app","name":"co","deterministic":"no","provider":"icu"}|deterministic
+	{"kind":"text_search_dictionary","schema":"app","name":"td","options":"a = 1"}|template is not a string
+	{"kind":"text_search_configuration","schema":"app","name":"tc","mappings":[{"dictionaries":["x"]}],"parser":"p"}|mappings[0].token is not a string
+	{"kind":"text_search_configuration","schema":"app","name":"tc","mappings":[{"dictionaries":"x","token":"word"}],"parser":"p"}|mappings[0].dictionaries
 	EOF2
 }

@@ -153,7 +153,8 @@ other	[1,]'
 	assert_line 'dropIndex index concurrent - index_gone recreate'
 	assert_line 'rawSql raw inside - none given raw'
 	[ "$(printf '%s\n' "$rows" | grep -c ' concurrent ')" -eq 2 ]
-	[ "$(printf '%s\n' "$rows" | awk '$4 ~ /_/' | wc -l)" -eq 7 ]
+	assert_line 'softDropCollation type inside soft_drop_collation none unpark'
+	[ "$(printf '%s\n' "$rows" | awk '$4 ~ /_/' | wc -l)" -eq 10 ]
 
 	# zn-classify knows exactly the registry's names: each as an op of a
 	# migration, only the unknown one is classified as an unknown kind.

@@ -124,3 +124,7 @@ setup() {
 @test "pair 026-fk-add" {
 	zn_roundtrip 026-fk-add
 }
+
+@test "pair 027-fk-change-actions" {
+	zn_roundtrip 027-fk-change-actions
+}

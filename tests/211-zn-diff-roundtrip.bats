@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 027-fk-change-actions" {
-	zn_roundtrip 027-fk-change-actions
-}
-
 @test "pair 028-fk-cycle-new-tables" {
 	zn_roundtrip 028-fk-cycle-new-tables
 }
@@ -114,4 +110,12 @@ setup() {
 
 @test "pair 052-partition-sub" {
 	zn_roundtrip 052-partition-sub
+}
+
+@test "pair 053-inheritance" {
+	zn_roundtrip 053-inheritance
+}
+
+@test "pair 054-unlogged-logged" {
+	zn_roundtrip 054-unlogged-logged
 }

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 053-inheritance" {
-	zn_roundtrip 053-inheritance
-}
-
-@test "pair 054-unlogged-logged" {
-	zn_roundtrip 054-unlogged-logged
-}
-
 @test "pair 055-storage-options" {
 	zn_roundtrip 055-storage-options
 }
@@ -114,4 +106,16 @@ setup() {
 
 @test "pair 078-function-uses-table-rowtype" {
 	zn_roundtrip 078-function-uses-table-rowtype
+}
+
+@test "pair 079-drop-view-used-by-function" {
+	zn_roundtrip 079-drop-view-used-by-function
+}
+
+@test "pair 080-view-recreated-under-function" {
+	zn_roundtrip 080-view-recreated-under-function
+}
+
+@test "pair 081-table-becomes-view" {
+	zn_roundtrip 081-table-becomes-view
 }

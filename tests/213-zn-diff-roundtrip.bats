@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 079-drop-view-used-by-function" {
-	zn_roundtrip 079-drop-view-used-by-function
-}
-
-@test "pair 080-view-recreated-under-function" {
-	zn_roundtrip 080-view-recreated-under-function
-}
-
-@test "pair 081-table-becomes-view" {
-	zn_roundtrip 081-table-becomes-view
-}
-
 @test "pair 082-unique-to-primary-key-under-fk" {
 	zn_roundtrip 082-unique-to-primary-key-under-fk
 }
@@ -106,4 +94,24 @@ setup() {
 
 @test "pair 102-view-unnamed-literals" {
 	zn_roundtrip 102-view-unnamed-literals
+}
+
+@test "pair 103-collations-create" {
+	zn_roundtrip 103-collations-create
+}
+
+@test "pair 104-collations-drop" {
+	zn_roundtrip 104-collations-drop
+}
+
+@test "pair 105-text-search-create" {
+	zn_roundtrip 105-text-search-create
+}
+
+@test "pair 106-text-search-change" {
+	zn_roundtrip 106-text-search-change
+}
+
+@test "pair 107-text-search-drop" {
+	zn_roundtrip 107-text-search-drop
 }

@@ -1,0 +1,1 @@
+../105-text-search-create/b.sql

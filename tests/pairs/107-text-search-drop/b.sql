@@ -1,0 +1,2 @@
+CREATE SCHEMA search;
+CREATE TABLE search.doc (id int PRIMARY KEY, body text);
