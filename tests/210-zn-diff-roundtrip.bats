@@ -124,3 +124,11 @@ setup() {
 @test "pair 026-fk-add" {
 	zn_roundtrip 026-fk-add
 }
+
+@test "pair 027-fk-change-actions" {
+	zn_roundtrip 027-fk-change-actions
+}
+
+@test "pair 028-fk-cycle-new-tables" {
+	zn_roundtrip 028-fk-cycle-new-tables
+}

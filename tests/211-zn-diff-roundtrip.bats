@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 027-fk-change-actions" {
-	zn_roundtrip 027-fk-change-actions
-}
-
-@test "pair 028-fk-cycle-new-tables" {
-	zn_roundtrip 028-fk-cycle-new-tables
-}
-
 @test "pair 029-fk-self-reference" {
 	zn_roundtrip 029-fk-self-reference
 }
@@ -114,4 +106,20 @@ setup() {
 
 @test "pair 052-partition-sub" {
 	zn_roundtrip 052-partition-sub
+}
+
+@test "pair 053-inheritance" {
+	zn_roundtrip 053-inheritance
+}
+
+@test "pair 054-unlogged-logged" {
+	zn_roundtrip 054-unlogged-logged
+}
+
+@test "pair 055-storage-options" {
+	zn_roundtrip 055-storage-options
+}
+
+@test "pair 056-replica-identity" {
+	zn_roundtrip 056-replica-identity
 }

@@ -12,22 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 053-inheritance" {
-	zn_roundtrip 053-inheritance
-}
-
-@test "pair 054-unlogged-logged" {
-	zn_roundtrip 054-unlogged-logged
-}
-
-@test "pair 055-storage-options" {
-	zn_roundtrip 055-storage-options
-}
-
-@test "pair 056-replica-identity" {
-	zn_roundtrip 056-replica-identity
-}
-
 @test "pair 057-rename-table" {
 	zn_roundtrip 057-rename-table
 }
@@ -114,4 +98,28 @@ setup() {
 
 @test "pair 078-function-uses-table-rowtype" {
 	zn_roundtrip 078-function-uses-table-rowtype
+}
+
+@test "pair 079-drop-view-used-by-function" {
+	zn_roundtrip 079-drop-view-used-by-function
+}
+
+@test "pair 080-view-recreated-under-function" {
+	zn_roundtrip 080-view-recreated-under-function
+}
+
+@test "pair 081-table-becomes-view" {
+	zn_roundtrip 081-table-becomes-view
+}
+
+@test "pair 082-unique-to-primary-key-under-fk" {
+	zn_roundtrip 082-unique-to-primary-key-under-fk
+}
+
+@test "pair 083-view-becomes-table" {
+	zn_roundtrip 083-view-becomes-table
+}
+
+@test "pair 084-check-in-list-varchar" {
+	zn_roundtrip 084-check-in-list-varchar
 }

@@ -12,30 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 079-drop-view-used-by-function" {
-	zn_roundtrip 079-drop-view-used-by-function
-}
-
-@test "pair 080-view-recreated-under-function" {
-	zn_roundtrip 080-view-recreated-under-function
-}
-
-@test "pair 081-table-becomes-view" {
-	zn_roundtrip 081-table-becomes-view
-}
-
-@test "pair 082-unique-to-primary-key-under-fk" {
-	zn_roundtrip 082-unique-to-primary-key-under-fk
-}
-
-@test "pair 083-view-becomes-table" {
-	zn_roundtrip 083-view-becomes-table
-}
-
-@test "pair 084-check-in-list-varchar" {
-	zn_roundtrip 084-check-in-list-varchar
-}
-
 @test "pair 085-function-parameter-renamed" {
 	zn_roundtrip 085-function-parameter-renamed
 }
@@ -102,4 +78,36 @@ setup() {
 
 @test "pair 101-aggregates-drop" {
 	zn_roundtrip 101-aggregates-drop
+}
+
+@test "pair 150-matview-recreated-keeps-grants" {
+	zn_roundtrip 150-matview-recreated-keeps-grants
+}
+
+@test "pair 151-routines-recreated-keep-grants" {
+	zn_roundtrip 151-routines-recreated-keep-grants
+}
+
+@test "pair 152-column-grants-added-dropped-retyped" {
+	zn_roundtrip 152-column-grants-added-dropped-retyped
+}
+
+@test "pair 153-public-schema-locked-down" {
+	zn_roundtrip 153-public-schema-locked-down
+}
+
+@test "pair 154-table-becomes-view-keeps-grants" {
+	zn_roundtrip 154-table-becomes-view-keeps-grants
+}
+
+@test "pair 155-serial-sequence-grants" {
+	zn_roundtrip 155-serial-sequence-grants
+}
+
+@test "pair 164-policies-for-granted-roles" {
+	zn_roundtrip 164-policies-for-granted-roles
+}
+
+@test "pair 171-view-becomes-table-keeps-grants" {
+	zn_roundtrip 171-view-becomes-table-keeps-grants
 }
