@@ -132,3 +132,11 @@ setup() {
 @test "pair 028-fk-cycle-new-tables" {
 	zn_roundtrip 028-fk-cycle-new-tables
 }
+
+@test "pair 029-fk-self-reference" {
+	zn_roundtrip 029-fk-self-reference
+}
+
+@test "pair 030-index-add" {
+	zn_roundtrip 030-index-add
+}

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 029-fk-self-reference" {
-	zn_roundtrip 029-fk-self-reference
-}
-
-@test "pair 030-index-add" {
-	zn_roundtrip 030-index-add
-}
-
 @test "pair 031-index-gin-drop-change" {
 	zn_roundtrip 031-index-gin-drop-change
 }
@@ -122,4 +114,20 @@ setup() {
 
 @test "pair 056-replica-identity" {
 	zn_roundtrip 056-replica-identity
+}
+
+@test "pair 057-rename-table" {
+	zn_roundtrip 057-rename-table
+}
+
+@test "pair 058-rename-column" {
+	zn_roundtrip 058-rename-column
+}
+
+@test "pair 059-rename-index" {
+	zn_roundtrip 059-rename-index
+}
+
+@test "pair 060-rename-enum-type" {
+	zn_roundtrip 060-rename-enum-type
 }

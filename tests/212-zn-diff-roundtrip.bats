@@ -12,22 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 057-rename-table" {
-	zn_roundtrip 057-rename-table
-}
-
-@test "pair 058-rename-column" {
-	zn_roundtrip 058-rename-column
-}
-
-@test "pair 059-rename-index" {
-	zn_roundtrip 059-rename-index
-}
-
-@test "pair 060-rename-enum-type" {
-	zn_roundtrip 060-rename-enum-type
-}
-
 @test "pair 061-rename-combined" {
 	zn_roundtrip 061-rename-combined
 }
@@ -122,4 +106,28 @@ setup() {
 
 @test "pair 084-check-in-list-varchar" {
 	zn_roundtrip 084-check-in-list-varchar
+}
+
+@test "pair 085-function-parameter-renamed" {
+	zn_roundtrip 085-function-parameter-renamed
+}
+
+@test "pair 086-enum-to-enum-and-text-to-enum" {
+	zn_roundtrip 086-enum-to-enum-and-text-to-enum
+}
+
+@test "pair 087-serial-to-identity" {
+	zn_roundtrip 087-serial-to-identity
+}
+
+@test "pair 088-partition-not-null-override" {
+	zn_roundtrip 088-partition-not-null-override
+}
+
+@test "pair 089-privileges-create" {
+	zn_roundtrip 089-privileges-create
+}
+
+@test "pair 090-privileges-change" {
+	zn_roundtrip 090-privileges-change
 }

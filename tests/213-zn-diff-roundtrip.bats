@@ -12,30 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 085-function-parameter-renamed" {
-	zn_roundtrip 085-function-parameter-renamed
-}
-
-@test "pair 086-enum-to-enum-and-text-to-enum" {
-	zn_roundtrip 086-enum-to-enum-and-text-to-enum
-}
-
-@test "pair 087-serial-to-identity" {
-	zn_roundtrip 087-serial-to-identity
-}
-
-@test "pair 088-partition-not-null-override" {
-	zn_roundtrip 088-partition-not-null-override
-}
-
-@test "pair 089-privileges-create" {
-	zn_roundtrip 089-privileges-create
-}
-
-@test "pair 090-privileges-change" {
-	zn_roundtrip 090-privileges-change
-}
-
 @test "pair 091-privileges-drop" {
 	zn_roundtrip 091-privileges-drop
 }
@@ -104,10 +80,50 @@ setup() {
 	zn_roundtrip 155-serial-sequence-grants
 }
 
+@test "pair 156-domain-check-not-valid-under-table-and-function" {
+	zn_roundtrip 156-domain-check-not-valid-under-table-and-function
+}
+
+@test "pair 157-column-type-to-domain" {
+	zn_roundtrip 157-column-type-to-domain
+}
+
+@test "pair 158-aggregate-over-domain-composite-state" {
+	zn_roundtrip 158-aggregate-over-domain-composite-state
+}
+
+@test "pair 159-domain-over-composite" {
+	zn_roundtrip 159-domain-over-composite
+}
+
+@test "pair 160-composite-attribute-added-under-column" {
+	zn_roundtrip 160-composite-attribute-added-under-column
+}
+
+@test "pair 161-domain-dropped-with-its-table" {
+	zn_roundtrip 161-domain-dropped-with-its-table
+}
+
+@test "pair 162-nested-composite-attribute-retyped" {
+	zn_roundtrip 162-nested-composite-attribute-retyped
+}
+
+@test "pair 163-aggregate-state-function-replaced" {
+	zn_roundtrip 163-aggregate-state-function-replaced
+}
+
 @test "pair 164-policies-for-granted-roles" {
 	zn_roundtrip 164-policies-for-granted-roles
 }
 
 @test "pair 171-view-becomes-table-keeps-grants" {
 	zn_roundtrip 171-view-becomes-table-keeps-grants
+}
+
+@test "pair 172-aggregate-moving-and-composite-input" {
+	zn_roundtrip 172-aggregate-moving-and-composite-input
+}
+
+@test "pair 173-aggregate-moving-changed" {
+	zn_roundtrip 173-aggregate-moving-changed
 }
