@@ -140,3 +140,11 @@ setup() {
 @test "pair 030-index-add" {
 	zn_roundtrip 030-index-add
 }
+
+@test "pair 031-index-gin-drop-change" {
+	zn_roundtrip 031-index-gin-drop-change
+}
+
+@test "pair 032-exclusion-constraint" {
+	zn_roundtrip 032-exclusion-constraint
+}

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 031-index-gin-drop-change" {
-	zn_roundtrip 031-index-gin-drop-change
-}
-
-@test "pair 032-exclusion-constraint" {
-	zn_roundtrip 032-exclusion-constraint
-}
-
 @test "pair 033-exclusion-change" {
 	zn_roundtrip 033-exclusion-change
 }
@@ -130,4 +122,20 @@ setup() {
 
 @test "pair 060-rename-enum-type" {
 	zn_roundtrip 060-rename-enum-type
+}
+
+@test "pair 061-rename-combined" {
+	zn_roundtrip 061-rename-combined
+}
+
+@test "pair 062-rename-constraint" {
+	zn_roundtrip 062-rename-constraint
+}
+
+@test "pair 063-rename-enum-value" {
+	zn_roundtrip 063-rename-enum-value
+}
+
+@test "pair 064-hostile-schema-table-column" {
+	zn_roundtrip 064-hostile-schema-table-column
 }

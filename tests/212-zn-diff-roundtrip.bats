@@ -12,22 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 061-rename-combined" {
-	zn_roundtrip 061-rename-combined
-}
-
-@test "pair 062-rename-constraint" {
-	zn_roundtrip 062-rename-constraint
-}
-
-@test "pair 063-rename-enum-value" {
-	zn_roundtrip 063-rename-enum-value
-}
-
-@test "pair 064-hostile-schema-table-column" {
-	zn_roundtrip 064-hostile-schema-table-column
-}
-
 @test "pair 065-hostile-index-constraint" {
 	zn_roundtrip 065-hostile-index-constraint
 }
@@ -130,4 +114,28 @@ setup() {
 
 @test "pair 090-privileges-change" {
 	zn_roundtrip 090-privileges-change
+}
+
+@test "pair 091-privileges-drop" {
+	zn_roundtrip 091-privileges-drop
+}
+
+@test "pair 092-view-recreated-keeps-grants" {
+	zn_roundtrip 092-view-recreated-keeps-grants
+}
+
+@test "pair 093-domains-create" {
+	zn_roundtrip 093-domains-create
+}
+
+@test "pair 094-domains-change" {
+	zn_roundtrip 094-domains-change
+}
+
+@test "pair 095-domains-drop" {
+	zn_roundtrip 095-domains-drop
+}
+
+@test "pair 096-composite-types-create" {
+	zn_roundtrip 096-composite-types-create
 }

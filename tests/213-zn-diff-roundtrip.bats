@@ -12,30 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 091-privileges-drop" {
-	zn_roundtrip 091-privileges-drop
-}
-
-@test "pair 092-view-recreated-keeps-grants" {
-	zn_roundtrip 092-view-recreated-keeps-grants
-}
-
-@test "pair 093-domains-create" {
-	zn_roundtrip 093-domains-create
-}
-
-@test "pair 094-domains-change" {
-	zn_roundtrip 094-domains-change
-}
-
-@test "pair 095-domains-drop" {
-	zn_roundtrip 095-domains-drop
-}
-
-@test "pair 096-composite-types-create" {
-	zn_roundtrip 096-composite-types-create
-}
-
 @test "pair 097-composite-types-change" {
 	zn_roundtrip 097-composite-types-change
 }
@@ -114,6 +90,30 @@ setup() {
 
 @test "pair 164-policies-for-granted-roles" {
 	zn_roundtrip 164-policies-for-granted-roles
+}
+
+@test "pair 165-composite-unique-to-primary-key-under-fks" {
+	zn_roundtrip 165-composite-unique-to-primary-key-under-fks
+}
+
+@test "pair 166-triggers-on-new-partitioned-table" {
+	zn_roundtrip 166-triggers-on-new-partitioned-table
+}
+
+@test "pair 167-atomic-function-stops-reading-dropped-column" {
+	zn_roundtrip 167-atomic-function-stops-reading-dropped-column
+}
+
+@test "pair 168-app-blog-release" {
+	zn_roundtrip 168-app-blog-release
+}
+
+@test "pair 169-app-shop-release" {
+	zn_roundtrip 169-app-shop-release
+}
+
+@test "pair 170-app-shop-rollback" {
+	zn_roundtrip 170-app-shop-rollback
 }
 
 @test "pair 171-view-becomes-table-keeps-grants" {
