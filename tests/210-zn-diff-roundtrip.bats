@@ -128,3 +128,27 @@ setup() {
 @test "pair 027-fk-change-actions" {
 	zn_roundtrip 027-fk-change-actions
 }
+
+@test "pair 028-fk-cycle-new-tables" {
+	zn_roundtrip 028-fk-cycle-new-tables
+}
+
+@test "pair 029-fk-self-reference" {
+	zn_roundtrip 029-fk-self-reference
+}
+
+@test "pair 030-index-add" {
+	zn_roundtrip 030-index-add
+}
+
+@test "pair 031-index-gin-drop-change" {
+	zn_roundtrip 031-index-gin-drop-change
+}
+
+@test "pair 032-exclusion-constraint" {
+	zn_roundtrip 032-exclusion-constraint
+}
+
+@test "pair 033-exclusion-change" {
+	zn_roundtrip 033-exclusion-change
+}

@@ -12,30 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 028-fk-cycle-new-tables" {
-	zn_roundtrip 028-fk-cycle-new-tables
-}
-
-@test "pair 029-fk-self-reference" {
-	zn_roundtrip 029-fk-self-reference
-}
-
-@test "pair 030-index-add" {
-	zn_roundtrip 030-index-add
-}
-
-@test "pair 031-index-gin-drop-change" {
-	zn_roundtrip 031-index-gin-drop-change
-}
-
-@test "pair 032-exclusion-constraint" {
-	zn_roundtrip 032-exclusion-constraint
-}
-
-@test "pair 033-exclusion-change" {
-	zn_roundtrip 033-exclusion-change
-}
-
 @test "pair 034-rls-enable-policies" {
 	zn_roundtrip 034-rls-enable-policies
 }
@@ -118,4 +94,52 @@ setup() {
 
 @test "pair 054-unlogged-logged" {
 	zn_roundtrip 054-unlogged-logged
+}
+
+@test "pair 055-storage-options" {
+	zn_roundtrip 055-storage-options
+}
+
+@test "pair 056-replica-identity" {
+	zn_roundtrip 056-replica-identity
+}
+
+@test "pair 057-rename-table" {
+	zn_roundtrip 057-rename-table
+}
+
+@test "pair 058-rename-column" {
+	zn_roundtrip 058-rename-column
+}
+
+@test "pair 059-rename-index" {
+	zn_roundtrip 059-rename-index
+}
+
+@test "pair 060-rename-enum-type" {
+	zn_roundtrip 060-rename-enum-type
+}
+
+@test "pair 061-rename-combined" {
+	zn_roundtrip 061-rename-combined
+}
+
+@test "pair 062-rename-constraint" {
+	zn_roundtrip 062-rename-constraint
+}
+
+@test "pair 063-rename-enum-value" {
+	zn_roundtrip 063-rename-enum-value
+}
+
+@test "pair 064-hostile-schema-table-column" {
+	zn_roundtrip 064-hostile-schema-table-column
+}
+
+@test "pair 065-hostile-index-constraint" {
+	zn_roundtrip 065-hostile-index-constraint
+}
+
+@test "pair 066-hostile-enum-values" {
+	zn_roundtrip 066-hostile-enum-values
 }

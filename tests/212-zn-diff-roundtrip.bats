@@ -12,54 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 055-storage-options" {
-	zn_roundtrip 055-storage-options
-}
-
-@test "pair 056-replica-identity" {
-	zn_roundtrip 056-replica-identity
-}
-
-@test "pair 057-rename-table" {
-	zn_roundtrip 057-rename-table
-}
-
-@test "pair 058-rename-column" {
-	zn_roundtrip 058-rename-column
-}
-
-@test "pair 059-rename-index" {
-	zn_roundtrip 059-rename-index
-}
-
-@test "pair 060-rename-enum-type" {
-	zn_roundtrip 060-rename-enum-type
-}
-
-@test "pair 061-rename-combined" {
-	zn_roundtrip 061-rename-combined
-}
-
-@test "pair 062-rename-constraint" {
-	zn_roundtrip 062-rename-constraint
-}
-
-@test "pair 063-rename-enum-value" {
-	zn_roundtrip 063-rename-enum-value
-}
-
-@test "pair 064-hostile-schema-table-column" {
-	zn_roundtrip 064-hostile-schema-table-column
-}
-
-@test "pair 065-hostile-index-constraint" {
-	zn_roundtrip 065-hostile-index-constraint
-}
-
-@test "pair 066-hostile-enum-values" {
-	zn_roundtrip 066-hostile-enum-values
-}
-
 @test "pair 067-hostile-function-trigger" {
 	zn_roundtrip 067-hostile-function-trigger
 }
@@ -118,4 +70,76 @@ setup() {
 
 @test "pair 081-table-becomes-view" {
 	zn_roundtrip 081-table-becomes-view
+}
+
+@test "pair 082-unique-to-primary-key-under-fk" {
+	zn_roundtrip 082-unique-to-primary-key-under-fk
+}
+
+@test "pair 083-view-becomes-table" {
+	zn_roundtrip 083-view-becomes-table
+}
+
+@test "pair 084-check-in-list-varchar" {
+	zn_roundtrip 084-check-in-list-varchar
+}
+
+@test "pair 085-function-parameter-renamed" {
+	zn_roundtrip 085-function-parameter-renamed
+}
+
+@test "pair 086-enum-to-enum-and-text-to-enum" {
+	zn_roundtrip 086-enum-to-enum-and-text-to-enum
+}
+
+@test "pair 087-serial-to-identity" {
+	zn_roundtrip 087-serial-to-identity
+}
+
+@test "pair 088-partition-not-null-override" {
+	zn_roundtrip 088-partition-not-null-override
+}
+
+@test "pair 089-privileges-create" {
+	zn_roundtrip 089-privileges-create
+}
+
+@test "pair 090-privileges-change" {
+	zn_roundtrip 090-privileges-change
+}
+
+@test "pair 091-privileges-drop" {
+	zn_roundtrip 091-privileges-drop
+}
+
+@test "pair 092-view-recreated-keeps-grants" {
+	zn_roundtrip 092-view-recreated-keeps-grants
+}
+
+@test "pair 093-domains-create" {
+	zn_roundtrip 093-domains-create
+}
+
+@test "pair 094-domains-change" {
+	zn_roundtrip 094-domains-change
+}
+
+@test "pair 095-domains-drop" {
+	zn_roundtrip 095-domains-drop
+}
+
+@test "pair 096-composite-types-create" {
+	zn_roundtrip 096-composite-types-create
+}
+
+@test "pair 097-composite-types-change" {
+	zn_roundtrip 097-composite-types-change
+}
+
+@test "pair 098-composite-types-drop" {
+	zn_roundtrip 098-composite-types-drop
+}
+
+@test "pair 099-aggregates-create" {
+	zn_roundtrip 099-aggregates-create
 }

@@ -12,78 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 082-unique-to-primary-key-under-fk" {
-	zn_roundtrip 082-unique-to-primary-key-under-fk
-}
-
-@test "pair 083-view-becomes-table" {
-	zn_roundtrip 083-view-becomes-table
-}
-
-@test "pair 084-check-in-list-varchar" {
-	zn_roundtrip 084-check-in-list-varchar
-}
-
-@test "pair 085-function-parameter-renamed" {
-	zn_roundtrip 085-function-parameter-renamed
-}
-
-@test "pair 086-enum-to-enum-and-text-to-enum" {
-	zn_roundtrip 086-enum-to-enum-and-text-to-enum
-}
-
-@test "pair 087-serial-to-identity" {
-	zn_roundtrip 087-serial-to-identity
-}
-
-@test "pair 088-partition-not-null-override" {
-	zn_roundtrip 088-partition-not-null-override
-}
-
-@test "pair 089-privileges-create" {
-	zn_roundtrip 089-privileges-create
-}
-
-@test "pair 090-privileges-change" {
-	zn_roundtrip 090-privileges-change
-}
-
-@test "pair 091-privileges-drop" {
-	zn_roundtrip 091-privileges-drop
-}
-
-@test "pair 092-view-recreated-keeps-grants" {
-	zn_roundtrip 092-view-recreated-keeps-grants
-}
-
-@test "pair 093-domains-create" {
-	zn_roundtrip 093-domains-create
-}
-
-@test "pair 094-domains-change" {
-	zn_roundtrip 094-domains-change
-}
-
-@test "pair 095-domains-drop" {
-	zn_roundtrip 095-domains-drop
-}
-
-@test "pair 096-composite-types-create" {
-	zn_roundtrip 096-composite-types-create
-}
-
-@test "pair 097-composite-types-change" {
-	zn_roundtrip 097-composite-types-change
-}
-
-@test "pair 098-composite-types-drop" {
-	zn_roundtrip 098-composite-types-drop
-}
-
-@test "pair 099-aggregates-create" {
-	zn_roundtrip 099-aggregates-create
-}
-
 @test "pair 100-aggregates-change" {
 	zn_roundtrip 100-aggregates-change
 }
@@ -114,4 +42,100 @@ setup() {
 
 @test "pair 107-text-search-drop" {
 	zn_roundtrip 107-text-search-drop
+}
+
+@test "pair 150-matview-recreated-keeps-grants" {
+	zn_roundtrip 150-matview-recreated-keeps-grants
+}
+
+@test "pair 151-routines-recreated-keep-grants" {
+	zn_roundtrip 151-routines-recreated-keep-grants
+}
+
+@test "pair 152-column-grants-added-dropped-retyped" {
+	zn_roundtrip 152-column-grants-added-dropped-retyped
+}
+
+@test "pair 153-public-schema-locked-down" {
+	zn_roundtrip 153-public-schema-locked-down
+}
+
+@test "pair 154-table-becomes-view-keeps-grants" {
+	zn_roundtrip 154-table-becomes-view-keeps-grants
+}
+
+@test "pair 155-serial-sequence-grants" {
+	zn_roundtrip 155-serial-sequence-grants
+}
+
+@test "pair 156-domain-check-not-valid-under-table-and-function" {
+	zn_roundtrip 156-domain-check-not-valid-under-table-and-function
+}
+
+@test "pair 157-column-type-to-domain" {
+	zn_roundtrip 157-column-type-to-domain
+}
+
+@test "pair 158-aggregate-over-domain-composite-state" {
+	zn_roundtrip 158-aggregate-over-domain-composite-state
+}
+
+@test "pair 159-domain-over-composite" {
+	zn_roundtrip 159-domain-over-composite
+}
+
+@test "pair 160-composite-attribute-added-under-column" {
+	zn_roundtrip 160-composite-attribute-added-under-column
+}
+
+@test "pair 161-domain-dropped-with-its-table" {
+	zn_roundtrip 161-domain-dropped-with-its-table
+}
+
+@test "pair 162-nested-composite-attribute-retyped" {
+	zn_roundtrip 162-nested-composite-attribute-retyped
+}
+
+@test "pair 163-aggregate-state-function-replaced" {
+	zn_roundtrip 163-aggregate-state-function-replaced
+}
+
+@test "pair 164-policies-for-granted-roles" {
+	zn_roundtrip 164-policies-for-granted-roles
+}
+
+@test "pair 165-composite-unique-to-primary-key-under-fks" {
+	zn_roundtrip 165-composite-unique-to-primary-key-under-fks
+}
+
+@test "pair 166-triggers-on-new-partitioned-table" {
+	zn_roundtrip 166-triggers-on-new-partitioned-table
+}
+
+@test "pair 167-atomic-function-stops-reading-dropped-column" {
+	zn_roundtrip 167-atomic-function-stops-reading-dropped-column
+}
+
+@test "pair 168-app-blog-release" {
+	zn_roundtrip 168-app-blog-release
+}
+
+@test "pair 169-app-shop-release" {
+	zn_roundtrip 169-app-shop-release
+}
+
+@test "pair 170-app-shop-rollback" {
+	zn_roundtrip 170-app-shop-rollback
+}
+
+@test "pair 171-view-becomes-table-keeps-grants" {
+	zn_roundtrip 171-view-becomes-table-keeps-grants
+}
+
+@test "pair 172-aggregate-moving-and-composite-input" {
+	zn_roundtrip 172-aggregate-moving-and-composite-input
+}
+
+@test "pair 173-aggregate-moving-changed" {
+	zn_roundtrip 173-aggregate-moving-changed
 }

@@ -1,0 +1,10 @@
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn_reader') THEN
+        CREATE ROLE zn_reader;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn "odd" writer') THEN
+        CREATE ROLE "zn ""odd"" writer";
+    END IF;
+END $$;
+CREATE TABLE note (id integer PRIMARY KEY, body text);

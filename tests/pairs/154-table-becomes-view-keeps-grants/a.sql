@@ -1,0 +1,12 @@
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn_reader') THEN
+        CREATE ROLE zn_reader;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn "odd" writer') THEN
+        CREATE ROLE "zn ""odd"" writer";
+    END IF;
+END $$;
+CREATE TABLE person (id integer PRIMARY KEY, name text NOT NULL);
+GRANT SELECT ON person TO zn_reader;
+GRANT UPDATE (name) ON person TO "zn ""odd"" writer";

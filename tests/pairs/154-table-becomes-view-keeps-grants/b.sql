@@ -1,0 +1,14 @@
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn_reader') THEN
+        CREATE ROLE zn_reader;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn "odd" writer') THEN
+        CREATE ROLE "zn ""odd"" writer";
+    END IF;
+END $$;
+CREATE TABLE people (id integer PRIMARY KEY, name text NOT NULL, active boolean NOT NULL DEFAULT true);
+GRANT SELECT, INSERT ON people TO "zn ""odd"" writer";
+CREATE VIEW person AS SELECT id, name FROM people WHERE active;
+GRANT SELECT ON person TO zn_reader;
+GRANT UPDATE (name) ON person TO "zn ""odd"" writer";

@@ -1,0 +1,11 @@
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn_reader') THEN
+        CREATE ROLE zn_reader;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn "odd" writer') THEN
+        CREATE ROLE "zn ""odd"" writer";
+    END IF;
+END $$;
+CREATE TABLE event (id serial PRIMARY KEY, name text);
+GRANT INSERT ON event TO "zn ""odd"" writer";

@@ -1,0 +1,1 @@
+../169-app-shop-release/a.sql

@@ -1,0 +1,1 @@
+../154-table-becomes-view-keeps-grants/a.sql

@@ -1,0 +1,1 @@
+../172-aggregate-moving-and-composite-input/b.sql
