@@ -1691,6 +1691,63 @@ attrdiff(struct d *d, json_t *out, const char *q, const json_t *a,
 		    S(b, "comment")));
 }
 
+/*
+ * Does side A store values of type q: a column of a table or of a
+ * materialized view of that type (or an array of it), or of a domain
+ * over it, or of a composite type that has it, that is stored?
+ */
+static int
+stored(struct d *d, const char *q, int depth)
+{
+	const json_t *x, *c;
+	size_t i, j;
+
+	if (depth > 16)
+		return 1;
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		int tab = iskind(&d->a, i, "table") ||
+		    iskind(&d->a, i, "materialized_view");
+		int dom = iskind(&d->a, i, "domain");
+		int comp = iskind(&d->a, i, "composite_type");
+
+		if (!tab && !dom && !comp)
+			continue;
+		x = rec(&d->a, i);
+		if (dom) {
+			if (streq(basetype(d, S(x, "type")), q) &&
+			    stored(d, qn(d, S(x, "schema"), S(x, "name")),
+			    depth + 1))
+				return 1;
+			continue;
+		}
+		json_array_foreach(json_object_get(x, tab ? "columns" :
+		    "attributes"), j, c) {
+			if (!streq(basetype(d, S(c, "type")), q))
+				continue;
+			if (tab || stored(d, qn(d, S(x, "schema"),
+			    S(x, "name")), depth + 1))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Does an attribute that a and b have change its type or collation? */
+static int
+attrretyped(const json_t *a, const json_t *b)
+{
+	const json_t *y, *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(b, "attributes"), i, y) {
+		x = findnamed(json_object_get(a, "attributes"), S(y, "name"));
+		if (x != NULL && (!streq(S(x, "type"), S(y, "type")) ||
+		    !streq(S(x, "collation"), S(y, "collation"))))
+			return 1;
+	}
+	return 0;
+}
+
 /* The names of b's attributes that a has keep a's order. */
 static int
 sameorder(const json_t *a, const json_t *b)
@@ -1753,6 +1810,12 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 		cannot(tgt, "the order of the type's attributes changes (a new "
 		    "type under another name, with what uses it moved, does "
 		    "that)");
+	if (attrretyped(a, b) && stored(d, q, 0))
+		cannot(tgt, "an attribute's type changes while a column stores "
+		    "the type, which PostgreSQL refuses (make a new type under "
+		    "another name, move the columns to it with USING, then "
+		    "drop this one; or drop the attribute and add it again, "
+		    "losing its values)");
 	op = newop(d, ZN_OP_ALTER_TYPE, PH_DOMAIN, tgt);
 	args(op, sc, NULL, nm);
 	attrdiff(d, op->sql, q, a, b);
@@ -2100,6 +2163,67 @@ parentcol(struct d *d, const json_t *t, const char *name)
 	return NULL;
 }
 
+/* Is there an option named as opt ("name=value") in the array list? */
+static int
+hascolopt(const json_t *list, const char *opt)
+{
+	size_t n = strcspn(opt, "="), i;
+	const json_t *v;
+
+	json_array_foreach(list, i, v) {
+		const char *o = json_string_value(v);
+
+		if (o != NULL && strncmp(o, opt, n) == 0 && o[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Statements into out that take column cn's settings (statistics target,
+ * attribute options such as n_distinct) from those of from (NULL: the
+ * defaults) to those of to.
+ */
+static void
+colsettings(struct d *d, json_t *out, const char *tq, const char *cn,
+    const json_t *from, const json_t *to)
+{
+	const char *alt = fmt(d, "ALTER TABLE %s ALTER COLUMN %s", tq,
+	    qi(d, cn));
+	const json_t *oa = json_object_get(from, "options");
+	const json_t *ob = json_object_get(to, "options"), *v;
+	struct zn_buf set = ZN_BUF_INIT, reset = ZN_BUF_INIT;
+	size_t i;
+
+	if (!streq(S(from, "statistics"), S(to, "statistics")))
+		addstr(out, fmt(d, "%s SET STATISTICS %s", alt,
+		    S(to, "statistics") != NULL ? S(to, "statistics") : "-1"));
+	json_array_foreach(oa, i, v)
+		if (!hascolopt(ob, json_string_value(v)))
+			zn_buf_addf(&reset, "%s%.*s", reset.len > 0 ? ", " : "",
+			    (int)strcspn(json_string_value(v), "="),
+			    json_string_value(v));
+	json_array_foreach(ob, i, v) {
+		size_t k;
+		const json_t *w;
+		int had = 0;
+
+		json_array_foreach(oa, k, w)
+			if (streq(json_string_value(w), json_string_value(v)))
+				had = 1;
+		if (!had)
+			zn_buf_addf(&set, "%s%s", set.len > 0 ? ", " : "",
+			    json_string_value(v));
+	}
+	if (reset.len > 0)
+		addstr(out, fmt(d, "%s RESET (%s)", alt, reset.buf));
+	if (set.len > 0)
+		addstr(out, fmt(d, "%s SET (%s)", alt, set.buf));
+	zn_buf_release(&set);
+	zn_buf_release(&reset);
+}
+
+
 /* Everything a table has, for CREATE TABLE; comments and all. */
 static void
 table_create_sql(struct d *d, json_t *out, const json_t *t)
@@ -2225,6 +2349,8 @@ table_create_sql(struct d *d, json_t *out, const json_t *t)
 		if (S(c, "comment") != NULL)
 			addstr(out, comment_sql(d, fmt(d, "COLUMN %s.%s", tq,
 			    qi(d, S(c, "name"))), S(c, "comment")));
+	json_array_foreach(json_object_get(t, "columns"), i, c)
+		colsettings(d, out, tq, S(c, "name"), NULL, c);
 	if (json_is_object(pk) && S(pk, "comment") != NULL)
 		addstr(out, comment_sql(d, fmt(d, "CONSTRAINT %s ON %s",
 		    qi(d, S(pk, "name")), tq), S(pk, "comment")));
@@ -2481,6 +2607,7 @@ addcolumn(struct d *d, const json_t *t, const json_t *c)
 	if (S(c, "comment") != NULL)
 		sql(op, comment_sql(d, fmt(d, "COLUMN %s.%s", tq, qi(d, cn)),
 		    S(c, "comment")));
+	colsettings(d, op->sql, tq, cn, NULL, c);
 	rev(op, fmt(d, "ALTER TABLE %s DROP COLUMN %s", tq, qi(d, cn)));
 	needtypes(d, op, json_object_get(t, "columns"));
 	provide(op, fmt(d, "col:%s.%s", tq, qi(d, cn)));
@@ -2570,6 +2697,7 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 	if (S(c, "comment") != NULL)
 		rev(op, comment_sql(d, fmt(d, "COLUMN %s.%s", tq, cq),
 		    S(c, "comment")));
+	colsettings(d, op->reverse, tq, cn, NULL, c);
 }
 
 /* Unsupported changes stop the plan rather than leave it short. */
@@ -2702,7 +2830,11 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 	struct zn_op *op;
 
 	if (!same(ga, gb))
-		cannot(tgt, "the generation expression changes");
+		cannot(tgt, "the generation expression changes, or whether the "
+		    "column is generated (PostgreSQL 15 cannot alter that: drop "
+		    "the column and add it again with the new expression, and "
+		    "the indexes and views that use it, in a migration file; "
+		    "a generated column's values are computed again)");
 	typechange = !streq(mapt(d, S(ca, "type")), S(c, "type")) ||
 	    !streq(S(ca, "collation"), S(c, "collation"));
 	defchange = !streq(mapt(d, da), db);
@@ -2836,6 +2968,15 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 	if (!streq(S(ca, "comment"), S(c, "comment")))
 		commentop(d, fmt(d, "COLUMN %s.%s", tq, cq), ca, c, tgt, sc,
 		    nm, cn);
+	if (!streq(S(ca, "statistics"), S(c, "statistics")) ||
+	    !same(json_object_get(ca, "options"),
+	    json_object_get(c, "options"))) {
+		op = newop(d, ZN_OP_ALTER_COLUMN_SETTINGS, PH_ALTER_COLUMN,
+		    tgt);
+		args(op, sc, nm, cn);
+		colsettings(d, op->sql, tq, cn, ca, c);
+		colsettings(d, op->reverse, tq, cn, c, ca);
+	}
 }
 
 /* ---- constraints and indexes of a table on both sides ---- */
@@ -3436,15 +3577,43 @@ tableprops(struct d *d, const json_t *a, const json_t *b)
 	const char *alter = fmt(d, "ALTER TABLE %s", tq);
 	const json_t *ra = json_object_get(a, "rls");
 	const json_t *rb = json_object_get(b, "rls");
-	const json_t *x;
+	const json_t *x, *pa, *pb;
 	struct zn_op *op;
 	size_t i;
 
-	if (!same(json_object_get(a, "partition_of"),
-	    json_object_get(b, "partition_of")))
-		cannot(tgt, "the table's partition parent or bounds change");
+	pa = json_object_get(a, "partition_of");
+	pb = json_object_get(b, "partition_of");
+	if (json_is_object(pa) && json_is_object(pb) &&
+	    streq(S(pa, "schema"), S(pb, "schema")) &&
+	    streq(S(pa, "name"), S(pb, "name")) &&
+	    !streq(S(pa, "bound"), S(pb, "bound"))) {
+		/*
+		 * New bounds: detached and attached again, in one
+		 * transaction; ATTACH checks the rows against them.
+		 */
+		const char *pq = qn(d, S(pb, "schema"), S(pb, "name"));
+
+		op = newop(d, ZN_OP_ALTER_PARTITION_BOUND, PH_ALTER_TABLE,
+		    tgt);
+		args(op, sc, NULL, tn);
+		arg(op, "from_bound", json_string(S(pa, "bound")));
+		arg(op, "to_bound", json_string(S(pb, "bound")));
+		sql(op, fmt(d, "ALTER TABLE %s DETACH PARTITION %s", pq, tq));
+		sql(op, fmt(d, "ALTER TABLE %s ATTACH PARTITION %s %s", pq, tq,
+		    S(pb, "bound")));
+		rev(op, fmt(d, "ALTER TABLE %s DETACH PARTITION %s", pq, tq));
+		rev(op, fmt(d, "ALTER TABLE %s ATTACH PARTITION %s %s", pq, tq,
+		    S(pa, "bound")));
+	} else if (!same(pa, pb))
+		cannot(tgt, "the table's partition parent changes, or it "
+		    "becomes or stops being a partition (detach it, or attach "
+		    "it to its new parent, with ALTER TABLE ... DETACH "
+		    "PARTITION and ATTACH PARTITION ... FOR VALUES in a "
+		    "migration file; the columns must then match the parent's)");
 	if (!streq(S(a, "partition_key"), S(b, "partition_key")))
-		cannot(tgt, "the partition key changes");
+		cannot(tgt, "the partition key changes (PostgreSQL cannot "
+		    "alter it: create a new partitioned table, move the rows "
+		    "and partitions to it, then rename it)");
 	if (!streq(S(a, "access_method"), S(b, "access_method")))
 		cannot(tgt, "the table access method changes");
 	if (!streq(S(a, "persistence"), S(b, "persistence"))) {
@@ -3774,6 +3943,41 @@ vkey(struct d *d, const char *schema, const char *name)
 }
 
 /*
+ * Does anything on side A use relation schema.name: a view that reads
+ * it, a routine that uses its row type or reads it, a trigger on it?
+ */
+static int
+used(struct d *d, const char *schema, const char *name)
+{
+	const json_t *x, *u;
+	size_t i, j;
+
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		const struct zn_grec *r = &d->a.g->recs[i];
+
+		if (iskind(&d->a, i, "trigger")) {
+			if (streq(r->schema, schema) && streq(r->table, name))
+				return 1;
+			continue;
+		}
+		if (!iskind(&d->a, i, "view") &&
+		    !iskind(&d->a, i, "materialized_view") &&
+		    !iskind(&d->a, i, "function") &&
+		    !iskind(&d->a, i, "procedure") &&
+		    !iskind(&d->a, i, "aggregate"))
+			continue;
+		x = rec(&d->a, i);
+		json_array_foreach(json_object_get(x, "depends_on"), j, u)
+			if (streq(S(u, "schema"), schema) &&
+			    streq(S(u, "name"), name) &&
+			    (S(u, "kind") == NULL ||
+			    streq(S(u, "kind"), "relation")))
+				return 1;
+	}
+	return 0;
+}
+
+/*
  * Which views of both sides must be dropped and created again: a
  * materialized view whose query changes, a view whose columns change
  * other than by appending, and any view that reads a column whose type
@@ -3811,6 +4015,21 @@ recreateset(struct d *d)
 			if (!streq(mapt(d, S(va, "definition")),
 			    S(vb, "definition")) &&
 			    (ismat(va) || !replaceable(va, vb)))
+				must = 1;
+			/*
+			 * The same query with other column types: what it
+			 * calls (a function's or aggregate's result) changes.
+			 */
+			if (!must && !replaceable(va, vb))
+				must = 1;
+			/*
+			 * Columns appended go by CREATE OR REPLACE, but its
+			 * reverse drops the view: with what uses it around.
+			 */
+			if (!must && json_array_size(json_object_get(vb,
+			    "columns")) > json_array_size(json_object_get(va,
+			    "columns")) && used(d, S(va, "schema"),
+			    S(va, "name")))
 				must = 1;
 			json_array_foreach(json_object_get(va, "depends_on"),
 			    j, x) {
@@ -3968,11 +4187,28 @@ routineuses(struct d *d, struct zn_op *op, const json_t *f, int drop)
 	const json_t *x;
 	size_t i;
 
+	const json_t *c;
+	size_t j;
+
 	json_array_foreach(json_object_get(f, "depends_on"), i, x) {
+		const char *q = qn(d, S(x, "schema"), S(x, "name"));
+
 		if (drop)
 			provide(op, fmt(d, "dropuse:%s", usekey(d, x)));
 		else
 			need(op, usekey(d, x));
+		if (json_array_size(json_object_get(x, "columns")) == 0)
+			continue;
+		/*
+		 * A body that reads columns: gone before their types change,
+		 * as the views that read them, and made after.
+		 */
+		if (drop)
+			provide(op, fmt(d, "dropview-dep:%s", q));
+		else
+			json_array_foreach(json_object_get(x, "columns"), j, c)
+				need(op, fmt(d, "col:%s.%s", q,
+				    qi(d, json_string_value(c))));
 	}
 }
 
@@ -4002,6 +4238,21 @@ routine_create(struct d *d, json_t *out, const json_t *f)
 	privcreate(d, out, routine(d, f), f);
 }
 
+/* The kind of relation schema.name is on side s, or NULL. */
+static const char *
+relkind(struct d *d, struct side *s, const char *schema, const char *name)
+{
+	static const char *const kinds[] = { "table", "view",
+	    "materialized_view" };
+	size_t k, pos;
+
+	for (k = 0; k < 3; k++)
+		if (lookup(d, s, kinds[k], schema, NULL, name, NULL, &pos) !=
+		    NULL)
+			return kinds[k];
+	return NULL;
+}
+
 /*
  * A routine that uses a view's row type, or a trigger on a view, that is
  * dropped and created again around it: DROP VIEW refuses the first and
@@ -4013,16 +4264,29 @@ aroundview(struct d *d, const json_t *x)
 	const json_t *u;
 	size_t i;
 
-	if (json_object_size(d->recreate) == 0)
-		return 0;
 	if (streq(S(x, "kind"), "trigger"))
 		return json_is_true(json_object_get(d->recreate,
 		    vkey(d, S(x, "schema"), S(x, "table"))));
-	json_array_foreach(json_object_get(x, "depends_on"), i, u)
-		if (streq(S(u, "kind"), "relation") &&
-		    json_is_true(json_object_get(d->recreate,
+	json_array_foreach(json_object_get(x, "depends_on"), i, u) {
+		const json_t *c;
+		size_t j;
+
+		if (!streq(S(u, "kind"), "relation"))
+			continue;
+		if (json_is_true(json_object_get(d->recreate,
 		    vkey(d, S(u, "schema"), S(u, "name")))))
 			return 1;
+		/* A table that becomes a view of the same name, or back. */
+		if (!streq(relkind(d, &d->a, S(u, "schema"), S(u, "name")),
+		    relkind(d, &d->b, S(u, "schema"), S(u, "name"))))
+			return 1;
+		/* A column it reads changes type (BEGIN ATOMIC bodies). */
+		json_array_foreach(json_object_get(u, "columns"), j, c)
+			if (json_object_get(d->changedcols, key3(d,
+			    S(u, "schema"), S(u, "name"),
+			    json_string_value(c))) != NULL)
+				return 1;
+	}
 	return 0;
 }
 
@@ -4172,6 +4436,18 @@ aggregatediff(struct d *d, const json_t *a, const json_t *b)
 		op = newop(d, ZN_OP_REPLACE_AGGREGATE, PH_FUNCTION, tgt);
 		args(op, S(f, "schema"), NULL, S(f, "name"));
 		arg(op, "arguments", json_string(S(f, "arguments")));
+		/*
+		 * CREATE OR REPLACE cannot change the result type: the
+		 * aggregate is dropped and made again, comment included.
+		 */
+		if (!streq(S(a, "result"), S(b, "result"))) {
+			sql(op, fmt(d, "DROP AGGREGATE %s", sig));
+			aggregate_create(d, op->sql, b, 0);
+			rev(op, fmt(d, "DROP AGGREGATE %s", sig));
+			aggregate_create(d, op->reverse, a, 0);
+			routineuses(d, op, b, 0);
+			return;
+		}
 		aggregate_create(d, op->sql, b, 1);
 		aggregate_create(d, op->reverse, a, 1);
 		routineuses(d, op, b, 0);
@@ -4606,6 +4882,17 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		tablediff(d, a, b);
 }
 
+/*
+ * The kinds whose records, the same on both sides, may still have to be
+ * created again around what they use (aroundview).
+ */
+static int
+late(const char *kind)
+{
+	return streq(kind, "function") || streq(kind, "procedure") ||
+	    streq(kind, "aggregate") || streq(kind, "trigger");
+}
+
 /* A graph made of a YAML declaration, offline or on a scratch database. */
 static int
 yamlgraph(const struct zn_graph *g)
@@ -4752,7 +5039,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 			if (!same[i])
 				dispatch(&d, passes[k], paired[i],
 				    rec(&d.b, i));
-			else if (k >= 9 && aroundview(&d, rec(&d.b, i)) &&
+			else if (late(passes[k]) &&
+			    aroundview(&d, rec(&d.b, i)) &&
 			    lookupkey(&d, &d.a, &to->recs[i], &pos))
 				dispatch(&d, passes[k], rec(&d.a, pos),
 				    rec(&d.b, i));

@@ -55,7 +55,8 @@ static const struct member m_column[] = { { "name", 's', NULL },
 	{ "type", 's', NULL }, { "not_null", 'b', NULL },
 	{ "default", 'S', NULL }, { "generated", 'O', m_generated },
 	{ "identity", 'O', m_identity }, { "collation", 'S', NULL },
-	{ "inherited", 'b', NULL }, { "comment", 'S', NULL }, END };
+	{ "inherited", 'b', NULL }, { "comment", 'S', NULL },
+	{ "statistics", 'S', NULL }, { "options", 'a', NULL }, END };
 static const struct member m_exclusion[] = { { "name", 's', NULL },
 	{ "deferrable", 'b', NULL }, { "deferred", 'b', NULL },
 	{ "definition", 's', NULL }, { "comment", 'S', NULL }, END };
@@ -145,14 +146,15 @@ static const struct member r_view[] = { { "columns", 'A', m_viewcol },
 	END };
 static const struct member m_uses[] = { { "kind", 's', NULL },
 	{ "schema", 's', NULL }, { "name", 's', NULL },
-	{ "arguments", 'S', NULL }, END };
+	{ "arguments", 'S', NULL }, { "columns", 'a', NULL }, END };
 static const struct member r_routine[] = { { "result", 'S', NULL },
 	{ "language", 's', NULL }, { "definition", 's', NULL },
 	{ "depends_on", 'A', m_uses }, { "argument_types", 'S', NULL },
 	{ "privileges", 'A', m_priv },
 	{ "window", 'b', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_aggregate[] = { { "definition", 's', NULL },
-	{ "depends_on", 'A', m_uses }, { "comment", 'S', NULL }, END };
+	{ "depends_on", 'A', m_uses }, { "result", 'S', NULL },
+	{ "comment", 'S', NULL }, END };
 static const struct member r_trigger[] = { { "definition", 's', NULL },
 	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };
 #undef END

@@ -225,7 +225,7 @@ static const char q_compattrs[] =
     "pg_catalog.quote_ident(f.proname) FROM pg_catalog.pg_proc f JOIN " \
     "pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = " \
     col ")"
-enum { AG_SCHEMA, AG_NAME, AG_ARGS, AG_DEF, AG_COMMENT, AG_OID };
+enum { AG_SCHEMA, AG_NAME, AG_ARGS, AG_DEF, AG_COMMENT, AG_OID, AG_RESULT };
 static const char q_aggregates[] =
     "SELECT n.nspname, p.proname, "
     "pg_catalog.pg_get_function_identity_arguments(p.oid), "
@@ -270,7 +270,8 @@ static const char q_aggregates[] =
     "pg_catalog.pg_namespace on_ ON on_.oid = o.oprnamespace WHERE o.oid "
     "= a.aggsortop) ELSE '' END || "
     "CASE p.proparallel WHEN 's' THEN ', PARALLEL = SAFE' WHEN 'r' THEN "
-    "', PARALLEL = RESTRICTED' ELSE '' END || ')', d.description, p.oid "
+    "', PARALLEL = RESTRICTED' ELSE '' END || ')', d.description, p.oid, "
+    "pg_catalog.pg_get_function_result(p.oid) "
     "FROM pg_catalog.pg_proc p "
     "JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
@@ -364,7 +365,8 @@ static const char q_inherits[] =
     "ORDER BY h.inhrelid, h.inhseqno";
 
 enum { C_REL, C_NUM, C_NAME, C_TYPE, C_NOTNULL, C_DEFAULT, C_IDENTITY,
-    C_GENERATED, C_GENEXPR, C_COLLATION, C_INHERITED, C_COMMENT };
+    C_GENERATED, C_GENEXPR, C_COLLATION, C_INHERITED, C_COMMENT,
+    C_STATISTICS, C_OPTIONS };
 static const char q_columns[] =
     "SELECT a.attrelid, a.attnum, a.attname, "
     "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
@@ -376,7 +378,9 @@ static const char q_columns[] =
     "CASE WHEN a.attcollation <> t.typcollation THEN "
     "  pg_catalog.quote_ident(cn.nspname) || '.' || "
     "  pg_catalog.quote_ident(co.collname) END, "
-    "NOT a.attislocal, d.description "
+    "NOT a.attislocal, d.description, "
+    "CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END, "
+    "a.attoptions "
     "FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid "
@@ -575,20 +579,20 @@ static const char q_acls[] =
  * type as the table), the relations and routines a BEGIN ATOMIC body
  * reads, in the schemas read.  zn-diff orders creates and drops by it.
  */
-enum { D_PROC, D_KIND, D_SCHEMA, D_NAME, D_ARGS };
+enum { D_PROC, D_KIND, D_SCHEMA, D_NAME, D_ARGS, D_COLS };
 static const char q_routinedeps[] =
-    "WITH d AS (SELECT d.objid, d.refclassid, d.refobjid "
+    "WITH d AS (SELECT d.objid, d.refclassid, d.refobjid, d.refobjsubid "
     " FROM pg_catalog.pg_proc p0 "
     " JOIN pg_catalog.pg_depend d "
     " ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
     " AND d.objid = p0.oid AND d.deptype = 'n' "
     " WHERE p0.pronamespace = ANY ($1::pg_catalog.oid[])) "
     "SELECT DISTINCT x.objid, x.kind, x.nspname COLLATE \"C\", "
-    "x.name COLLATE \"C\", x.args COLLATE \"C\" FROM ("
+    "x.name COLLATE \"C\", x.args COLLATE \"C\", x.cols FROM ("
     "SELECT d.objid, CASE WHEN c.oid IS NULL OR c.relkind = 'c' "
     "  THEN 'type' ELSE 'relation' END AS kind, n.nspname, "
     "  COALESCE(c.relname, t.typname)::pg_catalog.text AS name, "
-    "  NULL::pg_catalog.text AS args "
+    "  NULL::pg_catalog.text AS args, NULL::pg_catalog.text[] AS cols "
     " FROM d "
     " JOIN pg_catalog.pg_type t0 ON t0.oid = d.refobjid "
     " JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN t0.typelem <> 0 "
@@ -599,15 +603,20 @@ static const char q_routinedeps[] =
     " AND t.typnamespace = ANY ($1::pg_catalog.oid[]) "
     "UNION ALL "
     "SELECT d.objid, CASE WHEN c.relkind = 'c' THEN 'type' "
-    "  ELSE 'relation' END, n.nspname, c.relname::pg_catalog.text, NULL "
+    "  ELSE 'relation' END, n.nspname, c.relname::pg_catalog.text, NULL, "
+    "  pg_catalog.array_agg(a.attname::pg_catalog.text ORDER BY "
+    "  a.attname COLLATE \"C\") FILTER (WHERE a.attname IS NOT NULL) "
     " FROM d "
     " JOIN pg_catalog.pg_class c ON c.oid = d.refobjid "
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid "
+    " AND a.attnum = d.refobjsubid AND d.refobjsubid > 0 "
     " WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
     " AND c.relnamespace = ANY ($1::pg_catalog.oid[]) "
+    " GROUP BY d.objid, c.relkind, n.nspname, c.relname "
     "UNION ALL "
     "SELECT d.objid, 'function', n.nspname, p.proname::pg_catalog.text, "
-    "  pg_catalog.pg_get_function_identity_arguments(p.oid) "
+    "  pg_catalog.pg_get_function_identity_arguments(p.oid), NULL "
     " FROM d "
     " JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid "
     " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
@@ -695,17 +704,19 @@ static const char q_unmodelled[] =
     "r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND r.rulename <> "
     "'_RETURN' UNION ALL SELECT 'column setting', n.nspname, c.relname || "
-    "'.' || a.attname || CASE WHEN a.attstattarget >= 0 THEN ' SET "
-    "STATISTICS' ELSE '' END || CASE WHEN a.attoptions IS NOT NULL THEN ' "
-    "SET (' || pg_catalog.array_to_string(a.attoptions, ', ') || ')' ELSE "
-    "'' END || CASE WHEN a.attstorage <> t.typstorage THEN ' SET STORAGE' "
-    "ELSE '' END, 'pg_catalog.pg_class'::regclass, c.oid FROM "
+    "'.' || a.attname || CASE WHEN c.relkind = 'm' AND a.attstattarget "
+    ">= 0 THEN ' SET STATISTICS' ELSE '' END || CASE WHEN c.relkind = 'm' "
+    "AND a.attoptions IS NOT NULL THEN ' SET (' || "
+    "pg_catalog.array_to_string(a.attoptions, ', ') || ')' ELSE '' END || "
+    "CASE WHEN a.attstorage <> t.typstorage THEN ' SET STORAGE' ELSE '' "
+    "END, 'pg_catalog.pg_class'::regclass, c.oid FROM "
     "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = "
     "a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE c.relnamespace "
     "= ANY($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'm', 'f') "
-    "AND a.attnum > 0 AND NOT a.attisdropped AND (a.attstattarget >= 0 OR "
-    "a.attoptions IS NOT NULL OR a.attstorage <> t.typstorage) UNION ALL "
+    "AND a.attnum > 0 AND NOT a.attisdropped AND (a.attstorage <> "
+    "t.typstorage OR (c.relkind = 'm' AND (a.attstattarget >= 0 OR "
+    "a.attoptions IS NOT NULL))) UNION ALL "
     "SELECT 'privileges', n.nspname, 'ON TYPE ' || t.typname, "
     "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
     "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
@@ -1393,6 +1404,8 @@ routineuses(struct ctx *c, struct cursor *k, unsigned long oid)
 		kv(c, "name", k->r, j, D_NAME);
 		if (!PQgetisnull(k->r, j, D_ARGS))
 			kv(c, "arguments", k->r, j, D_ARGS);
+		if (!PQgetisnull(k->r, j, D_COLS))
+			kva(c, "columns", k->r, j, D_COLS);
 		zn_jw_end(&c->w, '}');
 	}
 	zn_jw_end(&c->w, ']');
@@ -1420,6 +1433,7 @@ aggregates(struct ctx *c)
 		kv(c, "comment", r, i, AG_COMMENT);
 		kv(c, "definition", r, i, AG_DEF);
 		routineuses(c, &k, oidval(r, i, AG_OID));
+		kv(c, "result", r, i, AG_RESULT);
 		zn_jw_end(&c->w, '}');
 		emit(c, "aggregate", PQgetvalue(r, i, AG_SCHEMA), NULL,
 		    PQgetvalue(r, i, AG_NAME), PQgetvalue(r, i, AG_ARGS));
@@ -1628,6 +1642,10 @@ columns(struct ctx *c, int full)
 		identity(c, r, i);
 		kvb(c, "inherited", r, i, C_INHERITED);
 		kvb(c, "not_null", r, i, C_NOTNULL);
+		if (!PQgetisnull(r, i, C_OPTIONS))
+			kva(c, "options", r, i, C_OPTIONS);
+		if (!PQgetisnull(r, i, C_STATISTICS))
+			kv(c, "statistics", r, i, C_STATISTICS);
 		kv(c, "type", r, i, C_TYPE);
 		zn_jw_end(&c->w, '}');
 	}

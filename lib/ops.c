@@ -110,6 +110,9 @@ static const struct zn_opdef defs[ZN_OP_NKINDS] = {
 	    ZN_FAM_TABLE, ZN_REV_INVERSE),
 	ROW(ZN_OP_ALTER_TABLE_INHERIT, "alterTableInherit", ZN_FAM_TABLE,
 	    ZN_REV_INVERSE),
+	/* Detached and attached again in one transaction. */
+	ROW(ZN_OP_ALTER_PARTITION_BOUND, "alterPartitionBound", ZN_FAM_TABLE,
+	    ZN_REV_INVERSE),
 	ROW(ZN_OP_REBUILD_TABLE, "rebuildTable", ZN_FAM_TABLE, ZN_REV_GIVEN),
 
 	ROW(ZN_OP_ADD_COLUMN, "addColumn", ZN_FAM_COLUMN, ZN_REV_INVERSE),
@@ -130,6 +133,8 @@ static const struct zn_opdef defs[ZN_OP_NKINDS] = {
 	ROW(ZN_OP_ALTER_COLUMN_NULLABLE, "alterColumnNullable", ZN_FAM_COLUMN,
 	    ZN_REV_INVERSE),
 	ROW(ZN_OP_ALTER_COLUMN_IDENTITY, "alterColumnIdentity", ZN_FAM_COLUMN,
+	    ZN_REV_INVERSE),
+	ROW(ZN_OP_ALTER_COLUMN_SETTINGS, "alterColumnSettings", ZN_FAM_COLUMN,
 	    ZN_REV_INVERSE),
 
 	CONCURRENT(ZN_OP_ADD_INDEX, "addIndex", ZN_FAM_INDEX,

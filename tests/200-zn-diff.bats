@@ -337,11 +337,42 @@ two lines';" >>new.sql
 	printf 'CREATE TABLE e (at date, v int) PARTITION BY RANGE (at);\n' >a.sql
 	printf 'CREATE TABLE e (at date, v int) PARTITION BY LIST (v);\n' >b.sql
 	run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
-	[[ $stderr == *"public.e: the partition key changes; zn-diff does not plan that change"* ]]
+	[[ $stderr == *"public.e: the partition key changes (PostgreSQL cannot alter it: create a new partitioned table, move the rows and partitions to it, then rename it); zn-diff does not plan that change"* ]]
+	# A partition's new parent is refused, saying what to run; its new
+	# bounds under the same parent are planned.
+	printf '%s\n' 'CREATE TABLE p (at date) PARTITION BY RANGE (at);' \
+	    'CREATE TABLE q (at date) PARTITION BY RANGE (at);' \
+	    "CREATE TABLE c PARTITION OF p FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');" >a.sql
+	sed 's/PARTITION OF p/PARTITION OF q/' a.sql >b.sql
+	run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+	[[ $stderr == *"public.c: the table's partition parent changes, or it becomes or stops being a partition (detach it, or attach it to its new parent, with ALTER TABLE ... DETACH PARTITION and ATTACH PARTITION ... FOR VALUES"* ]]
+	sed "s/TO ('2027-01-01')/TO ('2028-01-01')/" a.sql >b.sql
+	run_zn 0 zn-diff --scratch-url "$URL" a.sql b.sql
+	[[ $output == *'"op":"alterPartitionBound"'* ]]
+	[[ $output == *"ALTER TABLE public.p ATTACH PARTITION public.c FOR VALUES FROM ('2026-01-01') TO ('2028-01-01')"* ]]
 	printf 'CREATE TABLE g (a int, b int GENERATED ALWAYS AS (a + 1) STORED);\n' >a.sql
 	printf 'CREATE TABLE g (a int, b int GENERATED ALWAYS AS (a + 2) STORED);\n' >b.sql
 	run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
 	[[ $stderr == *"public.g.b: the generation expression changes"* ]]
+	# An attribute's type, while a column stores the type: directly,
+	# through a domain, or inside another composite type.
+	local use
+	for use in 'measure' 'measure[]' 'dm' 'outer_t'; do
+		printf '%s\n' 'CREATE TYPE measure AS (qty integer);' \
+		    'CREATE DOMAIN dm AS measure;' \
+		    'CREATE TYPE outer_t AS (m measure);' \
+		    "CREATE TABLE stock (m $use);" >a.sql
+		sed 's/qty integer/qty bigint/' a.sql >b.sql
+		run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+		[[ $stderr == *"public.measure: an attribute's type changes while a column stores the type"* ]] ||
+		    fail "$use: $stderr"
+	done
+	# Stored nowhere, it is altered.
+	printf '%s\n' 'CREATE TYPE measure AS (qty integer);' \
+	    'CREATE TYPE outer_t AS (m measure);' >a.sql
+	sed 's/qty integer/qty bigint/' a.sql >b.sql
+	run_zn 0 zn-diff --scratch-url "$URL" a.sql b.sql
+	[[ $output == *"ALTER ATTRIBUTE qty TYPE bigint"* ]]
 }
 
 @test "rename hints that cannot be right are refused in the YAML" {

@@ -152,3 +152,11 @@ setup() {
 @test "pair 033-exclusion-change" {
 	zn_roundtrip 033-exclusion-change
 }
+
+@test "pair 034-rls-enable-policies" {
+	zn_roundtrip 034-rls-enable-policies
+}
+
+@test "pair 035-rls-change-policies" {
+	zn_roundtrip 035-rls-change-policies
+}

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 034-rls-enable-policies" {
-	zn_roundtrip 034-rls-enable-policies
-}
-
-@test "pair 035-rls-change-policies" {
-	zn_roundtrip 035-rls-change-policies
-}
-
 @test "pair 036-view-create-drop-change" {
 	zn_roundtrip 036-view-create-drop-change
 }
@@ -142,4 +134,20 @@ setup() {
 
 @test "pair 066-hostile-enum-values" {
 	zn_roundtrip 066-hostile-enum-values
+}
+
+@test "pair 067-hostile-function-trigger" {
+	zn_roundtrip 067-hostile-function-trigger
+}
+
+@test "pair 068-hostile-policy" {
+	zn_roundtrip 068-hostile-policy
+}
+
+@test "pair 069-hostile-63-byte-names" {
+	zn_roundtrip 069-hostile-63-byte-names
+}
+
+@test "pair 070-rename-hostile" {
+	zn_roundtrip 070-rename-hostile
 }

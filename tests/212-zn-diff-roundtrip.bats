@@ -12,22 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 067-hostile-function-trigger" {
-	zn_roundtrip 067-hostile-function-trigger
-}
-
-@test "pair 068-hostile-policy" {
-	zn_roundtrip 068-hostile-policy
-}
-
-@test "pair 069-hostile-63-byte-names" {
-	zn_roundtrip 069-hostile-63-byte-names
-}
-
-@test "pair 070-rename-hostile" {
-	zn_roundtrip 070-rename-hostile
-}
-
 @test "pair 071-empty-to-rich" {
 	zn_roundtrip 071-empty-to-rich
 }
@@ -142,4 +126,28 @@ setup() {
 
 @test "pair 099-aggregates-create" {
 	zn_roundtrip 099-aggregates-create
+}
+
+@test "pair 100-aggregates-change" {
+	zn_roundtrip 100-aggregates-change
+}
+
+@test "pair 101-aggregates-drop" {
+	zn_roundtrip 101-aggregates-drop
+}
+
+@test "pair 102-view-unnamed-literals" {
+	zn_roundtrip 102-view-unnamed-literals
+}
+
+@test "pair 103-collations-create" {
+	zn_roundtrip 103-collations-create
+}
+
+@test "pair 104-collations-drop" {
+	zn_roundtrip 104-collations-drop
+}
+
+@test "pair 105-text-search-create" {
+	zn_roundtrip 105-text-search-create
 }

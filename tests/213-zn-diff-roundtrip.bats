@@ -12,36 +12,48 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 100-aggregates-change" {
-	zn_roundtrip 100-aggregates-change
-}
-
-@test "pair 101-aggregates-drop" {
-	zn_roundtrip 101-aggregates-drop
-}
-
-@test "pair 102-view-unnamed-literals" {
-	zn_roundtrip 102-view-unnamed-literals
-}
-
-@test "pair 103-collations-create" {
-	zn_roundtrip 103-collations-create
-}
-
-@test "pair 104-collations-drop" {
-	zn_roundtrip 104-collations-drop
-}
-
-@test "pair 105-text-search-create" {
-	zn_roundtrip 105-text-search-create
-}
-
 @test "pair 106-text-search-change" {
 	zn_roundtrip 106-text-search-change
 }
 
 @test "pair 107-text-search-drop" {
 	zn_roundtrip 107-text-search-drop
+}
+
+@test "pair 108-atomic-routines-read-retyped-column" {
+	zn_roundtrip 108-atomic-routines-read-retyped-column
+}
+
+@test "pair 109-table-becomes-view-under-functions" {
+	zn_roundtrip 109-table-becomes-view-under-functions
+}
+
+@test "pair 110-view-becomes-table-under-functions" {
+	zn_roundtrip 110-view-becomes-table-under-functions
+}
+
+@test "pair 111-view-gains-column-under-functions" {
+	zn_roundtrip 111-view-gains-column-under-functions
+}
+
+@test "pair 112-view-gains-column-under-trigger" {
+	zn_roundtrip 112-view-gains-column-under-trigger
+}
+
+@test "pair 113-view-gains-column-under-view" {
+	zn_roundtrip 113-view-gains-column-under-view
+}
+
+@test "pair 114-aggregate-result-type-changes" {
+	zn_roundtrip 114-aggregate-result-type-changes
+}
+
+@test "pair 115-partition-bounds-change" {
+	zn_roundtrip 115-partition-bounds-change
+}
+
+@test "pair 116-column-statistics-settings" {
+	zn_roundtrip 116-column-statistics-settings
 }
 
 @test "pair 150-matview-recreated-keeps-grants" {

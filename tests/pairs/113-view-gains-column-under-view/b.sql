@@ -1,0 +1,3 @@
+CREATE TABLE task (id integer PRIMARY KEY, title text NOT NULL);
+CREATE VIEW v1 AS SELECT id, title FROM task;
+CREATE VIEW v2 AS SELECT id FROM v1 WHERE id > 0;
