@@ -93,6 +93,15 @@ cleanup_roles() {
 	    -c 'CREATE TABLE public.granted (id int)' \
 	    -c 'GRANT SELECT ON public.granted TO zn_unmodelled_reader' \
 	    -c 'REVOKE SELECT ON public.granted FROM zn_unmodelled_reader'
+	# What an extension brings with its relations (PostGIS's rules on
+	# its geometry_columns view, settings of its tables' columns) is
+	# the extension's, as the relations are.
+	zn_sql -q -c 'CREATE TABLE public.ext_t (a int, b text)' \
+	    -c 'ALTER TABLE public.ext_t ALTER COLUMN b SET STORAGE EXTERNAL' \
+	    -c 'CREATE VIEW public.ext_v AS SELECT a FROM public.ext_t' \
+	    -c 'CREATE RULE ext_ins AS ON INSERT TO public.ext_v DO INSTEAD NOTHING' \
+	    -c 'ALTER EXTENSION btree_gist ADD TABLE public.ext_t' \
+	    -c 'ALTER EXTENSION btree_gist ADD VIEW public.ext_v'
 	run_zn 0 zn-snapshot --json
 	[ "$(head -n 1 <<<"$output" | jq -c '.unmodelled')" = null ] ||
 	    fail "listed: $(head -n 1 <<<"$output" | jq -c '.unmodelled')"
