@@ -1624,6 +1624,171 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 	json_decref(bw);
 }
 
+/* ---- made by one statement: ranges, operators, statistics, rules ---- */
+
+/*
+ * A kind whose record holds the statement that makes it: made in one
+ * phase, dropped in another, and made again (dropped first) when the
+ * statement changes, in one step.
+ */
+static int aroundview(struct d *, const json_t *);
+
+struct defkind {
+	const char *kind;
+	const char *word;	/* in DROP and COMMENT ON */
+	enum zn_opkind create, drop, replace;
+	int made, gone;		/* phases */
+};
+
+static const struct defkind defkinds[] = {
+	{ "range_type", "TYPE", ZN_OP_CREATE_RANGE_TYPE,
+	    ZN_OP_DROP_RANGE_TYPE, ZN_OP_NKINDS, PH_DOMAIN, PH_DROP_ENUM },
+	{ "operator", "OPERATOR", ZN_OP_CREATE_OPERATOR, ZN_OP_DROP_OPERATOR,
+	    ZN_OP_REPLACE_OPERATOR, PH_FUNCTION, PH_DROP_ROUTINE },
+	{ "statistics", "STATISTICS", ZN_OP_CREATE_STATISTICS,
+	    ZN_OP_DROP_STATISTICS, ZN_OP_REPLACE_STATISTICS, PH_INDEX,
+	    PH_DROP_INDEX },
+	{ "rule", "RULE", ZN_OP_CREATE_RULE, ZN_OP_DROP_RULE,
+	    ZN_OP_REPLACE_RULE, PH_TRIGGER, PH_DROP_TRIGGER },
+};
+
+static const struct defkind *
+defkind(const char *kind)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(defkinds) / sizeof(defkinds[0]); k++)
+		if (streq(defkinds[k].kind, kind))
+			return &defkinds[k];
+	return NULL;
+}
+
+/* What DROP and COMMENT ON name the object by. */
+static const char *
+defname(struct d *d, const json_t *x)
+{
+	const char *q = qn(d, S(x, "schema"), S(x, "name"));
+
+	if (streq(S(x, "kind"), "operator"))
+		return fmt(d, "%s.%s (%s)", qi(d, S(x, "schema")),
+		    S(x, "name"), S(x, "arguments"));
+	if (streq(S(x, "kind"), "rule"))
+		return fmt(d, "%s ON %s", qi(d, S(x, "name")),
+		    qn(d, S(x, "schema"), S(x, "table")));
+	return q;
+}
+
+/* The statements that make x, into out. */
+static void
+def_create(struct d *d, json_t *out, const json_t *x, const char *word)
+{
+	const char *en = S(x, "enabled");
+
+	addstr(out, S(x, "definition"));
+	if (S(x, "statistics") != NULL)
+		addstr(out, fmt(d, "ALTER STATISTICS %s SET STATISTICS %s",
+		    defname(d, x), S(x, "statistics")));
+	if (en != NULL && !streq(en, "origin"))
+		addstr(out, fmt(d, "ALTER TABLE %s %s RULE %s",
+		    qn(d, S(x, "schema"), S(x, "table")),
+		    streq(en, "disabled") ? "DISABLE" : streq(en, "replica") ?
+		    "ENABLE REPLICA" : "ENABLE ALWAYS", qi(d, S(x, "name"))));
+	if (S(x, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "%s %s", word,
+		    defname(d, x)), S(x, "comment")));
+}
+
+/* The edges of x made (made) or dropped. */
+static void
+defedges(struct d *d, struct zn_op *op, const json_t *x, int made)
+{
+	const char *k = S(x, "kind"), *dep = NULL;
+
+	if (streq(k, "range_type")) {
+		if (made) {
+			typemade(d, op, qn(d, S(x, "schema"), S(x, "name")),
+			    S(x, "schema"));
+			need(op, fmt(d, "type:%s", basetype(d,
+			    S(x, "subtype"))));
+		} else {
+			typegone(d, op, qn(d, S(x, "schema"), S(x, "name")));
+			provide(op, fmt(d, "dropuse:type:%s", basetype(d,
+			    S(x, "subtype"))));
+		}
+		return;
+	}
+	if (streq(k, "operator"))
+		dep = fmt(d, "func:%s", S(x, "function"));
+	else if (streq(k, "statistics"))
+		dep = fmt(d, "rel:%s", S(x, "on"));
+	else if (streq(k, "rule"))
+		dep = fmt(d, "rel:%s", qn(d, S(x, "schema"), S(x, "table")));
+	if (made) {
+		need(op, fmt(d, "schema:%s", S(x, "schema")));
+		need(op, dep);
+	} else
+		provide(op, fmt(d, "dropuse:%s", dep));
+}
+
+static void
+defdiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const struct defkind *k = defkind(S(x, "kind"));
+	const char *tgt = S(x, "table") != NULL ? target(d, S(x, "schema"),
+	    S(x, "table"), S(x, "name")) : S(x, "arguments") != NULL ?
+	    fmt(d, "%s.%s(%s)", S(x, "schema"), S(x, "name"),
+	    S(x, "arguments")) : target(d, S(x, "schema"), NULL, S(x, "name"));
+	struct zn_op *op;
+
+	/* A rule on a view made again: dropped before it, made after. */
+	if (a != NULL && b != NULL && streq(k->kind, "rule") &&
+	    aroundview(d, a)) {
+		defdiff(d, a, NULL);
+		defdiff(d, NULL, b);
+		return;
+	}
+	if (a == NULL) {
+		op = newop(d, k->create, k->made, tgt);
+		args(op, S(x, "schema"), S(x, "table"), S(x, "name"));
+		def_create(d, op->sql, b, k->word);
+		rev(op, fmt(d, "DROP %s %s", k->word, defname(d, b)));
+		defedges(d, op, b, 1);
+		return;
+	}
+	if (b == NULL && streq(k->kind, "range_type") && parkeduses(d,
+	    qn(d, S(a, "schema"), S(a, "name")))) {
+		parktype(d, qn(d, S(a, "schema"), S(a, "name")),
+		    S(a, "schema"), S(a, "name"), tgt);
+		return;
+	}
+	if (b == NULL) {
+		op = newop(d, k->drop, k->gone, tgt);
+		args(op, S(x, "schema"), S(x, "table"), S(x, "name"));
+		sql(op, fmt(d, "DROP %s %s", k->word, defname(d, a)));
+		def_create(d, op->reverse, a, k->word);
+		defedges(d, op, a, 0);
+		return;
+	}
+	if (streq(S(a, "definition"), S(b, "definition")) &&
+	    streq(S(a, "statistics"), S(b, "statistics")) &&
+	    streq(S(a, "enabled"), S(b, "enabled"))) {
+		commentop(d, fmt(d, "%s %s", k->word, defname(d, b)), a, b, tgt,
+		    S(x, "schema"), S(x, "table"), S(x, "name"));
+		return;
+	}
+	if (k->replace == ZN_OP_NKINDS)
+		cannot(tgt, "a range type cannot be altered (make one under "
+		    "another name and move the columns to it)");
+	op = newop(d, k->replace, k->made, tgt);
+	args(op, S(x, "schema"), S(x, "table"), S(x, "name"));
+	sql(op, fmt(d, "DROP %s %s", k->word, defname(d, a)));
+	def_create(d, op->sql, b, k->word);
+	rev(op, fmt(d, "DROP %s %s", k->word, defname(d, b)));
+	def_create(d, op->reverse, a, k->word);
+	defedges(d, op, b, 1);
+}
+
 /* ---- composite types ---- */
 
 static const char *
@@ -2968,9 +3133,9 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 	if (!streq(S(ca, "comment"), S(c, "comment")))
 		commentop(d, fmt(d, "COLUMN %s.%s", tq, cq), ca, c, tgt, sc,
 		    nm, cn);
-	if (!streq(S(ca, "statistics"), S(c, "statistics")) ||
+	if (d->privs && (!streq(S(ca, "statistics"), S(c, "statistics")) ||
 	    !same(json_object_get(ca, "options"),
-	    json_object_get(c, "options"))) {
+	    json_object_get(c, "options")))) {
 		op = newop(d, ZN_OP_ALTER_COLUMN_SETTINGS, PH_ALTER_COLUMN,
 		    tgt);
 		args(op, sc, nm, cn);
@@ -4264,7 +4429,7 @@ aroundview(struct d *d, const json_t *x)
 	const json_t *u;
 	size_t i;
 
-	if (streq(S(x, "kind"), "trigger"))
+	if (streq(S(x, "kind"), "trigger") || streq(S(x, "kind"), "rule"))
 		return json_is_true(json_object_get(d->recreate,
 		    vkey(d, S(x, "schema"), S(x, "table"))));
 	json_array_foreach(json_object_get(x, "depends_on"), i, u) {
@@ -4874,6 +5039,8 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		viewdiff(d, a, b);
 	else if (streq(kind, "trigger"))
 		triggerdiff(d, a, b);
+	else if (defkind(kind) != NULL)
+		defdiff(d, a, b);
 	else if (a == NULL)
 		createtable(d, b);
 	else if (b == NULL)
@@ -4890,7 +5057,8 @@ static int
 late(const char *kind)
 {
 	return streq(kind, "function") || streq(kind, "procedure") ||
-	    streq(kind, "aggregate") || streq(kind, "trigger");
+	    streq(kind, "aggregate") || streq(kind, "trigger") ||
+	    streq(kind, "rule");
 }
 
 /* A graph made of a YAML declaration, offline or on a scratch database. */
@@ -4920,9 +5088,10 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	static const char *const passes[] = { "extension", "schema",
 	    "collation", "text_search_dictionary",
 	    "text_search_configuration", "enum",
-	    "domain", "composite_type", "sequence", "table", "view",
+	    "domain", "composite_type", "range_type", "sequence", "table",
+	    "view",
 	    "materialized_view", "function", "procedure", "aggregate",
-	    "trigger", NULL };
+	    "operator", "statistics", "trigger", "rule", NULL };
 	const json_t **paired;
 	unsigned char *same;
 	struct d d;
@@ -4983,15 +5152,18 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 				same[i] = d.a.used[pos] = 1;
 	}
 	/*
-	 * A YAML declaration cannot hold domains, composite types or
-	 * aggregates (zn-schema(5)): beside one they are left alone, as
-	 * privileges are.
+	 * A YAML declaration cannot hold domains, composite types,
+	 * aggregates, collations, text search, range types, operators,
+	 * statistics objects or rules (zn-schema(5)): beside one they are
+	 * left alone, as privileges and column settings are.
 	 */
 	if (!d.privs) {
 		static const char *const kinds[] = { "domain",
-		    "composite_type", "aggregate" };
+		    "composite_type", "aggregate", "collation",
+		    "text_search_dictionary", "text_search_configuration",
+		    "range_type", "operator", "statistics", "rule" };
 
-		for (k = 0; k < 3; k++) {
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			for (i = 0; i < to->nrecs; i++)
 				if (iskind(&d.b, i, kinds[k]))
 					same[i] = 1;

@@ -155,6 +155,15 @@ static const struct member r_routine[] = { { "result", 'S', NULL },
 static const struct member r_aggregate[] = { { "definition", 's', NULL },
 	{ "depends_on", 'A', m_uses }, { "result", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
+static const struct member r_range[] = { { "definition", 's', NULL },
+	{ "subtype", 's', NULL }, { "comment", 'S', NULL }, END };
+static const struct member r_operator[] = { { "definition", 's', NULL },
+	{ "function", 's', NULL }, { "comment", 'S', NULL }, END };
+static const struct member r_statistics[] = { { "definition", 's', NULL },
+	{ "on", 's', NULL }, { "statistics", 'S', NULL },
+	{ "comment", 'S', NULL }, END };
+static const struct member r_rule[] = { { "definition", 's', NULL },
+	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_trigger[] = { { "definition", 's', NULL },
 	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };
 #undef END
@@ -178,6 +187,7 @@ static const struct kind {
 	{ "enum", 0, 0, 0, r_enum },
 	{ "domain", 0, 0, 0, r_domain },
 	{ "composite_type", 0, 0, 0, r_composite },
+	{ "range_type", 0, 0, 0, r_range },
 	{ "sequence", 0, 0, 0, r_sequence },
 	{ "table", 0, 0, 0, r_table },
 	{ "view", 0, 0, 0, r_view },
@@ -185,7 +195,10 @@ static const struct kind {
 	{ "function", 0, 0, 1, r_routine },
 	{ "procedure", 0, 0, 1, r_routine },
 	{ "aggregate", 0, 0, 1, r_aggregate },
+	{ "operator", 0, 0, 1, r_operator },
+	{ "statistics", 0, 0, 0, r_statistics },
 	{ "trigger", 0, 1, 0, r_trigger },
+	{ "rule", 0, 1, 0, r_rule },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 

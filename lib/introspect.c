@@ -186,6 +186,117 @@ static const char q_tsmaps[] =
     "WHERE c.cfgnamespace = ANY ($1::pg_catalog.oid[]) "
     "ORDER BY m.mapcfg, m.maptokentype, m.mapseqno";
 
+/* A routine named by its OID in col, qualified, or null. */
+#define AGGFN(col) \
+    "(SELECT pg_catalog.quote_ident(fn.nspname) || '.' || " \
+    "pg_catalog.quote_ident(f.proname) FROM pg_catalog.pg_proc f JOIN " \
+    "pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = " \
+    col ")"
+
+/*
+ * Range types, as CREATE TYPE ... AS RANGE with what is not the default
+ * (pg_dump's dumpRangeType): the operator class and collation when not
+ * the subtype's, the canonical and difference functions, the multirange.
+ */
+#define QNAME(nsp, name) "pg_catalog.quote_ident(" nsp ") || '.' || " \
+    "pg_catalog.quote_ident(" name ")"
+enum { RG_SCHEMA, RG_NAME, RG_SUBTYPE, RG_DEF, RG_COMMENT };
+static const char q_ranges[] =
+    "SELECT n.nspname, t.typname, "
+    "pg_catalog.format_type(r.rngsubtype, NULL), "
+    "'CREATE TYPE ' || " QNAME("n.nspname", "t.typname") " || "
+    "' AS RANGE (subtype = ' || pg_catalog.format_type(r.rngsubtype, NULL) "
+    "|| CASE WHEN NOT oc.opcdefault THEN ', subtype_opclass = ' || "
+    QNAME("ocn.nspname", "oc.opcname") " ELSE '' END || "
+    "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation "
+    "THEN ', collation = ' || (SELECT " QNAME("cn.nspname", "co.collname")
+    " FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON "
+    "cn.oid = co.collnamespace WHERE co.oid = r.rngcollation) ELSE '' END || "
+    "CASE WHEN r.rngcanonical <> 0 THEN ', canonical = ' || "
+    AGGFN("r.rngcanonical") " ELSE '' END || "
+    "CASE WHEN r.rngsubdiff <> 0 THEN ', subtype_diff = ' || "
+    AGGFN("r.rngsubdiff") " ELSE '' END || %s || ')', d.description "
+    "FROM pg_catalog.pg_range r "
+    "JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid "
+    "JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+    "JOIN pg_catalog.pg_opclass oc ON oc.oid = r.rngsubopc "
+    "JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace "
+    COMMENT("d", "pg_catalog.pg_type", "t.oid", "0")
+    "WHERE t.typnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("t.typname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_type", "t.oid") " "
+    "ORDER BY t.oid";
+#define RG_MULTIRANGE "', multirange_type_name = ' || (SELECT " \
+    QNAME("mn.nspname", "mt.typname") " FROM pg_catalog.pg_type mt JOIN " \
+    "pg_catalog.pg_namespace mn ON mn.oid = mt.typnamespace WHERE " \
+    "mt.oid = r.rngmultitypid)"
+
+/*
+ * Operators (not shells), as pg_dump's dumpOpr writes them, with the
+ * function behind them for ordering.
+ */
+#define OPRNAME(col) \
+    "(SELECT 'OPERATOR(' || pg_catalog.quote_ident(on_.nspname) || '.' || " \
+    "o2.oprname || ')' FROM pg_catalog.pg_operator o2 JOIN " \
+    "pg_catalog.pg_namespace on_ ON on_.oid = o2.oprnamespace WHERE " \
+    "o2.oid = " col ")"
+enum { OP_SCHEMA, OP_NAME, OP_ARGS, OP_DEF, OP_FUNC, OP_COMMENT };
+static const char q_operators[] =
+    "SELECT n.nspname, o.oprname, CASE WHEN o.oprleft = 0 THEN 'NONE' "
+    "ELSE pg_catalog.format_type(o.oprleft, NULL) END || ', ' || "
+    "pg_catalog.format_type(o.oprright, NULL), "
+    "'CREATE OPERATOR ' || pg_catalog.quote_ident(n.nspname) || '.' || "
+    "o.oprname || ' (FUNCTION = ' || " AGGFN("o.oprcode") " || "
+    "CASE WHEN o.oprleft <> 0 THEN ', LEFTARG = ' || "
+    "pg_catalog.format_type(o.oprleft, NULL) ELSE '' END || "
+    "', RIGHTARG = ' || pg_catalog.format_type(o.oprright, NULL) || "
+    "CASE WHEN o.oprcom <> 0 THEN ', COMMUTATOR = ' || " OPRNAME("o.oprcom")
+    " ELSE '' END || CASE WHEN o.oprnegate <> 0 THEN ', NEGATOR = ' || "
+    OPRNAME("o.oprnegate") " ELSE '' END || "
+    "CASE WHEN o.oprrest <> 0 THEN ', RESTRICT = ' || " AGGFN("o.oprrest")
+    " ELSE '' END || CASE WHEN o.oprjoin <> 0 THEN ', JOIN = ' || "
+    AGGFN("o.oprjoin") " ELSE '' END || "
+    "CASE WHEN o.oprcanhash THEN ', HASHES' ELSE '' END || "
+    "CASE WHEN o.oprcanmerge THEN ', MERGES' ELSE '' END || ')', "
+    "(SELECT " QNAME("fn.nspname", "f.proname") " || '(' || "
+    "pg_catalog.pg_get_function_identity_arguments(f.oid) || ')' FROM "
+    "pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = "
+    "f.pronamespace WHERE f.oid = o.oprcode), d.description "
+    "FROM pg_catalog.pg_operator o "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
+    COMMENT("d", "pg_catalog.pg_operator", "o.oid", "0")
+    "WHERE o.oprnamespace = ANY ($1::pg_catalog.oid[]) AND o.oprcode <> 0 "
+    "AND " NOT_MEMBER("pg_catalog.pg_operator", "o.oid") " "
+    "ORDER BY o.oid";
+
+/* Extended statistics objects, and the table each is on. */
+enum { ST_SCHEMA, ST_NAME, ST_DEF, ST_TARGET, ST_ON, ST_COMMENT };
+static const char q_statistics[] =
+    "SELECT n.nspname, s.stxname, pg_catalog.pg_get_statisticsobjdef(s.oid), "
+    "CASE WHEN s.stxstattarget >= 0 THEN s.stxstattarget END, "
+    QNAME("cn.nspname", "c.relname") ", d.description "
+    "FROM pg_catalog.pg_statistic_ext s "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace "
+    "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid "
+    "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
+    COMMENT("d", "pg_catalog.pg_statistic_ext", "s.oid", "0")
+    "WHERE s.stxnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("s.stxname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_statistic_ext", "s.oid") " "
+    "ORDER BY s.oid";
+
+/* Rules other than a view's own, by relation. */
+enum { RU_REL, RU_NAME, RU_DEF, RU_ENABLED, RU_COMMENT };
+static const char q_rules[] =
+    "SELECT r.ev_class, r.rulename, pg_catalog.pg_get_ruledef(r.oid), "
+    "r.ev_enabled, d.description "
+    "FROM pg_catalog.pg_rewrite r "
+    COMMENT("d", "pg_catalog.pg_rewrite", "r.oid", "0")
+    "WHERE r.ev_class = ANY ($1::pg_catalog.oid[]) "
+    "AND r.rulename <> '_RETURN' "
+    "ORDER BY r.ev_class, r.rulename COLLATE \"C\"";
+
 /* Composite types (by their relation's OID), and their attributes. */
 enum { CT_REL, CT_SCHEMA, CT_NAME, CT_COMMENT };
 static const char q_composites[] =
@@ -220,11 +331,6 @@ static const char q_compattrs[] =
  * unmodelled): the CREATE AGGREGATE statement pg_dump would write, and
  * the routines it names.
  */
-#define AGGFN(col) \
-    "(SELECT pg_catalog.quote_ident(fn.nspname) || '.' || " \
-    "pg_catalog.quote_ident(f.proname) FROM pg_catalog.pg_proc f JOIN " \
-    "pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = " \
-    col ")"
 enum { AG_SCHEMA, AG_NAME, AG_ARGS, AG_DEF, AG_COMMENT, AG_OID, AG_RESULT };
 static const char q_aggregates[] =
     "SELECT n.nspname, p.proname, "
@@ -506,6 +612,10 @@ static const char q_functions[] =
     "WHERE p.pronamespace = ANY ($1::pg_catalog.oid[]) "
     "AND p.prokind IN ('f', 'p', 'w') AND " NOT_OURS("p.proname") " "
     "AND " NOT_MEMBER("pg_catalog.pg_proc", "p.oid") " "
+    /* Not a range type's constructors, which the type makes. */
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE "
+    "i.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND "
+    "i.objid = p.oid AND i.deptype = 'i') "
     "ORDER BY p.oid";
 
 /*
@@ -650,10 +760,9 @@ static const char q_unmodelled[] =
     "'range type' ELSE 'base type' END, n.nspname::text, t.typname::text, "
     "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
     "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
-    "t.typnamespace = ANY($1::pg_catalog.oid[]) AND (t.typtype = "
-    "'r' "
-    "OR (t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
-    "e WHERE e.typarray = t.oid))) UNION ALL SELECT 'aggregate', "
+    "t.typnamespace = ANY($1::pg_catalog.oid[]) AND "
+    "t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
+    "e WHERE e.typarray = t.oid) UNION ALL SELECT 'aggregate', "
     "n.nspname, p.proname || '(' || "
     "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
     "'pg_catalog.pg_proc'::regclass, p.oid FROM pg_catalog.pg_proc p JOIN "
@@ -676,6 +785,7 @@ static const char q_unmodelled[] =
     "'pg_catalog.pg_operator'::regclass, o.oid FROM "
     "pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = "
     "o.oprnamespace WHERE o.oprnamespace = ANY($1::pg_catalog.oid[]) "
+    "AND o.oprcode = 0 "
     "UNION ALL SELECT 'operator class', n.nspname, c.opcname || ' USING ' "
     "|| a.amname, 'pg_catalog.pg_opclass'::regclass, c.oid FROM "
     "pg_catalog.pg_opclass c JOIN pg_catalog.pg_namespace n ON n.oid = "
@@ -690,11 +800,7 @@ static const char q_unmodelled[] =
     "'pg_catalog.pg_conversion'::regclass, c.oid FROM "
     "pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = "
     "c.connamespace WHERE c.connamespace = ANY($1::pg_catalog.oid[]) "
-    "UNION ALL SELECT 'statistics object', n.nspname, s.stxname, "
-    "'pg_catalog.pg_statistic_ext'::regclass, s.oid FROM "
-    "pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON "
-    "n.oid = s.stxnamespace WHERE s.stxnamespace = "
-    "ANY($1::pg_catalog.oid[]) UNION ALL SELECT 'foreign table', "
+    "UNION ALL SELECT 'foreign table', "
     "n.nspname, c.relname, 'pg_catalog.pg_class'::regclass, c.oid FROM "
     "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
     "c.relnamespace WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND "
@@ -703,7 +809,8 @@ static const char q_unmodelled[] =
     "pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = "
     "r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND r.rulename <> "
-    "'_RETURN' AND " NOT_MEMBER("pg_catalog.pg_class", "c.oid") " "
+    "'_RETURN' AND c.relkind = 'f' AND "
+    NOT_MEMBER("pg_catalog.pg_class", "c.oid") " "
     "UNION ALL SELECT 'column setting', n.nspname, c.relname || "
     "'.' || a.attname || CASE WHEN c.relkind = 'm' AND a.attstattarget "
     ">= 0 THEN ' SET STATISTICS' ELSE '' END || CASE WHEN c.relkind = 'm' "
@@ -787,7 +894,7 @@ struct ctx {
 	char *relparam;		/* the relation OID array literal */
 	struct zn_graph *g;
 	PGresult *rels, *columns, *identities, *refcolumns, *opclasses;
-	PGresult *triggers, *acls, *rdeps;
+	PGresult *triggers, *rules, *acls, *rdeps;
 	struct cursor inh, col, con, idx, pol, vdep;
 	struct zn_buf line, scratch;
 	struct zn_jw w;
@@ -1345,6 +1452,82 @@ tsconfigs(struct ctx *c)
 	}
 	PQclear(r);
 	PQclear(k.r);
+}
+
+static void
+ranges(struct ctx *c)
+{
+	char *sql = zn_xasprintf(q_ranges, c->version >= 140000 ?
+	    RG_MULTIRANGE : "''");
+	PGresult *r = run(c, "read range types", sql, c->nsparam);
+	int i;
+
+	free(sql);
+	for (i = 0; i < PQntuples(r); i++) {
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "range_type");
+		kv(c, "schema", r, i, RG_SCHEMA);
+		kv(c, "name", r, i, RG_NAME);
+		kv(c, "comment", r, i, RG_COMMENT);
+		kv(c, "definition", r, i, RG_DEF);
+		kv(c, "subtype", r, i, RG_SUBTYPE);
+		zn_jw_end(&c->w, '}');
+		emit(c, "range_type", PQgetvalue(r, i, RG_SCHEMA), NULL,
+		    PQgetvalue(r, i, RG_NAME), NULL);
+	}
+	PQclear(r);
+}
+
+static void
+operators(struct ctx *c)
+{
+	PGresult *r = run(c, "read operators", q_operators, c->nsparam);
+	int i;
+
+	for (i = 0; i < PQntuples(r); i++) {
+		if (PQgetisnull(r, i, OP_DEF))
+			vanished("operator", PQgetvalue(r, i, OP_SCHEMA),
+			    PQgetvalue(r, i, OP_NAME));
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "operator");
+		kv(c, "schema", r, i, OP_SCHEMA);
+		kv(c, "name", r, i, OP_NAME);
+		kv(c, "arguments", r, i, OP_ARGS);
+		kv(c, "comment", r, i, OP_COMMENT);
+		kv(c, "definition", r, i, OP_DEF);
+		kv(c, "function", r, i, OP_FUNC);
+		zn_jw_end(&c->w, '}');
+		emit(c, "operator", PQgetvalue(r, i, OP_SCHEMA), NULL,
+		    PQgetvalue(r, i, OP_NAME), PQgetvalue(r, i, OP_ARGS));
+	}
+	PQclear(r);
+}
+
+static void
+statistics(struct ctx *c)
+{
+	PGresult *r = run(c, "read statistics objects", q_statistics,
+	    c->nsparam);
+	int i;
+
+	for (i = 0; i < PQntuples(r); i++) {
+		if (PQgetisnull(r, i, ST_DEF))
+			vanished("statistics object", PQgetvalue(r, i,
+			    ST_SCHEMA), PQgetvalue(r, i, ST_NAME));
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "statistics");
+		kv(c, "schema", r, i, ST_SCHEMA);
+		kv(c, "name", r, i, ST_NAME);
+		kv(c, "comment", r, i, ST_COMMENT);
+		kvx(c, "definition", r, i, ST_DEF);
+		kv(c, "on", r, i, ST_ON);
+		if (!PQgetisnull(r, i, ST_TARGET))
+			kv(c, "statistics", r, i, ST_TARGET);
+		zn_jw_end(&c->w, '}');
+		emit(c, "statistics", PQgetvalue(r, i, ST_SCHEMA), NULL,
+		    PQgetvalue(r, i, ST_NAME), NULL);
+	}
+	PQclear(r);
 }
 
 static void
@@ -2230,6 +2413,33 @@ triggers(struct ctx *c)
 	}
 }
 
+static void
+rules(struct ctx *c)
+{
+	const PGresult *r = c->rules;
+	const char *schema, *table;
+	int i, row;
+
+	for (i = 0; i < PQntuples(r); i++) {
+		if ((row = relrow(c, oidval(r, i, RU_REL))) < 0)
+			continue;
+		schema = PQgetvalue(c->rels, row, R_SCHEMA);
+		table = PQgetvalue(c->rels, row, R_NAME);
+		if (PQgetisnull(r, i, RU_DEF))
+			vanished("rule", schema, PQgetvalue(r, i, RU_NAME));
+		zn_jw_obj(&c->w);
+		kvs(c, "kind", "rule");
+		kvs(c, "schema", schema);
+		kvs(c, "table", table);
+		kv(c, "name", r, i, RU_NAME);
+		kv(c, "comment", r, i, RU_COMMENT);
+		kvx(c, "definition", r, i, RU_DEF);
+		kvs(c, "enabled", tgenabled(PQgetvalue(r, i, RU_ENABLED)[0]));
+		zn_jw_end(&c->w, '}');
+		emit(c, "rule", schema, table, PQgetvalue(r, i, RU_NAME), NULL);
+	}
+}
+
 /* The OID array literal of every relation in the result. */
 static char *
 relarray(const PGresult *r)
@@ -2336,9 +2546,12 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	enums(&c);
 	domains(&c);
 	composites(&c);
+	ranges(&c);
 	sequences(&c);
 	functions(&c);
 	aggregates(&c);
+	operators(&c);
+	statistics(&c);
 	c.rels = run(&c, "read tables and views", q_relations, ns);
 	c.relparam = relarray(c.rels);
 	/* Everything about the relations, in one pipeline. */
@@ -2384,8 +2597,10 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	free(csql);
 	free(isql);
 	free(tsql);
+	c.rules = run(&c, "read rules", q_rules, c.relparam);
 	zn_pg_cmd(conn, "end the read-only transaction", "COMMIT");
 	triggers(&c);
+	rules(&c);
 
 	relations(&c);
 	zn_graph_finish(g);
@@ -2401,6 +2616,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	PQclear(c.pol.r);
 	PQclear(c.vdep.r);
 	PQclear(c.triggers);
+	PQclear(c.rules);
 	PQclear(c.acls);
 	PQclear(c.rdeps);
 	zn_buf_release(&c.line);

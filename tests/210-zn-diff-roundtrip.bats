@@ -160,3 +160,7 @@ setup() {
 @test "pair 035-rls-change-policies" {
 	zn_roundtrip 035-rls-change-policies
 }
+
+@test "pair 036-view-create-drop-change" {
+	zn_roundtrip 036-view-create-drop-change
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 036-view-create-drop-change" {
-	zn_roundtrip 036-view-create-drop-change
-}
-
 @test "pair 037-views-on-views" {
 	zn_roundtrip 037-views-on-views
 }
@@ -150,4 +146,12 @@ setup() {
 
 @test "pair 070-rename-hostile" {
 	zn_roundtrip 070-rename-hostile
+}
+
+@test "pair 071-empty-to-rich" {
+	zn_roundtrip 071-empty-to-rich
+}
+
+@test "pair 072-rich-to-empty" {
+	zn_roundtrip 072-rich-to-empty
 }

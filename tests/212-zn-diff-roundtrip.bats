@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 071-empty-to-rich" {
-	zn_roundtrip 071-empty-to-rich
-}
-
-@test "pair 072-rich-to-empty" {
-	zn_roundtrip 072-rich-to-empty
-}
-
 @test "pair 073-constraint-name-change-no-hint" {
 	zn_roundtrip 073-constraint-name-change-no-hint
 }
@@ -150,4 +142,16 @@ setup() {
 
 @test "pair 105-text-search-create" {
 	zn_roundtrip 105-text-search-create
+}
+
+@test "pair 106-text-search-change" {
+	zn_roundtrip 106-text-search-change
+}
+
+@test "pair 107-text-search-drop" {
+	zn_roundtrip 107-text-search-drop
+}
+
+@test "pair 108-atomic-routines-read-retyped-column" {
+	zn_roundtrip 108-atomic-routines-read-retyped-column
 }

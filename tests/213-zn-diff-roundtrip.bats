@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 106-text-search-change" {
-	zn_roundtrip 106-text-search-change
-}
-
-@test "pair 107-text-search-drop" {
-	zn_roundtrip 107-text-search-drop
-}
-
-@test "pair 108-atomic-routines-read-retyped-column" {
-	zn_roundtrip 108-atomic-routines-read-retyped-column
-}
-
 @test "pair 109-table-becomes-view-under-functions" {
 	zn_roundtrip 109-table-becomes-view-under-functions
 }
@@ -54,6 +42,22 @@ setup() {
 
 @test "pair 116-column-statistics-settings" {
 	zn_roundtrip 116-column-statistics-settings
+}
+
+@test "pair 117-range-types" {
+	zn_roundtrip 117-range-types
+}
+
+@test "pair 118-operators" {
+	zn_roundtrip 118-operators
+}
+
+@test "pair 119-statistics-objects" {
+	zn_roundtrip 119-statistics-objects
+}
+
+@test "pair 120-rules" {
+	zn_roundtrip 120-rules
 }
 
 @test "pair 150-matview-recreated-keeps-grants" {
