@@ -1297,6 +1297,28 @@ extensions(struct ctx *c)
 	PQclear(r);
 }
 
+/*
+ * A record of a kind that lives in a schema, opened with its kind, schema
+ * and name from columns cs and cn of row i, and closed and handed over.
+ */
+static void
+recopen(struct ctx *c, const char *kind, const PGresult *r, int i, int cs,
+    int cn)
+{
+	zn_jw_obj(&c->w);
+	kvs(c, "kind", kind);
+	kv(c, "schema", r, i, cs);
+	kv(c, "name", r, i, cn);
+}
+
+static void
+recclose(struct ctx *c, const char *kind, const PGresult *r, int i, int cs,
+    int cn, const char *args)
+{
+	zn_jw_end(&c->w, '}');
+	emit(c, kind, PQgetvalue(r, i, cs), NULL, PQgetvalue(r, i, cn), args);
+}
+
 static void
 enums(struct ctx *c)
 {
@@ -1304,15 +1326,10 @@ enums(struct ctx *c)
 	int i;
 
 	for (i = 0; i < PQntuples(r); i++) {
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "enum");
-		kv(c, "schema", r, i, 0);
-		kv(c, "name", r, i, 1);
+		recopen(c, "enum", r, i, 0, 1);
 		kv(c, "comment", r, i, 3);
 		kva(c, "values", r, i, 2);
-		zn_jw_end(&c->w, '}');
-		emit(c, "enum", PQgetvalue(r, i, 0), NULL, PQgetvalue(r, i, 1),
-		    NULL);
+		recclose(c, "enum", r, i, 0, 1, NULL);
 	}
 	PQclear(r);
 }
@@ -1328,10 +1345,7 @@ domains(struct ctx *c)
 	    c->nsparam), DC_DOMAIN);
 
 	for (i = 0; i < PQntuples(r); i++) {
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "domain");
-		kv(c, "schema", r, i, DM_SCHEMA);
-		kv(c, "name", r, i, DM_NAME);
+		recopen(c, "domain", r, i, DM_SCHEMA, DM_NAME);
 		zn_jw_key(&c->w, "checks");
 		zn_jw_arr(&c->w);
 		seek(&k, oidval(r, i, DM_OID));
@@ -1350,9 +1364,7 @@ domains(struct ctx *c)
 		kvx(c, "default", r, i, DM_DEFAULT);
 		kvb(c, "not_null", r, i, DM_NOTNULL);
 		kv(c, "type", r, i, DM_TYPE);
-		zn_jw_end(&c->w, '}');
-		emit(c, "domain", PQgetvalue(r, i, DM_SCHEMA), NULL,
-		    PQgetvalue(r, i, DM_NAME), NULL);
+		recclose(c, "domain", r, i, DM_SCHEMA, DM_NAME, NULL);
 	}
 	PQclear(r);
 	PQclear(k.r);
@@ -1370,10 +1382,7 @@ collations(struct ctx *c)
 	free(sql);
 	for (i = 0; i < PQntuples(r); i++) {
 		icu = strcmp(PQgetvalue(r, i, CO_PROVIDER), "icu") == 0;
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "collation");
-		kv(c, "schema", r, i, CO_SCHEMA);
-		kv(c, "name", r, i, CO_NAME);
+		recopen(c, "collation", r, i, CO_SCHEMA, CO_NAME);
 		kv(c, "comment", r, i, CO_COMMENT);
 		if (PQgetvalue(r, i, CO_DETERMINISTIC)[0] != 't')
 			kvbool(c, "deterministic", 0);
@@ -1383,9 +1392,7 @@ collations(struct ctx *c)
 		} else
 			kv(c, "locale", r, i, CO_LOCALE);
 		kv(c, "provider", r, i, CO_PROVIDER);
-		zn_jw_end(&c->w, '}');
-		emit(c, "collation", PQgetvalue(r, i, CO_SCHEMA), NULL,
-		    PQgetvalue(r, i, CO_NAME), NULL);
+		recclose(c, "collation", r, i, CO_SCHEMA, CO_NAME, NULL);
 	}
 	PQclear(r);
 }
@@ -1398,16 +1405,12 @@ tsdicts(struct ctx *c)
 	int i;
 
 	for (i = 0; i < PQntuples(r); i++) {
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "text_search_dictionary");
-		kv(c, "schema", r, i, TD_SCHEMA);
-		kv(c, "name", r, i, TD_NAME);
+		recopen(c, "text_search_dictionary", r, i, TD_SCHEMA, TD_NAME);
 		kv(c, "comment", r, i, TD_COMMENT);
 		kv(c, "options", r, i, TD_OPTIONS);
 		kv(c, "template", r, i, TD_TEMPLATE);
-		zn_jw_end(&c->w, '}');
-		emit(c, "text_search_dictionary", PQgetvalue(r, i, TD_SCHEMA),
-		    NULL, PQgetvalue(r, i, TD_NAME), NULL);
+		recclose(c, "text_search_dictionary", r, i,
+		    TD_SCHEMA, TD_NAME, NULL);
 	}
 	PQclear(r);
 }
@@ -1423,10 +1426,8 @@ tsconfigs(struct ctx *c)
 	cursor(&k, run(c, "read text search mappings", q_tsmaps,
 	    c->nsparam), TM_CFG);
 	for (i = 0; i < PQntuples(r); i++) {
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "text_search_configuration");
-		kv(c, "schema", r, i, TC_SCHEMA);
-		kv(c, "name", r, i, TC_NAME);
+		recopen(c, "text_search_configuration", r, i,
+		    TC_SCHEMA, TC_NAME);
 		kv(c, "comment", r, i, TC_COMMENT);
 		zn_jw_key(&c->w, "mappings");
 		zn_jw_arr(&c->w);
@@ -1450,9 +1451,8 @@ tsconfigs(struct ctx *c)
 		}
 		zn_jw_end(&c->w, ']');
 		kv(c, "parser", r, i, TC_PARSER);
-		zn_jw_end(&c->w, '}');
-		emit(c, "text_search_configuration", PQgetvalue(r, i,
-		    TC_SCHEMA), NULL, PQgetvalue(r, i, TC_NAME), NULL);
+		recclose(c, "text_search_configuration", r, i,
+		    TC_SCHEMA, TC_NAME, NULL);
 	}
 	PQclear(r);
 	PQclear(k.r);
@@ -1468,16 +1468,11 @@ ranges(struct ctx *c)
 
 	free(sql);
 	for (i = 0; i < PQntuples(r); i++) {
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "range_type");
-		kv(c, "schema", r, i, RG_SCHEMA);
-		kv(c, "name", r, i, RG_NAME);
+		recopen(c, "range_type", r, i, RG_SCHEMA, RG_NAME);
 		kv(c, "comment", r, i, RG_COMMENT);
 		kv(c, "definition", r, i, RG_DEF);
 		kv(c, "subtype", r, i, RG_SUBTYPE);
-		zn_jw_end(&c->w, '}');
-		emit(c, "range_type", PQgetvalue(r, i, RG_SCHEMA), NULL,
-		    PQgetvalue(r, i, RG_NAME), NULL);
+		recclose(c, "range_type", r, i, RG_SCHEMA, RG_NAME, NULL);
 	}
 	PQclear(r);
 }
@@ -1492,17 +1487,13 @@ operators(struct ctx *c)
 		if (PQgetisnull(r, i, OP_DEF))
 			vanished("operator", PQgetvalue(r, i, OP_SCHEMA),
 			    PQgetvalue(r, i, OP_NAME));
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "operator");
-		kv(c, "schema", r, i, OP_SCHEMA);
-		kv(c, "name", r, i, OP_NAME);
+		recopen(c, "operator", r, i, OP_SCHEMA, OP_NAME);
 		kv(c, "arguments", r, i, OP_ARGS);
 		kv(c, "comment", r, i, OP_COMMENT);
 		kv(c, "definition", r, i, OP_DEF);
 		kv(c, "function", r, i, OP_FUNC);
-		zn_jw_end(&c->w, '}');
-		emit(c, "operator", PQgetvalue(r, i, OP_SCHEMA), NULL,
-		    PQgetvalue(r, i, OP_NAME), PQgetvalue(r, i, OP_ARGS));
+		recclose(c, "operator", r, i,
+		    OP_SCHEMA, OP_NAME, PQgetvalue(r, i, OP_ARGS));
 	}
 	PQclear(r);
 }
@@ -1518,18 +1509,13 @@ statistics(struct ctx *c)
 		if (PQgetisnull(r, i, ST_DEF))
 			vanished("statistics object", PQgetvalue(r, i,
 			    ST_SCHEMA), PQgetvalue(r, i, ST_NAME));
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "statistics");
-		kv(c, "schema", r, i, ST_SCHEMA);
-		kv(c, "name", r, i, ST_NAME);
+		recopen(c, "statistics", r, i, ST_SCHEMA, ST_NAME);
 		kv(c, "comment", r, i, ST_COMMENT);
 		kvx(c, "definition", r, i, ST_DEF);
 		kv(c, "on", r, i, ST_ON);
 		if (!PQgetisnull(r, i, ST_TARGET))
 			kv(c, "statistics", r, i, ST_TARGET);
-		zn_jw_end(&c->w, '}');
-		emit(c, "statistics", PQgetvalue(r, i, ST_SCHEMA), NULL,
-		    PQgetvalue(r, i, ST_NAME), NULL);
+		recclose(c, "statistics", r, i, ST_SCHEMA, ST_NAME, NULL);
 	}
 	PQclear(r);
 }
@@ -1546,10 +1532,7 @@ composites(struct ctx *c)
 	    c->nsparam), CA_REL);
 
 	for (i = 0; i < PQntuples(r); i++) {
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "composite_type");
-		kv(c, "schema", r, i, CT_SCHEMA);
-		kv(c, "name", r, i, CT_NAME);
+		recopen(c, "composite_type", r, i, CT_SCHEMA, CT_NAME);
 		zn_jw_key(&c->w, "attributes");
 		zn_jw_arr(&c->w);
 		seek(&k, oidval(r, i, CT_REL));
@@ -1563,9 +1546,7 @@ composites(struct ctx *c)
 		}
 		zn_jw_end(&c->w, ']');
 		kv(c, "comment", r, i, CT_COMMENT);
-		zn_jw_end(&c->w, '}');
-		emit(c, "composite_type", PQgetvalue(r, i, CT_SCHEMA), NULL,
-		    PQgetvalue(r, i, CT_NAME), NULL);
+		recclose(c, "composite_type", r, i, CT_SCHEMA, CT_NAME, NULL);
 	}
 	PQclear(r);
 	PQclear(k.r);
@@ -1614,18 +1595,14 @@ aggregates(struct ctx *c)
 		if (PQgetisnull(r, i, AG_DEF))
 			vanished("aggregate", PQgetvalue(r, i, AG_SCHEMA),
 			    PQgetvalue(r, i, AG_NAME));
-		zn_jw_obj(&c->w);
-		kvs(c, "kind", "aggregate");
-		kv(c, "schema", r, i, AG_SCHEMA);
-		kv(c, "name", r, i, AG_NAME);
+		recopen(c, "aggregate", r, i, AG_SCHEMA, AG_NAME);
 		kv(c, "arguments", r, i, AG_ARGS);
 		kv(c, "comment", r, i, AG_COMMENT);
 		kv(c, "definition", r, i, AG_DEF);
 		routineuses(c, &k, oidval(r, i, AG_OID));
 		kv(c, "result", r, i, AG_RESULT);
-		zn_jw_end(&c->w, '}');
-		emit(c, "aggregate", PQgetvalue(r, i, AG_SCHEMA), NULL,
-		    PQgetvalue(r, i, AG_NAME), PQgetvalue(r, i, AG_ARGS));
+		recclose(c, "aggregate", r, i, AG_SCHEMA, AG_NAME,
+		    PQgetvalue(r, i, AG_ARGS));
 	}
 	PQclear(r);
 }
