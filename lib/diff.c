@@ -2328,6 +2328,50 @@ parentcol(struct d *d, const json_t *t, const char *name)
 	return NULL;
 }
 
+/* Is there an entry "n=..." for column n of an index in list? */
+static const char *
+idxstat(const json_t *list, const char *e)
+{
+	size_t n = strcspn(e, "="), i;
+	const json_t *v;
+
+	json_array_foreach(list, i, v) {
+		const char *o = json_string_value(v);
+
+		if (o != NULL && strncmp(o, e, n) == 0 && o[n] == '=')
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * Statements into out that take the statistics targets of index iq's
+ * expression columns ("n=target" in "statistics") from from's (NULL:
+ * none) to to's.
+ */
+static void
+idxstats(struct d *d, json_t *out, const char *iq, const json_t *from,
+    const json_t *to)
+{
+	const json_t *la = json_object_get(from, "statistics");
+	const json_t *lb = json_object_get(to, "statistics"), *v;
+	const char *e, *o;
+	size_t i;
+
+	json_array_foreach(la, i, v)
+		if (idxstat(lb, e = json_string_value(v)) == NULL)
+			addstr(out, fmt(d, "ALTER INDEX %s ALTER COLUMN %.*s SET "
+			    "STATISTICS -1", iq, (int)strcspn(e, "="), e));
+	json_array_foreach(lb, i, v) {
+		e = json_string_value(v);
+		o = idxstat(la, e);
+		if (o == NULL || !streq(o, e))
+			addstr(out, fmt(d, "ALTER INDEX %s ALTER COLUMN %.*s SET "
+			    "STATISTICS %s", iq, (int)strcspn(e, "="), e,
+			    e + strcspn(e, "=") + 1));
+	}
+}
+
 /* Is there an option named as opt ("name=value") in the array list? */
 static int
 hascolopt(const json_t *list, const char *opt)
@@ -2534,10 +2578,12 @@ table_create_sql(struct d *d, json_t *out, const json_t *t)
 					    qi(d, S(x, "name")), tq),
 					    S(x, "comment")));
 	}
-	json_array_foreach(json_object_get(t, "indexes"), i, x)
+	json_array_foreach(json_object_get(t, "indexes"), i, x) {
 		if (S(x, "comment") != NULL)
 			addstr(out, comment_sql(d, fmt(d, "INDEX %s",
 			    qn(d, sc, S(x, "name"))), S(x, "comment")));
+		idxstats(d, out, qn(d, sc, S(x, "name")), NULL, x);
+	}
 	privcreate(d, out, fmt(d, "TABLE %s", tq), t);
 }
 
@@ -3279,6 +3325,7 @@ dropsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		if (S(x, "comment") != NULL)
 			rev(op, comment_sql(d, fmt(d, "INDEX %s",
 			    qn(d, sc, nm)), S(x, "comment")));
+		idxstats(d, op->reverse, qn(d, sc, nm), NULL, x);
 		provide(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
 		return;
 	}
@@ -3464,6 +3511,13 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 			sql(op, comment_sql(d, fmt(d, "INDEX %s",
 			    qn(d, sc, nm)), S(x, "comment")));
 		}
+		if (json_array_size(json_object_get(x, "statistics")) > 0) {
+			op = newop(d, ZN_OP_ALTER_COLUMN_SETTINGS,
+			    PH_INDEX_SWAP, target(d, sc, tn, nm));
+			args(op, sc, tn, nm);
+			idxstats(d, op->sql, qn(d, sc, nm), NULL, x);
+			idxstats(d, op->reverse, qn(d, sc, nm), x, NULL);
+		}
 		return;
 	}
 	if (S(x, "comment") != NULL)
@@ -3506,6 +3560,7 @@ replaceindex(struct d *d, const json_t *t, const json_t *xa,
 	op->transactional = 0;
 	sql(op, fmt(d, "DROP INDEX CONCURRENTLY %s", qn(d, sc, nm)));
 	rev(op, indexdef(d, xa, nm, 1));
+	idxstats(d, op->reverse, qn(d, sc, nm), NULL, xa);
 	op = newop(d, ZN_OP_RENAME_INDEX, PH_INDEX_SWAP, tgt);
 	args(op, sc, tn, nm);
 	arg(op, "from", json_string(tmp));
@@ -3514,6 +3569,7 @@ replaceindex(struct d *d, const json_t *t, const json_t *xa,
 	if (S(xb, "comment") != NULL)
 		sql(op, comment_sql(d, fmt(d, "INDEX %s", qn(d, sc, nm)),
 		    S(xb, "comment")));
+	idxstats(d, op->sql, qn(d, sc, nm), NULL, xb);
 	rev(op, fmt(d, "ALTER INDEX %s RENAME TO %s", qn(d, sc, nm),
 	    qi(d, tmp)));
 }
@@ -3646,6 +3702,16 @@ subdiff(struct d *d, enum ckind k, const json_t *ta, const json_t *tb,
 		    qn(d, sc, S(xb, "name"))) : fmt(d, "CONSTRAINT %s ON %s",
 		    qi(d, S(xb, "name")), qn(d, sc, tn)), xa, xb,
 		    target(d, sc, tn, S(xb, "name")), sc, tn, S(xb, "name"));
+		if (k == K_INDEX && d->privs && !same(json_object_get(xa,
+		    "statistics"), json_object_get(xb, "statistics"))) {
+			struct zn_op *op = newop(d, ZN_OP_ALTER_COLUMN_SETTINGS,
+			    PH_ALTER_COLUMN, target(d, sc, tn, S(xb, "name")));
+
+			args(op, sc, tn, S(xb, "name"));
+			idxstats(d, op->sql, qn(d, sc, S(xb, "name")), xa, xb);
+			idxstats(d, op->reverse, qn(d, sc, S(xb, "name")), xb,
+			    xa);
+		}
 	}
 	free(pa);
 	free(used);
@@ -4011,10 +4077,12 @@ view_create_sql(struct d *d, json_t *out, const json_t *v)
 		if (S(c, "comment") != NULL)
 			addstr(out, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
 			    qi(d, S(c, "name"))), S(c, "comment")));
-	json_array_foreach(json_object_get(v, "indexes"), i, x)
+	json_array_foreach(json_object_get(v, "indexes"), i, x) {
 		if (S(x, "comment") != NULL)
 			addstr(out, comment_sql(d, fmt(d, "INDEX %s",
 			    qn(d, sc, S(x, "name"))), S(x, "comment")));
+		idxstats(d, out, qn(d, sc, S(x, "name")), NULL, x);
+	}
 	/* GRANT ... ON TABLE serves views too; a recreated view keeps them. */
 	privcreate(d, out, fmt(d, "TABLE %s", q), v);
 }

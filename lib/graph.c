@@ -39,7 +39,7 @@ static const struct member m_index[] = { { "name", 's', NULL },
 	{ "valid", 'b', NULL }, { "keys", 'A', m_keypart },
 	{ "include", 'a', NULL }, { "where", 'S', NULL },
 	{ "options", 'a', NULL }, { "parent", 'O', m_schname },
-	{ "comment", 'S', NULL }, END };
+	{ "statistics", 'a', NULL }, { "comment", 'S', NULL }, END };
 static const struct member m_check[] = { { "name", 's', NULL },
 	{ "expression", 's', NULL }, { "definition", 's', NULL },
 	{ "not_valid", 'b', NULL }, { "no_inherit", 'b', NULL },

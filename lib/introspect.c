@@ -557,7 +557,7 @@ static const char q_opclasses[] =
 
 enum { I_REL, I_NAME, I_DEF, I_METHOD, I_UNIQUE, I_NND, I_VALID, I_KEY,
     I_CLASS, I_OPTION, I_NKEY, I_NATTS, I_EXPRS, I_ORDERED, I_PRED,
-    I_OPTIONS, I_PSCHEMA, I_PNAME, I_COMMENT };
+    I_OPTIONS, I_PSCHEMA, I_PNAME, I_COMMENT, I_STATS };
 static const char q_indexes[] =
     "SELECT i.indrelid, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid), "
     "am.amname, i.indisunique, %s, i.indisvalid, i.indkey, i.indclass, "
@@ -570,7 +570,10 @@ static const char q_indexes[] =
     "pg_catalog.pg_get_expr(i.indpred, i.indrelid), "
     "ARRAY(SELECT o FROM pg_catalog.unnest(ic.reloptions) o"
     "  ORDER BY o COLLATE \"C\"), "
-    "pn.nspname, pc.relname, d.description "
+    "pn.nspname, pc.relname, d.description, "
+    "(SELECT pg_catalog.array_agg(a.attnum || '=' || a.attstattarget "
+    "  ORDER BY a.attnum) FROM pg_catalog.pg_attribute a "
+    "  WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0) "
     "FROM pg_catalog.pg_index i "
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam "
@@ -812,14 +815,19 @@ static const char q_unmodelled[] =
     "'_RETURN' AND c.relkind = 'f' AND "
     NOT_MEMBER("pg_catalog.pg_class", "c.oid") " "
     "UNION ALL SELECT 'column setting', n.nspname, c.relname || "
-    "'.' || a.attname || CASE WHEN c.relkind IN ('m', 'i', 'I') AND "
+    "'.' || a.attname || CASE WHEN (c.relkind = 'm' OR (c.relkind IN "
+    "('i', 'I') AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x "
+    "WHERE x.conindid = c.oid))) AND "
     "a.attstattarget >= 0 THEN ' SET STATISTICS' ELSE '' END || CASE WHEN "
     "c.relkind IN ('m', 'i', 'I') AND a.attoptions IS NOT NULL THEN "
     "' SET (' || "
     "pg_catalog.array_to_string(a.attoptions, ', ') || ')' ELSE '' END || "
     "CASE WHEN a.attstorage <> t.typstorage AND c.relkind IN ('r', 'p', "
     "'m', 'f') THEN ' SET STORAGE' ELSE '' "
-    "END, 'pg_catalog.pg_class'::regclass, c.oid FROM "
+    "END, 'pg_catalog.pg_class'::regclass, "
+    /* A constraint's index is internal to it: its table stands for it. */
+    "COALESCE((SELECT x.indrelid FROM pg_catalog.pg_index x WHERE "
+    "x.indexrelid = c.oid), c.oid) FROM "
     "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = "
     "a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE c.relnamespace "
@@ -828,8 +836,10 @@ static const char q_unmodelled[] =
     "AND " NOT_MEMBER("pg_catalog.pg_class", "c.oid") " "
     "AND a.attnum > 0 AND NOT a.attisdropped AND ((a.attstorage <> "
     "t.typstorage AND c.relkind IN ('r', 'p', 'm', 'f')) OR (c.relkind IN "
-    "('m', 'i', 'I') AND (a.attstattarget >= 0 OR "
-    "a.attoptions IS NOT NULL))) UNION ALL "
+    "('m', 'i', 'I') AND a.attoptions IS NOT NULL) OR (a.attstattarget >= 0 "
+    "AND (c.relkind = 'm' OR (c.relkind IN ('i', 'I') AND EXISTS (SELECT 1 "
+    "FROM pg_catalog.pg_constraint x WHERE x.conindid = c.oid))))) "
+    "UNION ALL "
     "SELECT 'privileges', n.nspname, 'ON TYPE ' || t.typname, "
     "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
     "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
@@ -2114,6 +2124,8 @@ indexes(struct ctx *c, unsigned long rel, const char *schema)
 			kv(c, "name", r, i, I_PNAME);
 			zn_jw_end(&c->w, '}');
 		}
+		if (!PQgetisnull(r, i, I_STATS))
+			kva(c, "statistics", r, i, I_STATS);
 		kvb(c, "unique", r, i, I_UNIQUE);
 		kvb(c, "valid", r, i, I_VALID);
 		kvx(c, "where", r, i, I_PRED);

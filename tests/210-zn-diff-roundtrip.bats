@@ -164,3 +164,7 @@ setup() {
 @test "pair 036-view-create-drop-change" {
 	zn_roundtrip 036-view-create-drop-change
 }
+
+@test "pair 037-views-on-views" {
+	zn_roundtrip 037-views-on-views
+}

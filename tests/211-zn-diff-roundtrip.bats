@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 037-views-on-views" {
-	zn_roundtrip 037-views-on-views
-}
-
 @test "pair 038-view-chain-change" {
 	zn_roundtrip 038-view-chain-change
 }
@@ -154,4 +150,12 @@ setup() {
 
 @test "pair 072-rich-to-empty" {
 	zn_roundtrip 072-rich-to-empty
+}
+
+@test "pair 073-constraint-name-change-no-hint" {
+	zn_roundtrip 073-constraint-name-change-no-hint
+}
+
+@test "pair 074-enum-value-replaced-no-hint" {
+	zn_roundtrip 074-enum-value-replaced-no-hint
 }

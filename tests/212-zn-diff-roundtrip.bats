@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 073-constraint-name-change-no-hint" {
-	zn_roundtrip 073-constraint-name-change-no-hint
-}
-
-@test "pair 074-enum-value-replaced-no-hint" {
-	zn_roundtrip 074-enum-value-replaced-no-hint
-}
-
 @test "pair 075-empty-to-full-fixture" {
 	zn_roundtrip 075-empty-to-full-fixture
 }
@@ -154,4 +146,16 @@ setup() {
 
 @test "pair 108-atomic-routines-read-retyped-column" {
 	zn_roundtrip 108-atomic-routines-read-retyped-column
+}
+
+@test "pair 109-table-becomes-view-under-functions" {
+	zn_roundtrip 109-table-becomes-view-under-functions
+}
+
+@test "pair 110-view-becomes-table-under-functions" {
+	zn_roundtrip 110-view-becomes-table-under-functions
+}
+
+@test "pair 111-view-gains-column-under-functions" {
+	zn_roundtrip 111-view-gains-column-under-functions
 }

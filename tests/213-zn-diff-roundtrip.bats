@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 109-table-becomes-view-under-functions" {
-	zn_roundtrip 109-table-becomes-view-under-functions
-}
-
-@test "pair 110-view-becomes-table-under-functions" {
-	zn_roundtrip 110-view-becomes-table-under-functions
-}
-
-@test "pair 111-view-gains-column-under-functions" {
-	zn_roundtrip 111-view-gains-column-under-functions
-}
-
 @test "pair 112-view-gains-column-under-trigger" {
 	zn_roundtrip 112-view-gains-column-under-trigger
 }
@@ -58,6 +46,10 @@ setup() {
 
 @test "pair 120-rules" {
 	zn_roundtrip 120-rules
+}
+
+@test "pair 121-index-statistics" {
+	zn_roundtrip 121-index-statistics
 }
 
 @test "pair 150-matview-recreated-keeps-grants" {

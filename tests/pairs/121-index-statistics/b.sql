@@ -1,0 +1,11 @@
+CREATE TABLE post (id int PRIMARY KEY, tags text, title text, body text);
+CREATE INDEX post_tags ON post (string_to_array(tags, ' '));
+ALTER INDEX post_tags ALTER COLUMN 1 SET STATISTICS 1000;
+CREATE INDEX post_title ON post (lower(title), id);
+CREATE INDEX post_body ON post (md5(body), id);
+ALTER INDEX post_body ALTER COLUMN 1 SET STATISTICS 80;
+CREATE INDEX post_upper ON post (upper(title));
+ALTER INDEX post_upper ALTER COLUMN 1 SET STATISTICS 400;
+CREATE TABLE tag (name text);
+CREATE INDEX tag_lower ON tag (lower(name));
+ALTER INDEX tag_lower ALTER COLUMN 1 SET STATISTICS 700;
