@@ -2328,9 +2328,12 @@ parentcol(struct d *d, const json_t *t, const char *name)
 	return NULL;
 }
 
-/* Is there an entry "n=..." for column n of an index in list? */
+/*
+ * The entry of list named as e ("name=value": an attribute option, or
+ * an index column's statistics target by column number), or NULL.
+ */
 static const char *
-idxstat(const json_t *list, const char *e)
+samename(const json_t *list, const char *e)
 {
 	size_t n = strcspn(e, "="), i;
 	const json_t *v;
@@ -2359,12 +2362,12 @@ idxstats(struct d *d, json_t *out, const char *iq, const json_t *from,
 	size_t i;
 
 	json_array_foreach(la, i, v)
-		if (idxstat(lb, e = json_string_value(v)) == NULL)
+		if (samename(lb, e = json_string_value(v)) == NULL)
 			addstr(out, fmt(d, "ALTER INDEX %s ALTER COLUMN %.*s SET "
 			    "STATISTICS -1", iq, (int)strcspn(e, "="), e));
 	json_array_foreach(lb, i, v) {
 		e = json_string_value(v);
-		o = idxstat(la, e);
+		o = samename(la, e);
 		if (o == NULL || !streq(o, e))
 			addstr(out, fmt(d, "ALTER INDEX %s ALTER COLUMN %.*s SET "
 			    "STATISTICS %s", iq, (int)strcspn(e, "="), e,
@@ -2372,21 +2375,6 @@ idxstats(struct d *d, json_t *out, const char *iq, const json_t *from,
 	}
 }
 
-/* Is there an option named as opt ("name=value") in the array list? */
-static int
-hascolopt(const json_t *list, const char *opt)
-{
-	size_t n = strcspn(opt, "="), i;
-	const json_t *v;
-
-	json_array_foreach(list, i, v) {
-		const char *o = json_string_value(v);
-
-		if (o != NULL && strncmp(o, opt, n) == 0 && o[n] == '=')
-			return 1;
-	}
-	return 0;
-}
 
 /*
  * Statements into out that take column cn's settings (statistics target,
@@ -2408,7 +2396,7 @@ colsettings(struct d *d, json_t *out, const char *tq, const char *cn,
 		addstr(out, fmt(d, "%s SET STATISTICS %s", alt,
 		    S(to, "statistics") != NULL ? S(to, "statistics") : "-1"));
 	json_array_foreach(oa, i, v)
-		if (!hascolopt(ob, json_string_value(v)))
+		if (samename(ob, json_string_value(v)) == NULL)
 			zn_buf_addf(&reset, "%s%.*s", reset.len > 0 ? ", " : "",
 			    (int)strcspn(json_string_value(v), "="),
 			    json_string_value(v));
