@@ -96,6 +96,7 @@ struct d {
 	json_t *renames;	/* all hints */
 	const char *from_hash;
 	json_t *recreate;	/* "schema\x1fname" of views dropped and recreated */
+	json_t *retyped;	/* "schema.name(" of routines whose result changes */
 	json_t *changedcols;	/* "schema\x1ftable\x1fcolumn" whose type changes */
 	json_t *gone;		/* keys of tables and columns removed */
 	json_t *rekeyed;	/* foreign keys dropped and added around a key */
@@ -4240,9 +4241,20 @@ recreateset(struct d *d)
 			/*
 			 * The same query with other column types: what it
 			 * calls (a function's or aggregate's result) changes.
+			 * A call of such a routine anywhere in the query
+			 * stops its DROP: made again around it as well.
 			 */
 			if (!must && !replaceable(va, vb))
 				must = 1;
+			if (!must && json_object_size(d->retyped) > 0) {
+				const char *rk;
+				json_t *rv;
+
+				json_object_foreach(d->retyped, rk, rv)
+					if (strstr(S(va, "definition"), rk) !=
+					    NULL)
+						must = 1;
+			}
 			/*
 			 * Columns appended go by CREATE OR REPLACE, but its
 			 * reverse drops the view: with what uses it around.
@@ -5257,6 +5269,24 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 		if (!same[i] && !iskind(&d.b, i, "table"))
 			paired[i] = pair(&d, i);
 	collectgone(&d, paired);
+	/*
+	 * Routines whose result type changes are dropped and made again:
+	 * the views that call them go around that (recreateset).
+	 */
+	d.retyped = json_object();
+	for (i = 0; i < to->nrecs; i++) {
+		const json_t *rb, *ra;
+
+		if (same[i] || paired[i] == NULL || (!iskind(&d.b, i,
+		    "function") && !iskind(&d.b, i, "aggregate")))
+			continue;
+		rb = rec(&d.b, i);
+		ra = paired[i];
+		if (!streq(S(ra, "result"), S(rb, "result")))
+			json_object_set_new(d.retyped, fmt(&d, "%s(",
+			    qn(&d, S(rb, "schema"), S(rb, "name"))),
+			    json_true());
+	}
 
 	for (k = 0; passes[k] != NULL; k++) {
 		if (streq(passes[k], "view"))
@@ -5329,6 +5359,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	json_decref(d.a.index);
 	json_decref(d.b.index);
 	json_decref(d.recreate);
+	json_decref(d.retyped);
 	json_decref(d.changedcols);
 	json_decref(d.gone);
 	json_decref(d.rekeyed);

@@ -52,6 +52,10 @@ setup() {
 	zn_roundtrip 121-index-statistics
 }
 
+@test "pair 122-function-result-changes-under-views" {
+	zn_roundtrip 122-function-result-changes-under-views
+}
+
 @test "pair 150-matview-recreated-keeps-grants" {
 	zn_roundtrip 150-matview-recreated-keeps-grants
 }

@@ -1,0 +1,6 @@
+CREATE FUNCTION lim() RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT 5::bigint';
+CREATE FUNCTION "Rank"(x int) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT -x';
+CREATE TABLE t (a int, b text);
+CREATE VIEW small AS SELECT a, b FROM t WHERE a < lim();
+CREATE VIEW ranked AS SELECT a FROM t ORDER BY "Rank"(a);
+CREATE VIEW small_b AS SELECT b FROM small;
