@@ -265,7 +265,7 @@ rehash() {
 	run_zn 65 zn-diff u.jsonl "$G"
 }
 
-@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges, collations, text search" {
+@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges, collations, text search, ranges, operators, statistics, rules, column settings" {
 	local r
 	while IFS='|' read -r r want; do
 		{
@@ -292,5 +292,12 @@ rehash() {
 	{"kind":"text_search_dictionary","schema":"app","name":"td","options":"a = 1"}|template is not a string
 	{"kind":"text_search_configuration","schema":"app","name":"tc","mappings":[{"dictionaries":["x"]}],"parser":"p"}|mappings[0].token is not a string
 	{"kind":"text_search_configuration","schema":"app","name":"tc","mappings":[{"dictionaries":"x","token":"word"}],"parser":"p"}|mappings[0].dictionaries
+	{"kind":"range_type","schema":"app","name":"r","definition":"CREATE TYPE app.r AS RANGE (subtype = int4)"}|subtype is not a string
+	{"kind":"operator","schema":"app","name":"===","arguments":"integer, integer","definition":"CREATE OPERATOR app.=== (FUNCTION = f)","function":7}|function is not a string
+	{"kind":"statistics","schema":"app","name":"s","definition":"CREATE STATISTICS app.s ON a, b FROM app.t","on":"app.t","statistics":500}|statistics is neither a string nor null
+	{"kind":"rule","schema":"app","table":"t","name":"r","definition":"CREATE RULE r AS ON INSERT TO app.t DO NOTHING"}|enabled is not a string
+	{"kind":"table","schema":"app","name":"tt","columns":[{"name":"a","type":"integer","not_null":false,"statistics":5}],"persistence":"permanent","replica_identity":"default"}|columns[0].statistics is neither
+	{"kind":"table","schema":"app","name":"tt","columns":[{"name":"a","type":"integer","not_null":false,"options":"n_distinct=1"}],"persistence":"permanent","replica_identity":"default"}|columns[0].options
+	{"kind":"function","schema":"app","name":"f","arguments":"","definition":"x","depends_on":[{"kind":"relation","schema":"app","name":"t","columns":"a"}],"language":"sql"}|depends_on[0].columns
 	EOF2
 }

@@ -367,6 +367,19 @@ two lines';" >>new.sql
 		[[ $stderr == *"public.measure: an attribute's type changes while a column stores the type"* ]] ||
 		    fail "$use: $stderr"
 	done
+	# What PostgreSQL cannot alter is refused, saying what to do.
+	printf "CREATE COLLATION co (provider = libc, locale = 'C');\n" >a.sql
+	printf "CREATE COLLATION co (provider = libc, locale = 'POSIX');\n" >b.sql
+	run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+	[[ $stderr == *"public.co: a collation cannot be altered (create one under another name"* ]]
+	printf 'CREATE TYPE rg AS RANGE (subtype = int4);\n' >a.sql
+	printf 'CREATE TYPE rg AS RANGE (subtype = int8);\n' >b.sql
+	run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+	[[ $stderr == *"public.rg: a range type cannot be altered"* ]]
+	printf 'CREATE TEXT SEARCH DICTIONARY td (TEMPLATE = simple);\n' >a.sql
+	printf 'CREATE TEXT SEARCH DICTIONARY td (TEMPLATE = snowball, LANGUAGE = english);\n' >b.sql
+	run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+	[[ $stderr == *"public.td: a text search dictionary's template cannot be altered"* ]]
 	# Stored nowhere, it is altered.
 	printf '%s\n' 'CREATE TYPE measure AS (qty integer);' \
 	    'CREATE TYPE outer_t AS (m measure);' >a.sql
