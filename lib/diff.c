@@ -1308,6 +1308,7 @@ tsdictdiff(struct d *d, const json_t *a, const json_t *b)
 		provide(op, fmt(d, "tsdict:%s", q));
 		need(op, fmt(d, "schema:%s", sc));
 		need(op, fmt(d, "gone:tsdict:%s", q));
+		need(op, fmt(d, "tstemplate:%s", S(b, "template")));
 		return;
 	}
 	if (b == NULL && parkeduses(d, q)) {
@@ -1323,6 +1324,8 @@ tsdictdiff(struct d *d, const json_t *a, const json_t *b)
 		tsdict_create(d, op->reverse, q, a);
 		need(op, fmt(d, "dropuse:tsdict:%s", q));
 		provide(op, fmt(d, "gone:tsdict:%s", q));
+		provide(op, fmt(d, "dropuse:tstemplate:%s",
+		    S(a, "template")));
 		return;
 	}
 	if (!streq(S(a, "template"), S(b, "template")))
@@ -1414,6 +1417,10 @@ tsconfiguses(struct d *d, struct zn_op *op, const json_t *x, int made)
 	const json_t *m, *v;
 	size_t i, j;
 
+	if (made)
+		need(op, fmt(d, "tsparser:%s", S(x, "parser")));
+	else
+		provide(op, fmt(d, "dropuse:tsparser:%s", S(x, "parser")));
 	json_array_foreach(json_object_get(x, "mappings"), i, m)
 		json_array_foreach(json_object_get(m, "dictionaries"), j, v) {
 			if (made)
@@ -1629,28 +1636,78 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 
 /*
  * A kind whose record holds the statement that makes it: made in one
- * phase, dropped in another, and made again (dropped first) when the
- * statement changes, in one step.
+ * phase, dropped in another, changed by ALTER where its alter hook can
+ * (def_alter), else made again (dropped first) in one step, or refused
+ * with what to do instead (cannot).  Kinds that live in no schema are
+ * named by label in targets.
  */
 static int aroundview(struct d *, const json_t *);
 
 struct defkind {
 	const char *kind;
 	const char *word;	/* in DROP and COMMENT ON */
-	enum zn_opkind create, drop, replace;
+	enum zn_opkind create, drop, replace, alter;
 	int made, gone;		/* phases */
+	const char *cannot;	/* why a replace is refused (replace unset) */
+	const char *label;	/* in targets, for a kind without a schema */
+	const char *grant;	/* GRANT ... ON grant name, when it has any */
 };
 
+#define NOOP ZN_OP_NKINDS
 static const struct defkind defkinds[] = {
 	{ "range_type", "TYPE", ZN_OP_CREATE_RANGE_TYPE,
-	    ZN_OP_DROP_RANGE_TYPE, ZN_OP_NKINDS, PH_DOMAIN, PH_DROP_ENUM },
+	    ZN_OP_DROP_RANGE_TYPE, NOOP, NOOP, PH_DOMAIN, PH_DROP_ENUM,
+	    "a range type cannot be altered (make one under another name "
+	    "and move the columns to it)", NULL, NULL },
 	{ "operator", "OPERATOR", ZN_OP_CREATE_OPERATOR, ZN_OP_DROP_OPERATOR,
-	    ZN_OP_REPLACE_OPERATOR, PH_FUNCTION, PH_DROP_ROUTINE },
+	    ZN_OP_REPLACE_OPERATOR, NOOP, PH_FUNCTION, PH_DROP_ROUTINE, NULL,
+	    NULL, NULL },
 	{ "statistics", "STATISTICS", ZN_OP_CREATE_STATISTICS,
-	    ZN_OP_DROP_STATISTICS, ZN_OP_REPLACE_STATISTICS, PH_INDEX,
-	    PH_DROP_INDEX },
+	    ZN_OP_DROP_STATISTICS, ZN_OP_REPLACE_STATISTICS, NOOP, PH_INDEX,
+	    PH_DROP_INDEX, NULL, NULL, NULL },
 	{ "rule", "RULE", ZN_OP_CREATE_RULE, ZN_OP_DROP_RULE,
-	    ZN_OP_REPLACE_RULE, PH_TRIGGER, PH_DROP_TRIGGER },
+	    ZN_OP_REPLACE_RULE, NOOP, PH_TRIGGER, PH_DROP_TRIGGER, NULL, NULL,
+	    NULL },
+	{ "text_search_parser", "TEXT SEARCH PARSER",
+	    ZN_OP_CREATE_TEXT_SEARCH_PARSER, ZN_OP_DROP_TEXT_SEARCH_PARSER,
+	    NOOP, NOOP, PH_ENUM, PH_DROP_ENUM,
+	    "a text search parser's functions cannot be altered (make one "
+	    "under another name and move the configurations to it)", NULL,
+	    NULL },
+	{ "text_search_template", "TEXT SEARCH TEMPLATE",
+	    ZN_OP_CREATE_TEXT_SEARCH_TEMPLATE,
+	    ZN_OP_DROP_TEXT_SEARCH_TEMPLATE, NOOP, NOOP, PH_ENUM, PH_DROP_ENUM,
+	    "a text search template's functions cannot be altered (make one "
+	    "under another name and move the dictionaries to it)", NULL,
+	    NULL },
+	{ "cast", "CAST", ZN_OP_CREATE_CAST, ZN_OP_DROP_CAST,
+	    ZN_OP_REPLACE_CAST, NOOP, PH_FUNCTION, PH_DROP_ROUTINE, NULL,
+	    "cast", NULL },
+	{ "foreign_data_wrapper", "FOREIGN DATA WRAPPER",
+	    ZN_OP_CREATE_FOREIGN_DATA_WRAPPER, ZN_OP_DROP_FOREIGN_DATA_WRAPPER,
+	    NOOP, ZN_OP_ALTER_FOREIGN_DATA_WRAPPER, PH_FUNCTION,
+	    PH_DROP_ROUTINE, NULL, "foreign-data wrapper",
+	    "FOREIGN DATA WRAPPER" },
+	{ "foreign_server", "SERVER", ZN_OP_CREATE_SERVER, ZN_OP_DROP_SERVER,
+	    NOOP, ZN_OP_ALTER_SERVER, PH_FUNCTION, PH_DROP_ROUTINE,
+	    "a server's wrapper or type cannot be altered (make a server "
+	    "under another name and move the user mappings and foreign "
+	    "tables to it)", "server", "FOREIGN SERVER" },
+	{ "user_mapping", "USER MAPPING", ZN_OP_CREATE_USER_MAPPING,
+	    ZN_OP_DROP_USER_MAPPING, NOOP, ZN_OP_ALTER_USER_MAPPING,
+	    PH_FUNCTION, PH_DROP_ROUTINE, NULL, "user mapping", NULL },
+	{ "publication", "PUBLICATION", ZN_OP_CREATE_PUBLICATION,
+	    ZN_OP_DROP_PUBLICATION, ZN_OP_REPLACE_PUBLICATION,
+	    ZN_OP_ALTER_PUBLICATION, PH_PRIVILEGES, PH_DROP_TRIGGER, NULL,
+	    "publication", NULL },
+	{ "foreign_table", "FOREIGN TABLE", ZN_OP_CREATE_FOREIGN_TABLE,
+	    ZN_OP_DROP_FOREIGN_TABLE, ZN_OP_REPLACE_FOREIGN_TABLE,
+	    ZN_OP_ALTER_FOREIGN_TABLE, PH_TABLE, PH_DROP_TABLE, NULL, NULL,
+	    "TABLE" },
+	{ "event_trigger", "EVENT TRIGGER", ZN_OP_CREATE_EVENT_TRIGGER,
+	    ZN_OP_DROP_EVENT_TRIGGER, ZN_OP_REPLACE_EVENT_TRIGGER,
+	    ZN_OP_ALTER_EVENT_TRIGGER, PH_TRIGGER, PH_DROP_TRIGGER, NULL,
+	    "event trigger", NULL },
 };
 
 static const struct defkind *
@@ -1664,46 +1721,264 @@ defkind(const char *kind)
 	return NULL;
 }
 
-/* What DROP and COMMENT ON name the object by. */
+/* What DROP, ALTER and COMMENT ON name the object by. */
 static const char *
 defname(struct d *d, const json_t *x)
 {
-	const char *q = qn(d, S(x, "schema"), S(x, "name"));
+	const char *k = S(x, "kind");
 
-	if (streq(S(x, "kind"), "operator"))
+	if (streq(k, "operator"))
 		return fmt(d, "%s.%s (%s)", qi(d, S(x, "schema")),
 		    S(x, "name"), S(x, "arguments"));
-	if (streq(S(x, "kind"), "rule"))
+	if (streq(k, "rule"))
 		return fmt(d, "%s ON %s", qi(d, S(x, "name")),
 		    qn(d, S(x, "schema"), S(x, "table")));
-	return q;
+	if (streq(k, "cast"))
+		return S(x, "name");
+	if (streq(k, "user_mapping"))
+		return fmt(d, "FOR %s SERVER %s", streq(S(x, "role"),
+		    "PUBLIC") ? "PUBLIC" : qi(d, S(x, "role")),
+		    qi(d, S(x, "server")));
+	if (S(x, "schema") == NULL)
+		return qi(d, S(x, "name"));
+	return qn(d, S(x, "schema"), S(x, "name"));
+}
+
+/* The name and value of a generic option as the catalogs hold it. */
+static const char *
+optname(struct d *d, const char *o)
+{
+	const char *eq = strchr(o, '=');
+
+	return qi(d, eq != NULL ? fmt(d, "%.*s", (int)(eq - o), o) : o);
+}
+
+static const char *
+optvalue(struct d *d, const char *o)
+{
+	const char *eq = strchr(o, '=');
+
+	return lit(d, eq != NULL ? eq + 1 : "");
+}
+
+/* The entry of options ("name=value") named as o is, or NULL. */
+static const char *
+optfind(const json_t *opts, const char *o)
+{
+	const char *eq = strchr(o, '='), *v;
+	size_t n = eq != NULL ? (size_t)(eq - o) : strlen(o), i;
+	const json_t *e;
+
+	json_array_foreach(opts, i, e) {
+		v = json_string_value(e);
+		if (v != NULL && strncmp(v, o, n) == 0 && (v[n] == '=' ||
+		    v[n] == '\0'))
+			return v;
+	}
+	return NULL;
+}
+
+/*
+ * The OPTIONS clause that takes generic options a to b (ADD, SET, DROP),
+ * or with a NULL the one that makes b; "" when nothing changes.
+ */
+static const char *
+optclause(struct d *d, const json_t *a, const json_t *b)
+{
+	struct zn_buf o = ZN_BUF_INIT;
+	const json_t *e;
+	const char *v, *w;
+	size_t i;
+
+	json_array_foreach(b, i, e) {
+		v = json_string_value(e);
+		w = optfind(a, v);
+		if (w != NULL && streq(w, v))
+			continue;
+		zn_buf_addf(&o, "%s%s%s %s", o.len > 0 ? ", " : "",
+		    a == NULL ? "" : w == NULL ? "ADD " : "SET ",
+		    optname(d, v), optvalue(d, v));
+	}
+	json_array_foreach(a, i, e)
+		if (optfind(b, json_string_value(e)) == NULL)
+			zn_buf_addf(&o, "%sDROP %s", o.len > 0 ? ", " : "",
+			    optname(d, json_string_value(e)));
+	if (o.len == 0) {
+		zn_buf_release(&o);
+		return "";
+	}
+	v = fmt(d, " OPTIONS (%s)", o.buf);
+	zn_buf_release(&o);
+	return v;
+}
+
+static const char *
+enabling(const char *en)
+{
+	return streq(en, "disabled") ? "DISABLE" : streq(en, "replica") ?
+	    "ENABLE REPLICA" : streq(en, "always") ? "ENABLE ALWAYS" :
+	    "ENABLE";
+}
+
+/*
+ * COMMENT ON COLUMN statements into out that take the column comments
+ * of relation x ([{name, comment}]) from a to b.
+ */
+static void
+colcomments(struct d *d, json_t *out, const json_t *x, const json_t *a,
+    const json_t *b)
+{
+	const char *q;
+	const json_t *e, *f;
+	size_t i, j;
+
+	if (json_array_size(a) + json_array_size(b) == 0)
+		return;
+	q = qn(d, S(x, "schema"), S(x, "name"));
+	json_array_foreach(b, i, e) {
+		const char *was = NULL;
+
+		json_array_foreach(a, j, f)
+			if (streq(S(f, "name"), S(e, "name")))
+				was = S(f, "comment");
+		if (!streq(was, S(e, "comment")))
+			addstr(out, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
+			    qi(d, S(e, "name"))), S(e, "comment")));
+	}
+	json_array_foreach(a, i, e) {
+		int kept = 0;
+
+		json_array_foreach(b, j, f)
+			if (streq(S(f, "name"), S(e, "name")))
+				kept = 1;
+		if (!kept)
+			addstr(out, comment_sql(d, fmt(d, "COLUMN %s.%s", q,
+			    qi(d, S(e, "name"))), NULL));
+	}
 }
 
 /* The statements that make x, into out. */
 static void
-def_create(struct d *d, json_t *out, const json_t *x, const char *word)
+def_create(struct d *d, json_t *out, const json_t *x,
+    const struct defkind *k)
 {
 	const char *en = S(x, "enabled");
 
-	addstr(out, S(x, "definition"));
+	addstr(out, fmt(d, "%s%s", S(x, "definition"), optclause(d, NULL,
+	    json_object_get(x, "options"))));
+	if (S(x, "attach") != NULL)
+		addstr(out, S(x, "attach"));
+	colcomments(d, out, x, NULL, json_object_get(x, "column_comments"));
 	if (S(x, "statistics") != NULL)
 		addstr(out, fmt(d, "ALTER STATISTICS %s SET STATISTICS %s",
 		    defname(d, x), S(x, "statistics")));
-	if (en != NULL && !streq(en, "origin"))
+	if (en != NULL && !streq(en, "origin") && streq(k->kind, "rule"))
 		addstr(out, fmt(d, "ALTER TABLE %s %s RULE %s",
-		    qn(d, S(x, "schema"), S(x, "table")),
-		    streq(en, "disabled") ? "DISABLE" : streq(en, "replica") ?
-		    "ENABLE REPLICA" : "ENABLE ALWAYS", qi(d, S(x, "name"))));
+		    qn(d, S(x, "schema"), S(x, "table")), enabling(en),
+		    qi(d, S(x, "name"))));
+	else if (en != NULL && !streq(en, "origin"))
+		addstr(out, fmt(d, "ALTER %s %s %s", k->word, defname(d, x),
+		    enabling(en)));
 	if (S(x, "comment") != NULL)
-		addstr(out, comment_sql(d, fmt(d, "%s %s", word,
+		addstr(out, comment_sql(d, fmt(d, "%s %s", k->word,
 		    defname(d, x)), S(x, "comment")));
+	if (k->grant != NULL)
+		privcreate(d, out, fmt(d, "%s %s", k->grant, defname(d, x)), x);
 }
 
-/* The edges of x made (made) or dropped. */
+/* A list of quoted names joined for ALTER PUBLICATION ... DROP. */
+static void
+pubobjects(struct zn_buf *o, const json_t *x)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(x, "tables"), i, e)
+		zn_buf_addf(o, "%sTABLE %s", o->len > 0 ? ", " : "",
+		    json_string_value(e));
+	json_array_foreach(json_object_get(x, "schemas"), i, e)
+		zn_buf_addf(o, "%sTABLES IN SCHEMA %s", o->len > 0 ? ", " : "",
+		    json_string_value(e));
+}
+
+/*
+ * The ALTER statements that take x from a to b, into out; 0 when what
+ * changed cannot be altered (the object is made again, or refused).
+ */
+static int
+def_alter(struct d *d, json_t *out, const json_t *a, const json_t *b,
+    const struct defkind *k)
+{
+	const char *kind = k->kind, *nm = defname(d, b);
+	const char *opts = optclause(d, json_object_get(a, "options"),
+	    json_object_get(b, "options"));
+
+	if (streq(kind, "foreign_data_wrapper")) {
+		const char *h = S(b, "handler"), *v = S(b, "validator");
+
+		if (!streq(S(a, "handler"), h) || !streq(S(a, "validator"), v))
+			addstr(out, fmt(d, "ALTER FOREIGN DATA WRAPPER %s "
+			    "%s%s %s%s", nm, h != NULL ? "HANDLER " :
+			    "NO HANDLER", h != NULL ? h : "", v != NULL ?
+			    "VALIDATOR " : "NO VALIDATOR", v != NULL ? v :
+			    ""));
+	} else if (streq(kind, "foreign_server")) {
+		if (!streq(S(a, "wrapper"), S(b, "wrapper")) ||
+		    !streq(S(a, "type"), S(b, "type")))
+			return 0;
+		if (!streq(S(a, "version"), S(b, "version")))
+			addstr(out, fmt(d, "ALTER SERVER %s VERSION %s", nm,
+			    lit(d, S(b, "version"))));
+	} else if (streq(kind, "publication")) {
+		struct zn_buf o = ZN_BUF_INIT;
+
+		if (B(a, "all_tables") != B(b, "all_tables"))
+			return 0;
+		if (!streq(S(a, "parameters"), S(b, "parameters")))
+			addstr(out, fmt(d, "ALTER PUBLICATION %s SET (%s)", nm,
+			    S(b, "parameters")));
+		if (S(b, "objects") != NULL && !streq(S(a, "objects"),
+		    S(b, "objects")))
+			addstr(out, fmt(d, "ALTER PUBLICATION %s SET %s", nm,
+			    S(b, "objects")));
+		else if (S(b, "objects") == NULL && S(a, "objects") != NULL) {
+			pubobjects(&o, a);
+			addstr(out, fmt(d, "ALTER PUBLICATION %s DROP %s", nm,
+			    o.buf));
+		}
+		zn_buf_release(&o);
+		return 1;
+	} else if (streq(kind, "event_trigger")) {
+		if (!streq(S(a, "definition"), S(b, "definition")))
+			return 0;
+		if (!streq(S(a, "enabled"), S(b, "enabled")))
+			addstr(out, fmt(d, "ALTER EVENT TRIGGER %s %s", nm,
+			    enabling(S(b, "enabled"))));
+		return 1;
+	} else if (streq(kind, "foreign_table")) {
+		if (!streq(S(a, "definition"), S(b, "definition")) ||
+		    !streq(S(a, "attach"), S(b, "attach")))
+			return 0;
+		colcomments(d, out, b, json_object_get(a, "column_comments"),
+		    json_object_get(b, "column_comments"));
+	} else if (streq(kind, "user_mapping")) {
+		/* The role and server are its name: only options change. */
+	} else
+		return streq(S(a, "definition"), S(b, "definition")) &&
+		    streq(S(a, "statistics"), S(b, "statistics")) &&
+		    streq(S(a, "enabled"), S(b, "enabled"));
+	if (*opts != '\0')
+		addstr(out, fmt(d, "ALTER %s %s%s", k->word, nm, opts));
+	return 1;
+}
+
+/* The edges of x made (made 1), dropped (0), or made again (2). */
 static void
 defedges(struct d *d, struct zn_op *op, const json_t *x, int made)
 {
-	const char *k = S(x, "kind"), *dep = NULL;
+	const char *k = S(x, "kind"), *dep = NULL, *key = NULL;
+	const json_t *e;
+	size_t i;
 
 	if (streq(k, "range_type")) {
 		if (made) {
@@ -1718,16 +1993,79 @@ defedges(struct d *d, struct zn_op *op, const json_t *x, int made)
 		}
 		return;
 	}
+	/* What it uses: made before it, dropped after it. */
+	json_array_foreach(json_object_get(x, "functions"), i, e) {
+		dep = fmt(d, "func:%s", json_string_value(e));
+		if (made)
+			need(op, dep);
+		else
+			provide(op, fmt(d, "dropuse:%s", dep));
+	}
+	json_array_foreach(json_object_get(x, "tables"), i, e) {
+		dep = fmt(d, "rel:%s", json_string_value(e));
+		if (made)
+			need(op, dep);
+		else
+			provide(op, fmt(d, "dropuse:%s", dep));
+	}
+	json_array_foreach(json_object_get(x, "schemas"), i, e)
+		if (made)
+			need(op, fmt(d, "schema:%s", json_string_value(e)));
+	dep = NULL;
 	if (streq(k, "operator"))
 		dep = fmt(d, "func:%s", S(x, "function"));
 	else if (streq(k, "statistics"))
 		dep = fmt(d, "rel:%s", S(x, "on"));
 	else if (streq(k, "rule"))
 		dep = fmt(d, "rel:%s", qn(d, S(x, "schema"), S(x, "table")));
-	if (made) {
+	else if (streq(k, "cast")) {
+		dep = fmt(d, "type:%s", basetype(d, S(x, "source")));
+		if (made)
+			need(op, fmt(d, "type:%s", basetype(d,
+			    S(x, "target"))));
+		else
+			provide(op, fmt(d, "dropuse:type:%s", basetype(d,
+			    S(x, "target"))));
+	} else if (streq(k, "foreign_server")) {
+		dep = fmt(d, "fdw:%s", qi(d, S(x, "wrapper")));
+		key = fmt(d, "server:%s", qi(d, S(x, "name")));
+	} else if (streq(k, "user_mapping"))
+		dep = fmt(d, "server:%s", qi(d, S(x, "server")));
+	else if (streq(k, "foreign_data_wrapper"))
+		key = fmt(d, "fdw:%s", qi(d, S(x, "name")));
+	else if (streq(k, "foreign_table")) {
+		key = fmt(d, "rel:%s", qn(d, S(x, "schema"), S(x, "name")));
+		dep = fmt(d, "server:%s", qi(d, S(x, "server")));
+		json_array_foreach(json_object_get(x, "types"), i, e)
+			if (made)
+				need(op, fmt(d, "type:%s", basetype(d,
+				    json_string_value(e))));
+			else
+				provide(op, fmt(d, "dropuse:type:%s",
+				    basetype(d, json_string_value(e))));
+		/* After the views that read it, as a table. */
+		if (made != 1)
+			need(op, fmt(d, "dropview-dep:%s", qn(d,
+			    S(x, "schema"), S(x, "name"))));
+	}
+	else if (streq(k, "text_search_parser"))
+		key = fmt(d, "tsparser:%s", qn(d, S(x, "schema"),
+		    S(x, "name")));
+	else if (streq(k, "text_search_template"))
+		key = fmt(d, "tstemplate:%s", qn(d, S(x, "schema"),
+		    S(x, "name")));
+	/* What uses it: made after it, dropped before it. */
+	if (key != NULL && made)
+		provide(op, key);
+	if (key != NULL && made != 1)
+		need(op, fmt(d, "dropuse:%s", key));
+	if (made && S(x, "schema") != NULL)
 		need(op, fmt(d, "schema:%s", S(x, "schema")));
+	if (dep == NULL)
+		return;
+	if (made)
 		need(op, dep);
-	} else
+	else
 		provide(op, fmt(d, "dropuse:%s", dep));
 }
 
@@ -1736,11 +2074,14 @@ defdiff(struct d *d, const json_t *a, const json_t *b)
 {
 	const json_t *x = b != NULL ? b : a;
 	const struct defkind *k = defkind(S(x, "kind"));
-	const char *tgt = S(x, "table") != NULL ? target(d, S(x, "schema"),
+	const char *tgt = k->label != NULL ? fmt(d, "%s %s", k->label,
+	    S(x, "name")) : S(x, "table") != NULL ? target(d, S(x, "schema"),
 	    S(x, "table"), S(x, "name")) : S(x, "arguments") != NULL ?
 	    fmt(d, "%s.%s(%s)", S(x, "schema"), S(x, "name"),
 	    S(x, "arguments")) : target(d, S(x, "schema"), NULL, S(x, "name"));
 	struct zn_op *op;
+	json_t *fw, *bw;
+	int ok;
 
 	/* A rule on a view made again: dropped before it, made after. */
 	if (a != NULL && b != NULL && streq(k->kind, "rule") &&
@@ -1752,7 +2093,7 @@ defdiff(struct d *d, const json_t *a, const json_t *b)
 	if (a == NULL) {
 		op = newop(d, k->create, k->made, tgt);
 		args(op, S(x, "schema"), S(x, "table"), S(x, "name"));
-		def_create(d, op->sql, b, k->word);
+		def_create(d, op->sql, b, k);
 		rev(op, fmt(d, "DROP %s %s", k->word, defname(d, b)));
 		defedges(d, op, b, 1);
 		return;
@@ -1767,28 +2108,43 @@ defdiff(struct d *d, const json_t *a, const json_t *b)
 		op = newop(d, k->drop, k->gone, tgt);
 		args(op, S(x, "schema"), S(x, "table"), S(x, "name"));
 		sql(op, fmt(d, "DROP %s %s", k->word, defname(d, a)));
-		def_create(d, op->reverse, a, k->word);
+		def_create(d, op->reverse, a, k);
 		defedges(d, op, a, 0);
 		return;
 	}
-	if (streq(S(a, "definition"), S(b, "definition")) &&
-	    streq(S(a, "statistics"), S(b, "statistics")) &&
-	    streq(S(a, "enabled"), S(b, "enabled"))) {
-		commentop(d, fmt(d, "%s %s", k->word, defname(d, b)), a, b, tgt,
-		    S(x, "schema"), S(x, "table"), S(x, "name"));
+	fw = json_array();
+	bw = json_array();
+	ok = def_alter(d, fw, a, b, k) && def_alter(d, bw, b, a, k);
+	if (ok && json_array_size(fw) > 0) {
+		op = newop(d, k->alter, k->made, tgt);
+		args(op, S(x, "schema"), S(x, "table"), S(x, "name"));
+		json_array_extend(op->sql, fw);
+		json_array_extend(op->reverse, bw);
+		/* What it stops using goes later, by its phase. */
+		defedges(d, op, b, 1);
+	}
+	json_decref(fw);
+	json_decref(bw);
+	if (ok) {
+		commentop(d, fmt(d, "%s %s", k->word, defname(d, b)), a, b,
+		    tgt, S(x, "schema"), S(x, "table"), S(x, "name"));
+		if (k->grant != NULL)
+			privop(d, fmt(d, "%s %s", k->grant, defname(d, b)), a,
+			    b, tgt, S(x, "schema"), S(x, "table"),
+			    S(x, "name"));
 		return;
 	}
-	if (k->replace == ZN_OP_NKINDS)
-		cannot(tgt, "a range type cannot be altered (make one under "
-		    "another name and move the columns to it)");
+	if (k->replace == NOOP)
+		cannot(tgt, k->cannot);
 	op = newop(d, k->replace, k->made, tgt);
 	args(op, S(x, "schema"), S(x, "table"), S(x, "name"));
 	sql(op, fmt(d, "DROP %s %s", k->word, defname(d, a)));
-	def_create(d, op->sql, b, k->word);
+	def_create(d, op->sql, b, k);
 	rev(op, fmt(d, "DROP %s %s", k->word, defname(d, b)));
-	def_create(d, op->reverse, a, k->word);
-	defedges(d, op, b, 1);
+	def_create(d, op->reverse, a, k);
+	defedges(d, op, b, 2);
 }
+#undef NOOP
 
 /* ---- composite types ---- */
 
@@ -5154,12 +5510,15 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	 * their phases and edges, not from this).
 	 */
 	static const char *const passes[] = { "extension", "schema",
-	    "collation", "text_search_dictionary",
+	    "collation", "text_search_parser", "text_search_template",
+	    "text_search_dictionary",
 	    "text_search_configuration", "enum",
 	    "domain", "composite_type", "range_type", "sequence", "table",
-	    "view",
+	    "foreign_table", "view",
 	    "materialized_view", "function", "procedure", "aggregate",
-	    "operator", "statistics", "trigger", "rule", NULL };
+	    "operator", "statistics", "trigger", "rule", "cast",
+	    "foreign_data_wrapper", "foreign_server", "user_mapping",
+	    "publication", "event_trigger", NULL };
 	const json_t **paired;
 	unsigned char *same;
 	struct d d;
@@ -5229,7 +5588,10 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 		static const char *const kinds[] = { "domain",
 		    "composite_type", "aggregate", "collation",
 		    "text_search_dictionary", "text_search_configuration",
-		    "range_type", "operator", "statistics", "rule" };
+		    "range_type", "operator", "statistics", "rule",
+		    "text_search_parser", "text_search_template", "cast",
+		    "foreign_data_wrapper", "foreign_server", "user_mapping",
+		    "publication", "event_trigger", "foreign_table" };
 
 		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			for (i = 0; i < to->nrecs; i++)
@@ -5269,6 +5631,27 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 		if (!same[i] && !iskind(&d.b, i, "table"))
 			paired[i] = pair(&d, i);
 	collectgone(&d, paired);
+	/*
+	 * A foreign table made again or dropped: what reads it goes around
+	 * that, as around a view made again.
+	 */
+	for (i = 0; i < from->nrecs; i++) {
+		const json_t *fa, *fb;
+
+		if (!iskind(&d.a, i, "foreign_table"))
+			continue;
+		fa = rec(&d.a, i);
+		fb = lookup(&d, &d.b, "foreign_table", S(fa, "schema"), NULL,
+		    S(fa, "name"), NULL, &pos);
+		if (fb != NULL && streq(S(fa, "definition"),
+		    S(fb, "definition")) && streq(S(fa, "attach"),
+		    S(fb, "attach")))
+			continue;
+		json_object_set_new(d.gone, key3(&d, S(fa, "schema"),
+		    S(fa, "name"), NULL), json_true());
+		json_object_set_new(d.recreate, vkey(&d, S(fa, "schema"),
+		    S(fa, "name")), fb != NULL ? json_true() : json_false());
+	}
 	/*
 	 * Routines whose result type changes are dropped and made again:
 	 * the views that call them go around that (recreateset).

@@ -164,6 +164,39 @@ static const struct member r_statistics[] = { { "definition", 's', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_rule[] = { { "definition", 's', NULL },
 	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };
+static const struct member r_tsdef[] = { { "definition", 's', NULL },
+	{ "functions", 'a', NULL }, { "comment", 'S', NULL }, END };
+static const struct member r_cast[] = { { "definition", 's', NULL },
+	{ "functions", 'a', NULL }, { "source", 's', NULL },
+	{ "target", 's', NULL }, { "comment", 'S', NULL }, END };
+static const struct member r_evtrigger[] = { { "definition", 's', NULL },
+	{ "enabled", 's', NULL }, { "functions", 'a', NULL },
+	{ "comment", 'S', NULL }, END };
+static const struct member r_fdw[] = { { "definition", 's', NULL },
+	{ "functions", 'a', NULL }, { "handler", 'S', NULL },
+	{ "validator", 'S', NULL }, { "options", 'a', NULL },
+	{ "privileges", 'A', m_priv }, { "comment", 'S', NULL }, END };
+static const struct member r_server[] = { { "definition", 's', NULL },
+	{ "wrapper", 's', NULL }, { "type", 'S', NULL },
+	{ "version", 'S', NULL }, { "options", 'a', NULL },
+	{ "privileges", 'A', m_priv }, { "comment", 'S', NULL }, END };
+static const struct member r_usermapping[] = {
+	{ "definition", 's', NULL }, { "role", 's', NULL },
+	{ "server", 's', NULL }, { "options", 'a', NULL }, END };
+static const struct member r_publication[] = {
+	{ "definition", 's', NULL }, { "all_tables", 'b', NULL },
+	{ "objects", 'S', NULL }, { "parameters", 's', NULL },
+	{ "schemas", 'a', NULL }, { "tables", 'a', NULL },
+	{ "comment", 'S', NULL }, END };
+static const struct member m_colcomment[] = { { "name", 's', NULL },
+	{ "comment", 's', NULL }, END };
+static const struct member r_foreigntable[] = {
+	{ "definition", 's', NULL }, { "attach", 'S', NULL },
+	{ "column_comments", 'A', m_colcomment },
+	{ "options", 'a', NULL }, { "server", 's', NULL },
+	{ "tables", 'a', NULL }, { "types", 'a', NULL },
+	{ "privileges", 'A', m_priv }, { "column_privileges", 'A', m_priv },
+	{ "comment", 'S', NULL }, END };
 static const struct member r_trigger[] = { { "definition", 's', NULL },
 	{ "enabled", 's', NULL }, { "comment", 'S', NULL }, END };
 #undef END
@@ -182,6 +215,8 @@ static const struct kind {
 	{ "extension", 1, 0, 0, r_extension },
 	{ "schema", 1, 0, 0, r_schema },
 	{ "collation", 0, 0, 0, r_collation },
+	{ "text_search_parser", 0, 0, 0, r_tsdef },
+	{ "text_search_template", 0, 0, 0, r_tsdef },
 	{ "text_search_dictionary", 0, 0, 0, r_tsdict },
 	{ "text_search_configuration", 0, 0, 0, r_tsconfig },
 	{ "enum", 0, 0, 0, r_enum },
@@ -190,6 +225,7 @@ static const struct kind {
 	{ "range_type", 0, 0, 0, r_range },
 	{ "sequence", 0, 0, 0, r_sequence },
 	{ "table", 0, 0, 0, r_table },
+	{ "foreign_table", 0, 0, 0, r_foreigntable },
 	{ "view", 0, 0, 0, r_view },
 	{ "materialized_view", 0, 0, 0, r_view },
 	{ "function", 0, 0, 1, r_routine },
@@ -199,6 +235,12 @@ static const struct kind {
 	{ "statistics", 0, 0, 0, r_statistics },
 	{ "trigger", 0, 1, 0, r_trigger },
 	{ "rule", 0, 1, 0, r_rule },
+	{ "cast", 1, 0, 0, r_cast },
+	{ "foreign_data_wrapper", 1, 0, 0, r_fdw },
+	{ "foreign_server", 1, 0, 0, r_server },
+	{ "user_mapping", 1, 0, 0, r_usermapping },
+	{ "publication", 1, 0, 0, r_publication },
+	{ "event_trigger", 1, 0, 0, r_evtrigger },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 

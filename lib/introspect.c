@@ -286,6 +286,302 @@ static const char q_statistics[] =
     "AND " NOT_MEMBER("pg_catalog.pg_statistic_ext", "s.oid") " "
     "ORDER BY s.oid";
 
+/*
+ * Kinds made by one statement, read alike (defobjects): each query gives
+ * the object's OID, its schema (null for a kind that lives in no schema),
+ * its name, then the members of its record in the order of keys[] (the
+ * records' byte order), typed by a suffix: ":a" a text array, ":b" a
+ * boolean, ":p" the privileges of the object (the column holds the kind
+ * letter of q_acls), none a text.
+ */
+#define FUNCKEY(oid) \
+    "(SELECT " QNAME("fn.nspname", "f.proname") " || '(' || " \
+    "pg_catalog.pg_get_function_identity_arguments(f.oid) || ')' FROM " \
+    "pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = " \
+    "f.pronamespace WHERE f.oid = " oid ")"
+/* The routines of a list of OIDs outside pg_catalog, for ordering. */
+#define FUNCKEYS(oids) \
+    "ARRAY(SELECT " QNAME("fn.nspname", "f.proname") " || '(' " \
+    "|| pg_catalog.pg_get_function_identity_arguments(f.oid) || ')' FROM " \
+    "pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = " \
+    "f.pronamespace WHERE f.oid = ANY (ARRAY[" oids "]::pg_catalog.oid[]) " \
+    "AND fn.nspname <> 'pg_catalog' ORDER BY 1)"
+/* Generic options as written in the catalogs ("name=value"), sorted. */
+#define OPTIONS(col) \
+    "ARRAY(SELECT o FROM pg_catalog.unnest(" col ") o " \
+    "ORDER BY o COLLATE \"C\")"
+
+static const char q_tsparsers[] =
+    "SELECT p.oid, n.nspname, p.prsname, d.description, "
+    "'CREATE TEXT SEARCH PARSER ' || " QNAME("n.nspname", "p.prsname")
+    " || ' (START = ' || " AGGFN("p.prsstart") " || ', GETTOKEN = ' || "
+    AGGFN("p.prstoken") " || ', END = ' || " AGGFN("p.prsend") " || "
+    "', LEXTYPES = ' || " AGGFN("p.prslextype") " || CASE WHEN "
+    "p.prsheadline <> 0 THEN ', HEADLINE = ' || " AGGFN("p.prsheadline")
+    " ELSE '' END || ')', "
+    FUNCKEYS("p.prsstart, p.prstoken, p.prsend, p.prslextype, "
+    "p.prsheadline") " "
+    "FROM pg_catalog.pg_ts_parser p "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = p.prsnamespace "
+    COMMENT("d", "pg_catalog.pg_ts_parser", "p.oid", "0")
+    "WHERE p.prsnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("p.prsname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_ts_parser", "p.oid") " "
+    "ORDER BY p.oid";
+
+static const char q_tstemplates[] =
+    "SELECT t.oid, n.nspname, t.tmplname, d.description, "
+    "'CREATE TEXT SEARCH TEMPLATE ' || " QNAME("n.nspname", "t.tmplname")
+    " || ' (' || CASE WHEN t.tmplinit <> 0 THEN 'INIT = ' || "
+    AGGFN("t.tmplinit") " || ', ' ELSE '' END || 'LEXIZE = ' || "
+    AGGFN("t.tmpllexize") " || ')', "
+    FUNCKEYS("t.tmplinit, t.tmpllexize") " "
+    "FROM pg_catalog.pg_ts_template t "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.tmplnamespace "
+    COMMENT("d", "pg_catalog.pg_ts_template", "t.oid", "0")
+    "WHERE t.tmplnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("t.tmplname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_ts_template", "t.oid") " "
+    "ORDER BY t.oid";
+
+/* Casts made by users (pg_dump's dumpCast: not those of initdb). */
+static const char q_casts[] =
+    "SELECT c.oid, NULL, '(' || pg_catalog.format_type(c.castsource, "
+    "NULL) || ' AS ' || pg_catalog.format_type(c.casttarget, NULL) || ')', "
+    "d.description, 'CREATE CAST (' || "
+    "pg_catalog.format_type(c.castsource, NULL) || ' AS ' || "
+    "pg_catalog.format_type(c.casttarget, NULL) || ') ' || CASE "
+    "c.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || " FUNCKEY("c.castfunc")
+    " WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END || CASE "
+    "c.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN "
+    "' AS IMPLICIT' ELSE '' END, " FUNCKEYS("c.castfunc") ", "
+    "pg_catalog.format_type(c.castsource, NULL), "
+    "pg_catalog.format_type(c.casttarget, NULL) "
+    "FROM pg_catalog.pg_cast c "
+    COMMENT("d", "pg_catalog.pg_cast", "c.oid", "0")
+    "WHERE c.oid >= 16384 "
+    "AND " NOT_MEMBER("pg_catalog.pg_cast", "c.oid") " "
+    /* Not a multirange's, which its range type makes. */
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE "
+    "i.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND "
+    "i.objid = c.oid AND i.deptype = 'i') "
+    "ORDER BY c.oid";
+
+static const char q_evtriggers[] =
+    "SELECT et.oid, NULL, et.evtname, d.description, "
+    "'CREATE EVENT TRIGGER ' || pg_catalog.quote_ident(et.evtname) || "
+    "' ON ' || pg_catalog.quote_ident(et.evtevent) || CASE WHEN et.evttags "
+    "IS NOT NULL THEN ' WHEN TAG IN (' || (SELECT "
+    "pg_catalog.string_agg(pg_catalog.quote_literal(t), ', ') FROM "
+    "pg_catalog.unnest(et.evttags) t) || ')' ELSE '' END || ' EXECUTE "
+    "FUNCTION ' || " AGGFN("et.evtfoid") " || '()', "
+    "CASE et.evtenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' "
+    "WHEN 'A' THEN 'always' ELSE 'origin' END, " FUNCKEYS("et.evtfoid") " "
+    "FROM pg_catalog.pg_event_trigger et "
+    COMMENT("d", "pg_catalog.pg_event_trigger", "et.oid", "0")
+    "WHERE " NOT_MEMBER("pg_catalog.pg_event_trigger", "et.oid") " "
+    "AND " NOT_OURS("et.evtname") " "
+    "ORDER BY et.oid";
+
+static const char q_fdws[] =
+    "SELECT w.oid, NULL, w.fdwname, d.description, "
+    "'CREATE FOREIGN DATA WRAPPER ' || pg_catalog.quote_ident(w.fdwname) || "
+    "CASE WHEN w.fdwhandler <> 0 THEN ' HANDLER ' || " AGGFN("w.fdwhandler")
+    " ELSE '' END || CASE WHEN w.fdwvalidator <> 0 THEN ' VALIDATOR ' || "
+    AGGFN("w.fdwvalidator") " ELSE '' END, "
+    FUNCKEYS("w.fdwhandler, w.fdwvalidator") ", "
+    AGGFN("NULLIF(w.fdwhandler, 0)") ", " OPTIONS("w.fdwoptions") ", 'w', "
+    AGGFN("NULLIF(w.fdwvalidator, 0)") " "
+    "FROM pg_catalog.pg_foreign_data_wrapper w "
+    COMMENT("d", "pg_catalog.pg_foreign_data_wrapper", "w.oid", "0")
+    "WHERE " NOT_MEMBER("pg_catalog.pg_foreign_data_wrapper", "w.oid") " "
+    "ORDER BY w.oid";
+
+static const char q_servers[] =
+    "SELECT s.oid, NULL, s.srvname, d.description, "
+    "'CREATE SERVER ' || pg_catalog.quote_ident(s.srvname) || CASE WHEN "
+    "s.srvtype IS NOT NULL THEN ' TYPE ' || pg_catalog.quote_literal("
+    "s.srvtype) ELSE '' END || CASE WHEN s.srvversion IS NOT NULL THEN "
+    "' VERSION ' || pg_catalog.quote_literal(s.srvversion) ELSE '' END || "
+    "' FOREIGN DATA WRAPPER ' || pg_catalog.quote_ident(w.fdwname), "
+    OPTIONS("s.srvoptions") ", 's', s.srvtype, s.srvversion, w.fdwname "
+    "FROM pg_catalog.pg_foreign_server s "
+    "JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw "
+    COMMENT("d", "pg_catalog.pg_foreign_server", "s.oid", "0")
+    "WHERE " NOT_MEMBER("pg_catalog.pg_foreign_server", "s.oid") " "
+    "ORDER BY s.oid";
+
+/*
+ * User mappings, options included as pg_dump writes them (they are read
+ * through pg_user_mappings, which shows them to the server's owner, the
+ * mapped user and superusers).
+ */
+static const char q_usermappings[] =
+    "SELECT m.umid, NULL, 'FOR ' || CASE WHEN m.umuser = 0 THEN 'PUBLIC' "
+    "ELSE m.usename END || ' SERVER ' || m.srvname, "
+    "'CREATE USER MAPPING FOR ' || CASE WHEN m.umuser = 0 THEN 'PUBLIC' "
+    "ELSE pg_catalog.quote_ident(m.usename) END || ' SERVER ' || "
+    "pg_catalog.quote_ident(m.srvname), " OPTIONS("m.umoptions") ", "
+    "CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE m.usename END, m.srvname "
+    "FROM pg_catalog.pg_user_mappings m "
+    "WHERE " NOT_MEMBER("pg_catalog.pg_user_mapping", "m.umid") " "
+    "ORDER BY m.umid";
+
+/*
+ * Publications: what they publish as the list of CREATE PUBLICATION (a
+ * table ONLY, with its column list and row filter, as pg_dump writes
+ * them), and the tables and schemas alone, for ALTER ... DROP.
+ */
+#define PUBTABLES(fmt) \
+    "(SELECT pg_catalog.string_agg(" fmt ", ', ' ORDER BY " \
+    QNAME("tn.nspname", "t.relname") " COLLATE \"C\") FROM " \
+    "pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_class t ON t.oid " \
+    "= pr.prrelid JOIN pg_catalog.pg_namespace tn ON tn.oid = " \
+    "t.relnamespace WHERE pr.prpubid = p.oid)"
+#define PUBSCHEMAS \
+    "(SELECT pg_catalog.string_agg('TABLES IN SCHEMA ' || " \
+    "pg_catalog.quote_ident(sn.nspname), ', ' ORDER BY sn.nspname COLLATE " \
+    "\"C\") FROM pg_catalog.pg_publication_namespace pn JOIN " \
+    "pg_catalog.pg_namespace sn ON sn.oid = pn.pnnspid WHERE pn.pnpubid = " \
+    "p.oid)"
+#define PUBOBJECTS \
+    "pg_catalog.concat_ws(', ', " PUBTABLES("'TABLE ONLY ' || " \
+    QNAME("tn.nspname", "t.relname") " || COALESCE(' (' || (SELECT " \
+    "pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER " \
+    "BY k.i) FROM pg_catalog.unnest(pr.prattrs::pg_catalog.int2[]) WITH " \
+    "ORDINALITY k(n, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = " \
+    "pr.prrelid AND a.attnum = k.n) || ')', '') || COALESCE(' WHERE (' || " \
+    "pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) || ')', '')") ", " \
+    PUBSCHEMAS ")"
+#define PUBPARAMS \
+    "'publish = ' || pg_catalog.quote_literal(pg_catalog.concat_ws(', ', " \
+    "CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN " \
+    "'update' END, CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN " \
+    "p.pubtruncate THEN 'truncate' END)) || ', publish_via_partition_root " \
+    "= ' || p.pubviaroot"
+static const char q_publications[] =
+    "SELECT p.oid, NULL, p.pubname, p.puballtables, d.description, "
+    "'CREATE PUBLICATION ' || pg_catalog.quote_ident(p.pubname) || CASE "
+    "WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE COALESCE(' FOR ' || "
+    "NULLIF(" PUBOBJECTS ", ''), '') END || ' WITH (' || " PUBPARAMS " || "
+    "')', NULLIF(" PUBOBJECTS ", ''), " PUBPARAMS ", "
+    "ARRAY(SELECT pg_catalog.quote_ident(sn.nspname) FROM "
+    "pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_namespace "
+    "sn ON sn.oid = pn.pnnspid WHERE pn.pnpubid = p.oid ORDER BY sn.nspname "
+    "COLLATE \"C\"), ARRAY(SELECT " QNAME("tn.nspname", "t.relname")
+    " FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_class t ON "
+    "t.oid = pr.prrelid JOIN pg_catalog.pg_namespace tn ON tn.oid = "
+    "t.relnamespace WHERE pr.prpubid = p.oid ORDER BY tn.nspname "
+    "COLLATE \"C\", t.relname COLLATE \"C\") "
+    "FROM pg_catalog.pg_publication p "
+    COMMENT("d", "pg_catalog.pg_publication", "p.oid", "0")
+    "WHERE " NOT_MEMBER("pg_catalog.pg_publication", "p.oid") " "
+    "ORDER BY p.oid";
+
+/*
+ * Foreign tables, as pg_dump writes them: their local columns (all of
+ * them for a partition, which is attached afterwards, as pg_dump does)
+ * with options, collation, default or generation and NOT NULL, their
+ * CHECK constraints, parents and server; their options apart, as they
+ * are altered in place.
+ */
+#define FTCOLS \
+    "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || " \
+    "' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) || " \
+    "COALESCE(' OPTIONS (' || (SELECT pg_catalog.string_agg(" \
+    "pg_catalog.quote_ident(o.option_name) || ' ' || " \
+    "pg_catalog.quote_literal(o.option_value), ', ') FROM " \
+    "pg_catalog.pg_options_to_table(a.attfdwoptions) o) || ')', '') || " \
+    "CASE WHEN a.attcollation <> t.typcollation THEN ' COLLATE ' || " \
+    QNAME("cn.nspname", "co.collname") " ELSE '' END || CASE WHEN " \
+    "a.attgenerated = 's' THEN ' GENERATED ALWAYS AS (' || " \
+    "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) || ') STORED' WHEN " \
+    "ad.adbin IS NOT NULL THEN ' DEFAULT ' || " \
+    "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) ELSE '' END || CASE " \
+    "WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY " \
+    "a.attnum) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t " \
+    "ON t.oid = a.atttypid LEFT JOIN pg_catalog.pg_collation co ON co.oid " \
+    "= a.attcollation LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = " \
+    "co.collnamespace LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = " \
+    "a.attrelid AND ad.adnum = a.attnum WHERE a.attrelid = c.oid AND " \
+    "a.attnum > 0 AND NOT a.attisdropped AND (a.attislocal OR " \
+    "c.relispartition))"
+#define FTCHECKS \
+    "(SELECT pg_catalog.string_agg('CONSTRAINT ' || " \
+    "pg_catalog.quote_ident(k.conname) || ' ' || " \
+    "pg_catalog.pg_get_constraintdef(k.oid), ', ' ORDER BY k.conname " \
+    "COLLATE \"C\") FROM pg_catalog.pg_constraint k WHERE k.conrelid = " \
+    "c.oid AND k.contype = 'c' AND (k.conislocal OR c.relispartition))"
+#define FTPARENTS(agg, sep) \
+    "(SELECT " agg "(" QNAME("pn.nspname", "pc.relname") sep " ORDER BY " \
+    "h.inhseqno) FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc " \
+    "ON pc.oid = h.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = " \
+    "pc.relnamespace WHERE h.inhrelid = c.oid)"
+static const char q_foreigntables[] =
+    "SELECT c.oid, n.nspname, c.relname, CASE WHEN c.relispartition THEN "
+    "'ALTER TABLE ' || " FTPARENTS("pg_catalog.string_agg", ", ', '")
+    " || ' ATTACH PARTITION ' || " QNAME("n.nspname", "c.relname") " || ' ' "
+    "|| pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, "
+    "COALESCE((SELECT pg_catalog.array_agg(v.v ORDER BY a.attnum, v.o) FROM "
+    "pg_catalog.pg_attribute a JOIN pg_catalog.pg_description ds ON "
+    "ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
+    "ds.objoid = a.attrelid AND ds.objsubid = a.attnum CROSS JOIN LATERAL "
+    "(VALUES (1, a.attname::pg_catalog.text), (2, ds.description)) v(o, v) "
+    "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), "
+    "'{}'), 'c', d.description, "
+    "'CREATE FOREIGN TABLE ' || " QNAME("n.nspname", "c.relname") " || "
+    "' (' || pg_catalog.concat_ws(', ', " FTCOLS ", " FTCHECKS ") || ')' || "
+    "CASE WHEN NOT c.relispartition AND EXISTS (SELECT 1 FROM "
+    "pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid) THEN ' INHERITS (' "
+    "|| " FTPARENTS("pg_catalog.string_agg", ", ', '") " || ')' ELSE '' END "
+    "|| ' SERVER ' || pg_catalog.quote_ident(s.srvname), "
+    OPTIONS("ft.ftoptions") ", 'r', s.srvname, "
+    "COALESCE(" FTPARENTS("pg_catalog.array_agg", "") ", '{}'), "
+    "ARRAY(SELECT DISTINCT pg_catalog.format_type(a.atttypid, NULL) FROM "
+    "pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = "
+    "a.atttypid WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT "
+    "a.attisdropped AND t.typnamespace <> "
+    "'pg_catalog'::pg_catalog.regnamespace ORDER BY 1) "
+    "FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid "
+    "JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver "
+    COMMENT("d", "pg_catalog.pg_class", "c.oid", "0")
+    "WHERE c.relkind = 'f' AND c.relnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("c.relname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_class", "c.oid") " "
+    "ORDER BY c.oid";
+
+static const struct defq {
+	const char *kind, *what, *sql;
+	int global;
+	const char *keys[10];
+} defqs[] = {
+	{ "text_search_parser", "read text search parsers", q_tsparsers, 0,
+	    { "comment", "definition", "functions:a" } },
+	{ "text_search_template", "read text search templates",
+	    q_tstemplates, 0, { "comment", "definition", "functions:a" } },
+	{ "cast", "read casts", q_casts, 1, { "comment", "definition",
+	    "functions:a", "source", "target" } },
+	{ "event_trigger", "read event triggers", q_evtriggers, 1,
+	    { "comment", "definition", "enabled", "functions:a" } },
+	{ "foreign_data_wrapper", "read foreign-data wrappers", q_fdws, 1,
+	    { "comment", "definition", "functions:a", "handler", "options:a",
+	    "privileges:p", "validator" } },
+	{ "foreign_server", "read foreign servers", q_servers, 1,
+	    { "comment", "definition", "options:a", "privileges:p", "type",
+	    "version", "wrapper" } },
+	{ "user_mapping", "read user mappings", q_usermappings, 1,
+	    { "definition", "options:a", "role", "server" } },
+	{ "foreign_table", "read foreign tables", q_foreigntables, 0,
+	    { "attach", "column_comments:m", "column_privileges:p", "comment",
+	    "definition", "options:a", "privileges:p", "server", "tables:a",
+	    "types:a" } },
+	{ "publication", "read publications", q_publications, 1,
+	    { "all_tables:b", "comment", "definition", "objects",
+	    "parameters", "schemas:a", "tables:a" } },
+};
+
 /* Rules other than a view's own, by relation. */
 enum { RU_REL, RU_NAME, RU_DEF, RU_ENABLED, RU_COMMENT };
 static const char q_rules[] =
@@ -629,7 +925,8 @@ static const char q_functions[] =
  * keeps them; zanith does not manage owners); so are the initial
  * owner's, taken as the current owner's (public, made by initdb for
  * pg_database_owner, may have another owner now).  By object kind (r a
- * relation, c a column of one, f a routine, n a schema), OID, column
+ * relation, c a column of one, f a routine, n a schema, w a foreign-data
+ * wrapper, s a foreign server; sorted bytewise, as aclrow searches), OID, column
  * name, grantee ("PUBLIC" for all), privilege.
  */
 enum { A_KIND, A_OID, A_SUB, A_ACTION, A_GRANTEE, A_PRIV, A_GRANTABLE };
@@ -662,7 +959,15 @@ static const char q_acls[] =
     "  AND i.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass "
     "  AND i.objsubid = 0), pg_catalog.acldefault('n', n.nspowner)) "
     " FROM pg_catalog.pg_namespace n "
-    " WHERE n.oid = ANY ($1::pg_catalog.oid[]) AND n.nspacl IS NOT NULL"
+    " WHERE n.oid = ANY ($1::pg_catalog.oid[]) AND n.nspacl IS NOT NULL "
+    "UNION ALL "
+    "SELECT 'w', w.oid, NULL, w.fdwowner, w.fdwacl, "
+    "  pg_catalog.acldefault('F', w.fdwowner) "
+    " FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.fdwacl IS NOT NULL "
+    "UNION ALL "
+    "SELECT 's', s.oid, NULL, s.srvowner, s.srvacl, "
+    "  pg_catalog.acldefault('S', s.srvowner) "
+    " FROM pg_catalog.pg_foreign_server s WHERE s.srvacl IS NOT NULL"
     "), have AS ("
     "SELECT o.k, o.oid, o.sub, o.owner, x.grantee, x.privilege_type, "
     "  x.is_grantable FROM o, pg_catalog.aclexplode(o.acl) x"
@@ -679,7 +984,7 @@ static const char q_acls[] =
     "  FROM (SELECT k, oid, sub, owner, grantee, privilege_type FROM def "
     "  EXCEPT SELECT k, oid, sub, owner, grantee, privilege_type FROM "
     "  have) r"
-    ") SELECT k, oid, sub COLLATE \"C\", action, CASE WHEN grantee = 0 "
+    ") SELECT k COLLATE \"C\", oid, sub COLLATE \"C\", action, CASE WHEN grantee = 0 "
     "  THEN 'PUBLIC' "
     "  ELSE pg_catalog.pg_get_userbyid(grantee)::pg_catalog.text END "
     "  COLLATE \"C\" AS g, privilege_type COLLATE \"C\", is_grantable "
@@ -772,15 +1077,7 @@ static const char q_unmodelled[] =
     "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE "
     "p.pronamespace = ANY($1::pg_catalog.oid[]) AND p.prokind = 'a' "
     "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate g WHERE "
-    "g.aggfnoid = p.oid AND g.aggkind = 'n') UNION "
-    "ALL SELECT 'text search parser', n.nspname, c.prsname, "
-    "'pg_catalog.pg_ts_parser'::regclass, c.oid FROM "
-    "pg_catalog.pg_ts_parser c JOIN pg_catalog.pg_namespace n ON n.oid = "
-    "c.prsnamespace WHERE c.prsnamespace = ANY($1::pg_catalog.oid[]) "
-    "UNION ALL SELECT 'text search template', n.nspname, c.tmplname, "
-    "'pg_catalog.pg_ts_template'::regclass, c.oid FROM "
-    "pg_catalog.pg_ts_template c JOIN pg_catalog.pg_namespace n ON n.oid "
-    "= c.tmplnamespace WHERE c.tmplnamespace = ANY($1::pg_catalog.oid[]) "
+    "g.aggfnoid = p.oid AND g.aggkind = 'n') "
     "UNION ALL SELECT 'operator', n.nspname, o.oprname || '(' || CASE "
     "WHEN o.oprleft = 0 THEN 'NONE' ELSE "
     "pg_catalog.format_type(o.oprleft, NULL) END || ', ' || "
@@ -803,11 +1100,14 @@ static const char q_unmodelled[] =
     "'pg_catalog.pg_conversion'::regclass, c.oid FROM "
     "pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = "
     "c.connamespace WHERE c.connamespace = ANY($1::pg_catalog.oid[]) "
-    "UNION ALL SELECT 'foreign table', "
-    "n.nspname, c.relname, 'pg_catalog.pg_class'::regclass, c.oid FROM "
-    "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-    "c.relnamespace WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND "
-    "c.relkind = 'f' UNION ALL SELECT 'rule', n.nspname, r.rulename || ' "
+    "UNION ALL SELECT 'trigger', "
+    "n.nspname, t.tgname || ' ON ' || c.relname, "
+    "'pg_catalog.pg_trigger'::regclass, t.oid FROM pg_catalog.pg_trigger "
+    "t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN "
+    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+    "c.relnamespace = ANY($1::pg_catalog.oid[]) AND c.relkind = 'f' AND "
+    "NOT t.tgisinternal AND " NOT_MEMBER("pg_catalog.pg_class", "c.oid") " "
+    "UNION ALL SELECT 'rule', n.nspname, r.rulename || ' "
     "ON ' || c.relname, 'pg_catalog.pg_rewrite'::regclass, r.oid FROM "
     "pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = "
     "r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -853,10 +1153,7 @@ static const char q_unmodelled[] =
     "pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON "
     "n.oid = d.defaclnamespace WHERE d.defaclnamespace = 0 OR "
     "d.defaclnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT "
-    "'cast', NULL, '(' || pg_catalog.format_type(c.castsource, NULL) || ' "
-    "AS ' || pg_catalog.format_type(c.casttarget, NULL) || ')', "
-    "'pg_catalog.pg_cast'::regclass, c.oid FROM pg_catalog.pg_cast c "
-    "WHERE c.oid >= 16384 UNION ALL SELECT 'language', NULL, l.lanname, "
+    "'language', NULL, l.lanname, "
     "'pg_catalog.pg_language'::regclass, l.oid FROM "
     "pg_catalog.pg_language l WHERE l.oid >= 16384 UNION ALL SELECT "
     "'transform', NULL, 'FOR ' || pg_catalog.format_type(t.trftype, NULL) "
@@ -869,19 +1166,7 @@ static const char q_unmodelled[] =
     "'pg_catalog.pg_subscription'::regclass, s.oid FROM "
     "pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid FROM "
     "pg_catalog.pg_database d WHERE d.datname = "
-    "pg_catalog.current_database()) UNION ALL SELECT 'event trigger', "
-    "NULL, e.evtname, 'pg_catalog.pg_event_trigger'::regclass, e.oid FROM "
-    "pg_catalog.pg_event_trigger e UNION ALL SELECT 'publication', NULL, "
-    "p.pubname, 'pg_catalog.pg_publication'::regclass, p.oid FROM "
-    "pg_catalog.pg_publication p UNION ALL SELECT 'foreign-data wrapper', "
-    "NULL, w.fdwname, 'pg_catalog.pg_foreign_data_wrapper'::regclass, "
-    "w.oid FROM pg_catalog.pg_foreign_data_wrapper w UNION ALL SELECT "
-    "'foreign server', NULL, s.srvname, "
-    "'pg_catalog.pg_foreign_server'::regclass, s.oid FROM "
-    "pg_catalog.pg_foreign_server s UNION ALL SELECT 'user mapping', "
-    "NULL, 'FOR ' || m.usename || ' SERVER ' || m.srvname, "
-    "'pg_catalog.pg_user_mapping'::regclass, m.umid FROM "
-    "pg_catalog.pg_user_mappings m UNION ALL SELECT 'security label', "
+    "pg_catalog.current_database()) UNION ALL SELECT 'security label', "
     "NULL, pg_catalog.pg_describe_object(l.classoid, l.objoid, "
     "l.objsubid) || ' (' || l.provider || ')', l.classoid, l.objoid FROM "
     "pg_catalog.pg_seclabel l ) u(kind, schema, name, classid, objid) "
@@ -1528,6 +1813,89 @@ statistics(struct ctx *c)
 		recclose(c, "statistics", r, i, ST_SCHEMA, ST_NAME, NULL);
 	}
 	PQclear(r);
+}
+
+/*
+ * Under key, the objects {name, comment} of a text array that alternates
+ * names and comments.
+ */
+static void
+namedarray(struct ctx *c, const char *key, const char *lit)
+{
+	struct zn_buf *e = &c->scratch;
+	const char *p = lit;
+	int quoted, n = 0;
+
+	zn_jw_key(&c->w, key);
+	zn_jw_arr(&c->w);
+	if (*p++ != '{')
+		zn_die(ZN_EXIT_UNAVAILABLE, "unexpected array from the "
+		    "server: %s", lit);
+	while (*p != '\0' && *p != '}') {
+		p = arrelem(p, e, &quoted);
+		if (n++ % 2 == 0) {
+			zn_jw_obj(&c->w);
+			zn_jw_key(&c->w, "name");
+			zn_jw_strn(&c->w, e->buf, e->len);
+			continue;
+		}
+		zn_jw_key(&c->w, "comment");
+		zn_jw_strn(&c->w, e->buf, e->len);
+		zn_jw_end(&c->w, '}');
+	}
+	if (n % 2 != 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "unexpected array from the "
+		    "server: %s", lit);
+	zn_jw_end(&c->w, ']');
+}
+
+/* The kinds of defqs: one record per row, members as keys[] says. */
+static void
+defobjects(struct ctx *c)
+{
+	size_t q, k;
+	int i, col;
+
+	for (q = 0; q < sizeof(defqs) / sizeof(defqs[0]); q++) {
+		const struct defq *d = &defqs[q];
+		PGresult *r = run(c, d->what, d->sql, d->global ? NULL :
+		    c->nsparam);
+
+		for (i = 0; i < PQntuples(r); i++) {
+			zn_jw_obj(&c->w);
+			kvs(c, "kind", d->kind);
+			if (!d->global)
+				kv(c, "schema", r, i, 1);
+			kv(c, "name", r, i, 2);
+			for (k = 0, col = 3; k < 10 && d->keys[k] != NULL;
+			    k++, col++) {
+				const char *key = d->keys[k];
+				const char *t = strchr(key, ':');
+				char name[32];
+
+				if (t == NULL) {
+					kv(c, key, r, i, col);
+					continue;
+				}
+				snprintf(name, sizeof(name), "%.*s",
+				    (int)(t - key), key);
+				if (t[1] == 'a')
+					kva(c, name, r, i, col);
+				else if (t[1] == 'm')
+					namedarray(c, name, PQgetvalue(r, i,
+					    col));
+				else if (t[1] == 'b')
+					kvb(c, name, r, i, col);
+				else
+					privileges(c, name, PQgetvalue(r, i,
+					    col)[0], oidval(r, i, 0));
+			}
+			zn_jw_end(&c->w, '}');
+			emit(c, d->kind, d->global ? NULL : PQgetvalue(r, i, 1),
+			    NULL, PQgetvalue(r, i, 2), NULL);
+		}
+		PQclear(r);
+	}
 }
 
 static void
@@ -2545,6 +2913,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	aggregates(&c);
 	operators(&c);
 	statistics(&c);
+	defobjects(&c);
 	c.rels = run(&c, "read tables and views", q_relations, ns);
 	c.relparam = relarray(c.rels);
 	/* Everything about the relations, in one pipeline. */

@@ -301,3 +301,33 @@ rehash() {
 	{"kind":"function","schema":"app","name":"f","arguments":"","definition":"x","depends_on":[{"kind":"relation","schema":"app","name":"t","columns":"a"}],"language":"sql"}|depends_on[0].columns
 	EOF2
 }
+
+@test "records of the objects of the database and of foreign tables are checked: casts, wrappers, servers, user mappings, publications, event triggers, parsers, templates" {
+	local r
+	while IFS='|' read -r r want; do
+		{
+			sed '$d' "$G"
+			printf '%s\n' "$r"
+			tail -n 1 "$G"
+		} >t.jsonl
+		rehash t.jsonl u.jsonl
+		run_zn 65 zn-snapshot --graph u.jsonl
+		[[ "$stderr" == *"$want"* ]] || fail "$r: unexpected: $stderr"
+		run_zn 65 zn-diff u.jsonl "$G"
+		run_zn 65 zn-diff "$G" u.jsonl
+	done <<-'EOF2'
+	{"kind":"cast","name":"(integer AS app.p)","definition":"CREATE CAST (integer AS app.p) WITH INOUT","functions":[],"source":"integer"}|target is not a string
+	{"kind":"cast","name":"(integer AS app.p)","definition":"CREATE CAST (integer AS app.p) WITH INOUT","functions":"app.f(integer)","source":"integer","target":"app.p"}|functions
+	{"kind":"foreign_data_wrapper","name":"w","definition":"CREATE FOREIGN DATA WRAPPER w","functions":[],"options":"a=1"}|options
+	{"kind":"foreign_data_wrapper","name":"w","definition":"CREATE FOREIGN DATA WRAPPER w","functions":[],"options":[],"privileges":[{"action":"grant","grantee":"r"}]}|privileges[0].privilege is not a string
+	{"kind":"foreign_server","name":"s","definition":"CREATE SERVER s FOREIGN DATA WRAPPER w","options":[]}|wrapper is not a string
+	{"kind":"user_mapping","name":"FOR r SERVER s","definition":"CREATE USER MAPPING FOR r SERVER s","options":[],"role":"r"}|server is not a string
+	{"kind":"publication","name":"p","definition":"CREATE PUBLICATION p","all_tables":"no","parameters":"x","schemas":[],"tables":[]}|all_tables
+	{"kind":"publication","name":"p","definition":"CREATE PUBLICATION p","all_tables":false,"parameters":"x","schemas":[],"tables":{}}|tables
+	{"kind":"event_trigger","name":"e","definition":"CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION f()","functions":[]}|enabled is not a string
+	{"kind":"text_search_parser","schema":"app","name":"p","functions":[]}|definition is not a string
+	{"kind":"text_search_template","name":"t","definition":"CREATE TEXT SEARCH TEMPLATE t (LEXIZE = l)","functions":[]}|record has no string "schema"
+	{"kind":"foreign_table","schema":"app","name":"f","definition":"CREATE FOREIGN TABLE app.f () SERVER s","column_comments":[{"name":"a"}],"options":[],"server":"s","tables":[],"types":[]}|column_comments[0].comment is not a string
+	{"kind":"foreign_table","schema":"app","name":"f","definition":"CREATE FOREIGN TABLE app.f () SERVER s","column_comments":[],"options":[],"tables":[],"types":[]}|server is not a string
+	EOF2
+}

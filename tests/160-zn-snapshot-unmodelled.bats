@@ -71,6 +71,7 @@ every_kind() {
 	CREATE SERVER srv FOREIGN DATA WRAPPER postgres_fdw;
 	CREATE USER MAPPING FOR zn_unmodelled_reader SERVER srv;
 	CREATE FOREIGN TABLE app.ft (a int) SERVER srv;
+	CREATE TRIGGER ft_touch BEFORE INSERT ON app.ft FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
 	CREATE FOREIGN DATA WRAPPER fdw2;
 	CREATE PUBLICATION pub FOR TABLE app.t;
 	CREATE FUNCTION app.et() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END';
@@ -120,28 +121,34 @@ cleanup_roles() {
 	jq -r 'select(.kind == "graph") | .unmodelled[] | "\(.kind)|\(.schema)|\(.name)"' <<<"$output" >got
 	cat >want <<-'EOF2'
 	access method|null|am2
-	cast|null|(integer AS app.pair)
 	column setting|app|mv.x SET STATISTICS
 	column setting|app|t.c SET STORAGE
 	column setting|app|t_excl.lower SET STATISTICS
 	conversion|app|cv
 	default privileges|app|FOR ROLE postgres ON TABLES
-	event trigger|null|et
-	foreign server|null|srv
-	foreign table|app|ft
-	foreign-data wrapper|null|fdw2
 	language|null|lang2
 	operator class|app|cls USING hash
 	operator family|app|cls USING hash
 	operator family|app|fam USING btree
 	privileges|app|ON TYPE email
-	publication|null|pub
-	text search parser|app|prs
-	text search template|app|tmpl
-	user mapping|null|FOR zn_unmodelled_reader SERVER srv
+	trigger|app|ft_touch ON ft
 	EOF2
 	diff -u want got
-	[[ "$stderr" == "zn-snapshot: 20 objects of kinds the graph does not model, listed in its header (unmodelled), not compared: access method am2, cast (integer AS app.pair), column setting app.mv.x SET STATISTICS, column setting app.t.c SET STORAGE, column setting app.t_excl.lower SET STATISTICS and 15 more; zn-diff and zn-apply refuse to act beside them without --allow-unmodelled" ]] ||
+	# Modelled now, so not listed: records of their own.
+	jq -r 'select(.kind != "graph") | select(.kind | test("^(cast|event_trigger|foreign_data_wrapper|foreign_table|foreign_server|user_mapping|publication|text_search_parser|text_search_template)$")) | "\(.kind)|\(.name)"' <<<"$output" >got
+	cat >want <<-'EOF2'
+	text_search_parser|prs
+	text_search_template|tmpl
+	foreign_table|ft
+	cast|(integer AS app.pair)
+	foreign_data_wrapper|fdw2
+	foreign_server|srv
+	user_mapping|FOR zn_unmodelled_reader SERVER srv
+	publication|pub
+	event_trigger|et
+	EOF2
+	diff -u want got
+	[[ "$stderr" == "zn-snapshot: 12 objects of kinds the graph does not model, listed in its header (unmodelled), not compared: access method am2, column setting app.mv.x SET STATISTICS, column setting app.t.c SET STORAGE, column setting app.t_excl.lower SET STATISTICS, conversion app.cv and 7 more; zn-diff and zn-apply refuse to act beside them without --allow-unmodelled" ]] ||
 	    fail "stderr: $stderr"
 	# A stored graph keeps them.
 	printf '%s\n' "$output" >g.jsonl

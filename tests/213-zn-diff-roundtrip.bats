@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 112-view-gains-column-under-trigger" {
-	zn_roundtrip 112-view-gains-column-under-trigger
-}
-
-@test "pair 113-view-gains-column-under-view" {
-	zn_roundtrip 113-view-gains-column-under-view
-}
-
-@test "pair 114-aggregate-result-type-changes" {
-	zn_roundtrip 114-aggregate-result-type-changes
-}
-
 @test "pair 115-partition-bounds-change" {
 	zn_roundtrip 115-partition-bounds-change
 }
@@ -54,6 +42,30 @@ setup() {
 
 @test "pair 122-function-result-changes-under-views" {
 	zn_roundtrip 122-function-result-changes-under-views
+}
+
+@test "pair 123-casts" {
+	zn_roundtrip 123-casts
+}
+
+@test "pair 124-event-triggers" {
+	zn_roundtrip 124-event-triggers
+}
+
+@test "pair 125-text-search-parsers-templates" {
+	zn_roundtrip 125-text-search-parsers-templates
+}
+
+@test "pair 126-foreign-data-wrappers-servers-mappings" {
+	zn_roundtrip 126-foreign-data-wrappers-servers-mappings
+}
+
+@test "pair 127-publications" {
+	zn_roundtrip 127-publications
+}
+
+@test "pair 128-foreign-tables" {
+	zn_roundtrip 128-foreign-tables
 }
 
 @test "pair 150-matview-recreated-keeps-grants" {

@@ -1,0 +1,13 @@
+CREATE SCHEMA conv;
+CREATE TYPE conv.pair AS (a integer, b text);
+CREATE TYPE conv.tag AS ENUM ('x', 'y');
+CREATE FUNCTION conv.int_to_pair(integer) RETURNS conv.pair LANGUAGE sql IMMUTABLE AS 'SELECT $1, NULL::text';
+CREATE FUNCTION conv.text_to_pair(t text) RETURNS conv.pair LANGUAGE sql IMMUTABLE AS 'SELECT length(t), t';
+CREATE FUNCTION conv.pair_to_int(conv.pair) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT ($1).a';
+CREATE CAST (integer AS conv.pair) WITH FUNCTION conv.int_to_pair(integer) AS ASSIGNMENT;
+CREATE CAST (text AS conv.pair) WITH FUNCTION conv.text_to_pair(text);
+CREATE CAST (conv.pair AS integer) WITH FUNCTION conv.pair_to_int(conv.pair) AS IMPLICIT;
+CREATE CAST (conv.tag AS text) WITH INOUT AS ASSIGNMENT;
+COMMENT ON CAST (integer AS conv.pair) IS 'a number becomes a pair';
+COMMENT ON CAST (conv.tag AS text) IS 'tags print';
+CREATE TABLE conv.item (id integer PRIMARY KEY, p conv.pair, t conv.tag);

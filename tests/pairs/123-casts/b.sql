@@ -1,0 +1,16 @@
+CREATE SCHEMA conv;
+CREATE TYPE conv.pair AS (a integer, b text);
+CREATE TYPE conv.tag AS ENUM ('x', 'y');
+CREATE DOMAIN conv.code AS varchar(8);
+CREATE FUNCTION conv.int_to_pair(integer) RETURNS conv.pair LANGUAGE sql IMMUTABLE AS 'SELECT $1, NULL::text';
+CREATE FUNCTION conv.int_to_pair_named(integer) RETURNS conv.pair LANGUAGE sql IMMUTABLE AS 'SELECT $1, $1::text';
+CREATE FUNCTION conv.text_to_pair(t text) RETURNS conv.pair LANGUAGE sql IMMUTABLE AS 'SELECT length(t), t';
+CREATE TYPE conv.pt AS (x float8, y float8);
+CREATE FUNCTION conv.pair_to_pt(conv.pair) RETURNS conv.pt LANGUAGE sql IMMUTABLE AS 'SELECT ($1).a::float8, 0::float8';
+CREATE CAST (integer AS conv.pair) WITH FUNCTION conv.int_to_pair_named(integer) AS ASSIGNMENT;
+CREATE CAST (text AS conv.pair) WITH FUNCTION conv.text_to_pair(text) AS IMPLICIT;
+CREATE CAST (conv.pair AS conv.pt) WITH FUNCTION conv.pair_to_pt(conv.pair);
+CREATE CAST (conv.tag AS text) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (conv.code AS conv.tag) WITH INOUT;
+COMMENT ON CAST (integer AS conv.pair) IS 'a number becomes a named pair';
+CREATE TABLE conv.item (id integer PRIMARY KEY, p conv.pair, t conv.tag);

@@ -1,0 +1,12 @@
+CREATE SCHEMA audit;
+CREATE TABLE audit.ddl_log (at timestamptz NOT NULL DEFAULT now(), tag text);
+CREATE FUNCTION audit.on_start() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN NULL; END$$;
+CREATE FUNCTION audit.on_end() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN NULL; END$$;
+CREATE FUNCTION audit.on_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN NULL; END$$;
+CREATE EVENT TRIGGER audit_start ON ddl_command_start EXECUTE FUNCTION audit.on_start();
+CREATE EVENT TRIGGER audit_end ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION audit.on_end();
+CREATE EVENT TRIGGER "Audit ""drops""" ON sql_drop EXECUTE FUNCTION audit.on_drop();
+ALTER EVENT TRIGGER "Audit ""drops""" DISABLE;
+CREATE EVENT TRIGGER audit_rewrite ON table_rewrite EXECUTE FUNCTION audit.on_start();
+ALTER EVENT TRIGGER audit_rewrite ENABLE REPLICA;
+COMMENT ON EVENT TRIGGER audit_start IS 'every command';

@@ -1,0 +1,13 @@
+CREATE SCHEMA audit;
+CREATE TABLE audit.ddl_log (at timestamptz NOT NULL DEFAULT now(), tag text);
+CREATE FUNCTION audit.on_start() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN NULL; END$$;
+CREATE FUNCTION audit.on_end() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN NULL; END$$;
+CREATE FUNCTION audit.on_rewrite() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN NULL; END$$;
+CREATE EVENT TRIGGER audit_start ON ddl_command_start EXECUTE FUNCTION audit.on_start();
+ALTER EVENT TRIGGER audit_start ENABLE ALWAYS;
+CREATE EVENT TRIGGER audit_end ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'DROP TABLE') EXECUTE FUNCTION audit.on_end();
+CREATE EVENT TRIGGER audit_rewrite ON table_rewrite EXECUTE FUNCTION audit.on_rewrite();
+ALTER EVENT TRIGGER audit_rewrite DISABLE;
+CREATE EVENT TRIGGER "new one" ON ddl_command_end EXECUTE FUNCTION audit.on_end();
+COMMENT ON EVENT TRIGGER audit_start IS 'every command, replicas too';
+COMMENT ON EVENT TRIGGER "new one" IS 'added';

@@ -1,0 +1,11 @@
+CREATE SCHEMA fts;
+CREATE TEXT SEARCH TEMPLATE fts.plain (INIT = dsimple_init, LEXIZE = dsimple_lexize);
+CREATE TEXT SEARCH TEMPLATE fts."Old Template" (LEXIZE = dsimple_lexize);
+CREATE TEXT SEARCH PARSER fts.words (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
+CREATE TEXT SEARCH PARSER fts."Old Parser" (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype, HEADLINE = prsd_headline);
+CREATE TEXT SEARCH DICTIONARY fts.plain_dict (TEMPLATE = fts.plain, STOPWORDS = english);
+CREATE TEXT SEARCH DICTIONARY fts.old_dict (TEMPLATE = fts."Old Template");
+CREATE TEXT SEARCH CONFIGURATION fts.old_cfg (PARSER = fts."Old Parser");
+ALTER TEXT SEARCH CONFIGURATION fts.old_cfg ADD MAPPING FOR word WITH fts.old_dict;
+COMMENT ON TEXT SEARCH TEMPLATE fts.plain IS 'simple, by another name';
+COMMENT ON TEXT SEARCH PARSER fts.words IS 'the default parser';

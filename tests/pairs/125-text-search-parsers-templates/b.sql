@@ -1,0 +1,11 @@
+CREATE SCHEMA fts;
+CREATE TEXT SEARCH TEMPLATE fts.plain (INIT = dsimple_init, LEXIZE = dsimple_lexize);
+CREATE TEXT SEARCH TEMPLATE fts."New Template" (INIT = dsynonym_init, LEXIZE = dsynonym_lexize);
+CREATE TEXT SEARCH PARSER fts.words (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
+CREATE TEXT SEARCH PARSER fts."New Parser" (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
+CREATE TEXT SEARCH DICTIONARY fts.plain_dict (TEMPLATE = fts.plain, STOPWORDS = english);
+CREATE TEXT SEARCH CONFIGURATION fts.words_cfg (PARSER = fts."New Parser");
+ALTER TEXT SEARCH CONFIGURATION fts.words_cfg ADD MAPPING FOR word, asciiword WITH fts.plain_dict;
+CREATE TABLE fts.doc (id integer PRIMARY KEY, body text, tsv tsvector GENERATED ALWAYS AS (to_tsvector('fts.words_cfg'::regconfig, body)) STORED);
+COMMENT ON TEXT SEARCH TEMPLATE fts.plain IS 'simple, renamed';
+COMMENT ON TEXT SEARCH PARSER fts."New Parser" IS 'new';

@@ -1,0 +1,12 @@
+CREATE SCHEMA shop;
+CREATE SCHEMA stock;
+CREATE TABLE shop.orders (id integer PRIMARY KEY, customer text, total numeric, secret text);
+CREATE TABLE shop.lines (order_id integer, n integer, PRIMARY KEY (order_id, n));
+CREATE TABLE shop.legacy (id integer PRIMARY KEY);
+CREATE TABLE stock.items (sku text PRIMARY KEY, qty integer);
+CREATE PUBLICATION orders_pub FOR TABLE shop.orders (id, customer, total) WHERE (total > 0), TABLE shop.lines WITH (publish = 'insert, update');
+CREATE PUBLICATION stock_pub FOR TABLES IN SCHEMA stock;
+CREATE PUBLICATION legacy_pub FOR TABLE shop.legacy;
+CREATE PUBLICATION "Later Pub";
+CREATE PUBLICATION drained FOR TABLE shop.lines;
+COMMENT ON PUBLICATION orders_pub IS 'orders out';

@@ -1,0 +1,12 @@
+CREATE SCHEMA shop;
+CREATE SCHEMA stock;
+CREATE TABLE shop.orders (id integer PRIMARY KEY, customer text, total numeric, secret text, region text);
+CREATE TABLE shop.lines (order_id integer, n integer, PRIMARY KEY (order_id, n));
+CREATE TABLE stock.items (sku text PRIMARY KEY, qty integer);
+CREATE TABLE stock.moves (id integer PRIMARY KEY, sku text, qty integer, note text);
+CREATE PUBLICATION orders_pub FOR TABLE shop.orders (id, customer, total, region) WHERE (total > 10) WITH (publish = 'insert, update, delete', publish_via_partition_root = true);
+CREATE PUBLICATION stock_pub FOR TABLES IN SCHEMA stock, TABLE shop.lines;
+CREATE PUBLICATION "Later Pub" FOR ALL TABLES;
+CREATE PUBLICATION drained;
+CREATE PUBLICATION moves_pub FOR TABLE stock.moves (id, sku, qty);
+COMMENT ON PUBLICATION orders_pub IS 'orders out, with regions';

@@ -1,0 +1,31 @@
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn_ft_reader') THEN
+        CREATE ROLE zn_ft_reader;
+    END IF;
+END $$;
+CREATE SCHEMA remote;
+CREATE FOREIGN DATA WRAPPER ft_wrap;
+CREATE SERVER east FOREIGN DATA WRAPPER ft_wrap;
+CREATE SERVER west FOREIGN DATA WRAPPER ft_wrap OPTIONS (region 'w');
+CREATE DOMAIN remote.qty AS integer CHECK (VALUE >= 0);
+CREATE FOREIGN TABLE remote.orders (
+    id integer OPTIONS (column_name 'order_id') NOT NULL,
+    customer text COLLATE "C" DEFAULT 'anon',
+    amount numeric(10,2) CHECK (amount >= 0),
+    amount_cents bigint GENERATED ALWAYS AS ((amount * 100)::bigint) STORED,
+    qty remote.qty
+) SERVER east OPTIONS (schema_name 'public', table_name 'orders');
+COMMENT ON FOREIGN TABLE remote.orders IS 'orders in the east';
+COMMENT ON COLUMN remote.orders.customer IS 'who';
+GRANT SELECT ON remote.orders TO zn_ft_reader;
+GRANT UPDATE (customer) ON remote.orders TO zn_ft_reader;
+CREATE VIEW remote.big_orders AS SELECT id, amount FROM remote.orders WHERE amount > 100;
+CREATE FUNCTION remote.order_count() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM remote.orders; END;
+CREATE TABLE remote.events (id integer, at timestamptz);
+CREATE FOREIGN TABLE remote.old_events (note text) INHERITS (remote.events) SERVER west;
+CREATE TABLE remote.metrics (day date NOT NULL, v integer) PARTITION BY RANGE (day);
+CREATE TABLE remote.metrics_2025 PARTITION OF remote.metrics FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE FOREIGN TABLE remote.metrics_2024 PARTITION OF remote.metrics FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') SERVER west;
+CREATE SERVER gone FOREIGN DATA WRAPPER ft_wrap;
+CREATE FOREIGN TABLE remote.dropped (x integer) SERVER gone;
