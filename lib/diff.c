@@ -3169,6 +3169,38 @@ addcolumn(struct d *d, const json_t *t, const json_t *c)
 	provide(op, fmt(d, "col:%s.%s", tq, qi(d, cn)));
 }
 
+/*
+ * A child of table t (by inheritance) that has column cn on side A and
+ * keeps it as its own on side B: a DROP COLUMN on t would take it from
+ * the child where the child only inherited it, and a rename of t's would
+ * rename the child's in any case.  Its name, or NULL.
+ */
+static const char *
+keptbychild(struct d *d, const json_t *t, const char *cn)
+{
+	const json_t *ch, *x, *cb, *ca, *was;
+	size_t i, j, pos;
+
+	for (i = 0; i < d->b.g->nrecs; i++) {
+		if (!iskind(&d->b, i, "table"))
+			continue;
+		ch = rec(&d->b, i);
+		json_array_foreach(json_object_get(ch, "inherits"), j, x) {
+			if (!streq(S(x, "schema"), S(t, "schema")) ||
+			    !streq(S(x, "name"), S(t, "name")))
+				continue;
+			cb = findcol(ch, cn);
+			was = lookup(d, &d->a, "table", S(ch, "schema"), NULL,
+			    S(ch, "name"), NULL, &pos);
+			ca = was != NULL ? findcol(was, cn) : NULL;
+			if (cb != NULL && !B(cb, "inherited") && ca != NULL)
+				return target(d, S(ch, "schema"), S(ch, "name"),
+				    NULL);
+		}
+	}
+	return NULL;
+}
+
 static void
 dropcolumn(struct d *d, const json_t *t, const json_t *c)
 {
@@ -3181,7 +3213,22 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 	int nn = B(c, "not_null") && !json_is_object(json_object_get(c,
 	    "identity"));
 	int def = S(c, "default") != NULL;
+	const char *child = keptbychild(d, t, cn), *only = "";
 
+	/*
+	 * A child that keeps the column as its own: dropped from this table
+	 * alone, which leaves the child's (PostgreSQL makes it local).  A
+	 * rename would rename the child's too, so it cannot be parked.
+	 */
+	if (child != NULL && (d->o->drop == ZN_DROP_SOFT ||
+	    !json_is_object(key)))
+		cannot(tgt, fmt(d, "table %s keeps this column as its own, and "
+		    "parking it would rename the child's as well; plan with "
+		    "--drop-policy archive (a primary key needed) or drop, "
+		    "which drop it from this table ONLY and leave the "
+		    "child's, or run ALTER TABLE ONLY ... DROP COLUMN", child));
+	if (child != NULL)
+		only = "ONLY ";
 	if (d->o->drop == ZN_DROP_ARCHIVE && !json_is_object(key))
 		zn_warn("%s: no primary key to archive the column by; it "
 		    "is soft-dropped instead", tgt);
@@ -3228,14 +3275,15 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 		    an)));
 		arg(op, "key", json_incref((json_t *)kc));
 		sql(op, "CREATE SCHEMA IF NOT EXISTS _zanith_archive");
-		sql(op, fmt(d, "CREATE TABLE %s AS SELECT %s, %s FROM %s", aq,
-		    collist(d, kc), cq, tq));
-		sql(op, fmt(d, "ALTER TABLE %s DROP COLUMN %s", tq, cq));
+		sql(op, fmt(d, "CREATE TABLE %s AS SELECT %s, %s FROM %s%s",
+		    aq, collist(d, kc), cq, only, tq));
+		sql(op, fmt(d, "ALTER TABLE %s%s DROP COLUMN %s", only, tq,
+		    cq));
 		rev(op, fmt(d, "ALTER TABLE %s ADD COLUMN %s %s%s%s", tq, cq,
 		    S(c, "type"), S(c, "collation") != NULL ? " COLLATE " :
 		    "", S(c, "collation") != NULL ? S(c, "collation") : ""));
-		rev(op, fmt(d, "UPDATE %s t SET %s = a.%s FROM %s a WHERE%s",
-		    tq, cq, cq, aq, on.buf));
+		rev(op, fmt(d, "UPDATE %s%s t SET %s = a.%s FROM %s a WHERE%s",
+		    only, tq, cq, cq, aq, on.buf));
 		if (def)
 			rev(op, fmt(d, "%s SET DEFAULT %s", alt,
 			    S(c, "default")));
@@ -3248,7 +3296,7 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 	op = newop(d, ZN_OP_DROP_COLUMN, PH_SOFT_DROP, tgt);
 	args(op, sc, nm, cn);
 	arg(op, "type", json_string(S(c, "type")));
-	sql(op, fmt(d, "ALTER TABLE %s DROP COLUMN %s", tq, cq));
+	sql(op, fmt(d, "ALTER TABLE %s%s DROP COLUMN %s", only, tq, cq));
 	rev(op, fmt(d, "ALTER TABLE %s ADD COLUMN %s", tq, coldef(d, c)));
 	if (S(c, "comment") != NULL)
 		rev(op, comment_sql(d, fmt(d, "COLUMN %s.%s", tq, cq),

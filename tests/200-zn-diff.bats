@@ -491,3 +491,45 @@ two lines';" >>new.sql
 	run_zn 0 zn-diff -d "$ZN_TEST_DB" --offline @ new.yaml
 	assert_equal "$(ops)" ""
 }
+
+@test "a child that keeps as its own a column its parent drops keeps it, and its data: ONLY under drop and archive, refused under soft drop" {
+	local policy
+	for policy in drop archive; do
+		zn_sql -q -c "DROP TABLE IF EXISTS pc, pp CASCADE" \
+		    -c "DROP SCHEMA IF EXISTS _zanith_archive CASCADE" \
+		    -c "CREATE TABLE pp (id integer PRIMARY KEY, note text)" \
+		    -c "CREATE TABLE pc (extra integer) INHERITS (pp)" \
+		    -c "INSERT INTO pp VALUES (1, 'parent')" \
+		    -c "INSERT INTO pc VALUES (2, 'child', 7)"
+		printf '%s\n' 'CREATE TABLE pp (id integer PRIMARY KEY);' \
+		    'CREATE TABLE pc (note text, extra integer) INHERITS (pp);' >new.sql
+		run_zn 0 sh -c 'zn-diff --drop-policy "$3" -d "$1" --scratch-url "$2" @ new.sql >plan && zn-apply -d "$1" <plan' _ "$ZN_TEST_DB" "$URL" "$policy"
+		grep -q 'ALTER TABLE ONLY public.pp DROP COLUMN note' plan ||
+		    fail "$policy: $(cat plan)"
+		# The child's rows keep their value; its column is its own.
+		[ "$(psql -X -A -t -c "SELECT note FROM pc")" = child ]
+		[ "$(psql -X -A -t -c "SELECT attislocal FROM pg_attribute WHERE attrelid = 'pc'::regclass AND attname = 'note'")" = t ]
+		run_zn 0 zn-diff --exit-code -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.sql
+		assert_equal "$(ops)" ""
+		# The reverse gives the parent its column back (and, archived,
+		# its values) without touching the child's.
+		run_zn 0 "$ZN_TEST_BUILD/test/libcheck" apply "$ZN_TEST_DB" plan reverse
+		[ "$(psql -X -A -t -c "SELECT note FROM pc")" = child ]
+		if [ "$policy" = archive ]; then
+			[ "$(psql -X -A -t -c "SELECT note FROM ONLY pp")" = parent ]
+		fi
+	done
+	# Soft drop (the default) would rename the child's column with the
+	# parent's: refused, inherited or merged alike.
+	for old in 'CREATE TABLE pc (extra integer) INHERITS (pp);' \
+	    'CREATE TABLE pc (note text, extra integer) INHERITS (pp);'; do
+		zn_sql -q -c "DROP TABLE pc, pp" \
+		    -c 'CREATE TABLE pp (id integer PRIMARY KEY, note text)' \
+		    -c "$old"
+		run_zn 2 zn-diff -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.sql
+		[[ $stderr == *"public.pp.note: table public.pc keeps this column as its own, and parking it would rename the child's as well"* ]] ||
+		    fail "$old: $stderr"
+	done
+	[[ $stderr == *"public.pp.note: table public.pc keeps this column as its own, and parking it would rename the child's as well"* ]] ||
+	    fail "$stderr"
+}
