@@ -926,8 +926,8 @@ static const char q_functions[] =
  * owner's, taken as the current owner's (public, made by initdb for
  * pg_database_owner, may have another owner now).  By object kind (r a
  * relation, c a column of one, f a routine, n a schema, w a foreign-data
- * wrapper, s a foreign server; sorted bytewise, as aclrow searches), OID, column
- * name, grantee ("PUBLIC" for all), privilege.
+ * wrapper, s a foreign server; sorted bytewise, as aclrow searches), OID,
+ * column name, grantee ("PUBLIC" for all), privilege.
  */
 enum { A_KIND, A_OID, A_SUB, A_ACTION, A_GRANTEE, A_PRIV, A_GRANTABLE };
 static const char q_acls[] =
@@ -984,8 +984,8 @@ static const char q_acls[] =
     "  FROM (SELECT k, oid, sub, owner, grantee, privilege_type FROM def "
     "  EXCEPT SELECT k, oid, sub, owner, grantee, privilege_type FROM "
     "  have) r"
-    ") SELECT k COLLATE \"C\", oid, sub COLLATE \"C\", action, CASE WHEN grantee = 0 "
-    "  THEN 'PUBLIC' "
+    ") SELECT k COLLATE \"C\", oid, sub COLLATE \"C\", action, "
+    "  CASE WHEN grantee = 0 THEN 'PUBLIC' "
     "  ELSE pg_catalog.pg_get_userbyid(grantee)::pg_catalog.text END "
     "  COLLATE \"C\" AS g, privilege_type COLLATE \"C\", is_grantable "
     " FROM d WHERE grantee <> owner "
@@ -1853,13 +1853,22 @@ namedarray(struct ctx *c, const char *key, const char *lit)
 static void
 defobjects(struct ctx *c)
 {
+	enum { N = sizeof(defqs) / sizeof(defqs[0]) };
+	struct zn_pgq pq[N];
+	PGresult *res[N];
 	size_t q, k;
 	int i, col;
 
-	for (q = 0; q < sizeof(defqs) / sizeof(defqs[0]); q++) {
+	/* In one round trip. */
+	for (q = 0; q < N; q++) {
+		pq[q].what = defqs[q].what;
+		pq[q].sql = defqs[q].sql;
+		pq[q].param = defqs[q].global ? NULL : c->nsparam;
+	}
+	zn_pg_batch(c->conn, pq, N, res, c->onlock);
+	for (q = 0; q < N; q++) {
 		const struct defq *d = &defqs[q];
-		PGresult *r = run(c, d->what, d->sql, d->global ? NULL :
-		    c->nsparam);
+		PGresult *r = res[q];
 
 		for (i = 0; i < PQntuples(r); i++) {
 			zn_jw_obj(&c->w);
