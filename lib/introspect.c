@@ -623,9 +623,8 @@ static const char q_compattrs[] =
     "ORDER BY a.attrelid, a.attnum";
 
 /*
- * Aggregates (plain ones; ordered-set and hypothetical-set ones stay
- * unmodelled): the CREATE AGGREGATE statement pg_dump would write, and
- * the routines it names.
+ * Aggregates (plain, ordered-set and hypothetical-set ones): the CREATE
+ * AGGREGATE statement pg_dump would write, and the routines it names.
  */
 enum { AG_SCHEMA, AG_NAME, AG_ARGS, AG_DEF, AG_COMMENT, AG_OID, AG_RESULT };
 static const char q_aggregates[] =
@@ -672,13 +671,15 @@ static const char q_aggregates[] =
     "pg_catalog.pg_namespace on_ ON on_.oid = o.oprnamespace WHERE o.oid "
     "= a.aggsortop) ELSE '' END || "
     "CASE p.proparallel WHEN 's' THEN ', PARALLEL = SAFE' WHEN 'r' THEN "
-    "', PARALLEL = RESTRICTED' ELSE '' END || ')', d.description, p.oid, "
+    "', PARALLEL = RESTRICTED' ELSE '' END || "
+    "CASE WHEN a.aggkind = 'h' THEN ', HYPOTHETICAL' ELSE '' END || ')', "
+    "d.description, p.oid, "
     "pg_catalog.pg_get_function_result(p.oid) "
     "FROM pg_catalog.pg_proc p "
     "JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
     COMMENT("d", "pg_catalog.pg_proc", "p.oid", "0")
-    "WHERE p.pronamespace = ANY ($1::pg_catalog.oid[]) AND a.aggkind = 'n' "
+    "WHERE p.pronamespace = ANY ($1::pg_catalog.oid[]) "
     "AND " NOT_OURS("p.proname") " "
     "AND " NOT_MEMBER("pg_catalog.pg_proc", "p.oid") " "
     "ORDER BY p.oid";
@@ -1070,14 +1071,7 @@ static const char q_unmodelled[] =
     "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
     "t.typnamespace = ANY($1::pg_catalog.oid[]) AND "
     "t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
-    "e WHERE e.typarray = t.oid) UNION ALL SELECT 'aggregate', "
-    "n.nspname, p.proname || '(' || "
-    "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
-    "'pg_catalog.pg_proc'::regclass, p.oid FROM pg_catalog.pg_proc p JOIN "
-    "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE "
-    "p.pronamespace = ANY($1::pg_catalog.oid[]) AND p.prokind = 'a' "
-    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate g WHERE "
-    "g.aggfnoid = p.oid AND g.aggkind = 'n') "
+    "e WHERE e.typarray = t.oid) "
     "UNION ALL SELECT 'operator', n.nspname, o.oprname || '(' || CASE "
     "WHEN o.oprleft = 0 THEN 'NONE' ELSE "
     "pg_catalog.format_type(o.oprleft, NULL) END || ', ' || "

@@ -172,3 +172,7 @@ setup() {
 @test "pair 038-view-chain-change" {
 	zn_roundtrip 038-view-chain-change
 }
+
+@test "pair 039-view-column-type-change" {
+	zn_roundtrip 039-view-column-type-change
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 039-view-column-type-change" {
-	zn_roundtrip 039-view-column-type-change
-}
-
 @test "pair 040-matview-create-drop" {
 	zn_roundtrip 040-matview-create-drop
 }
@@ -162,4 +158,12 @@ setup() {
 
 @test "pair 076-full-fixture-to-empty" {
 	zn_roundtrip 076-full-fixture-to-empty
+}
+
+@test "pair 077-hostile-percent-backslash-newline" {
+	zn_roundtrip 077-hostile-percent-backslash-newline
+}
+
+@test "pair 078-function-uses-table-rowtype" {
+	zn_roundtrip 078-function-uses-table-rowtype
 }

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 077-hostile-percent-backslash-newline" {
-	zn_roundtrip 077-hostile-percent-backslash-newline
-}
-
-@test "pair 078-function-uses-table-rowtype" {
-	zn_roundtrip 078-function-uses-table-rowtype
-}
-
 @test "pair 079-drop-view-used-by-function" {
 	zn_roundtrip 079-drop-view-used-by-function
 }
@@ -162,4 +154,16 @@ setup() {
 
 @test "pair 114-aggregate-result-type-changes" {
 	zn_roundtrip 114-aggregate-result-type-changes
+}
+
+@test "pair 115-partition-bounds-change" {
+	zn_roundtrip 115-partition-bounds-change
+}
+
+@test "pair 116-column-statistics-settings" {
+	zn_roundtrip 116-column-statistics-settings
+}
+
+@test "pair 117-range-types" {
+	zn_roundtrip 117-range-types
 }

@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 115-partition-bounds-change" {
-	zn_roundtrip 115-partition-bounds-change
-}
-
-@test "pair 116-column-statistics-settings" {
-	zn_roundtrip 116-column-statistics-settings
-}
-
-@test "pair 117-range-types" {
-	zn_roundtrip 117-range-types
-}
-
 @test "pair 118-operators" {
 	zn_roundtrip 118-operators
 }
@@ -66,6 +54,10 @@ setup() {
 
 @test "pair 128-foreign-tables" {
 	zn_roundtrip 128-foreign-tables
+}
+
+@test "pair 129-ordered-set-aggregates" {
+	zn_roundtrip 129-ordered-set-aggregates
 }
 
 @test "pair 150-matview-recreated-keeps-grants" {

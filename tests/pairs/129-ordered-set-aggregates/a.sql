@@ -1,0 +1,10 @@
+CREATE SCHEMA stats;
+CREATE FUNCTION stats.collect(state text[], v text) RETURNS text[] LANGUAGE sql IMMUTABLE AS 'SELECT state || v';
+CREATE FUNCTION stats.nth_final(state text[], n integer, v text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT state[n]';
+CREATE FUNCTION stats.count_final(state text[], n integer, v text) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT coalesce(cardinality(state), 0)';
+CREATE AGGREGATE stats.nth(integer ORDER BY text) (SFUNC = stats.collect, STYPE = text[], FINALFUNC = stats.nth_final, FINALFUNC_EXTRA, INITCOND = '{}');
+CREATE AGGREGATE stats.old_count(integer ORDER BY text) (SFUNC = stats.collect, STYPE = text[], FINALFUNC = stats.count_final, FINALFUNC_EXTRA);
+CREATE FUNCTION stats.hyp_collect(state internal, VARIADIC "any") RETURNS internal LANGUAGE internal AS 'ordered_set_transition_multi';
+CREATE FUNCTION stats.hyp_final(internal, VARIADIC "any") RETURNS bigint LANGUAGE internal AS 'hypothetical_rank_final';
+CREATE AGGREGATE stats.my_rank(VARIADIC "any" ORDER BY VARIADIC "any") (SFUNC = stats.hyp_collect, STYPE = internal, FINALFUNC = stats.hyp_final, FINALFUNC_EXTRA, HYPOTHETICAL);
+COMMENT ON AGGREGATE stats.nth(integer ORDER BY text) IS 'the nth value in order';
