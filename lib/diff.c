@@ -948,12 +948,14 @@ typename_(struct d *d, const char *schema, const char *name)
 
 /*
  * Statements that rebuild an enum with the given labels: rename the old
- * type, create the new one, move every column of the to-side graph that
- * uses it (defaults lifted and restored around the cast), drop the old.
+ * type, create the new one with the privileges of record privs (the old
+ * one's: a change of them is an op of its own), move every column of the
+ * to-side graph that uses it (defaults lifted and restored around the
+ * cast), drop the old.
  */
 static void
 enumrebuild(struct d *d, json_t *out, const char *schema, const char *name,
-    const json_t *labels, struct side *s)
+    const json_t *labels, struct side *s, const json_t *privs)
 {
 	const char *tn = typename_(d, schema, name);
 	const char *old = parked(d, "_zanith_old_", name, tn);
@@ -965,6 +967,7 @@ enumrebuild(struct d *d, json_t *out, const char *schema, const char *name,
 
 	addstr(out, fmt(d, "ALTER TYPE %s RENAME TO %s", tn, qi(d, old)));
 	addstr(out, enum_create(d, tn, labels));
+	privcreate(d, out, fmt(d, "TYPE %s", tn), privs);
 	for (i = 0; i < s->g->nrecs; i++) {
 		const json_t *t;
 
@@ -1031,6 +1034,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		if (S(b, "comment") != NULL)
 			sql(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(b, "comment")));
+		privcreate(d, op->sql, fmt(d, "TYPE %s", tn), b);
 		rev(op, fmt(d, "DROP TYPE %s", tn));
 		typemade(d, op, tn, sc);
 		return;
@@ -1047,6 +1051,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		if (S(a, "comment") != NULL)
 			rev(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(a, "comment")));
+		privcreate(d, op->reverse, fmt(d, "TYPE %s", tn), a);
 		typegone(d, op, tn);
 		return;
 	}
@@ -1118,7 +1123,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 			sql(op, fmt(d, "ALTER TYPE %s ADD VALUE %s%s", tn,
 			    lit(d, val), where));
 			/* PostgreSQL cannot drop a label: rebuild without it. */
-			enumrebuild(d, op->reverse, sc, nm, cur, &d->b);
+			enumrebuild(d, op->reverse, sc, nm, cur, &d->b, a);
 			provide(op, fmt(d, "type:%s", tn));
 			/* Later additions are positioned after this one. */
 			json_array_insert(cur, i, (json_t *)v);
@@ -1128,12 +1133,13 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		arg(op, "values", json_incref((json_t *)vb));
 		arg(op, "from_values", json_incref(cur));
-		enumrebuild(d, op->sql, sc, nm, vb, &d->b);
-		enumrebuild(d, op->reverse, sc, nm, cur, &d->a);
+		enumrebuild(d, op->sql, sc, nm, vb, &d->b, a);
+		enumrebuild(d, op->reverse, sc, nm, cur, &d->a, a);
 		provide(op, fmt(d, "type:%s", tn));
 	}
 	json_decref(cur);
 	commentop(d, fmt(d, "TYPE %s", tn), a, b, tgt, sc, NULL, nm);
+	privop(d, fmt(d, "TYPE %s", tn), a, b, tgt, sc, NULL, nm);
 }
 
 /* ---- collations and text search ---- */
@@ -1580,6 +1586,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		op = newop(d, ZN_OP_CREATE_DOMAIN, PH_DOMAIN, tgt);
 		args(op, sc, NULL, nm);
 		domain_create(d, op->sql, b);
+		privcreate(d, op->sql, fmt(d, "DOMAIN %s", q), b);
 		rev(op, fmt(d, "DROP DOMAIN %s", q));
 		typemade(d, op, q, sc);
 		if (S(b, "collation") != NULL)
@@ -1597,6 +1604,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP DOMAIN %s", q));
 		domain_create(d, op->reverse, a);
+		privcreate(d, op->reverse, fmt(d, "DOMAIN %s", q), a);
 		typegone(d, op, q);
 		if (S(a, "collation") != NULL)
 			provide(op, fmt(d, "dropuse:collation:%s",
@@ -1623,6 +1631,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 	}
 	json_decref(fw);
 	json_decref(bw);
+	privop(d, fmt(d, "DOMAIN %s", q), a, b, tgt, sc, NULL, nm);
 }
 
 /* ---- made by one statement: ranges, operators, statistics, rules ---- */
@@ -1697,6 +1706,7 @@ def_create(struct d *d, json_t *out, const json_t *x, const char *word)
 	if (S(x, "comment") != NULL)
 		addstr(out, comment_sql(d, fmt(d, "%s %s", word,
 		    defname(d, x)), S(x, "comment")));
+	privcreate(d, out, fmt(d, "%s %s", word, defname(d, x)), x);
 }
 
 /* The edges of x made (made) or dropped. */
@@ -1775,6 +1785,8 @@ defdiff(struct d *d, const json_t *a, const json_t *b)
 	    streq(S(a, "statistics"), S(b, "statistics")) &&
 	    streq(S(a, "enabled"), S(b, "enabled"))) {
 		commentop(d, fmt(d, "%s %s", k->word, defname(d, b)), a, b, tgt,
+		    S(x, "schema"), S(x, "table"), S(x, "name"));
+		privop(d, fmt(d, "%s %s", k->word, defname(d, b)), a, b, tgt,
 		    S(x, "schema"), S(x, "table"), S(x, "name"));
 		return;
 	}
@@ -1941,12 +1953,14 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 	const char *sc = S(x, "schema"), *nm = S(x, "name");
 	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
 	struct zn_op *op;
+	json_t *fw, *bw;
 	size_t i;
 
 	if (a == NULL) {
 		op = newop(d, ZN_OP_CREATE_TYPE, PH_DOMAIN, tgt);
 		args(op, sc, NULL, nm);
 		composite_create(d, op->sql, b);
+		privcreate(d, op->sql, fmt(d, "TYPE %s", q), b);
 		rev(op, fmt(d, "DROP TYPE %s", q));
 		typemade(d, op, q, sc);
 		json_array_foreach(json_object_get(b, "attributes"), i, y)
@@ -1962,6 +1976,7 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP TYPE %s", q));
 		composite_create(d, op->reverse, a);
+		privcreate(d, op->reverse, fmt(d, "TYPE %s", q), a);
 		typegone(d, op, q);
 		json_array_foreach(json_object_get(a, "attributes"), i, y) {
 			provide(op, fmt(d, "dropuse:type:%s",
@@ -1982,12 +1997,22 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 		    "another name, move the columns to it with USING, then "
 		    "drop this one; or drop the attribute and add it again, "
 		    "losing its values)");
-	op = newop(d, ZN_OP_ALTER_TYPE, PH_DOMAIN, tgt);
-	args(op, sc, NULL, nm);
-	attrdiff(d, op->sql, q, a, b);
-	attrdiff(d, op->reverse, q, b, a);
-	json_array_foreach(json_object_get(b, "attributes"), i, y)
-		need(op, fmt(d, "type:%s", basetype(d, S(y, "type"))));
+	fw = json_array();
+	bw = json_array();
+	attrdiff(d, fw, q, a, b);
+	attrdiff(d, bw, q, b, a);
+	if (json_array_size(fw) > 0) {
+		op = newop(d, ZN_OP_ALTER_TYPE, PH_DOMAIN, tgt);
+		args(op, sc, NULL, nm);
+		json_array_extend(op->sql, fw);
+		json_array_extend(op->reverse, bw);
+		json_array_foreach(json_object_get(b, "attributes"), i, y)
+			need(op, fmt(d, "type:%s", basetype(d,
+			    S(y, "type"))));
+	}
+	json_decref(fw);
+	json_decref(bw);
+	privop(d, fmt(d, "TYPE %s", q), a, b, tgt, sc, NULL, nm);
 }
 
 /* ---- schemas and extensions ---- */

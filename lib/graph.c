@@ -108,19 +108,20 @@ static const struct member m_tsmap[] = { { "token", 's', NULL },
 static const struct member r_tsconfig[] = { { "parser", 's', NULL },
 	{ "mappings", 'A', m_tsmap }, { "comment", 'S', NULL }, END };
 static const struct member r_enum[] = { { "values", 'a', NULL },
-	{ "comment", 'S', NULL }, END };
+	{ "comment", 'S', NULL }, { "privileges", 'A', m_priv }, END };
 static const struct member m_dcheck[] = { { "name", 's', NULL },
 	{ "definition", 's', NULL }, { "not_valid", 'b', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_domain[] = { { "type", 's', NULL },
 	{ "not_null", 'b', NULL }, { "default", 'S', NULL },
 	{ "collation", 'S', NULL }, { "checks", 'A', m_dcheck },
-	{ "comment", 'S', NULL }, END };
+	{ "comment", 'S', NULL }, { "privileges", 'A', m_priv }, END };
 static const struct member m_attribute[] = { { "name", 's', NULL },
 	{ "type", 's', NULL }, { "collation", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_composite[] = {
-	{ "attributes", 'A', m_attribute }, { "comment", 'S', NULL }, END };
+	{ "attributes", 'A', m_attribute }, { "comment", 'S', NULL },
+	{ "privileges", 'A', m_priv }, END };
 static const struct member r_sequence[] = { { "type", 's', NULL },
 	{ "start", 's', NULL }, { "increment", 's', NULL },
 	{ "min", 's', NULL }, { "max", 's', NULL }, { "cache", 's', NULL },
@@ -156,7 +157,8 @@ static const struct member r_aggregate[] = { { "definition", 's', NULL },
 	{ "depends_on", 'A', m_uses }, { "result", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_range[] = { { "definition", 's', NULL },
-	{ "subtype", 's', NULL }, { "comment", 'S', NULL }, END };
+	{ "subtype", 's', NULL }, { "comment", 'S', NULL },
+	{ "privileges", 'A', m_priv }, END };
 static const struct member r_operator[] = { { "definition", 's', NULL },
 	{ "function", 's', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_statistics[] = { { "definition", 's', NULL },

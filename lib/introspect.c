@@ -82,7 +82,7 @@ static const char q_enums[] =
     "SELECT n.nspname, t.typname, ARRAY("
     "  SELECT e.enumlabel FROM pg_catalog.pg_enum e"
     "  WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)::pg_catalog.text[], "
-    "d.description "
+    "d.description, t.oid "
     "FROM pg_catalog.pg_type t "
     "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     COMMENT("d", "pg_catalog.pg_type", "t.oid", "0")
@@ -200,7 +200,7 @@ static const char q_tsmaps[] =
  */
 #define QNAME(nsp, name) "pg_catalog.quote_ident(" nsp ") || '.' || " \
     "pg_catalog.quote_ident(" name ")"
-enum { RG_SCHEMA, RG_NAME, RG_SUBTYPE, RG_DEF, RG_COMMENT };
+enum { RG_SCHEMA, RG_NAME, RG_SUBTYPE, RG_DEF, RG_COMMENT, RG_OID };
 static const char q_ranges[] =
     "SELECT n.nspname, t.typname, "
     "pg_catalog.format_type(r.rngsubtype, NULL), "
@@ -215,7 +215,8 @@ static const char q_ranges[] =
     "CASE WHEN r.rngcanonical <> 0 THEN ', canonical = ' || "
     AGGFN("r.rngcanonical") " ELSE '' END || "
     "CASE WHEN r.rngsubdiff <> 0 THEN ', subtype_diff = ' || "
-    AGGFN("r.rngsubdiff") " ELSE '' END || %s || ')', d.description "
+    AGGFN("r.rngsubdiff") " ELSE '' END || %s || ')', d.description, "
+    "t.oid "
     "FROM pg_catalog.pg_range r "
     "JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid "
     "JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
@@ -298,9 +299,9 @@ static const char q_rules[] =
     "ORDER BY r.ev_class, r.rulename COLLATE \"C\"";
 
 /* Composite types (by their relation's OID), and their attributes. */
-enum { CT_REL, CT_SCHEMA, CT_NAME, CT_COMMENT };
+enum { CT_REL, CT_SCHEMA, CT_NAME, CT_COMMENT, CT_OID };
 static const char q_composites[] =
-    "SELECT t.typrelid, n.nspname, t.typname, d.description "
+    "SELECT t.typrelid, n.nspname, t.typname, d.description, t.oid "
     "FROM pg_catalog.pg_type t "
     "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
@@ -629,8 +630,8 @@ static const char q_functions[] =
  * keeps them; zanith does not manage owners); so are the initial
  * owner's, taken as the current owner's (public, made by initdb for
  * pg_database_owner, may have another owner now).  By object kind (r a
- * relation, c a column of one, f a routine, n a schema), OID, column
- * name, grantee ("PUBLIC" for all), privilege.
+ * relation, c a column of one, f a routine, n a schema, t a type), OID,
+ * column name, grantee ("PUBLIC" for all), privilege.
  */
 enum { A_KIND, A_OID, A_SUB, A_ACTION, A_GRANTEE, A_PRIV, A_GRANTABLE };
 static const char q_acls[] =
@@ -662,7 +663,13 @@ static const char q_acls[] =
     "  AND i.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass "
     "  AND i.objsubid = 0), pg_catalog.acldefault('n', n.nspowner)) "
     " FROM pg_catalog.pg_namespace n "
-    " WHERE n.oid = ANY ($1::pg_catalog.oid[]) AND n.nspacl IS NOT NULL"
+    " WHERE n.oid = ANY ($1::pg_catalog.oid[]) AND n.nspacl IS NOT NULL "
+    "UNION ALL "
+    "SELECT 't', t.oid, NULL, t.typowner, t.typacl, "
+    "  pg_catalog.acldefault('T', t.typowner) "
+    " FROM pg_catalog.pg_type t "
+    " WHERE t.typnamespace = ANY ($1::pg_catalog.oid[]) "
+    " AND t.typacl IS NOT NULL"
     "), have AS ("
     "SELECT o.k, o.oid, o.sub, o.owner, x.grantee, x.privilege_type, "
     "  x.is_grantable FROM o, pg_catalog.aclexplode(o.acl) x"
@@ -752,10 +759,9 @@ static const char q_triggers[] =
  * read, compared or planned, so the graph lists them in its header and
  * zn-diff and zn-apply refuse to act without consent.  Extension members
  * and objects made internally with another (a multirange's casts) are
- * left out, as are zanith's own.  Privileges count when they differ
- * from what a new object has (acldefault, or pg_init_privs for a schema
- * initdb made); owners are not modelled and not listed, as pg_dump
- * --no-owner.
+ * left out, as are zanith's own.  Owners are not modelled and not
+ * listed, as pg_dump --no-owner; nor are the privileges of a
+ * multirange type or of a table's row type, which pg_dump leaves out.
  */
 static const char q_unmodelled[] =
     "SELECT u.kind, u.schema, u.name FROM ( SELECT CASE t.typtype WHEN "
@@ -839,12 +845,6 @@ static const char q_unmodelled[] =
     "('m', 'i', 'I') AND a.attoptions IS NOT NULL) OR (a.attstattarget >= 0 "
     "AND (c.relkind = 'm' OR (c.relkind IN ('i', 'I') AND EXISTS (SELECT 1 "
     "FROM pg_catalog.pg_constraint x WHERE x.conindid = c.oid))))) "
-    "UNION ALL "
-    "SELECT 'privileges', n.nspname, 'ON TYPE ' || t.typname, "
-    "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
-    "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
-    "t.typnamespace = ANY($1::pg_catalog.oid[]) AND t.typacl IS NOT NULL "
-    "AND t.typacl IS DISTINCT FROM pg_catalog.acldefault('T', t.typowner) "
     "UNION ALL SELECT 'default privileges', n.nspname, 'FOR ROLE ' || "
     "pg_catalog.pg_get_userbyid(d.defaclrole) || ' ON ' || CASE "
     "d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' "
@@ -1010,7 +1010,7 @@ aclrow(const struct ctx *c, char k, unsigned long oid)
 }
 
 /*
- * The privileges of an object (kind k: r, f, n) or of its columns (c),
+ * The privileges of an object (kind k: r, f, n, t) or of its columns (c),
  * under key, when it has any: [{action, column, grantable, grantee,
  * privilege}], the column for c alone.
  */
@@ -1338,6 +1338,7 @@ enums(struct ctx *c)
 	for (i = 0; i < PQntuples(r); i++) {
 		recopen(c, "enum", r, i, 0, 1);
 		kv(c, "comment", r, i, 3);
+		privileges(c, "privileges", 't', oidval(r, i, 4));
 		kva(c, "values", r, i, 2);
 		recclose(c, "enum", r, i, 0, 1, NULL);
 	}
@@ -1373,6 +1374,7 @@ domains(struct ctx *c)
 		kv(c, "comment", r, i, DM_COMMENT);
 		kvx(c, "default", r, i, DM_DEFAULT);
 		kvb(c, "not_null", r, i, DM_NOTNULL);
+		privileges(c, "privileges", 't', oidval(r, i, DM_OID));
 		kv(c, "type", r, i, DM_TYPE);
 		recclose(c, "domain", r, i, DM_SCHEMA, DM_NAME, NULL);
 	}
@@ -1481,6 +1483,7 @@ ranges(struct ctx *c)
 		recopen(c, "range_type", r, i, RG_SCHEMA, RG_NAME);
 		kv(c, "comment", r, i, RG_COMMENT);
 		kv(c, "definition", r, i, RG_DEF);
+		privileges(c, "privileges", 't', oidval(r, i, RG_OID));
 		kv(c, "subtype", r, i, RG_SUBTYPE);
 		recclose(c, "range_type", r, i, RG_SCHEMA, RG_NAME, NULL);
 	}
@@ -1556,6 +1559,7 @@ composites(struct ctx *c)
 		}
 		zn_jw_end(&c->w, ']');
 		kv(c, "comment", r, i, CT_COMMENT);
+		privileges(c, "privileges", 't', oidval(r, i, CT_OID));
 		recclose(c, "composite_type", r, i, CT_SCHEMA, CT_NAME, NULL);
 	}
 	PQclear(r);
