@@ -694,6 +694,51 @@ static const char q_acls[] =
     " ORDER BY 1, 2, 3, 5, 6, 4";
 
 /*
+ * Default privileges (pg_default_acl), compared as pg_dump's
+ * buildDefaultACLCommands compares them: a row for no schema against
+ * what a new object of its kind has (acldefault), so that a missing row
+ * is the built-in default; a row for a schema against nothing, since
+ * its entries only add to the other.  The role's own entries count, as
+ * the role is the row's identity rather than an owner left out.  By
+ * schema (none first), role, objects, grantee, privilege.
+ */
+enum { DA_SCHEMA, DA_ROLE, DA_OBJECTS, DA_ACTION, DA_GRANTEE, DA_PRIV,
+    DA_GRANTABLE };
+static const char q_defacls[] =
+    "WITH o AS ("
+    "SELECT d.oid, n.nspname, d.defaclrole AS role, d.defaclobjtype AS t, "
+    "  d.defaclacl AS acl, CASE WHEN d.defaclnamespace = 0 THEN "
+    "  pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN "
+    "  's'::\"char\" ELSE d.defaclobjtype END, d.defaclrole) ELSE "
+    "  NULL END AS def "
+    " FROM pg_catalog.pg_default_acl d "
+    " LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace "
+    " WHERE (d.defaclnamespace = 0 AND $2) "
+    " OR d.defaclnamespace = ANY ($1::pg_catalog.oid[])"
+    "), have AS ("
+    "SELECT o.oid, x.grantee, x.privilege_type, x.is_grantable "
+    "  FROM o, pg_catalog.aclexplode(o.acl) x"
+    "), def AS ("
+    "SELECT o.oid, x.grantee, x.privilege_type, x.is_grantable "
+    "  FROM o, pg_catalog.aclexplode(o.def) x"
+    "), e AS ("
+    "SELECT oid, 'grant' AS action, grantee, privilege_type, is_grantable "
+    "  FROM (SELECT * FROM have EXCEPT SELECT * FROM def) g "
+    "UNION ALL "
+    "SELECT oid, 'revoke', grantee, privilege_type, false "
+    "  FROM (SELECT oid, grantee, privilege_type FROM def "
+    "  EXCEPT SELECT oid, grantee, privilege_type FROM have) r"
+    ") SELECT o.nspname, pg_catalog.pg_get_userbyid(o.role)::pg_catalog.text "
+    "  COLLATE \"C\" AS r, CASE o.t WHEN 'r' THEN 'TABLES' WHEN 'S' THEN "
+    "  'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' "
+    "  ELSE 'SCHEMAS' END COLLATE \"C\" AS t, e.action, CASE WHEN "
+    "  e.grantee = 0 THEN 'PUBLIC' "
+    "  ELSE pg_catalog.pg_get_userbyid(e.grantee)::pg_catalog.text END "
+    "  COLLATE \"C\" AS g, e.privilege_type COLLATE \"C\", e.is_grantable "
+    " FROM e JOIN o ON o.oid = e.oid "
+    " ORDER BY o.nspname COLLATE \"C\" NULLS FIRST, r, t, g, 6, 4";
+
+/*
  * What each routine uses, from pg_depend: the relations and types of
  * its signature (an array type counts as its element; a table's row
  * type as the table), the relations and routines a BEGIN ATOMIC body
@@ -845,14 +890,7 @@ static const char q_unmodelled[] =
     "('m', 'i', 'I') AND a.attoptions IS NOT NULL) OR (a.attstattarget >= 0 "
     "AND (c.relkind = 'm' OR (c.relkind IN ('i', 'I') AND EXISTS (SELECT 1 "
     "FROM pg_catalog.pg_constraint x WHERE x.conindid = c.oid))))) "
-    "UNION ALL SELECT 'default privileges', n.nspname, 'FOR ROLE ' || "
-    "pg_catalog.pg_get_userbyid(d.defaclrole) || ' ON ' || CASE "
-    "d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' "
-    "WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END, "
-    "'pg_catalog.pg_default_acl'::regclass, d.oid FROM "
-    "pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON "
-    "n.oid = d.defaclnamespace WHERE d.defaclnamespace = 0 OR "
-    "d.defaclnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT "
+    "UNION ALL SELECT "
     "'cast', NULL, '(' || pg_catalog.format_type(c.castsource, NULL) || ' "
     "AS ' || pg_catalog.format_type(c.casttarget, NULL) || ')', "
     "'pg_catalog.pg_cast'::regclass, c.oid FROM pg_catalog.pg_cast c "
@@ -1327,6 +1365,63 @@ recclose(struct ctx *c, const char *kind, const PGresult *r, int i, int cs,
 {
 	zn_jw_end(&c->w, '}');
 	emit(c, kind, PQgetvalue(r, i, cs), NULL, PQgetvalue(r, i, cn), args);
+}
+
+/* Whether rows i and j of default privileges are of one record. */
+static int
+samedefacl(const PGresult *r, int i, int j)
+{
+	return PQgetisnull(r, i, DA_SCHEMA) == PQgetisnull(r, j, DA_SCHEMA) &&
+	    strcmp(PQgetvalue(r, i, DA_SCHEMA), PQgetvalue(r, j, DA_SCHEMA)) ==
+	    0 && strcmp(PQgetvalue(r, i, DA_ROLE), PQgetvalue(r, j,
+	    DA_ROLE)) == 0 && strcmp(PQgetvalue(r, i, DA_OBJECTS),
+	    PQgetvalue(r, j, DA_OBJECTS)) == 0;
+}
+
+/*
+ * Default privileges: a record per row of pg_default_acl that differs
+ * from what it is compared with (the server deletes the others).  Those
+ * for no schema are of the whole database and are read, as pg_dump
+ * dumps them, unless the schemas read are chosen (global false).
+ */
+static void
+defacls(struct ctx *c, int global)
+{
+	const char *params[2];
+	PGresult *r;
+	int i, n;
+
+	params[0] = c->nsparam;
+	params[1] = global ? "true" : "false";
+	r = zn_pg_exec_lk(c->conn, "read default privileges", q_defacls, 2,
+	    params, c->onlock);
+	n = PQntuples(r);
+	for (i = 0; i < n; i++) {
+		if (i == 0 || !samedefacl(r, i, i - 1)) {
+			zn_jw_obj(&c->w);
+			kvs(c, "kind", "default_privileges");
+			kv(c, "schema", r, i, DA_SCHEMA);
+			kv(c, "name", r, i, DA_OBJECTS);
+			zn_jw_key(&c->w, "privileges");
+			zn_jw_arr(&c->w);
+		}
+		zn_jw_obj(&c->w);
+		kv(c, "action", r, i, DA_ACTION);
+		kvb(c, "grantable", r, i, DA_GRANTABLE);
+		kv(c, "grantee", r, i, DA_GRANTEE);
+		kv(c, "privilege", r, i, DA_PRIV);
+		zn_jw_end(&c->w, '}');
+		if (i + 1 == n || !samedefacl(r, i, i + 1)) {
+			zn_jw_end(&c->w, ']');
+			kv(c, "role", r, i, DA_ROLE);
+			zn_jw_end(&c->w, '}');
+			emit(c, "default_privileges", PQgetisnull(r, i,
+			    DA_SCHEMA) ? NULL : PQgetvalue(r, i, DA_SCHEMA),
+			    PQgetvalue(r, i, DA_ROLE), PQgetvalue(r, i,
+			    DA_OBJECTS), NULL);
+		}
+	}
+	PQclear(r);
 }
 
 static void
@@ -2537,6 +2632,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	ns = schemas(&c, o);
 	c.nsparam = ns;
 	extensions(&c);
+	defacls(&c, o == NULL || o->schemas == NULL || *o->schemas == NULL);
 	collations(&c);
 	tsdicts(&c);
 	tsconfigs(&c);
