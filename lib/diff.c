@@ -663,6 +663,19 @@ defaclobjs(const json_t *x)
 	return NULL;
 }
 
+/* Adds statement s to out unless out has it (two roles may ask it). */
+static void
+addonce(json_t *out, const char *s)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(out, i, v)
+		if (streq(json_string_value(v), s))
+			return;
+	addstr(out, s);
+}
+
 /* The entry of privs with e's action, grantee and privilege, or NULL. */
 static const json_t *
 findpriv(const json_t *privs, const json_t *e)
@@ -707,10 +720,10 @@ defaclfix(struct d *d, json_t *out, const char *on, const json_t *x)
 			g = streq(S(e, "grantee"), "PUBLIC") ? "PUBLIC" :
 			    qi(d, S(e, "grantee"));
 			if (have == NULL)
-				addstr(out, priv_sql(d, "", on, e, 1));
+				addonce(out, priv_sql(d, "", on, e, 1));
 			else if (streq(S(e, "action"), "grant") &&
 			    B(e, "grantable") && !B(have, "grantable"))
-				addstr(out, fmt(d, "REVOKE GRANT OPTION FOR %s "
+				addonce(out, fmt(d, "REVOKE GRANT OPTION FOR %s "
 				    "ON %s FROM %s", S(e, "privilege"), on, g));
 		}
 	}

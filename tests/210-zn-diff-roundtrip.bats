@@ -168,3 +168,7 @@ setup() {
 @test "pair 037-views-on-views" {
 	zn_roundtrip 037-views-on-views
 }
+
+@test "pair 038-view-chain-change" {
+	zn_roundtrip 038-view-chain-change
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 038-view-chain-change" {
-	zn_roundtrip 038-view-chain-change
-}
-
 @test "pair 039-view-column-type-change" {
 	zn_roundtrip 039-view-column-type-change
 }
@@ -158,4 +154,12 @@ setup() {
 
 @test "pair 074-enum-value-replaced-no-hint" {
 	zn_roundtrip 074-enum-value-replaced-no-hint
+}
+
+@test "pair 075-empty-to-full-fixture" {
+	zn_roundtrip 075-empty-to-full-fixture
+}
+
+@test "pair 076-full-fixture-to-empty" {
+	zn_roundtrip 076-full-fixture-to-empty
 }

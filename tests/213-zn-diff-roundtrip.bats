@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 112-view-gains-column-under-trigger" {
-	zn_roundtrip 112-view-gains-column-under-trigger
-}
-
-@test "pair 113-view-gains-column-under-view" {
-	zn_roundtrip 113-view-gains-column-under-view
-}
-
-@test "pair 114-aggregate-result-type-changes" {
-	zn_roundtrip 114-aggregate-result-type-changes
-}
-
 @test "pair 115-partition-bounds-change" {
 	zn_roundtrip 115-partition-bounds-change
 }
@@ -150,4 +138,28 @@ setup() {
 
 @test "pair 173-aggregate-moving-changed" {
 	zn_roundtrip 173-aggregate-moving-changed
+}
+
+@test "pair 174-default-privileges-create" {
+	zn_roundtrip 174-default-privileges-create
+}
+
+@test "pair 175-default-privileges-change" {
+	zn_roundtrip 175-default-privileges-change
+}
+
+@test "pair 176-default-privileges-drop" {
+	zn_roundtrip 176-default-privileges-drop
+}
+
+@test "pair 177-type-privileges-create" {
+	zn_roundtrip 177-type-privileges-create
+}
+
+@test "pair 178-type-privileges-change" {
+	zn_roundtrip 178-type-privileges-change
+}
+
+@test "pair 179-type-privileges-revoke" {
+	zn_roundtrip 179-type-privileges-revoke
 }
