@@ -44,6 +44,7 @@ enum {
 	PH_DROP_CONSTRAINT = 11,
 	PH_DROP_INDEX = 12,
 	PH_RENAME = 15,
+	PH_DEFAULT_PRIVILEGES = 19,
 	PH_SCHEMA = 20,
 	PH_EXTENSION = 21,
 	PH_ENUM = 22,
@@ -105,6 +106,7 @@ struct d {
 	int parking;		/* removals keep their data */
 	int noparking;		/* a drop to be undone in the same plan */
 	int privs;		/* privileges are compared (not from YAML) */
+	json_t *defacls;	/* the to side's default privileges */
 	struct zn_arena arena;	/* the text of the ops, until they are made */
 };
 
@@ -590,10 +592,12 @@ static int inlist(const json_t *, const json_t *);
  * The statement that makes a privilege entry hold on the object "on"
  * (such as TABLE app.t), or with undo that makes it no longer hold: an
  * entry is a grant beyond what a new object has, or the revoke of what
- * a new object has (zn-records(5)).
+ * a new object has (zn-records(5)).  pre comes before GRANT or REVOKE
+ * (ALTER DEFAULT PRIVILEGES ..., with "on" TABLES), or is "".
  */
 static const char *
-priv_sql(struct d *d, const char *on, const json_t *e, int undo)
+priv_sql(struct d *d, const char *pre, const char *on, const json_t *e,
+    int undo)
 {
 	const char *g = streq(S(e, "grantee"), "PUBLIC") ? "PUBLIC" :
 	    qi(d, S(e, "grantee"));
@@ -601,17 +605,21 @@ priv_sql(struct d *d, const char *on, const json_t *e, int undo)
 	    qi(d, S(e, "column"))) : "";
 
 	if (streq(S(e, "action"), "grant") != undo)
-		return fmt(d, "GRANT %s%s ON %s TO %s%s", S(e, "privilege"),
-		    col, on, g, !undo && B(e, "grantable") ?
+		return fmt(d, "%sGRANT %s%s ON %s TO %s%s", pre,
+		    S(e, "privilege"), col, on, g, !undo && B(e, "grantable") ?
 		    " WITH GRANT OPTION" : "");
-	return fmt(d, "REVOKE %s%s ON %s FROM %s", S(e, "privilege"), col, on,
-	    g);
+	return fmt(d, "%sREVOKE %s%s ON %s FROM %s", pre, S(e, "privilege"),
+	    col, on, g);
 }
 
-/* Statements into out that take the privileges of a to those of b. */
+/*
+ * Statements into out that take the privileges a to b, each statement
+ * led by pre: the entries of a that b has not undone first, then those
+ * of b that a has not.
+ */
 static void
-privdiff(struct d *d, json_t *out, const char *on, const json_t *a,
-    const json_t *b)
+privdiffpre(struct d *d, json_t *out, const char *pre, const char *on,
+    const json_t *a, const json_t *b)
 {
 	const json_t *e;
 	size_t i;
@@ -620,10 +628,105 @@ privdiff(struct d *d, json_t *out, const char *on, const json_t *a,
 		return;
 	json_array_foreach(a, i, e)
 		if (!inlist(b, e))
-			addstr(out, priv_sql(d, on, e, 1));
+			addstr(out, priv_sql(d, pre, on, e, 1));
 	json_array_foreach(b, i, e)
 		if (!inlist(a, e))
-			addstr(out, priv_sql(d, on, e, 0));
+			addstr(out, priv_sql(d, pre, on, e, 0));
+}
+
+/* Statements into out that take the privileges of a to those of b. */
+static void
+privdiff(struct d *d, json_t *out, const char *on, const json_t *a,
+    const json_t *b)
+{
+	privdiffpre(d, out, "", on, a, b);
+}
+
+/* The objects of ALTER DEFAULT PRIVILEGES that apply to x, or NULL. */
+static const char *
+defaclobjs(const json_t *x)
+{
+	const char *k = S(x, "kind");
+
+	if (streq(k, "schema"))
+		return "SCHEMAS";
+	if (streq(k, "sequence"))
+		return "SEQUENCES";
+	if (streq(k, "table") || streq(k, "view") ||
+	    streq(k, "materialized_view") || streq(k, "foreign_table"))
+		return "TABLES";
+	if (streq(k, "function") || streq(k, "procedure"))
+		return "FUNCTIONS";
+	if (streq(k, "enum") || streq(k, "domain") ||
+	    streq(k, "composite_type") || streq(k, "range_type"))
+		return "TYPES";
+	return NULL;
+}
+
+/* Adds statement s to out unless out has it (two roles may ask it). */
+static void
+addonce(json_t *out, const char *s)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(out, i, v)
+		if (streq(json_string_value(v), s))
+			return;
+	addstr(out, s);
+}
+
+/* The entry of privs with e's action, grantee and privilege, or NULL. */
+static const json_t *
+findpriv(const json_t *privs, const json_t *e)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(privs, i, x)
+		if (streq(S(x, "action"), S(e, "action")) &&
+		    streq(S(x, "grantee"), S(e, "grantee")) &&
+		    streq(S(x, "privilege"), S(e, "privilege")))
+			return x;
+	return NULL;
+}
+
+/*
+ * What the default privileges of the to side may have given a new
+ * object x beyond its own, taken back into out.  Every object the plan
+ * makes, either way, is made while they hold (they are set early and
+ * undone late), but for whichever role runs the plan, which no graph
+ * knows: so each entry of every role's that applies is undone where x
+ * has not got it, which changes nothing where it was not given.  A
+ * role's entries for itself are left, as an owner's are.
+ */
+static void
+defaclfix(struct d *d, json_t *out, const char *on, const json_t *x)
+{
+	const char *objs = defaclobjs(x), *g;
+	const json_t *r, *e, *have, *privs = json_object_get(x, "privileges");
+	size_t i, j;
+
+	if (!d->privs || objs == NULL)
+		return;
+	json_array_foreach(d->defacls, i, r) {
+		if (!streq(S(r, "name"), objs) || (S(r, "schema") != NULL &&
+		    !streq(S(r, "schema"), S(x, "schema"))))
+			continue;
+		json_array_foreach(json_object_get(r, "privileges"), j, e) {
+			if (streq(S(e, "grantee"), S(r, "role")))
+				continue;
+			have = findpriv(privs, e);
+			g = streq(S(e, "grantee"), "PUBLIC") ? "PUBLIC" :
+			    qi(d, S(e, "grantee"));
+			if (have == NULL)
+				addonce(out, priv_sql(d, "", on, e, 1));
+			else if (streq(S(e, "action"), "grant") &&
+			    B(e, "grantable") && !B(have, "grantable"))
+				addonce(out, fmt(d, "REVOKE GRANT OPTION FOR %s "
+				    "ON %s FROM %s", S(e, "privilege"), on, g));
+		}
+	}
 }
 
 /* What a new object needs to have the privileges of x. */
@@ -632,6 +735,7 @@ privcreate(struct d *d, json_t *out, const char *on, const json_t *x)
 {
 	privdiff(d, out, on, NULL, json_object_get(x, "privileges"));
 	privdiff(d, out, on, NULL, json_object_get(x, "column_privileges"));
+	defaclfix(d, out, on, x);
 }
 
 /* An op for an object on both sides whose privileges differ. */
@@ -948,12 +1052,14 @@ typename_(struct d *d, const char *schema, const char *name)
 
 /*
  * Statements that rebuild an enum with the given labels: rename the old
- * type, create the new one, move every column of the to-side graph that
- * uses it (defaults lifted and restored around the cast), drop the old.
+ * type, create the new one with the privileges of record privs (the old
+ * one's: a change of them is an op of its own), move every column of the
+ * to-side graph that uses it (defaults lifted and restored around the
+ * cast), drop the old.
  */
 static void
 enumrebuild(struct d *d, json_t *out, const char *schema, const char *name,
-    const json_t *labels, struct side *s)
+    const json_t *labels, struct side *s, const json_t *privs)
 {
 	const char *tn = typename_(d, schema, name);
 	const char *old = parked(d, "_zanith_old_", name, tn);
@@ -965,6 +1071,7 @@ enumrebuild(struct d *d, json_t *out, const char *schema, const char *name,
 
 	addstr(out, fmt(d, "ALTER TYPE %s RENAME TO %s", tn, qi(d, old)));
 	addstr(out, enum_create(d, tn, labels));
+	privcreate(d, out, fmt(d, "TYPE %s", tn), privs);
 	for (i = 0; i < s->g->nrecs; i++) {
 		const json_t *t;
 
@@ -1031,6 +1138,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		if (S(b, "comment") != NULL)
 			sql(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(b, "comment")));
+		privcreate(d, op->sql, fmt(d, "TYPE %s", tn), b);
 		rev(op, fmt(d, "DROP TYPE %s", tn));
 		typemade(d, op, tn, sc);
 		return;
@@ -1047,6 +1155,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		if (S(a, "comment") != NULL)
 			rev(op, comment_sql(d, fmt(d, "TYPE %s", tn),
 			    S(a, "comment")));
+		privcreate(d, op->reverse, fmt(d, "TYPE %s", tn), a);
 		typegone(d, op, tn);
 		return;
 	}
@@ -1118,7 +1227,7 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 			sql(op, fmt(d, "ALTER TYPE %s ADD VALUE %s%s", tn,
 			    lit(d, val), where));
 			/* PostgreSQL cannot drop a label: rebuild without it. */
-			enumrebuild(d, op->reverse, sc, nm, cur, &d->b);
+			enumrebuild(d, op->reverse, sc, nm, cur, &d->b, a);
 			provide(op, fmt(d, "type:%s", tn));
 			/* Later additions are positioned after this one. */
 			json_array_insert(cur, i, (json_t *)v);
@@ -1128,12 +1237,13 @@ enumdiff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		arg(op, "values", json_incref((json_t *)vb));
 		arg(op, "from_values", json_incref(cur));
-		enumrebuild(d, op->sql, sc, nm, vb, &d->b);
-		enumrebuild(d, op->reverse, sc, nm, cur, &d->a);
+		enumrebuild(d, op->sql, sc, nm, vb, &d->b, a);
+		enumrebuild(d, op->reverse, sc, nm, cur, &d->a, a);
 		provide(op, fmt(d, "type:%s", tn));
 	}
 	json_decref(cur);
 	commentop(d, fmt(d, "TYPE %s", tn), a, b, tgt, sc, NULL, nm);
+	privop(d, fmt(d, "TYPE %s", tn), a, b, tgt, sc, NULL, nm);
 }
 
 /* ---- collations and text search ---- */
@@ -1587,6 +1697,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		op = newop(d, ZN_OP_CREATE_DOMAIN, PH_DOMAIN, tgt);
 		args(op, sc, NULL, nm);
 		domain_create(d, op->sql, b);
+		privcreate(d, op->sql, fmt(d, "DOMAIN %s", q), b);
 		rev(op, fmt(d, "DROP DOMAIN %s", q));
 		typemade(d, op, q, sc);
 		if (S(b, "collation") != NULL)
@@ -1604,6 +1715,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP DOMAIN %s", q));
 		domain_create(d, op->reverse, a);
+		privcreate(d, op->reverse, fmt(d, "DOMAIN %s", q), a);
 		typegone(d, op, q);
 		if (S(a, "collation") != NULL)
 			provide(op, fmt(d, "dropuse:collation:%s",
@@ -1630,6 +1742,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 	}
 	json_decref(fw);
 	json_decref(bw);
+	privop(d, fmt(d, "DOMAIN %s", q), a, b, tgt, sc, NULL, nm);
 }
 
 /* ---- made by one statement: ranges, operators, statistics, rules ---- */
@@ -1658,7 +1771,7 @@ static const struct defkind defkinds[] = {
 	{ "range_type", "TYPE", ZN_OP_CREATE_RANGE_TYPE,
 	    ZN_OP_DROP_RANGE_TYPE, NOOP, NOOP, PH_DOMAIN, PH_DROP_ENUM,
 	    "a range type cannot be altered (make one under another name "
-	    "and move the columns to it)", NULL, NULL },
+	    "and move the columns to it)", NULL, "TYPE" },
 	{ "operator", "OPERATOR", ZN_OP_CREATE_OPERATOR, ZN_OP_DROP_OPERATOR,
 	    ZN_OP_REPLACE_OPERATOR, NOOP, PH_FUNCTION, PH_DROP_ROUTINE, NULL,
 	    NULL, NULL },
@@ -2297,12 +2410,14 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 	const char *sc = S(x, "schema"), *nm = S(x, "name");
 	const char *q = qn(d, sc, nm), *tgt = target(d, sc, NULL, nm);
 	struct zn_op *op;
+	json_t *fw, *bw;
 	size_t i;
 
 	if (a == NULL) {
 		op = newop(d, ZN_OP_CREATE_TYPE, PH_DOMAIN, tgt);
 		args(op, sc, NULL, nm);
 		composite_create(d, op->sql, b);
+		privcreate(d, op->sql, fmt(d, "TYPE %s", q), b);
 		rev(op, fmt(d, "DROP TYPE %s", q));
 		typemade(d, op, q, sc);
 		json_array_foreach(json_object_get(b, "attributes"), i, y)
@@ -2318,6 +2433,7 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 		args(op, sc, NULL, nm);
 		sql(op, fmt(d, "DROP TYPE %s", q));
 		composite_create(d, op->reverse, a);
+		privcreate(d, op->reverse, fmt(d, "TYPE %s", q), a);
 		typegone(d, op, q);
 		json_array_foreach(json_object_get(a, "attributes"), i, y) {
 			provide(op, fmt(d, "dropuse:type:%s",
@@ -2338,12 +2454,67 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 		    "another name, move the columns to it with USING, then "
 		    "drop this one; or drop the attribute and add it again, "
 		    "losing its values)");
-	op = newop(d, ZN_OP_ALTER_TYPE, PH_DOMAIN, tgt);
-	args(op, sc, NULL, nm);
-	attrdiff(d, op->sql, q, a, b);
-	attrdiff(d, op->reverse, q, b, a);
-	json_array_foreach(json_object_get(b, "attributes"), i, y)
-		need(op, fmt(d, "type:%s", basetype(d, S(y, "type"))));
+	fw = json_array();
+	bw = json_array();
+	attrdiff(d, fw, q, a, b);
+	attrdiff(d, bw, q, b, a);
+	if (json_array_size(fw) > 0) {
+		op = newop(d, ZN_OP_ALTER_TYPE, PH_DOMAIN, tgt);
+		args(op, sc, NULL, nm);
+		json_array_extend(op->sql, fw);
+		json_array_extend(op->reverse, bw);
+		json_array_foreach(json_object_get(b, "attributes"), i, y)
+			need(op, fmt(d, "type:%s", basetype(d,
+			    S(y, "type"))));
+	}
+	json_decref(fw);
+	json_decref(bw);
+	privop(d, fmt(d, "TYPE %s", q), a, b, tgt, sc, NULL, nm);
+}
+
+/* ---- default privileges ---- */
+
+/*
+ * A row of pg_default_acl: what objects a role makes later (in a schema,
+ * or anywhere) have.  An absent record is the built-in default for no
+ * schema and nothing for a schema, so one op takes the entries of a to
+ * those of b whichever side is missing, and its reverse takes them back;
+ * the server deletes a row that comes to be the one or the other.  Made
+ * before what the plan creates (those of no schema before the schemas,
+ * those of a schema after it), undone after it, and before a schema is
+ * dropped: what a plan makes, either way, is made under the to side's
+ * (defaclfix).
+ */
+static void
+defacldiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const char *sc = S(x, "schema"), *role = S(x, "role");
+	const char *objs = S(x, "name"), *pre;
+	struct zn_op *op;
+	json_t *fw = json_array(), *bw = json_array();
+
+	pre = fmt(d, "ALTER DEFAULT PRIVILEGES FOR ROLE %s%s%s ",
+	    qi(d, role), sc != NULL ? " IN SCHEMA " : "",
+	    sc != NULL ? qi(d, sc) : "");
+	privdiffpre(d, fw, pre, objs, json_object_get(a, "privileges"),
+	    json_object_get(b, "privileges"));
+	privdiffpre(d, bw, pre, objs, json_object_get(b, "privileges"),
+	    json_object_get(a, "privileges"));
+	if (json_array_size(fw) > 0) {
+		op = newop(d, ZN_OP_SET_DEFAULT_PRIVILEGES, sc != NULL ?
+		    PH_SCHEMA : PH_DEFAULT_PRIVILEGES, fmt(d, "FOR ROLE "
+		    "%s%s%s ON %s", role, sc != NULL ? " IN SCHEMA " : "",
+		    sc != NULL ? sc : "", objs));
+		args(op, sc, NULL, objs);
+		arg(op, "role", json_string(role));
+		json_array_extend(op->sql, fw);
+		json_array_extend(op->reverse, bw);
+		if (sc != NULL)
+			need(op, fmt(d, "schema:%s", sc));
+	}
+	json_decref(fw);
+	json_decref(bw);
 }
 
 /* ---- schemas and extensions ---- */
@@ -5328,8 +5499,12 @@ static const json_t *
 pair(struct d *d, size_t i)
 {
 	const json_t *b = rec(&d->b, i), *a;
-	const char *kind = S(b, "kind"), *from = NULL, *table = S(b, "table");
+	const char *kind = S(b, "kind"), *from = NULL, *sub, *table;
 	size_t pos;
+
+	/* The table of a trigger, the role of default privileges. */
+	sub = zn_graph_kind_sub(kind);
+	table = S(b, sub != NULL ? sub : "table");
 
 	if (streq(kind, "table") || streq(kind, "enum"))
 		from = renamedfrom(d, kind, S(b, "schema"), NULL,
@@ -5489,6 +5664,8 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		extensiondiff(d, a, b);
 	else if (streq(kind, "schema"))
 		schemadiff(d, a, b);
+	else if (streq(kind, "default_privileges"))
+		defacldiff(d, a, b);
 	else if (streq(kind, "enum"))
 		enumdiff(d, a, b);
 	else if (streq(kind, "domain"))
@@ -5558,8 +5735,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	 * their phases and edges, not from this).
 	 */
 	static const char *const passes[] = { "extension", "schema",
-	    "collation", "text_search_parser", "text_search_template",
-	    "text_search_dictionary",
+	    "default_privileges", "collation", "text_search_parser",
+	    "text_search_template", "text_search_dictionary",
 	    "text_search_configuration", "enum",
 	    "domain", "composite_type", "range_type", "sequence", "table",
 	    "foreign_table", "view",
@@ -5596,6 +5773,10 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 		json_array_extend(d.renames, (json_t *)o->renames);
 	load(&d, &d.a, from);
 	load(&d, &d.b, to);
+	d.defacls = json_array();
+	for (i = 0; i < to->nrecs; i++)
+		if (iskind(&d.b, i, "default_privileges"))
+			json_array_append(d.defacls, rec(&d.b, i));
 
 	/*
 	 * A record whose line is the same on both sides needs no op, and
@@ -5629,8 +5810,9 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	/*
 	 * A YAML declaration cannot hold domains, composite types,
 	 * aggregates, collations, text search, range types, operators,
-	 * statistics objects or rules (zn-schema(5)): beside one they are
-	 * left alone, as privileges and column settings are.
+	 * statistics objects, rules or default privileges (zn-schema(5)):
+	 * beside one they are left alone, as privileges and column
+	 * settings are.
 	 */
 	if (!d.privs) {
 		static const char *const kinds[] = { "domain",
@@ -5639,7 +5821,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 		    "range_type", "operator", "statistics", "rule",
 		    "text_search_parser", "text_search_template", "cast",
 		    "foreign_data_wrapper", "foreign_server", "user_mapping",
-		    "publication", "event_trigger", "foreign_table" };
+		    "publication", "event_trigger", "foreign_table",
+		    "default_privileges" };
 
 		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			for (i = 0; i < to->nrecs; i++)
@@ -5790,6 +5973,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	json_decref(d.a.index);
 	json_decref(d.b.index);
 	json_decref(d.recreate);
+	json_decref(d.defacls);
 	json_decref(d.retyped);
 	json_decref(d.changedcols);
 	json_decref(d.gone);

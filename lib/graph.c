@@ -97,6 +97,8 @@ static const struct member r_extension[] = { { "schema", 's', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_schema[] = { { "comment", 'S', NULL },
 	{ "privileges", 'A', m_priv }, END };
+static const struct member r_defacl[] = { { "schema", 'S', NULL },
+	{ "role", 's', NULL }, { "privileges", 'A', m_priv }, END };
 static const struct member r_collation[] = { { "provider", 's', NULL },
 	{ "locale", 'S', NULL }, { "lc_collate", 'S', NULL },
 	{ "lc_ctype", 'S', NULL }, { "deterministic", 'b', NULL },
@@ -108,19 +110,20 @@ static const struct member m_tsmap[] = { { "token", 's', NULL },
 static const struct member r_tsconfig[] = { { "parser", 's', NULL },
 	{ "mappings", 'A', m_tsmap }, { "comment", 'S', NULL }, END };
 static const struct member r_enum[] = { { "values", 'a', NULL },
-	{ "comment", 'S', NULL }, END };
+	{ "comment", 'S', NULL }, { "privileges", 'A', m_priv }, END };
 static const struct member m_dcheck[] = { { "name", 's', NULL },
 	{ "definition", 's', NULL }, { "not_valid", 'b', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_domain[] = { { "type", 's', NULL },
 	{ "not_null", 'b', NULL }, { "default", 'S', NULL },
 	{ "collation", 'S', NULL }, { "checks", 'A', m_dcheck },
-	{ "comment", 'S', NULL }, END };
+	{ "comment", 'S', NULL }, { "privileges", 'A', m_priv }, END };
 static const struct member m_attribute[] = { { "name", 's', NULL },
 	{ "type", 's', NULL }, { "collation", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_composite[] = {
-	{ "attributes", 'A', m_attribute }, { "comment", 'S', NULL }, END };
+	{ "attributes", 'A', m_attribute }, { "comment", 'S', NULL },
+	{ "privileges", 'A', m_priv }, END };
 static const struct member r_sequence[] = { { "type", 's', NULL },
 	{ "start", 's', NULL }, { "increment", 's', NULL },
 	{ "min", 's', NULL }, { "max", 's', NULL }, { "cache", 's', NULL },
@@ -156,7 +159,8 @@ static const struct member r_aggregate[] = { { "definition", 's', NULL },
 	{ "depends_on", 'A', m_uses }, { "result", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
 static const struct member r_range[] = { { "definition", 's', NULL },
-	{ "subtype", 's', NULL }, { "comment", 'S', NULL }, END };
+	{ "subtype", 's', NULL }, { "comment", 'S', NULL },
+	{ "privileges", 'A', m_priv }, END };
 static const struct member r_operator[] = { { "definition", 's', NULL },
 	{ "function", 's', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_statistics[] = { { "definition", 's', NULL },
@@ -202,45 +206,50 @@ static const struct member r_trigger[] = { { "definition", 's', NULL },
 #undef END
 
 /*
- * The record kinds, in canonical order.  "table" says the record names
- * its table (triggers); "args" that it carries an identity argument list
- * that is part of its key (routines); "global" that it lives in no schema;
- * "shape" its other members.
+ * The record kinds, in canonical order.  "sub" names the member that is
+ * part of the record's key beside its schema and name, and sorts before
+ * the name: the table of a trigger or rule, the role of default
+ * privileges; "args" says it carries an identity argument list that is
+ * part of its key (routines); "global" that it need not live in a
+ * schema; "shape" its other members.
  */
 static const struct kind {
 	const char *name;
-	int global, table, args;
+	int global;
+	const char *sub;
+	int args;
 	const struct member *shape;
 } kinds[] = {
-	{ "extension", 1, 0, 0, r_extension },
-	{ "schema", 1, 0, 0, r_schema },
-	{ "collation", 0, 0, 0, r_collation },
-	{ "text_search_parser", 0, 0, 0, r_tsdef },
-	{ "text_search_template", 0, 0, 0, r_tsdef },
-	{ "text_search_dictionary", 0, 0, 0, r_tsdict },
-	{ "text_search_configuration", 0, 0, 0, r_tsconfig },
-	{ "enum", 0, 0, 0, r_enum },
-	{ "domain", 0, 0, 0, r_domain },
-	{ "composite_type", 0, 0, 0, r_composite },
-	{ "range_type", 0, 0, 0, r_range },
-	{ "sequence", 0, 0, 0, r_sequence },
-	{ "table", 0, 0, 0, r_table },
-	{ "foreign_table", 0, 0, 0, r_foreigntable },
-	{ "view", 0, 0, 0, r_view },
-	{ "materialized_view", 0, 0, 0, r_view },
-	{ "function", 0, 0, 1, r_routine },
-	{ "procedure", 0, 0, 1, r_routine },
-	{ "aggregate", 0, 0, 1, r_aggregate },
-	{ "operator", 0, 0, 1, r_operator },
-	{ "statistics", 0, 0, 0, r_statistics },
-	{ "trigger", 0, 1, 0, r_trigger },
-	{ "rule", 0, 1, 0, r_rule },
-	{ "cast", 1, 0, 0, r_cast },
-	{ "foreign_data_wrapper", 1, 0, 0, r_fdw },
-	{ "foreign_server", 1, 0, 0, r_server },
-	{ "user_mapping", 1, 0, 0, r_usermapping },
-	{ "publication", 1, 0, 0, r_publication },
-	{ "event_trigger", 1, 0, 0, r_evtrigger },
+	{ "extension", 1, NULL, 0, r_extension },
+	{ "schema", 1, NULL, 0, r_schema },
+	{ "default_privileges", 1, "role", 0, r_defacl },
+	{ "collation", 0, NULL, 0, r_collation },
+	{ "text_search_parser", 0, NULL, 0, r_tsdef },
+	{ "text_search_template", 0, NULL, 0, r_tsdef },
+	{ "text_search_dictionary", 0, NULL, 0, r_tsdict },
+	{ "text_search_configuration", 0, NULL, 0, r_tsconfig },
+	{ "enum", 0, NULL, 0, r_enum },
+	{ "domain", 0, NULL, 0, r_domain },
+	{ "composite_type", 0, NULL, 0, r_composite },
+	{ "range_type", 0, NULL, 0, r_range },
+	{ "sequence", 0, NULL, 0, r_sequence },
+	{ "table", 0, NULL, 0, r_table },
+	{ "foreign_table", 0, NULL, 0, r_foreigntable },
+	{ "view", 0, NULL, 0, r_view },
+	{ "materialized_view", 0, NULL, 0, r_view },
+	{ "function", 0, NULL, 1, r_routine },
+	{ "procedure", 0, NULL, 1, r_routine },
+	{ "aggregate", 0, NULL, 1, r_aggregate },
+	{ "operator", 0, NULL, 1, r_operator },
+	{ "statistics", 0, NULL, 0, r_statistics },
+	{ "trigger", 0, "table", 0, r_trigger },
+	{ "rule", 0, "table", 0, r_rule },
+	{ "cast", 1, NULL, 0, r_cast },
+	{ "foreign_data_wrapper", 1, NULL, 0, r_fdw },
+	{ "foreign_server", 1, NULL, 0, r_server },
+	{ "user_mapping", 1, NULL, 0, r_usermapping },
+	{ "publication", 1, NULL, 0, r_publication },
+	{ "event_trigger", 1, NULL, 0, r_evtrigger },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -257,6 +266,22 @@ zn_graph_kind_rank(const char *kind)
 		if (strcmp(kinds[i].name, kind) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *
+zn_graph_kind_sub(const char *kind)
+{
+	int rank = zn_graph_kind_rank(kind);
+
+	return rank >= 0 ? kinds[rank].sub : NULL;
+}
+
+/* The member that fills a record's table place in its key. */
+static const char *
+submember(int rank)
+{
+	return rank >= 0 && kinds[rank].sub != NULL ? kinds[rank].sub :
+	    "table";
 }
 
 static int
@@ -350,7 +375,8 @@ zn_graph_add(struct zn_graph *g, json_t *rec)
 	zn_jw_json(&w, rec);
 	len = b.len;
 	zn_graph_add_line(g, zn_json_str(rec, "kind"),
-	    zn_json_str(rec, "schema"), zn_json_str(rec, "table"),
+	    zn_json_str(rec, "schema"), zn_json_str(rec,
+	    submember(zn_graph_kind_rank(zn_json_str(rec, "kind")))),
 	    zn_json_str(rec, "name"), zn_json_str(rec, "arguments"),
 	    zn_buf_detach(&b), len);
 	json_decref(rec);
@@ -554,6 +580,53 @@ badshape(const json_t *obj, const struct member *shape, struct zn_buf *b)
 	return 0;
 }
 
+/*
+ * What the shape cannot say of default privileges: the objects are one
+ * of those ALTER DEFAULT PRIVILEGES takes (SCHEMAS for no schema alone),
+ * and the entries of a schema's are grants, since there is nothing in a
+ * schema to revoke from (zn-records(5)).
+ */
+static int
+baddefacl(const json_t *rec, struct zn_buf *b)
+{
+	static const char *const objs[] = { "TABLES", "SEQUENCES",
+	    "FUNCTIONS", "TYPES", "SCHEMAS" };
+	const char *name = zn_json_str(rec, "name"), *action;
+	const json_t *e;
+	size_t i;
+
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
+		if (strcmp(name, objs[i]) == 0)
+			break;
+	if (i == sizeof(objs) / sizeof(objs[0])) {
+		zn_buf_adds(b, "name is not TABLES, SEQUENCES, FUNCTIONS, "
+		    "TYPES or SCHEMAS");
+		return 1;
+	}
+	if (zn_json_str(rec, "schema") != NULL && strcmp(name,
+	    "SCHEMAS") == 0) {
+		zn_buf_adds(b, "SCHEMAS in a schema");
+		return 1;
+	}
+	json_array_foreach(json_object_get(rec, "privileges"), i, e) {
+		action = zn_json_str(e, "action");
+		if (zn_json_str(e, "column") != NULL) {
+			zn_buf_addf(b, "privileges[%zu].column is not null",
+			    i);
+			return 1;
+		}
+		if (strcmp(action, "grant") != 0 && (strcmp(action,
+		    "revoke") != 0 || zn_json_str(rec, "schema") != NULL)) {
+			zn_buf_addf(b, "privileges[%zu].action is not %s", i,
+			    zn_json_str(rec, "schema") != NULL ? "grant (a "
+			    "schema's default privileges only add)" :
+			    "grant or revoke");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 char *
 zn_graph_badrec(const json_t *rec)
 {
@@ -572,16 +645,17 @@ zn_graph_badrec(const json_t *rec)
 	if (!k->global && zn_json_str(rec, "schema") == NULL)
 		return zn_xasprintf("%s record has no string \"schema\"",
 		    kind);
-	if (k->table && zn_json_str(rec, "table") == NULL)
-		return zn_xasprintf("%s record has no string \"table\"",
-		    kind);
+	if (k->sub != NULL && zn_json_str(rec, k->sub) == NULL)
+		return zn_xasprintf("%s record has no string \"%s\"",
+		    kind, k->sub);
 	if (k->args && zn_json_str(rec, "arguments") == NULL)
 		return zn_xasprintf("%s record has no string "
 		    "\"arguments\"", kind);
 	if (strcmp(kind, "table") == 0 &&
 	    !json_is_array(json_object_get(rec, "columns")))
 		return zn_xstrdup("table record has no \"columns\" array");
-	if (!badshape(rec, k->shape, &b)) {
+	if (!badshape(rec, k->shape, &b) && (strcmp(kind,
+	    "default_privileges") != 0 || !baddefacl(rec, &b))) {
 		zn_buf_release(&b);
 		return NULL;
 	}
@@ -791,19 +865,20 @@ slowread(struct zn_graph *g, const char *name, const char *buf, size_t len)
  * by whoever needs their fields (zn_graph_get).
  */
 /* The keys a body record sorts by, picked out of its line. */
+#define NFAST 6
 struct fastkeys {
-	char *v[5];		/* kind, schema, table, name, arguments */
+	char *v[NFAST];		/* kind, schema, table, name, arguments, role */
 	int columns;		/* has a "columns" array */
 };
-static const char *const fastkeynames[5] = { "kind", "schema", "table",
-    "name", "arguments" };
+static const char *const fastkeynames[NFAST] = { "kind", "schema",
+    "table", "name", "arguments", "role" };
 
 static void
 fastkeys_free(struct fastkeys *k)
 {
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < NFAST; i++)
 		free(k->v[i]);
 	memset(k, 0, sizeof(*k));
 }
@@ -839,22 +914,22 @@ fastrec(const char *line, size_t len, struct fastkeys *k)
 			if (s.p == s.e || *s.p++ != ':')
 				goto bad;
 			zn_jscan_ws(&s);
-			for (i = 0; i < 5; i++)
+			for (i = 0; i < NFAST; i++)
 				if (!esc && strlen(fastkeynames[i]) == kn &&
 				    memcmp(fastkeynames[i], key, kn) == 0)
 					break;
 			if (esc)
 				hard = 1;	/* an escaped key: let jansson see */
-			if (i == 5 && !esc && kn == 7 &&
+			if (i == NFAST && !esc && kn == 7 &&
 			    memcmp(key, "columns", 7) == 0)
 				k->columns = s.p < s.e && *s.p == '[';
-			else if (i == 5)
-				i = 6;
-			if (i < 6 && (seen & (1u << i)) != 0)
+			else if (i == NFAST)
+				i = NFAST + 1;
+			if (i <= NFAST && (seen & (1u << i)) != 0)
 				goto bad;	/* a duplicate key */
-			if (i < 6)
+			if (i <= NFAST)
 				seen |= 1u << i;
-			if (i < 5 && s.p < s.e && *s.p == '"') {
+			if (i < NFAST && s.p < s.e && *s.p == '"') {
 				if (!zn_jscan_string(&s, &v, &vn, &vesc))
 					goto bad;
 				if (vesc)
@@ -886,7 +961,7 @@ fastrec(const char *line, size_t len, struct fastkeys *k)
 			json_decref(rec);
 			return 0;
 		}
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < NFAST; i++) {
 			const char *x = zn_json_str(rec, fastkeynames[i]);
 
 			k->v[i] = x != NULL ? zn_xstrdup(x) : NULL;
@@ -900,6 +975,16 @@ bad:
 	return 0;
 }
 
+/* The key that fills a record's table place (as submember). */
+static const char *
+fastsub(const struct fastkeys *k)
+{
+	int rank = zn_graph_kind_rank(k->v[0]);
+
+	return rank >= 0 && kinds[rank].sub != NULL &&
+	    strcmp(kinds[rank].sub, "role") == 0 ? k->v[5] : k->v[2];
+}
+
 /* Whether the keys make a well-formed body record (as checkrec). */
 static int
 fastok(const struct fastkeys *k)
@@ -910,7 +995,7 @@ fastok(const struct fastkeys *k)
 		return 0;
 	if (!kinds[rank].global && k->v[1] == NULL)
 		return 0;
-	if (kinds[rank].table && k->v[2] == NULL)
+	if (kinds[rank].sub != NULL && fastsub(k) == NULL)
 		return 0;
 	if (kinds[rank].args && k->v[4] == NULL)
 		return 0;
@@ -986,8 +1071,8 @@ fastread(struct zn_graph *g, char *buf, size_t len)
 			fastkeys_free(&k);
 			goto out;
 		}
-		zn_graph_add_line(g, k.v[0], k.v[1], k.v[2], k.v[3], k.v[4],
-		    p, n);
+		zn_graph_add_line(g, k.v[0], k.v[1], fastsub(&k), k.v[3],
+		    k.v[4], p, n);
 		fastkeys_free(&k);
 		r = &g->recs[g->nrecs - 1];
 		if (g->nrecs > 1 && cmprec(r - 1, r) >= 0)

@@ -82,7 +82,7 @@ static const char q_enums[] =
     "SELECT n.nspname, t.typname, ARRAY("
     "  SELECT e.enumlabel FROM pg_catalog.pg_enum e"
     "  WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)::pg_catalog.text[], "
-    "d.description "
+    "d.description, t.oid "
     "FROM pg_catalog.pg_type t "
     "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     COMMENT("d", "pg_catalog.pg_type", "t.oid", "0")
@@ -200,7 +200,7 @@ static const char q_tsmaps[] =
  */
 #define QNAME(nsp, name) "pg_catalog.quote_ident(" nsp ") || '.' || " \
     "pg_catalog.quote_ident(" name ")"
-enum { RG_SCHEMA, RG_NAME, RG_SUBTYPE, RG_DEF, RG_COMMENT };
+enum { RG_SCHEMA, RG_NAME, RG_SUBTYPE, RG_DEF, RG_COMMENT, RG_OID };
 static const char q_ranges[] =
     "SELECT n.nspname, t.typname, "
     "pg_catalog.format_type(r.rngsubtype, NULL), "
@@ -215,7 +215,8 @@ static const char q_ranges[] =
     "CASE WHEN r.rngcanonical <> 0 THEN ', canonical = ' || "
     AGGFN("r.rngcanonical") " ELSE '' END || "
     "CASE WHEN r.rngsubdiff <> 0 THEN ', subtype_diff = ' || "
-    AGGFN("r.rngsubdiff") " ELSE '' END || %s || ')', d.description "
+    AGGFN("r.rngsubdiff") " ELSE '' END || %s || ')', d.description, "
+    "t.oid "
     "FROM pg_catalog.pg_range r "
     "JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid "
     "JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
@@ -594,9 +595,9 @@ static const char q_rules[] =
     "ORDER BY r.ev_class, r.rulename COLLATE \"C\"";
 
 /* Composite types (by their relation's OID), and their attributes. */
-enum { CT_REL, CT_SCHEMA, CT_NAME, CT_COMMENT };
+enum { CT_REL, CT_SCHEMA, CT_NAME, CT_COMMENT, CT_OID };
 static const char q_composites[] =
-    "SELECT t.typrelid, n.nspname, t.typname, d.description "
+    "SELECT t.typrelid, n.nspname, t.typname, d.description, t.oid "
     "FROM pg_catalog.pg_type t "
     "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
@@ -926,9 +927,9 @@ static const char q_functions[] =
  * keeps them; zanith does not manage owners); so are the initial
  * owner's, taken as the current owner's (public, made by initdb for
  * pg_database_owner, may have another owner now).  By object kind (r a
- * relation, c a column of one, f a routine, n a schema, w a foreign-data
- * wrapper, s a foreign server; sorted bytewise, as aclrow searches), OID,
- * column name, grantee ("PUBLIC" for all), privilege.
+ * relation, c a column of one, f a routine, n a schema, t a type, w a
+ * foreign-data wrapper, s a foreign server; sorted bytewise, as aclrow
+ * searches), OID, column name, grantee ("PUBLIC" for all), privilege.
  */
 enum { A_KIND, A_OID, A_SUB, A_ACTION, A_GRANTEE, A_PRIV, A_GRANTABLE };
 static const char q_acls[] =
@@ -962,6 +963,12 @@ static const char q_acls[] =
     " FROM pg_catalog.pg_namespace n "
     " WHERE n.oid = ANY ($1::pg_catalog.oid[]) AND n.nspacl IS NOT NULL "
     "UNION ALL "
+    "SELECT 't', t.oid, NULL, t.typowner, t.typacl, "
+    "  pg_catalog.acldefault('T', t.typowner) "
+    " FROM pg_catalog.pg_type t "
+    " WHERE t.typnamespace = ANY ($1::pg_catalog.oid[]) "
+    " AND t.typacl IS NOT NULL "
+    "UNION ALL "
     "SELECT 'w', w.oid, NULL, w.fdwowner, w.fdwacl, "
     "  pg_catalog.acldefault('F', w.fdwowner) "
     " FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.fdwacl IS NOT NULL "
@@ -991,6 +998,51 @@ static const char q_acls[] =
     "  COLLATE \"C\" AS g, privilege_type COLLATE \"C\", is_grantable "
     " FROM d WHERE grantee <> owner "
     " ORDER BY 1, 2, 3, 5, 6, 4";
+
+/*
+ * Default privileges (pg_default_acl), compared as pg_dump's
+ * buildDefaultACLCommands compares them: a row for no schema against
+ * what a new object of its kind has (acldefault), so that a missing row
+ * is the built-in default; a row for a schema against nothing, since
+ * its entries only add to the other.  The role's own entries count, as
+ * the role is the row's identity rather than an owner left out.  By
+ * schema (none first), role, objects, grantee, privilege.
+ */
+enum { DA_SCHEMA, DA_ROLE, DA_OBJECTS, DA_ACTION, DA_GRANTEE, DA_PRIV,
+    DA_GRANTABLE };
+static const char q_defacls[] =
+    "WITH o AS ("
+    "SELECT d.oid, n.nspname, d.defaclrole AS role, d.defaclobjtype AS t, "
+    "  d.defaclacl AS acl, CASE WHEN d.defaclnamespace = 0 THEN "
+    "  pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN "
+    "  's'::\"char\" ELSE d.defaclobjtype END, d.defaclrole) ELSE "
+    "  NULL END AS def "
+    " FROM pg_catalog.pg_default_acl d "
+    " LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace "
+    " WHERE (d.defaclnamespace = 0 AND $2) "
+    " OR d.defaclnamespace = ANY ($1::pg_catalog.oid[])"
+    "), have AS ("
+    "SELECT o.oid, x.grantee, x.privilege_type, x.is_grantable "
+    "  FROM o, pg_catalog.aclexplode(o.acl) x"
+    "), def AS ("
+    "SELECT o.oid, x.grantee, x.privilege_type, x.is_grantable "
+    "  FROM o, pg_catalog.aclexplode(o.def) x"
+    "), e AS ("
+    "SELECT oid, 'grant' AS action, grantee, privilege_type, is_grantable "
+    "  FROM (SELECT * FROM have EXCEPT SELECT * FROM def) g "
+    "UNION ALL "
+    "SELECT oid, 'revoke', grantee, privilege_type, false "
+    "  FROM (SELECT oid, grantee, privilege_type FROM def "
+    "  EXCEPT SELECT oid, grantee, privilege_type FROM have) r"
+    ") SELECT o.nspname, pg_catalog.pg_get_userbyid(o.role)::pg_catalog.text "
+    "  COLLATE \"C\" AS r, CASE o.t WHEN 'r' THEN 'TABLES' WHEN 'S' THEN "
+    "  'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' "
+    "  ELSE 'SCHEMAS' END COLLATE \"C\" AS t, e.action, CASE WHEN "
+    "  e.grantee = 0 THEN 'PUBLIC' "
+    "  ELSE pg_catalog.pg_get_userbyid(e.grantee)::pg_catalog.text END "
+    "  COLLATE \"C\" AS g, e.privilege_type COLLATE \"C\", e.is_grantable "
+    " FROM e JOIN o ON o.oid = e.oid "
+    " ORDER BY o.nspname COLLATE \"C\" NULLS FIRST, r, t, g, 6, 4";
 
 /*
  * What each routine uses, from pg_depend: the relations and types of
@@ -1058,10 +1110,9 @@ static const char q_triggers[] =
  * read, compared or planned, so the graph lists them in its header and
  * zn-diff and zn-apply refuse to act without consent.  Extension members
  * and objects made internally with another (a multirange's casts) are
- * left out, as are zanith's own.  Privileges count when they differ
- * from what a new object has (acldefault, or pg_init_privs for a schema
- * initdb made); owners are not modelled and not listed, as pg_dump
- * --no-owner.
+ * left out, as are zanith's own.  Owners are not modelled and not
+ * listed, as pg_dump --no-owner; nor are the privileges of a
+ * multirange type or of a table's row type, which pg_dump leaves out.
  */
 static const char q_unmodelled[] =
     "SELECT u.kind, u.schema, u.name FROM ( SELECT CASE t.typtype WHEN "
@@ -1133,21 +1184,7 @@ static const char q_unmodelled[] =
     "('m', 'i', 'I') AND a.attoptions IS NOT NULL) OR (a.attstattarget >= 0 "
     "AND (c.relkind = 'm' OR (c.relkind IN ('i', 'I') AND EXISTS (SELECT 1 "
     "FROM pg_catalog.pg_constraint x WHERE x.conindid = c.oid))))) "
-    "UNION ALL "
-    "SELECT 'privileges', n.nspname, 'ON TYPE ' || t.typname, "
-    "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
-    "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
-    "t.typnamespace = ANY($1::pg_catalog.oid[]) AND t.typacl IS NOT NULL "
-    "AND t.typacl IS DISTINCT FROM pg_catalog.acldefault('T', t.typowner) "
-    "UNION ALL SELECT 'default privileges', n.nspname, 'FOR ROLE ' || "
-    "pg_catalog.pg_get_userbyid(d.defaclrole) || ' ON ' || CASE "
-    "d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' "
-    "WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END, "
-    "'pg_catalog.pg_default_acl'::regclass, d.oid FROM "
-    "pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON "
-    "n.oid = d.defaclnamespace WHERE d.defaclnamespace = 0 OR "
-    "d.defaclnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT "
-    "'language', NULL, l.lanname, "
+    "UNION ALL SELECT 'language', NULL, l.lanname, "
     "'pg_catalog.pg_language'::regclass, l.oid FROM "
     "pg_catalog.pg_language l WHERE l.oid >= 16384 UNION ALL SELECT "
     "'transform', NULL, 'FOR ' || pg_catalog.format_type(t.trftype, NULL) "
@@ -1289,7 +1326,7 @@ aclrow(const struct ctx *c, char k, unsigned long oid)
 }
 
 /*
- * The privileges of an object (kind k: r, f, n) or of its columns (c),
+ * The privileges of an object (kind k: r, f, n, t) or of its columns (c),
  * under key, when it has any: [{action, column, grantable, grantee,
  * privilege}], the column for c alone.
  */
@@ -1608,6 +1645,63 @@ recclose(struct ctx *c, const char *kind, const PGresult *r, int i, int cs,
 	emit(c, kind, PQgetvalue(r, i, cs), NULL, PQgetvalue(r, i, cn), args);
 }
 
+/* Whether rows i and j of default privileges are of one record. */
+static int
+samedefacl(const PGresult *r, int i, int j)
+{
+	return PQgetisnull(r, i, DA_SCHEMA) == PQgetisnull(r, j, DA_SCHEMA) &&
+	    strcmp(PQgetvalue(r, i, DA_SCHEMA), PQgetvalue(r, j, DA_SCHEMA)) ==
+	    0 && strcmp(PQgetvalue(r, i, DA_ROLE), PQgetvalue(r, j,
+	    DA_ROLE)) == 0 && strcmp(PQgetvalue(r, i, DA_OBJECTS),
+	    PQgetvalue(r, j, DA_OBJECTS)) == 0;
+}
+
+/*
+ * Default privileges: a record per row of pg_default_acl that differs
+ * from what it is compared with (the server deletes the others).  Those
+ * for no schema are of the whole database and are read, as pg_dump
+ * dumps them, unless the schemas read are chosen (global false).
+ */
+static void
+defacls(struct ctx *c, int global)
+{
+	const char *params[2];
+	PGresult *r;
+	int i, n;
+
+	params[0] = c->nsparam;
+	params[1] = global ? "true" : "false";
+	r = zn_pg_exec_lk(c->conn, "read default privileges", q_defacls, 2,
+	    params, c->onlock);
+	n = PQntuples(r);
+	for (i = 0; i < n; i++) {
+		if (i == 0 || !samedefacl(r, i, i - 1)) {
+			zn_jw_obj(&c->w);
+			kvs(c, "kind", "default_privileges");
+			kv(c, "schema", r, i, DA_SCHEMA);
+			kv(c, "name", r, i, DA_OBJECTS);
+			zn_jw_key(&c->w, "privileges");
+			zn_jw_arr(&c->w);
+		}
+		zn_jw_obj(&c->w);
+		kv(c, "action", r, i, DA_ACTION);
+		kvb(c, "grantable", r, i, DA_GRANTABLE);
+		kv(c, "grantee", r, i, DA_GRANTEE);
+		kv(c, "privilege", r, i, DA_PRIV);
+		zn_jw_end(&c->w, '}');
+		if (i + 1 == n || !samedefacl(r, i, i + 1)) {
+			zn_jw_end(&c->w, ']');
+			kv(c, "role", r, i, DA_ROLE);
+			zn_jw_end(&c->w, '}');
+			emit(c, "default_privileges", PQgetisnull(r, i,
+			    DA_SCHEMA) ? NULL : PQgetvalue(r, i, DA_SCHEMA),
+			    PQgetvalue(r, i, DA_ROLE), PQgetvalue(r, i,
+			    DA_OBJECTS), NULL);
+		}
+	}
+	PQclear(r);
+}
+
 static void
 enums(struct ctx *c)
 {
@@ -1617,6 +1711,7 @@ enums(struct ctx *c)
 	for (i = 0; i < PQntuples(r); i++) {
 		recopen(c, "enum", r, i, 0, 1);
 		kv(c, "comment", r, i, 3);
+		privileges(c, "privileges", 't', oidval(r, i, 4));
 		kva(c, "values", r, i, 2);
 		recclose(c, "enum", r, i, 0, 1, NULL);
 	}
@@ -1652,6 +1747,7 @@ domains(struct ctx *c)
 		kv(c, "comment", r, i, DM_COMMENT);
 		kvx(c, "default", r, i, DM_DEFAULT);
 		kvb(c, "not_null", r, i, DM_NOTNULL);
+		privileges(c, "privileges", 't', oidval(r, i, DM_OID));
 		kv(c, "type", r, i, DM_TYPE);
 		recclose(c, "domain", r, i, DM_SCHEMA, DM_NAME, NULL);
 	}
@@ -1760,6 +1856,7 @@ ranges(struct ctx *c)
 		recopen(c, "range_type", r, i, RG_SCHEMA, RG_NAME);
 		kv(c, "comment", r, i, RG_COMMENT);
 		kv(c, "definition", r, i, RG_DEF);
+		privileges(c, "privileges", 't', oidval(r, i, RG_OID));
 		kv(c, "subtype", r, i, RG_SUBTYPE);
 		recclose(c, "range_type", r, i, RG_SCHEMA, RG_NAME, NULL);
 	}
@@ -1927,6 +2024,7 @@ composites(struct ctx *c)
 		}
 		zn_jw_end(&c->w, ']');
 		kv(c, "comment", r, i, CT_COMMENT);
+		privileges(c, "privileges", 't', oidval(r, i, CT_OID));
 		recclose(c, "composite_type", r, i, CT_SCHEMA, CT_NAME, NULL);
 	}
 	PQclear(r);
@@ -2904,6 +3002,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	ns = schemas(&c, o);
 	c.nsparam = ns;
 	extensions(&c);
+	defacls(&c, o == NULL || o->schemas == NULL || *o->schemas == NULL);
 	collations(&c);
 	tsdicts(&c);
 	tsconfigs(&c);

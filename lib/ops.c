@@ -296,6 +296,8 @@ static const struct zn_opdef defs[ZN_OP_NKINDS] = {
 	ROW(ZN_OP_SET_COMMENT, "setComment", ZN_FAM_COMMENT, ZN_REV_INVERSE),
 	ROW(ZN_OP_SET_PRIVILEGES, "setPrivileges", ZN_FAM_PRIVILEGE,
 	    ZN_REV_INVERSE),
+	ROW(ZN_OP_SET_DEFAULT_PRIVILEGES, "setDefaultPrivileges",
+	    ZN_FAM_PRIVILEGE, ZN_REV_INVERSE),
 
 	/* Written by hand in migration files; zn-diff makes none. */
 	ROW(ZN_OP_BACKFILL, "backfill", ZN_FAM_DATA, ZN_REV_GIVEN),

@@ -2424,6 +2424,11 @@ alterother(struct st *s)
 		    "schema");
 		return;
 	}
+	if (eats(p, "default", "privileges", NULL)) {
+		reason(x, s->r, RLS, NULL, 0, "changes who may read or write "
+		    "what is made later");
+		return;
+	}
 	if (eat(p, "function") || eat(p, "procedure") || eat(p, "routine") ||
 	    eat(p, "trigger") || eat(p, "statistics") ||
 	    eat(p, "collation")) {

@@ -654,6 +654,11 @@ void zn_graph_write(const struct zn_graph *g, FILE *fp);
 void zn_graph_release(struct zn_graph *g);
 /* Rank of a graph record kind in canonical order, or -1 if unknown. */
 int zn_graph_kind_rank(const char *kind);
+/*
+ * The member that is part of a record's key beside its schema and name
+ * ("table" of a trigger, "role" of default privileges), or NULL.
+ */
+const char *zn_graph_kind_sub(const char *kind);
 
 /*
  * ops: the registry of op kinds (ops.c), one row per kind: its name in
@@ -728,7 +733,7 @@ enum zn_opkind {
 	ZN_OP_REPLACE_EVENT_TRIGGER, ZN_OP_ALTER_EVENT_TRIGGER,
 	ZN_OP_CREATE_FOREIGN_TABLE, ZN_OP_DROP_FOREIGN_TABLE,
 	ZN_OP_REPLACE_FOREIGN_TABLE, ZN_OP_ALTER_FOREIGN_TABLE,
-	ZN_OP_SET_COMMENT, ZN_OP_SET_PRIVILEGES,
+	ZN_OP_SET_COMMENT, ZN_OP_SET_PRIVILEGES, ZN_OP_SET_DEFAULT_PRIVILEGES,
 	ZN_OP_BACKFILL, ZN_OP_SPLIT_COLUMN, ZN_OP_MERGE_COLUMNS,
 	ZN_OP_RAW_SQL,
 	ZN_OP_NKINDS		/* not a kind: the number of members */

@@ -45,6 +45,43 @@ setup() {
 	assert_equal "$output" "$(cat "$G")"
 }
 
+@test "default privileges are keyed by schema, role and objects, read back canonical by either path, and refused twice" {
+	local p='"privileges":[{"action":"grant","grantable":false,"grantee":"PUBLIC","privilege":"SELECT"}]'
+	# In canonical order (no schema first, then by schema, role and
+	# objects; after the schemas), with the header's hash made right.
+	printf '{"kind":"default_privileges","schema":null,"name":"TABLES",%s,"role":"a b"}\n' "$p" >dp
+	printf '{"kind":"default_privileges","schema":"app","name":"SEQUENCES",%s,"role":"a"}\n' "$p" >>dp
+	printf '{"kind":"default_privileges","schema":"app","name":"TABLES",%s,"role":"a"}\n' "$p" >>dp
+	printf '{"kind":"default_privileges","schema":"app","name":"TABLES",%s,"role":"b"}\n' "$p" >>dp
+	n=$(grep -n '^{"kind":"schema"' "$G" | tail -n 1 | cut -d: -f1)
+	{
+		sed "${n}r dp" "$G" | sed '$d'
+		tail -n 1 "$G" | jq -c '.objects += 4'
+	} >t.jsonl
+	rehash t.jsonl canon.jsonl
+	run_zn 0 zn-snapshot --graph canon.jsonl
+	assert_equal "$output" "$(cat canon.jsonl)"
+	# Records and keys reversed: the same graph, written the same way.
+	{
+		head -n 1 canon.jsonl
+		sed '1d;$d' canon.jsonl | tac | jq -c 'to_entries | reverse | from_entries'
+		tail -n 1 canon.jsonl
+	} >shuffled.jsonl
+	run_zn 0 zn-snapshot --graph shuffled.jsonl
+	assert_equal "$output" "$(cat canon.jsonl)"
+	run_zn 0 zn-diff --json canon.jsonl shuffled.jsonl
+	[ "$(grep -c '"kind":"op"' <<<"$output")" -eq 0 ]
+	# One of them twice.
+	{
+		sed '$d' canon.jsonl
+		sed -n 4p dp
+		tail -n 1 canon.jsonl | jq -c '.objects += 1'
+	} >t.jsonl
+	rehash t.jsonl u.jsonl
+	run_zn 65 zn-snapshot --graph u.jsonl
+	assert_equal "$stderr" "zn-snapshot: u.jsonl: duplicate default_privileges 'TABLES'"
+}
+
 @test "a truncated graph (no trailer) is refused" {
 	head -n 5 "$G" >t.jsonl
 	run_zn 65 zn-snapshot --graph t.jsonl
@@ -265,7 +302,7 @@ rehash() {
 	run_zn 65 zn-diff u.jsonl "$G"
 }
 
-@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges, collations, text search, ranges, operators, statistics, rules, column settings" {
+@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges, collations, text search, ranges, operators, statistics, rules, column settings, privileges on types, default privileges" {
 	local r
 	while IFS='|' read -r r want; do
 		{
@@ -299,6 +336,17 @@ rehash() {
 	{"kind":"table","schema":"app","name":"tt","columns":[{"name":"a","type":"integer","not_null":false,"statistics":5}],"persistence":"permanent","replica_identity":"default"}|columns[0].statistics is neither
 	{"kind":"table","schema":"app","name":"tt","columns":[{"name":"a","type":"integer","not_null":false,"options":"n_distinct=1"}],"persistence":"permanent","replica_identity":"default"}|columns[0].options
 	{"kind":"function","schema":"app","name":"f","arguments":"","definition":"x","depends_on":[{"kind":"relation","schema":"app","name":"t","columns":"a"}],"language":"sql"}|depends_on[0].columns
+	{"kind":"enum","schema":"app","name":"e","privileges":[{"action":"grant","grantee":7,"privilege":"USAGE"}],"values":["a"]}|privileges[0].grantee is not a string
+	{"kind":"range_type","schema":"app","name":"r","definition":"CREATE TYPE app.r AS RANGE (subtype = int4)","privileges":{},"subtype":"integer"}|privileges is not an array
+	{"kind":"default_privileges","schema":null,"name":"TABLES","privileges":[]}|default_privileges record has no string "role"
+	{"kind":"default_privileges","schema":7,"name":"TABLES","privileges":[],"role":"r"}|schema is neither a string nor null
+	{"kind":"default_privileges","schema":null,"name":"VIEWS","privileges":[],"role":"r"}|name is not TABLES, SEQUENCES, FUNCTIONS, TYPES or SCHEMAS
+	{"kind":"default_privileges","schema":"app","name":"SCHEMAS","privileges":[],"role":"r"}|SCHEMAS in a schema
+	{"kind":"default_privileges","schema":null,"name":"TABLES","privileges":[{"action":"grant","privilege":"SELECT"}],"role":"r"}|privileges[0].grantee is not a string
+	{"kind":"default_privileges","schema":null,"name":"TABLES","privileges":[{"action":"deny","grantee":"PUBLIC","privilege":"SELECT"}],"role":"r"}|privileges[0].action is not grant or revoke
+	{"kind":"default_privileges","schema":"app","name":"TABLES","privileges":[{"action":"revoke","grantee":"PUBLIC","privilege":"SELECT"}],"role":"r"}|privileges[0].action is not grant (a schema's
+	{"kind":"default_privileges","schema":null,"name":"TABLES","privileges":[{"action":"grant","column":"a","grantee":"x","privilege":"SELECT"}],"role":"r"}|privileges[0].column is not null
+	{"kind":"default_privileges","schema":null,"name":"TABLES","role":["r"]}|has no string "role"
 	EOF2
 }
 

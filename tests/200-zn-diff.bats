@@ -530,6 +530,38 @@ two lines';" >>new.sql
 		[[ $stderr == *"public.pp.note: table public.pc keeps this column as its own, and parking it would rename the child's as well"* ]] ||
 		    fail "$old: $stderr"
 	done
-	[[ $stderr == *"public.pp.note: table public.pc keeps this column as its own, and parking it would rename the child's as well"* ]] ||
-	    fail "$stderr"
+}
+
+@test "default privileges and privileges on types are planned beside SQL declarations, and left alone beside YAML" {
+	zn_sql -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zn_reader') THEN CREATE ROLE zn_reader; END IF; END \$\$" \
+	    -c "CREATE TYPE mood AS ENUM ('ok')" \
+	    -c "REVOKE USAGE ON TYPE mood FROM PUBLIC" \
+	    -c "ALTER DEFAULT PRIVILEGES FOR ROLE zn_reader GRANT SELECT ON TABLES TO PUBLIC" \
+	    -c "CREATE TABLE t (id integer PRIMARY KEY, m mood)"
+	cat >new.sql <<-'SQL'
+	CREATE TYPE mood AS ENUM ('ok');
+	GRANT USAGE ON TYPE mood TO zn_reader;
+	ALTER DEFAULT PRIVILEGES FOR ROLE zn_reader REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+	CREATE TABLE t (id integer PRIMARY KEY, m mood);
+	SQL
+	cat >new.yaml <<-'YAML'
+	schemas:
+	  public:
+	    enums:
+	      mood: [ok]
+	    tables:
+	      t:
+	        columns:
+	          id: {type: integer, primary_key: true}
+	          m: mood
+	YAML
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.sql
+	assert_equal "$(ops)" "setDefaultPrivileges setDefaultPrivileges setPrivileges"
+	[[ "$output" == *'"ALTER DEFAULT PRIVILEGES FOR ROLE zn_reader REVOKE SELECT ON TABLES FROM PUBLIC"'* ]]
+	[[ "$output" == *'"ALTER DEFAULT PRIVILEGES FOR ROLE zn_reader REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC"'* ]]
+	[[ "$output" == *'"GRANT USAGE ON TYPE public.mood TO PUBLIC","GRANT USAGE ON TYPE public.mood TO zn_reader"'* ]]
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.yaml
+	assert_equal "$(ops)" ""
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --offline @ new.yaml
+	assert_equal "$(ops)" ""
 }

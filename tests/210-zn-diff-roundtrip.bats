@@ -176,3 +176,7 @@ setup() {
 @test "pair 039-view-column-type-change" {
 	zn_roundtrip 039-view-column-type-change
 }
+
+@test "pair 040-matview-create-drop" {
+	zn_roundtrip 040-matview-create-drop
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 040-matview-create-drop" {
-	zn_roundtrip 040-matview-create-drop
-}
-
 @test "pair 041-matview-change" {
 	zn_roundtrip 041-matview-change
 }
@@ -166,4 +162,12 @@ setup() {
 
 @test "pair 078-function-uses-table-rowtype" {
 	zn_roundtrip 078-function-uses-table-rowtype
+}
+
+@test "pair 079-drop-view-used-by-function" {
+	zn_roundtrip 079-drop-view-used-by-function
+}
+
+@test "pair 080-view-recreated-under-function" {
+	zn_roundtrip 080-view-recreated-under-function
 }

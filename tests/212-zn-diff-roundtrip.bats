@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 079-drop-view-used-by-function" {
-	zn_roundtrip 079-drop-view-used-by-function
-}
-
-@test "pair 080-view-recreated-under-function" {
-	zn_roundtrip 080-view-recreated-under-function
-}
-
 @test "pair 081-table-becomes-view" {
 	zn_roundtrip 081-table-becomes-view
 }
@@ -166,4 +158,16 @@ setup() {
 
 @test "pair 117-range-types" {
 	zn_roundtrip 117-range-types
+}
+
+@test "pair 118-operators" {
+	zn_roundtrip 118-operators
+}
+
+@test "pair 119-statistics-objects" {
+	zn_roundtrip 119-statistics-objects
+}
+
+@test "pair 120-rules" {
+	zn_roundtrip 120-rules
 }

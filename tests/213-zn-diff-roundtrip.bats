@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 118-operators" {
-	zn_roundtrip 118-operators
-}
-
-@test "pair 119-statistics-objects" {
-	zn_roundtrip 119-statistics-objects
-}
-
-@test "pair 120-rules" {
-	zn_roundtrip 120-rules
-}
-
 @test "pair 121-index-statistics" {
 	zn_roundtrip 121-index-statistics
 }
@@ -154,4 +142,28 @@ setup() {
 
 @test "pair 173-aggregate-moving-changed" {
 	zn_roundtrip 173-aggregate-moving-changed
+}
+
+@test "pair 174-default-privileges-create" {
+	zn_roundtrip 174-default-privileges-create
+}
+
+@test "pair 175-default-privileges-change" {
+	zn_roundtrip 175-default-privileges-change
+}
+
+@test "pair 176-default-privileges-drop" {
+	zn_roundtrip 176-default-privileges-drop
+}
+
+@test "pair 177-type-privileges-create" {
+	zn_roundtrip 177-type-privileges-create
+}
+
+@test "pair 178-type-privileges-change" {
+	zn_roundtrip 178-type-privileges-change
+}
+
+@test "pair 179-type-privileges-revoke" {
+	zn_roundtrip 179-type-privileges-revoke
 }
