@@ -146,7 +146,8 @@ static const struct member r_view[] = { { "columns", 'A', m_viewcol },
 	END };
 static const struct member m_uses[] = { { "kind", 's', NULL },
 	{ "schema", 's', NULL }, { "name", 's', NULL },
-	{ "arguments", 'S', NULL }, { "columns", 'a', NULL }, END };
+	{ "arguments", 'S', NULL }, { "columns", 'a', NULL },
+	{ "method", 'S', NULL }, END };
 static const struct member r_routine[] = { { "result", 'S', NULL },
 	{ "language", 's', NULL }, { "definition", 's', NULL },
 	{ "depends_on", 'A', m_uses }, { "argument_types", 'S', NULL },
@@ -159,6 +160,14 @@ static const struct member r_range[] = { { "definition", 's', NULL },
 	{ "subtype", 's', NULL }, { "comment", 'S', NULL }, END };
 static const struct member r_operator[] = { { "definition", 's', NULL },
 	{ "function", 's', NULL }, { "comment", 'S', NULL }, END };
+static const struct member m_opmember[] = { { "name", 's', NULL },
+	{ "definition", 's', NULL }, END };
+static const struct member r_opfamily[] = { { "method", 's', NULL },
+	{ "members", 'A', m_opmember }, { "depends_on", 'A', m_uses },
+	{ "comment", 'S', NULL }, END };
+static const struct member r_opclass[] = { { "method", 's', NULL },
+	{ "definition", 's', NULL }, { "depends_on", 'A', m_uses },
+	{ "comment", 'S', NULL }, END };
 static const struct member r_statistics[] = { { "definition", 's', NULL },
 	{ "on", 's', NULL }, { "statistics", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
@@ -170,9 +179,10 @@ static const struct member r_trigger[] = { { "definition", 's', NULL },
 
 /*
  * The record kinds, in canonical order.  "table" says the record names
- * its table (triggers); "args" that it carries an identity argument list
- * that is part of its key (routines); "global" that it lives in no schema;
- * "shape" its other members.
+ * its table (triggers); "args" that a member after its name is part of
+ * its key: 1 its identity argument list (routines), 2 its access method
+ * (operator classes and families, keyargs[]); "global" that it lives in
+ * no schema; "shape" its other members.
  */
 static const struct kind {
 	const char *name;
@@ -196,11 +206,14 @@ static const struct kind {
 	{ "procedure", 0, 0, 1, r_routine },
 	{ "aggregate", 0, 0, 1, r_aggregate },
 	{ "operator", 0, 0, 1, r_operator },
+	{ "operator_family", 0, 0, 2, r_opfamily },
+	{ "operator_class", 0, 0, 2, r_opclass },
 	{ "statistics", 0, 0, 0, r_statistics },
 	{ "trigger", 0, 1, 0, r_trigger },
 	{ "rule", 0, 1, 0, r_rule },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+static const char *const keyargs[] = { NULL, "arguments", "method" };
 
 /* Arrays inside records whose order means nothing: sorted by name. */
 static const char *const named_arrays[] = { "checks", "exclusions",
@@ -215,6 +228,15 @@ zn_graph_kind_rank(const char *kind)
 		if (strcmp(kinds[i].name, kind) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *
+zn_graph_keyargs(const json_t *rec)
+{
+	int rank = zn_graph_kind_rank(zn_json_str(rec, "kind"));
+
+	return zn_json_str(rec, keyargs[rank >= 0 && kinds[rank].args == 2 ?
+	    2 : 1]);
 }
 
 static int
@@ -309,7 +331,7 @@ zn_graph_add(struct zn_graph *g, json_t *rec)
 	len = b.len;
 	zn_graph_add_line(g, zn_json_str(rec, "kind"),
 	    zn_json_str(rec, "schema"), zn_json_str(rec, "table"),
-	    zn_json_str(rec, "name"), zn_json_str(rec, "arguments"),
+	    zn_json_str(rec, "name"), zn_graph_keyargs(rec),
 	    zn_buf_detach(&b), len);
 	json_decref(rec);
 }
@@ -533,9 +555,9 @@ zn_graph_badrec(const json_t *rec)
 	if (k->table && zn_json_str(rec, "table") == NULL)
 		return zn_xasprintf("%s record has no string \"table\"",
 		    kind);
-	if (k->args && zn_json_str(rec, "arguments") == NULL)
-		return zn_xasprintf("%s record has no string "
-		    "\"arguments\"", kind);
+	if (k->args && zn_json_str(rec, keyargs[k->args]) == NULL)
+		return zn_xasprintf("%s record has no string \"%s\"", kind,
+		    keyargs[k->args]);
 	if (strcmp(kind, "table") == 0 &&
 	    !json_is_array(json_object_get(rec, "columns")))
 		return zn_xstrdup("table record has no \"columns\" array");
@@ -749,19 +771,20 @@ slowread(struct zn_graph *g, const char *name, const char *buf, size_t len)
  * by whoever needs their fields (zn_graph_get).
  */
 /* The keys a body record sorts by, picked out of its line. */
+#define NFAST 6
 struct fastkeys {
-	char *v[5];		/* kind, schema, table, name, arguments */
+	char *v[NFAST];		/* kind, schema, table, name, arguments, method */
 	int columns;		/* has a "columns" array */
 };
-static const char *const fastkeynames[5] = { "kind", "schema", "table",
-    "name", "arguments" };
+static const char *const fastkeynames[NFAST] = { "kind", "schema", "table",
+    "name", "arguments", "method" };
 
 static void
 fastkeys_free(struct fastkeys *k)
 {
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < NFAST; i++)
 		free(k->v[i]);
 	memset(k, 0, sizeof(*k));
 }
@@ -797,22 +820,23 @@ fastrec(const char *line, size_t len, struct fastkeys *k)
 			if (s.p == s.e || *s.p++ != ':')
 				goto bad;
 			zn_jscan_ws(&s);
-			for (i = 0; i < 5; i++)
+			for (i = 0; i < NFAST; i++)
 				if (!esc && strlen(fastkeynames[i]) == kn &&
 				    memcmp(fastkeynames[i], key, kn) == 0)
 					break;
 			if (esc)
 				hard = 1;	/* an escaped key: let jansson see */
-			if (i == 5 && !esc && kn == 7 &&
+			/* Index NFAST is "columns", NFAST + 1 any other. */
+			if (i == NFAST && !esc && kn == 7 &&
 			    memcmp(key, "columns", 7) == 0)
 				k->columns = s.p < s.e && *s.p == '[';
-			else if (i == 5)
-				i = 6;
-			if (i < 6 && (seen & (1u << i)) != 0)
+			else if (i == NFAST)
+				i = NFAST + 1;
+			if (i <= NFAST && (seen & (1u << i)) != 0)
 				goto bad;	/* a duplicate key */
-			if (i < 6)
+			if (i <= NFAST)
 				seen |= 1u << i;
-			if (i < 5 && s.p < s.e && *s.p == '"') {
+			if (i < NFAST && s.p < s.e && *s.p == '"') {
 				if (!zn_jscan_string(&s, &v, &vn, &vesc))
 					goto bad;
 				if (vesc)
@@ -844,7 +868,7 @@ fastrec(const char *line, size_t len, struct fastkeys *k)
 			json_decref(rec);
 			return 0;
 		}
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < NFAST; i++) {
 			const char *x = zn_json_str(rec, fastkeynames[i]);
 
 			k->v[i] = x != NULL ? zn_xstrdup(x) : NULL;
@@ -856,6 +880,13 @@ fastrec(const char *line, size_t len, struct fastkeys *k)
 bad:
 	fastkeys_free(k);
 	return 0;
+}
+
+/* The key after the name (zn_graph_keyargs), of keys k of a known kind. */
+static const char *
+fastargs(const struct fastkeys *k)
+{
+	return k->v[kinds[zn_graph_kind_rank(k->v[0])].args == 2 ? 5 : 4];
 }
 
 /* Whether the keys make a well-formed body record (as checkrec). */
@@ -870,7 +901,7 @@ fastok(const struct fastkeys *k)
 		return 0;
 	if (kinds[rank].table && k->v[2] == NULL)
 		return 0;
-	if (kinds[rank].args && k->v[4] == NULL)
+	if (kinds[rank].args && fastargs(k) == NULL)
 		return 0;
 	if (strcmp(k->v[0], "table") == 0 && !k->columns)
 		return 0;
@@ -944,8 +975,8 @@ fastread(struct zn_graph *g, char *buf, size_t len)
 			fastkeys_free(&k);
 			goto out;
 		}
-		zn_graph_add_line(g, k.v[0], k.v[1], k.v[2], k.v[3], k.v[4],
-		    p, n);
+		zn_graph_add_line(g, k.v[0], k.v[1], k.v[2], k.v[3],
+		    fastargs(&k), p, n);
 		fastkeys_free(&k);
 		r = &g->recs[g->nrecs - 1];
 		if (g->nrecs > 1 && cmprec(r - 1, r) >= 0)

@@ -654,6 +654,12 @@ void zn_graph_write(const struct zn_graph *g, FILE *fp);
 void zn_graph_release(struct zn_graph *g);
 /* Rank of a graph record kind in canonical order, or -1 if unknown. */
 int zn_graph_kind_rank(const char *kind);
+/*
+ * The member of a record that is part of its identity after its name
+ * (borrowed, or NULL): an operator class's or family's access method,
+ * else its identity arguments (routines, operators), when it has them.
+ */
+const char *zn_graph_keyargs(const json_t *rec);
 
 /*
  * ops: the registry of op kinds (ops.c), one row per kind: its name in
