@@ -168,3 +168,11 @@ setup() {
 @test "pair 037-views-on-views" {
 	zn_roundtrip 037-views-on-views
 }
+
+@test "pair 038-view-chain-change" {
+	zn_roundtrip 038-view-chain-change
+}
+
+@test "pair 039-view-column-type-change" {
+	zn_roundtrip 039-view-column-type-change
+}

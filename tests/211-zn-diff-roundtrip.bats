@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 038-view-chain-change" {
-	zn_roundtrip 038-view-chain-change
-}
-
-@test "pair 039-view-column-type-change" {
-	zn_roundtrip 039-view-column-type-change
-}
-
 @test "pair 040-matview-create-drop" {
 	zn_roundtrip 040-matview-create-drop
 }
@@ -158,4 +150,20 @@ setup() {
 
 @test "pair 074-enum-value-replaced-no-hint" {
 	zn_roundtrip 074-enum-value-replaced-no-hint
+}
+
+@test "pair 075-empty-to-full-fixture" {
+	zn_roundtrip 075-empty-to-full-fixture
+}
+
+@test "pair 076-full-fixture-to-empty" {
+	zn_roundtrip 076-full-fixture-to-empty
+}
+
+@test "pair 077-hostile-percent-backslash-newline" {
+	zn_roundtrip 077-hostile-percent-backslash-newline
+}
+
+@test "pair 078-function-uses-table-rowtype" {
+	zn_roundtrip 078-function-uses-table-rowtype
 }

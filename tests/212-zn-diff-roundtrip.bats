@@ -12,22 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 075-empty-to-full-fixture" {
-	zn_roundtrip 075-empty-to-full-fixture
-}
-
-@test "pair 076-full-fixture-to-empty" {
-	zn_roundtrip 076-full-fixture-to-empty
-}
-
-@test "pair 077-hostile-percent-backslash-newline" {
-	zn_roundtrip 077-hostile-percent-backslash-newline
-}
-
-@test "pair 078-function-uses-table-rowtype" {
-	zn_roundtrip 078-function-uses-table-rowtype
-}
-
 @test "pair 079-drop-view-used-by-function" {
 	zn_roundtrip 079-drop-view-used-by-function
 }
@@ -158,4 +142,28 @@ setup() {
 
 @test "pair 111-view-gains-column-under-functions" {
 	zn_roundtrip 111-view-gains-column-under-functions
+}
+
+@test "pair 112-view-gains-column-under-trigger" {
+	zn_roundtrip 112-view-gains-column-under-trigger
+}
+
+@test "pair 113-view-gains-column-under-view" {
+	zn_roundtrip 113-view-gains-column-under-view
+}
+
+@test "pair 114-aggregate-result-type-changes" {
+	zn_roundtrip 114-aggregate-result-type-changes
+}
+
+@test "pair 115-partition-bounds-change" {
+	zn_roundtrip 115-partition-bounds-change
+}
+
+@test "pair 116-column-statistics-settings" {
+	zn_roundtrip 116-column-statistics-settings
+}
+
+@test "pair 117-range-types" {
+	zn_roundtrip 117-range-types
 }

@@ -12,30 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 112-view-gains-column-under-trigger" {
-	zn_roundtrip 112-view-gains-column-under-trigger
-}
-
-@test "pair 113-view-gains-column-under-view" {
-	zn_roundtrip 113-view-gains-column-under-view
-}
-
-@test "pair 114-aggregate-result-type-changes" {
-	zn_roundtrip 114-aggregate-result-type-changes
-}
-
-@test "pair 115-partition-bounds-change" {
-	zn_roundtrip 115-partition-bounds-change
-}
-
-@test "pair 116-column-statistics-settings" {
-	zn_roundtrip 116-column-statistics-settings
-}
-
-@test "pair 117-range-types" {
-	zn_roundtrip 117-range-types
-}
-
 @test "pair 118-operators" {
 	zn_roundtrip 118-operators
 }
@@ -150,4 +126,40 @@ setup() {
 
 @test "pair 173-aggregate-moving-changed" {
 	zn_roundtrip 173-aggregate-moving-changed
+}
+
+@test "pair 185-opclass-btree-composite-domain" {
+	zn_roundtrip 185-opclass-btree-composite-domain
+}
+
+@test "pair 186-opclass-hash" {
+	zn_roundtrip 186-opclass-hash
+}
+
+@test "pair 187-opfamily-loose-cross-type-shared" {
+	zn_roundtrip 187-opfamily-loose-cross-type-shared
+}
+
+@test "pair 188-opfamily-members-change" {
+	zn_roundtrip 188-opfamily-members-change
+}
+
+@test "pair 189-opclass-dropped-with-index" {
+	zn_roundtrip 189-opclass-dropped-with-index
+}
+
+@test "pair 190-opclass-hostile-names" {
+	zn_roundtrip 190-opclass-hostile-names
+}
+
+@test "pair 191-opclass-changed-unused" {
+	zn_roundtrip 191-opclass-changed-unused
+}
+
+@test "pair 192-opclass-dropped-with-table" {
+	zn_roundtrip 192-opclass-dropped-with-table
+}
+
+@test "pair 193-opclass-exclusion-range-order-by" {
+	zn_roundtrip 193-opclass-exclusion-range-order-by
 }
