@@ -1788,6 +1788,11 @@ opfamilies(struct ctx *c)
 	struct cursor m, k;
 	int i;
 
+	/* Most schemas have none: no more round trips then. */
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return;
+	}
 	cursor(&m, run(c, "read operator family members",
 	    q_opfamily_members, c->nsparam), OM_OWNER);
 	cursor(&k, run(c, "read what operator families use",
@@ -1820,6 +1825,10 @@ opclasses(struct ctx *c)
 	struct zn_buf def = ZN_BUF_INIT;
 	int i, j;
 
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return;
+	}
 	cursor(&m, run(c, "read operator class members", q_opclass_members,
 	    c->nsparam), OM_OWNER);
 	cursor(&k, run(c, "read what operator classes use", q_opclass_deps,
