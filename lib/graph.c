@@ -773,7 +773,7 @@ slowread(struct zn_graph *g, const char *name, const char *buf, size_t len)
 /* The keys a body record sorts by, picked out of its line. */
 #define NFAST 6
 struct fastkeys {
-	char *v[NFAST];		/* kind, schema, table, name, arguments, method */
+	char *v[NFAST];		/* fastkeynames */
 	int columns;		/* has a "columns" array */
 };
 static const char *const fastkeynames[NFAST] = { "kind", "schema", "table",
