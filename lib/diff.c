@@ -51,6 +51,7 @@ enum {
 	PH_DOMAIN = 25,
 	PH_SEQUENCE = 23,
 	PH_FUNCTION = 24,
+	PH_OPCLASS = 30,
 	PH_TABLE = 40,
 	PH_ADD_COLUMN = 42,
 	PH_ALTER_TYPE = 43,
@@ -76,6 +77,7 @@ enum {
 	PH_PRIVILEGES = 80,
 	PH_SOFT_DROP = 84,
 	PH_DROP_TABLE = 85,
+	PH_DROP_OPCLASS = 88,
 	PH_DROP_ROUTINE = 90,
 	PH_DROP_SEQUENCE = 91,
 	PH_DROP_ENUM = 92,
@@ -1745,6 +1747,132 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 	privop(d, fmt(d, "DOMAIN %s", q), a, b, tgt, sc, NULL, nm);
 }
 
+/* ---- what names an operator class ---- */
+
+/*
+ * Indexes, exclusion constraints, partition keys and range types name
+ * operator classes: each class made provides opclass:NAME USING METHOD,
+ * what names it needs that key, and what is dropped while naming one
+ * provides dropuse: of it, which the class's drop needs.  A table that
+ * is parked keeps its indexes: its keys go into the parked text (how).
+ */
+enum { OPC_NEED, OPC_DROPUSE, OPC_PARK };
+
+static void addtext(struct d *, const char *);
+
+static void
+opcuse(struct d *d, struct zn_op *op, int how, const char *key)
+{
+	if (how == OPC_NEED)
+		need(op, key);
+	else if (how == OPC_DROPUSE)
+		provide(op, fmt(d, "dropuse:%s", key));
+	else
+		addtext(d, key);
+}
+
+static const char *
+opckey(struct d *d, const char *q, const char *method)
+{
+	return fmt(d, "opclass:%s USING %s", q, method);
+}
+
+/*
+ * The classes an index's keys name (as qualified, quoted names), but
+ * the server's own, which no plan makes or drops.
+ */
+static void
+indexopcs(struct d *d, struct zn_op *op, int how, const json_t *ix)
+{
+	const json_t *k;
+	const char *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(ix, "keys"), i, k)
+		if ((c = S(k, "opclass")) != NULL &&
+		    strncmp(c, "pg_catalog.", 11) != 0)
+			opcuse(d, op, how, opckey(d, c, S(ix, "method")));
+}
+
+static int
+identbyte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* Whether text holds the qualified name q, whole. */
+static int
+namesin(const char *text, const char *q)
+{
+	const char *p;
+	size_t n = strlen(q);
+
+	for (p = text; p != NULL && (p = strstr(p, q)) != NULL; p++)
+		if ((p == text || (!identbyte((unsigned char)p[-1]) &&
+		    p[-1] != '.' && p[-1] != '"')) &&
+		    !identbyte((unsigned char)p[n]) && p[n] != '"')
+			return 1;
+	return 0;
+}
+
+/* Records [*lo, *hi) of s are those of kind (records are in kind order). */
+static void
+kindspan(const struct side *s, const char *kind, size_t *lo, size_t *hi)
+{
+	int rank = zn_graph_kind_rank(kind);
+	size_t l = 0, h = s->g->nrecs, m;
+
+	while (l < h) {
+		m = l + (h - l) / 2;
+		if (s->g->recs[m].rank < rank)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*lo = l;
+	while (l < s->g->nrecs && s->g->recs[l].rank == rank)
+		l++;
+	*hi = l;
+}
+
+/*
+ * The classes of side s that a definition (an exclusion constraint's,
+ * a partition key, a range type's) names: the server writes a class
+ * only when it is not the default, qualified.
+ */
+static void
+textopcs(struct d *d, struct zn_op *op, int how, const struct side *s,
+    const char *text)
+{
+	const struct zn_grec *r;
+	size_t i, hi;
+
+	if (text == NULL)
+		return;
+	for (kindspan(s, "operator_class", &i, &hi); i < hi; i++) {
+		r = &s->g->recs[i];
+		if (namesin(text, qn(d, r->schema, r->name)))
+			opcuse(d, op, how, opckey(d, qn(d, r->schema,
+			    r->name), r->args));
+	}
+}
+
+/* The classes a table's or materialized view's record t of s names. */
+static void
+relopcs(struct d *d, struct zn_op *op, int how, const struct side *s,
+    const json_t *t)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(t, "indexes"), i, x)
+		indexopcs(d, op, how, x);
+	json_array_foreach(json_object_get(t, "exclusions"), i, x)
+		textopcs(d, op, how, s, S(x, "definition"));
+	textopcs(d, op, how, s, S(t, "partition_key"));
+}
+
 /* ---- made by one statement: ranges, operators, statistics, rules ---- */
 
 /*
@@ -2085,6 +2213,44 @@ def_alter(struct d *d, json_t *out, const json_t *a, const json_t *b,
 	return 1;
 }
 
+/* The key of an operator (or of a use of one) made or dropped. */
+static const char *
+oprkey(struct d *d, const json_t *x)
+{
+	return fmt(d, "opr:%s.%s(%s)", qi(d, S(x, "schema")), S(x, "name"),
+	    S(x, "arguments"));
+}
+
+/*
+ * The from side's operator class or family that has operator x as a
+ * member, for people, or NULL.
+ */
+static const char *
+opruser(struct d *d, const json_t *x)
+{
+	static const char *const kinds[] = { "operator_class",
+	    "operator_family" };
+	const json_t *y, *u;
+	size_t k, i, hi, j;
+
+	for (k = 0; k < 2; k++)
+		for (kindspan(&d->a, kinds[k], &i, &hi); i < hi; i++) {
+			y = rec(&d->a, i);
+			json_array_foreach(json_object_get(y, "depends_on"), j,
+			    u)
+				if (streq(S(u, "kind"), "operator") &&
+				    streq(S(u, "schema"), S(x, "schema")) &&
+				    streq(S(u, "name"), S(x, "name")) &&
+				    streq(S(u, "arguments"),
+				    S(x, "arguments")))
+					return fmt(d, "operator %s %s.%s "
+					    "USING %s", k == 0 ? "class" :
+					    "family", S(y, "schema"),
+					    S(y, "name"), S(y, "method"));
+		}
+	return NULL;
+}
+
 /* The edges of x made (made 1), dropped (0), or made again (2). */
 static void
 defedges(struct d *d, struct zn_op *op, const json_t *x, int made)
@@ -2104,6 +2270,9 @@ defedges(struct d *d, struct zn_op *op, const json_t *x, int made)
 			provide(op, fmt(d, "dropuse:type:%s", basetype(d,
 			    S(x, "subtype"))));
 		}
+		/* Its subtype_opclass. */
+		textopcs(d, op, made ? OPC_NEED : OPC_DROPUSE,
+		    made ? &d->b : &d->a, S(x, "definition"));
 		return;
 	}
 	/* What it uses: made before it, dropped after it. */
@@ -2125,9 +2294,14 @@ defedges(struct d *d, struct zn_op *op, const json_t *x, int made)
 		if (made)
 			need(op, fmt(d, "schema:%s", json_string_value(e)));
 	dep = NULL;
-	if (streq(k, "operator"))
+	if (streq(k, "operator")) {
 		dep = fmt(d, "func:%s", S(x, "function"));
-	else if (streq(k, "statistics"))
+		/* What operator classes and families name it by. */
+		if (made)
+			provide(op, oprkey(d, x));
+		else
+			need(op, fmt(d, "dropuse:%s", oprkey(d, x)));
+	} else if (streq(k, "statistics"))
 		dep = fmt(d, "rel:%s", S(x, "on"));
 	else if (streq(k, "rule"))
 		dep = fmt(d, "rel:%s", qn(d, S(x, "schema"), S(x, "table")));
@@ -2192,6 +2366,7 @@ defdiff(struct d *d, const json_t *a, const json_t *b)
 	    S(x, "table"), S(x, "name")) : S(x, "arguments") != NULL ?
 	    fmt(d, "%s.%s(%s)", S(x, "schema"), S(x, "name"),
 	    S(x, "arguments")) : target(d, S(x, "schema"), NULL, S(x, "name"));
+	const char *user;
 	struct zn_op *op;
 	json_t *fw, *bw;
 	int ok;
@@ -2247,6 +2422,11 @@ defdiff(struct d *d, const json_t *a, const json_t *b)
 			    S(x, "name"));
 		return;
 	}
+	if (streq(k->kind, "operator") && (user = opruser(d, a)) != NULL)
+		cannot(tgt, fmt(d, "the operator changes while %s has it as "
+		    "a member: PostgreSQL cannot make it again under a "
+		    "class, and would drop it from a family silently (give "
+		    "the class or family another operator first)", user));
 	if (k->replace == NOOP)
 		cannot(tgt, k->cannot);
 	op = newop(d, k->replace, k->made, tgt);
@@ -2258,6 +2438,239 @@ defdiff(struct d *d, const json_t *a, const json_t *b)
 	defedges(d, op, b, 2);
 }
 #undef NOOP
+
+/* ---- operator families and classes ---- */
+
+static void routineuses(struct d *, struct zn_op *, const json_t *, int);
+
+/* A family or class as DROP, ALTER and COMMENT ON name it. */
+static const char *
+opcname(struct d *d, const json_t *x)
+{
+	return fmt(d, "%s USING %s", qn(d, S(x, "schema"), S(x, "name")),
+	    qi(d, S(x, "method")));
+}
+
+static const char *
+opctarget(struct d *d, const json_t *x)
+{
+	return fmt(d, "%s.%s USING %s", S(x, "schema"), S(x, "name"),
+	    S(x, "method"));
+}
+
+static struct zn_op *
+opcop(struct d *d, enum zn_opkind kind, int phase, const json_t *x)
+{
+	struct zn_op *op = newop(d, kind, phase, opctarget(d, x));
+
+	args(op, S(x, "schema"), NULL, S(x, "name"));
+	arg(op, "method", json_string(S(x, "method")));
+	return op;
+}
+
+/*
+ * ALTER OPERATOR FAMILY q ADD (add) or DROP the members of list: the
+ * definitions of those whose definition differs from that of the member
+ * of the same name in other (or all when other is NULL), or their names.
+ */
+static void
+opfmembers(struct d *d, json_t *out, const char *q, const json_t *list,
+    const json_t *other, int add)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *m, *o;
+	size_t i, n = 0;
+
+	zn_buf_addf(&b, "ALTER OPERATOR FAMILY %s %s ", q, add ? "ADD" :
+	    "DROP");
+	json_array_foreach(list, i, m) {
+		o = findnamed(other, S(m, "name"));
+		if (o != NULL && streq(S(o, "definition"),
+		    S(m, "definition")))
+			continue;
+		zn_buf_addf(&b, "%s%s", n++ > 0 ? ", " : "",
+		    S(m, add ? "definition" : "name"));
+	}
+	if (n > 0)
+		addstr(out, keep(d, zn_buf_detach(&b)));
+	zn_buf_release(&b);
+}
+
+/* CREATE OPERATOR FAMILY with its loose members and comment, into out. */
+static void
+opfamily_create(struct d *d, json_t *out, const json_t *x)
+{
+	const char *q = opcname(d, x);
+
+	addstr(out, fmt(d, "CREATE OPERATOR FAMILY %s", q));
+	opfmembers(d, out, q, json_object_get(x, "members"), NULL, 1);
+	if (S(x, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "OPERATOR FAMILY %s", q),
+		    S(x, "comment")));
+}
+
+static const char *
+opfkey(struct d *d, const json_t *x)
+{
+	return fmt(d, "opfamily:%s USING %s", qn(d, S(x, "schema"),
+	    S(x, "name")), S(x, "method"));
+}
+
+/*
+ * A family is made before its classes and dropped after them; its loose
+ * members are added and dropped in place (the same number and types
+ * with another operator or function: dropped, then added).
+ */
+static void
+opfamilydiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const char *q = opcname(d, x);
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = opcop(d, ZN_OP_CREATE_OPERATOR_FAMILY, PH_OPCLASS, b);
+		opfamily_create(d, op->sql, b);
+		rev(op, fmt(d, "DROP OPERATOR FAMILY %s", q));
+		need(op, fmt(d, "schema:%s", S(b, "schema")));
+		provide(op, opfkey(d, b));
+		routineuses(d, op, b, 0);
+		return;
+	}
+	if (b == NULL) {
+		op = opcop(d, ZN_OP_DROP_OPERATOR_FAMILY, PH_DROP_OPCLASS, a);
+		sql(op, fmt(d, "DROP OPERATOR FAMILY %s", q));
+		opfamily_create(d, op->reverse, a);
+		need(op, fmt(d, "dropuse:%s", opfkey(d, a)));
+		routineuses(d, op, a, 1);
+		return;
+	}
+	if (!same(json_object_get(a, "members"), json_object_get(b,
+	    "members"))) {
+		const json_t *ma = json_object_get(a, "members");
+		const json_t *mb = json_object_get(b, "members");
+
+		op = opcop(d, ZN_OP_ALTER_OPERATOR_FAMILY, PH_OPCLASS, b);
+		opfmembers(d, op->sql, q, ma, mb, 0);
+		opfmembers(d, op->sql, q, mb, ma, 1);
+		opfmembers(d, op->reverse, q, mb, ma, 0);
+		opfmembers(d, op->reverse, q, ma, mb, 1);
+		routineuses(d, op, b, 0);
+		routineuses(d, op, a, 1);
+	}
+	commentop(d, fmt(d, "OPERATOR FAMILY %s", q), a, b, opctarget(d, b),
+	    S(b, "schema"), NULL, S(b, "name"));
+}
+
+/* CREATE OPERATOR CLASS and its comment, into out. */
+static void
+opclass_create(struct d *d, json_t *out, const json_t *x)
+{
+	addstr(out, S(x, "definition"));
+	if (S(x, "comment") != NULL)
+		addstr(out, comment_sql(d, fmt(d, "OPERATOR CLASS %s",
+		    opcname(d, x)), S(x, "comment")));
+}
+
+/*
+ * What in the from side names class x, for people (NULL when nothing
+ * does): an index, an exclusion constraint, a partition key, a range
+ * type.
+ */
+static const char *
+opcuser(struct d *d, const json_t *x)
+{
+	const char *q = qn(d, S(x, "schema"), S(x, "name"));
+	const json_t *t, *ix, *k;
+	size_t i, j, m, lo, hi;
+
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		if (!iskind(&d->a, i, "table") &&
+		    !iskind(&d->a, i, "materialized_view"))
+			continue;
+		t = rec(&d->a, i);
+		json_array_foreach(json_object_get(t, "indexes"), j, ix)
+			json_array_foreach(json_object_get(ix, "keys"), m, k)
+				if (streq(S(k, "opclass"), q) &&
+				    streq(S(ix, "method"), S(x, "method")))
+					return fmt(d, "index %s", qn(d,
+					    S(t, "schema"), S(ix, "name")));
+		json_array_foreach(json_object_get(t, "exclusions"), j, ix)
+			if (namesin(S(ix, "definition"), q))
+				return fmt(d, "constraint %s on %s",
+				    qi(d, S(ix, "name")), qn(d,
+				    S(t, "schema"), S(t, "name")));
+		if (S(t, "partition_key") != NULL &&
+		    namesin(S(t, "partition_key"), q))
+			return fmt(d, "the partition key of %s",
+			    qn(d, S(t, "schema"), S(t, "name")));
+	}
+	for (kindspan(&d->a, "range_type", &lo, &hi); lo < hi; lo++)
+		if (namesin(S(rec(&d->a, lo), "definition"), q))
+			return fmt(d, "range type %s", qn(d,
+			    d->a.g->recs[lo].schema, d->a.g->recs[lo].name));
+	return NULL;
+}
+
+/*
+ * A class is made (whole, with its members) after its family and what
+ * it uses, before what names it; dropped after those.  PostgreSQL cannot
+ * alter its members: a changed class is dropped and made again in one
+ * step, which only works while nothing uses it.
+ */
+static void
+opclassdiff(struct d *d, const json_t *a, const json_t *b)
+{
+	const json_t *x = b != NULL ? b : a;
+	const char *q = opcname(d, x), *tgt = opctarget(d, x), *user;
+	const char *key = opckey(d, qn(d, S(x, "schema"), S(x, "name")),
+	    S(x, "method"));
+	struct zn_op *op;
+
+	if (a == NULL) {
+		op = opcop(d, ZN_OP_CREATE_OPERATOR_CLASS, PH_OPCLASS, b);
+		opclass_create(d, op->sql, b);
+		rev(op, fmt(d, "DROP OPERATOR CLASS %s", q));
+		need(op, fmt(d, "schema:%s", S(b, "schema")));
+		provide(op, key);
+		routineuses(d, op, b, 0);
+		return;
+	}
+	if (b == NULL) {
+		/* A parked table keeps its indexes, and they the class. */
+		if (parkeduses(d, key))
+			cannot(tgt, "a table this plan parks (soft drop or "
+			    "archive) keeps an index that uses the operator "
+			    "class, which PostgreSQL then cannot drop (plan "
+			    "with --drop-policy drop, or keep the class until "
+			    "the parked table is purged)");
+		op = opcop(d, ZN_OP_DROP_OPERATOR_CLASS, PH_DROP_OPCLASS, a);
+		sql(op, fmt(d, "DROP OPERATOR CLASS %s", q));
+		opclass_create(d, op->reverse, a);
+		need(op, fmt(d, "dropuse:%s", key));
+		routineuses(d, op, a, 1);
+		return;
+	}
+	if (streq(S(a, "definition"), S(b, "definition"))) {
+		commentop(d, fmt(d, "OPERATOR CLASS %s", q), a, b, tgt,
+		    S(b, "schema"), NULL, S(b, "name"));
+		return;
+	}
+	if ((user = opcuser(d, a)) != NULL)
+		cannot(tgt, fmt(d, "the operator class changes while %s uses "
+		    "it, and PostgreSQL can neither alter a class's members "
+		    "nor drop a class in use (make the new class under "
+		    "another name, move what uses this one to it, then drop "
+		    "this one)", user));
+	op = opcop(d, ZN_OP_REPLACE_OPERATOR_CLASS, PH_OPCLASS, b);
+	sql(op, fmt(d, "DROP OPERATOR CLASS %s", q));
+	opclass_create(d, op->sql, b);
+	rev(op, fmt(d, "DROP OPERATOR CLASS %s", q));
+	opclass_create(d, op->reverse, a);
+	provide(op, key);
+	routineuses(d, op, b, 0);
+	routineuses(d, op, a, 1);
+}
 
 /* ---- composite types ---- */
 
@@ -3192,6 +3605,7 @@ createtable(struct d *d, const json_t *t)
 	need(op, fmt(d, "schema:%s", sc));
 	need(op, fmt(d, "gone:rel:%s", tq));
 	needtypes(d, op, json_object_get(t, "columns"));
+	relopcs(d, op, OPC_NEED, &d->b, t);
 	json_array_foreach(json_object_get(t, "inherits"), i, x)
 		need(op, fmt(d, "rel:%s", qn(d, S(x, "schema"),
 		    S(x, "name"))));
@@ -3282,6 +3696,7 @@ droptable(struct d *d, const json_t *t)
 			json_decref(owners);
 		}
 		provide(op, fmt(d, "droprel:%s", tq));
+		relopcs(d, op, OPC_DROPUSE, &d->a, t);
 		{
 			const json_t *x;
 			size_t i;
@@ -3891,8 +4306,11 @@ dropsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 			    qn(d, sc, nm)), S(x, "comment")));
 		idxstats(d, op->reverse, qn(d, sc, nm), NULL, x);
 		provide(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
+		indexopcs(d, op, OPC_DROPUSE, x);
 		return;
 	}
+	if (k == K_EXCL)
+		textopcs(d, op, OPC_DROPUSE, &d->a, S(x, "definition"));
 	sql(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, qi(d, nm)));
 	rev(op, fmt(d, "ALTER TABLE %s ADD %s", tq, constraint_item(d, x)));
 	if (S(x, "comment") != NULL)
@@ -4055,6 +4473,7 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		args(op, sc, tn, nm);
 		sql(op, fmt(d, "ALTER TABLE %s ADD %s", tq,
 		    constraint_item(d, x)));
+		textopcs(d, op, OPC_NEED, &d->b, S(x, "definition"));
 		break;
 	default:
 		op = newop(d, ZN_OP_ADD_INDEX, PH_INDEX, target(d, sc, tn, nm));
@@ -4067,6 +4486,7 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		rev(op, fmt(d, "DROP INDEX %s%s", partitioned ? "" :
 		    "CONCURRENTLY IF EXISTS ", qn(d, sc, nm)));
 		need(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
+		indexopcs(d, op, OPC_NEED, x);
 		if (S(x, "comment") != NULL) {
 			op = newop(d, ZN_OP_SET_COMMENT, PH_INDEX_SWAP,
 			    target(d, sc, tn, nm));
@@ -4119,11 +4539,13 @@ replaceindex(struct d *d, const json_t *t, const json_t *xa,
 	sql(op, indexdef(d, xb, tmp, 1));
 	rev(op, fmt(d, "DROP INDEX CONCURRENTLY IF EXISTS %s",
 	    qn(d, sc, tmp)));
+	indexopcs(d, op, OPC_NEED, xb);
 	op = newop(d, ZN_OP_DROP_INDEX, PH_INDEX_SWAP, tgt);
 	args(op, sc, tn, nm);
 	op->transactional = 0;
 	sql(op, fmt(d, "DROP INDEX CONCURRENTLY %s", qn(d, sc, nm)));
 	rev(op, indexdef(d, xa, nm, 1));
+	indexopcs(d, op, OPC_DROPUSE, xa);
 	idxstats(d, op->reverse, qn(d, sc, nm), NULL, xa);
 	op = newop(d, ZN_OP_RENAME_INDEX, PH_INDEX_SWAP, tgt);
 	args(op, sc, tn, nm);
@@ -4688,6 +5110,7 @@ createview(struct d *d, const json_t *v)
 	needdeps(d, op, v);
 	need(op, fmt(d, "schema:%s", S(v, "schema")));
 	need(op, fmt(d, "gone:rel:%s", q));
+	relopcs(d, op, OPC_NEED, &d->b, v);
 }
 
 /* Dropped (for good or to be recreated): dependants first. */
@@ -4712,6 +5135,7 @@ dropview(struct d *d, const json_t *v)
 	need(op, fmt(d, "dropview-dep:%s", q));
 	need(op, fmt(d, "dropuse:rel:%s", q));
 	provide(op, fmt(d, "gone:rel:%s", q));
+	relopcs(d, op, OPC_DROPUSE, &d->a, v);
 }
 
 /* Columns of b start with those of a, unchanged: OR REPLACE works. */
@@ -4986,6 +5410,10 @@ usekey(struct d *d, const json_t *x)
 		    S(x, "arguments") : "");
 	if (streq(S(x, "kind"), "type"))
 		return fmt(d, "type:%s", q);
+	if (streq(S(x, "kind"), "operator"))
+		return oprkey(d, x);
+	if (streq(S(x, "kind"), "operator_family"))
+		return opfkey(d, x);
 	return fmt(d, "rel:%s", q);
 }
 
@@ -5523,7 +5951,7 @@ pair(struct d *d, size_t i)
 		    &pos);
 	if (a == NULL)
 		a = lookup(d, &d->a, kind, S(b, "schema"), table, S(b, "name"),
-		    S(b, "arguments"), &pos);
+		    zn_graph_keyargs(b), &pos);
 	if (a == NULL && streq(kind, "sequence"))
 		a = ownedpair(d, b, &pos);
 	if (a == NULL && S(b, "arguments") != NULL) {
@@ -5606,6 +6034,7 @@ collectgone(struct d *d, const json_t **paired)
 			addtext(d, S(x, "definition"));
 		json_array_foreach(json_object_get(t, "indexes"), j, x)
 			addtext(d, S(x, "definition"));
+		relopcs(d, NULL, OPC_PARK, &d->a, t);
 	}
 	for (i = 0; i < d->a.g->nrecs; i++) {
 		if (iskind(&d->a, i, "trigger") && json_object_get(d->gone,
@@ -5690,6 +6119,10 @@ dispatch(struct d *d, const char *kind, const json_t *a, const json_t *b)
 		triggerdiff(d, a, b);
 	else if (defkind(kind) != NULL)
 		defdiff(d, a, b);
+	else if (streq(kind, "operator_family"))
+		opfamilydiff(d, a, b);
+	else if (streq(kind, "operator_class"))
+		opclassdiff(d, a, b);
 	else if (a == NULL)
 		createtable(d, b);
 	else if (b == NULL)
@@ -5741,9 +6174,10 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	    "domain", "composite_type", "range_type", "sequence", "table",
 	    "foreign_table", "view",
 	    "materialized_view", "function", "procedure", "aggregate",
-	    "operator", "statistics", "trigger", "rule", "cast",
-	    "foreign_data_wrapper", "foreign_server", "user_mapping",
-	    "publication", "event_trigger", NULL };
+	    "operator", "operator_family", "operator_class", "statistics",
+	    "trigger", "rule", "cast", "foreign_data_wrapper",
+	    "foreign_server", "user_mapping", "publication", "event_trigger",
+	    NULL };
 	const json_t **paired;
 	unsigned char *same;
 	struct d d;
@@ -5810,7 +6244,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	/*
 	 * A YAML declaration cannot hold domains, composite types,
 	 * aggregates, collations, text search, range types, operators,
-	 * statistics objects, rules or default privileges (zn-schema(5)):
+	 * operator families and classes, statistics objects, rules, the
+	 * objects of the database or default privileges (zn-schema(5)):
 	 * beside one they are left alone, as privileges and column
 	 * settings are.
 	 */
@@ -5818,7 +6253,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 		static const char *const kinds[] = { "domain",
 		    "composite_type", "aggregate", "collation",
 		    "text_search_dictionary", "text_search_configuration",
-		    "range_type", "operator", "statistics", "rule",
+		    "range_type", "operator", "operator_family",
+		    "operator_class", "statistics", "rule",
 		    "text_search_parser", "text_search_template", "cast",
 		    "foreign_data_wrapper", "foreign_server", "user_mapping",
 		    "publication", "event_trigger", "foreign_table",

@@ -149,7 +149,8 @@ static const struct member r_view[] = { { "columns", 'A', m_viewcol },
 	END };
 static const struct member m_uses[] = { { "kind", 's', NULL },
 	{ "schema", 's', NULL }, { "name", 's', NULL },
-	{ "arguments", 'S', NULL }, { "columns", 'a', NULL }, END };
+	{ "arguments", 'S', NULL }, { "columns", 'a', NULL },
+	{ "method", 'S', NULL }, END };
 static const struct member r_routine[] = { { "result", 'S', NULL },
 	{ "language", 's', NULL }, { "definition", 's', NULL },
 	{ "depends_on", 'A', m_uses }, { "argument_types", 'S', NULL },
@@ -163,6 +164,14 @@ static const struct member r_range[] = { { "definition", 's', NULL },
 	{ "privileges", 'A', m_priv }, END };
 static const struct member r_operator[] = { { "definition", 's', NULL },
 	{ "function", 's', NULL }, { "comment", 'S', NULL }, END };
+static const struct member m_opmember[] = { { "name", 's', NULL },
+	{ "definition", 's', NULL }, END };
+static const struct member r_opfamily[] = { { "method", 's', NULL },
+	{ "members", 'A', m_opmember }, { "depends_on", 'A', m_uses },
+	{ "comment", 'S', NULL }, END };
+static const struct member r_opclass[] = { { "method", 's', NULL },
+	{ "definition", 's', NULL }, { "depends_on", 'A', m_uses },
+	{ "comment", 'S', NULL }, END };
 static const struct member r_statistics[] = { { "definition", 's', NULL },
 	{ "on", 's', NULL }, { "statistics", 'S', NULL },
 	{ "comment", 'S', NULL }, END };
@@ -209,9 +218,10 @@ static const struct member r_trigger[] = { { "definition", 's', NULL },
  * The record kinds, in canonical order.  "sub" names the member that is
  * part of the record's key beside its schema and name, and sorts before
  * the name: the table of a trigger or rule, the role of default
- * privileges; "args" says it carries an identity argument list that is
- * part of its key (routines); "global" that it need not live in a
- * schema; "shape" its other members.
+ * privileges; "args" that a member after its name is part of its key:
+ * 1 its identity argument list (routines), 2 its access method
+ * (operator classes and families, keyargs[]); "global" that it need not
+ * live in a schema; "shape" its other members.
  */
 static const struct kind {
 	const char *name;
@@ -241,6 +251,8 @@ static const struct kind {
 	{ "procedure", 0, NULL, 1, r_routine },
 	{ "aggregate", 0, NULL, 1, r_aggregate },
 	{ "operator", 0, NULL, 1, r_operator },
+	{ "operator_family", 0, NULL, 2, r_opfamily },
+	{ "operator_class", 0, NULL, 2, r_opclass },
 	{ "statistics", 0, NULL, 0, r_statistics },
 	{ "trigger", 0, "table", 0, r_trigger },
 	{ "rule", 0, "table", 0, r_rule },
@@ -252,6 +264,7 @@ static const struct kind {
 	{ "event_trigger", 1, NULL, 0, r_evtrigger },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+static const char *const keyargs[] = { NULL, "arguments", "method" };
 
 /* Arrays inside records whose order means nothing: sorted by name. */
 static const char *const named_arrays[] = { "checks", "exclusions",
@@ -274,6 +287,15 @@ zn_graph_kind_sub(const char *kind)
 	int rank = zn_graph_kind_rank(kind);
 
 	return rank >= 0 ? kinds[rank].sub : NULL;
+}
+
+const char *
+zn_graph_keyargs(const json_t *rec)
+{
+	int rank = zn_graph_kind_rank(zn_json_str(rec, "kind"));
+
+	return zn_json_str(rec, keyargs[rank >= 0 && kinds[rank].args == 2 ?
+	    2 : 1]);
 }
 
 /* The member that fills a record's table place in its key. */
@@ -377,7 +399,7 @@ zn_graph_add(struct zn_graph *g, json_t *rec)
 	zn_graph_add_line(g, zn_json_str(rec, "kind"),
 	    zn_json_str(rec, "schema"), zn_json_str(rec,
 	    submember(zn_graph_kind_rank(zn_json_str(rec, "kind")))),
-	    zn_json_str(rec, "name"), zn_json_str(rec, "arguments"),
+	    zn_json_str(rec, "name"), zn_graph_keyargs(rec),
 	    zn_buf_detach(&b), len);
 	json_decref(rec);
 }
@@ -648,9 +670,9 @@ zn_graph_badrec(const json_t *rec)
 	if (k->sub != NULL && zn_json_str(rec, k->sub) == NULL)
 		return zn_xasprintf("%s record has no string \"%s\"",
 		    kind, k->sub);
-	if (k->args && zn_json_str(rec, "arguments") == NULL)
-		return zn_xasprintf("%s record has no string "
-		    "\"arguments\"", kind);
+	if (k->args && zn_json_str(rec, keyargs[k->args]) == NULL)
+		return zn_xasprintf("%s record has no string \"%s\"", kind,
+		    keyargs[k->args]);
 	if (strcmp(kind, "table") == 0 &&
 	    !json_is_array(json_object_get(rec, "columns")))
 		return zn_xstrdup("table record has no \"columns\" array");
@@ -865,13 +887,13 @@ slowread(struct zn_graph *g, const char *name, const char *buf, size_t len)
  * by whoever needs their fields (zn_graph_get).
  */
 /* The keys a body record sorts by, picked out of its line. */
-#define NFAST 6
+#define NFAST 7
 struct fastkeys {
-	char *v[NFAST];		/* kind, schema, table, name, arguments, role */
+	char *v[NFAST];		/* fastkeynames */
 	int columns;		/* has a "columns" array */
 };
 static const char *const fastkeynames[NFAST] = { "kind", "schema",
-    "table", "name", "arguments", "role" };
+    "table", "name", "arguments", "role", "method" };
 
 static void
 fastkeys_free(struct fastkeys *k)
@@ -985,6 +1007,13 @@ fastsub(const struct fastkeys *k)
 	    strcmp(kinds[rank].sub, "role") == 0 ? k->v[5] : k->v[2];
 }
 
+/* The key after the name (zn_graph_keyargs), of keys k of a known kind. */
+static const char *
+fastargs(const struct fastkeys *k)
+{
+	return k->v[kinds[zn_graph_kind_rank(k->v[0])].args == 2 ? 6 : 4];
+}
+
 /* Whether the keys make a well-formed body record (as checkrec). */
 static int
 fastok(const struct fastkeys *k)
@@ -997,7 +1026,7 @@ fastok(const struct fastkeys *k)
 		return 0;
 	if (kinds[rank].sub != NULL && fastsub(k) == NULL)
 		return 0;
-	if (kinds[rank].args && k->v[4] == NULL)
+	if (kinds[rank].args && fastargs(k) == NULL)
 		return 0;
 	if (strcmp(k->v[0], "table") == 0 && !k->columns)
 		return 0;
@@ -1072,7 +1101,7 @@ fastread(struct zn_graph *g, char *buf, size_t len)
 			goto out;
 		}
 		zn_graph_add_line(g, k.v[0], k.v[1], fastsub(&k), k.v[3],
-		    k.v[4], p, n);
+		    fastargs(&k), p, n);
 		fastkeys_free(&k);
 		r = &g->recs[g->nrecs - 1];
 		if (g->nrecs > 1 && cmprec(r - 1, r) >= 0)

@@ -1050,7 +1050,7 @@ static const char q_defacls[] =
  * type as the table), the relations and routines a BEGIN ATOMIC body
  * reads, in the schemas read.  zn-diff orders creates and drops by it.
  */
-enum { D_PROC, D_KIND, D_SCHEMA, D_NAME, D_ARGS, D_COLS };
+enum { D_PROC, D_KIND, D_SCHEMA, D_NAME, D_ARGS, D_COLS, D_METHOD };
 static const char q_routinedeps[] =
     "WITH d AS (SELECT d.objid, d.refclassid, d.refobjid, d.refobjsubid "
     " FROM pg_catalog.pg_proc p0 "
@@ -1096,6 +1096,157 @@ static const char q_routinedeps[] =
     " AND p.pronamespace = ANY ($1::pg_catalog.oid[])"
     ") x ORDER BY 1, 2, 3, 4, 5";
 
+/*
+ * Operator families and classes (pg_dump's dumpOpfamily and
+ * dumpOpclass).  A class is written as CREATE OPERATOR CLASS naming its
+ * family always, so the family (made implicitly or not) is made first.
+ */
+enum { OF_OID, OF_SCHEMA, OF_NAME, OF_METHOD, OF_COMMENT };
+static const char q_opfamilies[] =
+    "SELECT f.oid, n.nspname, f.opfname, a.amname, d.description "
+    "FROM pg_catalog.pg_opfamily f "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace "
+    "JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod "
+    COMMENT("d", "pg_catalog.pg_opfamily", "f.oid", "0")
+    "WHERE f.opfnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("f.opfname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_opfamily", "f.oid") " "
+    "ORDER BY f.oid";
+enum { OC_OID, OC_SCHEMA, OC_NAME, OC_METHOD, OC_HEAD, OC_TYPE, OC_STORAGE,
+    OC_COMMENT };
+static const char q_opclassdefs[] =
+    "SELECT c.oid, n.nspname, c.opcname, a.amname, "
+    "'CREATE OPERATOR CLASS ' || " QNAME("n.nspname", "c.opcname") " || "
+    "CASE WHEN c.opcdefault THEN ' DEFAULT' ELSE '' END || ' FOR TYPE ' || "
+    "pg_catalog.format_type(c.opcintype, NULL) || ' USING ' || "
+    "pg_catalog.quote_ident(a.amname) || ' FAMILY ' || "
+    QNAME("fn.nspname", "f.opfname") " || ' AS ', "
+    "pg_catalog.format_type(c.opcintype, NULL), "
+    "CASE WHEN c.opckeytype <> 0 THEN "
+    "pg_catalog.format_type(c.opckeytype, NULL) END, d.description "
+    "FROM pg_catalog.pg_opclass c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.opcnamespace "
+    "JOIN pg_catalog.pg_am a ON a.oid = c.opcmethod "
+    "JOIN pg_catalog.pg_opfamily f ON f.oid = c.opcfamily "
+    "JOIN pg_catalog.pg_namespace fn ON fn.oid = f.opfnamespace "
+    COMMENT("d", "pg_catalog.pg_opclass", "c.oid", "0")
+    "WHERE c.opcnamespace = ANY ($1::pg_catalog.oid[]) "
+    "AND " NOT_OURS("c.opcname") " "
+    "AND " NOT_MEMBER("pg_catalog.pg_opclass", "c.oid") " "
+    "ORDER BY c.oid";
+
+/*
+ * Whose members (pg_amop and pg_amproc rows, by the pg_depend row dep)
+ * are read: a class's are those that depend on it; a family's, its loose
+ * ones, that depend on the family itself (deptype a), not on a class.
+ */
+#define OPCLASS_OF(dep) \
+    dep ".refclassid = 'pg_catalog.pg_opclass'::pg_catalog.regclass AND " \
+    dep ".refobjid IN (SELECT c.oid FROM pg_catalog.pg_opclass c WHERE " \
+    "c.opcnamespace = ANY ($1::pg_catalog.oid[]))"
+#define OPFAMILY_OF(dep) \
+    dep ".refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass AND " \
+    dep ".deptype = 'a' AND " dep ".refobjid IN (SELECT f.oid FROM " \
+    "pg_catalog.pg_opfamily f WHERE f.opfnamespace = " \
+    "ANY ($1::pg_catalog.oid[]))"
+
+/*
+ * The members, by owner: what names one in its family (ALTER OPERATOR
+ * FAMILY ... DROP) and the item that adds it, as pg_dump writes them,
+ * strategy and support numbers in order, then their types by name.
+ */
+enum { OM_OWNER, OM_NAME, OM_DEF };
+#define OPMEMBERS(of) \
+    "SELECT m.owner, CASE m.k WHEN 0 THEN 'OPERATOR ' ELSE 'FUNCTION ' " \
+    "END || m.num || ' (' || m.lt || ', ' || m.rt || ')', m.def FROM (" \
+    "SELECT dep.refobjid AS owner, 0 AS k, o.amopstrategy AS num, " \
+    "pg_catalog.format_type(o.amoplefttype, NULL) AS lt, " \
+    "pg_catalog.format_type(o.amoprighttype, NULL) AS rt, " \
+    "'OPERATOR ' || o.amopstrategy || ' ' || " \
+    "o.amopopr::pg_catalog.regoperator::pg_catalog.text || CASE WHEN " \
+    "o.amoppurpose = 'o' THEN ' FOR ORDER BY ' || " \
+    QNAME("sn.nspname", "sf.opfname") " ELSE '' END AS def " \
+    "FROM pg_catalog.pg_amop o JOIN pg_catalog.pg_depend dep ON " \
+    "dep.classid = 'pg_catalog.pg_amop'::pg_catalog.regclass AND " \
+    "dep.objid = o.oid " \
+    "LEFT JOIN pg_catalog.pg_opfamily sf ON sf.oid = o.amopsortfamily " \
+    "LEFT JOIN pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace " \
+    "WHERE " of("dep") " " \
+    "UNION ALL SELECT dep.refobjid, 1, p.amprocnum, " \
+    "pg_catalog.format_type(p.amproclefttype, NULL), " \
+    "pg_catalog.format_type(p.amprocrighttype, NULL), " \
+    "'FUNCTION ' || p.amprocnum || ' (' || " \
+    "pg_catalog.format_type(p.amproclefttype, NULL) || ', ' || " \
+    "pg_catalog.format_type(p.amprocrighttype, NULL) || ') ' || " \
+    "p.amproc::pg_catalog.regprocedure::pg_catalog.text " \
+    "FROM pg_catalog.pg_amproc p JOIN pg_catalog.pg_depend dep ON " \
+    "dep.classid = 'pg_catalog.pg_amproc'::pg_catalog.regclass AND " \
+    "dep.objid = p.oid WHERE " of("dep") \
+    ") m ORDER BY m.owner, m.k, m.num, m.lt COLLATE \"C\", " \
+    "m.rt COLLATE \"C\""
+static const char q_opclass_members[] = OPMEMBERS(OPCLASS_OF);
+static const char q_opfamily_members[] = OPMEMBERS(OPFAMILY_OF);
+
+/*
+ * What each class or family uses, from pg_depend, of itself and of its
+ * members (read as OPMEMBERS reads them), in the schemas read: types
+ * (an array as its element, a table's row type as the table),
+ * operators, routines and families (its own, a sort family), in the
+ * columns of q_routinedeps.  zn-diff orders creates and drops by it.
+ */
+#define OPDEPS(cat, nsp, of) \
+    "WITH o AS (SELECT x.oid AS owner, '" cat "'::pg_catalog.regclass AS " \
+    "classid, x.oid AS objid FROM " cat " x WHERE x." nsp " = ANY " \
+    "($1::pg_catalog.oid[]) UNION ALL SELECT dep.refobjid, dep.classid, " \
+    "dep.objid FROM pg_catalog.pg_depend dep WHERE dep.classid IN " \
+    "('pg_catalog.pg_amop'::pg_catalog.regclass, " \
+    "'pg_catalog.pg_amproc'::pg_catalog.regclass) AND " of("dep") "), " \
+    "r AS (SELECT o.owner, d.refclassid, d.refobjid FROM o JOIN " \
+    "pg_catalog.pg_depend d ON d.classid = o.classid AND " \
+    "d.objid = o.objid WHERE NOT (d.refclassid = '" cat "'::" \
+    "pg_catalog.regclass AND d.refobjid = o.owner)) " \
+    "SELECT DISTINCT x.owner, x.kind, x.nspname COLLATE \"C\", " \
+    "x.name COLLATE \"C\", x.args COLLATE \"C\", NULL::pg_catalog.text[], " \
+    "x.method COLLATE \"C\" FROM (" \
+    "SELECT r.owner, CASE WHEN c.oid IS NULL OR c.relkind = 'c' THEN " \
+    "'type' ELSE 'relation' END AS kind, n.nspname, " \
+    "COALESCE(c.relname, t.typname)::pg_catalog.text AS name, " \
+    "NULL::pg_catalog.text AS args, NULL::pg_catalog.text AS method " \
+    "FROM r JOIN pg_catalog.pg_type t0 ON t0.oid = r.refobjid " \
+    "JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN t0.typelem <> 0 AND " \
+    "t0.typlen = -1 THEN t0.typelem ELSE t0.oid END " \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace " \
+    "LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid " \
+    "WHERE r.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass " \
+    "AND t.typnamespace = ANY ($1::pg_catalog.oid[]) " \
+    "UNION ALL SELECT r.owner, 'operator', n.nspname, " \
+    "p.oprname::pg_catalog.text, CASE WHEN p.oprleft = 0 THEN 'NONE' " \
+    "ELSE pg_catalog.format_type(p.oprleft, NULL) END || ', ' || " \
+    "pg_catalog.format_type(p.oprright, NULL), NULL " \
+    "FROM r JOIN pg_catalog.pg_operator p ON p.oid = r.refobjid " \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = p.oprnamespace " \
+    "WHERE r.refclassid = 'pg_catalog.pg_operator'::pg_catalog.regclass " \
+    "AND p.oprnamespace = ANY ($1::pg_catalog.oid[]) " \
+    "UNION ALL SELECT r.owner, 'function', n.nspname, " \
+    "p.proname::pg_catalog.text, " \
+    "pg_catalog.pg_get_function_identity_arguments(p.oid), NULL " \
+    "FROM r JOIN pg_catalog.pg_proc p ON p.oid = r.refobjid " \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace " \
+    "WHERE r.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass " \
+    "AND p.pronamespace = ANY ($1::pg_catalog.oid[]) " \
+    "UNION ALL SELECT r.owner, 'operator_family', n.nspname, " \
+    "f.opfname::pg_catalog.text, NULL, a.amname::pg_catalog.text " \
+    "FROM r JOIN pg_catalog.pg_opfamily f ON f.oid = r.refobjid " \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace " \
+    "JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod " \
+    "WHERE r.refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass " \
+    "AND f.opfnamespace = ANY ($1::pg_catalog.oid[])" \
+    ") x ORDER BY 1, 2, 3, 4, 5, 7"
+static const char q_opclass_deps[] = OPDEPS("pg_catalog.pg_opclass",
+    "opcnamespace", OPCLASS_OF);
+static const char q_opfamily_deps[] = OPDEPS("pg_catalog.pg_opfamily",
+    "opfnamespace", OPFAMILY_OF);
+
 static const char q_triggers[] =
     "SELECT t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, false), "
     "t.tgenabled, d.description "
@@ -1131,17 +1282,7 @@ static const char q_unmodelled[] =
     "pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = "
     "o.oprnamespace WHERE o.oprnamespace = ANY($1::pg_catalog.oid[]) "
     "AND o.oprcode = 0 "
-    "UNION ALL SELECT 'operator class', n.nspname, c.opcname || ' USING ' "
-    "|| a.amname, 'pg_catalog.pg_opclass'::regclass, c.oid FROM "
-    "pg_catalog.pg_opclass c JOIN pg_catalog.pg_namespace n ON n.oid = "
-    "c.opcnamespace JOIN pg_catalog.pg_am a ON a.oid = c.opcmethod WHERE "
-    "c.opcnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT "
-    "'operator family', n.nspname, f.opfname || ' USING ' || a.amname, "
-    "'pg_catalog.pg_opfamily'::regclass, f.oid FROM "
-    "pg_catalog.pg_opfamily f JOIN pg_catalog.pg_namespace n ON n.oid = "
-    "f.opfnamespace JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod WHERE "
-    "f.opfnamespace = ANY($1::pg_catalog.oid[]) UNION ALL SELECT "
-    "'conversion', n.nspname, c.conname, "
+    "UNION ALL SELECT 'conversion', n.nspname, c.conname, "
     "'pg_catalog.pg_conversion'::regclass, c.oid FROM "
     "pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = "
     "c.connamespace WHERE c.connamespace = ANY($1::pg_catalog.oid[]) "
@@ -2055,6 +2196,10 @@ routineuses(struct ctx *c, struct cursor *k, unsigned long oid)
 			kv(c, "arguments", k->r, j, D_ARGS);
 		if (!PQgetisnull(k->r, j, D_COLS))
 			kva(c, "columns", k->r, j, D_COLS);
+		/* An operator family's access method (opuses). */
+		if (PQnfields(k->r) > D_METHOD && !PQgetisnull(k->r, j,
+		    D_METHOD))
+			kv(c, "method", k->r, j, D_METHOD);
 		zn_jw_end(&c->w, '}');
 	}
 	zn_jw_end(&c->w, ']');
@@ -2084,6 +2229,105 @@ aggregates(struct ctx *c)
 		    PQgetvalue(r, i, AG_ARGS));
 	}
 	PQclear(r);
+}
+
+/* A class's or family's members, [{name, definition}], by its OID. */
+static void
+opmembers(struct ctx *c, struct cursor *k, unsigned long oid)
+{
+	int j;
+
+	seek(k, oid);
+	zn_jw_key(&c->w, "members");
+	zn_jw_arr(&c->w);
+	for (j = k->row; j < k->end; j++) {
+		zn_jw_obj(&c->w);
+		kv(c, "name", k->r, j, OM_NAME);
+		kv(c, "definition", k->r, j, OM_DEF);
+		zn_jw_end(&c->w, '}');
+	}
+	zn_jw_end(&c->w, ']');
+}
+
+static void
+opfamilies(struct ctx *c)
+{
+	PGresult *r = run(c, "read operator families", q_opfamilies,
+	    c->nsparam);
+	struct cursor m, k;
+	int i;
+
+	/* Most schemas have none: no more round trips then. */
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return;
+	}
+	cursor(&m, run(c, "read operator family members",
+	    q_opfamily_members, c->nsparam), OM_OWNER);
+	cursor(&k, run(c, "read what operator families use",
+	    q_opfamily_deps, c->nsparam), D_PROC);
+	for (i = 0; i < PQntuples(r); i++) {
+		recopen(c, "operator_family", r, i, OF_SCHEMA, OF_NAME);
+		kv(c, "comment", r, i, OF_COMMENT);
+		routineuses(c, &k, oidval(r, i, OF_OID));
+		opmembers(c, &m, oidval(r, i, OF_OID));
+		kv(c, "method", r, i, OF_METHOD);
+		recclose(c, "operator_family", r, i, OF_SCHEMA, OF_NAME,
+		    PQgetvalue(r, i, OF_METHOD));
+	}
+	PQclear(r);
+	PQclear(m.r);
+	PQclear(k.r);
+}
+
+/*
+ * Classes, as CREATE OPERATOR CLASS with their members: STORAGE first
+ * when there is one, and a STORAGE of the type itself when there is
+ * nothing else to write (as pg_dump does; the server takes it as none).
+ */
+static void
+opclasses(struct ctx *c)
+{
+	PGresult *r = run(c, "read operator classes", q_opclassdefs,
+	    c->nsparam);
+	struct cursor m, k;
+	struct zn_buf def = ZN_BUF_INIT;
+	int i, j;
+
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return;
+	}
+	cursor(&m, run(c, "read operator class members", q_opclass_members,
+	    c->nsparam), OM_OWNER);
+	cursor(&k, run(c, "read what operator classes use", q_opclass_deps,
+	    c->nsparam), D_PROC);
+	for (i = 0; i < PQntuples(r); i++) {
+		zn_buf_reset(&def);
+		zn_buf_adds(&def, PQgetvalue(r, i, OC_HEAD));
+		if (!PQgetisnull(r, i, OC_STORAGE))
+			zn_buf_addf(&def, "STORAGE %s",
+			    PQgetvalue(r, i, OC_STORAGE));
+		seek(&m, oidval(r, i, OC_OID));
+		for (j = m.row; j < m.end; j++)
+			zn_buf_addf(&def, "%s%s", j > m.row ||
+			    !PQgetisnull(r, i, OC_STORAGE) ? ", " : "",
+			    PQgetvalue(m.r, j, OM_DEF));
+		if (m.row == m.end && PQgetisnull(r, i, OC_STORAGE))
+			zn_buf_addf(&def, "STORAGE %s",
+			    PQgetvalue(r, i, OC_TYPE));
+		recopen(c, "operator_class", r, i, OC_SCHEMA, OC_NAME);
+		kv(c, "comment", r, i, OC_COMMENT);
+		kvs(c, "definition", def.buf);
+		routineuses(c, &k, oidval(r, i, OC_OID));
+		kv(c, "method", r, i, OC_METHOD);
+		recclose(c, "operator_class", r, i, OC_SCHEMA, OC_NAME,
+		    PQgetvalue(r, i, OC_METHOD));
+	}
+	zn_buf_release(&def);
+	PQclear(r);
+	PQclear(m.r);
+	PQclear(k.r);
 }
 
 static void
@@ -3014,6 +3258,8 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	functions(&c);
 	aggregates(&c);
 	operators(&c);
+	opfamilies(&c);
+	opclasses(&c);
 	statistics(&c);
 	defobjects(&c);
 	c.rels = run(&c, "read tables and views", q_relations, ns);

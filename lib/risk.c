@@ -2235,8 +2235,13 @@ drop(struct st *s)
 	    eat(p, "extension") || eat(p, "function") ||
 	    eat(p, "procedure") || eat(p, "routine") || eat(p, "aggregate")
 	    || eat(p, "collation") || eat(p, "operator")) {
-		const char *what = span(x, p, p->i - 1, p->i);
+		size_t from = p->i - 1;
+		const char *what;
 
+		/* DROP OPERATOR CLASS and FAMILY name ... USING method. */
+		if (!eat(p, "class"))
+			eat(p, "family");
+		what = span(x, p, from, p->i);
 		eats(p, "if", "exists", NULL);
 		rel = qname(x, p, NULL, NULL);
 		/* A sequence's counter, or what CASCADE takes with it. */
@@ -2429,9 +2434,10 @@ alterother(struct st *s)
 		    "what is made later");
 		return;
 	}
+	/* ALTER OPERATOR, OPERATOR CLASS and FAMILY: the catalog only. */
 	if (eat(p, "function") || eat(p, "procedure") || eat(p, "routine") ||
 	    eat(p, "trigger") || eat(p, "statistics") ||
-	    eat(p, "collation")) {
+	    eat(p, "collation") || eat(p, "operator")) {
 		atleast(s->r, 15);
 		return;
 	}

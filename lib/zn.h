@@ -659,6 +659,12 @@ int zn_graph_kind_rank(const char *kind);
  * ("table" of a trigger, "role" of default privileges), or NULL.
  */
 const char *zn_graph_kind_sub(const char *kind);
+/*
+ * The member of a record that is part of its identity after its name
+ * (borrowed, or NULL): an operator class's or family's access method,
+ * else its identity arguments (routines, operators), when it has them.
+ */
+const char *zn_graph_keyargs(const json_t *rec);
 
 /*
  * ops: the registry of op kinds (ops.c), one row per kind: its name in
@@ -716,6 +722,9 @@ enum zn_opkind {
 	ZN_OP_CREATE_TRIGGER, ZN_OP_DROP_TRIGGER, ZN_OP_ALTER_TRIGGER,
 	ZN_OP_CREATE_RANGE_TYPE, ZN_OP_DROP_RANGE_TYPE,
 	ZN_OP_CREATE_OPERATOR, ZN_OP_DROP_OPERATOR, ZN_OP_REPLACE_OPERATOR,
+	ZN_OP_CREATE_OPERATOR_FAMILY, ZN_OP_ALTER_OPERATOR_FAMILY,
+	ZN_OP_DROP_OPERATOR_FAMILY, ZN_OP_CREATE_OPERATOR_CLASS,
+	ZN_OP_REPLACE_OPERATOR_CLASS, ZN_OP_DROP_OPERATOR_CLASS,
 	ZN_OP_CREATE_STATISTICS, ZN_OP_DROP_STATISTICS,
 	ZN_OP_REPLACE_STATISTICS,
 	ZN_OP_CREATE_RULE, ZN_OP_DROP_RULE, ZN_OP_REPLACE_RULE,

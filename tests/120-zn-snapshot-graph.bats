@@ -174,6 +174,45 @@ setup() {
 	    fail "unexpected: $stderr"
 }
 
+@test "operator families and classes are told apart by access method: one name under two methods is two objects, the same one twice is refused" {
+	local f='{"kind":"operator_family","schema":"app","name":"f","comment":null,"members":[],"method":"btree"}' n
+	# In canonical order: after the kinds that come before, btree first.
+	n=$(grep -n -E '^\{"kind":"(extension|schema|collation|text_search_[a-z]+|enum|domain|composite_type|range_type|sequence|table|view|materialized_view|function|procedure|aggregate|operator)"' "$G" | tail -n 1 | cut -d: -f1)
+	{
+		sed '$d' "$G" | sed -n "1,${n}p"
+		printf '%s\n' "$f" "${f/btree/hash}"
+		sed '$d' "$G" | sed "1,${n}d"
+		tail -n 1 "$G" | jq -c '.objects += 2'
+	} >t.jsonl
+	rehash t.jsonl v.jsonl
+	# Both kept; written as they are read (the fast path takes them).
+	run_zn 0 zn-snapshot --graph v.jsonl
+	assert_equal "$output" "$(cat v.jsonl)"
+	[ "$(grep -c '^{"kind":"operator_family","schema":"app","name":"f",' v.jsonl)" -eq 2 ]
+	# Reversed, the slow path puts them back in that order.
+	{
+		head -n 1 v.jsonl
+		sed '1d;$d' v.jsonl | tac
+		tail -n 1 v.jsonl
+	} >r.jsonl
+	run_zn 0 zn-snapshot --graph r.jsonl
+	assert_equal "$output" "$(cat v.jsonl)"
+	run_zn 0 zn-diff --json "$G" v.jsonl
+	[ "$(jq -r 'select(.kind == "op") | "\(.op) \(.target)"' <<<"$output")" = "createOperatorFamily app.f USING btree
+createOperatorFamily app.f USING hash" ]
+	run_zn 0 zn-diff --json v.jsonl v.jsonl
+	[ "$(jq -r 'select(.kind == "op") | .op' <<<"$output")" = "" ]
+	{
+		sed '$d' "$G"
+		printf '%s\n' "$f" "$f"
+		tail -n 1 "$G" | jq -c '.objects += 2'
+	} >t.jsonl
+	rehash t.jsonl u.jsonl
+	run_zn 65 zn-snapshot --graph u.jsonl
+	[[ "$stderr" == "zn-snapshot: u.jsonl: duplicate operator_family 'f'" ]] ||
+	    fail "unexpected: $stderr"
+}
+
 @test "a record after the trailer is refused" {
 	{ cat "$G"; sed -n 2p "$G"; } >t.jsonl
 	run_zn 65 zn-snapshot --graph t.jsonl
@@ -302,7 +341,7 @@ rehash() {
 	run_zn 65 zn-diff u.jsonl "$G"
 }
 
-@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges, collations, text search, ranges, operators, statistics, rules, column settings, privileges on types, default privileges" {
+@test "records of the kinds added later are checked too: domains, composite types, aggregates, routines' uses, privileges, collations, text search, ranges, operators, operator families and classes, statistics, rules, column settings" {
 	local r
 	while IFS='|' read -r r want; do
 		{
@@ -331,6 +370,13 @@ rehash() {
 	{"kind":"text_search_configuration","schema":"app","name":"tc","mappings":[{"dictionaries":"x","token":"word"}],"parser":"p"}|mappings[0].dictionaries
 	{"kind":"range_type","schema":"app","name":"r","definition":"CREATE TYPE app.r AS RANGE (subtype = int4)"}|subtype is not a string
 	{"kind":"operator","schema":"app","name":"===","arguments":"integer, integer","definition":"CREATE OPERATOR app.=== (FUNCTION = f)","function":7}|function is not a string
+	{"kind":"operator_family","schema":"app","name":"f","members":[]}|operator_family record has no string "method"
+	{"kind":"operator_family","schema":"app","name":"f","members":[{"name":"FUNCTION 1 (integer, integer)"}],"method":"btree"}|members[0].definition is not a string
+	{"kind":"operator_family","schema":"app","name":"f","members":{},"method":"btree"}|members is not an array
+	{"kind":"operator_family","schema":"app","name":"f","depends_on":[{"kind":"operator_family","schema":"app","name":"g","method":7}],"members":[],"method":"btree"}|depends_on[0].method is neither a string nor null
+	{"kind":"operator_class","schema":"app","name":"c","method":"hash"}|definition is not a string
+	{"kind":"operator_class","schema":"app","name":"c","definition":"CREATE OPERATOR CLASS app.c FOR TYPE integer USING hash FAMILY app.c AS OPERATOR 1 =(integer,integer)","method":["hash"]}|operator_class record has no string "method"
+	{"kind":"operator_class","schema":"app","name":"c","definition":"CREATE OPERATOR CLASS app.c FOR TYPE integer USING hash FAMILY app.c AS OPERATOR 1 =(integer,integer)","depends_on":[{"kind":"operator","name":"="}],"method":"hash"}|depends_on[0].schema is not a string
 	{"kind":"statistics","schema":"app","name":"s","definition":"CREATE STATISTICS app.s ON a, b FROM app.t","on":"app.t","statistics":500}|statistics is neither a string nor null
 	{"kind":"rule","schema":"app","table":"t","name":"r","definition":"CREATE RULE r AS ON INSERT TO app.t DO NOTHING"}|enabled is not a string
 	{"kind":"table","schema":"app","name":"tt","columns":[{"name":"a","type":"integer","not_null":false,"statistics":5}],"persistence":"permanent","replica_identity":"default"}|columns[0].statistics is neither

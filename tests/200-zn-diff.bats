@@ -565,3 +565,79 @@ two lines';" >>new.sql
 	run_zn 0 zn-diff -d "$ZN_TEST_DB" --offline @ new.yaml
 	assert_equal "$(ops)" ""
 }
+
+@test "operator classes: a changed class is made again while nothing names it, and refused, saying what to do, while something does, or when a parked table keeps an index on it; an operator made again under a class or family is refused" {
+	# rev_ops and what names it: an index, an exclusion constraint, a
+	# range type, a partition key.
+	cls() {
+		printf '%s\n' 'CREATE FUNCTION rc(int, int) RETURNS int LANGUAGE sql IMMUTABLE AS $$SELECT btint4cmp($2, $1)$$;' \
+		    "CREATE OPERATOR CLASS rev_ops FOR TYPE int USING btree AS OPERATOR 1 >, OPERATOR 3 =$1, FUNCTION 1 rc(int, int);"
+	}
+	local user want
+	while IFS='|' read -r user want; do
+		{ cls ''; printf '%s\n' "$user"; } >a.sql
+		{ cls ', OPERATOR 5 <'; printf '%s\n' "$user"; } >b.sql
+		run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+		[[ $stderr == "zn-diff: public.rev_ops USING btree: the operator class changes while $want uses it, and PostgreSQL can neither alter a class's members nor drop a class in use (make the new class under another name, move what uses this one to it, then drop this one); zn-diff does not plan that change"* ]] ||
+		    fail "$user: $stderr"
+	done <<-'EOF2'
+	CREATE TABLE t (n int); CREATE INDEX t_n ON t (n rev_ops);|index public.t_n
+	CREATE TABLE u (n int, CONSTRAINT u_x EXCLUDE USING btree (n rev_ops WITH =));|constraint u_x on public.u
+	CREATE TYPE rr AS RANGE (subtype = int, subtype_opclass = rev_ops);|range type public.rr
+	CREATE TABLE p (n int) PARTITION BY RANGE (n rev_ops);|the partition key of public.p
+	EOF2
+	# Nothing names it: dropped and made again in one step, and back.
+	cls '' >a.sql
+	cls ', OPERATOR 5 <' >b.sql
+	run_zn 0 zn-diff --scratch-url "$URL" a.sql b.sql
+	assert_equal "$(ops)" "replaceOperatorClass"
+	op=$(printf '%s\n' "$output" | jq -c 'select(.kind == "op")')
+	[ "$(jq -r '.sql[0]' <<<"$op")" = 'DROP OPERATOR CLASS public.rev_ops USING btree' ]
+	[[ "$(jq -r '.sql[1]' <<<"$op")" == 'CREATE OPERATOR CLASS public.rev_ops FOR TYPE integer USING btree FAMILY public.rev_ops AS OPERATOR 1 >(integer,integer), OPERATOR 3 =(integer,integer), OPERATOR 5 <(integer,integer), FUNCTION 1 '* ]]
+	[ "$(jq -r '.reverse[0]' <<<"$op")" = 'DROP OPERATOR CLASS public.rev_ops USING btree' ]
+	# Dropped with a table that a soft drop parks: its index keeps the
+	# class, so the class cannot go; with plain drops, the table first.
+	{ cls ''; echo 'CREATE TABLE t (n int); CREATE INDEX t_n ON t (n rev_ops);'; } >a.sql
+	echo 'CREATE TABLE keep (id int);' >b.sql
+	for policy in soft archive; do
+		run_zn 2 zn-diff --drop-policy "$policy" --scratch-url "$URL" a.sql b.sql
+		[[ $stderr == "zn-diff: public.rev_ops USING btree: a table this plan parks (soft drop or archive) keeps an index that uses the operator class, which PostgreSQL then cannot drop (plan with --drop-policy drop, or keep the class until the parked table is purged)"* ]] ||
+		    fail "$policy: $stderr"
+	done
+	run_zn 0 zn-diff --drop-policy drop --scratch-url "$URL" a.sql b.sql
+	assert_equal "$(ops)" "createTable dropTable dropOperatorClass dropOperatorFamily dropFunction"
+	# An operator made again (another function) while a class or a
+	# family has it as a member.
+	for member in 'CREATE OPERATOR CLASS c FOR TYPE int USING btree AS OPERATOR 1 <#;' \
+	    'CREATE OPERATOR FAMILY f USING btree; ALTER OPERATOR FAMILY f USING btree ADD OPERATOR 1 <# (int, int);'; do
+		printf '%s\n' 'CREATE FUNCTION lt1(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS $$SELECT $1 < $2$$;' \
+		    'CREATE FUNCTION lt2(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS $$SELECT $1 < $2$$;' \
+		    'CREATE OPERATOR <# (FUNCTION = lt1, LEFTARG = int, RIGHTARG = int);' "$member" >a.sql
+		sed 's/FUNCTION = lt1/FUNCTION = lt2/' a.sql >b.sql
+		run_zn 2 zn-diff --scratch-url "$URL" a.sql b.sql
+		[[ $stderr == "zn-diff: public.<#(integer, integer): the operator changes while operator "*" public."[cf]" USING btree has it as a member: PostgreSQL cannot make it again under a class, and would drop it from a family silently (give the class or family another operator first)"* ]] ||
+		    fail "$member: $stderr"
+	done
+}
+
+@test "operator classes and families are planned beside SQL declarations, and left alone beside YAML, which cannot hold them" {
+	zn_sql -q -c 'CREATE TABLE t (id integer PRIMARY KEY, v text)' \
+	    -c 'CREATE OPERATOR FAMILY fam USING btree' \
+	    -c 'CREATE OPERATOR CLASS my_text_ops FOR TYPE text USING hash AS OPERATOR 1 =, FUNCTION 1 hashtext(text)'
+	printf 'CREATE TABLE t (id integer PRIMARY KEY, v text);\n' >new.sql
+	cat >new.yaml <<-'YAML'
+	schemas:
+	  public:
+	    tables:
+	      t:
+	        columns:
+	          id: {type: integer, primary_key: true}
+	          v: text
+	YAML
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --drop-policy drop --scratch-url "$URL" @ new.sql
+	assert_equal "$(ops)" "dropOperatorFamily dropOperatorClass dropOperatorFamily"
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --scratch-url "$URL" @ new.yaml
+	assert_equal "$(ops)" ""
+	run_zn 0 zn-diff -d "$ZN_TEST_DB" --offline @ new.yaml
+	assert_equal "$(ops)" ""
+}

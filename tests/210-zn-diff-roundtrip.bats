@@ -180,3 +180,11 @@ setup() {
 @test "pair 040-matview-create-drop" {
 	zn_roundtrip 040-matview-create-drop
 }
+
+@test "pair 041-matview-change" {
+	zn_roundtrip 041-matview-change
+}
+
+@test "pair 042-functions" {
+	zn_roundtrip 042-functions
+}

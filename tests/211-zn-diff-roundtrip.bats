@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 041-matview-change" {
-	zn_roundtrip 041-matview-change
-}
-
-@test "pair 042-functions" {
-	zn_roundtrip 042-functions
-}
-
 @test "pair 043-procedures" {
 	zn_roundtrip 043-procedures
 }
@@ -170,4 +162,20 @@ setup() {
 
 @test "pair 080-view-recreated-under-function" {
 	zn_roundtrip 080-view-recreated-under-function
+}
+
+@test "pair 081-table-becomes-view" {
+	zn_roundtrip 081-table-becomes-view
+}
+
+@test "pair 082-unique-to-primary-key-under-fk" {
+	zn_roundtrip 082-unique-to-primary-key-under-fk
+}
+
+@test "pair 083-view-becomes-table" {
+	zn_roundtrip 083-view-becomes-table
+}
+
+@test "pair 084-check-in-list-varchar" {
+	zn_roundtrip 084-check-in-list-varchar
 }

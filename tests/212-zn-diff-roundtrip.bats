@@ -12,22 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 081-table-becomes-view" {
-	zn_roundtrip 081-table-becomes-view
-}
-
-@test "pair 082-unique-to-primary-key-under-fk" {
-	zn_roundtrip 082-unique-to-primary-key-under-fk
-}
-
-@test "pair 083-view-becomes-table" {
-	zn_roundtrip 083-view-becomes-table
-}
-
-@test "pair 084-check-in-list-varchar" {
-	zn_roundtrip 084-check-in-list-varchar
-}
-
 @test "pair 085-function-parameter-renamed" {
 	zn_roundtrip 085-function-parameter-renamed
 }
@@ -170,4 +154,28 @@ setup() {
 
 @test "pair 120-rules" {
 	zn_roundtrip 120-rules
+}
+
+@test "pair 121-index-statistics" {
+	zn_roundtrip 121-index-statistics
+}
+
+@test "pair 122-function-result-changes-under-views" {
+	zn_roundtrip 122-function-result-changes-under-views
+}
+
+@test "pair 123-casts" {
+	zn_roundtrip 123-casts
+}
+
+@test "pair 124-event-triggers" {
+	zn_roundtrip 124-event-triggers
+}
+
+@test "pair 125-text-search-parsers-templates" {
+	zn_roundtrip 125-text-search-parsers-templates
+}
+
+@test "pair 126-foreign-data-wrappers-servers-mappings" {
+	zn_roundtrip 126-foreign-data-wrappers-servers-mappings
 }

@@ -12,30 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 121-index-statistics" {
-	zn_roundtrip 121-index-statistics
-}
-
-@test "pair 122-function-result-changes-under-views" {
-	zn_roundtrip 122-function-result-changes-under-views
-}
-
-@test "pair 123-casts" {
-	zn_roundtrip 123-casts
-}
-
-@test "pair 124-event-triggers" {
-	zn_roundtrip 124-event-triggers
-}
-
-@test "pair 125-text-search-parsers-templates" {
-	zn_roundtrip 125-text-search-parsers-templates
-}
-
-@test "pair 126-foreign-data-wrappers-servers-mappings" {
-	zn_roundtrip 126-foreign-data-wrappers-servers-mappings
-}
-
 @test "pair 127-publications" {
 	zn_roundtrip 127-publications
 }
@@ -166,4 +142,40 @@ setup() {
 
 @test "pair 179-type-privileges-revoke" {
 	zn_roundtrip 179-type-privileges-revoke
+}
+
+@test "pair 185-opclass-btree-composite-domain" {
+	zn_roundtrip 185-opclass-btree-composite-domain
+}
+
+@test "pair 186-opclass-hash" {
+	zn_roundtrip 186-opclass-hash
+}
+
+@test "pair 187-opfamily-loose-cross-type-shared" {
+	zn_roundtrip 187-opfamily-loose-cross-type-shared
+}
+
+@test "pair 188-opfamily-members-change" {
+	zn_roundtrip 188-opfamily-members-change
+}
+
+@test "pair 189-opclass-dropped-with-index" {
+	zn_roundtrip 189-opclass-dropped-with-index
+}
+
+@test "pair 190-opclass-hostile-names" {
+	zn_roundtrip 190-opclass-hostile-names
+}
+
+@test "pair 191-opclass-changed-unused" {
+	zn_roundtrip 191-opclass-changed-unused
+}
+
+@test "pair 192-opclass-dropped-with-table" {
+	zn_roundtrip 192-opclass-dropped-with-table
+}
+
+@test "pair 193-opclass-exclusion-range-order-by" {
+	zn_roundtrip 193-opclass-exclusion-range-order-by
 }

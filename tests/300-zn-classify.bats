@@ -480,6 +480,26 @@ resum() {
 	[ "$(risk_of 6)" = "5 safe" ]
 }
 
+@test "operator families and classes: loose members added and dropped in place are low, a class dropped is high, none is raw_sql" {
+	cat >"$M" <<-'YAML'
+	ops:
+	  - op: alterOperatorFamily
+	    target: public.num_ops USING btree
+	    sql: ["ALTER OPERATOR FAMILY public.num_ops USING btree DROP FUNCTION 1 (bigint, integer)", "ALTER OPERATOR FAMILY public.num_ops USING btree ADD FUNCTION 1 (bigint, integer) public.num_cmp(bigint,integer)"]
+	  - op: createOperatorFamily
+	    target: public.f USING hash
+	    sql: ["CREATE OPERATOR FAMILY public.f USING hash", "ALTER OPERATOR FAMILY public.f USING hash ADD FUNCTION 1 (text, text) public.h(text)"]
+	  - op: replaceOperatorClass
+	    target: public.c USING hash
+	    sql: ["DROP OPERATOR CLASS public.c USING hash", "CREATE OPERATOR CLASS public.c FOR TYPE text USING hash FAMILY public.c AS OPERATOR 1 =(text,text)"]
+	YAML
+	run_zn 0 zn-classify "$M"
+	[ "$(risk_of 1)" = "15 low" ]
+	[ "$(risk_of 2)" = "15 low" ]
+	[ "$(risk_of 3)" = "60 high drops_stateful_object" ]
+	op_is 3 '.risk.facts.details[0].detail == "drops OPERATOR CLASS public.c"'
+}
+
 @test "presets: zanith.yaml gates and environments, overridden by flags" {
 	mkmig <<-'SQL'
 	ALTER TABLE t ADD COLUMN x uuid DEFAULT gen_random_uuid()

@@ -1,0 +1,1 @@
+CREATE TABLE counter (id integer PRIMARY KEY, small integer, big bigint);

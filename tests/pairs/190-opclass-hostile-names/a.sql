@@ -1,0 +1,2 @@
+CREATE SCHEMA "Ops ""Lab""; x";
+CREATE TABLE "Ops ""Lab""; x"."Word List" ("Word" text NOT NULL);
