@@ -1296,6 +1296,22 @@ createother(struct st *s, int replace)
 			atleast(s->r, 5);
 		return;
 	}
+	if (eat(p, "rule")) {
+		ident(x, p);
+		while (p->i < p->n && !eat(p, "to"))
+			p->i++;
+		rel = qname(x, p, NULL, NULL);
+		lock(x, s->r, rel, L_AE);
+		if (rel != NULL && !isnew(x, rel)) {
+			reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "CREATE RULE "
+			    "takes ACCESS EXCLUSIVE on %s", rel));
+			atleast(s->r, 35);
+			note(x, s->r, fmt(x, "the rule rewrites what queries of "
+			    "%s do", rel));
+		} else
+			atleast(s->r, 5);
+		return;
+	}
 	if (eat(p, "sequence")) {
 		eats(p, "if", "not", "exists");
 		rel = qname(x, p, NULL, NULL);
@@ -1310,6 +1326,32 @@ createother(struct st *s, int replace)
 	    eat(p, "statistics") || eat(p, "text") ||
 	    eat(p, "conversion")) {
 		atleast(s->r, 5);
+		return;
+	}
+	if (eats(p, "event", "trigger", NULL)) {
+		atleast(s->r, 15);
+		note(x, s->r, "an event trigger runs on every later DDL "
+		    "command of its event in the database, this plan's "
+		    "included");
+		return;
+	}
+	if (eats(p, "foreign", "table", NULL)) {
+		eats(p, "if", "not", "exists");
+		rel = qname(x, p, NULL, NULL);
+		if (rel != NULL && !x->collect)
+			sset(&x->newrels, rel, NULL);
+		atleast(s->r, 5);
+		return;
+	}
+	if (eats(p, "foreign", "data", "wrapper") || eat(p, "server") ||
+	    eats(p, "user", "mapping", NULL)) {
+		atleast(s->r, 5);
+		return;
+	}
+	if (eat(p, "publication")) {
+		atleast(s->r, 15);
+		note(x, s->r, "a publication changes what logical replication "
+		    "sends; the tables it names take SHARE UPDATE EXCLUSIVE");
 		return;
 	}
 	reason(x, s->r, RAW, NULL, 0, "a CREATE statement it does not "
@@ -2053,6 +2095,13 @@ altertable(struct st *s)
 			briefae(x, s->r, rel);
 			continue;
 		}
+		/* A foreign table's options: the catalog only. */
+		if (eat(p, "options")) {
+			skipitem(p);
+			lock(x, s->r, rel, L_AE);
+			briefae(x, s->r, rel);
+			continue;
+		}
 		if (eats(p, "owner", "to", NULL)) {
 			skipitem(p);
 			lock(x, s->r, rel, L_AE);
@@ -2252,6 +2301,49 @@ drop(struct st *s)
 		    cascade ? " and, by CASCADE, what depends on it" : ""));
 		return;
 	}
+	if (eat(p, "rule")) {
+		eats(p, "if", "exists", NULL);
+		ident(x, p);
+		eat(p, "on");
+		rel = qname(x, p, NULL, NULL);
+		lock(x, s->r, rel, L_AE);
+		reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "DROP RULE takes "
+		    "ACCESS EXCLUSIVE on %s", rel != NULL ? rel : "?"));
+		if (rel == NULL || !isnew(x, rel)) {
+			atleast(s->r, 35);
+			note(x, s->r, "queries stop being rewritten by the "
+			    "rule");
+		}
+		return;
+	}
+	/* Objects that hold no rows of their own. */
+	{
+		size_t from = p->i;
+
+		if (eat(p, "cast") || eat(p, "statistics") ||
+		    eat(p, "publication") || eat(p, "server") ||
+		    eat(p, "conversion") ||
+		    eats(p, "event", "trigger", NULL) ||
+		    eats(p, "foreign", "data", "wrapper") ||
+		    eats(p, "foreign", "table", NULL) ||
+		    eats(p, "user", "mapping", NULL) ||
+		    (eats(p, "text", "search", NULL) && (eat(p, "parser") ||
+		    eat(p, "template") || eat(p, "dictionary") ||
+		    eat(p, "configuration")))) {
+			const char *what = span(x, p, from, p->i);
+
+			eats(p, "if", "exists", NULL);
+			rel = atk(p, ZN_TK_LPAREN) || eat(p, "for") ? NULL :
+			    qname(x, p, NULL, NULL);
+			if (strcasecmp(what, "foreign table") == 0)
+				lock(x, s->r, rel, L_AE);
+			reasonat(x, s->r, DROPS_OBJECT, cascade ? 80 : 60,
+			    NULL, 0, fmt(x, "drops %s %s%s", what, rel !=
+			    NULL ? rel : "", cascade ? " and, by CASCADE, "
+			    "what depends on it" : ""));
+			return;
+		}
+	}
 	reason(x, s->r, RAW, NULL, 0, "a DROP it does not model");
 }
 
@@ -2434,7 +2526,27 @@ alterother(struct st *s)
 		    "what is made later");
 		return;
 	}
-	/* ALTER OPERATOR, OPERATOR CLASS and FAMILY: the catalog only. */
+	if (eats(p, "event", "trigger", NULL)) {
+		atleast(s->r, 15);
+		note(x, s->r, "changes when the event trigger runs");
+		return;
+	}
+	if (eat(p, "publication")) {
+		atleast(s->r, 15);
+		note(x, s->r, "changes what logical replication sends; the "
+		    "tables it names take SHARE UPDATE EXCLUSIVE");
+		return;
+	}
+	/*
+	 * ALTER OPERATOR, OPERATOR CLASS and FAMILY, of a wrapper, server,
+	 * user mapping or text search object: the catalog only.
+	 */
+	if (eats(p, "foreign", "data", "wrapper") || eat(p, "server") ||
+	    eats(p, "user", "mapping", NULL) || eats(p, "text", "search",
+	    NULL)) {
+		atleast(s->r, 15);
+		return;
+	}
 	if (eat(p, "function") || eat(p, "procedure") || eat(p, "routine") ||
 	    eat(p, "trigger") || eat(p, "statistics") ||
 	    eat(p, "collation") || eat(p, "operator")) {

@@ -304,6 +304,8 @@ autovacuum_max_workers = 1" zn_pgtmp_start 2>&3 || fail "no second server"
 	    { zn_pgtmp_stop; fail "cannot make the views"; }
 	run_zn 2 zn-snapshot -d postgres -o g.jsonl
 	zn_pgtmp_stop
-	assert_equal "$stderr" "zn-snapshot: cannot read tables and views: out of shared memory (SQLSTATE 53200): the server's lock table is full; raise max_locks_per_transaction on the server (a restart applies it)"
+	# Where it runs out depends on how many catalogs were read before.
+	[[ $stderr =~ ^"zn-snapshot: cannot read "[a-z\ ]+": out of shared memory (SQLSTATE 53200): the server's lock table is full; raise max_locks_per_transaction on the server (a restart applies it)"$ ]] ||
+	    fail "stderr: $stderr"
 	[ ! -e g.jsonl ] || fail "a file was written"
 }

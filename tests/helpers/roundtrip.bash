@@ -27,6 +27,26 @@ zn_rt_db() {
 	    "${cmds[@]}" >/dev/null
 }
 
+# Fails naming the ops of plan FILE that zn-classify scores as raw_sql
+# (SQL it does not model).  Offline: the facts come from the SQL alone.
+zn_rt_modelled() {
+	local raw
+	# Its gates may refuse (exit 1); the plan is written all the same.
+	zn-classify --json "$1" >"$1.risk" 2>/dev/null || true
+	if ! grep -q '^{"kind":"end"' "$1.risk"; then
+		echo "# zn-classify wrote no whole plan for $1" >&2
+		return 1
+	fi
+	raw=$(jq -c 'select(.kind == "op") |
+	    select(.risk.reasons | index("raw_sql")) | {op, sql}' \
+	    "$1.risk") || return 1
+	if [ -n "$raw" ]; then
+		echo "# zn-classify does not model:" >&2
+		printf '%s\n' "$raw" >&2
+		return 1
+	fi
+}
+
 # pg_dump's view of a database, sorted, without what zanith parks.
 zn_rt_dump() {
 	pg_dump --schema-only --no-owner -d "$1" \
@@ -91,6 +111,15 @@ zn_roundtrip() {
 
 	run_zn zn-diff "$@" "$t/a.graph" "$t/bdecl.graph"
 	printf '%s\n' "$output" >"$t/plan"
+	# Every op zn-diff writes is one zn-classify reads (no raw_sql),
+	# this way and the other.
+	zn_rt_modelled "$t/plan"
+	# The way back may be refused (what B has may not go back to A).
+	if zn-diff "$@" "$t/bdecl.graph" "$t/a.graph" >"$t/back" 2>/dev/null
+	then
+		zn_rt_modelled "$t/back"
+	fi
+	run_zn zn-diff "$@" "$t/a.graph" "$t/bdecl.graph"
 	# pg_dump sees parked objects; the oracle runs where nothing is parked.
 	case $output in
 	*'"parked_as"'*|*'"archived_as"'*) parks=1 ;;
