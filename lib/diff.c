@@ -3755,6 +3755,22 @@ addcolumn(struct d *d, const json_t *t, const json_t *c)
 	provide(op, fmt(d, "col:%s.%s", tq, qi(d, cn)));
 }
 
+/* Whether the n bytes at p hold the string w. */
+static int
+hasbytes(const char *p, size_t n, const char *w)
+{
+	size_t wn = strlen(w);
+	const char *q;
+
+	while (n >= wn && (q = memchr(p, w[0], n - wn + 1)) != NULL) {
+		if (memcmp(q, w, wn) == 0)
+			return 1;
+		n -= (size_t)(q - p) + 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
 /*
  * A child of table t (by inheritance) that has column cn on side A and
  * keeps it as its own on side B: a DROP COLUMN on t would take it from
@@ -3768,7 +3784,11 @@ keptbychild(struct d *d, const json_t *t, const char *cn)
 	size_t i, j, pos;
 
 	for (i = 0; i < d->b.g->nrecs; i++) {
-		if (!iskind(&d->b, i, "table"))
+		const struct zn_grec *g = &d->b.g->recs[i];
+
+		/* Only a child is parsed (canonical lines: no spaces). */
+		if (!iskind(&d->b, i, "table") || !hasbytes(g->line, g->len,
+		    "\"inherits\":[{"))
 			continue;
 		ch = rec(&d->b, i);
 		json_array_foreach(json_object_get(ch, "inherits"), j, x) {
