@@ -740,6 +740,28 @@ privcreate(struct d *d, json_t *out, const char *on, const json_t *x)
 	defaclfix(d, out, on, x);
 }
 
+/*
+ * The op of kind made of statements fw, undone by bw, when there are
+ * any, else NULL; takes both arrays.
+ */
+static struct zn_op *
+stmtop(struct d *d, enum zn_opkind kind, int phase, const char *tgt,
+    const char *schema, const char *table, const char *name, json_t *fw,
+    json_t *bw)
+{
+	struct zn_op *op = NULL;
+
+	if (json_array_size(fw) > 0) {
+		op = newop(d, kind, phase, tgt);
+		args(op, schema, table, name);
+		json_array_extend(op->sql, fw);
+		json_array_extend(op->reverse, bw);
+	}
+	json_decref(fw);
+	json_decref(bw);
+	return op;
+}
+
 /* An op for an object on both sides whose privileges differ. */
 static void
 privop(struct d *d, const char *on, const json_t *a, const json_t *b,
@@ -748,7 +770,6 @@ privop(struct d *d, const char *on, const json_t *a, const json_t *b,
 {
 	static const char *const keys[] = { "privileges", "column_privileges" };
 	json_t *fw = json_array(), *bw = json_array();
-	struct zn_op *op;
 	size_t k;
 
 	for (k = 0; k < 2; k++) {
@@ -757,14 +778,8 @@ privop(struct d *d, const char *on, const json_t *a, const json_t *b,
 		privdiff(d, bw, on, json_object_get(b, keys[k]),
 		    json_object_get(a, keys[k]));
 	}
-	if (json_array_size(fw) > 0) {
-		op = newop(d, ZN_OP_SET_PRIVILEGES, PH_PRIVILEGES, tgt);
-		args(op, schema, table, name);
-		json_array_extend(op->sql, fw);
-		json_array_extend(op->reverse, bw);
-	}
-	json_decref(fw);
-	json_decref(bw);
+	stmtop(d, ZN_OP_SET_PRIVILEGES, PH_PRIVILEGES, tgt, schema, table,
+	    name, fw, bw);
 }
 
 static const char *
@@ -1736,14 +1751,7 @@ domaindiff(struct d *d, const json_t *a, const json_t *b)
 	bw = json_array();
 	domainalter(d, fw, q, a, b);
 	domainalter(d, bw, q, b, a);
-	if (json_array_size(fw) > 0) {
-		op = newop(d, ZN_OP_ALTER_DOMAIN, PH_DOMAIN, tgt);
-		args(op, sc, NULL, nm);
-		json_array_extend(op->sql, fw);
-		json_array_extend(op->reverse, bw);
-	}
-	json_decref(fw);
-	json_decref(bw);
+	stmtop(d, ZN_OP_ALTER_DOMAIN, PH_DOMAIN, tgt, sc, NULL, nm, fw, bw);
 	privop(d, fmt(d, "DOMAIN %s", q), a, b, tgt, sc, NULL, nm);
 }
 
@@ -2403,16 +2411,12 @@ defdiff(struct d *d, const json_t *a, const json_t *b)
 	fw = json_array();
 	bw = json_array();
 	ok = def_alter(d, fw, a, b, k) && def_alter(d, bw, b, a, k);
-	if (ok && json_array_size(fw) > 0) {
-		op = newop(d, k->alter, k->made, tgt);
-		args(op, S(x, "schema"), S(x, "table"), S(x, "name"));
-		json_array_extend(op->sql, fw);
-		json_array_extend(op->reverse, bw);
-		/* What it stops using goes later, by its phase. */
+	if (!ok)
+		json_array_clear(fw);
+	/* What it stops using goes later, by its phase. */
+	if ((op = stmtop(d, k->alter, k->made, tgt, S(x, "schema"),
+	    S(x, "table"), S(x, "name"), fw, bw)) != NULL)
 		defedges(d, op, b, 1);
-	}
-	json_decref(fw);
-	json_decref(bw);
 	if (ok) {
 		commentop(d, fmt(d, "%s %s", k->word, defname(d, b)), a, b,
 		    tgt, S(x, "schema"), S(x, "table"), S(x, "name"));
@@ -2871,17 +2875,11 @@ compositediff(struct d *d, const json_t *a, const json_t *b)
 	bw = json_array();
 	attrdiff(d, fw, q, a, b);
 	attrdiff(d, bw, q, b, a);
-	if (json_array_size(fw) > 0) {
-		op = newop(d, ZN_OP_ALTER_TYPE, PH_DOMAIN, tgt);
-		args(op, sc, NULL, nm);
-		json_array_extend(op->sql, fw);
-		json_array_extend(op->reverse, bw);
+	if ((op = stmtop(d, ZN_OP_ALTER_TYPE, PH_DOMAIN, tgt, sc, NULL, nm,
+	    fw, bw)) != NULL)
 		json_array_foreach(json_object_get(b, "attributes"), i, y)
 			need(op, fmt(d, "type:%s", basetype(d,
 			    S(y, "type"))));
-	}
-	json_decref(fw);
-	json_decref(bw);
 	privop(d, fmt(d, "TYPE %s", q), a, b, tgt, sc, NULL, nm);
 }
 
@@ -2914,20 +2912,15 @@ defacldiff(struct d *d, const json_t *a, const json_t *b)
 	    json_object_get(b, "privileges"));
 	privdiffpre(d, bw, pre, objs, json_object_get(b, "privileges"),
 	    json_object_get(a, "privileges"));
-	if (json_array_size(fw) > 0) {
-		op = newop(d, ZN_OP_SET_DEFAULT_PRIVILEGES, sc != NULL ?
-		    PH_SCHEMA : PH_DEFAULT_PRIVILEGES, fmt(d, "FOR ROLE "
-		    "%s%s%s ON %s", role, sc != NULL ? " IN SCHEMA " : "",
-		    sc != NULL ? sc : "", objs));
-		args(op, sc, NULL, objs);
+	op = stmtop(d, ZN_OP_SET_DEFAULT_PRIVILEGES, sc != NULL ? PH_SCHEMA :
+	    PH_DEFAULT_PRIVILEGES, fmt(d, "FOR ROLE %s%s%s ON %s", role,
+	    sc != NULL ? " IN SCHEMA " : "", sc != NULL ? sc : "", objs), sc,
+	    NULL, objs, fw, bw);
+	if (op != NULL) {
 		arg(op, "role", json_string(role));
-		json_array_extend(op->sql, fw);
-		json_array_extend(op->reverse, bw);
 		if (sc != NULL)
 			need(op, fmt(d, "schema:%s", sc));
 	}
-	json_decref(fw);
-	json_decref(bw);
 }
 
 /* ---- schemas and extensions ---- */

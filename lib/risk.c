@@ -2254,17 +2254,23 @@ drop(struct st *s)
 			    "?"));
 		return;
 	}
-	if (eat(p, "trigger")) {
+	if (at(p, "trigger") || at(p, "rule")) {
+		int rule = eat(p, "rule");
+
+		if (!rule)
+			eat(p, "trigger");
 		eats(p, "if", "exists", NULL);
 		ident(x, p);
 		eat(p, "on");
 		rel = qname(x, p, NULL, NULL);
 		lock(x, s->r, rel, L_AE);
-		reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "DROP TRIGGER "
-		    "takes ACCESS EXCLUSIVE on %s", rel != NULL ? rel : "?"));
+		reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "DROP %s takes ACCESS "
+		    "EXCLUSIVE on %s", rule ? "RULE" : "TRIGGER", rel != NULL ?
+		    rel : "?"));
 		if (rel == NULL || !isnew(x, rel)) {
 			atleast(s->r, 35);
-			note(x, s->r, "writes stop running the trigger");
+			note(x, s->r, rule ? "queries stop being rewritten by "
+			    "the rule" : "writes stop running the trigger");
 		}
 		return;
 	}
@@ -2280,49 +2286,17 @@ drop(struct st *s)
 		    "EXCLUSIVE");
 		return;
 	}
-	if (eat(p, "sequence") || eat(p, "type") || eat(p, "domain") ||
-	    eat(p, "extension") || eat(p, "function") ||
-	    eat(p, "procedure") || eat(p, "routine") || eat(p, "aggregate")
-	    || eat(p, "collation") || eat(p, "operator")) {
-		size_t from = p->i - 1;
-		const char *what;
-
-		/* DROP OPERATOR CLASS and FAMILY name ... USING method. */
-		if (!eat(p, "class"))
-			eat(p, "family");
-		what = span(x, p, from, p->i);
-		eats(p, "if", "exists", NULL);
-		rel = qname(x, p, NULL, NULL);
-		/* A sequence's counter, or what CASCADE takes with it. */
-		if (cascade || strcasecmp(what, "sequence") == 0)
-			s->r->loss = 2;
-		reasonat(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, NULL, 0,
-		    fmt(x, "drops %s %s%s", what, rel != NULL ? rel : "?",
-		    cascade ? " and, by CASCADE, what depends on it" : ""));
-		return;
-	}
-	if (eat(p, "rule")) {
-		eats(p, "if", "exists", NULL);
-		ident(x, p);
-		eat(p, "on");
-		rel = qname(x, p, NULL, NULL);
-		lock(x, s->r, rel, L_AE);
-		reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "DROP RULE takes "
-		    "ACCESS EXCLUSIVE on %s", rel != NULL ? rel : "?"));
-		if (rel == NULL || !isnew(x, rel)) {
-			atleast(s->r, 35);
-			note(x, s->r, "queries stop being rewritten by the "
-			    "rule");
-		}
-		return;
-	}
-	/* Objects that hold no rows of their own. */
+	/* Objects that hold no rows of their own (a sequence's counter). */
 	{
 		size_t from = p->i;
 
-		if (eat(p, "cast") || eat(p, "statistics") ||
-		    eat(p, "publication") || eat(p, "server") ||
-		    eat(p, "conversion") ||
+		if (eat(p, "sequence") || eat(p, "type") || eat(p, "domain") ||
+		    eat(p, "extension") || eat(p, "function") ||
+		    eat(p, "procedure") || eat(p, "routine") ||
+		    eat(p, "aggregate") || eat(p, "collation") ||
+		    eat(p, "operator") || eat(p, "cast") ||
+		    eat(p, "statistics") || eat(p, "publication") ||
+		    eat(p, "server") || eat(p, "conversion") ||
 		    eats(p, "event", "trigger", NULL) ||
 		    eats(p, "foreign", "data", "wrapper") ||
 		    eats(p, "foreign", "table", NULL) ||
@@ -2330,17 +2304,36 @@ drop(struct st *s)
 		    (eats(p, "text", "search", NULL) && (eat(p, "parser") ||
 		    eat(p, "template") || eat(p, "dictionary") ||
 		    eat(p, "configuration")))) {
-			const char *what = span(x, p, from, p->i);
+			const char *what, *name;
 
+			/* DROP OPERATOR CLASS and FAMILY ... USING method. */
+			if (!eat(p, "class"))
+				eat(p, "family");
+			what = span(x, p, from, p->i);
 			eats(p, "if", "exists", NULL);
-			rel = atk(p, ZN_TK_LPAREN) || eat(p, "for") ? NULL :
-			    qname(x, p, NULL, NULL);
+			rel = NULL;
+			/*
+			 * A cast's types, a user mapping's role and server,
+			 * the name of an object of the database as it stands.
+			 */
+			if (atk(p, ZN_TK_LPAREN) || at(p, "for") ||
+			    strcasecmp(what, "server") == 0 ||
+			    strcasecmp(what, "publication") == 0 ||
+			    strcasecmp(what, "event trigger") == 0 ||
+			    strcasecmp(what, "foreign data wrapper") == 0)
+				name = span(x, p, p->i, p->n);
+			else
+				name = (rel = qname(x, p, NULL, NULL)) != NULL ?
+				    rel : "?";
 			if (strcasecmp(what, "foreign table") == 0)
 				lock(x, s->r, rel, L_AE);
+			/* What CASCADE takes with it. */
+			if (cascade || strcasecmp(what, "sequence") == 0)
+				s->r->loss = 2;
 			reasonat(x, s->r, DROPS_OBJECT, cascade ? 80 : 60,
-			    NULL, 0, fmt(x, "drops %s %s%s", what, rel !=
-			    NULL ? rel : "", cascade ? " and, by CASCADE, "
-			    "what depends on it" : ""));
+			    NULL, 0, fmt(x, "drops %s %s%s", what, name,
+			    cascade ? " and, by CASCADE, what depends on it" :
+			    ""));
 			return;
 		}
 	}

@@ -500,6 +500,40 @@ resum() {
 	op_is 3 '.risk.facts.details[0].detail == "drops OPERATOR CLASS public.c"'
 }
 
+@test "rules, casts, event triggers, wrappers, servers, user mappings, publications and foreign tables are read, none is raw_sql" {
+	cat >"$M" <<-'YAML'
+	ops:
+	  - {op: createRule, sql: ["CREATE RULE r AS ON INSERT TO public.t DO INSTEAD NOTHING"]}
+	  - {op: dropRule, sql: ["DROP RULE r ON public.t"]}
+	  - {op: createCast, sql: ["CREATE CAST (integer AS public.p) WITH FUNCTION public.f(integer)"]}
+	  - {op: dropCast, sql: ["DROP CAST (integer AS public.p)"]}
+	  - {op: createEventTrigger, sql: ["CREATE EVENT TRIGGER et ON ddl_command_start EXECUTE FUNCTION public.f()", "ALTER EVENT TRIGGER et DISABLE"]}
+	  - {op: dropUserMapping, sql: ["DROP USER MAPPING FOR \"odd role\" SERVER s"]}
+	  - {op: alterServer, sql: ["ALTER SERVER s VERSION '15'", "ALTER SERVER s OPTIONS (SET host 'h')"]}
+	  - {op: alterPublication, sql: ["ALTER PUBLICATION p SET TABLE ONLY public.t (a) WHERE (a > 0)"]}
+	  - {op: alterForeignTable, sql: ["ALTER FOREIGN TABLE public.ft OPTIONS (ADD batch '10')"]}
+	  - {op: dropForeignTable, sql: ["DROP FOREIGN TABLE public.ft"]}
+	  - {op: dropTextSearchParser, sql: ["DROP TEXT SEARCH PARSER public.prs"]}
+	YAML
+	run_zn 0 zn-classify "$M"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind=="op") | select(.risk.reasons | index("raw_sql"))')" = "" ]
+	# A rule takes ACCESS EXCLUSIVE on its table and changes what
+	# queries do.
+	[ "$(risk_of 1)" = "35 medium takes_access_exclusive_lock" ]
+	op_is 1 '.risk.facts.locks == [{"relation":"public.t","mode":"ACCESS EXCLUSIVE"}]'
+	[ "$(risk_of 2)" = "35 medium takes_access_exclusive_lock" ]
+	[ "$(risk_of 3)" = "5 safe" ]
+	[ "$(risk_of 4)" = "60 high drops_stateful_object" ]
+	op_is 4 '.risk.facts.details[0].detail == "drops CAST (integer AS public.p)"'
+	[ "$(risk_of 5)" = "15 low" ]
+	op_is 6 '.risk.facts.details[0].detail == "drops USER MAPPING FOR \"odd role\" SERVER s"'
+	[ "$(risk_of 7)" = "15 low" ]
+	[ "$(risk_of 8)" = "15 low" ]
+	op_is 9 '.risk.facts.locks == [{"relation":"public.ft","mode":"ACCESS EXCLUSIVE"}]'
+	op_is 10 '.risk.facts.details[0].detail == "drops FOREIGN TABLE public.ft"'
+	op_is 11 '.risk.facts.details[0].detail == "drops TEXT SEARCH PARSER public.prs"'
+}
+
 @test "presets: zanith.yaml gates and environments, overridden by flags" {
 	mkmig <<-'SQL'
 	ALTER TABLE t ADD COLUMN x uuid DEFAULT gen_random_uuid()
