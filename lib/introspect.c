@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * introspect.c: a live database read into a schema graph.  One
- * REPEATABLE READ, READ ONLY transaction and the same fifteen set-based
- * catalog queries whatever the number of tables (pg_dump's approach
- * since PostgreSQL 15: per-catalog queries restricted by an array of
- * OIDs).  All text is rendered by the server under pg_dump's session
- * settings, so the graph is the server's own words.
+ * REPEATABLE READ, READ ONLY transaction and the same set-based catalog
+ * queries whatever the number of tables (pg_dump's approach since
+ * PostgreSQL 15: per-catalog queries restricted by an array of OIDs),
+ * sent in three pipelines: the schemas, what needs only them
+ * (readahead), what needs the relations.  Text is rendered by the server
+ * under pg_dump's session settings, so the graph is the server's own
+ * words; except keys, foreign keys and indexes on plain columns, which
+ * are written here byte for byte as pg_get_constraintdef and
+ * pg_get_indexdef would (rendercon, renderindex): on a cold backend
+ * those walk the syscaches once per object, most of the server's time.
+ * ZN_SNAPSHOT_CHECK=1 has the server render them too and compares.
  *
  * The per-table results come back sorted by relation OID and are
  * merge-joined here, one relation at a time: each record is written
@@ -770,7 +776,7 @@ static const char q_inherits[] =
 
 enum { C_REL, C_NUM, C_NAME, C_TYPE, C_NOTNULL, C_DEFAULT, C_IDENTITY,
     C_GENERATED, C_GENEXPR, C_COLLATION, C_INHERITED, C_COMMENT,
-    C_STATISTICS, C_OPTIONS };
+    C_STATISTICS, C_OPTIONS, C_TYPID, C_COLLID, C_TYPINFO };
 static const char q_columns[] =
     "SELECT a.attrelid, a.attnum, a.attname, "
     "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
@@ -784,7 +790,15 @@ static const char q_columns[] =
     "  pg_catalog.quote_ident(co.collname) END, "
     "NOT a.attislocal, d.description, "
     "CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END, "
-    "a.attoptions "
+    "a.attoptions, CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END, "
+    "a.attcollation, "
+    /* What IsBinaryCoercible() asks of a type, then its category. */
+    "CASE WHEN t.typtype = 'd' THEN 'd' WHEN %s THEN CASE WHEN EXISTS ("
+    "  SELECT 1 FROM pg_catalog.pg_type e WHERE e.oid = t.typelem "
+    "  AND e.typrelid <> 0) THEN 'A' ELSE 'a' END "
+    "  WHEN t.typrelid <> 0 THEN 'c' "
+    "  WHEN t.typtype IN ('e', 'r', 'm') THEN t.typtype::pg_catalog.text "
+    "  ELSE 'o' END || t.typcategory::pg_catalog.text "
     "FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid "
@@ -827,14 +841,18 @@ static const char q_refcolumns[] =
 enum { K_REL, K_NAME, K_TYPE, K_DEF, K_DEFERRABLE, K_DEFERRED,
     K_VALIDATED, K_NOINHERIT, K_INHERITED, K_KEY, K_FREL, K_FSCHEMA,
     K_FTABLE, K_FKEY, K_UPD, K_DEL, K_MATCH, K_INDKEY,
-    K_INDNKEY, K_INDNATTS, K_NND, K_COMMENT };
+    K_INDNKEY, K_INDNATTS, K_NND, K_COMMENT, K_CLIENT };
+/* Whether the client writes a constraint's definition (with ")"). */
+#define CONCLIENT "(co.contype IN ('p', 'u', 'f') AND " \
+    "fn.nspname IS DISTINCT FROM 'pg_catalog'"
 static const char q_constraints[] =
     "SELECT co.conrelid, co.conname, co.contype, "
-    "pg_catalog.pg_get_constraintdef(co.oid), co.condeferrable, "
+    "CASE WHEN %s THEN pg_catalog.pg_get_constraintdef(co.oid) END, "
+    "co.condeferrable, "
     "co.condeferred, co.convalidated, co.connoinherit, NOT co.conislocal, "
     "co.conkey, co.confrelid, fn.nspname, fc.relname, co.confkey, "
     "co.confupdtype, co.confdeltype, co.confmatchtype, "
-    "ix.indkey, ix.indnkeyatts, ix.indnatts, %s, d.description "
+    "ix.indkey, ix.indnkeyatts, ix.indnatts, %s, d.description, %s "
     "FROM pg_catalog.pg_constraint co "
     "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
     "LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace "
@@ -845,19 +863,53 @@ static const char q_constraints[] =
     "AND co.contype IN ('p', 'u', 'c', 'f', 'x') AND co.conparentid = 0 "
     "ORDER BY co.conrelid, co.conname";
 
-enum { O_OID, O_NAME };
+/*
+ * Every operator class, with what GetDefaultOpClass() weighs: the input
+ * type, its category and preference, and which polymorphic type it is
+ * (A anyarray, N anynonarray, E anyenum, R anyrange, M anymultirange,
+ * and their anycompatible kin; C record, D record[]; Y any, anyelement
+ * and anycompatible).
+ */
+enum { O_OID, O_NAME, O_DEFAULT, O_INTYPE, O_METHOD, O_SCHEMA, O_CLASS,
+    O_CATEGORY, O_PREFERRED, O_POLY };
 static const char q_opclasses[] =
     "SELECT oc.oid, pg_catalog.quote_ident(n.nspname) || '.' || "
-    "pg_catalog.quote_ident(oc.opcname) "
+    "pg_catalog.quote_ident(oc.opcname), oc.opcdefault, oc.opcintype, "
+    "oc.opcmethod, n.nspname, oc.opcname, it.typcategory, "
+    "it.typispreferred, CASE WHEN it.typnamespace = "
+    "'pg_catalog'::pg_catalog.regnamespace THEN CASE it.typname "
+    "  WHEN 'anyarray' THEN 'A' WHEN 'anycompatiblearray' THEN 'A' "
+    "  WHEN 'anynonarray' THEN 'N' WHEN 'anycompatiblenonarray' THEN 'N' "
+    "  WHEN 'anyenum' THEN 'E' WHEN 'anyrange' THEN 'R' "
+    "  WHEN 'anycompatiblerange' THEN 'R' WHEN 'anymultirange' THEN 'M' "
+    "  WHEN 'anycompatiblemultirange' THEN 'M' WHEN 'record' THEN 'C' "
+    "  WHEN '_record' THEN 'D' WHEN 'any' THEN 'Y' WHEN 'anyelement' "
+    "  THEN 'Y' WHEN 'anycompatible' THEN 'Y' END END "
     "FROM pg_catalog.pg_opclass oc "
     "JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace "
+    "JOIN pg_catalog.pg_type it ON it.oid = oc.opcintype "
     "ORDER BY oc.oid";
+
+/* The casts IsBinaryCoercible() takes: binary and implicit. */
+static const char q_bincasts[] =
+    "SELECT c.castsource, c.casttarget FROM pg_catalog.pg_cast c "
+    "WHERE c.castmethod = 'b' AND c.castcontext = 'i' ORDER BY 1, 2";
 
 enum { I_REL, I_NAME, I_DEF, I_METHOD, I_UNIQUE, I_NND, I_VALID, I_KEY,
     I_CLASS, I_OPTION, I_NKEY, I_NATTS, I_EXPRS, I_ORDERED, I_PRED,
-    I_OPTIONS, I_PSCHEMA, I_PNAME, I_COMMENT, I_STATS };
+    I_OPTIONS, I_PSCHEMA, I_PNAME, I_COMMENT, I_STATS, I_OID, I_COLL,
+    I_CLIENT };
+/*
+ * Whether the client may write an index's definition: it names plain
+ * columns only, with no predicate, storage parameters or operator class
+ * options, and is no partitioned index.  renderindex() also needs each
+ * key's operator class to be the default for its column's type.
+ */
+#define IDXCLIENT "(i.indexprs IS NULL AND i.indpred IS NULL AND " \
+    "ic.relkind = 'i' AND ic.reloptions IS NULL AND NOT ia.opts)"
 static const char q_indexes[] =
-    "SELECT i.indrelid, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid), "
+    "SELECT i.indrelid, ic.relname, "
+    "CASE WHEN %s THEN pg_catalog.pg_get_indexdef(i.indexrelid) END, "
     "am.amname, i.indisunique, %s, i.indisvalid, i.indkey, i.indclass, "
     "i.indoption, i.indnkeyatts, i.indnatts, "
     "CASE WHEN 0 = ANY (i.indkey::pg_catalog.int2[]) THEN ARRAY("
@@ -868,12 +920,15 @@ static const char q_indexes[] =
     "pg_catalog.pg_get_expr(i.indpred, i.indrelid), "
     "ARRAY(SELECT o FROM pg_catalog.unnest(ic.reloptions) o"
     "  ORDER BY o COLLATE \"C\"), "
-    "pn.nspname, pc.relname, d.description, "
-    "(SELECT pg_catalog.array_agg(a.attnum || '=' || a.attstattarget "
-    "  ORDER BY a.attnum) FROM pg_catalog.pg_attribute a "
-    "  WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0) "
+    "pn.nspname, pc.relname, d.description, ia.stats, i.indexrelid, "
+    "i.indcollation, %s "
     "FROM pg_catalog.pg_index i "
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+    "CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(a.attnum || '=' || "
+    "  a.attstattarget ORDER BY a.attnum) FILTER (WHERE "
+    "  a.attstattarget >= 0) AS stats, "
+    "  pg_catalog.bool_or(a.attoptions IS NOT NULL) AS opts "
+    "  FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid) ia "
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam "
     "LEFT JOIN pg_catalog.pg_inherits h ON h.inhrelid = i.indexrelid "
     "LEFT JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent "
@@ -1010,39 +1065,41 @@ static const char q_acls[] =
  */
 enum { DA_SCHEMA, DA_ROLE, DA_OBJECTS, DA_ACTION, DA_GRANTEE, DA_PRIV,
     DA_GRANTABLE };
-static const char q_defacls[] =
-    "WITH o AS ("
-    "SELECT d.oid, n.nspname, d.defaclrole AS role, d.defaclobjtype AS t, "
-    "  d.defaclacl AS acl, CASE WHEN d.defaclnamespace = 0 THEN "
-    "  pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN "
-    "  's'::\"char\" ELSE d.defaclobjtype END, d.defaclrole) ELSE "
-    "  NULL END AS def "
-    " FROM pg_catalog.pg_default_acl d "
-    " LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace "
-    " WHERE (d.defaclnamespace = 0 AND $2) "
-    " OR d.defaclnamespace = ANY ($1::pg_catalog.oid[])"
-    "), have AS ("
-    "SELECT o.oid, x.grantee, x.privilege_type, x.is_grantable "
-    "  FROM o, pg_catalog.aclexplode(o.acl) x"
-    "), def AS ("
-    "SELECT o.oid, x.grantee, x.privilege_type, x.is_grantable "
-    "  FROM o, pg_catalog.aclexplode(o.def) x"
-    "), e AS ("
-    "SELECT oid, 'grant' AS action, grantee, privilege_type, is_grantable "
-    "  FROM (SELECT * FROM have EXCEPT SELECT * FROM def) g "
-    "UNION ALL "
-    "SELECT oid, 'revoke', grantee, privilege_type, false "
-    "  FROM (SELECT oid, grantee, privilege_type FROM def "
-    "  EXCEPT SELECT oid, grantee, privilege_type FROM have) r"
-    ") SELECT o.nspname, pg_catalog.pg_get_userbyid(o.role)::pg_catalog.text "
-    "  COLLATE \"C\" AS r, CASE o.t WHEN 'r' THEN 'TABLES' WHEN 'S' THEN "
-    "  'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' "
-    "  ELSE 'SCHEMAS' END COLLATE \"C\" AS t, e.action, CASE WHEN "
-    "  e.grantee = 0 THEN 'PUBLIC' "
-    "  ELSE pg_catalog.pg_get_userbyid(e.grantee)::pg_catalog.text END "
-    "  COLLATE \"C\" AS g, e.privilege_type COLLATE \"C\", e.is_grantable "
-    " FROM e JOIN o ON o.oid = e.oid "
-    " ORDER BY o.nspname COLLATE \"C\" NULLS FIRST, r, t, g, 6, 4";
+#define Q_DEFACLS(global) \
+    "WITH o AS (" \
+    "SELECT d.oid, n.nspname, d.defaclrole AS role, d.defaclobjtype AS t, " \
+    "  d.defaclacl AS acl, CASE WHEN d.defaclnamespace = 0 THEN " \
+    "  pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN " \
+    "  's'::\"char\" ELSE d.defaclobjtype END, d.defaclrole) ELSE " \
+    "  NULL END AS def " \
+    " FROM pg_catalog.pg_default_acl d " \
+    " LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace " \
+    " WHERE (d.defaclnamespace = 0 AND " global ") " \
+    " OR d.defaclnamespace = ANY ($1::pg_catalog.oid[])" \
+    "), have AS (" \
+    "SELECT o.oid, x.grantee, x.privilege_type, x.is_grantable " \
+    "  FROM o, pg_catalog.aclexplode(o.acl) x" \
+    "), def AS (" \
+    "SELECT o.oid, x.grantee, x.privilege_type, x.is_grantable " \
+    "  FROM o, pg_catalog.aclexplode(o.def) x" \
+    "), e AS (" \
+    "SELECT oid, 'grant' AS action, grantee, privilege_type, is_grantable " \
+    "  FROM (SELECT * FROM have EXCEPT SELECT * FROM def) g " \
+    "UNION ALL " \
+    "SELECT oid, 'revoke', grantee, privilege_type, false " \
+    "  FROM (SELECT oid, grantee, privilege_type FROM def " \
+    "  EXCEPT SELECT oid, grantee, privilege_type FROM have) r" \
+    ") SELECT o.nspname, pg_catalog.pg_get_userbyid(o.role)::pg_catalog.text " \
+    "  COLLATE \"C\" AS r, CASE o.t WHEN 'r' THEN 'TABLES' WHEN 'S' THEN " \
+    "  'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' " \
+    "  ELSE 'SCHEMAS' END COLLATE \"C\" AS t, e.action, CASE WHEN " \
+    "  e.grantee = 0 THEN 'PUBLIC' " \
+    "  ELSE pg_catalog.pg_get_userbyid(e.grantee)::pg_catalog.text END " \
+    "  COLLATE \"C\" AS g, e.privilege_type COLLATE \"C\", e.is_grantable " \
+    " FROM e JOIN o ON o.oid = e.oid " \
+    " ORDER BY o.nspname COLLATE \"C\" NULLS FIRST, r, t, g, 6, 4"
+static const char q_defacls_all[] = Q_DEFACLS("true");
+static const char q_defacls_ns[] = Q_DEFACLS("false");
 
 /*
  * What each routine uses, from pg_depend: the relations and types of
@@ -1265,6 +1322,17 @@ static const char q_triggers[] =
  * listed, as pg_dump --no-owner; nor are the privileges of a
  * multirange type or of a table's row type, which pg_dump leaves out.
  */
+/*
+ * The words the server's quote_ident() quotes (every keyword category
+ * but unreserved), and whether it quotes everything: the rule of the
+ * definitions this client writes the way the server's deparsers would.
+ */
+static const char q_keywords[] =
+    "SELECT k.word COLLATE \"C\", "
+    "pg_catalog.current_setting('quote_all_identifiers') "
+    "FROM pg_catalog.pg_get_keywords() k WHERE k.catcode <> 'U' "
+    "ORDER BY 1";
+
 static const char q_unmodelled[] =
     "SELECT u.kind, u.schema, u.name FROM ( SELECT CASE t.typtype WHEN "
     "'d' THEN 'domain' WHEN 'c' THEN 'composite type' WHEN 'r' THEN "
@@ -1357,8 +1425,39 @@ struct cursor {
 	int relcol;
 };
 
+/* The (relation, number) keys of a result, parsed once (findrow). */
+struct rowkeys {
+	const PGresult *r;
+	unsigned long *rel;
+	long *num;
+};
+
+/* A default operator class, as GetDefaultOpClass() weighs it. */
+struct opc {
+	unsigned long oid, intype, method;
+	char category, preferred, poly;
+};
+
+/* A query sent ahead in a pipeline and its result, until run() takes it. */
+struct pre {
+	const char *what;
+	char *sql;
+	PGresult *r;
+};
+
 struct ctx {
 	PGconn *conn;
+	struct pre *pre;	/* read ahead: npre queries */
+	size_t npre;
+	PGresult *nsr;		/* the schemas, and which of them are read */
+	unsigned char *nstake;
+	PGresult *kw;		/* q_keywords */
+	PGresult *bincasts;	/* q_bincasts */
+	struct opc *opcs;	/* the default operator classes */
+	struct rowkeys *keys;	/* of columns, refcolumns, identities */
+	int nopcs;
+	PGresult *idxdefs;	/* indexes rendered by the server on demand */
+	int check;		/* ZN_SNAPSHOT_CHECK: compare the renderings */
 	const struct zn_pg_onlock *onlock;	/* o->onlock */
 	int version;
 	const char *nsparam;	/* the namespace OID array literal */
@@ -1378,12 +1477,43 @@ oidval(const PGresult *r, int row, int col)
 	return strtoul(PQgetvalue(r, row, col), NULL, 10);
 }
 
+/* The row whose column col is oid, in r sorted by it, or -1. */
+static int
+oidrow(const PGresult *r, int col, unsigned long oid)
+{
+	int lo = 0, hi = r != NULL ? PQntuples(r) : 0, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (oidval(r, mid, col) < oid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (r != NULL && lo < PQntuples(r) && oidval(r, lo, col) == oid)
+		return lo;
+	return -1;
+}
+
+/*
+ * The result of sql: the one read ahead under the same name and text
+ * when there is one, else from the server now.
+ */
 static PGresult *
 run(const struct ctx *c, const char *what, const char *sql,
     const char *param)
 {
 	const char *params[1];
+	PGresult *r;
+	size_t i;
 
+	for (i = 0; i < c->npre; i++)
+		if (c->pre[i].r != NULL && strcmp(c->pre[i].what, what) == 0 &&
+		    strcmp(c->pre[i].sql, sql) == 0) {
+			r = c->pre[i].r;
+			c->pre[i].r = NULL;
+			return r;
+		}
 	params[0] = param;
 	return zn_pg_exec_lk(c->conn, what, sql, param != NULL ? 1 : 0,
 	    params, c->onlock);
@@ -1595,36 +1725,55 @@ ints(const char *s, long *v, int max)
 
 #define MAXKEYS 64	/* INDEX_MAX_KEYS is 32 in a default build */
 
-/* Row of (rel, attnum) in a result sorted by both, or -1. */
+/*
+ * Row of (rel, attnum) in a result sorted by both, or -1; k holds the
+ * two columns as numbers, parsed at the first search of r.
+ */
 static int
-findrow(const PGresult *r, int relcol, int numcol, unsigned long rel,
-    long num)
+findrow(struct rowkeys *k, const PGresult *r, int relcol, int numcol,
+    unsigned long rel, long num)
 {
 	int lo = 0, hi = r != NULL ? PQntuples(r) : 0, mid;
-	unsigned long mrel;
-	long mnum;
 
+	if (k->r != r) {
+		free(k->rel);
+		free(k->num);
+		k->r = r;
+		k->rel = zn_xcalloc((size_t)hi + 1, sizeof(*k->rel));
+		k->num = zn_xcalloc((size_t)hi + 1, sizeof(*k->num));
+		for (mid = 0; mid < hi; mid++) {
+			k->rel[mid] = oidval(r, mid, relcol);
+			k->num[mid] = strtol(PQgetvalue(r, mid, numcol), NULL,
+			    10);
+		}
+	}
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		mrel = oidval(r, mid, relcol);
-		mnum = strtol(PQgetvalue(r, mid, numcol), NULL, 10);
-		if (mrel < rel || (mrel == rel && mnum < num))
+		if (k->rel[mid] < rel || (k->rel[mid] == rel &&
+		    k->num[mid] < num))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < (r != NULL ? PQntuples(r) : 0) &&
-	    oidval(r, lo, relcol) == rel &&
-	    strtol(PQgetvalue(r, lo, numcol), NULL, 10) == num)
+	if (lo < (r != NULL ? PQntuples(r) : 0) && k->rel[lo] == rel &&
+	    k->num[lo] == num)
 		return lo;
 	return -1;
 }
 
-static const char *
-attname_in(const PGresult *r, int relcol, int numcol, int namecol,
-    unsigned long rel, long num)
+static void
+freerowkeys(struct rowkeys *k)
 {
-	int row = findrow(r, relcol, numcol, rel, num);
+	free(k->rel);
+	free(k->num);
+	memset(k, 0, sizeof(*k));
+}
+
+static const char *
+attname_in(struct rowkeys *k, const PGresult *r, int relcol, int numcol,
+    int namecol, unsigned long rel, long num)
+{
+	int row = findrow(k, r, relcol, numcol, rel, num);
 
 	return row >= 0 ? PQgetvalue(r, row, namecol) : NULL;
 }
@@ -1634,9 +1783,11 @@ attname(const struct ctx *c, unsigned long rel, long num)
 {
 	const char *n;
 
-	n = attname_in(c->columns, C_REL, C_NUM, C_NAME, rel, num);
+	n = attname_in(&c->keys[0], c->columns, C_REL, C_NUM, C_NAME, rel,
+	    num);
 	if (n == NULL)
-		n = attname_in(c->refcolumns, F_REL, F_NUM, F_NAME, rel, num);
+		n = attname_in(&c->keys[1], c->refcolumns, F_REL, F_NUM,
+		    F_NAME, rel, num);
 	if (n == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "column %ld of relation %lu was "
 		    "dropped while the snapshot was being taken; run it "
@@ -1684,9 +1835,12 @@ emit(struct ctx *c, const char *kind, const char *schema, const char *table,
     const char *name, const char *args)
 {
 	size_t len = c->line.len;
+	char *line = zn_xmalloc(len + 1);
 
-	zn_graph_add_line(c->g, kind, schema, table, name, args,
-	    zn_buf_detach(&c->line), len);
+	/* A copy of its size: the buffer stays, grown for the next. */
+	memcpy(line, c->line.buf, len + 1);
+	zn_graph_add_line(c->g, kind, schema, table, name, args, line, len);
+	zn_buf_reset(&c->line);
 	zn_jw_init(&c->w, &c->line);
 }
 
@@ -1699,6 +1853,10 @@ matchany(const char *const *pats, const char *s)
 	return 0;
 }
 
+/*
+ * Reads the schemas and returns the OID array literal of those the
+ * options select; writeschemas() writes them.
+ */
 static char *
 schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 {
@@ -1706,7 +1864,6 @@ schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 	PGresult *r;
 	const char *name;
 	int i;
-
 	unsigned char *take;
 
 	r = run(c, "read schemas", q_schemas, o != NULL &&
@@ -1726,8 +1883,20 @@ schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 		take[i] = 1;
 	}
 	zn_buf_addch(&arr, '}');
-	/* The privileges of everything read, schemas first. */
-	c->acls = run(c, "read privileges", q_acls, arr.buf);
+	c->nsr = r;
+	c->nstake = take;
+	return zn_buf_detach(&arr);
+}
+
+/* The schemas read, and the privileges of everything. */
+static void
+writeschemas(struct ctx *c)
+{
+	PGresult *r = c->nsr;
+	unsigned char *take = c->nstake;
+	int i;
+
+	c->acls = run(c, "read privileges", q_acls, c->nsparam);
 	for (i = 0; i < PQntuples(r); i++) {
 		if (!take[i])
 			continue;
@@ -1741,7 +1910,8 @@ schemas(struct ctx *c, const struct zn_snapshot_opts *o)
 	}
 	free(take);
 	PQclear(r);
-	return zn_buf_detach(&arr);
+	c->nsr = NULL;
+	c->nstake = NULL;
 }
 
 static void
@@ -1806,14 +1976,11 @@ samedefacl(const PGresult *r, int i, int j)
 static void
 defacls(struct ctx *c, int global)
 {
-	const char *params[2];
 	PGresult *r;
 	int i, n;
 
-	params[0] = c->nsparam;
-	params[1] = global ? "true" : "false";
-	r = zn_pg_exec_lk(c->conn, "read default privileges", q_defacls, 2,
-	    params, c->onlock);
+	r = run(c, "read default privileges", global ? q_defacls_all :
+	    q_defacls_ns, c->nsparam);
 	n = PQntuples(r);
 	for (i = 0; i < n; i++) {
 		if (i == 0 || !samedefacl(r, i, i - 1)) {
@@ -1896,12 +2063,18 @@ domains(struct ctx *c)
 	PQclear(k.r);
 }
 
+static char *
+collations_sql(const struct ctx *c)
+{
+	return zn_xasprintf(q_collations, c->version >= 150000 ?
+	    "c.colliculocale" : "CASE WHEN c.collprovider = 'i' THEN "
+	    "c.collcollate END");
+}
+
 static void
 collations(struct ctx *c)
 {
-	char *sql = zn_xasprintf(q_collations, c->version >= 150000 ?
-	    "c.colliculocale" : "CASE WHEN c.collprovider = 'i' THEN "
-	    "c.collcollate END");
+	char *sql = collations_sql(c);
 	PGresult *r = run(c, "read collations", sql, c->nsparam);
 	int i, icu;
 
@@ -1984,11 +2157,17 @@ tsconfigs(struct ctx *c)
 	PQclear(k.r);
 }
 
+static char *
+ranges_sql(const struct ctx *c)
+{
+	return zn_xasprintf(q_ranges, c->version >= 140000 ?
+	    RG_MULTIRANGE : "''");
+}
+
 static void
 ranges(struct ctx *c)
 {
-	char *sql = zn_xasprintf(q_ranges, c->version >= 140000 ?
-	    RG_MULTIRANGE : "''");
+	char *sql = ranges_sql(c);
 	PGresult *r = run(c, "read range types", sql, c->nsparam);
 	int i;
 
@@ -2086,21 +2265,13 @@ static void
 defobjects(struct ctx *c)
 {
 	enum { N = sizeof(defqs) / sizeof(defqs[0]) };
-	struct zn_pgq pq[N];
-	PGresult *res[N];
 	size_t q, k;
 	int i, col;
 
-	/* In one round trip. */
-	for (q = 0; q < N; q++) {
-		pq[q].what = defqs[q].what;
-		pq[q].sql = defqs[q].sql;
-		pq[q].param = defqs[q].global ? NULL : c->nsparam;
-	}
-	zn_pg_batch(c->conn, pq, N, res, c->onlock);
 	for (q = 0; q < N; q++) {
 		const struct defq *d = &defqs[q];
-		PGresult *r = res[q];
+		PGresult *r = run(c, d->what, d->sql, d->global ? NULL :
+		    c->nsparam);
 
 		for (i = 0; i < PQntuples(r); i++) {
 			zn_jw_obj(&c->w);
@@ -2476,7 +2647,7 @@ identity(struct ctx *c, const PGresult *r, int i)
 		zn_jw_null(&c->w);
 		return;
 	}
-	j = findrow(y, Y_REL, Y_NUM, oidval(r, i, C_REL),
+	j = findrow(&c->keys[2], y, Y_REL, Y_NUM, oidval(r, i, C_REL),
 	    strtol(PQgetvalue(r, i, C_NUM), NULL, 10));
 	if (j < 0)
 		zn_die(ZN_EXIT_UNAVAILABLE, "the sequence of identity column "
@@ -2579,11 +2750,203 @@ contype(const struct ctx *c, int row)
 	return PQgetvalue(c->con.r, row, K_TYPE)[0];
 }
 
+/*
+ * Writes s to b as the server's quote_identifier() does, with the
+ * server's own keywords (q_keywords).
+ */
+static void
+qident(const struct ctx *c, struct zn_buf *b, const char *s)
+{
+	const char *p;
+	int safe = (*s >= 'a' && *s <= 'z') || *s == '_';
+	int lo = 0, hi = PQntuples(c->kw), mid, cmp;
+
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_'))
+			safe = 0;
+	if (safe && hi > 0 && strcmp(PQgetvalue(c->kw, 0, 1), "on") == 0)
+		safe = 0;
+	while (safe && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(PQgetvalue(c->kw, mid, 0), s);
+		if (cmp == 0)
+			safe = 0;
+		else if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (safe) {
+		zn_buf_adds(b, s);
+		return;
+	}
+	zn_buf_addch(b, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			zn_buf_addch(b, '"');
+		zn_buf_addch(b, *p);
+	}
+	zn_buf_addch(b, '"');
+}
+
+/* "a, b": columns of rel by number, as decompile_column_index_array. */
+static void
+qcolumns(const struct ctx *c, struct zn_buf *b, unsigned long rel,
+    const long *nums, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			zn_buf_adds(b, ", ");
+		qident(c, b, attname(c, rel, nums[i]));
+	}
+}
+
+/* A foreign key action as pg_get_constraintdef names it; "" for none. */
+static const char *
+fkclause(char a)
+{
+	switch (a) {
+	case 'a':
+		return "";
+	case 'r':
+		return "RESTRICT";
+	case 'c':
+		return "CASCADE";
+	case 'n':
+		return "SET NULL";
+	case 'd':
+		return "SET DEFAULT";
+	}
+	zn_die(ZN_EXIT_UNAVAILABLE, "unexpected foreign key action '%c' from "
+	    "the server", a);
+}
+
+/*
+ * The definition of a primary key, unique constraint or foreign key,
+ * into b, byte for byte as pg_get_constraintdef(oid) writes it
+ * (ruleutils.c, pg_get_constraintdef_worker without fullCommand): the
+ * referenced table always schema-qualified, as the session's search
+ * path is empty.
+ */
+static void
+rendercon(const struct ctx *c, unsigned long rel, int i, struct zn_buf *b)
+{
+	const PGresult *r = c->con.r;
+	long nums[MAXKEYS];
+	int n, natts, type = contype(c, i);
+	const char *a;
+
+	n = ints(PQgetvalue(r, i, K_KEY), nums, MAXKEYS);
+	if (type == 'f') {
+		zn_buf_adds(b, "FOREIGN KEY (");
+		qcolumns(c, b, rel, nums, n);
+		zn_buf_adds(b, ") REFERENCES ");
+		qident(c, b, PQgetvalue(r, i, K_FSCHEMA));
+		zn_buf_addch(b, '.');
+		qident(c, b, PQgetvalue(r, i, K_FTABLE));
+		zn_buf_addch(b, '(');
+		n = ints(PQgetvalue(r, i, K_FKEY), nums, MAXKEYS);
+		qcolumns(c, b, oidval(r, i, K_FREL), nums, n);
+		zn_buf_addch(b, ')');
+		switch (PQgetvalue(r, i, K_MATCH)[0]) {
+		case 'f':
+			zn_buf_adds(b, " MATCH FULL");
+			break;
+		case 'p':
+			zn_buf_adds(b, " MATCH PARTIAL");
+			break;
+		case 's':
+			break;
+		default:
+			zn_die(ZN_EXIT_UNAVAILABLE, "unexpected foreign key "
+			    "match type from the server");
+		}
+		if (*(a = fkclause(PQgetvalue(r, i, K_UPD)[0])) != '\0') {
+			zn_buf_adds(b, " ON UPDATE ");
+			zn_buf_adds(b, a);
+		}
+		if (*(a = fkclause(PQgetvalue(r, i, K_DEL)[0])) != '\0') {
+			zn_buf_adds(b, " ON DELETE ");
+			zn_buf_adds(b, a);
+		}
+	} else {
+		zn_buf_adds(b, type == 'p' ? "PRIMARY KEY " : "UNIQUE ");
+		if (type == 'u' && PQgetvalue(r, i, K_NND)[0] == 't')
+			zn_buf_adds(b, "NULLS NOT DISTINCT ");
+		zn_buf_addch(b, '(');
+		qcolumns(c, b, rel, nums, n);
+		zn_buf_addch(b, ')');
+		natts = atoi(PQgetvalue(r, i, K_INDNATTS));
+		if (natts > n) {
+			long all[MAXKEYS];
+			int nall = ints(PQgetvalue(r, i, K_INDKEY), all, MAXKEYS);
+
+			zn_buf_adds(b, " INCLUDE (");
+			qcolumns(c, b, rel, all + n, nall - n);
+			zn_buf_addch(b, ')');
+		}
+	}
+	if (PQgetvalue(r, i, K_DEFERRABLE)[0] == 't')
+		zn_buf_adds(b, " DEFERRABLE");
+	if (PQgetvalue(r, i, K_DEFERRED)[0] == 't')
+		zn_buf_adds(b, " INITIALLY DEFERRED");
+	if (PQgetvalue(r, i, K_VALIDATED)[0] == 'f')
+		zn_buf_adds(b, " NOT VALID");
+}
+
+/* Writes "key": and a definition written by the client. */
+static void
+kvdef(struct ctx *c, const char *key, const struct zn_buf *b)
+{
+	char *f = zn_sql_fixpoint(b->buf, b->len);
+
+	zn_jw_key(&c->w, key);
+	if (f != NULL)
+		zn_jw_str(&c->w, f);
+	else
+		zn_jw_strn(&c->w, b->buf, b->len);
+	free(f);
+}
+
+/*
+ * The client's rendering of a definition disagrees with the server's
+ * (ZN_SNAPSHOT_CHECK): a defect here, never a property of the schema.
+ */
+static ZN_NORETURN void
+renderdiffers(const char *what, const char *server, const char *client)
+{
+	zn_die(ZN_EXIT_UNAVAILABLE, "internal error: the %s definition "
+	    "written here differs from the server's: server \"%s\", here "
+	    "\"%s\"", what, server, client);
+}
+
+/* "definition": of constraint row i, from the server or rendercon(). */
+static void
+condefinition(struct ctx *c, unsigned long rel, int i)
+{
+	const PGresult *r = c->con.r;
+	struct zn_buf b = ZN_BUF_INIT;
+
+	if (PQgetvalue(r, i, K_CLIENT)[0] != 't') {
+		kvx(c, "definition", r, i, K_DEF);
+		return;
+	}
+	rendercon(c, rel, i, &b);
+	if (c->check && strcmp(b.buf, PQgetvalue(r, i, K_DEF)) != 0)
+		renderdiffers("constraint", PQgetvalue(r, i, K_DEF), b.buf);
+	kvdef(c, "definition", &b);
+	zn_buf_release(&b);
+}
+
 /* Checks that the server could still render a constraint. */
 static void
 condef(const struct ctx *c, int row, const char *schema)
 {
-	if (PQgetisnull(c->con.r, row, K_DEF))
+	if (PQgetisnull(c->con.r, row, K_DEF) &&
+	    PQgetvalue(c->con.r, row, K_CLIENT)[0] != 't')
 		vanished("constraint", schema, PQgetvalue(c->con.r, row,
 		    K_NAME));
 }
@@ -2602,7 +2965,7 @@ keyconstraint(struct ctx *c, unsigned long rel, int i)
 	kv(c, "comment", r, i, K_COMMENT);
 	kvb(c, "deferrable", r, i, K_DEFERRABLE);
 	kvb(c, "deferred", r, i, K_DEFERRED);
-	kvx(c, "definition", r, i, K_DEF);
+	condefinition(c, rel, i);
 	zn_jw_key(&c->w, "include");
 	included(c, rel, r, i, K_INDKEY, K_INDNKEY, K_INDNATTS);
 	if (unique)
@@ -2687,7 +3050,7 @@ foreignkey(struct ctx *c, unsigned long rel, int i)
 	kv(c, "comment", r, i, K_COMMENT);
 	kvb(c, "deferrable", r, i, K_DEFERRABLE);
 	kvb(c, "deferred", r, i, K_DEFERRED);
-	kvx(c, "definition", r, i, K_DEF);
+	condefinition(c, rel, i);
 	kvs(c, "match", fkmatch(PQgetvalue(r, i, K_MATCH)[0]));
 	kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] == 'f');
 	kvs(c, "on_delete", fkaction(PQgetvalue(r, i, K_DEL)[0]));
@@ -2726,19 +3089,263 @@ conarray(struct ctx *c, const char *key, int type, unsigned long rel,
 static const char *
 opclass(const struct ctx *c, unsigned long oid)
 {
-	const PGresult *r = c->opclasses;
-	int lo = 0, hi = PQntuples(r), mid;
+	int row = oidrow(c->opclasses, O_OID, oid);
 
+	return row >= 0 ? PQgetvalue(c->opclasses, row, O_NAME) : NULL;
+}
+
+/*
+ * Whether a column of type typ (info: what q_columns says of its type)
+ * coerces to input type target of polymorphic kind poly, as
+ * IsBinaryCoercible() answers.
+ */
+static int
+coercible(const struct ctx *c, unsigned long typ, const char *info,
+    unsigned long target, char poly)
+{
+	const PGresult *r = c->bincasts;
+	int array = info[0] == 'a' || info[0] == 'A', lo = 0, hi, mid;
+	unsigned long s, t;
+
+	if (typ == target)
+		return 1;
+	switch (poly) {
+	case 'Y':
+		return 1;
+	case 'A':
+		if (array)
+			return 1;
+		break;
+	case 'N':
+		if (!array)
+			return 1;
+		break;
+	case 'E':
+	case 'R':
+	case 'M':
+		if (info[0] == poly - 'A' + 'a')
+			return 1;
+		break;
+	case 'C':
+		if (info[0] == 'c')
+			return 1;
+		break;
+	case 'D':
+		if (info[0] == 'A')
+			return 1;
+		break;
+	}
+	hi = r != NULL ? PQntuples(r) : 0;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (oidval(r, mid, O_OID) < oid)
+		s = oidval(r, mid, 0);
+		t = oidval(r, mid, 1);
+		if (s < typ || (s == typ && t < target))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < PQntuples(r) && oidval(r, lo, O_OID) == oid)
-		return PQgetvalue(r, lo, O_NAME);
-	return NULL;
+	return r != NULL && lo < PQntuples(r) && oidval(r, lo, 0) == typ &&
+	    oidval(r, lo, 1) == target;
+}
+
+/*
+ * The OID of the operator class GetDefaultOpClass(typ, method) chooses
+ * for a column of type typ (not a domain); 0 for none, 1 when the server
+ * would fail.
+ */
+static unsigned long
+defaultclass(struct ctx *c, unsigned long typ, const char *info,
+    unsigned long method)
+{
+	const PGresult *o = c->opclasses;
+	unsigned long result = 0;
+	int i, nexact = 0, npref = 0, ncompat = 0;
+
+	if (c->opcs == NULL) {
+		c->opcs = zn_xcalloc((size_t)PQntuples(o) + 1,
+		    sizeof(*c->opcs));
+		for (i = 0; i < PQntuples(o); i++) {
+			struct opc *p = &c->opcs[c->nopcs];
+
+			if (PQgetvalue(o, i, O_DEFAULT)[0] != 't')
+				continue;
+			p->oid = oidval(o, i, O_OID);
+			p->intype = oidval(o, i, O_INTYPE);
+			p->method = oidval(o, i, O_METHOD);
+			p->category = PQgetvalue(o, i, O_CATEGORY)[0];
+			p->preferred = PQgetvalue(o, i, O_PREFERRED)[0] == 't';
+			p->poly = PQgetvalue(o, i, O_POLY)[0];
+			c->nopcs++;
+		}
+	}
+	for (i = 0; i < c->nopcs; i++) {
+		const struct opc *p = &c->opcs[i];
+
+		if (p->method != method)
+			continue;
+		if (p->intype == typ) {
+			nexact++;
+			result = p->oid;
+		} else if (nexact == 0 && coercible(c, typ, info, p->intype,
+		    p->poly)) {
+			if (p->category == info[1] && p->preferred) {
+				npref++;
+				result = p->oid;
+			} else if (npref == 0) {
+				ncompat++;
+				result = p->oid;
+			}
+		}
+	}
+	if (nexact == 1)
+		return result;
+	if (nexact > 1)
+		return 1;
+	if (npref == 1 || (npref == 0 && ncompat == 1))
+		return result;
+	return 0;
+}
+
+/*
+ * The definition of index row i, into b, byte for byte as
+ * pg_get_indexdef(oid) writes it (ruleutils.c, pg_get_indexdef_worker),
+ * for an index IDXCLIENT lets the client write.  Returns 0, with b
+ * undefined, when a key's collation is not its column's or its operator
+ * class is not provably the default for the column's type (that takes
+ * GetDefaultOpClass's rules of binary coercion): the server renders
+ * those.
+ */
+static int
+renderindex(struct ctx *c, int i, struct zn_buf *b)
+{
+	const PGresult *r = c->idx.r;
+	unsigned long rel = oidval(r, i, I_REL), dflt;
+	const char *info;
+	long key[MAXKEYS], cls[MAXKEYS], opt[MAXKEYS], coll[MAXKEYS];
+	int nkey, natts, ncls, nopt, ncoll, k, col, oc, rrow;
+	int ordered = PQgetvalue(r, i, I_ORDERED)[0] == 't';
+
+	if ((rrow = oidrow(c->rels, R_OID, rel)) < 0)
+		return 0;
+	natts = ints(PQgetvalue(r, i, I_KEY), key, MAXKEYS);
+	ncls = ints(PQgetvalue(r, i, I_CLASS), cls, MAXKEYS);
+	nopt = ints(PQgetvalue(r, i, I_OPTION), opt, MAXKEYS);
+	ncoll = ints(PQgetvalue(r, i, I_COLL), coll, MAXKEYS);
+	if (atoi(PQgetvalue(r, i, I_NATTS)) < natts)
+		natts = atoi(PQgetvalue(r, i, I_NATTS));
+	nkey = atoi(PQgetvalue(r, i, I_NKEY));
+	if (nkey > natts || ncls < nkey || ncoll < nkey || nopt < nkey)
+		return 0;
+	zn_buf_adds(b, PQgetvalue(r, i, I_UNIQUE)[0] == 't' ?
+	    "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	qident(c, b, PQgetvalue(r, i, I_NAME));
+	zn_buf_adds(b, " ON ");
+	qident(c, b, PQgetvalue(c->rels, rrow, R_SCHEMA));
+	zn_buf_addch(b, '.');
+	qident(c, b, PQgetvalue(c->rels, rrow, R_NAME));
+	zn_buf_adds(b, " USING ");
+	qident(c, b, PQgetvalue(r, i, I_METHOD));
+	zn_buf_adds(b, " (");
+	for (k = 0; k < natts; k++) {
+		if (key[k] <= 0)
+			return 0;
+		if (k == nkey)
+			zn_buf_adds(b, ") INCLUDE (");
+		else if (k > 0)
+			zn_buf_adds(b, ", ");
+		qident(c, b, attname(c, rel, key[k]));
+		if (k >= nkey)
+			continue;
+		col = findrow(&c->keys[0], c->columns, C_REL, C_NUM, rel,
+		    key[k]);
+		oc = oidrow(c->opclasses, O_OID, (unsigned long)cls[k]);
+		/* A domain's default is its base type's: left to the server. */
+		if (col < 0 || oc < 0 || (info = PQgetvalue(c->columns, col,
+		    C_TYPINFO))[0] == 'd' || info[1] == '\0' || (coll[k] != 0 &&
+		    (unsigned long)coll[k] != oidval(c->columns, col, C_COLLID)))
+			return 0;
+		dflt = defaultclass(c, oidval(c->columns, col, C_TYPID), info,
+		    oidval(c->opclasses, oc, O_METHOD));
+		if (dflt == 1)
+			return 0;
+		if (dflt != (unsigned long)cls[k]) {
+			zn_buf_addch(b, ' ');
+			if (strcmp(PQgetvalue(c->opclasses, oc, O_SCHEMA),
+			    "pg_catalog") != 0) {
+				qident(c, b, PQgetvalue(c->opclasses, oc,
+				    O_SCHEMA));
+				zn_buf_addch(b, '.');
+			}
+			qident(c, b, PQgetvalue(c->opclasses, oc, O_CLASS));
+		}
+		if (!ordered)
+			continue;
+		if ((opt[k] & 1) != 0) {
+			zn_buf_adds(b, " DESC");
+			if ((opt[k] & 2) == 0)
+				zn_buf_adds(b, " NULLS LAST");
+		} else if ((opt[k] & 2) != 0)
+			zn_buf_adds(b, " NULLS FIRST");
+	}
+	zn_buf_addch(b, ')');
+	if (PQgetvalue(r, i, I_NND)[0] == 't')
+		zn_buf_adds(b, " NULLS NOT DISTINCT");
+	return 1;
+}
+
+/*
+ * Before the snapshot's transaction ends: the server renders the indexes
+ * the client was to write but renderindex() cannot (c->idxdefs).
+ */
+static void
+serverindexes(struct ctx *c)
+{
+	const PGresult *r = c->idx.r;
+	struct zn_buf b = ZN_BUF_INIT, oids = ZN_BUF_INIT;
+	int i, n = 0;
+
+	zn_buf_addch(&oids, '{');
+	for (i = 0; i < PQntuples(r); i++) {
+		if (PQgetvalue(r, i, I_CLIENT)[0] != 't')
+			continue;
+		zn_buf_reset(&b);
+		if (renderindex(c, i, &b))
+			continue;
+		if (n++ > 0)
+			zn_buf_addch(&oids, ',');
+		zn_buf_adds(&oids, PQgetvalue(r, i, I_OID));
+	}
+	zn_buf_addch(&oids, '}');
+	zn_buf_release(&b);
+	if (n > 0)
+		c->idxdefs = run(c, "read index definitions",
+		    "SELECT x.oid, pg_catalog.pg_get_indexdef(x.oid) "
+		    "FROM pg_catalog.unnest($1::pg_catalog.oid[]) x(oid) "
+		    "ORDER BY 1", oids.buf);
+	zn_buf_release(&oids);
+}
+
+/* "definition": of index row i: the server's, or renderindex()'s. */
+static void
+idxdefinition(struct ctx *c, int i, const char *schema)
+{
+	const PGresult *r = c->idx.r;
+	struct zn_buf b = ZN_BUF_INIT;
+	int row;
+
+	if (PQgetvalue(r, i, I_CLIENT)[0] == 't' && renderindex(c, i, &b)) {
+		if (c->check && strcmp(b.buf, PQgetvalue(r, i, I_DEF)) != 0)
+			renderdiffers("index", PQgetvalue(r, i, I_DEF), b.buf);
+		kvdef(c, "definition", &b);
+	} else if (!PQgetisnull(r, i, I_DEF))
+		kvx(c, "definition", r, i, I_DEF);
+	else if (c->idxdefs != NULL && (row = oidrow(c->idxdefs, 0,
+	    oidval(r, i, I_OID))) >= 0 && !PQgetisnull(c->idxdefs, row, 1))
+		kvx(c, "definition", c->idxdefs, row, 1);
+	else
+		vanished("index", schema, PQgetvalue(r, i, I_NAME));
+	zn_buf_release(&b);
 }
 
 /* Reads the expressions of an index ("{expr,...}") one by one. */
@@ -2815,12 +3422,10 @@ indexes(struct ctx *c, unsigned long rel, const char *schema)
 	zn_jw_key(&c->w, "indexes");
 	zn_jw_arr(&c->w);
 	for (i = c->idx.row; i < c->idx.end; i++) {
-		if (PQgetisnull(r, i, I_DEF))
-			vanished("index", schema, PQgetvalue(r, i, I_NAME));
 		zn_jw_obj(&c->w);
 		kv(c, "name", r, i, I_NAME);
 		kv(c, "comment", r, i, I_COMMENT);
-		kvx(c, "definition", r, i, I_DEF);
+		idxdefinition(c, i, schema);
 		zn_jw_key(&c->w, "include");
 		included(c, rel, r, i, I_KEY, I_NKEY, I_NATTS);
 		zn_jw_key(&c->w, "keys");
@@ -3183,6 +3788,96 @@ unmodelled(struct ctx *c, PGresult *r)
 	}
 }
 
+/* Adds a query to be read ahead; sql is the caller's, or owned if own. */
+static void
+ahead(struct ctx *c, struct zn_pgq *q, size_t *n, const char *what,
+    const char *sql, const char *param)
+{
+	q[*n].what = what;
+	q[*n].sql = sql;
+	q[*n].param = param;
+	c->pre[*n].what = what;
+	c->pre[*n].sql = zn_xstrdup(sql);
+	c->pre[*n].r = NULL;
+	(*n)++;
+}
+
+/*
+ * Sends every query that needs only the schemas read, in one pipeline
+ * (the server runs them back to back instead of waiting on the client
+ * between them); the readers below take their results through run().
+ */
+static void
+readahead(struct ctx *c, int global)
+{
+	enum { NDEF = sizeof(defqs) / sizeof(defqs[0]), MAX = NDEF + 32 };
+	struct zn_pgq q[MAX];
+	PGresult *res[MAX];
+	const char *ns = c->nsparam;
+	char *colls = collations_sql(c), *rngs = ranges_sql(c);
+	size_t n = 0, i;
+
+	c->pre = zn_xcalloc(MAX, sizeof(*c->pre));
+	ahead(c, q, &n, "read keywords", q_keywords, NULL);
+	ahead(c, q, &n, "read binary coercions", q_bincasts, NULL);
+	ahead(c, q, &n, "read privileges", q_acls, ns);
+	ahead(c, q, &n, "read extensions", q_extensions, ns);
+	ahead(c, q, &n, "read default privileges", global ? q_defacls_all :
+	    q_defacls_ns, ns);
+	ahead(c, q, &n, "read collations", colls, ns);
+	ahead(c, q, &n, "read text search dictionaries", q_tsdicts, ns);
+	ahead(c, q, &n, "read text search configurations", q_tsconfigs, ns);
+	ahead(c, q, &n, "read text search mappings", q_tsmaps, ns);
+	ahead(c, q, &n, "read enums", q_enums, ns);
+	ahead(c, q, &n, "read domains", q_domains, ns);
+	ahead(c, q, &n, "read domain constraints", q_domaincons, ns);
+	ahead(c, q, &n, "read composite types", q_composites, ns);
+	ahead(c, q, &n, "read composite type attributes", q_compattrs, ns);
+	ahead(c, q, &n, "read range types", rngs, ns);
+	ahead(c, q, &n, "read sequences", q_sequences, ns);
+	ahead(c, q, &n, "read functions", q_functions, ns);
+	ahead(c, q, &n, "read what routines use", q_routinedeps, ns);
+	ahead(c, q, &n, "read aggregates", q_aggregates, ns);
+	ahead(c, q, &n, "read operators", q_operators, ns);
+	ahead(c, q, &n, "read operator families", q_opfamilies, ns);
+	ahead(c, q, &n, "read operator family members", q_opfamily_members,
+	    ns);
+	ahead(c, q, &n, "read what operator families use", q_opfamily_deps,
+	    ns);
+	ahead(c, q, &n, "read operator classes", q_opclassdefs, ns);
+	ahead(c, q, &n, "read operator class members", q_opclass_members,
+	    ns);
+	ahead(c, q, &n, "read what operator classes use", q_opclass_deps,
+	    ns);
+	ahead(c, q, &n, "read statistics objects", q_statistics, ns);
+	for (i = 0; i < NDEF; i++)
+		ahead(c, q, &n, defqs[i].what, defqs[i].sql, defqs[i].global ?
+		    NULL : ns);
+	ahead(c, q, &n, "read tables and views", q_relations, ns);
+	ahead(c, q, &n, "read objects of other kinds", q_unmodelled, ns);
+	zn_pg_batch(c->conn, q, n, res, c->onlock);
+	for (i = 0; i < n; i++)
+		c->pre[i].r = res[i];
+	c->npre = n;
+	free(colls);
+	free(rngs);
+}
+
+/* Frees what was read ahead and not taken. */
+static void
+endahead(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->npre; i++) {
+		PQclear(c->pre[i].r);
+		free(c->pre[i].sql);
+	}
+	free(c->pre);
+	c->pre = NULL;
+	c->npre = 0;
+}
+
 json_t *
 zn_unmodelled_from_db(PGconn *conn, const struct zn_snapshot_opts *o)
 {
@@ -3202,10 +3897,11 @@ zn_unmodelled_from_db(PGconn *conn, const struct zn_snapshot_opts *o)
 	zn_buf_init(&c.scratch);
 	zn_jw_init(&c.w, &c.line);
 	ns = schemas(&c, o);
+	PQclear(c.nsr);
+	free(c.nstake);
 	r = run(&c, "read objects of other kinds", q_unmodelled, ns);
 	unmodelled(&c, r);
 	PQclear(r);
-	PQclear(c.acls);
 	u = g.unmodelled;
 	g.unmodelled = NULL;
 	zn_graph_release(&g);
@@ -3220,7 +3916,10 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
     const struct zn_snapshot_opts *o)
 {
 	struct ctx c;
-	char *ns, *csql, *isql, *tsql;
+	PGresult *r;
+	char *ns, *csql, *isql, *tsql, *colsql, *conserver;
+	int i;
+	const char *conclient, *check = getenv("ZN_SNAPSHOT_CHECK");
 	const char *host = PQhost(conn), *port = PQport(conn);
 	const char *nnd = PQserverVersion(conn) >= 150000 ?
 	    "ix.indnullsnotdistinct" : "false";
@@ -3235,6 +3934,8 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	zn_buf_init(&c.scratch);
 	zn_jw_init(&c.w, &c.line);
 	g->server_version_num = c.version;
+	c.check = check != NULL && *check != '\0';
+	c.keys = zn_xcalloc(3, sizeof(*c.keys));
 	g->source = json_pack("{s:s, s:s, s:s?, s:s?}", "type", "database",
 	    "dbname", PQdb(conn), "host", host != NULL && *host != '\0' ?
 	    host : NULL, "port", port != NULL && *port != '\0' ? port : NULL);
@@ -3245,6 +3946,10 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 
 	ns = schemas(&c, o);
 	c.nsparam = ns;
+	readahead(&c, o == NULL || o->schemas == NULL || *o->schemas == NULL);
+	c.kw = run(&c, "read keywords", q_keywords, NULL);
+	c.bincasts = run(&c, "read binary coercions", q_bincasts, NULL);
+	writeschemas(&c);
 	extensions(&c);
 	defacls(&c, o == NULL || o->schemas == NULL || *o->schemas == NULL);
 	collations(&c);
@@ -3265,15 +3970,32 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	c.rels = run(&c, "read tables and views", q_relations, ns);
 	c.relparam = relarray(c.rels);
 	/* Everything about the relations, in one pipeline. */
-	csql = zn_xasprintf(q_constraints, nnd);
-	isql = zn_xasprintf(q_indexes, c.version >= 150000 ?
-	    "i.indnullsnotdistinct" : "false");
+	/*
+	 * Keys, foreign keys and indexes on plain columns are written here
+	 * from the catalogs (rendercon, renderindex), as the server's
+	 * deparsers would write them, which saves the server a syscache
+	 * walk per object; the server renders the rest, and everything
+	 * when ZN_SNAPSHOT_CHECK asks to compare the two.
+	 */
+	conclient = c.version >= 150000 ? CONCLIENT
+	    " AND co.confdelsetcols IS NULL)" : CONCLIENT ")";
+	conserver = zn_xasprintf("NOT %s", conclient);
+	csql = zn_xasprintf(q_constraints, c.check ? "true" : conserver, nnd,
+	    conclient);
+	free(conserver);
+	isql = zn_xasprintf(q_indexes, c.check ? "true" : "NOT " IDXCLIENT,
+	    c.version >= 150000 ? "i.indnullsnotdistinct" : "false",
+	    IDXCLIENT);
+	colsql = zn_xasprintf(q_columns, c.version >= 140000 ?
+	    "t.typsubscript = "
+	    "'pg_catalog.array_subscript_handler'::pg_catalog.regproc" :
+	    "(t.typelem <> 0 AND t.typlen = -1)");
 	tsql = zn_xasprintf(q_triggers, c.version >= 130000 ?
 	    " AND t.tgparentid = 0" : "");
 	{
 		const struct zn_pgq q[] = {
 			{ "read inheritance", q_inherits, c.relparam },
-			{ "read columns", q_columns, c.relparam },
+			{ "read columns", colsql, c.relparam },
 			{ "read identity sequences", q_identities,
 			    c.relparam },
 			{ "read referenced columns", q_refcolumns,
@@ -3284,8 +4006,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 			{ "read policies", q_policies, c.relparam },
 			{ "read triggers", tsql, c.relparam },
 			{ "read view dependencies", q_viewdeps, c.relparam },
-			{ "read objects of other kinds", q_unmodelled,
-			    c.nsparam },
+			{ "read rules", q_rules, c.relparam },
 		};
 		PGresult *res[sizeof(q) / sizeof(q[0])];
 
@@ -3301,13 +4022,18 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 		cursor(&c.pol, res[7], P_REL);
 		c.triggers = res[8];
 		cursor(&c.vdep, res[9], V_REL);
-		unmodelled(&c, res[10]);
-		PQclear(res[10]);
+		c.rules = res[10];
 	}
+	r = run(&c, "read objects of other kinds", q_unmodelled, ns);
+	unmodelled(&c, r);
+	PQclear(r);
+	endahead(&c);
+	if (!c.check)
+		serverindexes(&c);
 	free(csql);
 	free(isql);
 	free(tsql);
-	c.rules = run(&c, "read rules", q_rules, c.relparam);
+	free(colsql);
 	zn_pg_cmd(conn, "end the read-only transaction", "COMMIT");
 	triggers(&c);
 	rules(&c);
@@ -3329,6 +4055,13 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	PQclear(c.rules);
 	PQclear(c.acls);
 	PQclear(c.rdeps);
+	for (i = 0; i < 3; i++)
+		freerowkeys(&c.keys[i]);
+	free(c.keys);
+	PQclear(c.kw);
+	PQclear(c.bincasts);
+	free(c.opcs);
+	PQclear(c.idxdefs);
 	zn_buf_release(&c.line);
 	zn_buf_release(&c.scratch);
 	free(c.relparam);

@@ -272,3 +272,81 @@ touch'
 	run grep -c "set_config('search_path', '', false)" <(tail -n +"$from" "$log")
 	assert_output 1
 }
+
+# Keys, foreign keys and indexes on plain columns are written by
+# zn-snapshot from the catalogs; ZN_SNAPSHOT_CHECK=1 has the server's
+# deparsers render them too and stops on any difference.
+render_schema() {
+	zn_sql <<'SQL'
+CREATE SCHEMA "Odd ""S";
+CREATE TYPE mood AS ENUM ('a', 'b');
+CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+CREATE TABLE public."select" (
+    "from" int PRIMARY KEY, "Mixed" text, "quo""te" varchar(20),
+    arr text[], m mood, r int4range, d posint, j jsonb, t timestamptz,
+    c text COLLATE "C",
+    UNIQUE NULLS NOT DISTINCT ("Mixed"),
+    UNIQUE ("quo""te") INCLUDE (arr, t) DEFERRABLE INITIALLY DEFERRED);
+CREATE TABLE "Odd ""S".child (
+    id bigint GENERATED ALWAYS AS IDENTITY, parent int, p2 int,
+    "user" text,
+    CONSTRAINT "PK" PRIMARY KEY (id) INCLUDE ("user"),
+    FOREIGN KEY (parent) REFERENCES public."select" ("from") MATCH FULL
+        ON UPDATE CASCADE ON DELETE SET NULL DEFERRABLE);
+ALTER TABLE "Odd ""S".child ADD FOREIGN KEY (p2)
+    REFERENCES public."select" ON DELETE SET NULL (p2) NOT VALID;
+ALTER TABLE "Odd ""S".child ADD UNIQUE (id, "user");
+ALTER TABLE "Odd ""S".child ADD CONSTRAINT "both" FOREIGN KEY (p2, "user")
+    REFERENCES "Odd ""S".child (id, "user") ON UPDATE RESTRICT
+    ON DELETE SET DEFAULT;
+CREATE OPERATOR CLASS "Odd ""S".rev_ops FOR TYPE int USING btree AS
+    OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=,
+    OPERATOR 5 >, FUNCTION 1 btint4cmp(int, int);
+CREATE INDEX ON public."select" ("Mixed" DESC, "quo""te" NULLS FIRST);
+CREATE INDEX ON public."select" (t DESC NULLS LAST, "from" ASC);
+CREATE INDEX ON public."select" ("Mixed" text_pattern_ops);
+CREATE INDEX ON public."select" ("quo""te" varchar_pattern_ops);
+CREATE UNIQUE INDEX "Quo" ON public."select" ("quo""te") NULLS NOT DISTINCT;
+CREATE INDEX ON public."select" USING gin (arr);
+CREATE INDEX ON public."select" (m);
+CREATE INDEX ON public."select" USING gist (r);
+CREATE INDEX ON public."select" (d);
+CREATE INDEX ON public."select" USING gin (j jsonb_path_ops);
+CREATE INDEX ON public."select" USING gin (j);
+CREATE INDEX ON public."select" ("Mixed" COLLATE "C");
+CREATE INDEX ON public."select" (c);
+CREATE INDEX ON public."select" USING hash ("Mixed");
+CREATE INDEX ON public."select" USING brin (t);
+CREATE INDEX ON public."select" ("from") INCLUDE (j, "Mixed");
+CREATE INDEX ON public."select" ("from" "Odd ""S".rev_ops);
+CREATE INDEX ON public."select" ("from") WITH (fillfactor = 70);
+CREATE INDEX ON public."select" (lower("Mixed")) WHERE "from" > 0;
+CREATE INDEX "user" ON "Odd ""S".child ("user", parent);
+SQL
+}
+
+@test "keys, foreign keys and indexes are written as the server's deparsers write them" {
+	render_schema
+	run_zn 0 zn-snapshot --json
+	plain=$output
+	ZN_SNAPSHOT_CHECK=1 run_zn 0 zn-snapshot --json
+	assert_equal "$output" "$plain"
+	# Spot checks that these are the definitions, written here.
+	printf '%s\n' "$plain" >"$BATS_TEST_TMPDIR/g"
+	grep -F '"definition":"FOREIGN KEY (parent) REFERENCES public.\"select\"(\"from\") MATCH FULL ON UPDATE CASCADE ON DELETE SET NULL DEFERRABLE"' "$BATS_TEST_TMPDIR/g"
+	grep -F '"definition":"CREATE INDEX \"select_quo\"\"te_idx\" ON public.\"select\" USING btree (\"quo\"\"te\" varchar_pattern_ops)"' "$BATS_TEST_TMPDIR/g"
+	grep -F '"definition":"CREATE INDEX select_t_from_idx ON public.\"select\" USING btree (t DESC NULLS LAST, \"from\")"' "$BATS_TEST_TMPDIR/g"
+	grep -F 'USING btree (\"from\" \"Odd \"\"S\".rev_ops)' "$BATS_TEST_TMPDIR/g"
+	grep -F '"definition":"UNIQUE (\"quo\"\"te\") INCLUDE (arr, t) DEFERRABLE INITIALLY DEFERRED"' "$BATS_TEST_TMPDIR/g"
+	grep -F '"definition":"CREATE INDEX \"user\" ON \"Odd \"\"S\".child USING btree (\"user\", parent)"' "$BATS_TEST_TMPDIR/g"
+}
+
+@test "with quote_all_identifiers on, the definitions written here still match the server's" {
+	render_schema
+	PGOPTIONS='-c quote_all_identifiers=on' run_zn 0 zn-snapshot --json
+	plain=$output
+	[[ $plain == *'REFERENCES \"public\".\"select\"(\"from\")'* ]]
+	PGOPTIONS='-c quote_all_identifiers=on' ZN_SNAPSHOT_CHECK=1 \
+	    run_zn 0 zn-snapshot --json
+	assert_equal "$output" "$plain"
+}
