@@ -399,18 +399,8 @@ static int
 inline_(const struct side *s, size_t i, const char *needle)
 {
 	const struct zn_grec *r = &s->g->recs[i];
-	const char *h = r->line, *e = r->line + r->len;
-	size_t n = strlen(needle);
 
-	if (n == 0)
-		return 1;
-	while ((size_t)(e - h) >= n &&
-	    (h = memchr(h, needle[0], (size_t)(e - h) - n + 1)) != NULL) {
-		if (memcmp(h, needle, n) == 0)
-			return 1;
-		h++;
-	}
-	return 0;
+	return zn_memfind(r->line, r->len, needle, strlen(needle));
 }
 
 static const char *
@@ -3749,21 +3739,6 @@ addcolumn(struct d *d, const json_t *t, const json_t *c)
 }
 
 /* Whether the n bytes at p hold the string w. */
-static int
-hasbytes(const char *p, size_t n, const char *w)
-{
-	size_t wn = strlen(w);
-	const char *q;
-
-	while (n >= wn && (q = memchr(p, w[0], n - wn + 1)) != NULL) {
-		if (memcmp(q, w, wn) == 0)
-			return 1;
-		n -= (size_t)(q - p) + 1;
-		p = q + 1;
-	}
-	return 0;
-}
-
 /*
  * A child of table t (by inheritance) that has column cn on side A and
  * keeps it as its own on side B: a DROP COLUMN on t would take it from
@@ -3777,10 +3752,9 @@ keptbychild(struct d *d, const json_t *t, const char *cn)
 	size_t i, j, pos;
 
 	for (i = 0; i < d->b.g->nrecs; i++) {
-		const struct zn_grec *g = &d->b.g->recs[i];
 
 		/* Only a child is parsed (canonical lines: no spaces). */
-		if (!iskind(&d->b, i, "table") || !hasbytes(g->line, g->len,
+		if (!iskind(&d->b, i, "table") || !inline_(&d->b, i,
 		    "\"inherits\":[{"))
 			continue;
 		ch = rec(&d->b, i);
@@ -3951,10 +3925,15 @@ static const char *
 ownedseq(struct d *d, struct side *s, const json_t *t, const char *cn)
 {
 	const json_t *q, *own;
+	const char *tn = S(t, "name");
+	/* The table's name as its sequences' lines hold it, when it can. */
+	const char *as = tn != NULL && plainjson(tn) ? fmt(d, "\"%s\"", tn) :
+	    NULL;
 	size_t i;
 
 	for (i = 0; i < s->g->nrecs; i++) {
-		if (!iskind(s, i, "sequence"))
+		if (!iskind(s, i, "sequence") || (as != NULL &&
+		    !inline_(s, i, as)))
 			continue;
 		q = rec(s, i);
 		own = json_object_get(q, "owned_by");

@@ -530,12 +530,11 @@ must(PGconn *conn, PGresult *r, const char *what,
 }
 
 void
-zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n, PGresult **res,
+zn_pg_batch_send(PGconn *conn, const struct zn_pgq *q, size_t n,
     const struct zn_pg_onlock *lk)
 {
-	size_t i;
 #ifdef LIBPQ_HAS_PIPELINING
-	PGresult *r;
+	size_t i;
 	const char *param;
 
 	if (PQenterPipelineMode(conn) != 1)
@@ -548,6 +547,26 @@ zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n, PGresult **res,
 	}
 	if (PQpipelineSync(conn) != 1)
 		failsend(conn, "send a pipeline", lk);
+	/* Out of the client's buffer now, so the server starts on it. */
+	while (PQflush(conn) == 1)
+		if (PQconsumeInput(conn) != 1)
+			failsend(conn, "send a pipeline", lk);
+#else
+	(void)conn;
+	(void)q;
+	(void)n;
+	(void)lk;
+#endif
+}
+
+void
+zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
+    PGresult **res, const struct zn_pg_onlock *lk)
+{
+	size_t i;
+#ifdef LIBPQ_HAS_PIPELINING
+	PGresult *r;
+
 	for (i = 0; i < n; i++) {
 		res[i] = must(conn, PQgetResult(conn), q[i].what, lk);
 		/* Each statement's results end with a NULL. */
@@ -570,6 +589,14 @@ zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n, PGresult **res,
 		res[i] = zn_pg_exec_lk(conn, q[i].what, q[i].sql,
 		    q[i].param != NULL ? 1 : 0, &q[i].param, lk);
 #endif
+}
+
+void
+zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n, PGresult **res,
+    const struct zn_pg_onlock *lk)
+{
+	zn_pg_batch_send(conn, q, n, lk);
+	zn_pg_batch_recv(conn, q, n, res, lk);
 }
 
 void
@@ -599,15 +626,20 @@ zn_pg_ident(struct zn_buf *b, const char *s)
 		    *p == '_'))
 			plain = 0;
 	if (plain && bsearch(s, keywords, sizeof(keywords) /
-	    sizeof(keywords[0]), sizeof(keywords[0]), cmpkw) == NULL) {
+	    sizeof(keywords[0]), sizeof(keywords[0]), cmpkw) == NULL)
 		zn_buf_adds(b, s);
-		return;
-	}
+	else
+		zn_pg_quoted(b, s);
+}
+
+void
+zn_pg_quoted(struct zn_buf *b, const char *s)
+{
 	zn_buf_addch(b, '"');
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
 			zn_buf_addch(b, '"');
-		zn_buf_addch(b, *p);
+		zn_buf_addch(b, *s);
 	}
 	zn_buf_addch(b, '"');
 }

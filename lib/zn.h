@@ -147,6 +147,10 @@ void zn_buf_readfile(struct zn_buf *b, const char *path);
 #define ZN_LINE_MAX (64 * 1024 * 1024)
 #define ZN_INPUT_MAX (1024 * 1024 * 1024)
 void zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name);
+/* Whether the wn bytes at w occur in the hn bytes at h (Horspool). */
+int zn_memfind(const char *h, size_t hn, const char *w, size_t wn);
+/* Maps the pages of a large block at once where the system can. */
+void zn_prefault(void *p, size_t n);
 /*
  * Reads all of path ("-" or NULL: stdin) into b, in one allocation for
  * a regular file; returns the name for messages ("<stdin>" or path).
@@ -444,6 +448,14 @@ struct zn_pgq {
  */
 void zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n,
     PGresult **res, const struct zn_pg_onlock *lk);
+/*
+ * zn_pg_batch in two halves, so that the client can work while the
+ * server runs the statements: nothing else may use conn in between.
+ */
+void zn_pg_batch_send(PGconn *conn, const struct zn_pgq *q, size_t n,
+    const struct zn_pg_onlock *lk);
+void zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
+    PGresult **res, const struct zn_pg_onlock *lk);
 /* Runs a command that returns no rows; dies like zn_pg_exec. */
 void zn_pg_cmd(PGconn *conn, const char *what, const char *sql);
 /*
@@ -452,6 +464,8 @@ void zn_pg_cmd(PGconn *conn, const char *what, const char *sql);
  * is no keyword: the server's quote_ident() rule.
  */
 void zn_pg_ident(struct zn_buf *b, const char *s);
+/* Writes s to b in double quotes, each quote doubled. */
+void zn_pg_quoted(struct zn_buf *b, const char *s);
 /*
  * Adds s as one element of a text[] literal being written to b: b holds
  * "{" and the elements so far; the caller closes it with "}".

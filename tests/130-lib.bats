@@ -116,9 +116,15 @@ other	{"\u0061":1}
 other	["a"
 other	["\xff"]
 other	[tru]
-other	[1,]'
-	# \xff: a byte that is no UTF-8.
-	printf '%s\n' "$cases" | cut -f2 | sed 's/\\xff/\xff/' >"$BATS_TEST_TMPDIR/in"
+other	[1,]
+canonical	["abcdefghijklmnop\"qrstuvwxyz0123456789","0123456\\789abcdef"]
+canonical	["abcdefgh\u0001ijklmnop","abcdefghé✓ijklmnopqrstu","12345678"]
+canonical	{"abcdefgh":"ijklmnopqrstuvwxyz","k":["abcdefgh","ijklmnopqrstuvwx","y"]}
+other	["abcdefghij\x01klmnopqrs"]
+other	["abcdefghij\xffklmnopqrs"]
+other	["abcdefghijklmnopqrstuvwxyz'
+	# \xff: a byte that is no UTF-8; \x01: a raw control character.
+	printf '%s\n' "$cases" | cut -f2 | sed 's/\\xff/\xff/; s/\\x01/\x01/' >"$BATS_TEST_TMPDIR/in"
 	run "$LIBCHECK" canon <"$BATS_TEST_TMPDIR/in"
 	assert_success
 	assert_output "$(printf '%s\n' "$cases" | cut -f1)"

@@ -81,6 +81,9 @@ bomb() {
 	[[ $stderr == *"/dev/zero:1: a line longer than 64 MiB"* ]] || fail "$stderr"
 	run_zn 65 timeout 20 sh -c 'head -c 70000000 /dev/zero | tr "\0" "x" | zn-snapshot --graph -'
 	[[ $stderr == *"<stdin>:1: a line longer than 64 MiB"* ]] || fail "$stderr"
+	# The line is counted across the reads that make it up.
+	run_zn 65 timeout 20 sh -c '{ printf "a\\nb\\n"; head -c 70000000 /dev/zero | tr "\0" "x"; } | zn-snapshot --graph -'
+	[[ $stderr == *"<stdin>:3: a line longer than 64 MiB"* ]] || fail "$stderr"
 }
 
 # resum FILE: the trailer's checksum made right again for the records as
