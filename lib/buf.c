@@ -187,11 +187,43 @@ zn_memfind(const char *h, size_t hn, const char *w, size_t wn)
 	return 0;
 }
 
+/*
+ * Dies when a line of [p, p + n) (the next part of input name, whose
+ * current line is *line, *linelen bytes so far) is longer than
+ * ZN_LINE_MAX.
+ */
+static void
+linebound(const char *name, const char *p, size_t n, size_t *line,
+    size_t *linelen)
+{
+	const char *e = p + n, *nl;
+
+	for (; p < e; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		*linelen += (size_t)((nl != NULL ? nl : e) - p);
+		if (*linelen > ZN_LINE_MAX)
+			zn_die(ZN_EXIT_DATAERR, "%s:%zu: a line longer than "
+			    "%d MiB: refused", name, *line,
+			    ZN_LINE_MAX / 1024 / 1024);
+		if (nl == NULL)
+			break;
+		(*line)++;
+		*linelen = 0;
+	}
+}
+
+void
+zn_lines_bounded(const char *name, const char *p, size_t n)
+{
+	size_t line = 1, linelen = 0;
+
+	linebound(name, p, n, &line, &linelen);
+}
+
 void
 zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name)
 {
 	size_t n, want, start = b->len, line = 1, linelen = 0;
-	const char *p, *e, *nl;
 
 	/* Straight into b (sized by the caller when it knows the size). */
 	for (;;) {
@@ -199,19 +231,7 @@ zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name)
 			zn_buf_grow(b, 65536);
 		want = b->alloc - b->len - 1;
 		n = fread(b->buf + b->len, 1, want, fp);
-		/* Line lengths, one newline at a time. */
-		for (p = b->buf + b->len, e = p + n; p < e; p = nl + 1) {
-			nl = memchr(p, '\n', (size_t)(e - p));
-			linelen += (size_t)((nl != NULL ? nl : e) - p);
-			if (linelen > ZN_LINE_MAX)
-				zn_die(ZN_EXIT_DATAERR, "%s:%zu: a line longer "
-				    "than %d MiB: refused", name, line,
-				    ZN_LINE_MAX / 1024 / 1024);
-			if (nl == NULL)
-				break;
-			line++;
-			linelen = 0;
-		}
+		linebound(name, b->buf + b->len, n, &line, &linelen);
 		b->len += n;
 		b->buf[b->len] = '\0';
 		if (b->len - start > ZN_INPUT_MAX)

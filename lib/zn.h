@@ -147,6 +147,8 @@ void zn_buf_readfile(struct zn_buf *b, const char *path);
 #define ZN_LINE_MAX (64 * 1024 * 1024)
 #define ZN_INPUT_MAX (1024 * 1024 * 1024)
 void zn_buf_readfp(struct zn_buf *b, FILE *fp, const char *name);
+/* Dies (65) when a line of the n bytes at p is longer than ZN_LINE_MAX. */
+void zn_lines_bounded(const char *name, const char *p, size_t n);
 /* Whether the wn bytes at w occur in the hn bytes at h (Horspool). */
 int zn_memfind(const char *h, size_t hn, const char *w, size_t wn);
 /* Maps the pages of a large block at once where the system can. */
@@ -553,6 +555,7 @@ struct zn_graph {
 	struct zn_grec *recs;	/* canonical order after zn_graph_finish */
 	size_t nrecs, cap;
 	char *block;		/* a stored graph's text, holding its lines */
+	size_t mapped;		/* block is a mapping of this many bytes */
 	char hash[ZN_SHA256_STRLEN];
 };
 struct zn_snapshot_opts {

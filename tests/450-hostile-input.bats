@@ -107,6 +107,28 @@ resum() {
 	mv "$1.new" "$1"
 }
 
+@test "a graph file cut short, at a page's end or anywhere, is refused, exit 65, where it ends" {
+	for i in $(seq 1 40); do
+		echo "CREATE TABLE t$i (id int PRIMARY KEY, v text NOT NULL);"
+	done | zn_sql
+	run_zn 0 zn-snapshot --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/g"
+	# Read in place (mapped) from a file; as a stream from a pipe.
+	head -c 4096 "$BATS_TEST_TMPDIR/g" >"$BATS_TEST_TMPDIR/page"
+	run_zn 65 zn-diff -C "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR/page" \
+	    "$BATS_TEST_TMPDIR/g"
+	[[ $stderr == *"page:"[0-9]*": invalid JSON"* ]] || fail "$stderr"
+	run_zn 65 sh -c 'head -c 4096 "$1" | zn-diff -C "$2" - "$1"' sh \
+	    "$BATS_TEST_TMPDIR/g" "$BATS_TEST_TMPDIR"
+	[[ $stderr == *"<stdin>:"[0-9]*": invalid JSON"* ]] || fail "$stderr"
+	printf '{"kind":"graph"' >"$BATS_TEST_TMPDIR/tiny"
+	run_zn 65 zn-snapshot --graph "$BATS_TEST_TMPDIR/tiny"
+	[[ $stderr == *"tiny:1:"* ]] || fail "$stderr"
+	# And whole, the same file reads back as it was written.
+	run_zn 0 zn-snapshot --graph "$BATS_TEST_TMPDIR/g" --json
+	assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/g")"
+}
+
 @test "op records with a valid checksum but not what zn-records(5) allows: exit 65, nothing runs" {
 	zn_sql -c 'CREATE TABLE public.t (id int)'
 	run_zn 0 zn-snapshot -o a.graph
