@@ -2877,6 +2877,10 @@ rendercon(const struct ctx *c, unsigned long rel, int i, struct zn_buf *b)
 			long all[MAXKEYS];
 			int nall = ints(PQgetvalue(r, i, K_INDKEY), all, MAXKEYS);
 
+			if (nall <= n)
+				zn_die(ZN_EXIT_UNAVAILABLE, "unexpected index "
+				    "of a key from the server: %d columns, %d "
+				    "included", nall, natts - n);
 			zn_buf_adds(b, " INCLUDE (");
 			qcolumns(c, b, rel, all + n, nall - n);
 			zn_buf_addch(b, ')');
