@@ -461,12 +461,28 @@ zn_graph_finish(struct zn_graph *g)
 json_t *
 zn_graph_get(const struct zn_graph *g, size_t i)
 {
+	struct zn_buf tmp = ZN_BUF_INIT;
+	struct zn_jscan sc;
 	json_error_t err;
 	json_t *v;
 	char *msg;
 
-	v = json_loadb(g->recs[i].line, g->recs[i].len, JSON_REJECT_DUPLICATES,
-	    &err);
+	/*
+	 * What zanith wrote is its canonical form, read in one pass; any
+	 * other text goes to jansson, which says what is wrong with it.
+	 */
+	sc.p = (const unsigned char *)g->recs[i].line;
+	sc.e = sc.p + g->recs[i].len;
+	sc.uesc = 0;
+	v = zn_jscan_canon(&sc, &tmp);
+	zn_buf_release(&tmp);
+	if (v != NULL && sc.p != sc.e) {
+		json_decref(v);
+		v = NULL;
+	}
+	if (v == NULL)
+		v = json_loadb(g->recs[i].line, g->recs[i].len,
+		    JSON_REJECT_DUPLICATES, &err);
 	if (v == NULL)
 		zn_die(ZN_EXIT_DATAERR, "a record of the graph is not valid "
 		    "JSON: %s", err.text);
