@@ -1464,6 +1464,8 @@ struct ctx {
 	int nopcs;
 	PGresult *idxdefs;	/* indexes rendered by the server on demand */
 	PGresult *idxtexts;	/* expressions and predicates, likewise */
+	struct idxmemo *im;	/* per row of the indexes: idxmemo() */
+	int nim;
 	int check;		/* ZN_SNAPSHOT_CHECK: compare the renderings */
 	int decline;		/* ZN_SNAPSHOT_CHECK=fallback: ask the server */
 	const struct zn_pg_onlock *onlock;	/* o->onlock */
@@ -1522,6 +1524,12 @@ run(const struct ctx *c, const char *what, const char *sql,
 			c->pre[i].r = NULL;
 			return r;
 		}
+#ifdef LIBPQ_HAS_PIPELINING
+	/* Not while the relations' pipeline is in flight: a defect here. */
+	if (PQpipelineStatus(c->conn) != PQ_PIPELINE_OFF)
+		zn_die(ZN_EXIT_UNAVAILABLE, "internal error: '%s' was not read "
+		    "ahead and cannot be asked inside a pipeline", what);
+#endif
 	params[0] = param;
 	return zn_pg_exec_lk(c->conn, what, sql, param != NULL ? 1 : 0,
 	    params, c->onlock);
@@ -2896,15 +2904,15 @@ rendercon(const struct ctx *c, unsigned long rel, int i, struct zn_buf *b)
 
 /* Writes "key": and a definition written by the client. */
 static void
-kvdef(struct ctx *c, const char *key, const struct zn_buf *b)
+kvdef(struct ctx *c, const char *key, const char *s, size_t n)
 {
-	char *f = zn_sql_fixpoint(b->buf, b->len);
+	char *f = zn_sql_fixpoint(s, n);
 
 	zn_jw_key(&c->w, key);
 	if (f != NULL)
 		zn_jw_str(&c->w, f);
 	else
-		zn_jw_strn(&c->w, b->buf, b->len);
+		zn_jw_strn(&c->w, s, n);
 	free(f);
 }
 
@@ -2934,7 +2942,7 @@ condefinition(struct ctx *c, unsigned long rel, int i)
 	rendercon(c, rel, i, &b);
 	if (c->check && strcmp(b.buf, PQgetvalue(r, i, K_DEF)) != 0)
 		renderdiffers("constraint", PQgetvalue(r, i, K_DEF), b.buf);
-	kvdef(c, "definition", &b);
+	kvdef(c, "definition", b.buf, b.len);
 	zn_buf_release(&b);
 }
 
@@ -3425,6 +3433,60 @@ indexparts(const struct ctx *c, const PGresult *r, int i,
 }
 
 /*
+ * What the client makes of index row i, once: its definition written by
+ * renderindex() (NULL when the server must), and its key expressions and
+ * predicate split from the server's definition (NULL when it has none,
+ * or they cannot be taken apart).
+ */
+struct idxmemo {
+	int done;
+	char *def;
+	struct idxparts *parts;
+};
+
+static const struct idxmemo *
+idxmemo(struct ctx *c, int i)
+{
+	const PGresult *r = c->idx.r;
+	struct idxmemo *m;
+	struct zn_buf b = ZN_BUF_INIT;
+
+	if (c->im == NULL) {
+		c->nim = PQntuples(r);
+		c->im = zn_xcalloc((size_t)c->nim + 1, sizeof(*c->im));
+	}
+	m = &c->im[i];
+	if (m->done)
+		return m;
+	m->done = 1;
+	if (PQgetvalue(r, i, I_CLIENT)[0] == 't' && renderindex(c, i, &b))
+		m->def = zn_buf_detach(&b);
+	zn_buf_release(&b);
+	if (hastexts(r, i)) {
+		m->parts = zn_xmalloc(sizeof(*m->parts));
+		if (!indexparts(c, r, i, m->parts)) {
+			free(m->parts);
+			m->parts = NULL;
+		}
+	}
+	return m;
+}
+
+static void
+idxmemo_release(struct ctx *c)
+{
+	int i;
+
+	for (i = 0; i < c->nim; i++) {
+		free(c->im[i].def);
+		free(c->im[i].parts);
+	}
+	free(c->im);
+	c->im = NULL;
+	c->nim = 0;
+}
+
+/*
  * Before the snapshot's transaction ends: the server renders the indexes
  * the client was to write but renderindex() cannot (c->idxdefs).
  */
@@ -3432,22 +3494,19 @@ static void
 serverindexes(struct ctx *c)
 {
 	const PGresult *r = c->idx.r;
-	struct zn_buf b = ZN_BUF_INIT, oids = ZN_BUF_INIT;
+	struct zn_buf oids = ZN_BUF_INIT;
 	int i, n = 0;
 
 	zn_buf_addch(&oids, '{');
 	for (i = 0; i < PQntuples(r); i++) {
-		if (PQgetvalue(r, i, I_CLIENT)[0] != 't')
-			continue;
-		zn_buf_reset(&b);
-		if (renderindex(c, i, &b))
+		if (PQgetvalue(r, i, I_CLIENT)[0] != 't' ||
+		    idxmemo(c, i)->def != NULL)
 			continue;
 		if (n++ > 0)
 			zn_buf_addch(&oids, ',');
 		zn_buf_adds(&oids, PQgetvalue(r, i, I_OID));
 	}
 	zn_buf_addch(&oids, '}');
-	zn_buf_release(&b);
 	if (n > 0)
 		c->idxdefs = run(c, "read index definitions",
 		    "SELECT x.oid, pg_catalog.pg_get_indexdef(x.oid) "
@@ -3457,9 +3516,7 @@ serverindexes(struct ctx *c)
 	zn_buf_reset(&oids);
 	zn_buf_addch(&oids, '{');
 	for (i = n = 0; i < PQntuples(r); i++) {
-		struct idxparts p;
-
-		if (!hastexts(r, i) || indexparts(c, r, i, &p))
+		if (!hastexts(r, i) || idxmemo(c, i)->parts != NULL)
 			continue;
 		if (n++ > 0)
 			zn_buf_addch(&oids, ',');
@@ -3481,13 +3538,13 @@ static void
 idxdefinition(struct ctx *c, int i, const char *schema)
 {
 	const PGresult *r = c->idx.r;
-	struct zn_buf b = ZN_BUF_INIT;
+	const char *def = idxmemo(c, i)->def;
 	int row;
 
-	if (PQgetvalue(r, i, I_CLIENT)[0] == 't' && renderindex(c, i, &b)) {
-		if (c->check && strcmp(b.buf, PQgetvalue(r, i, I_DEF)) != 0)
-			renderdiffers("index", PQgetvalue(r, i, I_DEF), b.buf);
-		kvdef(c, "definition", &b);
+	if (def != NULL) {
+		if (c->check && strcmp(def, PQgetvalue(r, i, I_DEF)) != 0)
+			renderdiffers("index", PQgetvalue(r, i, I_DEF), def);
+		kvdef(c, "definition", def, strlen(def));
 	} else if (!PQgetisnull(r, i, I_DEF))
 		kvx(c, "definition", r, i, I_DEF);
 	else if (c->idxdefs != NULL && (row = oidrow(c->idxdefs, 0,
@@ -3495,7 +3552,6 @@ idxdefinition(struct ctx *c, int i, const char *schema)
 		kvx(c, "definition", c->idxdefs, row, 1);
 	else
 		vanished("index", schema, PQgetvalue(r, i, I_NAME));
-	zn_buf_release(&b);
 }
 
 /* Reads the expressions of an index ("{expr,...}") one by one. */
@@ -3547,10 +3603,11 @@ nextexpr(struct exprs *x, const char *given, size_t len)
  */
 static void
 textsource(struct ctx *c, const PGresult *r, int i, const char *schema,
-    struct idxparts *p, int *split, const PGresult **tr, int *trow,
+    const struct idxparts **p, int *split, const PGresult **tr, int *trow,
     int *ecol, int *pcol)
 {
-	*split = hastexts(r, i) && indexparts(c, r, i, p);
+	*p = idxmemo(c, i)->parts;
+	*split = *p != NULL;
 	if (c->check) {
 		*tr = r;
 		*trow = i;
@@ -3613,7 +3670,7 @@ static void
 indexes(struct ctx *c, unsigned long rel, const char *schema)
 {
 	const PGresult *r = c->idx.r, *tr;
-	struct idxparts p;
+	const struct idxparts *p;
 	int i, split, trow, ecol, pcol;
 
 	zn_jw_key(&c->w, "indexes");
@@ -3628,7 +3685,7 @@ indexes(struct ctx *c, unsigned long rel, const char *schema)
 		zn_jw_key(&c->w, "include");
 		included(c, rel, r, i, I_KEY, I_NKEY, I_NATTS);
 		zn_jw_key(&c->w, "keys");
-		indexkeys(c, rel, r, i, split ? &p : NULL, tr, trow, ecol);
+		indexkeys(c, rel, r, i, p, tr, trow, ecol);
 		kv(c, "method", r, i, I_METHOD);
 		kvb(c, "nulls_not_distinct", r, i, I_NND);
 		kva(c, "options", r, i, I_OPTIONS);
@@ -3645,15 +3702,15 @@ indexes(struct ctx *c, unsigned long rel, const char *schema)
 			kva(c, "statistics", r, i, I_STATS);
 		kvb(c, "unique", r, i, I_UNIQUE);
 		kvb(c, "valid", r, i, I_VALID);
-		if (split && p.pred != NULL) {
+		if (split && p->pred != NULL) {
 			struct zn_buf b = ZN_BUF_INIT;
 
-			zn_buf_add(&b, p.pred, p.predlen);
+			zn_buf_add(&b, p->pred, p->predlen);
 			if (c->check && (PQgetisnull(r, i, I_PRED) ||
 			    strcmp(PQgetvalue(r, i, I_PRED), b.buf) != 0))
 				renderdiffers("index predicate",
 				    PQgetvalue(r, i, I_PRED), b.buf);
-			kvdef(c, "where", &b);
+			kvdef(c, "where", b.buf, b.len);
 			zn_buf_release(&b);
 		} else if (trow >= 0 && !split)
 			kvx(c, "where", tr, trow, pcol);
@@ -4018,9 +4075,7 @@ static void
 ahead(struct ctx *c, struct zn_pgq *q, size_t *n, const char *what,
     const char *sql, const char *param)
 {
-	q[*n].what = what;
-	q[*n].sql = sql;
-	q[*n].param = param;
+	batchq(&q[*n], what, sql, param);
 	c->pre[*n].what = what;
 	c->pre[*n].sql = zn_xstrdup(sql);
 	c->pre[*n].r = NULL;
@@ -4281,6 +4336,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	for (i = 0; i < 3; i++)
 		freerowkeys(&c.keys[i]);
 	free(c.keys);
+	idxmemo_release(&c);
 	PQclear(c.kw);
 	PQclear(c.idxtexts);
 	PQclear(c.bincasts);
