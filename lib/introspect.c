@@ -5,7 +5,9 @@
  * queries whatever the number of tables (pg_dump's approach since
  * PostgreSQL 15: per-catalog queries restricted by an array of OIDs),
  * sent in three pipelines: the schemas, what needs only them
- * (readahead), what needs the relations.  Text is rendered by the server
+ * (readahead), what needs the relations; the relations' constraints,
+ * indexes and the like in a second session on the first one's exported
+ * snapshot where the server allows one.  Text is rendered by the server
  * under pg_dump's session settings, so the graph is the server's own
  * words; except keys, foreign keys and indexes on plain columns, which
  * are written here byte for byte as pg_get_constraintdef and
@@ -1454,6 +1456,7 @@ struct pre {
 struct ctx {
 	PGconn *conn;
 	struct pre *pre;	/* read ahead: npre queries */
+	struct zn_pgq *preq;	/* the same, until aheadrecv() */
 	size_t npre;
 	PGresult *nsr;		/* the schemas, and which of them are read */
 	unsigned char *nstake;
@@ -4085,19 +4088,21 @@ ahead(struct ctx *c, struct zn_pgq *q, size_t *n, const char *what,
 /*
  * Sends every query that needs only the schemas read, in one pipeline
  * (the server runs them back to back instead of waiting on the client
- * between them); the readers below take their results through run().
+ * between them); the readers below take their results through run()
+ * once aheadrecv() has them.  The relations too, unless another session
+ * reads them (rels 0).
  */
 static void
-readahead(struct ctx *c, int global)
+readahead(struct ctx *c, int global, int rels)
 {
 	enum { NDEF = sizeof(defqs) / sizeof(defqs[0]), MAX = NDEF + 32 };
-	struct zn_pgq q[MAX];
-	PGresult *res[MAX];
+	struct zn_pgq *q;
 	const char *ns = c->nsparam;
 	char *colls = collations_sql(c), *rngs = ranges_sql(c);
 	size_t n = 0, i;
 
 	c->pre = zn_xcalloc(MAX, sizeof(*c->pre));
+	c->preq = q = zn_xcalloc(MAX, sizeof(*c->preq));
 	ahead(c, q, &n, "read keywords", q_keywords, NULL);
 	ahead(c, q, &n, "read binary coercions", q_bincasts, NULL);
 	ahead(c, q, &n, "read privileges", q_acls, ns);
@@ -4133,14 +4138,31 @@ readahead(struct ctx *c, int global)
 	for (i = 0; i < NDEF; i++)
 		ahead(c, q, &n, defqs[i].what, defqs[i].sql, defqs[i].global ?
 		    NULL : ns);
-	ahead(c, q, &n, "read tables and views", q_relations, ns);
+	if (rels)
+		ahead(c, q, &n, "read tables and views", q_relations, ns);
 	ahead(c, q, &n, "read objects of other kinds", q_unmodelled, ns);
-	zn_pg_batch(c->conn, q, n, res, c->onlock);
+	/* Without pipelining the statements run at aheadrecv(): keep them. */
 	for (i = 0; i < n; i++)
-		c->pre[i].r = res[i];
+		q[i].sql = c->pre[i].sql;
 	c->npre = n;
+	zn_pg_batch_send(c->conn, q, n, c->onlock);
 	free(colls);
 	free(rngs);
+}
+
+/* The results of what readahead() sent, for run() to take. */
+static void
+aheadrecv(struct ctx *c)
+{
+	PGresult **res = zn_xcalloc(c->npre + 1, sizeof(*res));
+	size_t i;
+
+	zn_pg_batch_recv(c->conn, c->preq, c->npre, res, c->onlock);
+	for (i = 0; i < c->npre; i++)
+		c->pre[i].r = res[i];
+	free(res);
+	free(c->preq);
+	c->preq = NULL;
 }
 
 /* Frees what was read ahead and not taken. */
@@ -4154,8 +4176,65 @@ endahead(struct ctx *c)
 		free(c->pre[i].sql);
 	}
 	free(c->pre);
+	free(c->preq);
 	c->pre = NULL;
+	c->preq = NULL;
 	c->npre = 0;
+}
+
+/* ZN_SNAPSHOT_CONNECTIONS: 1 reads in one session, else two. */
+static int
+connections(void)
+{
+	const char *e = getenv("ZN_SNAPSHOT_CONNECTIONS");
+
+	return e != NULL && strcmp(e, "1") == 0 ? 1 : 2;
+}
+
+/*
+ * Exports this transaction's snapshot for *conn2, with the lock_timeout
+ * its reads are to keep.  Should the export fail (it aborts the
+ * transaction), the transaction starts again and *conn2 is let go.
+ */
+static void
+exportsnap(PGconn *conn, PGconn **conn2, char **snap, char **lockto)
+{
+	struct zn_pgres x;
+
+	if (zn_pg_try(conn, &x, "SELECT pg_catalog.pg_export_snapshot(), "
+	    "pg_catalog.current_setting('lock_timeout')", 0, NULL) &&
+	    PQntuples(x.r) == 1) {
+		*snap = zn_xstrdup(PQgetvalue(x.r, 0, 0));
+		*lockto = zn_xstrdup(PQgetvalue(x.r, 0, 1));
+		zn_pgres_clear(&x);
+		return;
+	}
+	zn_pgres_clear(&x);
+	PQfinish(*conn2);
+	*conn2 = NULL;
+	zn_pg_cmd(conn, "start a read-only transaction", "ROLLBACK; "
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+}
+
+/* The relations' queries: NCOLQ about columns first, then the others. */
+enum { NQ = 11, NCOLQ = 4 };
+
+/* The relations' queries, on the relations c->relparam names. */
+static void
+relqueries(struct ctx *c, struct zn_pgq *q, const char *csql,
+    const char *isql, const char *colsql, const char *tsql)
+{
+	batchq(&q[0], "read inheritance", q_inherits, c->relparam);
+	batchq(&q[1], "read columns", colsql, c->relparam);
+	batchq(&q[2], "read identity sequences", q_identities, c->relparam);
+	batchq(&q[3], "read referenced columns", q_refcolumns, c->relparam);
+	batchq(&q[4], "read constraints", csql, c->relparam);
+	batchq(&q[5], "read operator classes", q_opclasses, NULL);
+	batchq(&q[6], "read indexes", isql, c->relparam);
+	batchq(&q[7], "read policies", q_policies, c->relparam);
+	batchq(&q[8], "read triggers", tsql, c->relparam);
+	batchq(&q[9], "read view dependencies", q_viewdeps, c->relparam);
+	batchq(&q[10], "read rules", q_rules, c->relparam);
 }
 
 json_t *
@@ -4195,13 +4274,14 @@ void
 zn_graph_from_db(struct zn_graph *g, PGconn *conn,
     const struct zn_snapshot_opts *o)
 {
-	enum { NQ = 11 };
 	struct ctx c;
 	struct zn_pgq q[NQ];
 	PGresult *r, *res[NQ];
 	char *ns, *csql, *isql, *tsql, *colsql, *conserver;
+	char *snap = NULL, *lockto = NULL;
+	PGconn *conn2 = NULL;
 	int i;
-	const char *conclient, *check = getenv("ZN_SNAPSHOT_CHECK");
+	const char *nsp, *conclient, *check = getenv("ZN_SNAPSHOT_CHECK");
 	const char *host = PQhost(conn), *port = PQport(conn);
 	const char *nnd = PQserverVersion(conn) >= 150000 ?
 	    "ix.indnullsnotdistinct" : "false";
@@ -4224,16 +4304,34 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	    host : NULL, "port", port != NULL && *port != '\0' ? port : NULL);
 	if (g->source == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot describe the connection");
+	/*
+	 * A second session, when it can be had, reads the relations on the
+	 * same snapshot while this one reads everything else: the server
+	 * spends most of a snapshot building the cache entries of tables
+	 * whose checks and indexes it deparses, and that work then runs
+	 * beside the rest (pg_dump -j's exported snapshot).
+	 */
+	if (PQtransactionStatus(conn) == PQTRANS_IDLE && connections() > 1)
+		conn2 = zn_pg_connect_like(conn);
 	zn_pg_cmd(conn, "start a read-only transaction",
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+	if (conn2 != NULL)
+		exportsnap(conn, &conn2, &snap, &lockto);
 
 	ns = schemas(&c, o);
-	c.nsparam = ns;
-	readahead(&c, o == NULL || o->schemas == NULL || *o->schemas == NULL);
-	c.kw = run(&c, "read keywords", q_keywords, NULL);
-	c.bincasts = run(&c, "read binary coercions", q_bincasts, NULL);
-	c.rels = run(&c, "read tables and views", q_relations, ns);
-	c.relparam = relarray(c.rels);
+	c.nsparam = nsp = ns;
+	readahead(&c, o == NULL || o->schemas == NULL || *o->schemas == NULL,
+	    conn2 == NULL);
+	if (conn2 != NULL && (!zn_pg_connect_end(conn2, 10000) ||
+	    !zn_pg_join_snapshot(conn2, snap, lockto))) {
+		PQfinish(conn2);
+		conn2 = NULL;
+	}
+	/* A signal cancels its queries as it does this session's. */
+	if (conn2 != NULL)
+		zn_pg_cancel_too(conn, conn2);
+	free(snap);
+	free(lockto);
 	/*
 	 * Everything about the relations, in one pipeline, which the server
 	 * works on while the kinds read ahead are written.
@@ -4260,18 +4358,26 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	    "(t.typelem <> 0 AND t.typlen = -1)");
 	tsql = zn_xasprintf(q_triggers, c.version >= 130000 ?
 	    " AND t.tgparentid = 0" : "");
-	batchq(&q[0], "read inheritance", q_inherits, c.relparam);
-	batchq(&q[1], "read columns", colsql, c.relparam);
-	batchq(&q[2], "read identity sequences", q_identities, c.relparam);
-	batchq(&q[3], "read referenced columns", q_refcolumns, c.relparam);
-	batchq(&q[4], "read constraints", csql, c.relparam);
-	batchq(&q[5], "read operator classes", q_opclasses, NULL);
-	batchq(&q[6], "read indexes", isql, c.relparam);
-	batchq(&q[7], "read policies", q_policies, c.relparam);
-	batchq(&q[8], "read triggers", tsql, c.relparam);
-	batchq(&q[9], "read view dependencies", q_viewdeps, c.relparam);
-	batchq(&q[10], "read rules", q_rules, c.relparam);
-	zn_pg_batch_send(conn, q, NQ, c.onlock);
+	if (conn2 != NULL) {
+		c.rels = zn_pg_exec_lk(conn2, "read tables and views",
+		    q_relations, 1, &nsp, c.onlock);
+		c.relparam = relarray(c.rels);
+		relqueries(&c, q, csql, isql, colsql, tsql);
+		zn_pg_batch_send(conn2, q + NCOLQ, NQ - NCOLQ, c.onlock);
+	}
+	aheadrecv(&c);
+	c.kw = run(&c, "read keywords", q_keywords, NULL);
+	c.bincasts = run(&c, "read binary coercions", q_bincasts, NULL);
+	if (conn2 == NULL) {
+		c.rels = run(&c, "read tables and views", q_relations, ns);
+		c.relparam = relarray(c.rels);
+		relqueries(&c, q, csql, isql, colsql, tsql);
+	}
+	/*
+	 * The columns here, after the sequences their defaults name (in the
+	 * same session, whose caches hold them), the rest in the other.
+	 */
+	zn_pg_batch_send(conn, q, conn2 != NULL ? NCOLQ : NQ, c.onlock);
 	writeschemas(&c);
 	extensions(&c);
 	defacls(&c, o == NULL || o->schemas == NULL || *o->schemas == NULL);
@@ -4290,7 +4396,10 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	opclasses(&c);
 	statistics(&c);
 	defobjects(&c);
-	zn_pg_batch_recv(conn, q, NQ, res, c.onlock);
+	zn_pg_batch_recv(conn, q, conn2 != NULL ? NCOLQ : NQ, res, c.onlock);
+	if (conn2 != NULL)
+		zn_pg_batch_recv(conn2, q + NCOLQ, NQ - NCOLQ, res + NCOLQ,
+		    c.onlock);
 	cursor(&c.inh, res[0], H_REL);
 	c.columns = res[1];
 	c.identities = res[2];
@@ -4306,12 +4415,20 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	unmodelled(&c, r);
 	PQclear(r);
 	endahead(&c);
+	/* On the session whose cache holds the relations. */
+	if (conn2 != NULL)
+		c.conn = conn2;
 	if (!c.check)
 		serverindexes(&c);
+	c.conn = conn;
 	free(csql);
 	free(isql);
 	free(tsql);
 	free(colsql);
+	/* Its transaction ends with it; it exported nothing. */
+	if (conn2 != NULL)
+		zn_pg_cancel_too(conn, NULL);
+	PQfinish(conn2);
 	zn_pg_cmd(conn, "end the read-only transaction", "COMMIT");
 	triggers(&c);
 	rules(&c);

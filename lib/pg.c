@@ -5,8 +5,11 @@
  * of every message.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "zn.h"
 
@@ -251,6 +254,10 @@ redact(const char *msg, const char *conninfo, const char *pass)
  * locks it has) after we are gone.  PQcancel is safe in a handler.
  */
 static PGcancel *volatile live_cancel;
+/* A second session doing the same work (zn_pg_cancel_too). */
+static PGcancel *volatile live_cancel2;
+static PGconn *live_conn;
+static int hooked;
 
 static void
 cancelnow(void)
@@ -259,12 +266,13 @@ cancelnow(void)
 
 	if (live_cancel != NULL)
 		(void)PQcancel(live_cancel, err, sizeof(err));
+	if (live_cancel2 != NULL)
+		(void)PQcancel(live_cancel2, err, sizeof(err));
 }
 
 void
 zn_pg_cancel_at_signal(PGconn *conn)
 {
-	static int hooked;
 	PGcancel *c = PQgetCancel(conn);
 
 	if (c == NULL)
@@ -273,6 +281,26 @@ zn_pg_cancel_at_signal(PGconn *conn)
 		zn_atsignal(cancelnow);
 	/* The one before, if any, is left: a handler may be using it. */
 	live_cancel = c;
+	live_conn = conn;
+}
+
+void
+zn_pg_cancel_too(PGconn *of, PGconn *conn)
+{
+	PGcancel *c;
+
+	if (conn == NULL) {
+		/* Cleared first: a handler from here on sees none. */
+		c = live_cancel2;
+		live_cancel2 = NULL;
+		if (c != NULL)
+			PQfreeCancel(c);
+		return;
+	}
+	if (!hooked || of != live_conn || (c = PQgetCancel(conn)) == NULL)
+		return;
+	zn_pg_cancel_too(of, NULL);
+	live_cancel2 = c;
 }
 
 char *
@@ -323,6 +351,12 @@ zn_pg_connect(const char *conninfo)
 PGconn *
 zn_pg_connect_db(const char *conninfo, const char *dbname)
 {
+	return zn_pg_connect_as(conninfo, dbname, "the database");
+}
+
+PGconn *
+zn_pg_connect_as(const char *conninfo, const char *dbname, const char *what)
+{
 	const char *keys[4], *vals[4];
 	PQconninfoOption *opts;
 	PGconn *conn;
@@ -360,8 +394,8 @@ zn_pg_connect_db(const char *conninfo, const char *dbname)
 	if (PQstatus(conn) != CONNECTION_OK) {
 		msg = zn_pg_redact(PQerrorMessage(conn), conninfo);
 		PQfinish(conn);
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot connect to the database: "
-		    "%s", msg);
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot connect to %s: %s", what,
+		    msg);
 	}
 	ver = PQserverVersion(conn);
 	if (ver < ZN_PG_MIN_VERSION || ver > ZN_PG_MAX_VERSION) {
@@ -379,6 +413,134 @@ zn_pg_connect_db(const char *conninfo, const char *dbname)
 	PQsetNoticeProcessor(conn, notice, NULL);
 	zn_pg_cmd(conn, "set up the session", session_sql);
 	return conn;
+}
+
+/*
+ * A second session: every option conn was opened with, as PQconninfo
+ * reports them (host, port, database, user, password, TLS, ...), the
+ * client encoding UTF8 given at startup rather than set after it.
+ */
+PGconn *
+zn_pg_connect_like(PGconn *conn)
+{
+	PQconninfoOption *opts, *o;
+	const char **keys, **vals;
+	PGconn *c;
+	size_t n = 0, i = 0;
+
+	if (conn == NULL || (opts = PQconninfo(conn)) == NULL)
+		return NULL;
+	for (o = opts; o->keyword != NULL; o++)
+		n++;
+	keys = calloc(n + 2, sizeof(*keys));
+	vals = calloc(n + 2, sizeof(*vals));
+	if (keys == NULL || vals == NULL) {
+		free(keys);
+		free(vals);
+		PQconninfoFree(opts);
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	}
+	for (o = opts; o->keyword != NULL; o++)
+		if (o->val != NULL && *o->val != '\0' &&
+		    strcmp(o->keyword, "client_encoding") != 0) {
+			keys[i] = o->keyword;
+			vals[i++] = o->val;
+		}
+	keys[i] = "client_encoding";
+	vals[i++] = "UTF8";
+	keys[i] = NULL;
+	vals[i] = NULL;
+	c = PQconnectStartParams(keys, vals, 0);
+	free(keys);
+	free(vals);
+	PQconninfoFree(opts);
+	if (c != NULL && PQstatus(c) == CONNECTION_BAD) {
+		PQfinish(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static long
+msnow(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+zn_pg_connect_end(PGconn *c, long timeout_ms)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	struct pollfd p;
+	long end = msnow() + timeout_ms, left;
+	int ver;
+
+	while (st != PGRES_POLLING_OK) {
+		if (st == PGRES_POLLING_FAILED)
+			return 0;
+		p.fd = PQsocket(c);
+		p.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		p.revents = 0;
+		if (p.fd < 0 || (left = end - msnow()) <= 0)
+			return 0;
+		if (poll(&p, 1, left > 1000000 ? 1000000 : (int)left) < 0 &&
+		    errno != EINTR)
+			return 0;
+		st = PQconnectPoll(c);
+	}
+	ver = PQserverVersion(c);
+	if (PQstatus(c) != CONNECTION_OK || ver < ZN_PG_MIN_VERSION ||
+	    ver > ZN_PG_MAX_VERSION)
+		return 0;
+	PQsetNoticeProcessor(c, notice, NULL);
+	return 1;
+}
+
+/*
+ * The session settings again, for this transaction only: a pooler in
+ * transaction mode may run each transaction in a different session.
+ */
+static const char session_local_sql[] =
+    "SET LOCAL search_path = '';"
+    "SET LOCAL DateStyle = ISO;"
+    "SET LOCAL IntervalStyle = postgres;"
+    "SET LOCAL extra_float_digits = 3;"
+    "SET LOCAL TimeZone = 'UTC';"
+    "SET LOCAL statement_timeout = 0;"
+    "SET LOCAL idle_in_transaction_session_timeout = 0;"
+    "SET LOCAL jit = off;";
+
+int
+zn_pg_join_snapshot(PGconn *c, const char *snapshot, const char *lock_timeout)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	struct zn_pgres x;
+	const char *p;
+	int ok;
+
+	/* An exported snapshot's name is hexadecimal digits and dashes. */
+	if (*snapshot == '\0' || snapshot[strspn(snapshot,
+	    "0123456789ABCDEFabcdef-")] != '\0')
+		return 0;
+	zn_buf_adds(&b, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+	    "SET TRANSACTION SNAPSHOT '");
+	zn_buf_adds(&b, snapshot);
+	zn_buf_adds(&b, "';");
+	zn_buf_adds(&b, session_local_sql);
+	zn_buf_adds(&b, "SET LOCAL lock_timeout = '");
+	for (p = lock_timeout; *p != '\0'; p++) {
+		if (*p == '\'')
+			zn_buf_addch(&b, '\'');
+		zn_buf_addch(&b, *p);
+	}
+	zn_buf_adds(&b, "'");
+	ok = zn_pg_try_script(c, &x, b.buf);
+	zn_pgres_clear(&x);
+	zn_buf_release(&b);
+	return ok;
 }
 
 /* ---- one way to call the server ---- */

@@ -327,6 +327,7 @@ struct zn_config {
 	char **exclude_schemas;	/* NULL-terminated */
 	char *ledger_schema;	/* default "public" */
 	char *scratch;		/* scratch server URL, or NULL: ephemeral */
+	char *shadow;		/* zn-shadow's server URL, or NULL: ephemeral */
 	char *migrations;	/* default "migrations" */
 	char *schema;		/* the declared schema, or NULL */
 	json_t *gates;		/* zn-classify's gates, checked, or NULL */
@@ -388,6 +389,24 @@ const char *zn_pg_target(const char *flag, const struct zn_config *c);
 PGconn *zn_pg_connect(const char *conninfo);
 /* The same, with the database name replaced by dbname when not NULL. */
 PGconn *zn_pg_connect_db(const char *conninfo, const char *dbname);
+/* The same, what naming the server in a message ("the shadow server"). */
+PGconn *zn_pg_connect_as(const char *conninfo, const char *dbname,
+    const char *what);
+/*
+ * A second session to the server and database of conn, with the same
+ * options and credentials, begun without waiting for it: NULL when it
+ * cannot even be begun.  zn_pg_connect_end waits at most timeout_ms for
+ * it to be ready; zn_pg_join_snapshot opens a REPEATABLE READ, READ ONLY
+ * transaction in it on a snapshot another session exported
+ * (pg_export_snapshot), with zn_pg_connect's session settings for that
+ * transaction and the lock_timeout given.  Each returns 0 when it fails
+ * (the caller PQfinish()es the session either way and carries on
+ * without it).
+ */
+PGconn *zn_pg_connect_like(PGconn *conn);
+int zn_pg_connect_end(PGconn *c, long timeout_ms);
+int zn_pg_join_snapshot(PGconn *c, const char *snapshot,
+    const char *lock_timeout);
 /*
  * The one way to call the server.  zn_pg_try runs one statement (the
  * extended protocol: exactly one) with text parameters, zn_pg_try_script
@@ -481,6 +500,11 @@ void zn_pg_literal(struct zn_buf *b, const char *s);
  */
 /* Cancels conn's query in flight when a signal ends the program. */
 void zn_pg_cancel_at_signal(PGconn *conn);
+/*
+ * conn, a second session working for of, is cancelled with it when of
+ * is the one zn_pg_cancel_at_signal watches; NULL forgets it.
+ */
+void zn_pg_cancel_too(PGconn *of, PGconn *conn);
 char *zn_pg_redact(const char *msg, const char *conninfo);
 
 /*
@@ -504,6 +528,8 @@ struct zn_scratch {
  * PATH, then /usr/lib/postgresql/N/bin.  NULL when none; caller frees.
  */
 char *zn_scratch_bindir(int major);
+/* How a scratch database on a URL's server is named: "zn_scratch". */
+void zn_scratch_prefix(const char *prefix);
 /* Starts one: url names a server, or NULL for a local cluster. */
 void zn_scratch_start(struct zn_scratch *s, const char *url, int major);
 /*
@@ -513,6 +539,8 @@ void zn_scratch_start(struct zn_scratch *s, const char *url, int major);
 PGconn *zn_scratch_newdb(struct zn_scratch *s, const char *name);
 PGconn *zn_scratch_connect(const struct zn_scratch *s);
 void zn_scratch_stop(struct zn_scratch *s);
+/* Leaves it running (or the database there) for good, and forgets it. */
+void zn_scratch_keep(struct zn_scratch *s);
 
 /*
  * term: rendering for people.  Colour only on a terminal without
@@ -570,7 +598,8 @@ struct zn_snapshot_opts {
 };
 /*
  * Introspects a live database in one REPEATABLE READ, READ ONLY
- * transaction with a fixed number of catalog queries.  Dies with status
+ * snapshot with a fixed number of catalog queries, in two sessions
+ * sharing it when conn is idle and a second can be had.  Dies with status
  * 2 on database errors, or as o->onlock says on a lock timeout.
  */
 void zn_graph_from_db(struct zn_graph *g, PGconn *conn,
@@ -640,6 +669,13 @@ char *zn_graph_unmodelled_text(const struct zn_graph *g, size_t max);
 int zn_graph_offline(const struct zn_graph *g);
 void zn_graph_from_declared(struct zn_graph *g, const char *path,
     const char *scratch_url, int major, const struct zn_snapshot_opts *o);
+/*
+ * Runs a declared schema (as zn_graph_from_declared takes one) in conn's
+ * database, as psql would; *renames (when not NULL) gets the YAML's
+ * rename hints.  Errors die as zn_graph_from_declared's do; the session
+ * keeps zn_pg_connect's settings afterwards.
+ */
+void zn_declared_load(PGconn *conn, const char *path, json_t **renames);
 /*
  * Reads a stored graph (path, "-" for stdin), validates header, records,
  * trailer and hash; dies with status 65 on any fault.
@@ -942,6 +978,17 @@ void zn_plan_write_yaml(const struct zn_plan *p, FILE *fp, const char *id);
  * damaged stream dies with status 65.
  */
 void zn_plan_read(struct zn_plan *p, const char *path);
+/*
+ * sha256 of every step's script (zn_op_script), in order: what
+ * zn-shadow's verdict is about (the trailer's shadow.sql_sha256).
+ */
+void zn_plan_sqlsum(const struct zn_plan *p, char out[ZN_SHA256_STRLEN]);
+/*
+ * Why a plan is not one zn-shadow verified as it stands (a sentence),
+ * or NULL when it is: verified true, shadow verdict ok, and the digest
+ * of its steps the one verified.
+ */
+const char *zn_plan_unverified(const struct zn_plan *p);
 /* sha256 of the canonical records between header and trailer. */
 void zn_plan_checksum(const struct zn_plan *p, const char *migration,
     char out[ZN_SHA256_STRLEN]);
@@ -1118,11 +1165,13 @@ struct zn_apply_event {
 	double ms;		/* elapsed, or -1 */
 	const char *detail;	/* an error or a reason, or NULL */
 	const char *sql;	/* the step's script */
+	const char *sqlstate;	/* of a failed step's error, or NULL */
 };
 struct zn_apply {
 	/* options: zn_apply_init sets the defaults */
 	PGconn *conn;		/* the lock, the steps and the ledger */
 	const char *conninfo;	/* for a second connection that watches */
+	const char *mondb;	/* ... to this database, when not NULL */
 	const char *schema;	/* the ledger's ("public") */
 	const struct zn_snapshot_opts *snap;	/* what graphs cover */
 	long lockwait;		/* ms, for the lock and the schema read */
@@ -1130,6 +1179,19 @@ struct zn_apply {
 	long stmttimeout;	/* 0: none */
 	int retries, atomic, allowooo, dry;
 	int allow_unmodelled;	/* act beside objects the graph cannot see */
+	/*
+	 * A rehearsal on a throwaway database (zn-shadow(1)): no migration
+	 * lock, no ledger, no snapshots kept; each step is watched and what
+	 * it did handed to observed (i: 0-based in the plan; facts: a new
+	 * reference the callee takes): "locks" held on relations that were
+	 * there before it, "rewrites", "scans", "index_builds", "work",
+	 * "elapsed_ms", and "sampled" for a step outside a transaction,
+	 * whose locks are sampled from another session.
+	 */
+	int shadow;
+	void (*observed)(void *arg, size_t i, json_t *facts);
+	/* Refuse (status 1, recorded) a plan zn-shadow did not verify. */
+	int require_verified;
 	int quiet;		/* no notes on stderr but errors */
 	long maxsteps;		/* -1: all */
 	const char *to;		/* stop after this migration, or NULL */
@@ -1150,7 +1212,14 @@ struct zn_apply {
 	char host[256];
 	int ran, skipped, failed;
 	double elapsed_ms;
+	char failstate[6];	/* the SQLSTATE of the failure being told */
+	json_t *relmap;		/* shadow: relation OID -> relfilenode */
+	json_t *sampling;	/* shadow: the locks a step is seen holding */
+	json_t *scans0;		/* shadow: scans counted before the step */
 };
+/* The rank of a lock mode, weakest 1 to strongest 8, by pg_locks' name
+ * (AccessShareLock) or SQL's (ACCESS SHARE); 0 for neither. */
+int zn_lock_rank(const char *mode);
 void zn_apply_init(struct zn_apply *a);
 void zn_apply_prepare(struct zn_apply *a, struct zn_plan *p);
 int zn_apply_run(struct zn_apply *a);

@@ -261,16 +261,52 @@ touch'
 	assert_equal "$large" "$small"
 }
 
-@test "the snapshot is one repeatable-read, read-only transaction" {
+@test "the snapshot is one repeatable-read, read-only snapshot, shared by its two sessions" {
 	zn_sql -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()'
 	log=$ZN_TEST_PGHOST/server.log
 	from=$(($(wc -l <"$log") + 1))
 	run_zn 0 zn-snapshot --json
+	mid=$(($(wc -l <"$log") + 1))
+	ZN_SNAPSHOT_CONNECTIONS=1 run_zn 0 zn-snapshot --json
 	zn_sql -c "ALTER SYSTEM RESET log_statement" -c 'SELECT pg_reload_conf()'
-	run grep -c 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' <(tail -n +"$from" "$log")
+	# Two sessions: the first exports its snapshot, the second takes it.
+	run grep -c 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' <(sed -n "$from,$((mid - 1))p" "$log")
+	assert_output 2
+	run grep -c 'pg_export_snapshot()' <(sed -n "$from,$((mid - 1))p" "$log")
 	assert_output 1
-	run grep -c "set_config('search_path', '', false)" <(tail -n +"$from" "$log")
+	run grep -c "SET TRANSACTION SNAPSHOT '[0-9A-F-]*';SET LOCAL search_path = ''" <(sed -n "$from,$((mid - 1))p" "$log")
 	assert_output 1
+	run grep -c "set_config('search_path', '', false)" <(sed -n "$from,$((mid - 1))p" "$log")
+	assert_output 1
+	# ZN_SNAPSHOT_CONNECTIONS=1: one session, one transaction.
+	run grep -c 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' <(tail -n +"$mid" "$log")
+	assert_output 1
+	run grep -c 'pg_export_snapshot\|SET TRANSACTION SNAPSHOT' <(tail -n +"$mid" "$log")
+	assert_output 0
+}
+
+@test "one session or two, the graph is the same byte for byte" {
+	zn_load_fixture full.sql
+	run_zn 0 zn-snapshot --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/two"
+	ZN_SNAPSHOT_CONNECTIONS=1 run_zn 0 zn-snapshot --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/one"
+	cmp "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/two"
+}
+
+@test "a second session the server refuses leaves the snapshot to the first, same graph" {
+	zn_load_fixture full.sql
+	# Superusers are exempt from connection limits; this role is not.
+	zn_sql -c "DROP ROLE IF EXISTS zn_one_session" \
+	    -c "CREATE ROLE zn_one_session LOGIN CONNECTION LIMIT 1"
+	url="dbname=$PGDATABASE user=zn_one_session"
+	run_zn 0 zn-snapshot --json -d "$url"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/refused"
+	ZN_SNAPSHOT_CONNECTIONS=1 run_zn 0 zn-snapshot --json -d "$url"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/one"
+	zn_sql -c "DROP ROLE zn_one_session"
+	cmp "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/refused"
+	grep -q '"kind":"table"' "$BATS_TEST_TMPDIR/one"
 }
 
 # Keys, foreign keys and indexes on plain columns are written by
