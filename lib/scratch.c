@@ -241,6 +241,16 @@ zn_scratch_bindir(int major)
 	if (env != NULL && *env != '\0')
 		return usable(env) && (major == 0 || binmajor(env) == major) ?
 		    zn_xstrdup(env) : NULL;
+	/*
+	 * The major wanted where Debian keeps it: no pg_config to ask (its
+	 * wrapper is a shell script) and no version to read.
+	 */
+	if (major > 0) {
+		dir = zn_xasprintf("/usr/lib/postgresql/%d/bin", major);
+		if (usable(dir))
+			return dir;
+		free(dir);
+	}
 	if ((dir = pgconfig_bindir()) != NULL) {
 		if (usable(dir) && (major == 0 || binmajor(dir) == major))
 			return dir;
@@ -561,7 +571,7 @@ static char *
 tmplpath(const char *bindir, char **base)
 {
 	static const char how[] = "initdb -A trust -U postgres --no-sync "
-	    "-E UTF8 --locale=C; zanith template 1";
+	    "-E UTF8 --locale=C --wal-segsize=1; zanith template 2";
 	static const char *const progs[] = { "initdb", "postgres" };
 	const char *env = getenv("ZN_SCRATCH_CACHE"), *v;
 	unsigned long long h = 14695981039346656037ULL;
@@ -648,8 +658,10 @@ initcluster(const char *bindir, const char *data, const char *log,
     const struct passwd *pw)
 {
 	char *initdb = zn_xasprintf("%s/initdb", bindir);
+	/* 1 MB WAL segments: a template of 24 MB to copy, not 39. */
 	char *argv[] = { initdb, "-A", "trust", "-U", "postgres",
-	    "--no-sync", "-E", "UTF8", "--locale=C", "-D", (char *)data, NULL };
+	    "--no-sync", "-E", "UTF8", "--locale=C", "--wal-segsize=1", "-D",
+	    (char *)data, NULL };
 	pid_t pid;
 	int st;
 
@@ -759,6 +771,14 @@ startlocal(struct zn_scratch *s, int major)
 	free(conf);
 }
 
+static const char *dbprefix = "zn_scratch";
+
+void
+zn_scratch_prefix(const char *prefix)
+{
+	dbprefix = prefix;
+}
+
 /* A fresh database on a server the user named, dropped at the end. */
 static void
 starturl(struct zn_scratch *s, const char *url, int major)
@@ -775,7 +795,7 @@ starturl(struct zn_scratch *s, const char *url, int major)
 	}
 
 	s->url = zn_xstrdup(url);
-	s->dbname = zn_xasprintf("zn_scratch_%ld_%ld", (long)getpid(),
+	s->dbname = zn_xasprintf("%s_%ld_%ld", dbprefix, (long)getpid(),
 	    (long)time(NULL));
 	zn_buf_adds(&b, "CREATE DATABASE ");
 	zn_pg_ident(&b, s->dbname);
@@ -855,6 +875,23 @@ zn_scratch_stop(struct zn_scratch *s)
 		stop_server_safe();
 		rmtree_safe();
 	}
+	free(s->url);
+	free(s->dbname);
+	free(s->dir);
+	free(s->conninfo);
+	memset(s, 0, sizeof(*s));
+	s->pid = -1;
+}
+
+void
+zn_scratch_keep(struct zn_scratch *s)
+{
+	/* Nothing is undone at exit, by a signal or by zn_scratch_stop. */
+	live_server = -1;
+	live_dir[0] = '\0';
+	free(live_url);
+	free(live_db);
+	live_url = live_db = NULL;
 	free(s->url);
 	free(s->dbname);
 	free(s->dir);
