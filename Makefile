@@ -49,7 +49,7 @@ LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c 
 	lib/ops.c lib/plan.c lib/reasons.c lib/risk.c lib/apply.c lib/lock.c \
 	lib/schema.c lib/sqltok.c \
 	lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
-CMDS = zn-snapshot zn-diff zn-classify zn-apply zn-ledger
+CMDS = zn-snapshot zn-diff zn-classify zn-shadow zn-apply zn-ledger
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1 \
 	man/zn-ledger.1
@@ -57,7 +57,7 @@ MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7 man/zn-ledger.7
 
 CMDSRC = $(CMDS:%=cmd/%.c)
-BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify \
+BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify $(O)/bin/zn-shadow \
 	$(O)/bin/zn-apply $(O)/bin/zn-ledger $(O)/bin/zn
 
 # The audit questions: plain SQL in contrib, compiled into zn-ledger.
@@ -104,6 +104,10 @@ $(O)/bin/zn-diff: $(O)/obj/zn-diff.o $(O)/libzn.a
 $(O)/bin/zn-classify: $(O)/obj/zn-classify.o $(O)/libzn.a
 	$(PREP)
 	$(LINK) $(O)/obj/zn-classify.o $(O)/libzn.a $(DEP_LIBS)
+
+$(O)/bin/zn-shadow: $(O)/obj/zn-shadow.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-shadow.o $(O)/libzn.a $(DEP_LIBS)
 
 $(O)/bin/zn-apply: $(O)/obj/zn-apply.o $(O)/libzn.a
 	$(PREP)

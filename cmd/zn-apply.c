@@ -24,6 +24,7 @@ static const char usage[] =
 "                [--lock-wait dur] [--lock-timeout dur]\n"
 "                [--statement-timeout dur] [--retries N] [--atomic]\n"
 "                [--allow-out-of-order] [--allow-unmodelled]\n"
+"                [--require-verified]\n"
 "                [--steps N] [--to ID]\n"
 "                [--dry-run] [--json] [input]\n"
 "\n"
@@ -48,6 +49,7 @@ static const char usage[] =
 "      --allow-out-of-order    apply migrations older than applied ones\n"
 "      --allow-unmodelled      apply even when the database holds objects\n"
 "                              of kinds the graph does not model\n"
+"      --require-verified      refuse a plan zn-shadow did not verify\n"
 "      --steps=N               run at most N steps\n"
 "      --to=ID                 stop after migration ID\n"
 "  -n, --dry-run               print what would run; write nothing\n"
@@ -72,6 +74,7 @@ static const struct option longopts[] = {
 	{ "ledger-schema", required_argument, NULL, 'L' + 256 },
 	{ "lock-timeout", required_argument, NULL, 't' + 256 },
 	{ "lock-wait", required_argument, NULL, 'w' + 256 },
+	{ "require-verified", no_argument, NULL, 'R' + 256 },
 	{ "retries", required_argument, NULL, 'r' + 256 },
 	{ "statement-timeout", required_argument, NULL, 's' + 256 },
 	{ "steps", required_argument, NULL, 'S' + 256 },
@@ -229,7 +232,7 @@ main(int argc, char *argv[])
 	const char *verdict;
 	struct stat sb;
 	size_t i;
-	int ch, status;
+	int ch, status, refused;
 
 	zn_init(argv[0]);
 	zn_apply_init(&a);
@@ -274,6 +277,9 @@ main(int argc, char *argv[])
 			break;
 		case 'r' + 256:
 			a.retries = (int)number("--retries", optarg);
+			break;
+		case 'R' + 256:
+			a.require_verified = 1;
 			break;
 		case 's' + 256:
 			a.stmttimeout = zn_duration_arg(
@@ -333,6 +339,7 @@ main(int argc, char *argv[])
 	sigaction(SIGTERM, &sa, NULL);
 
 	verdict = zn_json_str(p.trailer, "verdict");
+	refused = a.require_verified && zn_plan_unverified(&p) != NULL;
 	status = zn_apply_run(&a);
 	if (a.dry && o.json && stat(input, &sb) == 0 && S_ISDIR(sb.st_mode))
 		/* The whole directory: what the ledger has and no file has. */
@@ -346,7 +353,8 @@ main(int argc, char *argv[])
 			zn_json_emit(stdout, r);
 			json_decref(r);
 		}
-	if (!o.json && (verdict == NULL || strcmp(verdict, "blocked") != 0)) {
+	if (!o.json && (verdict == NULL || strcmp(verdict, "blocked") != 0) &&
+	    !refused) {
 		if (a.atomic && !a.dry && status == ZN_EXIT_OK)
 			printf("%d step%s applied atomically, %d already "
 			    "applied\n", a.ran, a.ran == 1 ? "" : "s",

@@ -19,6 +19,7 @@ _zn_complete() {
 		case $cmd in
 		zn-generate) cmd=zn-diff ;;
 		zn-plan) cmd=zn-classify ;;
+		zn-verify) cmd=zn-shadow ;;
 		zn-up) cmd=zn-apply ;;
 		zn-status|zn-history) cmd=zn-ledger ;;
 		esac
@@ -60,4 +61,4 @@ _zn_complete() {
 	esac
 	return 0
 }
-complete -F _zn_complete zn zn-snapshot zn-diff zn-classify zn-apply zn-ledger
+complete -F _zn_complete zn zn-snapshot zn-diff zn-classify zn-shadow zn-apply zn-ledger

@@ -88,6 +88,7 @@ event(struct zn_apply *a, const struct zn_lstep *s, const char *status,
 	e.ms = ms;
 	e.detail = detail;
 	e.sql = s->script;
+	e.sqlstate = *a->failstate != '\0' ? a->failstate : NULL;
 	a->event(a->arg, &e);
 	json_decref(rk);
 }
@@ -275,6 +276,11 @@ begin_attempt(struct zn_apply *a, const struct zn_lstep *s,
 	long long id;
 	size_t i;
 
+	if (a->shadow) {
+		free(sql);
+		json_decref(risk);
+		return 0;
+	}
 	snprintf(num, sizeof(num), "%d", s->n);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	if (json_is_integer(sc))
@@ -337,6 +343,12 @@ end_attempt(struct zn_apply *a, long long id, const char *status,
 	struct zn_pgres x;
 	int ok;
 
+	if (a->shadow) {
+		if (out != NULL)
+			memset(out, 0, sizeof(*out));
+		free(sql);
+		return 1;
+	}
 	snprintf(ids, sizeof(ids), "%lld", id);
 	snprintf(el, sizeof(el), "%.0f", ms >= 0 ? ms : 0);
 	params[0] = ids;
@@ -378,6 +390,11 @@ migrow(struct zn_apply *a, const struct zn_mig *m, double ms,
 	int max = -1, lv = -1, ok;
 	size_t i;
 
+	if (a->shadow) {
+		memset(out, 0, sizeof(*out));
+		free(sql);
+		return 1;
+	}
 	for (i = m->first; i < m->first + m->n; i++) {
 		json_t *r = zn_op_risk(&a->p->ops[i]);
 		const json_t *sc = json_object_get(r, "score");
@@ -424,6 +441,10 @@ addevent(struct zn_apply *a, const char *kind, const char *mig, int step,
 	const char *params[6];
 	struct zn_pgres x;
 
+	if (a->shadow) {
+		free(sql);
+		return;
+	}
 	snprintf(n, sizeof(n), "%d", step);
 	params[0] = kind;
 	params[1] = a->runid;
@@ -448,6 +469,8 @@ snapshot(struct zn_apply *a, const struct zn_mig *m, const char *which)
 	const char *params[5];
 	struct zn_pgres x;
 
+	if (a->shadow)
+		return;
 	livegraph(a, &g, strcmp(which, "before") == 0);
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep a snapshot");
@@ -487,7 +510,7 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	int ok;
 
 	memset(x, 0, sizeof(*x));
-	if (kind == NULL)
+	if (kind == NULL || a->shadow)
 		return 1;
 	arch = zn_json_str(args, "archived_as");
 	parked = arch != NULL ? arch : zn_json_str(args, "parked_as");
@@ -534,6 +557,340 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	return ok;
 }
 
+/* ---- a shadow run: what each step is seen doing ---- */
+
+/* Relations of the database's own schemas: OID, relfilenode. */
+#define RELMAP_SQL \
+    "SELECT c.oid, c.relfilenode FROM pg_catalog.pg_class c " \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
+    "WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
+
+/*
+ * The relation locks a session holds, with what the observer needs of
+ * each relation: OID, name, mode, relfilenode, kind, the sequential
+ * scans of its table by this transaction (own session only) and, for an
+ * index, its table and the table's name.  $1 is the session's pid.
+ */
+#define HELD_SQL(scans) \
+    "SELECT l.relation, pg_catalog.format('%I.%I', n.nspname, c.relname), " \
+    "l.mode, c.relfilenode, c.relkind, " scans ", i.indrelid, " \
+    "(SELECT pg_catalog.format('%I.%I', tn.nspname, t.relname) " \
+    "FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace tn " \
+    "ON tn.oid = t.relnamespace WHERE t.oid = i.indrelid) " \
+    "FROM pg_catalog.pg_locks l " \
+    "JOIN pg_catalog.pg_class c ON c.oid = l.relation " \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
+    "LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid " \
+    "WHERE l.pid = $1::int AND l.locktype = 'relation' AND l.granted " \
+    "AND l.database = (SELECT oid FROM pg_catalog.pg_database " \
+    "WHERE datname = pg_catalog.current_database()) " \
+    "AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' " \
+    "ORDER BY 2, 1"
+
+static const struct {
+	const char *pg, *name;
+} lockmodes[] = {
+	{ "AccessShareLock", "ACCESS SHARE" },
+	{ "RowShareLock", "ROW SHARE" },
+	{ "RowExclusiveLock", "ROW EXCLUSIVE" },
+	{ "ShareUpdateExclusiveLock", "SHARE UPDATE EXCLUSIVE" },
+	{ "ShareLock", "SHARE" },
+	{ "ShareRowExclusiveLock", "SHARE ROW EXCLUSIVE" },
+	{ "ExclusiveLock", "EXCLUSIVE" },
+	{ "AccessExclusiveLock", "ACCESS EXCLUSIVE" },
+};
+
+/* The rank of a lock mode (pg_locks' or SQL's name), 0 when unknown. */
+int
+zn_lock_rank(const char *mode)
+{
+	size_t i;
+
+	for (i = 0; mode != NULL && i < sizeof(lockmodes) /
+	    sizeof(lockmodes[0]); i++)
+		if (strcmp(mode, lockmodes[i].pg) == 0 ||
+		    strcmp(mode, lockmodes[i].name) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
+/* The relations and their relfilenodes, before the first step. */
+static void
+relmap(struct zn_apply *a)
+{
+	struct zn_pgres x;
+	int i;
+
+	json_decref(a->relmap);
+	if ((a->relmap = json_object()) == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (!q(a, &x, RELMAP_SQL, 0, NULL))
+		zn_pg_die(&x, "read the shadow's relations", NULL);
+	for (i = 0; i < PQntuples(x.r); i++)
+		if (json_object_set_new(a->relmap, PQgetvalue(x.r, i, 0),
+		    json_string(PQgetvalue(x.r, i, 1))) != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	zn_pgres_clear(&x);
+}
+
+static void
+addname(json_t *arr, const char *name)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (strcmp(json_string_value(v), name) == 0)
+			return;
+	json_array_append_new(arr, json_string(name));
+}
+
+/*
+ * What the session pid holds now, as facts (see struct zn_apply).  On
+ * the step's own session (own: inside its transaction) the scans are
+ * its own; from another session they cannot be seen.  The relfilenodes
+ * read go into seen, when not NULL (OID -> relfilenode), for relmap to
+ * take once the step commits.  NULL when the server could not say (x says why).
+ */
+static json_t *
+held(struct zn_apply *a, PGconn *conn, int pid, int own, json_t *seen,
+    struct zn_pgres *x)
+{
+	static const char *const work[] = { "none", "scan", "index_build",
+	    "rewrite" };
+	char p[16];
+	const char *params[1] = { p };
+	json_t *f, *locks, *rw, *sc, *ib, *best;
+	int i, w = 0;
+
+	snprintf(p, sizeof(p), "%d", pid);
+	if (!zn_pg_try(conn, x, own ?
+	    HELD_SQL("pg_catalog.pg_stat_get_xact_numscans(c.oid)") :
+	    HELD_SQL("0::bigint"), 1, params))
+		return NULL;
+	f = json_pack("{s:[], s:[], s:[], s:[]}", "locks", "rewrites",
+	    "scans", "index_builds");
+	if (f == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	locks = json_object_get(f, "locks");
+	rw = json_object_get(f, "rewrites");
+	sc = json_object_get(f, "scans");
+	ib = json_object_get(f, "index_builds");
+	for (i = 0; i < PQntuples(x->r); i++) {
+		const char *oid = PQgetvalue(x->r, i, 0);
+		const char *name = PQgetvalue(x->r, i, 1);
+		const char *mode = PQgetvalue(x->r, i, 2);
+		const char *node = PQgetvalue(x->r, i, 3);
+		char kind = PQgetvalue(x->r, i, 4)[0];
+		const json_t *was = json_object_get(a->relmap, oid);
+		int table = kind == 'r' || kind == 'm' || kind == 'p';
+		size_t k;
+		json_t *v;
+
+		if (seen != NULL)
+			json_object_set_new(seen, oid, json_string(node));
+		if (was == NULL) {
+			/* New: an index built on a table that was there. */
+			const char *on = PQgetvalue(x->r, i, 6);
+
+			if (kind == 'i' && *on != '\0' &&
+			    json_object_get(a->relmap, on) != NULL) {
+				addname(ib, PQgetvalue(x->r, i, 7));
+				w = w > 2 ? w : 2;
+			}
+			continue;
+		}
+		if (table && strcmp(json_string_value(was), node) != 0 &&
+		    strcmp(node, "0") != 0) {
+			addname(rw, name);
+			w = 3;
+		}
+		if (table && own && atoll(PQgetvalue(x->r, i, 5)) >
+		    (json_is_string(json_object_get(a->scans0, oid)) ?
+		    atoll(json_string_value(json_object_get(a->scans0, oid))) :
+		    0)) {
+			addname(sc, name);
+			w = w > 1 ? w : 1;
+		}
+		/* The strongest mode held on each relation that was there. */
+		best = NULL;
+		json_array_foreach(locks, k, v)
+			if (strcmp(zn_json_str(v, "relation"), name) == 0)
+				best = v;
+		if (best == NULL)
+			json_array_append_new(locks, json_pack("{s:s, s:s}",
+			    "relation", name, "mode",
+			    lockmodes[zn_lock_rank(mode) > 0 ?
+			    zn_lock_rank(mode) - 1 : 0].name));
+		else if (zn_lock_rank(mode) > zn_lock_rank(zn_json_str(best,
+		    "mode")))
+			json_object_set_new(best, "mode", json_string(
+			    lockmodes[zn_lock_rank(mode) - 1].name));
+	}
+	json_object_set_new(f, "work", json_string(work[w]));
+	zn_pgres_clear(x);
+	return f;
+}
+
+/*
+ * The sequential scans this session has counted but not yet reported,
+ * in the step's transaction before its statements: what held() takes
+ * off (the server reports its counts at most once a second, so a
+ * count read later holds earlier transactions' scans too).  Before
+ * PostgreSQL 15 only; from 15 on, the session reports them when asked
+ * (pg_stat_force_next_flush) after every step and before the first, so
+ * a step's own count starts from nothing.
+ */
+static int
+scans_before(struct zn_apply *a, struct zn_pgres *x)
+{
+	int i;
+
+	json_decref(a->scans0);
+	if ((a->scans0 = json_object()) == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (!q(a, x, "SELECT c.oid, pg_catalog.pg_stat_get_xact_numscans(c.oid) "
+	    "FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'm', 'p') "
+	    "AND pg_catalog.pg_stat_get_xact_numscans(c.oid) > 0", 0, NULL))
+		return 0;
+	for (i = 0; i < PQntuples(x->r); i++)
+		json_object_set_new(a->scans0, PQgetvalue(x->r, i, 0),
+		    json_string(PQgetvalue(x->r, i, 1)));
+	zn_pgres_clear(x);
+	return 1;
+}
+
+/* Adds the facts of sample s to the step's f: the union of both. */
+static void
+merge(json_t *f, const json_t *s)
+{
+	static const char *const lists[] = { "rewrites", "scans",
+	    "index_builds" };
+	static const char *const work[] = { "none", "scan", "index_build",
+	    "rewrite" };
+	size_t i, k, j;
+	const json_t *v, *w;
+	int a = 0, b = 0;
+
+	for (i = 0; i < 3; i++)
+		json_array_foreach(json_object_get(s, lists[i]), k, v)
+			addname(json_object_get(f, lists[i]),
+			    json_string_value(v));
+	json_array_foreach(json_object_get(s, "locks"), k, v) {
+		json_t *best = NULL, *u;
+
+		json_array_foreach(json_object_get(f, "locks"), j, u)
+			if (strcmp(zn_json_str(u, "relation"), zn_json_str(v,
+			    "relation")) == 0)
+				best = u;
+		if (best == NULL)
+			json_array_append(json_object_get(f, "locks"),
+			    (json_t *)v);
+		else if (zn_lock_rank(zn_json_str(v, "mode")) >
+		    zn_lock_rank(zn_json_str(best, "mode")))
+			json_object_set(best, "mode", json_object_get(v,
+			    "mode"));
+	}
+	for (i = 0; i < 4; i++) {
+		if (strcmp(zn_json_str(f, "work"), work[i]) == 0)
+			a = (int)i;
+		if (strcmp(zn_json_str(s, "work"), work[i]) == 0)
+			b = (int)i;
+	}
+	w = json_string(work[a > b ? a : b]);
+	json_object_set_new(f, "work", (json_t *)w);
+}
+
+/* The new relfilenodes a committed step left become the map's. */
+static void
+relmap_take(struct zn_apply *a, json_t *seen)
+{
+	if (seen != NULL && json_object_update(a->relmap, seen) != 0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	json_decref(seen);
+}
+
+/*
+ * After a step outside a transaction: what it built or rewrote, from
+ * the relations as they are now against the map, which they replace.
+ */
+static int
+after_nontx(struct zn_apply *a, json_t *f, struct zn_pgres *x)
+{
+	json_t *now = json_object();
+	int i, rank = 0;
+	const char *w = zn_json_str(f, "work");
+
+	if (now == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	/* The step's scans reported first: the next step's start clean. */
+	if (a->scans0 == NULL && !q(a, x, "SELECT "
+	    "pg_catalog.pg_stat_force_next_flush()", 0, NULL)) {
+		json_decref(now);
+		return 0;
+	}
+	zn_pgres_clear(x);
+	if (!q(a, x, "SELECT c.oid, c.relfilenode, c.relkind, i.indrelid, "
+	    "pg_catalog.format('%I.%I', n.nspname, c.relname), "
+	    "(SELECT pg_catalog.format('%I.%I', tn.nspname, t.relname) "
+	    "FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace tn "
+	    "ON tn.oid = t.relnamespace WHERE t.oid = i.indrelid) "
+	    "FROM pg_catalog.pg_class c "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid "
+	    "WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'",
+	    0, NULL)) {
+		json_decref(now);
+		return 0;
+	}
+	if (strcmp(w, "scan") == 0)
+		rank = 1;
+	else if (strcmp(w, "index_build") == 0)
+		rank = 2;
+	else if (strcmp(w, "rewrite") == 0)
+		rank = 3;
+	for (i = 0; i < PQntuples(x->r); i++) {
+		const char *oid = PQgetvalue(x->r, i, 0);
+		const char *node = PQgetvalue(x->r, i, 1);
+		char kind = PQgetvalue(x->r, i, 2)[0];
+		const char *on = PQgetvalue(x->r, i, 3);
+		const json_t *was = json_object_get(a->relmap, oid);
+
+		json_object_set_new(now, oid, json_string(node));
+		if (was == NULL && kind == 'i' && *on != '\0' &&
+		    json_object_get(a->relmap, on) != NULL) {
+			addname(json_object_get(f, "index_builds"),
+			    PQgetvalue(x->r, i, 5));
+			rank = rank > 2 ? rank : 2;
+		} else if (was != NULL && (kind == 'r' || kind == 'm') &&
+		    strcmp(json_string_value(was), node) != 0) {
+			addname(json_object_get(f, "rewrites"),
+			    PQgetvalue(x->r, i, 4));
+			rank = 3;
+		}
+	}
+	zn_pgres_clear(x);
+	json_decref(a->relmap);
+	a->relmap = now;
+	json_object_set_new(f, "work", json_string(rank == 3 ? "rewrite" :
+	    rank == 2 ? "index_build" : rank == 1 ? "scan" : "none"));
+	return 1;
+}
+
+/* Hands a step's facts to the caller, with its elapsed time. */
+static void
+observed(struct zn_apply *a, const struct zn_lstep *s, json_t *f, double ms)
+{
+	if (f == NULL)
+		return;
+	json_object_set_new(f, "elapsed_ms", json_real((double)(long)(ms *
+	    1000) / 1000));
+	if (a->observed != NULL)
+		a->observed(a->arg, (size_t)(s - a->st.s), f);
+	else
+		json_decref(f);
+}
+
 /* ---- running statements, watching what blocks them ---- */
 
 /* The sessions blocking pid, as a JSON array, or NULL. */
@@ -546,7 +903,7 @@ blockers(struct zn_apply *a, int pid)
 	char *out = NULL;
 
 	if (a->mon == NULL)
-		a->mon = zn_pg_connect(a->conninfo);
+		a->mon = zn_pg_connect_db(a->conninfo, a->mondb);
 	snprintf(p, sizeof(p), "%d", pid);
 	if (zn_pg_try(a->mon, &x, "SELECT coalesce(json_agg("
 	    "json_build_object('pid', pid, 'application_name', "
@@ -592,6 +949,18 @@ runstmt(struct zn_apply *a, struct zn_pgres *x, const char *sql,
 				PQfreeCancel(c);
 			}
 			cancelled = 1;
+		}
+		if (a->sampling != NULL) {
+			struct zn_pgres y;
+			json_t *f;
+
+			if (a->mon == NULL)
+				a->mon = zn_pg_connect_db(a->conninfo, a->mondb);
+			if ((f = held(a, a->mon, pid, 0, NULL, &y)) != NULL) {
+				merge(a->sampling, f);
+				json_decref(f);
+			} else
+				zn_pgres_clear(&y);
 		}
 		if (zn_now_ms() >= next) {
 			char *b = blockers(a, pid);
@@ -774,18 +1143,19 @@ steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
 	size_t i;
 	double t0 = zn_now_ms();
 	struct zn_pgres x;
+	json_t *facts = NULL, *nodes = NULL;
 
 	memset(&x, 0, sizeof(x));
-	if (!q(a, &x, "BEGIN", 0, NULL))
-		goto fail;
-	zn_pgres_clear(&x);
-	snprintf(set, sizeof(set), "SET LOCAL lock_timeout = %ld; "
+	/* One round trip: the transaction and its settings. */
+	snprintf(set, sizeof(set), "BEGIN; SET LOCAL lock_timeout = %ld; "
 	    "SET LOCAL statement_timeout = %ld; "
 	    "SET LOCAL search_path TO DEFAULT", steptimeout(a, s),
 	    a->stmttimeout);
 	if (!q(a, &x, set, 0, NULL))
 		goto fail;
 	zn_pgres_clear(&x);
+	if (a->shadow && a->scans0 != NULL && !scans_before(a, &x))
+		goto fail;
 	fault(a, "before_exec", nth, NULL);
 	json_array_foreach(zn_op_sql(stepop(a, s)), i, v) {
 		if (!runstmt(a, &x, json_string_value(v), seen))
@@ -795,19 +1165,38 @@ steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
 	if (!artifact(a, s, &x))
 		goto fail;
 	zn_pgres_clear(&x);
+	/* What the step holds, rewrote and scanned, before it commits. */
+	if (a->shadow) {
+		if ((nodes = json_object()) == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		facts = held(a, a->conn, PQbackendPID(a->conn), 1, nodes, &x);
+		if (facts == NULL)
+			goto fail;
+	}
 	fault(a, "after_exec", nth, NULL);
-	if (!end_attempt(a, id, "done", NULL, *seen, NULL, zn_now_ms() - t0,
-	    &x))
+	if (!end_attempt(a, id, "done", NULL, *seen, NULL,
+	    zn_now_ms() - t0, &x))
 		goto fail;
 	zn_pgres_clear(&x);
 	if (last && !migrow(a, &a->st.m[s->mig], zn_now_ms() - mstart, &x))
 		goto fail;
 	zn_pgres_clear(&x);
-	if (!q(a, &x, "COMMIT", 0, NULL))
+	/*
+	 * A rehearsal on PostgreSQL 15 and later has the session report its
+	 * counts once idle, so that the next step's start from nothing.
+	 */
+	if (!q(a, &x, a->shadow && a->scans0 == NULL ? "COMMIT; SELECT "
+	    "pg_catalog.pg_stat_force_next_flush()" : "COMMIT", 0, NULL))
 		goto fail;
 	zn_pgres_clear(&x);
+	if (a->shadow) {
+		relmap_take(a, nodes);
+		observed(a, s, facts, zn_now_ms() - t0);
+	}
 	return 1;
 fail:
+	json_decref(facts);
+	json_decref(nodes);
 	*err = x;
 	if (PQtransactionStatus(a->conn) != PQTRANS_IDLE) {
 		struct zn_pgres y;
@@ -841,15 +1230,34 @@ stepnontx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
 		return 0;
 	fault(a, "before_exec", nth, NULL);
 	fault(a, "during", nth, stmt);
+	/* Its locks can only be sampled, from another session. */
+	if (a->shadow && (a->sampling = json_pack("{s:[], s:[], s:[], s:[], "
+	    "s:s}", "locks", "rewrites", "scans", "index_builds", "work",
+	    "none")) == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 	ok = runstmt(a, &x, stmt, seen);
 	q(a, &y, "RESET lock_timeout; RESET statement_timeout; "
 	    "SELECT pg_catalog.set_config('search_path', '', false)", 0, NULL);
 	zn_pgres_clear(&y);
 	if (!ok) {
+		json_decref(a->sampling);
+		a->sampling = NULL;
 		*err = x;
 		return 0;
 	}
 	zn_pgres_clear(&x);
+	if (a->shadow) {
+		json_t *f = a->sampling;
+
+		a->sampling = NULL;
+		if (!after_nontx(a, f, &x)) {
+			json_decref(f);
+			*err = x;
+			return 0;
+		}
+		json_object_set_new(f, "sampled", json_true());
+		observed(a, s, f, zn_now_ms() - t0);
+	}
 	fault(a, "after_exec", nth, NULL);
 	if (!end_attempt(a, id, "done", NULL, *seen, NULL, zn_now_ms() - t0,
 	    &x))
@@ -927,12 +1335,14 @@ step(struct zn_apply *a, struct zn_lstep *s, int nth, double mstart)
 		d = zn_xasprintf("%s%s%s", err.msg != NULL ? err.msg : "",
 		    seen != NULL ? "; blocked by " : "", seen != NULL ? seen :
 		    "");
+		memcpy(a->failstate, err.state, sizeof(a->failstate));
 		if (!end_attempt(a, id, "failed", &err, seen, NULL,
 		    zn_now_ms() - t0, &y))
 			zn_warn("the ledger could not record the failure "
 			    "either: %s", y.msg);
 		zn_pgres_clear(&y);
 		event(a, s, "failed", zn_now_ms() - t0, d);
+		a->failstate[0] = '\0';
 		zn_warn("step %d (%s) of %s failed and was rolled back: %s",
 		    s->n, op->op, m->id, d);
 		free(d);
@@ -1267,12 +1677,43 @@ zn_apply_prepare(struct zn_apply *a, struct zn_plan *p)
 int
 zn_apply_run(struct zn_apply *a)
 {
-	const char *verdict = zn_json_str(a->p->trailer, "verdict");
+	const char *verdict = zn_json_str(a->p->trailer, "verdict"), *why;
 	double t0 = zn_now_ms();
 	size_t i;
 	int status;
 
+	if (a->shadow) {
+		/* A rehearsal: no lock, no ledger, nothing done before. */
+		if (verdict != NULL && strcmp(verdict, "blocked") == 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "internal error: a blocked "
+			    "plan is not rehearsed");
+		relmap(a);
+		if (PQserverVersion(a->conn) >= 150000) {
+			struct zn_pgres x;
+
+			if (!q(a, &x, "SELECT "
+			    "pg_catalog.pg_stat_force_next_flush()", 0, NULL))
+				zn_pg_die(&x, "clear the shadow's counts", NULL);
+			zn_pgres_clear(&x);
+		} else if ((a->scans0 = json_object()) == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		status = steps(a);
+		a->elapsed_ms = zn_now_ms() - t0;
+		return status;
+	}
 	zn_lock_init(&a->lock, a->conn, a->schema);
+	if (a->require_verified && (why = zn_plan_unverified(a->p)) != NULL) {
+		if (!a->dry) {
+			zn_lock_take(&a->lock, a->lockwait, a->stop);
+			zn_ledger_ensure(a->conn, a->schema);
+			addevent(a, "refused", a->st.nm == 1 ? a->st.m[0].id :
+			    NULL, 0, why, NULL);
+			zn_lock_release(&a->lock);
+		}
+		zn_warn("refused (--require-verified): %s; nothing was "
+		    "applied", why);
+		return ZN_EXIT_NEGATIVE;
+	}
 	if (verdict != NULL && strcmp(verdict, "blocked") == 0) {
 		if (!a->dry) {
 			zn_lock_take(&a->lock, a->lockwait, a->stop);
@@ -1320,6 +1761,12 @@ zn_apply_release(struct zn_apply *a)
 	if (a->mon != NULL)
 		PQfinish(a->mon);
 	a->mon = NULL;
+	json_decref(a->relmap);
+	a->relmap = NULL;
+	json_decref(a->sampling);
+	a->sampling = NULL;
+	json_decref(a->scans0);
+	a->scans0 = NULL;
 	if (a->p != NULL)
 		zn_lstate_release(&a->st, a->p);
 }

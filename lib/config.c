@@ -233,7 +233,7 @@ static void
 readfile(struct zn_config *c, const char *path)
 {
 	static const char *const top[] = { "database", "ledger_schema",
-	    "migrations", "schema", "scratch", "snapshot", "gates",
+	    "migrations", "schema", "scratch", "shadow", "snapshot", "gates",
 	    "environments", "allow_unmodelled", NULL };
 	static const char *const snap[] = { "schemas", "exclude_schemas",
 	    NULL };
@@ -253,6 +253,7 @@ readfile(struct zn_config *c, const char *path)
 	c->ledger_schema = getstr(y, root, "ledger_schema");
 	c->migrations = getstr(y, root, "migrations");
 	c->scratch = getstr(y, root, "scratch");
+	c->shadow = getstr(y, root, "shadow");
 	c->schema = getstr(y, root, "schema");
 	s = json_object_get(root, "allow_unmodelled");
 	if (s != NULL && !json_is_null(s)) {
@@ -329,6 +330,10 @@ zn_config_load(struct zn_config *c, const char *dir)
 		free(c->scratch);
 		c->scratch = zn_xstrdup(env);
 	}
+	if ((env = getenv("ZN_SHADOW_URL")) != NULL && *env != '\0') {
+		free(c->shadow);
+		c->shadow = zn_xstrdup(env);
+	}
 	if ((env = getenv("ZN_LEDGER_SCHEMA")) != NULL && *env != '\0') {
 		free(c->ledger_schema);
 		c->ledger_schema = zn_xstrdup(env);
@@ -370,6 +375,7 @@ zn_config_release(struct zn_config *c)
 	free(c->migrations);
 	free(c->dir);
 	free(c->scratch);
+	free(c->shadow);
 	free(c->schema);
 	zn_strv_free(c->schemas);
 	zn_strv_free(c->exclude_schemas);

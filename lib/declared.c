@@ -181,27 +181,20 @@ freefiles(void)
 }
 
 void
-zn_graph_from_declared(struct zn_graph *g, const char *path,
-    const char *scratch_url, int major, const struct zn_snapshot_opts *o)
+zn_declared_load(PGconn *conn, const char *path, json_t **renames)
 {
 	struct zn_schema_map map = { NULL, 0, NULL };
-	struct zn_scratch s;
 	struct zn_yaml *y;
-	PGconn *conn;
 	char *msg, *ddl = NULL;
-	json_t *renames;
 	size_t i, len;
 	int status;
 
 	files = sqlfiles(path);
-	/* YAML is checked before any server starts. */
 	if (zn_path_is_yaml(path)) {
 		y = zn_yaml_load(path);
 		ddl = zn_schema_render(y, &map);
 		zn_yaml_free(y);
 	}
-	zn_scratch_start(&s, scratch_url, major);
-	conn = zn_scratch_newdb(&s, "declared");
 	PQsetNoticeProcessor(conn, quiet, NULL);
 	/*
 	 * The declaration runs as psql would run it: the default search
@@ -221,9 +214,32 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 				    "%s", msg);
 			zn_die(status, "%s", msg);
 		}
-	PQfinish(conn);
-	renames = json_incref(map.renames);
+	zn_pg_cmd(conn, "end the declaration's settings",
+	    "RESET check_function_bodies; "
+	    "SELECT pg_catalog.set_config('search_path', '', false)");
+	if (renames != NULL)
+		*renames = json_incref(map.renames);
 	zn_schema_map_release(&map);
+	freefiles();
+}
+
+void
+zn_graph_from_declared(struct zn_graph *g, const char *path,
+    const char *scratch_url, int major, const struct zn_snapshot_opts *o)
+{
+	struct zn_scratch s;
+	PGconn *conn;
+	json_t *renames = NULL;
+
+	/* A missing file, or YAML that does not hold, before any server. */
+	files = sqlfiles(path);
+	if (zn_path_is_yaml(path))
+		zn_yaml_free(zn_yaml_load(path));
+	freefiles();
+	zn_scratch_start(&s, scratch_url, major);
+	conn = zn_scratch_newdb(&s, "declared");
+	zn_declared_load(conn, path, &renames);
+	PQfinish(conn);
 
 	conn = zn_scratch_connect(&s);
 	zn_graph_from_db(g, conn, o);
@@ -235,5 +251,4 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 	g->source = json_pack("{s:s, s:s}", "type", "declared", "path", path);
 	if (g->source == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot describe the declaration");
-	freefiles();
 }

@@ -1328,3 +1328,39 @@ zn_plan_release(struct zn_plan *p)
 	json_decref(p->trailer);
 	memset(p, 0, sizeof(*p));
 }
+
+void
+zn_plan_sqlsum(const struct zn_plan *p, char out[ZN_SHA256_STRLEN])
+{
+	struct zn_sha256 *h = zn_sha256_new();
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		char *s = zn_op_script(&p->ops[i]);
+
+		zn_sha256_update(h, s, strlen(s));
+		free(s);
+	}
+	zn_sha256_final(h, out);
+}
+
+const char *
+zn_plan_unverified(const struct zn_plan *p)
+{
+	const json_t *sh = json_object_get(p->trailer, "shadow");
+	const char *want = zn_json_str(sh, "sql_sha256");
+	char sum[ZN_SHA256_STRLEN];
+
+	if (!json_is_true(json_object_get(p->trailer, "verified")))
+		return "its trailer does not say verified: rehearse it with "
+		    "zn-shadow first";
+	if (want == NULL || strcmp(zn_json_str(sh, "verdict") != NULL ?
+	    zn_json_str(sh, "verdict") : "", "ok") != 0)
+		return "its trailer says verified, but carries no shadow "
+		    "verdict ok with the digest of its SQL";
+	zn_plan_sqlsum(p, sum);
+	if (strcmp(sum, want) != 0)
+		return "its SQL changed after zn-shadow verified it (the "
+		    "digest of its steps is not the one verified)";
+	return NULL;
+}

@@ -8,7 +8,10 @@
 # A and B are loaded into two databases of the test cluster; B's graph for
 # the diff is its declaration materialised (so rename hints come along).
 # Checks, in order: the declaration materialises to the graph of B loaded
-# live (zero false drift); the ops run on A give B's graph byte for byte;
+# live (zero false drift); zn-shadow rehearses the ops on a shadow
+# database built from A's graph and verifies them (B's graph reached);
+# the verified stream, run by zn-apply --require-verified on A, gives
+# B's graph byte for byte;
 # zn-diff then finds nothing; pg_dump --schema-only of A and B agree once
 # sorted (parked objects left out; B restored from its own dump first when
 # the server's rendering of B is not its fixed point); the reverses, last
@@ -130,7 +133,15 @@ zn_roundtrip() {
 	case $output in
 	*'"parked_as"'*|*'"archived_as"'*) parks=1 ;;
 	esac
-	run_zn "$ZN_TEST_BUILD/test/libcheck" apply "$a" "$t/plan"
+	# Rehearsed first on a shadow database of this server, the baseline
+	# built from A's graph: ok (the target reached), and verified.
+	run_zn zn-shadow --shadow-url "$url" --baseline "$t/a.graph" \
+	    --target "$t/bdecl.graph" "$t/plan"
+	printf '%s\n' "$output" >"$t/verified"
+	grep -q '^{"kind":"end",.*"verified":true' "$t/verified"
+	# The verified stream is what zn-apply runs, and only verified.
+	run_zn zn-apply --require-verified --allow-unmodelled \
+	    --ledger-schema _zanith_rt -d "$a" "$t/verified"
 
 	run_zn zn-snapshot -d "$a" -o "$t/a2.graph"
 	zn_rt_same "$t/b.graph" "$t/a2.graph"

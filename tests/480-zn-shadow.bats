@@ -1,0 +1,438 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# zn-shadow: a plan rehearsed on a throwaway database.  Most tests make
+# the shadow database on the test server (--shadow-url); one takes the
+# default, an ephemeral local cluster.
+
+setup_file() {
+	load helpers/common
+	zn_pg_start
+}
+
+teardown_file() {
+	load helpers/common
+	zn_pg_stop
+}
+
+setup() {
+	load helpers/common
+	zn_db_new
+	URL="host=$ZN_TEST_PGHOST port=5432 user=postgres dbname=postgres"
+	T=$BATS_TEST_TMPDIR
+	cat >"$T/a.sql" <<'SQL'
+CREATE TABLE public.account (id int PRIMARY KEY, email text, plan text);
+CREATE TABLE public.login (id bigint PRIMARY KEY, account_id int, at timestamptz);
+SQL
+	cat >"$T/b.sql" <<'SQL'
+CREATE TABLE public.account (id int PRIMARY KEY, email text NOT NULL, plan text,
+    created timestamptz DEFAULT now());
+CREATE UNIQUE INDEX account_email ON public.account (email);
+CREATE TABLE public.login (id bigint PRIMARY KEY,
+    account_id int REFERENCES public.account, at timestamptz);
+CREATE INDEX login_at ON public.login (at);
+SQL
+}
+
+# A's graph (loaded in the test database), B's (declared), the plan
+# between them (plan) and classified (cplan).
+plan_ab() {
+	zn_sql -f "$T/a.sql"
+	run_zn zn-snapshot -o "$T/a.graph"
+	run_zn zn-snapshot --declared "$T/b.sql" --scratch-url "$URL" \
+	    -o "$T/b.graph"
+	run_zn zn-diff "$T/a.graph" "$T/b.graph"
+	printf '%s\n' "$output" >"$T/plan"
+	run_zn zn-classify --offline --json "$T/plan"
+	printf '%s\n' "$output" >"$T/cplan"
+}
+
+# No database the shadow made is left on the test server.
+no_shadow_db() {
+	run psql -X -A -t -d postgres -c \
+	    "SELECT count(*) FROM pg_database WHERE datname LIKE 'zn\\_shadow%'"
+	assert_output 0
+}
+
+# Drops the last op of stream $1 into $2, the trailer's count and
+# checksum recomputed as a user editing the file would.
+drop_last_op() {
+	local body sum n
+	body=$(sed '1d;$d' "$1" | sed '$d')
+	sum=$(printf '%s\n' "$body" | sha256sum | cut -c1-64)
+	n=$(printf '%s\n' "$body" | grep -c '"kind":"op"')
+	{
+		head -n 1 "$1"
+		printf '%s\n' "$body"
+		tail -n 1 "$1" | sed -e "s/\"checksum\":\"sha256:[0-9a-f]*\"/\"checksum\":\"sha256:$sum\"/" \
+		    -e "s/\"ops\":[0-9]*/\"ops\":$n/"
+	} >"$2"
+}
+
+@test "a plan that reaches its target is ok: the stream again, verified, every step observed" {
+	plan_ab
+	run_zn 0 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+	    --target "$T/b.graph" "$T/cplan"
+	printf '%s\n' "$output" >"$T/verified"
+	run jq -r 'select(.kind == "end") | [.verified, .shadow.verdict] | @tsv' \
+	    "$T/verified"
+	assert_output "$(printf 'true\tok')"
+	# The shadow reached the plan's target.
+	to=$(jq -r 'select(.kind == "plan") | .to_hash' "$T/cplan")
+	run jq -r 'select(.kind == "end") | .shadow.reached' "$T/verified"
+	assert_output "$to"
+	# Every op carries what it was seen doing, beside its prediction.
+	run jq -r 'select(.kind == "op") | (.risk.observed.work // "missing")' \
+	    "$T/verified"
+	refute_line missing
+	# The index built outside a transaction on a table that was there.
+	run jq -r 'select(.kind == "op" and .op == "addIndex" and
+	    .target == "public.login.login_at") | .risk.observed.index_builds[]' \
+	    "$T/verified"
+	assert_output public.login
+	# The ops are the ones classified: same SQL, same order.
+	diff <(jq -c 'select(.kind == "op") | .sql' "$T/cplan") \
+	    <(jq -c 'select(.kind == "op") | .sql' "$T/verified")
+	no_shadow_db
+}
+
+@test "zn-apply --require-verified applies a verified stream and refuses any other, recorded" {
+	plan_ab
+	run_zn 0 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+	    --target "$T/b.graph" "$T/cplan"
+	printf '%s\n' "$output" >"$T/verified"
+	# Not rehearsed: refused, nothing applied, the refusal recorded.
+	run_zn 1 zn-apply --require-verified "$T/cplan"
+	[[ $stderr == *"refused (--require-verified): its trailer does not say verified"* ]] ||
+	    fail "$stderr"
+	run psql -X -A -t -c "SELECT kind FROM public._zanith_events"
+	assert_output refused
+	run psql -X -A -t -c "SELECT count(*) FROM public._zanith_migration_steps"
+	assert_output 0
+	# Verified, then edited (a step taken out, the trailer's checksum
+	# made right again): the digest of its SQL is not the verified one.
+	drop_last_op "$T/verified" "$T/short"
+	run_zn 1 zn-apply --require-verified "$T/short"
+	[[ $stderr == *"its SQL changed after zn-shadow verified it"* ]] ||
+	    fail "$stderr"
+	# The verified stream applies, and the database is B.
+	run_zn 0 zn-apply --require-verified "$T/verified"
+	run_zn zn-snapshot -o "$T/after.graph"
+	diff <(sed 1d "$T/b.graph") <(sed 1d "$T/after.graph")
+}
+
+@test "a plan missing one op is drift, naming the object that op makes" {
+	plan_ab
+	drop_last_op "$T/plan" "$T/short"
+	last=$(sed '1d;$d' "$T/plan" | tail -n 1 | jq -r '.op + " " + .target')
+	run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+	    --target "$T/b.graph" "$T/short"
+	out=$output
+	run jq -r 'select(.kind == "shadow") | .verdict' <<<"$out"
+	assert_output drift
+	run jq -r 'select(.kind == "drift") | .op + " " + .target' <<<"$out"
+	assert_output "$last"
+	no_shadow_db
+}
+
+@test "a step that fails on the baseline's rows is apply-failed: the step, its SQL and SQLSTATE" {
+	cat >"$T/a.sql" <<'SQL'
+CREATE TABLE public.account (id int PRIMARY KEY, email text);
+INSERT INTO public.account VALUES (1, 'a@x'), (2, 'a@x'), (3, NULL);
+SQL
+	cat >"$T/b.sql" <<'SQL'
+CREATE TABLE public.account (id int PRIMARY KEY, email text NOT NULL UNIQUE);
+SQL
+	zn_sql -f "$T/a.sql"
+	run_zn zn-snapshot -o "$T/a.graph"
+	run_zn zn-snapshot --declared "$T/b.sql" --scratch-url "$URL" \
+	    -o "$T/b.graph"
+	run_zn zn-diff "$T/a.graph" "$T/b.graph"
+	printf '%s\n' "$output" >"$T/plan"
+	before=$(psql -X -A -t -c "SELECT md5(string_agg(c.relname || c.relfilenode, ',' ORDER BY c.oid)) FROM pg_class c")
+	# The declared baseline brings its rows: the NULL fails SET NOT NULL
+	# (or the duplicate the unique key), as it would in production.
+	run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.sql" \
+	    --target "$T/b.graph" "$T/plan"
+	run jq -r 'select(.kind == "shadow") | [.verdict, .sqlstate, .op] | @tsv' <<<"$output"
+	[[ $output == "apply-failed	23502	"* || $output == "apply-failed	23505	"* ]] ||
+	    fail "$output"
+	[[ $stderr == *"apply-failed: step"* ]] || fail "$stderr"
+	# Production was not touched.
+	after=$(psql -X -A -t -c "SELECT md5(string_agg(c.relname || c.relfilenode, ',' ORDER BY c.oid)) FROM pg_class c")
+	assert_equal "$after" "$before"
+	run psql -X -A -t -c "SELECT to_regclass('public._zanith_migrations') IS NULL"
+	assert_output t
+	no_shadow_db
+}
+
+@test "a baseline that is not where the plan starts is refused, exit 4" {
+	plan_ab
+	run_zn 4 zn-shadow --shadow-url "$URL" --baseline empty \
+	    --target "$T/b.graph" "$T/plan"
+	[[ $stderr == *"the baseline (empty) is not the schema the plan was made from"* ]] ||
+	    fail "$stderr"
+	no_shadow_db
+}
+
+@test "the live baseline comes from production (-d), read only" {
+	plan_ab
+	before=$(psql -X -A -t -c "SELECT md5(string_agg(c.relname || c.relfilenode, ',' ORDER BY c.oid)) FROM pg_class c")
+	run_zn 0 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
+	    --target "$T/b.graph" "$T/plan"
+	run jq -r 'select(.kind == "end") | .shadow.baseline' <<<"$output"
+	assert_output live
+	after=$(psql -X -A -t -c "SELECT md5(string_agg(c.relname || c.relfilenode, ',' ORDER BY c.oid)) FROM pg_class c")
+	assert_equal "$after" "$before"
+	# A plan made from another schema than production's is stale.
+	zn_sql -c 'CREATE TABLE public.other (id int)'
+	run_zn 4 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
+	    --target "$T/b.graph" "$T/plan"
+	[[ $stderr == *"the plan is stale"* ]] || fail "$stderr"
+}
+
+@test "a blocked stream passes through, not rehearsed, exit 1" {
+	zn_sql -c 'CREATE TABLE public.gone (id int)'
+	run_zn zn-snapshot -o "$T/a.graph"
+	printf '' >"$T/empty.sql"
+	run_zn zn-snapshot --declared "$T/empty.sql" --scratch-url "$URL" \
+	    -o "$T/b.graph"
+	run_zn zn-diff --drop-policy drop "$T/a.graph" "$T/b.graph"
+	printf '%s\n' "$output" >"$T/plan"
+	run_zn 1 zn-classify --offline --json "$T/plan"
+	printf '%s\n' "$output" >"$T/cplan"
+	run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" "$T/cplan"
+	diff "$T/cplan" <(printf '%s\n' "$output")
+	[[ $stderr == *"blocked by zn-classify's gates: not rehearsed"* ]] ||
+	    fail "$stderr"
+	no_shadow_db
+}
+
+@test "an unreachable shadow is exit 2, naming the shadow, never its password" {
+	plan_ab
+	run_zn 2 zn-shadow --shadow-url "host=$T/nowhere port=5999 user=u password=s3cr3t-pw dbname=x" \
+	    --baseline "$T/a.graph" "$T/plan"
+	[[ $stderr == "zn-shadow: cannot connect to the shadow server: "* ]] ||
+	    fail "$stderr"
+	[[ $stderr != *s3cr3t-pw* ]] || fail "password printed: $stderr"
+	run_zn 2 zn-shadow --shadow-url "postgresql://u:s3cr3t-pw@localhost:1/x" \
+	    --baseline "$T/a.graph" "$T/plan"
+	[[ $stderr != *s3cr3t-pw* ]] || fail "password printed: $stderr"
+}
+
+@test "a shadow of another major version is refused unless --allow-version-mismatch" {
+	plan_ab
+	# Production said to run PostgreSQL 14 (the header is not summed).
+	sed '1s/"server_version_num":[0-9]*/"server_version_num":140010/' \
+	    "$T/plan" >"$T/plan14"
+	run_zn 2 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+	    --target "$T/b.graph" "$T/plan14"
+	[[ $stderr == *"the shadow runs PostgreSQL 15 and production 14"* ]] ||
+	    fail "$stderr"
+	run_zn 0 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+	    --target "$T/b.graph" --allow-version-mismatch "$T/plan14"
+	no_shadow_db
+}
+
+@test "--skip-provision uses an empty database as it is, and never one that holds anything else" {
+	plan_ab
+	psql -q -X -d postgres -c 'DROP DATABASE IF EXISTS zn_ci_shadow' \
+	    -c 'CREATE DATABASE zn_ci_shadow'
+	url="host=$ZN_TEST_PGHOST port=5432 user=postgres dbname=zn_ci_shadow"
+	run_zn 0 zn-shadow --shadow-url "$url" --skip-provision \
+	    --baseline "$T/a.graph" --target "$T/b.graph" "$T/plan"
+	# Made by zn-shadow now: a second rehearsal makes it again.
+	run_zn 0 zn-shadow --shadow-url "$url" --skip-provision \
+	    --baseline "$T/a.graph" --target "$T/b.graph" "$T/plan"
+	# Someone else's: never reset.
+	psql -q -X -d postgres -c 'CREATE DATABASE zn_ci_other'
+	psql -q -X -d zn_ci_other -c 'CREATE TABLE keep_me (id int)'
+	run_zn 2 zn-shadow --skip-provision --baseline "$T/a.graph" \
+	    --shadow-url "host=$ZN_TEST_PGHOST port=5432 user=postgres dbname=zn_ci_other" \
+	    --target "$T/b.graph" "$T/plan"
+	[[ $stderr == *"holds objects and was not made by zn-shadow"* ]] ||
+	    fail "$stderr"
+	run psql -X -A -t -d zn_ci_other -c "SELECT to_regclass('keep_me') IS NOT NULL"
+	assert_output t
+	psql -q -X -d postgres -c 'DROP DATABASE zn_ci_other' \
+	    -c 'DROP DATABASE zn_ci_shadow'
+}
+
+@test "SIGINT during a step: exit 130, the shadow database dropped; --keep keeps it" {
+	zn_sql -c 'CREATE TABLE public.t (id int)'
+	run_zn zn-snapshot -o "$T/a.graph"
+	mkdir "$T/m"
+	printf '%s\n' 'ops:' '  - op: rawSql' '    target: public.t' \
+	    '    sql: SELECT pg_sleep(60)' >"$T/m/20260101_000000_slow.yaml"
+	for keep in '' --keep; do
+		zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+		    --target "$T/a.graph" $keep "$T/m" >"$T/out" 2>"$T/err" 3>&- &
+		pid=$!
+		zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND datname LIKE 'zn\\_shadow%')"
+		kill -INT "$pid"
+		status=0
+		wait "$pid" || status=$?
+		assert_equal "$status" 130
+		n=$(psql -X -A -t -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'zn\\_shadow%'")
+		if [ -z "$keep" ]; then
+			assert_equal "$n" 0
+		else
+			assert_equal "$n" 1
+			grep -q 'kept the shadow database zn_shadow_' "$T/err" ||
+			    fail "$(cat "$T/err")"
+			db=$(psql -X -A -t -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE 'zn\\_shadow%'")
+			psql -q -X -d postgres -c "DROP DATABASE \"$db\" WITH (FORCE)"
+		fi
+	done
+}
+
+@test "the default shadow is an ephemeral local cluster, gone after the run, and after SIGINT" {
+	plan_ab
+	# Short enough for a socket path, open to the server's user.
+	TMPDIR=$(mktemp -d /tmp/zn-sh.XXXXXX)
+	chmod 0755 "$TMPDIR"
+	export TMPDIR ZN_SCRATCH_CACHE=$T/cache
+	run_zn 0 zn-shadow --baseline "$T/a.graph" --target "$T/b.graph" "$T/plan"
+	run jq -r 'select(.kind == "end") | .shadow.verdict' <<<"$output"
+	assert_output ok
+	run compgen -G "$TMPDIR/zn-scratch.*"
+	assert_output ''
+	# Interrupted in a step: the cluster goes with the process.
+	mkdir "$T/m"
+	printf '%s\n' 'ops:' '  - op: rawSql' '    target: public.t' \
+	    '    sql: SELECT pg_sleep(60)' >"$T/m/20260101_000000_slow.yaml"
+	printf '' >"$T/empty.sql"
+	zn-shadow --baseline empty --target "$T/empty.sql" "$T/m" \
+	    >"$T/out" 2>"$T/err" 3>&- &
+	pid=$!
+	zn_wait_file "$TMPDIR/zn-scratch.*/data/postmaster.pid"
+	dir=$(compgen -G "$TMPDIR/zn-scratch.*")
+	# Polled until the step runs there (at most 30 s).
+	for _ in $(seq 1 600); do
+		psql -X -A -t -h "$dir" -p 5432 -U postgres -d zn_shadow -c \
+		    "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'" \
+		    2>/dev/null | grep -q 1 && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 130
+	run compgen -G "$TMPDIR/zn-scratch.*"
+	assert_output ''
+	rmdir "$TMPDIR"
+}
+
+# Observed, not guessed: DDL forms with what PostgreSQL 15 does to the
+# table they change (risk.md's measurements): the strongest lock mode
+# held on it, and the work (none, scan, index_build, rewrite).  Each line:
+# the SQL, the relation, its mode ("-" when not checked: sampled from
+# another session), the work, and "tx" or "notx".
+FORMS='ALTER TABLE public.t ADD COLUMN e int|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.t ADD COLUMN f int DEFAULT 0|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.t ADD COLUMN g double precision DEFAULT random()|public.t|ACCESS EXCLUSIVE|rewrite|tx
+ALTER TABLE public.t ALTER COLUMN a SET DEFAULT 1|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.t ALTER COLUMN b SET NOT NULL|public.t|ACCESS EXCLUSIVE|scan|tx
+ALTER TABLE public.t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL) NOT VALID|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.t VALIDATE CONSTRAINT t_a_nn|public.t|SHARE UPDATE EXCLUSIVE|scan|tx
+ALTER TABLE public.t ALTER COLUMN a SET NOT NULL|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.t ADD CONSTRAINT t_b_ck CHECK (b <> '\'''\'')|public.t|ACCESS EXCLUSIVE|scan|tx
+ALTER TABLE public.t ALTER COLUMN c TYPE varchar(20)|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.t ALTER COLUMN c TYPE text|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.t ALTER COLUMN d TYPE timestamptz|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.t ALTER COLUMN f TYPE bigint|public.t|ACCESS EXCLUSIVE|rewrite|tx
+CREATE INDEX t_b ON public.t (b)|public.t|SHARE|index_build|tx
+CREATE INDEX CONCURRENTLY t_c ON public.t (c)|public.t|-|index_build|notx
+ALTER TABLE public.t2 ADD CONSTRAINT t2_fk FOREIGN KEY (tid) REFERENCES public.t NOT VALID|public.t|SHARE ROW EXCLUSIVE|none|tx
+ALTER TABLE public.t2 VALIDATE CONSTRAINT t2_fk|public.t2|SHARE UPDATE EXCLUSIVE|scan|tx
+ALTER TABLE public.t SET (fillfactor = 70)|public.t|SHARE UPDATE EXCLUSIVE|none|tx
+ALTER TABLE public.t ALTER COLUMN b SET STATISTICS 500|public.t|SHARE UPDATE EXCLUSIVE|none|tx
+COMMENT ON TABLE public.t IS '\''facts'\''|public.t|SHARE UPDATE EXCLUSIVE|none|tx
+ALTER TABLE public.t RENAME COLUMN e TO e2|public.t|ACCESS EXCLUSIVE|none|tx
+ALTER TABLE public.p ATTACH PARTITION public.p1 FOR VALUES FROM (0) TO (100)|public.p1|ACCESS EXCLUSIVE|scan|tx
+ALTER TABLE public.t2 DROP CONSTRAINT t2_fk|public.t|ACCESS EXCLUSIVE|none|tx
+TRUNCATE public.t2|public.t2|ACCESS EXCLUSIVE|rewrite|tx
+ALTER TABLE public.t DROP COLUMN g|public.t|ACCESS EXCLUSIVE|none|tx'
+
+# What zn-classify does not predict of those forms today, as zn-shadow
+# reports it (step: fact=observed): COMMENT ON takes SHARE UPDATE
+# EXCLUSIVE; dropping a foreign key takes ACCESS EXCLUSIVE on the table
+# it references too (zn-classify says so in words, not in its locks: it
+# does not know which table that is); TRUNCATE gives the table new
+# storage.  To be fixed in zn-classify; this line then changes.
+MISSES='20:lock=SHARE UPDATE EXCLUSIVE
+23:lock=ACCESS EXCLUSIVE
+24:work=rewrite'
+
+@test "observed facts: 25 DDL forms seen as PostgreSQL 15 does them, and every classifier miss reported" {
+	cat >"$T/base.sql" <<'SQL'
+CREATE TABLE public.t (id int PRIMARY KEY, a int, b text, c varchar(10), d timestamp);
+INSERT INTO public.t SELECT g, g, 'b' || g, 'c', '2026-01-01' FROM generate_series(1, 50) g;
+CREATE TABLE public.t2 (id int PRIMARY KEY, tid int);
+INSERT INTO public.t2 SELECT g, g FROM generate_series(1, 50) g;
+CREATE TABLE public.p (k int, v text) PARTITION BY RANGE (k);
+CREATE TABLE public.p1 (k int, v text);
+INSERT INTO public.p1 SELECT g, 'v' FROM generate_series(0, 20) g;
+SQL
+	zn_sql -f "$T/base.sql"
+	mkdir "$T/m"
+	{
+		echo 'ops:'
+		while IFS='|' read -r sql rel mode work tx; do
+			printf '  - op: rawSql\n    target: %s\n' "$rel"
+			if [ "$tx" = tx ]; then
+				# Raw SQL bounds its own lock waits (a gate).
+				printf '    sql:\n      - "%s"\n      - "%s"\n' \
+				    "SET LOCAL lock_timeout = '5s'" "$sql"
+			else
+				printf '    transactional: false\n'
+				printf '    sql: "%s"\n' "$sql"
+			fi
+		done <<<"$FORMS"
+	} >"$T/m/20260101_000000_forms.yaml"
+	# The target: the same statements run by psql on a copy.
+	psql -q -X -d postgres -c "CREATE DATABASE \"${PGDATABASE}_to\""
+	psql -q -X -v ON_ERROR_STOP=1 -d "${PGDATABASE}_to" -f "$T/base.sql" >/dev/null
+	while IFS='|' read -r sql _; do
+		psql -q -X -v ON_ERROR_STOP=1 -d "${PGDATABASE}_to" -c "$sql" >/dev/null
+	done <<<"$FORMS"
+	run_zn zn-snapshot -d "${PGDATABASE}_to" -o "$T/target.graph"
+	# Classified against the database itself (its sizes and keys known).
+	run_zn '?' zn-classify -d "$PGDATABASE" --json --max-risk 100 \
+	    --allow-destructive "$T/m"
+	printf '%s\n' "$output" >"$T/cplan"
+	run_zn 0 zn-shadow --shadow-url "$URL" --baseline "$T/base.sql" \
+	    --target "$T/target.graph" "$T/cplan"
+	printf '%s\n' "$output" >"$T/verified"
+	i=0
+	while IFS='|' read -r sql rel mode work tx; do
+		i=$((i + 1))
+		got=$(jq -r --argjson i "$i" --arg rel "$rel" 'select(.kind == "op"
+		    and .step == $i) | .risk.observed | [([.locks[] |
+		    select(.relation == $rel) | .mode][0] // "none"), .work] |
+		    join("|")' "$T/verified")
+		if [ "$mode" = - ]; then
+			got="-|${got#*|}"
+		fi
+		[ "$got" = "$mode|$work" ] ||
+		    fail "step $i ($sql): observed $got, PostgreSQL 15 does $mode|$work"
+	done <<<"$FORMS"
+	# Where zn-classify predicted less on a table, the op says so
+	# (unpredicted): ACCESS EXCLUSIVE it did not name, a rewrite it
+	# did not foresee.  (The tables' indexes are not its subject.)
+	run jq -r 'select(.kind == "op") | .risk as $r | select(
+	    ((([$r.observed.locks[] | select(.mode == "ACCESS EXCLUSIVE" and
+	    (.relation | test("^public[.](t|t2|p|p1)$"))) | .relation] -
+	    [$r.facts.locks[] | select(.mode == "ACCESS EXCLUSIVE") |
+	    .relation]) | length > 0) or ($r.observed.work == "rewrite" and
+	    $r.facts.work != "rewrite")) and ($r.unpredicted | not)) | .step' \
+	    "$T/verified"
+	assert_output ''
+	# This classifier's misses on these forms, as the shadow reports
+	# them: its table of facts is checked here, so a new miss or a
+	# fixed one changes this line.
+	run jq -r 'select(.kind == "op" and .risk.unpredicted) | "\(.step):" +
+	    ([.risk.unpredicted[] | .fact + "=" + .observed] | join(","))' \
+	    "$T/verified"
+	assert_output "$MISSES"
+	psql -q -X -d postgres -c "DROP DATABASE \"${PGDATABASE}_to\""
+}
