@@ -624,6 +624,15 @@ relmap(struct zn_apply *a)
 	json_decref(a->relmap);
 	if ((a->relmap = json_object()) == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	/* A rehearsal's own session: nothing else is prepared there. */
+	if (!q(a, &x, "DEALLOCATE ALL", 0, NULL))
+		zn_pg_die(&x, "prepare the shadow's observations", NULL);
+	zn_pgres_clear(&x);
+	if (!zn_pg_take(a->conn, &x, PQprepare(a->conn, "zn_held",
+	    HELD_SQL("pg_catalog.pg_stat_get_xact_numscans(c.oid)"), 1,
+	    NULL)))
+		zn_pg_die(&x, "prepare the shadow's observations", NULL);
+	zn_pgres_clear(&x);
 	if (!q(a, &x, RELMAP_SQL, 0, NULL))
 		zn_pg_die(&x, "read the shadow's relations", NULL);
 	for (i = 0; i < PQntuples(x.r); i++)
@@ -664,8 +673,9 @@ held(struct zn_apply *a, PGconn *conn, int pid, int own, json_t *seen,
 	int i, w = 0;
 
 	snprintf(p, sizeof(p), "%d", pid);
-	if (!zn_pg_try(conn, x, own ?
-	    HELD_SQL("pg_catalog.pg_stat_get_xact_numscans(c.oid)") :
+	/* The step's own session asks every step: prepared once (relmap). */
+	if (own ? !zn_pg_take(conn, x, PQexecPrepared(conn, "zn_held", 1,
+	    params, NULL, NULL, 0)) : !zn_pg_try(conn, x,
 	    HELD_SQL("0::bigint"), 1, params))
 		return NULL;
 	f = json_pack("{s:[], s:[], s:[], s:[]}", "locks", "rewrites",
