@@ -67,6 +67,7 @@ enum {
 	PH_INDEX_SWAP = 54,
 	PH_VALIDATE = 55,
 	PH_SET_NOT_NULL = 56,
+	PH_KEY_USING_INDEX = 57,
 	PH_FK = 60,
 	PH_VALIDATE_FK = 61,
 	PH_VIEW = 65,
@@ -3717,8 +3718,12 @@ addcolumn(struct d *d, const json_t *t, const json_t *c)
 	int gen = json_is_object(json_object_get(c, "generated"));
 	struct zn_op *op;
 
+	/*
+	 * A generated column reads others: after their type changes (the
+	 * server refuses to change the type of a column one reads).
+	 */
 	op = newop(d, gen ? ZN_OP_ADD_GENERATED_COLUMN : ZN_OP_ADD_COLUMN,
-	    PH_ADD_COLUMN, target(d, sc, nm, cn));
+	    gen ? PH_ALTER_COLUMN : PH_ADD_COLUMN, target(d, sc, nm, cn));
 	args(op, sc, nm, cn);
 	arg(op, "type", json_string(S(c, "type")));
 	arg(op, "not_null", json_boolean(B(c, "not_null")));
@@ -4406,8 +4411,13 @@ keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 	rev(op, fmt(d, "DROP INDEX CONCURRENTLY IF EXISTS %s",
 	    qn(d, sc, nm)));
 	need(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
+	/*
+	 * A primary key made NOT NULL columns the long way (a helper check
+	 * validated, then SET NOT NULL): it comes after them, or it scans
+	 * the table for NULLs itself, under ACCESS EXCLUSIVE.
+	 */
 	op = newop(d, k == K_PK ? ZN_OP_ADD_PRIMARY_KEY : ZN_OP_ADD_UNIQUE,
-	    PH_KEY, target(d, sc, tn, nm));
+	    k == K_PK ? PH_KEY_USING_INDEX : PH_KEY, target(d, sc, tn, nm));
 	args(op, sc, tn, nm);
 	arg(op, "columns", json_incref(json_object_get(x, "columns")));
 	arg(op, "using_index", json_string(nm));

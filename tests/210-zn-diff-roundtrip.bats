@@ -188,3 +188,7 @@ setup() {
 @test "pair 042-functions" {
 	zn_roundtrip 042-functions
 }
+
+@test "pair 043-procedures" {
+	zn_roundtrip 043-procedures
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 043-procedures" {
-	zn_roundtrip 043-procedures
-}
-
 @test "pair 044-triggers" {
 	zn_roundtrip 044-triggers
 }
@@ -178,4 +174,12 @@ setup() {
 
 @test "pair 084-check-in-list-varchar" {
 	zn_roundtrip 084-check-in-list-varchar
+}
+
+@test "pair 085-function-parameter-renamed" {
+	zn_roundtrip 085-function-parameter-renamed
+}
+
+@test "pair 086-enum-to-enum-and-text-to-enum" {
+	zn_roundtrip 086-enum-to-enum-and-text-to-enum
 }

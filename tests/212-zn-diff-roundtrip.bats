@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 085-function-parameter-renamed" {
-	zn_roundtrip 085-function-parameter-renamed
-}
-
-@test "pair 086-enum-to-enum-and-text-to-enum" {
-	zn_roundtrip 086-enum-to-enum-and-text-to-enum
-}
-
 @test "pair 087-serial-to-identity" {
 	zn_roundtrip 087-serial-to-identity
 }
@@ -178,4 +170,16 @@ setup() {
 
 @test "pair 126-foreign-data-wrappers-servers-mappings" {
 	zn_roundtrip 126-foreign-data-wrappers-servers-mappings
+}
+
+@test "pair 127-publications" {
+	zn_roundtrip 127-publications
+}
+
+@test "pair 128-foreign-tables" {
+	zn_roundtrip 128-foreign-tables
+}
+
+@test "pair 129-ordered-set-aggregates" {
+	zn_roundtrip 129-ordered-set-aggregates
 }

@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 127-publications" {
-	zn_roundtrip 127-publications
-}
-
-@test "pair 128-foreign-tables" {
-	zn_roundtrip 128-foreign-tables
-}
-
-@test "pair 129-ordered-set-aggregates" {
-	zn_roundtrip 129-ordered-set-aggregates
-}
-
 @test "pair 150-matview-recreated-keeps-grants" {
 	zn_roundtrip 150-matview-recreated-keeps-grants
 }
@@ -178,4 +166,12 @@ setup() {
 
 @test "pair 193-opclass-exclusion-range-order-by" {
 	zn_roundtrip 193-opclass-exclusion-range-order-by
+}
+
+@test "pair 194-generated-column-reads-retyped-column" {
+	zn_roundtrip 194-generated-column-reads-retyped-column
+}
+
+@test "pair 195-primary-key-on-nullable-column" {
+	zn_roundtrip 195-primary-key-on-nullable-column
 }

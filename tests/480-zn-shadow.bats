@@ -436,3 +436,42 @@ SQL
 	assert_output "$MISSES"
 	psql -q -X -d postgres -c "DROP DATABASE \"${PGDATABASE}_to\""
 }
+
+@test "ordering, as rehearsed: a generated column after the type change it reads; a primary key after its column is proven NOT NULL" {
+	for pair in 194-generated-column-reads-retyped-column \
+	    195-primary-key-on-nullable-column; do
+		dir=$ZN_TOP/tests/pairs/$pair
+		zn_db_new
+		zn_sql -f "$dir/a.sql"
+		run_zn zn-snapshot -o "$T/a.graph"
+		run_zn zn-snapshot --declared "$dir/b.sql" --scratch-url "$URL" \
+		    -o "$T/b.graph"
+		run_zn zn-diff "$T/a.graph" "$T/b.graph"
+		printf '%s\n' "$output" >"$T/plan"
+		run_zn 0 zn-classify -d "$PGDATABASE" --json --max-risk 100 \
+		    "$T/plan"
+		printf '%s\n' "$output" >"$T/cplan"
+		# Rehearsed from the database's own schema, rows and all.
+		run_zn 0 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
+		    --target "$T/b.graph" "$T/cplan"
+		printf '%s\n' "$output" >"$T/verified"
+		run jq -r 'select(.kind == "op") | .op' "$T/verified"
+		case $pair in
+		194-*)
+			assert_line --index 0 alterColumnType ;;
+		195-*)
+			# The key comes after the column's SET NOT NULL, and
+			# scans nothing.
+			run jq -rs '[.[] | select(.kind == "op")] |
+			    (map(.op == "addPrimaryKey") | index(true)) >
+			    (map(.op == "alterColumnNullable" and
+			    (.target | endswith(".id"))) | index(true))' \
+			    "$T/verified"
+			assert_output true
+			run jq -r 'select(.kind == "op" and .op == "addPrimaryKey") |
+			    [.risk.observed.work, (.risk.unpredicted // [] |
+			    length)] | @tsv' "$T/verified"
+			assert_output "$(printf 'none\t0')" ;;
+		esac
+	done
+}

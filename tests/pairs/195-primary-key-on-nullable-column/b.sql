@@ -1,0 +1,2 @@
+CREATE TABLE public.ticket (id int PRIMARY KEY, code text NOT NULL UNIQUE,
+    title text);
