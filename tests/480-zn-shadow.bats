@@ -475,3 +475,52 @@ SQL
 		esac
 	done
 }
+
+@test "mutations of real pairs: each plan missing its last op is drift naming that op's object" {
+	for pair in 017-column-type-change 027-fk-change-actions \
+	    082-unique-to-primary-key-under-fk 120-rules 168-app-blog-release; do
+		dir=$ZN_TOP/tests/pairs/$pair
+		zn_db_new
+		zn_sql -f "$dir/a.sql"
+		run_zn zn-snapshot -o "$T/a.graph"
+		run_zn zn-snapshot --declared "$dir/b.sql" --scratch-url "$URL" \
+		    -o "$T/b.graph"
+		run_zn zn-diff "$T/a.graph" "$T/b.graph"
+		printf '%s\n' "$output" >"$T/plan"
+		drop_last_op "$T/plan" "$T/short"
+		want=$(sed '1d;$d' "$T/plan" | tail -n 1 | jq -r '.target')
+		run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+		    --target "$T/b.graph" "$T/short"
+		out=$output
+		run jq -r 'select(.kind == "shadow") | .verdict' <<<"$out"
+		assert_output drift
+		# The residual names the object the missing op was about.
+		run jq -r 'select(.kind == "drift") | .target' <<<"$out"
+		assert_line "$want"
+	done
+}
+
+@test "an orphan before a new foreign key is apply-failed at the step that validates it, 23503" {
+	cat >"$T/a.sql" <<'SQL'
+CREATE TABLE public.parent (id int PRIMARY KEY);
+CREATE TABLE public.child (id int PRIMARY KEY, parent_id int);
+INSERT INTO public.parent VALUES (1);
+INSERT INTO public.child VALUES (1, 1), (2, 7);
+SQL
+	cat >"$T/b.sql" <<'SQL'
+CREATE TABLE public.parent (id int PRIMARY KEY);
+CREATE TABLE public.child (id int PRIMARY KEY,
+    parent_id int REFERENCES public.parent);
+SQL
+	zn_sql -f "$T/a.sql"
+	run_zn zn-snapshot -o "$T/a.graph"
+	run_zn zn-snapshot --declared "$T/b.sql" --scratch-url "$URL" \
+	    -o "$T/b.graph"
+	run_zn zn-diff "$T/a.graph" "$T/b.graph"
+	printf '%s\n' "$output" >"$T/plan"
+	run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.sql" \
+	    --target "$T/b.graph" "$T/plan"
+	run jq -r 'select(.kind == "shadow") | [.verdict, .op, .sqlstate] | @tsv' <<<"$output"
+	assert_output "$(printf 'apply-failed\tvalidateConstraint\t23503')"
+	no_shadow_db
+}
