@@ -930,6 +930,8 @@ main(int argc, char *argv[])
 		    "would fail in production too",
 		    (int)json_integer_value(json_object_get(x.failed, "step")),
 		    zn_json_str(x.failed, "op"));
+		if (havetarget)
+			zn_graph_release(&target);
 		cleanup(&x);
 		return zn_finish(ZN_EXIT_NEGATIVE);
 	}
