@@ -25,7 +25,8 @@
 static const char usage[] =
 "usage: zn-shadow [-C dir] [-d conninfo] [--baseline live|empty|FILE]\n"
 "                 [--target FILE] [--shadow-url URL [--skip-provision]]\n"
-"                 [--keep] [--allow-version-mismatch] [--json] [input]\n"
+"                 [--sample-rows N] [--keep] [--allow-version-mismatch]\n"
+"                 [--json] [input]\n"
 "\n"
 "Rehearse an op stream (stdin or a file) on a throwaway database: build\n"
 "the schema the plan starts from there, run every step with zn-apply's\n"
@@ -44,6 +45,8 @@ static const char usage[] =
 "      --shadow-url=URL         a server to make the shadow database on\n"
 "                               (default: an ephemeral local cluster)\n"
 "      --skip-provision         use --shadow-url's database as it is\n"
+"      --sample-rows=N          copy up to N rows of each table from\n"
+"                               production (with --baseline live)\n"
 "      --keep                   keep the shadow and print how to reach it\n"
 "      --allow-version-mismatch rehearse on another major version\n"
 "      --json                   records even on a terminal\n"
@@ -64,6 +67,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' + 256 },
 	{ "json", no_argument, NULL, 'j' + 256 },
 	{ "keep", no_argument, NULL, 'k' + 256 },
+	{ "sample-rows", required_argument, NULL, 'r' + 256 },
 	{ "shadow-url", required_argument, NULL, 'u' + 256 },
 	{ "skip-provision", no_argument, NULL, 's' + 256 },
 	{ "target", required_argument, NULL, 't' + 256 },
@@ -89,6 +93,7 @@ struct ctx {
 	int baseline_given;
 	char *cfgschema;	/* zanith.yaml's schema: as a path here */
 	int skip, keep, mismatch, json, color;
+	long samplerows;	/* --sample-rows, 0 for none */
 	struct zn_config cfg;
 	struct zn_snapshot_opts so;
 	/* the run */
@@ -471,6 +476,119 @@ baseline(struct ctx *x, PGconn *prod)
 	return strcmp(b, "live") == 0 ? "live" : b;
 }
 
+/* ---- rows from production ---- */
+
+/* Streams one COPY from production into the shadow; 0 when it fails. */
+static int
+copyrows(struct ctx *x, PGconn *prod, const char *out, const char *in,
+    const char *name)
+{
+	PGresult *r;
+	char *buf;
+	int n, ok = 1;
+	struct zn_pgres e;
+
+	r = PQexec(prod, out);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		zn_pg_take(prod, &e, r);
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot read rows of %s from "
+		    "production: %s", name, e.msg);
+	}
+	PQclear(r);
+	r = PQexec(x->conn, in);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		zn_pg_take(x->conn, &e, r);
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot write rows of %s on the "
+		    "shadow: %s", name, e.msg);
+	}
+	PQclear(r);
+	/* Row by row: never a table in memory. */
+	while ((n = PQgetCopyData(prod, &buf, 0)) > 0) {
+		if (ok && PQputCopyData(x->conn, buf, n) != 1)
+			ok = 0;
+		PQfreemem(buf);
+	}
+	if (n == -2 || PQputCopyEnd(x->conn, ok ? NULL : "read failed") != 1)
+		ok = 0;
+	while ((r = PQgetResult(prod)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			zn_pg_take(prod, &e, r);
+			zn_die(ZN_EXIT_UNAVAILABLE, "cannot read rows of %s "
+			    "from production: %s", name, e.msg);
+		}
+		PQclear(r);
+	}
+	while ((r = PQgetResult(x->conn)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			zn_pg_take(x->conn, &e, r);
+			zn_die(ZN_EXIT_UNAVAILABLE, "cannot write rows of %s on "
+			    "the shadow: %s", name, e.msg);
+		}
+		PQclear(r);
+	}
+	return ok;
+}
+
+/*
+ * --sample-rows N: up to N rows of every table (every leaf partition)
+ * copied from production, read in one REPEATABLE READ, READ ONLY
+ * transaction there, into the shadow with triggers and foreign keys off
+ * (session_replication_role replica), so that a step that fails on
+ * production's data fails on the shadow.  The columns are those the
+ * shadow's table has, but generated ones.
+ */
+static void
+sample(struct ctx *x, PGconn *prod)
+{
+	PGresult *t;
+	struct zn_buf cols = ZN_BUF_INIT, out = ZN_BUF_INIT, in = ZN_BUF_INIT;
+	int i;
+
+	t = zn_pg_exec(x->conn, "list the shadow's tables",
+	    "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), "
+	    "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), "
+	    "', ' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a "
+	    "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+	    "AND a.attgenerated = '') FROM pg_catalog.pg_class c "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' "
+	    "AND n.nspname !~ '^pg_' ORDER BY 1", 0, NULL);
+	zn_pg_cmd(prod, "read production's rows",
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+	zn_pg_cmd(x->conn, "copy rows into the shadow",
+	    "SET session_replication_role = replica");
+	for (i = 0; i < PQntuples(t) && !stopsig; i++) {
+		const char *name = PQgetvalue(t, i, 0);
+
+		if (PQgetisnull(t, i, 1))
+			continue;
+		zn_buf_reset(&cols);
+		zn_buf_adds(&cols, PQgetvalue(t, i, 1));
+		zn_buf_reset(&out);
+		zn_buf_adds(&out, "COPY (SELECT ");
+		zn_buf_adds(&out, cols.buf);
+		zn_buf_adds(&out, " FROM ONLY ");
+		zn_buf_adds(&out, name);
+		zn_buf_addf(&out, " LIMIT %ld) TO STDOUT", x->samplerows);
+		zn_buf_reset(&in);
+		zn_buf_adds(&in, "COPY ");
+		zn_buf_adds(&in, name);
+		zn_buf_adds(&in, " (");
+		zn_buf_adds(&in, cols.buf);
+		zn_buf_adds(&in, ") FROM STDIN");
+		if (!copyrows(x, prod, out.buf, in.buf, name))
+			zn_die(ZN_EXIT_UNAVAILABLE, "the rows of %s could not "
+			    "be copied to the shadow", name);
+	}
+	zn_pg_cmd(x->conn, "copy rows into the shadow",
+	    "RESET session_replication_role");
+	zn_pg_cmd(prod, "read production's rows", "COMMIT");
+	PQclear(t);
+	zn_buf_release(&cols);
+	zn_buf_release(&out);
+	zn_buf_release(&in);
+}
+
 /* ---- what was seen against what was predicted ---- */
 
 static int
@@ -757,6 +875,17 @@ main(int argc, char *argv[])
 		case 'u' + 256:
 			x.url = optarg;
 			break;
+		case 'r' + 256: {
+			char *end;
+
+			errno = 0;
+			x.samplerows = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    x.samplerows < 1)
+				zn_usage_error("--sample-rows takes a number of "
+				    "rows, at least 1, not '%s'", optarg);
+			break;
+		}
 		case 's' + 256:
 			x.skip = 1;
 			break;
@@ -781,6 +910,13 @@ main(int argc, char *argv[])
 	if (x.skip && x.url == NULL)
 		zn_usage_error("--skip-provision uses the database --shadow-url "
 		    "names: give one");
+	if (x.samplerows > 0 && (x.baseline == NULL || strcmp(x.baseline,
+	    "live") != 0) && x.dbname == NULL && x.cfg.database == NULL)
+		zn_usage_error("--sample-rows copies rows from production: give "
+		    "-d (the live baseline)");
+	if (x.samplerows > 0 && x.baseline != NULL && strcmp(x.baseline,
+	    "live") != 0)
+		zn_usage_error("--sample-rows goes with --baseline live");
 	if (x.keep && x.skip)
 		zn_usage_error("--keep: a database used as it is stays anyway");
 	x.json = x.json || !isatty(STDOUT_FILENO);
@@ -896,6 +1032,9 @@ main(int argc, char *argv[])
 
 	/* baseline */
 	bdesc = baseline(&x, prod);
+	checkstop(&x);
+	if (x.samplerows > 0)
+		sample(&x, prod);
 	checkstop(&x);
 	if (prod != NULL)
 		PQfinish(prod);
@@ -1013,6 +1152,9 @@ main(int argc, char *argv[])
 	    "unpredicted", un);
 	if (shadow == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (x.samplerows > 0)
+		json_object_set_new(shadow, "sample_rows",
+		    json_integer(x.samplerows));
 	json_object_set_new(x.p.trailer, "verified", json_true());
 	json_object_set_new(x.p.trailer, "shadow", shadow);
 	if (x.json)

@@ -524,3 +524,93 @@ SQL
 	assert_output "$(printf 'apply-failed\tvalidateConstraint\t23503')"
 	no_shadow_db
 }
+
+@test "--sample-rows: production's rows make a step fail on the shadow as it would there; production untouched" {
+	cat >"$T/a.sql" <<'SQL'
+CREATE TABLE public.parent (id int PRIMARY KEY);
+CREATE TABLE public.child (id int PRIMARY KEY, parent_id int, email text,
+    note text);
+INSERT INTO public.parent SELECT g FROM generate_series(1, 40) g;
+INSERT INTO public.child SELECT g, g, 'u' || g || '@x', 'n'
+    FROM generate_series(1, 40) g;
+SQL
+	zn_sql -f "$T/a.sql"
+	run_zn zn-snapshot -o "$T/a.graph"
+	catalog() {
+		psql -X -A -t -c "SELECT md5(string_agg(c.oid || c.relname ||
+		    c.relfilenode, ',' ORDER BY c.oid)) FROM pg_class c"
+	}
+	# b: a unique email, a foreign key, a NOT NULL note.
+	for case in unique fk notnull clean; do
+		case $case in
+		unique) bad="UPDATE public.child SET email = 'dup@x' WHERE id IN (3, 4)"
+			b="parent_id int, email text UNIQUE, note text" ;;
+		fk) bad="UPDATE public.child SET parent_id = 999 WHERE id = 5"
+			b="parent_id int REFERENCES public.parent, email text, note text" ;;
+		notnull) bad="UPDATE public.child SET note = NULL WHERE id = 6"
+			b="parent_id int, email text, note text NOT NULL" ;;
+		clean) bad="SELECT 1"
+			b="parent_id int, email text UNIQUE, note text NOT NULL" ;;
+		esac
+		zn_db_new
+		zn_sql -f "$T/a.sql" -c "$bad"
+		printf '%s\n' 'CREATE TABLE public.parent (id int PRIMARY KEY);' \
+		    "CREATE TABLE public.child (id int PRIMARY KEY, $b);" >"$T/b.sql"
+		run_zn zn-snapshot --declared "$T/b.sql" --scratch-url "$URL" \
+		    -o "$T/b.graph"
+		run_zn zn-diff "$T/a.graph" "$T/b.graph"
+		printf '%s\n' "$output" >"$T/plan"
+		before=$(catalog)
+		# Without rows the shadow cannot see it.
+		run_zn 0 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
+		    --target "$T/b.graph" "$T/plan"
+		if [ "$case" = clean ]; then
+			run_zn 0 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
+			    --sample-rows 100 --target "$T/b.graph" "$T/plan"
+			run jq -r 'select(.kind == "end") | .shadow.sample_rows' <<<"$output"
+			assert_output 100
+		else
+			run_zn 1 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
+			    --sample-rows 100 --target "$T/b.graph" "$T/plan"
+			run jq -r 'select(.kind == "shadow") | .sqlstate' <<<"$output"
+			case $case in
+			unique) assert_output 23505 ;;
+			fk) assert_output 23503 ;;
+			notnull) assert_output 23514 ;;
+			esac
+		fi
+		assert_equal "$(catalog)" "$before"
+		run psql -X -A -t -c "SELECT to_regclass('public._zanith_migrations') IS NULL"
+		assert_output t
+	done
+	no_shadow_db
+}
+
+@test "--sample-rows copies at most N rows of each table, read only, and needs the live baseline" {
+	cat >"$T/a.sql" <<'SQL'
+CREATE TABLE public.big (id int PRIMARY KEY, v text,
+    g int GENERATED ALWAYS AS (id * 2) STORED);
+INSERT INTO public.big SELECT g, 'v' FROM generate_series(1, 50) g;
+CREATE TABLE public.small (id int PRIMARY KEY);
+INSERT INTO public.small VALUES (1), (2);
+SQL
+	zn_sql -f "$T/a.sql"
+	run_zn zn-snapshot -o "$T/a.graph"
+	printf '%s\n' 'CREATE TABLE public.big (id int PRIMARY KEY, v text,
+    g int GENERATED ALWAYS AS (id * 2) STORED, w int);' \
+	    'CREATE TABLE public.small (id int PRIMARY KEY);' >"$T/b.sql"
+	run_zn zn-snapshot --declared "$T/b.sql" --scratch-url "$URL" \
+	    -o "$T/b.graph"
+	run_zn zn-diff "$T/a.graph" "$T/b.graph"
+	printf '%s\n' "$output" >"$T/plan"
+	run_zn 0 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" --keep \
+	    --sample-rows 5 --target "$T/b.graph" "$T/plan"
+	db=$(psql -X -A -t -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE 'zn\\_shadow%'")
+	run psql -X -A -t -d "$db" -c "SELECT (SELECT count(*) FROM public.big) || ' ' || (SELECT count(*) FROM public.small) || ' ' || (SELECT bool_and(g = id * 2) FROM public.big)"
+	assert_output '5 2 true'
+	psql -q -X -d postgres -c "DROP DATABASE \"$db\""
+	run_zn 64 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+	    --sample-rows 5 "$T/plan"
+	run_zn 64 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
+	    --sample-rows 0 "$T/plan"
+}
