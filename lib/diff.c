@@ -4319,6 +4319,9 @@ dropsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 	if (k == K_FK) {
 		const json_t *ref = json_object_get(x, "references");
 
+		/* For zn-classify: the referenced table is locked too. */
+		arg(op, "references", json_string(qn(d, S(ref, "schema"),
+		    S(ref, "table"))));
 		provide(op, fmt(d, "dropfk:%s", qn(d, S(ref, "schema"),
 		    S(ref, "table"))));
 	} else if (k == K_PK || k == K_UNIQUE) {

@@ -1946,6 +1946,21 @@ altertable(struct st *s)
 				    con != NULL ? qident(x, con) : "it", rel,
 				    cascade ? "; CASCADE drops what depends "
 				    "on it" : ""));
+				/* zn-diff names that table. */
+				{
+					const json_t *oa = x->op != NULL ?
+					    zn_op_args(x->op) : NULL;
+					const char *ref = zn_json_str(oa,
+					    "references");
+
+					if (ref != NULL && con != NULL &&
+					    zn_json_str(oa, "name") != NULL &&
+					    strcmp(zn_json_str(oa, "name"),
+					    con) == 0)
+						lock(x, s->r, zn_arena_strndup(
+						    &x->a, ref, strlen(ref)),
+						    L_AE);
+				}
 				briefae(x, s->r, rel);
 				continue;
 			}
@@ -2669,11 +2684,39 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 			    fmt(x, "every row of %s is gone%s", rel, cascade ?
 			    ", and of every table referencing it (CASCADE)" :
 			    ""));
+			/* New, empty storage (observed: a new relfilenode). */
+			work(&s, W_REWRITE);
 			if (!atk(&p, ZN_TK_COMMA))
 				break;
 			p.i++;
 		}
 	} else if (eat(&p, "comment")) {
+		const char *rel = NULL, *a, *b = NULL, *c = NULL;
+
+		/*
+		 * On a relation or one of its columns: SHARE UPDATE
+		 * EXCLUSIVE on it (observed on PostgreSQL 15).
+		 */
+		eat(&p, "on");
+		if (eat(&p, "column")) {
+			if ((a = ident(x, &p)) != NULL && atk(&p, ZN_TK_DOT)) {
+				p.i++;
+				b = ident(x, &p);
+				if (b != NULL && atk(&p, ZN_TK_DOT)) {
+					p.i++;
+					c = ident(x, &p);
+				}
+			}
+			if (c != NULL)
+				rel = zn_arena_qualified(&x->a, a, b);
+			else if (b != NULL)
+				rel = zn_arena_qualified(&x->a, "public", a);
+		} else if (eat(&p, "table") || eat(&p, "view") ||
+		    eat(&p, "index") || eat(&p, "sequence") ||
+		    (eat(&p, "materialized") && eat(&p, "view")) ||
+		    (eat(&p, "foreign") && eat(&p, "table")))
+			rel = qname(x, &p, NULL, NULL);
+		lock(x, r, rel, L_SUE);
 		atleast(r, 5);
 	} else if (eat(&p, "grant") || eat(&p, "revoke")) {
 		reason(x, r, RLS, NULL, 0, "changes who may read or write");

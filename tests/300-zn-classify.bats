@@ -623,3 +623,35 @@ resum() {
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind=="op") | select(.risk.reasons | index("raw_sql"))')" = "" ]
 	trailer | jq -e '.refusals | all(.gate == "allow_destructive")'
 }
+
+@test "locks the shadow saw: a dropped foreign key's referenced table, COMMENT ON a relation, TRUNCATE's new storage" {
+	cat >"$M" <<-'YAML'
+	ops:
+	  - op: dropForeignKey
+	    target: public.child.child_parent_fkey
+	    args: {schema: public, table: child, name: child_parent_fkey, references: public.parent}
+	    sql: ["ALTER TABLE public.child DROP CONSTRAINT child_parent_fkey"]
+	  - op: setComment
+	    target: public.child.note
+	    sql: ["COMMENT ON COLUMN public.child.note IS 'n'"]
+	  - op: setComment
+	    target: app.t
+	    sql: ["COMMENT ON MATERIALIZED VIEW app.t IS 'm'"]
+	  - op: setComment
+	    target: public.child.child_pkey
+	    sql: ["COMMENT ON CONSTRAINT child_pkey ON public.child IS 'k'"]
+	  - op: rawSql
+	    target: public.gone
+	    sql: ["SET lock_timeout = '5s'", "TRUNCATE public.gone"]
+	YAML
+	run_zn 0 zn-classify --allow-destructive "$M"
+	op_is 1 '[.risk.facts.locks[] | select(.mode == "ACCESS EXCLUSIVE") | .relation] | sort == ["public.child", "public.parent"]'
+	op_is 2 '.risk.facts.locks == [{"mode": "SHARE UPDATE EXCLUSIVE", "relation": "public.child"}]'
+	op_is 3 '.risk.facts.locks == [{"mode": "SHARE UPDATE EXCLUSIVE", "relation": "app.t"}]'
+	op_is 4 '.risk.facts.locks == []'
+	op_is 5 '.risk.facts.work == "rewrite"'
+	# Not another foreign key's table: the name must be the op's.
+	sed -i 's/DROP CONSTRAINT child_parent_fkey/DROP CONSTRAINT other_fkey/' "$M"
+	run_zn 0 zn-classify --allow-destructive "$M"
+	op_is 1 '[.risk.facts.locks[] | .relation] == ["public.child"]'
+}
