@@ -180,21 +180,17 @@ freefiles(void)
 	files = NULL;
 }
 
-void
-zn_declared_load(PGconn *conn, const char *path, json_t **renames)
+/*
+ * Runs the declaration in conn's database: ddl rendered from YAML (map
+ * ties it to its lines), or each .sql file as it is (ddl NULL).
+ */
+static void
+load(PGconn *conn, char *ddl, struct zn_schema_map *map)
 {
-	struct zn_schema_map map = { NULL, 0, NULL };
-	struct zn_yaml *y;
-	char *msg, *ddl = NULL;
+	char *msg;
 	size_t i, len;
 	int status;
 
-	files = sqlfiles(path);
-	if (zn_path_is_yaml(path)) {
-		y = zn_yaml_load(path);
-		ddl = zn_schema_render(y, &map);
-		zn_yaml_free(y);
-	}
 	PQsetNoticeProcessor(conn, quiet, NULL);
 	/*
 	 * The declaration runs as psql would run it: the default search
@@ -205,7 +201,7 @@ zn_declared_load(PGconn *conn, const char *path, json_t **renames)
 	    "RESET search_path; SET check_function_bodies = off");
 	for (i = 0; files[i] != NULL; i++)
 		if ((msg = apply(conn, files[i], ddl != NULL ? ddl :
-		    slurp(files[i], &len), ddl != NULL ? &map : NULL,
+		    slurp(files[i], &len), ddl != NULL ? map : NULL,
 		    &status)) != NULL) {
 			PQfinish(conn);
 			freefiles();
@@ -217,29 +213,54 @@ zn_declared_load(PGconn *conn, const char *path, json_t **renames)
 	zn_pg_cmd(conn, "end the declaration's settings",
 	    "RESET check_function_bodies; "
 	    "SELECT pg_catalog.set_config('search_path', '', false)");
+	freefiles();
+}
+
+/* The files of path, and the DDL of a YAML declaration (else NULL). */
+static char *
+render(const char *path, struct zn_schema_map *map)
+{
+	struct zn_yaml *y;
+	char *ddl = NULL;
+
+	files = sqlfiles(path);
+	if (zn_path_is_yaml(path)) {
+		y = zn_yaml_load(path);
+		ddl = zn_schema_render(y, map);
+		zn_yaml_free(y);
+	}
+	return ddl;
+}
+
+void
+zn_declared_load(PGconn *conn, const char *path, json_t **renames)
+{
+	struct zn_schema_map map = { NULL, 0, NULL };
+
+	load(conn, render(path, &map), &map);
 	if (renames != NULL)
 		*renames = json_incref(map.renames);
 	zn_schema_map_release(&map);
-	freefiles();
 }
 
 void
 zn_graph_from_declared(struct zn_graph *g, const char *path,
     const char *scratch_url, int major, const struct zn_snapshot_opts *o)
 {
+	struct zn_schema_map map = { NULL, 0, NULL };
 	struct zn_scratch s;
 	PGconn *conn;
-	json_t *renames = NULL;
+	json_t *renames;
+	char *ddl;
 
-	/* A missing file, or YAML that does not hold, before any server. */
-	files = sqlfiles(path);
-	if (zn_path_is_yaml(path))
-		zn_yaml_free(zn_yaml_load(path));
-	freefiles();
+	/* YAML is checked before any server starts. */
+	ddl = render(path, &map);
 	zn_scratch_start(&s, scratch_url, major);
 	conn = zn_scratch_newdb(&s, "declared");
-	zn_declared_load(conn, path, &renames);
+	load(conn, ddl, &map);
 	PQfinish(conn);
+	renames = json_incref(map.renames);
+	zn_schema_map_release(&map);
 
 	conn = zn_scratch_connect(&s);
 	zn_graph_from_db(g, conn, o);
