@@ -855,6 +855,18 @@ zn_scratch_newdb(struct zn_scratch *s, const char *name)
 	return zn_scratch_connect(s);
 }
 
+/* What s holds, let go. */
+static void
+forget(struct zn_scratch *s)
+{
+	free(s->url);
+	free(s->dbname);
+	free(s->dir);
+	free(s->conninfo);
+	memset(s, 0, sizeof(*s));
+	s->pid = -1;
+}
+
 void
 zn_scratch_stop(struct zn_scratch *s)
 {
@@ -875,12 +887,7 @@ zn_scratch_stop(struct zn_scratch *s)
 		stop_server_safe();
 		rmtree_safe();
 	}
-	free(s->url);
-	free(s->dbname);
-	free(s->dir);
-	free(s->conninfo);
-	memset(s, 0, sizeof(*s));
-	s->pid = -1;
+	forget(s);
 }
 
 void
@@ -892,10 +899,5 @@ zn_scratch_keep(struct zn_scratch *s)
 	free(live_url);
 	free(live_db);
 	live_url = live_db = NULL;
-	free(s->url);
-	free(s->dbname);
-	free(s->dir);
-	free(s->conninfo);
-	memset(s, 0, sizeof(*s));
-	s->pid = -1;
+	forget(s);
 }

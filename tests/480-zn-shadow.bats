@@ -33,17 +33,35 @@ CREATE INDEX login_at ON public.login (at);
 SQL
 }
 
-# A's graph (loaded in the test database), B's (declared), the plan
-# between them (plan) and classified (cplan).
-plan_ab() {
-	zn_sql -f "$T/a.sql"
+# plan_of A B: A loaded in the test database, its graph ($T/a.graph),
+# B's declared ($T/b.graph), the plan between them ($T/plan).
+plan_of() {
+	zn_sql -f "$1"
 	run_zn zn-snapshot -o "$T/a.graph"
-	run_zn zn-snapshot --declared "$T/b.sql" --scratch-url "$URL" \
+	run_zn zn-snapshot --declared "$2" --scratch-url "$URL" \
 	    -o "$T/b.graph"
 	run_zn zn-diff "$T/a.graph" "$T/b.graph"
 	printf '%s\n' "$output" >"$T/plan"
+}
+
+# The same for $T/a.sql and $T/b.sql, and the plan classified (cplan).
+plan_ab() {
+	plan_of "$T/a.sql" "$T/b.sql"
 	run_zn zn-classify --offline --json "$T/plan"
 	printf '%s\n' "$output" >"$T/cplan"
+}
+
+# expect_drift PLAN TARGET: PLAN rehearsed from A's graph is drift, and a
+# residual op is about TARGET.
+expect_drift() {
+	local out
+	run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
+	    --target "$T/b.graph" "$1"
+	out=$output
+	run jq -r 'select(.kind == "shadow") | .verdict' <<<"$out"
+	assert_output drift
+	run jq -r 'select(.kind == "drift") | .target' <<<"$out"
+	assert_line "$2"
 }
 
 # No database the shadow made is left on the test server.
@@ -123,14 +141,8 @@ drop_last_op() {
 @test "a plan missing one op is drift, naming the object that op makes" {
 	plan_ab
 	drop_last_op "$T/plan" "$T/short"
-	last=$(sed '1d;$d' "$T/plan" | tail -n 1 | jq -r '.op + " " + .target')
-	run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
-	    --target "$T/b.graph" "$T/short"
-	out=$output
-	run jq -r 'select(.kind == "shadow") | .verdict' <<<"$out"
-	assert_output drift
-	run jq -r 'select(.kind == "drift") | .op + " " + .target' <<<"$out"
-	assert_output "$last"
+	expect_drift "$T/short" "$(sed '1d;$d' "$T/plan" | tail -n 1 |
+	    jq -r '.target')"
 	no_shadow_db
 }
 
@@ -142,12 +154,7 @@ SQL
 	cat >"$T/b.sql" <<'SQL'
 CREATE TABLE public.account (id int PRIMARY KEY, email text NOT NULL UNIQUE);
 SQL
-	zn_sql -f "$T/a.sql"
-	run_zn zn-snapshot -o "$T/a.graph"
-	run_zn zn-snapshot --declared "$T/b.sql" --scratch-url "$URL" \
-	    -o "$T/b.graph"
-	run_zn zn-diff "$T/a.graph" "$T/b.graph"
-	printf '%s\n' "$output" >"$T/plan"
+	plan_of "$T/a.sql" "$T/b.sql"
 	before=$(psql -X -A -t -c "SELECT md5(string_agg(c.relname || c.relfilenode, ',' ORDER BY c.oid)) FROM pg_class c")
 	# The declared baseline brings its rows: the NULL fails SET NOT NULL
 	# (or the duplicate the unique key), as it would in production.
@@ -439,12 +446,7 @@ SQL
 	    195-primary-key-on-nullable-column; do
 		dir=$ZN_TOP/tests/pairs/$pair
 		zn_db_new
-		zn_sql -f "$dir/a.sql"
-		run_zn zn-snapshot -o "$T/a.graph"
-		run_zn zn-snapshot --declared "$dir/b.sql" --scratch-url "$URL" \
-		    -o "$T/b.graph"
-		run_zn zn-diff "$T/a.graph" "$T/b.graph"
-		printf '%s\n' "$output" >"$T/plan"
+		plan_of "$dir/a.sql" "$dir/b.sql"
 		run_zn 0 zn-classify -d "$PGDATABASE" --json --max-risk 100 \
 		    "$T/plan"
 		printf '%s\n' "$output" >"$T/cplan"
@@ -478,22 +480,11 @@ SQL
 	    082-unique-to-primary-key-under-fk 120-rules 168-app-blog-release; do
 		dir=$ZN_TOP/tests/pairs/$pair
 		zn_db_new
-		zn_sql -f "$dir/a.sql"
-		run_zn zn-snapshot -o "$T/a.graph"
-		run_zn zn-snapshot --declared "$dir/b.sql" --scratch-url "$URL" \
-		    -o "$T/b.graph"
-		run_zn zn-diff "$T/a.graph" "$T/b.graph"
-		printf '%s\n' "$output" >"$T/plan"
+		plan_of "$dir/a.sql" "$dir/b.sql"
 		drop_last_op "$T/plan" "$T/short"
-		want=$(sed '1d;$d' "$T/plan" | tail -n 1 | jq -r '.target')
-		run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" \
-		    --target "$T/b.graph" "$T/short"
-		out=$output
-		run jq -r 'select(.kind == "shadow") | .verdict' <<<"$out"
-		assert_output drift
 		# The residual names the object the missing op was about.
-		run jq -r 'select(.kind == "drift") | .target' <<<"$out"
-		assert_line "$want"
+		expect_drift "$T/short" "$(sed '1d;$d' "$T/plan" | tail -n 1 |
+		    jq -r '.target')"
 	done
 }
 
@@ -509,12 +500,7 @@ CREATE TABLE public.parent (id int PRIMARY KEY);
 CREATE TABLE public.child (id int PRIMARY KEY,
     parent_id int REFERENCES public.parent);
 SQL
-	zn_sql -f "$T/a.sql"
-	run_zn zn-snapshot -o "$T/a.graph"
-	run_zn zn-snapshot --declared "$T/b.sql" --scratch-url "$URL" \
-	    -o "$T/b.graph"
-	run_zn zn-diff "$T/a.graph" "$T/b.graph"
-	printf '%s\n' "$output" >"$T/plan"
+	plan_of "$T/a.sql" "$T/b.sql"
 	run_zn 1 zn-shadow --shadow-url "$URL" --baseline "$T/a.sql" \
 	    --target "$T/b.graph" "$T/plan"
 	run jq -r 'select(.kind == "shadow") | [.verdict, .op, .sqlstate] | @tsv' <<<"$output"
