@@ -1,5 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
+# common.sh (sourced below) sets tmp in bench_setup and reads bindir.
+# shellcheck disable=SC1091,SC2034,SC2154
 # shadow.sh: time zn-shadow against psql -f of the same DDL, and the
 # verify stage of the example project end to end.
 #

@@ -313,13 +313,9 @@ SQL
 	pid=$!
 	zn_wait_file "$TMPDIR/zn-scratch.*/data/postmaster.pid"
 	dir=$(compgen -G "$TMPDIR/zn-scratch.*")
-	# Polled until the step runs there (at most 30 s).
-	for _ in $(seq 1 600); do
-		psql -X -A -t -h "$dir" -p 5432 -U postgres -d zn_shadow -c \
-		    "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'" \
-		    2>/dev/null | grep -q 1 && break
-		sleep 0.05
-	done
+	# Until the step runs there, on the shadow's own server.
+	PGHOST=$dir PGPORT=5432 PGUSER=postgres PGDATABASE=zn_shadow \
+	    zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)')"
 	kill -INT "$pid"
 	status=0
 	wait "$pid" || status=$?
@@ -596,4 +592,42 @@ SQL
 	    --sample-rows 5 "$T/plan"
 	run_zn 64 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
 	    --sample-rows 0 "$T/plan"
+}
+
+@test "bad input starts no shadow: a truncated stream and a damaged one are exit 65, production down is exit 2" {
+	plan_ab
+	head -n 2 "$T/plan" >"$T/cut"
+	run_zn 65 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" "$T/cut"
+	sed '2s/"op":"/"op":"x/' "$T/plan" >"$T/bad"
+	run_zn 65 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" "$T/bad"
+	printf '{"kind":"plan","v":1,\n' >"$T/json"
+	run_zn 65 zn-shadow --shadow-url "$URL" --baseline "$T/a.graph" "$T/json"
+	no_shadow_db
+	# Production unreachable: nothing made, the password not said.
+	run_zn 2 zn-shadow --shadow-url "$URL" \
+	    -d "host=$T/nowhere port=5999 user=u password=s3cr3t-pw dbname=x" \
+	    --target "$T/b.graph" "$T/plan"
+	[[ $stderr == "zn-shadow: cannot connect to the database: "* ]] ||
+	    fail "$stderr"
+	[[ $stderr != *s3cr3t-pw* ]] || fail "password printed: $stderr"
+	no_shadow_db
+}
+
+@test "hostile names go through a rehearsal: quoted, never run as written" {
+	cat >"$T/a.sql" <<'SQL'
+CREATE SCHEMA "s%s; DROP x";
+CREATE TABLE "s%s; DROP x"."t'bl""" ("co l" int);
+SQL
+	cat >"$T/b.sql" <<'SQL'
+CREATE SCHEMA "s%s; DROP x";
+CREATE TABLE "s%s; DROP x"."t'bl""" ("co l" int NOT NULL, "%n" text);
+CREATE INDEX "ix;--" ON "s%s; DROP x"."t'bl""" ("%n");
+SQL
+	plan_ab
+	run_zn 0 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" --sample-rows 3 \
+	    --target "$T/b.graph" "$T/cplan"
+	run jq -r 'select(.kind == "op" and .op == "addIndex") |
+	    .risk.observed.index_builds[]' <<<"$output"
+	assert_output '"s%s; DROP x"."t'"'"'bl"""'
+	no_shadow_db
 }
