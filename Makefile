@@ -44,12 +44,12 @@ SAN_fuzz = -fsanitize=fuzzer-no-link,address,undefined \
 OUT_fuzz = build-fuzz
 O = $(OUT_$(SANITIZE))
 
-LIBSRC = lib/arena.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/fixpoint.c lib/graph.c \
+LIBSRC = lib/arena.c lib/artifact.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/fixpoint.c lib/graph.c \
 	lib/introspect.c lib/jscan.c lib/json.c lib/jw.c lib/ledger.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
 	lib/ops.c lib/plan.c lib/reasons.c lib/risk.c lib/apply.c lib/lock.c \
 	lib/schema.c lib/sqltok.c \
 	lib/scratch.c lib/sha.c lib/term.c lib/yaml.c
-CMDS = zn-snapshot zn-diff zn-classify zn-shadow zn-apply zn-ledger
+CMDS = zn-snapshot zn-diff zn-classify zn-shadow zn-apply zn-ledger zn-artifact
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1 \
 	man/zn-ledger.1
@@ -58,7 +58,7 @@ MAN7 = man/zn.7 man/zn-ledger.7
 
 CMDSRC = $(CMDS:%=cmd/%.c)
 BINS = $(O)/bin/zn-snapshot $(O)/bin/zn-diff $(O)/bin/zn-classify $(O)/bin/zn-shadow \
-	$(O)/bin/zn-apply $(O)/bin/zn-ledger $(O)/bin/zn
+	$(O)/bin/zn-apply $(O)/bin/zn-ledger $(O)/bin/zn-artifact $(O)/bin/zn
 
 # The audit questions: plain SQL in contrib, compiled into zn-ledger.
 AUDIT = contrib/audit/who.sql contrib/audit/slowest.sql \
@@ -122,6 +122,10 @@ $(O)/obj/zn-ledger.o: $(O)/gen/audit.h
 $(O)/bin/zn-ledger: $(O)/obj/zn-ledger.o $(O)/libzn.a
 	$(PREP)
 	$(LINK) $(O)/obj/zn-ledger.o $(O)/libzn.a $(DEP_LIBS)
+
+$(O)/bin/zn-artifact: $(O)/obj/zn-artifact.o $(O)/libzn.a
+	$(PREP)
+	$(LINK) $(O)/obj/zn-artifact.o $(O)/libzn.a $(DEP_LIBS)
 
 # zn-apply with fault injection (ZN_FAULT), for the tests only.
 $(O)/obj/zn-apply-faults.o: cmd/zn-apply.c $(OBJDEPS)

@@ -27,6 +27,9 @@ zn_apply_init(struct zn_apply *a)
 	a->locktimeout = 5000;
 	a->retries = 5;
 	a->maxsteps = -1;
+	a->retention_days = 30;
+	if ((a->measure = json_array()) == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 }
 
 /* Runs sql (params, or several statements when n is 0); 1 when ok. */
@@ -492,69 +495,242 @@ snapshot(struct zn_apply *a, const struct zn_mig *m, const char *which)
 	zn_graph_release(&g);
 }
 
+/* The statements of a JSON array, each ended with ";", one per line. */
+static char *
+sqltext(const json_t *arr)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v) {
+		zn_buf_adds(&b, json_string_value(v));
+		zn_buf_adds(&b, ";\n");
+	}
+	return zn_buf_detach(&b);
+}
+
+static char *
+qualified(const char *schema, const char *name)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+
+	zn_pg_ident(&b, schema);
+	zn_buf_addch(&b, '.');
+	zn_pg_ident(&b, name);
+	return zn_buf_detach(&b);
+}
+
 /*
  * A step that parks data instead of dropping it (the op kinds whose
  * registry row names an artifact) leaves an artifact row, in the step's
- * own transaction: what it was, where it is now, the SQL that brings it
- * back, and for an archive its row count and a digest of its rows
- * (zn-ledger(7)).  1 when written, or when the step parks nothing.
+ * own transaction (zn-ledger(7)): its id as users type it, what it was
+ * and where it is now (by name and by the OID of the relation that holds
+ * it), the SQL that restores it and what went with it, and its expiry.
+ * A table parked takes along the soft-dropped columns it holds: their
+ * rows are told where they are now.  The rows are counted and digested
+ * once the step has committed (measure()), holding only ACCESS SHARE.
+ * 1 when written, or when the step parks nothing.
  */
 static int
 artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 {
 	const struct zn_op *op = stepop(a, s);
 	const json_t *args = zn_op_args(op);
-	const char *kind = zn_op_parks(op), *parked, *arch, *params[6];
-	char n[16], *sql, *detail;
+	const char *kind = zn_op_parks(op), *arch, *params[20];
+	const char *sc, *tn, *nm, *ps, *pn, *pc = NULL, *src = NULL;
+	char n[16], days[32], *sql, *detail, *aid, *rec, *rel = NULL;
+	char *srcrel = NULL, *info = NULL, *ww = NULL;
 	json_t *d;
-	int ok;
+	int ok, col, table;
 
 	memset(x, 0, sizeof(*x));
 	if (kind == NULL || a->shadow)
 		return 1;
+	col = strcmp(kind, "soft_drop_column") == 0 ||
+	    strcmp(kind, "archive_column") == 0;
+	table = strcmp(kind, "soft_drop_table") == 0 ||
+	    strcmp(kind, "archive_table") == 0;
+	sc = zn_json_str(args, "schema");
+	tn = zn_json_str(args, "table");
+	nm = zn_json_str(args, "name");
 	arch = zn_json_str(args, "archived_as");
-	parked = arch != NULL ? arch : zn_json_str(args, "parked_as");
+	if (arch != NULL && strncmp(arch, "_zanith_archive.", 16) == 0) {
+		ps = "_zanith_archive";
+		pn = arch + 16;
+		pc = col ? nm : NULL;
+	} else if (strcmp(kind, "soft_drop_column") == 0) {
+		ps = sc;
+		pn = tn;
+		pc = zn_json_str(args, "parked_as");
+	} else {
+		ps = sc;
+		pn = zn_json_str(args, "parked_as");
+	}
+	if (ps == NULL || pn == NULL)
+		ps = pn = NULL;
+	if (ps != NULL && (col || table))
+		rel = qualified(ps, pn);
+	if (col && sc != NULL && tn != NULL)
+		srcrel = qualified(sc, tn);
+	else if (table && rel != NULL)
+		srcrel = zn_xstrdup(rel);
+	if (col) {
+		json_t *ci = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?}",
+		    "type", json_object_get(args, "type"),
+		    "collation", json_object_get(args, "collation"),
+		    "not_null", json_object_get(args, "not_null"),
+		    "default", json_object_get(args, "default"),
+		    "key", json_object_get(args, "key"));
+
+		if (ci == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		info = zn_json_line(ci);
+		json_decref(ci);
+	}
+	if (json_is_array(json_object_get(args, "went_with")))
+		ww = zn_json_line(json_object_get(args, "went_with"));
 	d = json_pack("{s:s, s:O}", "op", op->op, "reverse",
 	    zn_op_reverse(op) != NULL ? zn_op_reverse(op) : json_array());
 	json_object_set(d, "args", (json_t *)args);
 	detail = zn_json_line(d);
 	json_decref(d);
+	rec = sqltext(zn_op_reverse(op));
+	aid = zn_xasprintf("%s::%s::%s", stepmig(a, s), kind, op->target);
 	snprintf(n, sizeof(n), "%d", s->n);
+	snprintf(days, sizeof(days), "%ld", a->retention_days);
+	src = table ? tn : col ? tn : nm;
 	params[0] = stepmig(a, s);
 	params[1] = n;
 	params[2] = kind;
 	params[3] = op->target;
-	params[4] = parked;
+	params[4] = arch != NULL ? arch : zn_json_str(args, "parked_as");
 	params[5] = detail;
-	if (arch != NULL && strncmp(arch, "_zanith_archive.", 16) == 0) {
-		/*
-		 * Its rows, counted and summed as they stand now.  The
-		 * table's name is quoted into the text after the ledger
-		 * schema's @ is replaced (a name may hold an @), and is never
-		 * part of a format: a name may hold any character.
-		 */
-		struct zn_buf t = ZN_BUF_INIT;
-		char *head = L(a, "INSERT INTO @._zanith_migration_artifacts "
-		    "(migration_id, step, kind, object, parked_as, detail, "
-		    "rows, checksum) SELECT $1, $2, $3, $4, $5, $6::jsonb, "
-		    "count(*), 'md5:' || md5(coalesce(string_agg(a::text, "
-		    "E'\\n' ORDER BY a::text), '')) FROM ");
-
-		zn_buf_adds(&t, head);
-		free(head);
-		zn_pg_ident(&t, "_zanith_archive");
-		zn_buf_addch(&t, '.');
-		zn_pg_ident(&t, arch + 16);
-		zn_buf_adds(&t, " a");
-		sql = zn_buf_detach(&t);
-	} else
-		sql = L(a, "INSERT INTO @._zanith_migration_artifacts "
-		    "(migration_id, step, kind, object, parked_as, detail) "
-		    "VALUES ($1, $2, $3, $4, $5, $6::jsonb)");
-	ok = q(a, x, sql, 6, params);
+	params[6] = aid;
+	params[7] = sc;
+	params[8] = src;
+	params[9] = col ? nm : NULL;
+	params[10] = ps;
+	params[11] = pn;
+	params[12] = pc;
+	params[13] = rel;
+	params[14] = srcrel;
+	params[15] = info;
+	params[16] = ww;
+	params[17] = rec;
+	params[18] = zn_json_str(args, "purge");
+	params[19] = days;
+	sql = L(a, "INSERT INTO @._zanith_migration_artifacts "
+	    "(migration_id, step, kind, object, parked_as, detail, "
+	    "artifact_id, src_schema, src_name, src_column, park_schema, "
+	    "park_name, park_column, relid, src_relid, column_info, went_with, "
+	    "recovery_sql, purge_sql, expires_at) VALUES ($1, $2, $3, $4, $5, "
+	    "$6::jsonb, $7, $8, $9, $10, $11, $12, $13, "
+	    "pg_catalog.to_regclass($14), pg_catalog.to_regclass($15), "
+	    "$16::jsonb, $17::jsonb, $18, $19, pg_catalog.clock_timestamp() + "
+	    "pg_catalog.make_interval(days => $20::int)) RETURNING id");
+	ok = q(a, x, sql, 20, params);
 	free(sql);
+	if (ok && zn_artifact_has_rows(kind)) {
+		json_t *id = json_string(PQgetvalue(x->r, 0, 0));
+
+		if (id == NULL || json_array_append_new(a->measure, id) != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	}
+	/* The soft-dropped columns a parked table holds move with it. */
+	if (ok && table && rel != NULL) {
+		zn_pgres_clear(x);
+		params[0] = rel;
+		params[1] = ps;
+		params[2] = pn;
+		sql = L(a, "UPDATE @._zanith_migration_artifacts SET "
+		    "park_schema = $2, park_name = $3 WHERE relid = "
+		    "pg_catalog.to_regclass($1) AND kind = 'soft_drop_column' "
+		    "AND status = 'parked'");
+		ok = q(a, x, sql, 3, params);
+		free(sql);
+	}
 	free(detail);
+	free(rec);
+	free(aid);
+	free(rel);
+	free(srcrel);
+	free(info);
+	free(ww);
 	return ok;
+}
+
+/*
+ * The rows of what the steps just committed parked: counted, digested
+ * and sized (zn-ledger(7)), outside the steps' transactions so that the
+ * scan holds only ACCESS SHARE.  A failure here is told and leaves the
+ * digest empty; zn-artifact then says it cannot verify.
+ */
+static void
+measure(struct zn_apply *a)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(a->measure, i, v) {
+		const char *params[4];
+		struct zn_artifact_sum sum;
+		struct zn_pgres x;
+		char *sql;
+		json_t *key = NULL;
+
+		params[0] = json_string_value(v);
+		sql = L(a, "SELECT kind, park_schema, park_name, park_column, "
+		    "column_info->'key' FROM @._zanith_migration_artifacts "
+		    "WHERE id = $1");
+		if (!q(a, &x, sql, 1, params) || PQntuples(x.r) != 1) {
+			free(sql);
+			zn_warn("cannot read artifact %s back: %s", params[0],
+			    x.msg != NULL ? x.msg : "no such row");
+			zn_pgres_clear(&x);
+			continue;
+		}
+		free(sql);
+		if (!PQgetisnull(x.r, 0, 4))
+			key = json_loads(PQgetvalue(x.r, 0, 4), 0, NULL);
+		{
+			char *kind = zn_xstrdup(PQgetvalue(x.r, 0, 0));
+			char *ps = zn_xstrdup(PQgetvalue(x.r, 0, 1));
+			char *pn = zn_xstrdup(PQgetvalue(x.r, 0, 2));
+			char *pc = PQgetisnull(x.r, 0, 3) ? NULL :
+			    zn_xstrdup(PQgetvalue(x.r, 0, 3));
+			int ok;
+
+			zn_pgres_clear(&x);
+			ok = zn_artifact_digest(a->conn, kind, ps, pn, pc, key,
+			    NULL, &sum, &x);
+			free(kind);
+			free(ps);
+			free(pn);
+			free(pc);
+			if (!ok) {
+				zn_warn("cannot digest the rows of artifact "
+				    "%s: %s", params[0], x.msg);
+				zn_pgres_clear(&x);
+				json_decref(key);
+				continue;
+			}
+		}
+		json_decref(key);
+		params[1] = sum.rows;
+		params[2] = sum.digest;
+		params[3] = sum.bytes;
+		sql = L(a, "UPDATE @._zanith_migration_artifacts SET rows = "
+		    "$2::bigint, checksum = $3, bytes = $4::bigint, checksum_at "
+		    "= pg_catalog.clock_timestamp() WHERE id = $1");
+		if (!q(a, &x, sql, 4, params))
+			zn_warn("cannot record the digest of artifact %s: %s",
+			    params[0], x.msg);
+		zn_pgres_clear(&x);
+		free(sql);
+		zn_artifact_sum_release(&sum);
+	}
+	json_array_clear(a->measure);
 }
 
 /* ---- a shadow run: what each step is seen doing ---- */
@@ -1203,8 +1379,10 @@ steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
 		relmap_take(a, nodes);
 		observed(a, s, facts, zn_now_ms() - t0);
 	}
+	measure(a);
 	return 1;
 fail:
+	json_array_clear(a->measure);
 	json_decref(facts);
 	json_decref(nodes);
 	*err = x;
@@ -1630,6 +1808,7 @@ atomic(struct zn_apply *a)
 		if (ok && migrow(a, m, zn_now_ms() - mstart, &x) &&
 		    (zn_pgres_clear(&x), q(a, &x, "COMMIT", 0, NULL))) {
 			zn_pgres_clear(&x);
+			measure(a);
 			snapshot(a, m, "after");
 			if (lastone(a, m))
 				break;
@@ -1638,6 +1817,7 @@ atomic(struct zn_apply *a)
 		zn_pgres_clear(&x);
 		q(a, &x, "ROLLBACK", 0, NULL);
 		zn_pgres_clear(&x);
+		json_array_clear(a->measure);
 		/*
 		 * The attempts rolled back too: one failed row, for the
 		 * step that failed (the first when COMMIT did), says so.
@@ -1777,6 +1957,8 @@ zn_apply_release(struct zn_apply *a)
 	a->sampling = NULL;
 	json_decref(a->scans0);
 	a->scans0 = NULL;
+	json_decref(a->measure);
+	a->measure = NULL;
 	if (a->p != NULL)
 		zn_lstate_release(&a->st, a->p);
 }

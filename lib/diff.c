@@ -353,6 +353,10 @@ parkop(struct d *d, enum zn_opkind opkind, const char *word, const char *q,
 	op = newop(d, opkind, PH_SOFT_DROP, tgt);
 	args(op, schema, NULL, name);
 	arg(op, "parked_as", json_string(pk));
+	/* What purging it runs (zn-artifact(1)). */
+	arg(op, "purge", json_string(fmt(d, "DROP %s %s", word,
+	    schema != NULL ? fmt(d, "%s%s", qn(d, schema, pk),
+	    sig != NULL ? sig : "") : qi(d, pk))));
 	sql(op, fmt(d, "ALTER %s %s RENAME TO %s", word, q, qi(d, pk)));
 	rev(op, fmt(d, "ALTER %s %s RENAME TO %s", word,
 	    schema != NULL ? fmt(d, "%s%s", qn(d, schema, pk),
@@ -3602,6 +3606,175 @@ createtable(struct d *d, const json_t *t)
 	policydiff(d, NULL, t, NULL, json_object_get(t, "policies"));
 }
 
+/* ---- what goes with parked data ---- */
+
+/* Whether SQL text (an expression, a WHERE) names column col. */
+static int
+textuses(const char *text, const char *col)
+{
+	struct zn_toks ts;
+	size_t i;
+	int hit = 0;
+
+	if (text == NULL)
+		return 0;
+	memset(&ts, 0, sizeof(ts));
+	zn_sql_tokens(&ts, text);
+	for (i = 0; !hit && i < ts.n; i++)
+		if (ts.v[i].t == ZN_TK_WORD || ts.v[i].t == ZN_TK_QIDENT) {
+			char *id = zn_tok_ident(&ts.v[i]);
+
+			hit = strcmp(id, col) == 0;
+			free(id);
+		}
+	zn_sql_tokens_release(&ts);
+	return hit;
+}
+
+static int
+listuses(const json_t *names, const char *col)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(names, i, x)
+		if (streq(json_string_value(x), col))
+			return 1;
+	return 0;
+}
+
+/* Whether index x of a table (keys, INCLUDE, WHERE) uses column col. */
+static int
+indexuses(const json_t *x, const char *col)
+{
+	const json_t *k;
+	size_t i;
+
+	json_array_foreach(json_object_get(x, "keys"), i, k)
+		if (streq(S(k, "column"), col) || textuses(S(k, "expression"),
+		    col))
+			return 1;
+	return listuses(json_object_get(x, "include"), col) ||
+	    textuses(S(x, "where"), col);
+}
+
+static void
+went(struct d *d, json_t *ww, const char *kind, const char *name,
+    const char *s1, const char *s2)
+{
+	json_t *e = json_pack("{s:s, s:s, s:[s]}", "kind", kind, "name", name,
+	    "sql", s1);
+
+	if (e == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (s2 != NULL)
+		addstr(json_object_get(e, "sql"), s2);
+	json_array_append_new(ww, e);
+	(void)d;
+}
+
+/* A constraint added the online way: NOT VALID, then validated. */
+static void
+wentvalid(struct d *d, json_t *ww, const char *kind, const char *tq,
+    const json_t *c)
+{
+	const char *cn = qi(d, S(c, "name"));
+
+	went(d, ww, kind, S(c, "name"), fmt(d, "ALTER TABLE %s ADD CONSTRAINT "
+	    "%s %s NOT VALID", tq, cn, S(c, "definition")),
+	    fmt(d, "ALTER TABLE %s VALIDATE CONSTRAINT %s", tq, cn));
+}
+
+/*
+ * The inbound foreign keys of table t's (column col, or any when NULL)
+ * in the old graph: the plan drops them with what they reference.
+ */
+static void
+wentinbound(struct d *d, json_t *ww, const json_t *t, const char *col)
+{
+	size_t i, j;
+	const json_t *x, *r;
+
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		if (!iskind(&d->a, i, "table"))
+			continue;
+		r = rec(&d->a, i);
+		json_array_foreach(json_object_get(r, "foreign_keys"), j, x) {
+			const json_t *ref = json_object_get(x, "references");
+
+			if (!streq(S(ref, "schema"), S(t, "schema")) ||
+			    !streq(S(ref, "table"), S(t, "name")))
+				continue;
+			if (col != NULL && !listuses(json_object_get(ref,
+			    "columns"), col))
+				continue;
+			/* A table's own key to itself goes with the table. */
+			if (col == NULL && r == t)
+				continue;
+			wentvalid(d, ww, "foreign_key", qn(d, S(r, "schema"),
+			    S(r, "name")), x);
+		}
+	}
+}
+
+/*
+ * What a parked column takes with it, as the SQL that brings each back
+ * the online way (zn-artifact(1)): the indexes and constraints of its
+ * table that use it, and the foreign keys that reference it; the plan
+ * drops each of them before the column is parked.
+ */
+static json_t *
+wentwith(struct d *d, const json_t *t, const char *tq, const char *col)
+{
+	const json_t *x, *pk = json_object_get(t, "primary_key");
+	json_t *ww = json_array();
+	size_t i;
+
+	if (ww == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (col == NULL) {
+		wentinbound(d, ww, t, NULL);
+		return ww;
+	}
+	json_array_foreach(json_object_get(t, "indexes"), i, x) {
+		const char *def = S(x, "definition"), *at;
+
+		if (!indexuses(x, col) || def == NULL)
+			continue;
+		at = strstr(def, " INDEX ");
+		if (at != NULL && strstr(def, " ON ONLY ") == NULL)
+			went(d, ww, "index", S(x, "name"), fmt(d, "%.*s INDEX "
+			    "CONCURRENTLY %s", (int)(at - def), def, at + 7),
+			    NULL);
+		else
+			went(d, ww, "index", S(x, "name"), def, NULL);
+	}
+	json_array_foreach(json_object_get(t, "checks"), i, x)
+		if (!B(x, "inherited") && textuses(S(x, "expression"), col))
+			wentvalid(d, ww, "check", tq, x);
+	json_array_foreach(json_object_get(t, "foreign_keys"), i, x)
+		if (listuses(json_object_get(x, "columns"), col))
+			wentvalid(d, ww, "foreign_key", tq, x);
+	json_array_foreach(json_object_get(t, "uniques"), i, x)
+		if (listuses(json_object_get(x, "columns"), col) ||
+		    listuses(json_object_get(x, "include"), col))
+			went(d, ww, "unique", S(x, "name"), fmt(d, "ALTER TABLE "
+			    "%s ADD CONSTRAINT %s %s", tq, qi(d, S(x, "name")),
+			    S(x, "definition")), NULL);
+	json_array_foreach(json_object_get(t, "exclusions"), i, x)
+		if (textuses(S(x, "definition"), col))
+			went(d, ww, "exclusion", S(x, "name"), fmt(d, "ALTER "
+			    "TABLE %s ADD CONSTRAINT %s %s", tq, qi(d, S(x,
+			    "name")), S(x, "definition")), NULL);
+	if (json_is_object(pk) && (listuses(json_object_get(pk, "columns"),
+	    col) || listuses(json_object_get(pk, "include"), col)))
+		went(d, ww, "primary_key", S(pk, "name"), fmt(d, "ALTER TABLE "
+		    "%s ADD CONSTRAINT %s %s", tq, qi(d, S(pk, "name")),
+		    S(pk, "definition")), NULL);
+	wentinbound(d, ww, t, col);
+	return ww;
+}
+
 /* The rows of a table are parked or archived, or the table is dropped. */
 static void
 droptable(struct d *d, const json_t *t)
@@ -3618,6 +3791,7 @@ droptable(struct d *d, const json_t *t)
 		op = newop(d, ZN_OP_SOFT_DROP_TABLE, PH_SOFT_DROP, tgt);
 		args(op, sc, nm, NULL);
 		arg(op, "parked_as", json_string(pk));
+		arg(op, "went_with", wentwith(d, t, tq, NULL));
 		parkin(d, sc);
 		sql(op, fmt(d, "ALTER TABLE %s RENAME TO %s", tq, qi(d, pk)));
 		rev(op, fmt(d, "ALTER TABLE %s RENAME TO %s",
@@ -3629,6 +3803,7 @@ droptable(struct d *d, const json_t *t)
 		args(op, sc, nm, NULL);
 		arg(op, "archived_as", json_string(fmt(d, "_zanith_archive.%s",
 		    pk)));
+		arg(op, "went_with", wentwith(d, t, tq, NULL));
 		sql(op, "CREATE SCHEMA IF NOT EXISTS _zanith_archive");
 		sql(op, fmt(d, "ALTER TABLE %s RENAME TO %s", tq, qi(d, pk)));
 		sql(op, fmt(d, "ALTER TABLE %s SET SCHEMA _zanith_archive",
@@ -3780,7 +3955,7 @@ keptbychild(struct d *d, const json_t *t, const char *cn)
 }
 
 static void
-dropcolumn(struct d *d, const json_t *t, const json_t *c)
+dropcolumn(struct d *d, const json_t *old, const json_t *t, const json_t *c)
 {
 	const char *sc = S(t, "schema"), *nm = S(t, "name");
 	const char *tq = qn(d, sc, nm), *cn = S(c, "name"), *cq = qi(d, cn);
@@ -3820,6 +3995,12 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 		arg(op, "not_null", json_boolean(nn));
 		arg(op, "default", json_incref(json_object_get(c,
 		    "default")));
+		arg(op, "collation", json_incref(json_object_get(c,
+		    "collation")));
+		if (json_is_object(key))
+			arg(op, "key", json_incref(json_object_get(key,
+			    "columns")));
+		arg(op, "went_with", wentwith(d, old, tq, cn));
 		/* Inserts that leave the column out must keep working. */
 		if (nn)
 			sql(op, fmt(d, "%s DROP NOT NULL", alt));
@@ -3852,6 +4033,13 @@ dropcolumn(struct d *d, const json_t *t, const json_t *c)
 		arg(op, "archived_as", json_string(fmt(d, "_zanith_archive.%s",
 		    an)));
 		arg(op, "key", json_incref((json_t *)kc));
+		arg(op, "type", json_string(S(c, "type")));
+		arg(op, "collation", json_incref(json_object_get(c,
+		    "collation")));
+		arg(op, "not_null", json_boolean(nn));
+		arg(op, "default", json_incref(json_object_get(c,
+		    "default")));
+		arg(op, "went_with", wentwith(d, old, tq, cn));
 		sql(op, "CREATE SCHEMA IF NOT EXISTS _zanith_archive");
 		sql(op, fmt(d, "CREATE TABLE %s AS SELECT %s, %s FROM %s%s",
 		    aq, collist(d, kc), cq, only, tq));
@@ -4992,7 +5180,7 @@ tablediff(struct d *d, const json_t *a, const json_t *b)
 
 		if (B(ca, "inherited") || findcol(b, to) != NULL)
 			continue;
-		dropcolumn(d, b, ca);
+		dropcolumn(d, a, b, ca);
 	}
 	{
 		json_t *pa = one(json_object_get(a, "primary_key"));

@@ -121,7 +121,87 @@ static const char ddl_v1[] =
 "INSERT INTO @._zanith_ledger (key, value) VALUES ('version', '1')\n"
 "  ON CONFLICT (key) DO NOTHING;\n";
 
-static const char *const upgrades[ZN_LEDGER_VERSION] = { ddl_v1 };
+/*
+ * Version 2: artifacts anyone can name, check and bring back
+ * (zn-artifact(1)).  Each gets its id as users type it, where its data
+ * came from and where it is now (by name, and by the OID of the
+ * relation that holds it, which a rename or a move of schema keeps),
+ * the SQL that restores it and what went with it, an expiry and a
+ * status.  Rows of version 1 are filled in from what they recorded.
+ */
+static const char ddl_v2[] =
+"ALTER TABLE @._zanith_migration_artifacts\n"
+"  ADD COLUMN IF NOT EXISTS artifact_id text,\n"
+"  ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'parked'\n"
+"    CHECK (status IN ('parked', 'restored', 'purged')),\n"
+"  ADD COLUMN IF NOT EXISTS src_schema text,\n"
+"  ADD COLUMN IF NOT EXISTS src_name text,\n"
+"  ADD COLUMN IF NOT EXISTS src_column text,\n"
+"  ADD COLUMN IF NOT EXISTS park_schema text,\n"
+"  ADD COLUMN IF NOT EXISTS park_name text,\n"
+"  ADD COLUMN IF NOT EXISTS park_column text,\n"
+"  ADD COLUMN IF NOT EXISTS relid oid,\n"
+"  ADD COLUMN IF NOT EXISTS src_relid oid,\n"
+"  ADD COLUMN IF NOT EXISTS column_info jsonb,\n"
+"  ADD COLUMN IF NOT EXISTS went_with jsonb,\n"
+"  ADD COLUMN IF NOT EXISTS recovery_sql text,\n"
+"  ADD COLUMN IF NOT EXISTS purge_sql text,\n"
+"  ADD COLUMN IF NOT EXISTS bytes bigint,\n"
+"  ADD COLUMN IF NOT EXISTS checksum_at timestamptz,\n"
+"  ADD COLUMN IF NOT EXISTS expires_at timestamptz;\n"
+"UPDATE @._zanith_migration_artifacts SET\n"
+"  artifact_id = coalesce(artifact_id,\n"
+"    migration_id || '::' || kind || '::' || object),\n"
+"  status = CASE WHEN purged_at IS NOT NULL THEN 'purged'\n"
+"    WHEN restored_at IS NOT NULL THEN 'restored' ELSE 'parked' END,\n"
+"  src_schema = detail->'args'->>'schema',\n"
+"  src_name = coalesce(detail->'args'->>'table',\n"
+"    detail->'args'->>'name'),\n"
+"  src_column = CASE WHEN kind LIKE '%column'\n"
+"    THEN detail->'args'->>'name' END,\n"
+"  park_schema = CASE WHEN kind LIKE 'archive%' THEN '_zanith_archive'\n"
+"    ELSE detail->'args'->>'schema' END,\n"
+"  park_name = CASE WHEN kind LIKE 'archive%' THEN substr(parked_as, 17)\n"
+"    WHEN kind = 'soft_drop_column' THEN detail->'args'->>'table'\n"
+"    ELSE parked_as END,\n"
+"  park_column = CASE WHEN kind = 'soft_drop_column' THEN parked_as\n"
+"    WHEN kind = 'archive_column' THEN detail->'args'->>'name' END,\n"
+"  recovery_sql = (SELECT string_agg(r, E';\\n') || ';' FROM\n"
+"    jsonb_array_elements_text(detail->'reverse') r),\n"
+"  expires_at = created_at + interval '30 days'\n"
+"  WHERE artifact_id IS NULL;\n"
+"CREATE INDEX IF NOT EXISTS _zanith_migration_artifacts_aid\n"
+"  ON @._zanith_migration_artifacts (artifact_id);\n"
+"CREATE INDEX IF NOT EXISTS _zanith_migration_artifacts_created\n"
+"  ON @._zanith_migration_artifacts (created_at);\n"
+"CREATE OR REPLACE FUNCTION @._zanith_artifact_holder(\n"
+"    a @._zanith_migration_artifacts) RETURNS oid\n"
+"  LANGUAGE sql STABLE AS $zn$\n"
+"  SELECT coalesce((SELECT c.oid FROM pg_catalog.pg_class c\n"
+"    WHERE c.oid = a.relid), pg_catalog.to_regclass(\n"
+"    pg_catalog.quote_ident(a.park_schema) || '.' ||\n"
+"    pg_catalog.quote_ident(a.park_name)))\n"
+"$zn$;\n"
+"CREATE OR REPLACE FUNCTION @._zanith_artifact_status(\n"
+"    a @._zanith_migration_artifacts) RETURNS text\n"
+"  LANGUAGE sql STABLE AS $zn$\n"
+"  SELECT CASE WHEN a.status <> 'parked' THEN a.status\n"
+"    WHEN a.kind IN ('soft_drop_column', 'archive_column',\n"
+"      'soft_drop_table', 'archive_table') AND NOT EXISTS (\n"
+"      SELECT FROM pg_catalog.pg_class c\n"
+"      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+"      WHERE c.oid = @._zanith_artifact_holder(a)\n"
+"      AND (a.kind NOT LIKE '%table' OR n.nspname = '_zanith_archive'\n"
+"        OR c.relname LIKE '\\_zanith\\_dropped\\_%')\n"
+"      AND (a.park_column IS NULL OR EXISTS (\n"
+"        SELECT FROM pg_catalog.pg_attribute t WHERE t.attrelid = c.oid\n"
+"        AND t.attname = a.park_column AND NOT t.attisdropped)))\n"
+"      THEN 'missing'\n"
+"    WHEN a.expires_at < pg_catalog.now() THEN 'expired'\n"
+"    ELSE 'parked' END\n"
+"$zn$;\n";
+
+static const char *const upgrades[ZN_LEDGER_VERSION] = { ddl_v1, ddl_v2 };
 
 /* text with every @ replaced by the quoted schema. */
 static char *

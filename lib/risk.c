@@ -576,6 +576,29 @@ namelist(struct cx *x, struct ps *p)
 	return a;
 }
 
+
+/*
+ * Whether the op being read is an archiveColumn whose own statements
+ * copy column col into _zanith_archive before dropping it.
+ */
+static int
+archived(const struct cx *x, const char *col)
+{
+	const json_t *v;
+	size_t i;
+	const char *parks = x->op != NULL ? zn_op_parks(x->op) : NULL;
+
+	if (parks == NULL || strcmp(parks, "archive_column") != 0 ||
+	    col == NULL || zn_json_str(zn_op_args(x->op), "name") == NULL ||
+	    strcmp(zn_json_str(zn_op_args(x->op), "name"), col) != 0)
+		return 0;
+	json_array_foreach(zn_op_sql(x->op), i, v)
+		if (json_is_string(v) && strncmp(json_string_value(v),
+		    "CREATE TABLE _zanith_archive.", 29) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *
 qident(struct cx *x, const char *s)
 {
@@ -1972,6 +1995,20 @@ altertable(struct st *s)
 			cascade = p->i > b && zn_tok_is(&p->t[p->i - 1],
 			    "cascade");
 			lock(x, s->r, rel, L_AE);
+			/*
+			 * An archiveColumn step copies the values out first,
+			 * and zn-apply records where (zn-artifact(1)): parked,
+			 * not lost.
+			 */
+			if (archived(x, col)) {
+				reason(x, s->r, RENAME_COLUMN, rel, 0, fmt(x,
+				    "archives %s (its values are kept in "
+				    "_zanith_archive until purged, restorable "
+				    "with zn-artifact): clients using it break",
+				    qident(x, col)));
+				briefae(x, s->r, rel);
+				continue;
+			}
 			s->r->loss = 2;
 			reasonat(x, s->r, DROPS_COLUMN, cascade ? 85 : 80, rel,
 			    0, fmt(x, "the values of %s are gone%s",

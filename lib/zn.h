@@ -1032,11 +1032,28 @@ int zn_tok_is(const struct zn_tok *t, const char *w);
 char *zn_tok_ident(const struct zn_tok *t);
 
 /*
+ * artifact: parked data's digest (artifact.c, zn-ledger(7)).  kind is
+ * an artifact type; ps.pn the relation that holds the data, pc its
+ * column for a column's; key the source table's key columns.  want is
+ * the digest to compare with (its method is used) or NULL.
+ */
+struct zn_artifact_sum {
+	char *rows, *digest, *bytes;
+};
+int zn_artifact_has_rows(const char *kind);
+char *zn_artifact_digest_sql(const char *kind, const char *ps,
+    const char *pn, const char *pc, const json_t *key, int method);
+int zn_artifact_digest(PGconn *conn, const char *kind, const char *ps,
+    const char *pn, const char *pc, const json_t *key, const char *want,
+    struct zn_artifact_sum *out, struct zn_pgres *x);
+void zn_artifact_sum_release(struct zn_artifact_sum *s);
+
+/*
  * ledger: the tables of zn-ledger(7) in a schema (quoted wherever @
  * appears in the SQL of zn_ledger_sql), created or upgraded under the
  * migration lock, and the lock's key, derived from the schema.
  */
-#define ZN_LEDGER_VERSION 1
+#define ZN_LEDGER_VERSION 2
 /* The ledger's version in schema: 0 when there is none. */
 int zn_ledger_version(PGconn *conn, const char *schema);
 /* Creates or upgrades the ledger; a newer one dies with status 4. */
@@ -1192,6 +1209,7 @@ struct zn_apply {
 	void (*observed)(void *arg, size_t i, json_t *facts);
 	/* Refuse (status 1, recorded) a plan zn-shadow did not verify. */
 	int require_verified;
+	long retention_days;	/* an artifact's life before it expires (30) */
 	int quiet;		/* no notes on stderr but errors */
 	long maxsteps;		/* -1: all */
 	const char *to;		/* stop after this migration, or NULL */
@@ -1216,6 +1234,7 @@ struct zn_apply {
 	json_t *relmap;		/* shadow: relation OID -> relfilenode */
 	json_t *sampling;	/* shadow: the locks a step is seen holding */
 	json_t *scans0;		/* shadow: scans counted before the step */
+	json_t *measure;	/* artifact ids whose rows are still to count */
 };
 /* The rank of a lock mode, weakest 1 to strongest 8, by pg_locks' name
  * (AccessShareLock) or SQL's (ACCESS SHARE); 0 for neither. */

@@ -74,7 +74,7 @@ schema_of() {
 	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 6 ]
 	[ "$(ledger "SELECT id || ' ' || steps FROM _zanith_migrations")" = "20260101_000001_six 6" ]
 	[ "$(ledger "SELECT string_agg(which, ',' ORDER BY id) FROM _zanith_schema_snapshots")" = before,after ]
-	[ "$(ledger "SELECT value FROM _zanith_ledger WHERE key = 'version'")" = 1 ]
+	[ "$(ledger "SELECT value FROM _zanith_ledger WHERE key = 'version'")" = 2 ]
 	run_zn 0 zn-apply migrations
 	assert_line --partial "↻ 20260101_000001_six 06 createTable"
 	assert_line --partial "0 steps applied, 6 already applied"

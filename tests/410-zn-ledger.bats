@@ -285,17 +285,16 @@ audit() {
 
 	# what is still recoverable: the soft-dropped and the archived column
 	audit recoverable
-	[ "$(jq -r '"\(.artifact_type) \(.object) \(.rows)"' recoverable.jsonl | paste -sd,)" = "soft_drop_column public.acct.note null,soft_drop_table public.t1 null,archive_column public.acct.legacy 5" ]
+	[ "$(jq -r '"\(.artifact_type) \(.object) \(.status)"' recoverable.jsonl | paste -sd,)" = "soft_drop_column public.acct.note parked,soft_drop_table public.t1 parked,archive_column public.acct.legacy parked" ]
+	# Each counted: a soft-dropped column's values, a table's rows.
+	[ "$(jq -r '.rows' recoverable.jsonl | paste -sd,)" = 5,0,5 ]
 	parked=$(jq -r 'select(.artifact_type == "soft_drop_column") | .parked_as' recoverable.jsonl)
 	[ "$(ledger "SELECT count(*) FROM information_schema.columns WHERE table_name = 'acct' AND column_name = '$parked'")" = 1 ]
 	[ "$(ledger "SELECT to_regclass('public.$(jq -r 'select(.artifact_type == "soft_drop_table") | .parked_as' recoverable.jsonl)') IS NOT NULL")" = t ]
 	sum=$(jq -r 'select(.artifact_type == "archive_column") | .checksum' recoverable.jsonl)
 	arch=$(jq -r 'select(.artifact_type == "archive_column") | .parked_as' recoverable.jsonl)
-	[ "$sum" = "md5:$(ledger "SELECT md5(string_agg(a::text, E'\n' ORDER BY a::text)) FROM _zanith_archive.\"${arch#_zanith_archive.}\" a")" ]
-	ledger "UPDATE _zanith_migration_artifacts SET restored_at = now() WHERE kind LIKE 'soft_drop_%'" >/dev/null
-	run_zn 0 zn-ledger audit recoverable
-	[ "$(printf '%s\n' "$output" | jq -r '"\(.kind) \(.artifact_type)"')" = "audit archive_column" ]
-
+	# The digest as zn-ledger(7) gives it.
+	[ "$sum" = "h1:$(ledger "SELECT md5(count(*) || ':' || sum(hash_record_extended(a, 0)) || ':' || sum(hash_record_extended(a, 7))) FROM _zanith_archive.\"${arch#_zanith_archive.}\" a")" ]
 	# what changed between releases: each schema hash, and the changes
 	audit releases
 	[ "$(jq -r .migration_id releases.jsonl | paste -sd,)" = 20260101_000000_a,20260102_000000_soft,20260103_000000_archive ]
@@ -304,6 +303,11 @@ audit() {
 	[ "$(jq -r .schema_after releases.jsonl | sed -n 2p)" = "$(jq -r .schema_before releases.jsonl | sed -n 3p)" ]
 	[ "$(jq -r .schema_after releases.jsonl | tail -n 1)" = "$(zn-ledger snapshot 20260103_000000_archive | tail -n 1 | jq -r .hash)" ]
 	[ "$(jq -r .schema_after releases.jsonl | tail -n 1)" = "$(zn-snapshot | tail -n 1 | jq -r .hash)" ]
+
+	# Renamed back by hand, the soft drops are no longer recoverable.
+	ledger "SELECT string_agg(recovery_sql, '') FROM _zanith_migration_artifacts WHERE kind LIKE 'soft_drop_%'" | psql -q -X -v ON_ERROR_STOP=1 >/dev/null
+	run_zn 0 zn-ledger audit recoverable
+	[ "$(printf '%s\n' "$output" | jq -r '"\(.kind) \(.artifact_type)"')" = "audit archive_column" ]
 }
 
 @test "audit: a table with --table (and on a terminal), records through a pipe; errors are usage errors" {
