@@ -52,7 +52,7 @@ LIBSRC = lib/arena.c lib/artifact.c lib/buf.c lib/config.c lib/declared.c lib/di
 CMDS = zn-snapshot zn-diff zn-classify zn-shadow zn-apply zn-ledger zn-artifact
 SCRIPTS = zn
 MAN1 = man/zn-snapshot.1 man/zn-diff.1 man/zn-classify.1 man/zn-apply.1 \
-	man/zn-ledger.1
+	man/zn-ledger.1 man/zn-shadow.1 man/zn-artifact.1
 MAN5 = man/zn-records.5 man/zn-schema.5
 MAN7 = man/zn.7 man/zn-ledger.7
 

@@ -24,7 +24,7 @@ static const char usage[] =
 "                [--lock-wait dur] [--lock-timeout dur]\n"
 "                [--statement-timeout dur] [--retries N] [--atomic]\n"
 "                [--allow-out-of-order] [--allow-unmodelled]\n"
-"                [--require-verified]\n"
+"                [--require-verified] [--retention days]\n"
 "                [--steps N] [--to ID]\n"
 "                [--dry-run] [--json] [input]\n"
 "\n"
@@ -50,6 +50,8 @@ static const char usage[] =
 "      --allow-unmodelled      apply even when the database holds objects\n"
 "                              of kinds the graph does not model\n"
 "      --require-verified      refuse a plan zn-shadow did not verify\n"
+"      --retention=DAYS        keep what steps park DAYS days before it\n"
+"                              expires (zanith.yaml retention; 30)\n"
 "      --steps=N               run at most N steps\n"
 "      --to=ID                 stop after migration ID\n"
 "  -n, --dry-run               print what would run; write nothing\n"
@@ -75,6 +77,7 @@ static const struct option longopts[] = {
 	{ "lock-timeout", required_argument, NULL, 't' + 256 },
 	{ "lock-wait", required_argument, NULL, 'w' + 256 },
 	{ "require-verified", no_argument, NULL, 'R' + 256 },
+	{ "retention", required_argument, NULL, 'k' + 256 },
 	{ "retries", required_argument, NULL, 'r' + 256 },
 	{ "statement-timeout", required_argument, NULL, 's' + 256 },
 	{ "steps", required_argument, NULL, 'S' + 256 },
@@ -233,6 +236,7 @@ main(int argc, char *argv[])
 	struct stat sb;
 	size_t i;
 	int ch, status, refused;
+	long retention = 0;
 
 	zn_init(argv[0]);
 	zn_apply_init(&a);
@@ -281,6 +285,11 @@ main(int argc, char *argv[])
 		case 'R' + 256:
 			a.require_verified = 1;
 			break;
+		case 'k' + 256:
+			if ((retention = zn_parse_days(optarg)) < 0)
+				zn_usage_error("--retention: days from 1 to "
+				    "36500, such as 30 or 30d, not '%s'", optarg);
+			break;
 		case 's' + 256:
 			a.stmttimeout = zn_duration_arg(
 			    "--statement-timeout", optarg, 1);
@@ -305,6 +314,8 @@ main(int argc, char *argv[])
 		input = argv[0];
 	zn_config_load(&cfg, dir);
 	a.allow_unmodelled |= cfg.allow_unmodelled;
+	a.retention_days = retention > 0 ? retention :
+	    zn_config_retention(&cfg, NULL);
 	a.schema = lschema != NULL ? lschema : cfg.ledger_schema != NULL ?
 	    cfg.ledger_schema : "public";
 	memset(&snap, 0, sizeof(snap));

@@ -61,8 +61,8 @@ static const char usage[] =
 "      --help                show this help and exit\n"
 "      --version             show the version and exit\n"
 "\n"
-"ID: an artifact id (MIGRATION::TYPE::OBJECT), its number, or its\n"
-"parked name.\n"
+"ID: an artifact id (MIGRATION::TYPE::OBJECT), its number, its parked\n"
+"name, or what it was (SCHEMA.TABLE[.COLUMN], TABLE[.COLUMN]: the newest).\n"
 "Exit: 0 done (a restore or purge already done is a no-op), 1 refused:\n"
 "no such artifact, a digest mismatch, a name taken, a statement failed;\n"
 "2 cannot connect, 3 the lock is busy, 64 usage, 130 signal.\n"
@@ -329,8 +329,11 @@ art_find(const struct ctx *x, const char *name, struct art *a)
 	r = must(x, "find the artifact", "SELECT a.id::text FROM "
 	    "@._zanith_migration_artifacts a WHERE a.artifact_id = $1 OR "
 	    "a.id::text = $1 OR a.parked_as = $1 OR a.park_column = $1 OR "
-	    "(a.kind NOT LIKE '%column' AND a.park_name = $1) "
-	    "ORDER BY a.artifact_id = $1 DESC, a.created_at DESC, a.id DESC "
+	    "(a.kind NOT LIKE '%column' AND a.park_name = $1) OR "
+	    "a.object = $1 OR a.src_name || '.' || a.src_column = $1 OR "
+	    "(a.src_column IS NULL AND a.src_name = $1) "
+	    "ORDER BY a.artifact_id = $1 DESC, a.id::text = $1 DESC, "
+	    "a.status = 'parked' DESC, a.created_at DESC, a.id DESC "
 	    "LIMIT 1", 1, params);
 	if (PQntuples(r) == 0)
 		zn_die(ZN_EXIT_NEGATIVE, "no artifact '%s' (zn-artifact list "
@@ -1760,6 +1763,14 @@ main(int argc, char *argv[])
 		}
 	argc -= optind;
 	argv += optind;
+	/* The verbs, for the completions. */
+	if (argc == 1 && strcmp(argv[0], "commands") == 0) {
+		if (puts("list\ninspect\nexport\nrestore\nrestore-column\n"
+		    "restore-table\npurge\ncleanup") == EOF ||
+		    fflush(stdout) != 0)
+			zn_die_write(stdout);
+		return zn_finish(ZN_EXIT_OK);
+	}
 	if (argc == 0)
 		zn_usage_error("a command: list, inspect, export, restore, "
 		    "restore-column, restore-table, purge or cleanup");

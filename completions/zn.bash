@@ -22,7 +22,24 @@ _zn_complete() {
 		zn-verify) cmd=zn-shadow ;;
 		zn-up) cmd=zn-apply ;;
 		zn-status|zn-history) cmd=zn-ledger ;;
+		zn-recover) cmd=zn-artifact ;;
 		esac
+	fi
+	# zn-artifact's verbs (from itself).
+	if [ "$cmd" = zn-artifact ] && [[ $cur != -* ]]; then
+		local w sub=''
+		for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+			case $w in
+			-*|recover|artifact) ;;
+			*) [ -z "$sub" ] && sub=$w ;;
+			esac
+		done
+		if [ -z "$sub" ]; then
+			words=$(zn-artifact commands 2>/dev/null)
+			# shellcheck disable=SC2207
+			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+			return 0
+		fi
 	fi
 	# zn-ledger's commands, and the questions audit asks (from itself).
 	if [ "$cmd" = zn-ledger ] && [[ $cur != -* ]]; then
@@ -61,4 +78,4 @@ _zn_complete() {
 	esac
 	return 0
 }
-complete -F _zn_complete zn zn-snapshot zn-diff zn-classify zn-shadow zn-apply zn-ledger
+complete -F _zn_complete zn zn-snapshot zn-diff zn-classify zn-shadow zn-apply zn-ledger zn-artifact

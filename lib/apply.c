@@ -540,7 +540,8 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	const char *kind = zn_op_parks(op), *arch, *params[20];
 	const char *sc, *tn, *nm, *ps, *pn, *pc = NULL, *src = NULL;
 	char n[16], days[32], *sql, *detail, *aid, *rec, *rel = NULL;
-	char *srcrel = NULL, *info = NULL, *ww = NULL;
+	char *srcrel = NULL, *info = NULL, *ww = NULL, *tsc = NULL;
+	char *ttn = NULL;
 	json_t *d;
 	int ok, col, table;
 
@@ -554,6 +555,29 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	sc = zn_json_str(args, "schema");
 	tn = zn_json_str(args, "table");
 	nm = zn_json_str(args, "name");
+	/*
+	 * An op written by hand may name its object by its target alone:
+	 * schema.table.column, schema.table or schema.name, split at its
+	 * dots when there are just so many.
+	 */
+	if (sc == NULL && op->target != NULL) {
+		char *d1 = strchr(op->target, '.'), *d2 = d1 != NULL ?
+		    strchr(d1 + 1, '.') : NULL;
+
+		if (d1 != NULL && (col ? d2 != NULL && strchr(d2 + 1, '.') ==
+		    NULL : d2 == NULL)) {
+			sc = tsc = zn_xstrndup(op->target, (size_t)(d1 -
+			    op->target));
+			if (col) {
+				tn = ttn = zn_xstrndup(d1 + 1, (size_t)(d2 -
+				    d1 - 1));
+				nm = d2 + 1;
+			} else if (table)
+				tn = d1 + 1;
+			else
+				nm = d1 + 1;
+		}
+	}
 	arch = zn_json_str(args, "archived_as");
 	if (arch != NULL && strncmp(arch, "_zanith_archive.", 16) == 0) {
 		ps = "_zanith_archive";
@@ -657,6 +681,8 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	free(srcrel);
 	free(info);
 	free(ww);
+	free(tsc);
+	free(ttn);
 	return ok;
 }
 
@@ -682,8 +708,9 @@ measure(struct zn_apply *a)
 		params[0] = json_string_value(v);
 		sql = L(a, "SELECT kind, park_schema, park_name, park_column, "
 		    "column_info->'key' FROM @._zanith_migration_artifacts "
-		    "WHERE id = $1");
-		if (!q(a, &x, sql, 1, params) || PQntuples(x.r) != 1) {
+		    "WHERE id = $1 AND park_schema IS NOT NULL AND park_name IS "
+		    "NOT NULL");
+		if (!q(a, &x, sql, 1, params) || PQntuples(x.r) > 1) {
 			free(sql);
 			zn_warn("cannot read artifact %s back: %s", params[0],
 			    x.msg != NULL ? x.msg : "no such row");
@@ -691,6 +718,10 @@ measure(struct zn_apply *a)
 			continue;
 		}
 		free(sql);
+		if (PQntuples(x.r) == 0) {
+			zn_pgres_clear(&x);
+			continue;
+		}
 		if (!PQgetisnull(x.r, 0, 4))
 			key = json_loads(PQgetvalue(x.r, 0, 4), 0, NULL);
 		{

@@ -147,6 +147,42 @@ zn_parse_bytes(const char *s)
 	return -1;
 }
 
+long
+zn_parse_days(const char *s)
+{
+	char *end;
+	long n;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	n = strtol(s, &end, 10);
+	if (*end == 'd')
+		end++;
+	if (*end != '\0' || n < 1 || n > 36500)
+		return -1;
+	return n;
+}
+
+/* retention: days (30 or "30d"), into *days; else status 65. */
+static void
+getdays(const struct zn_yaml *y, const json_t *o, const char *k, long *days)
+{
+	const json_t *v = json_object_get(o, k);
+	char buf[32];
+	const char *t = json_is_string(v) ? json_string_value(v) : NULL;
+
+	if (v == NULL || json_is_null(v))
+		return;
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof(buf), "%lld",
+		    (long long)json_integer_value(v));
+		t = buf;
+	}
+	if ((*days = zn_parse_days(t)) < 0)
+		zn_yaml_die(y, o, k, 0, "'%s' is a number of days from 1 to "
+		    "36500, such as 30 or 30d", k);
+}
+
 /* Checks a gates mapping (zn-classify(1), CONFIGURATION). */
 static void
 checkgates(const struct zn_yaml *y, const json_t *g, const char *where)
@@ -234,7 +270,7 @@ readfile(struct zn_config *c, const char *path)
 {
 	static const char *const top[] = { "database", "ledger_schema",
 	    "migrations", "schema", "scratch", "shadow", "snapshot", "gates",
-	    "environments", "allow_unmodelled", NULL };
+	    "environments", "allow_unmodelled", "retention", NULL };
 	static const char *const snap[] = { "schemas", "exclude_schemas",
 	    NULL };
 	struct zn_yaml *y = zn_yaml_load(path);
@@ -255,6 +291,7 @@ readfile(struct zn_config *c, const char *path)
 	c->scratch = getstr(y, root, "scratch");
 	c->shadow = getstr(y, root, "shadow");
 	c->schema = getstr(y, root, "schema");
+	getdays(y, root, "retention", &c->retention_days);
 	s = json_object_get(root, "allow_unmodelled");
 	if (s != NULL && !json_is_null(s)) {
 		if (!json_is_boolean(s))
@@ -290,7 +327,20 @@ readfile(struct zn_config *c, const char *path)
 			if (!json_is_object(e))
 				zn_yaml_die(y, s, k, 0, "environment '%s' must "
 				    "be a mapping of gates", k);
-			checkgates(y, e, w);
+			/* Its retention, and its gates. */
+			if (json_object_get(e, "retention") != NULL) {
+				json_t *g = json_copy(e);
+				long d = 0;
+
+				getdays(y, e, "retention", &d);
+				if (g == NULL || json_object_del(g,
+				    "retention") != 0)
+					zn_die(ZN_EXIT_UNAVAILABLE, "out of "
+					    "memory");
+				checkgates(y, g, w);
+				json_decref(g);
+			} else
+				checkgates(y, e, w);
 			free(w);
 		}
 		c->environments = json_deep_copy(s);
@@ -382,4 +432,28 @@ zn_config_release(struct zn_config *c)
 	json_decref(c->gates);
 	json_decref(c->environments);
 	memset(c, 0, sizeof(*c));
+}
+
+long
+zn_config_retention(const struct zn_config *c, const char *env)
+{
+	const json_t *e, *v;
+
+	if (env == NULL && getenv("ZN_ENV") != NULL && *getenv("ZN_ENV"))
+		env = getenv("ZN_ENV");
+	if (env != NULL && (e = json_object_get(c->environments, env)) !=
+	    NULL && (v = json_object_get(e, "retention")) != NULL) {
+		char buf[32];
+		const char *t = json_is_string(v) ? json_string_value(v) :
+		    NULL;
+
+		if (json_is_integer(v)) {
+			snprintf(buf, sizeof(buf), "%lld",
+			    (long long)json_integer_value(v));
+			t = buf;
+		}
+		if (zn_parse_days(t) > 0)
+			return zn_parse_days(t);
+	}
+	return c->retention_days > 0 ? c->retention_days : 30;
 }

@@ -338,7 +338,15 @@ struct zn_config {
 	 */
 	int allow_unmodelled;
 	char *dir;		/* the -C directory, or NULL */
+	long retention_days;	/* retention: of artifacts, or 0 when unset */
 };
+/* Days as 30 or "30d" (1 to 36500), or -1. */
+long zn_parse_days(const char *s);
+/*
+ * How long a parked artifact is kept (zn-artifact(1)): the environment
+ * env's retention (NULL: ZN_ENV's), else zanith.yaml's, else 30 days.
+ */
+long zn_config_retention(const struct zn_config *c, const char *env);
 /*
  * A duration as PostgreSQL writes one ("500ms", "5s", "2min", "1h", "1d";
  * a number needs its unit, but for 0) and a size ("1GiB", "500MB",

@@ -201,3 +201,26 @@ setup() {
 		assert_output --partial 'zn: write error on standard output'
 	done
 }
+
+@test "zn-artifact and zn recover complete the verbs zn-artifact names, then its options" {
+	run bash -c '
+		PATH=$2:$PATH
+		. "$1/completions/zn.bash"
+		COMP_WORDS=(zn-artifact res); COMP_CWORD=1
+		_zn_complete zn-artifact res zn-artifact
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn recover cl); COMP_CWORD=2
+		_zn_complete zn cl recover
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(zn recover cleanup --older); COMP_CWORD=3
+		_zn_complete zn --older cleanup
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$ZN_TOP" "$BIN"
+	assert_success
+	assert_line 'restore'
+	assert_line 'restore-column'
+	assert_line 'restore-table'
+	assert_line 'cleanup'
+	assert_line '--older-than='
+	run_zn 0 "$BIN/zn-artifact" commands
+	[ "$(printf '%s\n' "$output" | paste -sd' ')" = "list inspect export restore restore-column restore-table purge cleanup" ]
+}

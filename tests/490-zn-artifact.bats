@@ -384,3 +384,68 @@ INSERT INTO \"we\"\"ird sch;ema\".\"ta ble'\" SELECT g, 'v' || g, g FROM generat
 	[[ "$output" == *"cleanup"* ]]
 	run_zn 0 zn-artifact --version
 }
+
+@test "retention: --retention, then the environment's, then zanith.yaml's, else 30 days; a bad one is refused" {
+	expiry() {
+		ledger "SELECT extract(day FROM expires_at - created_at) FROM _zanith_migration_artifacts ORDER BY id DESC LIMIT 1"
+	}
+	again() {
+		zn_sql -c "ALTER TABLE public.t RENAME COLUMN \"$(ledger "SELECT park_column FROM _zanith_migration_artifacts ORDER BY id DESC LIMIT 1")\" TO b"
+	}
+	twin "$SETUP_T" "ALTER TABLE public.t DROP COLUMN b"
+	zn-diff a.graph b.graph >plan.jsonl
+	run_zn 0 zn-apply plan.jsonl
+	[ "$(expiry)" = 30 ]
+	printf 'retention: 7\nenvironments:\n  prod:\n    retention: 90d\n    max_risk: 60\n' >zanith.yaml
+	for want in "7|" "90|ZN_ENV=prod" "2|--retention 2"; do
+		again
+		ledger "DELETE FROM _zanith_migration_steps; DELETE FROM _zanith_migrations" >/dev/null
+		# shellcheck disable=SC2086
+		if [ "${want#*|}" = ZN_ENV=prod ]; then
+			ZN_ENV=prod run_zn 0 zn-apply plan.jsonl
+		else
+			run_zn 0 zn-apply ${want#*|} plan.jsonl
+		fi
+		[ "$(expiry)" = "${want%%|*}" ]
+	done
+	printf 'retention: forever\n' >zanith.yaml
+	run_zn 65 zn-apply plan.jsonl
+	[[ "$stderr" == *"zanith.yaml:1:"*"'retention' is a number of days"* ]]
+	run_zn 64 zn-apply --retention 0 plan.jsonl
+}
+
+@test "contrib: the cron line runs as written, and the systemd service and timer verify" {
+	local f=$ZN_TOP/contrib/cron/zn-artifact-cleanup line cmd
+	# cron.d: settings, and entries of five time fields, a user, a command.
+	while IFS= read -r line; do
+		case $line in
+		'#'* | '') continue ;;
+		[A-Z]*=*) continue ;;
+		esac
+		awk 'NF < 7 { exit 1 }
+		    { for (i = 1; i <= 5; i++) if ($i !~ /^[0-9*\/,-]+$/) exit 1 }' <<<"$line"
+		cmd=$(awk '{ $1 = $2 = $3 = $4 = $5 = $6 = ""; sub(/^ +/, ""); print }' <<<"$line")
+		[[ "$cmd" == "cd /srv/app && zn-artifact cleanup "* ]]
+	done <"$f"
+	[ -n "$cmd" ]
+	# Its command, run here: nothing due is exit 0 and no output; the
+	# lock held elsewhere (exit 3) is not a failure either.
+	twin "$SETUP_T" "ALTER TABLE public.t DROP COLUMN b"
+	park
+	run_zn 0 sh -c "${cmd/cd \/srv\/app/cd .}"
+	assert_output ""
+	ledger "UPDATE _zanith_migration_artifacts SET created_at = now() - interval '40 days', expires_at = now() - interval '10 days'" >/dev/null
+	run_zn 0 sh -c "${cmd/cd \/srv\/app/cd .}"
+	[[ "$output" == "purged "*"::soft_drop_column::public.t.b: ALTER TABLE public.t DROP COLUMN _zanith_dropped_b_"* ]]
+	[ "$(ledger "SELECT reason FROM _zanith_events WHERE kind = 'purge'")" = "nightly cleanup" ]
+	if ! command -v systemd-analyze >/dev/null 2>&1; then
+		skip "no systemd-analyze here: the cron line was checked"
+	fi
+	mkdir -p sd/man/man1
+	cp "$ZN_TOP/man/zn-artifact.1" sd/man/man1/
+	sed "s|/usr/local/bin/zn-artifact|$(command -v zn-artifact)|" \
+	    "$ZN_TOP/contrib/systemd/zn-artifact-cleanup.service" >sd/zn-artifact-cleanup.service
+	cp "$ZN_TOP/contrib/systemd/zn-artifact-cleanup.timer" sd/
+	grep -q '^ExecStart=.*zn-artifact cleanup --older-than 30 ' sd/zn-artifact-cleanup.service
+	(cd sd && MANPATH="$PWD/man" run_zn 0 systemd-analyze verify ./zn-artifact-cleanup.service ./zn-artifact-cleanup.timer)
+}
