@@ -393,7 +393,10 @@ echo "machine: $(uname -srm), $(getconf _NPROCESSORS_ONLN 2>/dev/null) cores," \
     "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)"
 echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"
 echo "server: PostgreSQL $(q -d postgres -c 'SHOW server_version'), fsync off, shared_buffers $(q -d postgres -c 'SHOW shared_buffers') (tests/helpers/pgtmp.sh)"
-echo "zanith: $("$zb/zn-apply" --version 2>&1 | head -n 1), $zb, at $rev ($dirty tracked files modified in the working tree)"
+echo "zanith: $("$zb/zn-apply" --version 2>&1 | head -n 1) in $zb; checkout at $rev ($dirty tracked files modified)"
+if command -v sha256sum >/dev/null 2>&1; then
+	echo "  sha256: zn-apply $(sha256sum <"$zb/zn-apply" | cut -c1-16)..., zn-artifact $(sha256sum <"$zb/zn-artifact" | cut -c1-16)..."
+fi
 echo "load: $load0 before, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) after"
 echo "table: public.big (id bigint PRIMARY KEY, v text, n int), $n rows, $tblsize with its index"
 echo "  load: INSERT INTO public.big SELECT g, md5(g::text), g % 1000 FROM generate_series(1, $n) g; VACUUM (FREEZE, ANALYZE)"

@@ -116,15 +116,26 @@ struct art {
 	char *sum, *rows, *bytes, *recovery, *purge, *created, *expires;
 	char *sumat, *hoid;
 	json_t *info, *went;
+	json_t *before;			/* a rebuilt table's definition */
 };
 
 static volatile sig_atomic_t stopsig;
+static PGcancel *volatile cancelling;
 
+/*
+ * A signal stops the statement running (PQcancel is safe in a handler)
+ * and is seen where the work checks: what is done stays done, and the
+ * event log says a restore is under way.
+ */
 static void
 onsignal(int sig)
 {
+	char err[64];
+
 	(void)sig;
 	stopsig = 1;
+	if (cancelling != NULL)
+		(void)PQcancel(cancelling, err, sizeof(err));
 }
 
 static char *
@@ -222,7 +233,7 @@ current(struct ctx *x)
     "pg_catalog.to_char(a.expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
     "a.column_info::text, a.went_with::text, " \
     "pg_catalog.to_char(a.checksum_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-    "hc.oid::text "
+    "hc.oid::text, a.detail->'before' "
 #define ARTFROM \
     "FROM @._zanith_migration_artifacts a " \
     "LEFT JOIN pg_catalog.pg_class hc " \
@@ -272,6 +283,9 @@ art_read(struct art *a, const PGresult *r, int i)
 	free(s);
 	a->sumat = dupv(r, i, 25);
 	a->hoid = dupv(r, i, 26);
+	s = dupv(r, i, 27);
+	a->before = s != NULL ? json_loads(s, 0, NULL) : NULL;
+	free(s);
 	if (a->info == NULL)
 		a->info = json_object();
 	if (a->went == NULL)
@@ -294,6 +308,7 @@ art_free(struct art *a)
 		free(*f[i]);
 	json_decref(a->info);
 	json_decref(a->went);
+	json_decref(a->before);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -613,6 +628,9 @@ inspect(struct ctx *x, const char *name)
 	json_object_set_new(j, "recovery_sql", jstr(a.recovery));
 	json_object_set_new(j, "purge_sql", jstr(a.purge));
 	json_object_set_new(j, "column", json_incref(a.info));
+	if (a.before != NULL)
+		json_object_set_new(j, "definition_before",
+		    json_incref(a.before));
 	if (x->json || !zn_term_isatty(stdout))
 		emit(j);
 	else {
@@ -641,6 +659,12 @@ inspect(struct ctx *x, const char *name)
 		    " (CHANGED)") : "");
 		printf("recovery SQL:\n%s", a.recovery != NULL ? a.recovery :
 		    "-\n");
+		if (a.before != NULL) {
+			char *line = zn_json_line(a.before);
+
+			printf("definition before the rebuild:\n%s\n", line);
+			free(line);
+		}
 		if (json_array_size(a.went) > 0) {
 			printf("went with it:\n");
 			json_array_foreach(a.went, i, v) {
@@ -814,7 +838,10 @@ run(const struct ctx *x, const char *sql, int n, const char *const *params,
 
 			PQclear(r);
 		}
-		if (tries >= 4 || stopsig || (strcmp(e->state, "55P03") != 0 &&
+		if (stopsig)
+			zn_die(ZN_EXIT_SIGNAL, "interrupted; what was done is "
+			    "kept, and the same command goes on from there");
+		if (tries >= 4 || (strcmp(e->state, "55P03") != 0 &&
 		    strcmp(e->state, "40P01") != 0))
 			return 0;
 		zn_pgres_clear(e);
@@ -1535,8 +1562,8 @@ purge_one(struct ctx *x, struct art *a, int quiet)
 
 		zn_buf_addf(&b, "ALTER TABLE %s DROP COLUMN %s", rel, qc);
 		free(qc);
-	} else if ((istable(a) || strcmp(a->kind, "archive_column") == 0) &&
-	    rel != NULL)
+	} else if ((istable(a) || strcmp(a->kind, "archive_column") == 0 ||
+	    strcmp(a->kind, "rebuild_table") == 0) && rel != NULL)
 		zn_buf_addf(&b, "DROP TABLE %s", rel);
 	else if (a->purge != NULL)
 		zn_buf_adds(&b, a->purge);
@@ -1816,12 +1843,14 @@ main(int argc, char *argv[])
 	zn_config_load(&x.cfg, dir);
 	x.schema = lschema != NULL ? lschema : x.cfg.ledger_schema;
 	x.conninfo = zn_pg_target(dbname, &x.cfg);
+	connect_ledger(&x);
+	cancelling = PQgetCancel(x.conn);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	connect_ledger(&x);
+	sigaction(SIGHUP, &sa, NULL);
 
 	if (strcmp(verb, "list") == 0)
 		rc = list(&x);
@@ -1839,6 +1868,13 @@ main(int argc, char *argv[])
 		zn_usage_error("no command '%s': list, inspect, export, restore, "
 		    "restore-column, restore-table, purge or cleanup", verb);
 	zn_lock_release(&x.lock);
+	{
+		PGcancel *c = cancelling;
+
+		cancelling = NULL;
+		if (c != NULL)
+			PQfreeCancel(c);
+	}
 	PQfinish(x.conn);
 	zn_config_release(&x.cfg);
 	return zn_finish(rc);

@@ -543,7 +543,7 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	char *srcrel = NULL, *info = NULL, *ww = NULL, *tsc = NULL;
 	char *ttn = NULL;
 	json_t *d;
-	int ok, col, table;
+	int ok, col, table, rebuild;
 
 	memset(x, 0, sizeof(*x));
 	if (kind == NULL || a->shadow)
@@ -551,7 +551,8 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	col = strcmp(kind, "soft_drop_column") == 0 ||
 	    strcmp(kind, "archive_column") == 0;
 	table = strcmp(kind, "soft_drop_table") == 0 ||
-	    strcmp(kind, "archive_table") == 0;
+	    strcmp(kind, "archive_table") == 0 ||
+	    strcmp(kind, "rebuild_table") == 0;
 	sc = zn_json_str(args, "schema");
 	tn = zn_json_str(args, "table");
 	nm = zn_json_str(args, "name");
@@ -591,6 +592,8 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 		ps = sc;
 		pn = zn_json_str(args, "parked_as");
 	}
+	/* A rebuild that kept nothing parks nothing but its record. */
+	rebuild = strcmp(kind, "rebuild_table") == 0;
 	if (ps == NULL || pn == NULL)
 		ps = pn = NULL;
 	if (ps != NULL && (col || table))
@@ -655,14 +658,39 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	    "pg_catalog.make_interval(days => $20::int)) RETURNING id");
 	ok = q(a, x, sql, 20, params);
 	free(sql);
-	if (ok && zn_artifact_has_rows(kind)) {
+	if (ok && zn_artifact_has_rows(kind) && pn != NULL) {
 		json_t *id = json_string(PQgetvalue(x->r, 0, 0));
 
 		if (id == NULL || json_array_append_new(a->measure, id) != 0)
 			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 	}
+	/*
+	 * A rebuild's forensic capture: the table as the snapshot taken
+	 * before its migration has it.
+	 */
+	if (ok && rebuild && sc != NULL && tn != NULL) {
+		char *id = zn_xstrdup(PQgetvalue(x->r, 0, 0));
+
+		zn_pgres_clear(x);
+		params[0] = id;
+		params[1] = stepmig(a, s);
+		params[2] = sc;
+		params[3] = tn;
+		sql = L(a, "UPDATE @._zanith_migration_artifacts SET detail = "
+		    "detail || pg_catalog.jsonb_build_object('before', ("
+		    "SELECT l::jsonb FROM (SELECT graph FROM "
+		    "@._zanith_schema_snapshots WHERE migration_id = $2 AND "
+		    "which = 'before' ORDER BY id DESC LIMIT 1) "
+		    "g, pg_catalog.regexp_split_to_table(g.graph, E'\\n') l "
+		    "WHERE l LIKE '{\"kind\":\"table\",%' AND "
+		    "l::jsonb->>'schema' = $3 AND l::jsonb->>'name' = $4 "
+		    "LIMIT 1)) WHERE id = $1::bigint");
+		ok = q(a, x, sql, 4, params);
+		free(sql);
+		free(id);
+	}
 	/* The soft-dropped columns a parked table holds move with it. */
-	if (ok && table && rel != NULL) {
+	if (ok && table && !rebuild && rel != NULL) {
 		zn_pgres_clear(x);
 		params[0] = rel;
 		params[1] = ps;

@@ -32,7 +32,8 @@ zn_artifact_has_rows(const char *kind)
 	return kind != NULL && (strcmp(kind, "soft_drop_column") == 0 ||
 	    strcmp(kind, "archive_column") == 0 ||
 	    strcmp(kind, "soft_drop_table") == 0 ||
-	    strcmp(kind, "archive_table") == 0);
+	    strcmp(kind, "archive_table") == 0 ||
+	    strcmp(kind, "rebuild_table") == 0);
 }
 
 /* hash(ROW(...), seed) as SQL, by method: 'h' the types', 't' text's. */

@@ -113,7 +113,12 @@ static const struct zn_opdef defs[ZN_OP_NKINDS] = {
 	/* Detached and attached again in one transaction. */
 	ROW(ZN_OP_ALTER_PARTITION_BOUND, "alterPartitionBound", ZN_FAM_TABLE,
 	    ZN_REV_INVERSE),
-	ROW(ZN_OP_REBUILD_TABLE, "rebuildTable", ZN_FAM_TABLE, ZN_REV_GIVEN),
+	/*
+	 * A copy-swap rebuild: its artifact keeps the table's definition from
+	 * before (and the old table, when the op parks it), forensic only.
+	 */
+	PARK(ZN_OP_REBUILD_TABLE, "rebuildTable", ZN_FAM_TABLE,
+	    "rebuild_table", ZN_REV_GIVEN),
 
 	ROW(ZN_OP_ADD_COLUMN, "addColumn", ZN_FAM_COLUMN, ZN_REV_INVERSE),
 	ROW(ZN_OP_ADD_GENERATED_COLUMN, "addGeneratedColumn", ZN_FAM_COLUMN,

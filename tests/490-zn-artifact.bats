@@ -449,3 +449,55 @@ INSERT INTO \"we\"\"ird sch;ema\".\"ta ble'\" SELECT g, 'v' || g, g FROM generat
 	grep -q '^ExecStart=.*zn-artifact cleanup --older-than 30 ' sd/zn-artifact-cleanup.service
 	(cd sd && MANPATH="$PWD/man" run_zn 0 systemd-analyze verify ./zn-artifact-cleanup.service ./zn-artifact-cleanup.timer)
 }
+
+@test "a restore killed while it fills the column goes on where it stopped when run again" {
+	twin "CREATE TABLE public.w (id int PRIMARY KEY, v text NOT NULL DEFAULT 'd');
+INSERT INTO public.w SELECT g, 'v' || g FROM generate_series(1, 60000) g;
+CREATE TABLE keep_w AS SELECT * FROM public.w;" "ALTER TABLE public.w DROP COLUMN v"
+	park --drop-policy archive
+	id=$(newest artifact_id)
+	zn-artifact restore "$id" --batch-size 50 >restore.out 2>restore.err &
+	local pid=$!
+	# Killed once the column is back and some of it is filled.
+	zn_wait_sql "SELECT count(v) > 0 FROM public.w" 60
+	kill -TERM "$pid"
+	local st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 130 ] || { cat restore.out restore.err >&2; false; }
+	grep -q "interrupted" restore.err || { cat restore.out restore.err >&2; false; }
+	[ "$(newest status)" = parked ]
+	[ "$(ledger "SELECT count(v) < 60000 FROM public.w")" = t ]
+	# Run again: it goes on, without asking for the name to be free.
+	run_zn 0 zn-artifact restore "$id"
+	[ "$(ledger "SELECT count(*) FROM public.w w JOIN keep_w k USING (id) WHERE w.v IS DISTINCT FROM k.v")" = 0 ]
+	[ "$(ledger "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'public.w'::regclass AND attname = 'v'")" = t ]
+	[ "$(newest status)" = restored ]
+	[ "$(ledger "SELECT string_agg(kind, ',' ORDER BY id) FROM _zanith_events WHERE kind LIKE 'restore%'")" = "restore-begin,restore" ]
+}
+
+@test "rebuildTable keeps the table's definition from before, and the old table it parks; it is forensic only" {
+	zn_sql -c "CREATE TABLE public.r (id int PRIMARY KEY, v varchar(10))" \
+	    -c "INSERT INTO public.r SELECT g, 'x' || g FROM generate_series(1, 50) g"
+	mkdir migrations
+	cat >migrations/20260301_000000_rebuild.yaml <<-'YAML'
+	ops:
+	  - op: rebuildTable
+	    target: public.r
+	    args: {schema: public, table: r, parked_as: _zanith_dropped_r_old}
+	    sql:
+	      - CREATE TABLE public.r_new (id int PRIMARY KEY, v text)
+	      - INSERT INTO public.r_new SELECT id, v FROM public.r
+	      - ALTER TABLE public.r RENAME TO _zanith_dropped_r_old
+	      - ALTER TABLE public.r_new RENAME TO r
+	YAML
+	run_zn 0 zn-apply migrations
+	id=20260301_000000_rebuild::rebuild_table::public.r
+	[ "$(ledger "SELECT artifact_id || ' ' || status || ' ' || rows FROM _zanith_migration_artifacts")" = "$id parked 50" ]
+	run_zn 0 zn-artifact inspect "$id" --json
+	[ "$(printf '%s\n' "$output" | jq -r '.definition_before | "\(.name) \(.columns[1].type)"')" = "r character varying(10)" ]
+	run_zn 1 zn-artifact restore "$id"
+	[[ "$stderr" == *"forensic only"* ]]
+	run_zn 0 zn-artifact purge "$id"
+	[ "$(ledger "SELECT to_regclass('public._zanith_dropped_r_old') IS NULL")" = t ]
+	[ "$(ledger "SELECT count(*) FROM public.r")" = 50 ]
+}
