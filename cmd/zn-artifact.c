@@ -1838,7 +1838,7 @@ main(int argc, char *argv[])
 	if (x.olderthan != NULL) {
 		const char *p;
 
-		(void)cutoff(x.olderthan, &p);
+		free(cutoff(x.olderthan, &p));
 	}
 	zn_config_load(&x.cfg, dir);
 	x.schema = lschema != NULL ? lschema : x.cfg.ledger_schema;
