@@ -1208,6 +1208,44 @@ fillarchive(const struct ctx *x, const struct art *a, const char *rel,
 	return total;
 }
 
+static int restore_other(struct ctx *, struct art *, json_t *);
+
+/*
+ * The types parked with a table or a column that its columns (or that
+ * column) still use, under their parked names: brought back too.
+ */
+static void
+typestoo(struct ctx *x, const char *rel, const char *col)
+{
+	const char *params[2] = { rel, col }, *as = x->as;
+	PGresult *r = must(x, "look for the types parked with it", "SELECT "
+	    "b.id::text FROM @._zanith_migration_artifacts b WHERE b.kind = "
+	    "'soft_drop_type' AND b.status = 'parked' AND EXISTS (SELECT "
+	    "FROM pg_catalog.pg_attribute t JOIN pg_catalog.pg_type y ON "
+	    "y.oid = t.atttypid OR y.typarray = t.atttypid JOIN "
+	    "pg_catalog.pg_namespace n ON n.oid = y.typnamespace WHERE "
+	    "t.attrelid = pg_catalog.to_regclass($1) AND t.attnum > 0 AND "
+	    "NOT t.attisdropped AND ($2::text IS NULL OR t.attname = $2) AND "
+	    "n.nspname = b.park_schema AND y.typname = b.park_name) "
+	    "ORDER BY b.id", 2, params);
+	int i;
+
+	x->as = NULL;
+	for (i = 0; i < PQntuples(r); i++) {
+		struct art b;
+		json_t *d;
+
+		if (!art_get(x, PQgetvalue(r, i, 0), &b))
+			continue;
+		if ((d = json_pack("{s:s}", "with", rel)) == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		(void)restore_other(x, &b, d);
+		art_free(&b);
+	}
+	x->as = as;
+	PQclear(r);
+}
+
 static int
 restore_column(struct ctx *x, struct art *a, json_t *detail)
 {
@@ -1350,6 +1388,7 @@ restore_column(struct ctx *x, struct art *a, json_t *detail)
 	addevent(x, "restore", a, detail);
 	zn_pg_cmd(x->conn, "commit the record", "COMMIT");
 	printf("restored %s as %s.%s\n", a->aid, rel, name);
+	typestoo(x, rel, name);
 	free(rel);
 	if (json_array_size(fails) > 0) {
 		zn_warn("%zu of what went with %s could not be brought back; "
@@ -1440,6 +1479,7 @@ restore_table(struct ctx *x, struct art *a, json_t *detail)
 	addevent(x, "restore", a, detail);
 	zn_pg_cmd(x->conn, "commit the record", "COMMIT");
 	printf("restored %s as %s\n", a->aid, to);
+	typestoo(x, to, NULL);
 	free(to);
 	if (json_array_size(fails) > 0) {
 		json_decref(fails);
@@ -1672,7 +1712,9 @@ cleanup(struct ctx *x)
 		zn_buf_adds(&w, c);
 		free(c);
 	}
-	zn_buf_adds(&w, " ORDER BY a.created_at, a.id");
+	/* What holds rows before the types and the like it may use. */
+	zn_buf_adds(&w, " ORDER BY a.created_at::date, a.kind LIKE "
+	    "'%column' OR a.kind LIKE '%table' DESC, a.created_at, a.id");
 	sql = L(x, w.buf);
 	zn_buf_release(&w);
 	r = zn_pg_exec(x->conn, "find what is due", sql, n, params);

@@ -501,3 +501,26 @@ CREATE TABLE keep_w AS SELECT * FROM public.w;" "ALTER TABLE public.w DROP COLUM
 	[ "$(ledger "SELECT to_regclass('public._zanith_dropped_r_old') IS NULL")" = t ]
 	[ "$(ledger "SELECT count(*) FROM public.r")" = 50 ]
 }
+
+@test "a type parked with a table comes back with it; cleanup purges the table before the type it used" {
+	twin "CREATE TYPE public.mood AS ENUM ('a', 'b');
+CREATE TABLE public.feel (id serial PRIMARY KEY, m public.mood, ms public.mood[]);
+INSERT INTO public.feel (m, ms) VALUES ('a', '{a,b}'), ('b', '{b}');" "DROP TABLE public.feel; DROP TYPE public.mood"
+	park
+	[ "$(ledger "SELECT string_agg(kind, ',' ORDER BY kind) FROM _zanith_migration_artifacts")" = "soft_drop_table,soft_drop_type" ]
+	run_zn 0 zn-artifact restore-table feel
+	[[ "$output" == *"::soft_drop_type::public.mood"* ]]
+	[ "$(ledger "SELECT string_agg(m::text || ':' || ms::text, ',' ORDER BY id) FROM public.feel")" = "a:{a,b},b:{b}" ]
+	same a.graph <(zn-snapshot)
+	[ "$(ledger "SELECT string_agg(status, ',') FROM _zanith_migration_artifacts")" = "restored,restored" ]
+	# Parked again, and cleaned up: the table first, then its type.
+	zn-snapshot >a.graph
+	mkdir migrations
+	run_zn 0 zn-diff -o migrations --name again a.graph b.graph
+	run_zn 0 zn-apply migrations
+	ledger "UPDATE _zanith_migration_artifacts SET expires_at = now() - interval '1 day' WHERE status = 'parked'" >/dev/null
+	run_zn 0 zn-artifact cleanup
+	[ "$(printf '%s\n' "$output" | sed 's/::.*//; s/^purged //' | wc -l)" -eq 2 ]
+	[[ "$(printf '%s\n' "$output" | head -n 1)" == *"::soft_drop_table::public.feel: DROP TABLE"* ]]
+	[[ "$(printf '%s\n' "$output" | tail -n 1)" == *"::soft_drop_type::public.mood: DROP TYPE"* ]]
+}
