@@ -242,6 +242,7 @@ struct later {
 struct tstat {
 	double rows, bytes;
 	const char *source;
+	int partitioned;	/* a partitioned table (relkind p) */
 };
 
 static const char *
@@ -1221,10 +1222,19 @@ createindex(struct st *s, int unique)
 		sset(&x->newrels, idx, NULL);
 	s->rel = rel;
 	if (conc) {
+		const struct tstat *ts = sget(&x->stats, rel);
+
 		lock(x, s->r, rel, L_SUE);
 		s->r->outside = 1;
 		work(s, W_INDEX);
-		if (x->ver >= 140000 && x->ver < 140004)
+		if (ts != NULL && ts->partitioned && !only)
+			reasonat(x, s->r, ADDS_INDEX, 95, rel, 0,
+			    fmt(x, "PostgreSQL refuses CREATE INDEX "
+			    "CONCURRENTLY on %s, a partitioned table: build "
+			    "each partition's index CONCURRENTLY, then CREATE "
+			    "INDEX ON ONLY %s and ALTER INDEX ... ATTACH "
+			    "PARTITION each", rel, rel));
+		else if (x->ver >= 140000 && x->ver < 140004)
 			reasonat(x, s->r, ADDS_INDEX, 95, rel, 0,
 			    fmt(x, "CREATE INDEX CONCURRENTLY on PostgreSQL "
 			    "%ld.%ld can silently corrupt the index (fixed "
@@ -3016,30 +3026,39 @@ lookup(struct cx *x)
 		    x->o->probe_timeout_ms);
 		zn_pg_cmd(conn, "bound lock waits", set);
 	}
-	if (!zn_pg_try(conn, &x1, "SELECT k, c.reltuples::float8, "
-	    "pg_relation_size(c.oid)::float8, "
-	    "pg_total_relation_size(c.oid)::float8 "
-	    "FROM unnest($1::text[]) AS k "
-	    "JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k)",
-	    1, params)) {
+	/*
+	 * A table's size is its tree's: a partitioned table has no rows of
+	 * its own, and ALTER TABLE without ONLY works on every partition
+	 * and inheritance child (PostgreSQL rewrites, scans and locks each).
+	 * Per table: the analysed rows summed (a relation never analysed
+	 * counts none), the heaps' bytes and the total.
+	 */
+#define TREE(heap, total) \
+	"SELECT k, sum(greatest(d.reltuples, 0))::float8, " heap ", " total \
+	", bool_or(d.oid = c.oid AND c.relkind = 'p') FROM unnest($1::text[]) AS k " \
+	"JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k) " \
+	"CROSS JOIN LATERAL (WITH RECURSIVE tree(oid) AS (SELECT c.oid " \
+	"UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i " \
+	"JOIN tree t ON i.inhparent = t.oid) SELECT oid FROM tree) tr " \
+	"JOIN pg_catalog.pg_class d ON d.oid = tr.oid GROUP BY k"
+	if (!zn_pg_try(conn, &x1, TREE(
+	    "sum(pg_relation_size(d.oid))::float8",
+	    "sum(pg_total_relation_size(d.oid))::float8"), 1, params)) {
 		if (strcmp(x1.state, "55P03") != 0)
 			zn_pg_die(&x1, "read table sizes", NULL);
 		zn_pgres_clear(&x1);
 		zn_warn("a table is locked: its size is estimated from "
 		    "pg_class.relpages");
-		if (!zn_pg_try(conn, &x1, "SELECT k, c.reltuples::float8, "
-		    "-1::float8, "
-		    "(c.relpages + coalesce((SELECT sum(i.relpages) "
+		if (!zn_pg_try(conn, &x1, TREE("-1::float8",
+		    "sum((d.relpages + coalesce((SELECT sum(i.relpages) "
 		    "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i "
-		    "ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), 0) "
+		    "ON i.oid = x.indexrelid WHERE x.indrelid = d.oid), 0) "
 		    "+ coalesce((SELECT t.relpages FROM pg_catalog.pg_class t "
-		    "WHERE t.oid = c.reltoastrelid), 0))::float8 * "
-		    "current_setting('block_size')::float8 "
-		    "FROM unnest($1::text[]) AS k "
-		    "JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k)",
-		    1, params))
+		    "WHERE t.oid = d.reltoastrelid), 0))::float8 * "
+		    "current_setting('block_size')::float8)"), 1, params))
 			zn_pg_die(&x1, "read table sizes", NULL);
 	}
+#undef TREE
 	res = x1.r;
 	x1.r = NULL;
 	zn_pgres_clear(&x1);
@@ -3062,6 +3081,7 @@ lookup(struct cx *x)
 		else if (ts->rows <= 0)
 			ts->rows = -1;
 		ts->source = "pg_class";
+		ts->partitioned = strcmp(PQgetvalue(res, j, 4), "t") == 0;
 		sset(&x->stats, PQgetvalue(res, j, 0), ts);
 	}
 	PQclear(res);

@@ -127,6 +127,45 @@ teardown() {
 	[ "$(risk_of 1)" = "35 medium adds_index" ]
 }
 
+@test "a partitioned table and an inheritance parent are as large as their trees; CONCURRENTLY on a partitioned parent is refused" {
+	zn_sql <<-'SQL'
+	CREATE TABLE m (id bigint, at date, v text) PARTITION BY RANGE (at);
+	CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');
+	CREATE TABLE m2 PARTITION OF m FOR VALUES FROM ('2026-07-01') TO ('2027-01-01')
+	    PARTITION BY RANGE (at);
+	CREATE TABLE m2a PARTITION OF m2 FOR VALUES FROM ('2026-07-01') TO ('2027-01-01');
+	INSERT INTO m SELECT g, '2026-01-01'::date + (g % 360), 'x' FROM generate_series(1, 30000) g;
+	CREATE TABLE p (id bigint, v text);
+	CREATE TABLE c1 () INHERITS (p);
+	INSERT INTO c1 SELECT g, 'x' FROM generate_series(1, 30000) g;
+	ANALYZE m;
+	ANALYZE p;
+	ANALYZE c1;
+	SQL
+	mkmig <<-'SQL'
+	ALTER TABLE m ADD COLUMN r float8 DEFAULT random()
+	ALTER TABLE m ALTER COLUMN v SET NOT NULL
+	ALTER TABLE m ALTER COLUMN id TYPE text
+	ALTER TABLE m ADD CONSTRAINT m_id CHECK (id > 0)
+	nt CREATE INDEX CONCURRENTLY m_v ON m (v)
+	ALTER TABLE p ALTER COLUMN id TYPE text
+	SQL
+	run_zn 1 zn-classify -d "" --large-rows 20000 --max-risk 60 "$M"
+	# Each is as large as its partitions (the parent's heap is empty):
+	# critical, never "the table is empty".
+	for n in 1 2 3 4 6; do
+		[ "$(risk_of "$n" | cut -d' ' -f2)" = critical ] || { risk_of "$n" >&2; false; }
+		op_is "$n" '[.risk.facts.tables[] | .rows] | max >= 29000'
+		[ "$(refused "$n")" = max_risk ]
+	done
+	[ "$(risk_of 5)" = "95 critical adds_index,non_transactional_step" ]
+	op_is 5 '[.risk.facts.details[].detail] | any(startswith("PostgreSQL refuses CREATE INDEX CONCURRENTLY on public.m, a partitioned table"))'
+	# Small trees are small, not empty.
+	run_zn 0 zn-classify -d "" "$M"
+	[ "$(risk_of 1 | cut -d' ' -f1)" -ge 60 ]
+	[ "$(risk_of 6 | cut -d' ' -f1)" -ge 60 ]
+}
+
 @test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
 	zn_sql <<-'SQL'
 	CREATE TABLE parent (id int PRIMARY KEY);
