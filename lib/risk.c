@@ -225,7 +225,8 @@ struct cx {
 	struct smap stats;	/* rel -> struct tstat */
 	struct smap coltype;	/* "rel|col" -> type text */
 	struct smap volatil;	/* function name -> "v" or "s" */
-	struct smap wantrel, wantcol, wantfn;
+	struct smap wantrel, wantcol, wantfn, wanttype;
+	struct smap cdomain;	/* type text -> domain with a CHECK */
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
 	struct zn_buf fb;	/* fmt's scratch */
@@ -1403,7 +1404,7 @@ addcolumn(struct st *s, const char *rel, const char *col)
 	struct ty ty;
 	int notnull = 0, hasdef = 0, ident_ = 0, gen = 0, check = 0, uniq = 0;
 	int pk = 0;
-	const char *ref = NULL, *vol = NULL, *defexpr = NULL;
+	const char *ref = NULL, *vol = NULL, *defexpr = NULL, *cdom = NULL;
 	static const char *const stop[] = { "not", "null", "default",
 	    "constraint", "check", "unique", "primary", "references",
 	    "generated", "collate", "compression", "storage", NULL };
@@ -1423,6 +1424,15 @@ addcolumn(struct st *s, const char *rel, const char *col)
 	}
 	tto = p->i;
 	typeof_(&ty, p->t, tfrom, tto);
+	/* Whether it is a domain with a CHECK: the live database says. */
+	if (tto > tfrom) {
+		const char *tt = span(x, p, tfrom, tto);
+
+		if (x->collect)
+			sset(&x->wanttype, tt, NULL);
+		else if (shas(&x->cdomain, tt))
+			cdom = tt;
+	}
 	while (p->i < p->n && !atk(p, ZN_TK_COMMA)) {
 		if (eats(p, "not", "null", NULL)) {
 			notnull = 1;
@@ -1492,6 +1502,13 @@ addcolumn(struct st *s, const char *rel, const char *col)
 		work(s, W_REWRITE);
 		reason(x, s->r, REBUILDS, rel, 1, fmt(x, "a stored "
 		    "generated column rewrites %s", rel));
+	} else if (cdom != NULL) {
+		/* Its CHECK is checked on every row, default or NULL. */
+		work(s, W_REWRITE);
+		reason(x, s->r, REBUILDS, rel, 1, fmt(x, "%s is a domain "
+		    "with a CHECK: every row is written and checked, and %s "
+		    "is rewritten; a plain column with a CHECK NOT VALID, "
+		    "validated later, is not", cdom, rel));
 	} else if (hasdef && vol != NULL) {
 		work(s, W_REWRITE);
 		reason(x, s->r, REBUILDS, rel, 1, fmt(x, "the default "
@@ -3117,6 +3134,24 @@ lookup(struct cx *x)
 		    zn_xstrdup(strcmp(PQgetvalue(res, j, 1), "t") == 0 ?
 		    "v" : "s"));
 	PQclear(res);
+	/* The types of added columns that are domains with a CHECK. */
+	pgarray(&b, &x->wanttype);
+
+	params[0] = b.buf;
+	/* A type is named as the step names it: the default search_path. */
+	zn_pg_cmd(conn, "read domains", "BEGIN; "
+	    "SET LOCAL search_path TO DEFAULT");
+	res = zn_pg_exec(conn, "read domains",
+	    "WITH RECURSIVE d(k, t) AS (SELECT k, to_regtype(k) "
+	    "FROM unnest($1::text[]) AS k WHERE to_regtype(k) IS NOT NULL "
+	    "UNION SELECT d.k, y.typbasetype FROM d JOIN pg_catalog.pg_type y "
+	    "ON y.oid = d.t AND y.typtype = 'd') "
+	    "SELECT DISTINCT d.k FROM d JOIN pg_catalog.pg_constraint c "
+	    "ON c.contypid = d.t AND c.contype = 'c'", 1, params);
+	for (j = 0; j < PQntuples(res); j++)
+		sset(&x->cdomain, PQgetvalue(res, j, 0), NULL);
+	PQclear(res);
+	zn_pg_cmd(conn, "read domains", "COMMIT");
 	zn_buf_release(&rels);
 	zn_buf_release(&cols);
 	zn_buf_release(&fns);
@@ -3876,6 +3911,8 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	sfree(&x.wantrel, 0);
 	sfree(&x.wantcol, 0);
 	sfree(&x.wantfn, 0);
+	sfree(&x.wanttype, 0);
+	sfree(&x.cdomain, 0);
 	sfree(&x.later, 1);
 	zn_arena_release(&x.a);
 	zn_buf_release(&x.fb);

@@ -166,6 +166,28 @@ teardown() {
 	[ "$(risk_of 6 | cut -d' ' -f1)" -ge 60 ]
 }
 
+@test "a column added with a domain that has a CHECK (directly or through its base) rewrites the table; one without does not" {
+	zn_sql <<-'SQL'
+	CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+	CREATE DOMAIN small_posint AS posint;
+	CREATE DOMAIN plain AS int;
+	CREATE TABLE t (id int);
+	INSERT INTO t SELECT g FROM generate_series(1, 30000) g;
+	ANALYZE t;
+	SQL
+	mkmig <<-'SQL'
+	ALTER TABLE t ADD COLUMN a posint
+	ALTER TABLE t ADD COLUMN b public.small_posint DEFAULT 5
+	ALTER TABLE t ADD COLUMN c plain
+	SQL
+	run_zn 1 zn-classify -d "" --large-rows 20000 --max-risk 60 "$M"
+	[ "$(risk_of 1)" = "95 critical rebuilds_table,takes_access_exclusive_lock" ]
+	[ "$(risk_of 2)" = "95 critical rebuilds_table,takes_access_exclusive_lock" ]
+	op_is 1 '.risk.facts.work == "rewrite" and ([.risk.facts.details[].detail] | any(startswith("posint is a domain with a CHECK")))'
+	[ "$(risk_of 3)" = "15 low takes_access_exclusive_lock" ]
+	[ "$(refused 3)" = "" ]
+}
+
 @test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
 	zn_sql <<-'SQL'
 	CREATE TABLE parent (id int PRIMARY KEY);
