@@ -229,6 +229,7 @@ struct cx {
 	struct smap cdomain;	/* type text -> domain with a CHECK */
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
+	const char *tz;		/* the TimeZone the op sets, or NULL */
 	struct zn_buf fb;	/* fmt's scratch */
 	struct zn_toks toks;	/* sqltext's, reused */
 };
@@ -757,6 +758,31 @@ textish(const struct ty *t)
  * when they are changed silently, and *why.  The table follows the
  * measured families of zn-classify(1), TYPE CHANGES, not pg_cast.
  */
+/* Whether a TimeZone value (as the SET gives it) is UTC itself. */
+static int
+utczone(const char *v)
+{
+	static const char *const utc[] = { "utc", "etc/utc", "gmt",
+	    "etc/gmt", "uct", "etc/uct", "universal", "etc/universal",
+	    "zulu", "etc/zulu", "z", "0", "+00", "+00:00", "utc0",
+	    "gmt0", "etc/gmt0", "etc/gmt+0", "etc/gmt-0", "greenwich",
+	    "etc/greenwich", NULL };
+	char buf[32];
+	size_t i, n = 0;
+
+	for (; *v != '\0' && n + 1 < sizeof(buf); v++)
+		if (*v != '\'' && *v != '"' && *v != ' ')
+			buf[n++] = (char)(*v >= 'A' && *v <= 'Z' ? *v + 32 :
+			    *v);
+	buf[n] = '\0';
+	if (*v != '\0')
+		return 0;
+	for (i = 0; utc[i] != NULL; i++)
+		if (strcmp(buf, utc[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 typechange(struct cx *x, const struct ty *f, const struct ty *t, int using,
     int *rewrite, int *narrow, const char **why)
@@ -871,6 +897,12 @@ typechange(struct cx *x, const struct ty *f, const struct ty *t, int using,
 		if (tzswap && x->ver < 120000) {
 			*why = "timestamp and timestamptz rewrite before "
 			    "PostgreSQL 12";
+			return;
+		}
+		if (tzswap && x->tz != NULL && !utczone(x->tz)) {
+			*why = fmt(x, "the step sets TimeZone to %s: timestamp "
+			    "and timestamptz are binary compatible only when "
+			    "it is UTC", x->tz);
 			return;
 		}
 		*rewrite = 0;
@@ -2693,6 +2725,12 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 				p.i++;
 			r->lt = ltvalue(x, &p);
 			r->ltunbounded = r->lt < 0;
+		} else if (eat(&p, "timezone") || eats(&p, "time", "zone",
+		    NULL)) {
+			if (atk(&p, ZN_TK_OP) || at(&p, "to"))
+				p.i++;
+			x->tz = at(&p, "default") || at(&p, "local") ? NULL :
+			    span(x, &p, p.i, p.n);
 		}
 		r->nstmt--;
 		return;
@@ -2702,6 +2740,8 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 			r->lt = -1;
 			r->ltunbounded = 1;
 		}
+		if (at(&p, "timezone") || at(&p, "all"))
+			x->tz = NULL;
 		r->nstmt--;
 		return;
 	}
@@ -3346,6 +3386,7 @@ classifyop(struct cx *x, const struct zn_op *op, struct opr *r)
 	r->lt = -1;
 	r->allnew = 1;
 	x->op = op;
+	x->tz = NULL;
 	def = zn_op_def(op);
 	r->raw = def == NULL || def->raw;
 	if (def == NULL)

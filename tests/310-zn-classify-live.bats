@@ -188,6 +188,29 @@ teardown() {
 	[ "$(refused 3)" = "" ]
 }
 
+@test "timestamp to timestamptz rewrites when the step sets a TimeZone that is not UTC, and only then" {
+	zn_sql <<-'SQL'
+	CREATE TABLE ts (id int, at timestamp, bt timestamptz);
+	INSERT INTO ts SELECT g, now(), now() FROM generate_series(1, 30000) g;
+	ANALYZE ts;
+	SQL
+	mkmig <<-'SQL'
+	SET LOCAL TimeZone = 'Europe/Paris' ;; ALTER TABLE ts ALTER COLUMN at TYPE timestamptz
+	SET TIME ZONE 'America/New_York' ;; ALTER TABLE ts ALTER COLUMN bt TYPE timestamp
+	SET LOCAL timezone TO 'Etc/UTC' ;; ALTER TABLE ts ALTER COLUMN at TYPE timestamptz
+	ALTER TABLE ts ALTER COLUMN at TYPE timestamptz
+	SET TimeZone = 'Asia/Tokyo' ;; RESET TimeZone ;; ALTER TABLE ts ALTER COLUMN at TYPE timestamptz
+	SQL
+	run_zn 1 zn-classify -d "" --large-rows 20000 --max-risk 60 "$M"
+	for n in 1 2; do
+		op_is "$n" '.risk.facts.work == "rewrite" and .risk.score == 95 and (.risk.reasons | index("rebuilds_table"))'
+	done
+	op_is 1 '[.risk.facts.details[].detail] | any(contains("sets TimeZone to '"'"'Europe/Paris'"'"'"))'
+	for n in 3 4 5; do
+		op_is "$n" '.risk.facts.work == "none" and .risk.score < 60'
+	done
+}
+
 @test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
 	zn_sql <<-'SQL'
 	CREATE TABLE parent (id int PRIMARY KEY);
