@@ -227,6 +227,8 @@ struct cx {
 	struct smap volatil;	/* function name -> "v" or "s" */
 	struct smap wantrel, wantcol, wantfn, wanttype;
 	struct smap cdomain;	/* type text -> domain with a CHECK */
+	struct smap viewdeps;	/* "rel|col" -> views using it, ", " */
+	struct smap goneviews;	/* views dropped by earlier steps */
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
 	const char *tz;		/* the TimeZone the op sets, or NULL */
@@ -1793,6 +1795,40 @@ addconstraint(struct st *s, const char *rel, const char *con)
 	skipitem(p);
 }
 
+/*
+ * The views that use column col of rel and that no earlier step of the
+ * plan drops, as "a, b"; NULL when none does.
+ */
+static const char *
+usedbyviews(struct cx *x, const char *rel, const char *col)
+{
+	const char *all = sget(&x->viewdeps, colkey(x, rel, col)), *p;
+	struct zn_buf b = ZN_BUF_INIT;
+
+	if (all == NULL)
+		return NULL;
+	for (p = all; *p != '\0';) {
+		const char *e = strstr(p, ", ");
+		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+		char *v = zn_xstrndup(p, n);
+
+		if (!shas(&x->goneviews, v)) {
+			if (b.len > 0)
+				zn_buf_adds(&b, ", ");
+			zn_buf_adds(&b, v);
+		}
+		free(v);
+		p += n;
+		if (*p != '\0')
+			p += 2;
+	}
+	if (b.len == 0) {
+		zn_buf_release(&b);
+		return NULL;
+	}
+	return keep(x, zn_buf_detach(&b));
+}
+
 /* ALTER TABLE rel ALTER [COLUMN] col ... */
 static void
 altercolumn(struct st *s, const char *rel)
@@ -1810,7 +1846,7 @@ altercolumn(struct st *s, const char *rel)
 	if (eats(p, "set", "data", "type") || eat(p, "type")) {
 		size_t b = p->i, e;
 		int using = 0, collate = 0, rewrite, narrow;
-		const char *from, *why;
+		const char *from, *why, *views;
 		struct ty tf = { "", -1, -1, 0 }, tt;
 
 		while (p->i < p->n && !atk(p, ZN_TK_COMMA) &&
@@ -1832,6 +1868,13 @@ altercolumn(struct st *s, const char *rel)
 		lock(x, s->r, rel, L_AE);
 		if (x->collect)
 			return;
+		if ((views = usedbyviews(x, rel, col)) != NULL) {
+			reasonat(x, s->r, CHANGES_TYPE, 95, rel, 0, fmt(x,
+			    "fails: %s uses %s, and PostgreSQL cannot change "
+			    "the type of a column a view uses; drop the view "
+			    "first and create it again after", views,
+			    qident(x, col)));
+		}
 		if (from == NULL) {
 			rewrite = 1;
 			narrow = 0;
@@ -2054,6 +2097,18 @@ altertable(struct st *s)
 			cascade = p->i > b && zn_tok_is(&p->t[p->i - 1],
 			    "cascade");
 			lock(x, s->r, rel, L_AE);
+			if (col != NULL && x->collect)
+				sset(&x->wantcol, colkey(x, rel, col), NULL);
+			else if (col != NULL && !cascade) {
+				const char *views = usedbyviews(x, rel, col);
+
+				if (views != NULL)
+					reasonat(x, s->r, BREAKS, 95, rel, 0,
+					    fmt(x, "fails: %s uses %s, and "
+					    "PostgreSQL refuses to drop it "
+					    "without CASCADE; drop the view "
+					    "first", views, qident(x, col)));
+			}
 			/*
 			 * An archiveColumn step copies the values out first,
 			 * and zn-apply records where (zn-artifact(1)): parked,
@@ -2339,6 +2394,8 @@ drop(struct st *s)
 	if (eats(p, "materialized", "view", NULL)) {
 		eats(p, "if", "exists", NULL);
 		rel = qname(x, p, NULL, NULL);
+		if (rel != NULL && !x->collect)
+			sset(&x->goneviews, rel, NULL);
 		reasonat(x, s->r, DROPS_OBJECT, cascade ? 80 : 60, rel, 0,
 		    fmt(x, "drops materialized view %s and its stored rows",
 		    rel != NULL ? rel : "?"));
@@ -2347,6 +2404,8 @@ drop(struct st *s)
 	if (eat(p, "view")) {
 		eats(p, "if", "exists", NULL);
 		rel = qname(x, p, NULL, NULL);
+		if (rel != NULL && !x->collect)
+			sset(&x->goneviews, rel, NULL);
 		reasonat(x, s->r, BREAKS, cascade ? 60 : 35, rel, 0, fmt(x,
 		    "clients reading %s break", rel != NULL ? rel : "it"));
 		return;
@@ -3174,6 +3233,32 @@ lookup(struct cx *x)
 		    zn_xstrdup(strcmp(PQgetvalue(res, j, 1), "t") == 0 ?
 		    "v" : "s"));
 	PQclear(res);
+	/*
+	 * The views (and rules) that use each column: PostgreSQL refuses to
+	 * change its type or drop it (without CASCADE) while they do.
+	 */
+	params[0] = cols.buf;
+	res = zn_pg_exec(conn, "read the views that use columns",
+	    "SELECT k, string_agg(DISTINCT pg_catalog.format('%I.%I', "
+	    "vn.nspname, v.relname), ', ') "
+	    "FROM unnest($1::text[]) AS k "
+	    "JOIN pg_catalog.pg_attribute a ON a.attrelid = "
+	    "to_regclass(split_part(k, '|', 1)) "
+	    "AND a.attname = substr(k, length(split_part(k, '|', 1)) + 2) "
+	    "AND a.attnum > 0 AND NOT a.attisdropped "
+	    "JOIN pg_catalog.pg_depend d ON d.refclassid = "
+	    "'pg_catalog.pg_class'::regclass AND d.refobjid = a.attrelid "
+	    "AND d.refobjsubid = a.attnum AND d.classid = "
+	    "'pg_catalog.pg_rewrite'::regclass "
+	    "JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid "
+	    "JOIN pg_catalog.pg_class v ON v.oid = w.ev_class "
+	    "AND v.oid <> a.attrelid "
+	    "JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace "
+	    "GROUP BY k", 1, params);
+	for (j = 0; j < PQntuples(res); j++)
+		sset(&x->viewdeps, PQgetvalue(res, j, 0),
+		    zn_xstrdup(PQgetvalue(res, j, 1)));
+	PQclear(res);
 	/* The types of added columns that are domains with a CHECK. */
 	pgarray(&b, &x->wanttype);
 
@@ -3332,6 +3417,9 @@ modified(struct cx *x, struct reason *rr, const char **why)
 	int sc = rr->score;
 
 	*why = NULL;
+	/* A step certain to fail fails on an empty or a new table too. */
+	if (rr->score >= 95 && !rr->sized)
+		return sc;
 	if (rr->code >= REBUILDS && rr->code <= BACKFILL && rr->rel != NULL &&
 	    isnew(x, rr->rel)) {
 		*why = "created earlier in this plan";
@@ -3954,6 +4042,8 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	sfree(&x.wantfn, 0);
 	sfree(&x.wanttype, 0);
 	sfree(&x.cdomain, 0);
+	sfree(&x.viewdeps, 1);
+	sfree(&x.goneviews, 0);
 	sfree(&x.later, 1);
 	zn_arena_release(&x.a);
 	zn_buf_release(&x.fb);

@@ -211,6 +211,31 @@ teardown() {
 	done
 }
 
+@test "a type change or a drop of a column a view uses is foreseen to fail, unless an earlier step drops the view" {
+	zn_sql <<-'SQL'
+	CREATE SCHEMA "we ird";
+	CREATE TABLE vt (id int, a int, b text);
+	CREATE VIEW "we ird"."v v" AS SELECT id, a FROM vt;
+	CREATE MATERIALIZED VIEW mv AS SELECT b FROM vt;
+	SQL
+	mkmig <<-'SQL'
+	ALTER TABLE vt ALTER COLUMN a TYPE bigint
+	ALTER TABLE vt DROP COLUMN a
+	ALTER TABLE vt ALTER COLUMN b TYPE varchar(5)
+	DROP VIEW "we ird"."v v" ;; ALTER TABLE vt ALTER COLUMN a TYPE bigint
+	ALTER TABLE vt DROP COLUMN a CASCADE
+	ALTER TABLE vt ALTER COLUMN id TYPE bigint
+	SQL
+	run_zn 1 zn-classify -d "" --max-risk 60 "$M"
+	# The table is empty: a failure is certain all the same.
+	op_is 1 '.risk.score == 95 and ([.risk.facts.details[].detail] | any(startswith("fails: \"we ird\".\"v v\" uses a, and PostgreSQL cannot change the type")))'
+	op_is 2 '.risk.score == 95 and ([.risk.facts.details[].detail] | any(startswith("fails: \"we ird\".\"v v\" uses a, and PostgreSQL refuses to drop it without CASCADE")))'
+	op_is 3 '.risk.score == 95 and ([.risk.facts.details[].detail] | any(startswith("fails: public.mv uses b")))'
+	for n in 4 5 6; do
+		op_is "$n" '[.risk.facts.details[].detail] | any(startswith("fails")) | not'
+	done
+}
+
 @test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
 	zn_sql <<-'SQL'
 	CREATE TABLE parent (id int PRIMARY KEY);
