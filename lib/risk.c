@@ -228,10 +228,13 @@ struct cx {
 	struct smap wantrel, wantcol, wantfn, wanttype;
 	struct smap cdomain;	/* type text -> domain with a CHECK */
 	struct smap viewdeps;	/* "rel|col" -> views using it, ", " */
+	struct smap colchecks;	/* "rel|col" -> its CHECKs' names */
 	struct smap goneviews;	/* views dropped by earlier steps */
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
 	const char *tz;		/* the TimeZone the op sets, or NULL */
+	struct smap labels;	/* enum labels the op adds: 'literal' */
+	struct smap opnv;	/* "rel|con" the op adds NOT VALID */
 	struct zn_buf fb;	/* fmt's scratch */
 	struct zn_toks toks;	/* sqltext's, reused */
 };
@@ -1643,6 +1646,8 @@ addconstraint(struct st *s, const char *rel, const char *con)
 	    zn_tok_is(&p->t[p->i - 2], "not"))
 		notvalid = 1;
 	p->i = b;
+	if (notvalid && con != NULL && !x->collect)
+		sset(&x->opnv, colkey(x, rel, con), NULL);
 	if (eat(p, "check")) {
 		const char *expr = inner(x, p, NULL, NULL), *col;
 
@@ -1846,7 +1851,7 @@ altercolumn(struct st *s, const char *rel)
 	if (eats(p, "set", "data", "type") || eat(p, "type")) {
 		size_t b = p->i, e;
 		int using = 0, collate = 0, rewrite, narrow;
-		const char *from, *why, *views;
+		const char *from, *why, *views, *checks;
 		struct ty tf = { "", -1, -1, 0 }, tt;
 
 		while (p->i < p->n && !atk(p, ZN_TK_COMMA) &&
@@ -1894,6 +1899,15 @@ altercolumn(struct st *s, const char *rel)
 			    "%s %s%s%s: %s", qident(x, col), from != NULL ?
 			    from : "", from != NULL ? " -> " : "to ",
 			    span(x, p, b, e), why));
+		if (!rewrite && (checks = sget(&x->colchecks, colkey(x, rel,
+		    col))) != NULL) {
+			/* Its CHECKs are checked again, row by row. */
+			work(s, W_SCAN);
+			reason(x, s->r, VALIDATES, rel, 1, fmt(x, "no rewrite, "
+			    "but %s, the CHECK on %s, is checked again on every "
+			    "row of %s under ACCESS EXCLUSIVE", checks,
+			    qident(x, col), rel));
+		}
 		if (rewrite) {
 			work(s, W_REWRITE);
 			reason(x, s->r, REBUILDS, rel, 1, fmt(x, "%s and "
@@ -2147,6 +2161,19 @@ altertable(struct st *s)
 			skipitem(p);
 			lock(x, s->r, rel, L_SUE);
 			work(s, W_SCAN);
+			/*
+			 * In the transaction that added it NOT VALID, the
+			 * ADD's lock is still held while the rows are read.
+			 */
+			if (con != NULL && !x->collect && x->op != NULL &&
+			    x->op->transactional && shas(&x->opnv, colkey(x,
+			    rel, con)))
+				reason(x, s->r, VALIDATES, rel, 1, fmt(x,
+				    "VALIDATE in the transaction that added "
+				    "it NOT VALID: every row of %s is checked "
+				    "while the ADD's lock (ACCESS EXCLUSIVE for "
+				    "a CHECK) is still held, as in the plain "
+				    "form; VALIDATE it in a later step", rel));
 			if (con != NULL && !x->collect) {
 				const char *c = sget(&x->nnchecks,
 				    colkey(x, rel, con));
@@ -2551,6 +2578,13 @@ alterother(struct st *s)
 			int ordered;
 
 			eats(p, "if", "not", "exists");
+			if (p->i < p->n && p->t[p->i].t == ZN_TK_STRING) {
+				char *l = zn_xstrndup(p->t[p->i].s,
+				    p->t[p->i].n);
+
+				sset(&x->labels, l, NULL);
+				free(l);
+			}
 			p->i++;
 			ordered = at(p, "before") || at(p, "after");
 			if (x->ver < 120000) {
@@ -2776,6 +2810,32 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 	if (n == 0)
 		return;
 	r->nstmt++;
+	/*
+	 * A label added earlier in the same transaction cannot be used
+	 * before it commits ("unsafe use of new value").
+	 */
+	if (x->labels.n > 0 && x->op != NULL && x->op->transactional &&
+	    !x->collect) {
+		for (i = 0; i < n; i++) {
+			char *l;
+
+			if (t[i].t != ZN_TK_STRING)
+				continue;
+			l = zn_xstrndup(t[i].s, t[i].n);
+			if (shas(&x->labels, l) && !(i >= 2 &&
+			    zn_tok_is(&t[i - 1], "value") &&
+			    zn_tok_is(&t[i - 2], "add")) && !(i >= 5 &&
+			    zn_tok_is(&t[i - 1], "exists") &&
+			    zn_tok_is(&t[i - 4], "value")))
+				reasonat(x, r, BREAKS, 95, NULL, 0, fmt(x,
+				    "fails: the enum label %s is added in "
+				    "this step's transaction, and PostgreSQL "
+				    "refuses to use a new label before that "
+				    "commits (unsafe use of new value); use it "
+				    "in a later step", l));
+			free(l);
+		}
+	}
 	if (eat(&p, "set")) {
 		eat(&p, "session");
 		eat(&p, "local");
@@ -3210,7 +3270,11 @@ lookup(struct cx *x)
 	    "AND n.convalidated AND n.conkey = ARRAY[a.attnum] "
 	    "AND pg_catalog.pg_get_constraintdef(n.oid) = "
 	    "'CHECK ((' || pg_catalog.quote_ident(a.attname) || "
-	    "' IS NOT NULL))') "
+	    "' IS NOT NULL))'), "
+	    "(SELECT string_agg(pg_catalog.quote_ident(n.conname), ', ' "
+	    "ORDER BY n.conname) FROM pg_catalog.pg_constraint n "
+	    "WHERE n.conrelid = a.attrelid AND n.contype = 'c' "
+	    "AND a.attnum = ANY (n.conkey)) "
 	    "FROM unnest($1::text[]) AS k "
 	    "JOIN pg_catalog.pg_attribute a ON a.attrelid = "
 	    "to_regclass(split_part(k, '|', 1)) "
@@ -3221,6 +3285,9 @@ lookup(struct cx *x)
 		    zn_xstrdup(PQgetvalue(res, j, 1)));
 		if (strcmp(PQgetvalue(res, j, 2), "t") == 0)
 			sset(&x->proven, PQgetvalue(res, j, 0), NULL);
+		if (!PQgetisnull(res, j, 3))
+			sset(&x->colchecks, PQgetvalue(res, j, 0),
+			    zn_xstrdup(PQgetvalue(res, j, 3)));
 	}
 	PQclear(res);
 	params[0] = fns.buf;
@@ -3475,6 +3542,8 @@ classifyop(struct cx *x, const struct zn_op *op, struct opr *r)
 	r->allnew = 1;
 	x->op = op;
 	x->tz = NULL;
+	sfree(&x->labels, 0);
+	sfree(&x->opnv, 0);
 	def = zn_op_def(op);
 	r->raw = def == NULL || def->raw;
 	if (def == NULL)
@@ -4043,6 +4112,9 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	sfree(&x.wanttype, 0);
 	sfree(&x.cdomain, 0);
 	sfree(&x.viewdeps, 1);
+	sfree(&x.colchecks, 1);
+	sfree(&x.labels, 0);
+	sfree(&x.opnv, 0);
 	sfree(&x.goneviews, 0);
 	sfree(&x.later, 1);
 	zn_arena_release(&x.a);

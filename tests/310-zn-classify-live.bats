@@ -236,6 +236,45 @@ teardown() {
 	done
 }
 
+@test "constraints that make a step scan: a CHECK on a column whose type change needs no rewrite, VALIDATE in the transaction of its NOT VALID add" {
+	zn_sql <<-'SQL'
+	CREATE TABLE ck (id int PRIMARY KEY, v varchar(10) CHECK (length(v) > 0), w varchar(10), n int);
+	INSERT INTO ck SELECT g, 'x', 'y', g FROM generate_series(1, 30000) g;
+	ANALYZE ck;
+	SQL
+	mkmig <<-'SQL'
+	ALTER TABLE ck ALTER COLUMN v TYPE varchar(30)
+	ALTER TABLE ck ALTER COLUMN w TYPE varchar(30)
+	ALTER TABLE ck ADD CONSTRAINT n_pos CHECK (n > 0) NOT VALID ;; ALTER TABLE ck VALIDATE CONSTRAINT n_pos
+	ALTER TABLE ck ADD CONSTRAINT n_pos2 CHECK (n > 0) NOT VALID
+	ALTER TABLE ck VALIDATE CONSTRAINT n_pos2
+	SQL
+	run_zn 1 zn-classify -d "" --large-rows 20000 --max-risk 60 "$M"
+	op_is 1 '.risk.score == 95 and .risk.facts.work == "scan" and (.risk.reasons | index("validates_under_strong_lock"))'
+	op_is 1 '[.risk.facts.details[].detail] | any(contains("ck_v_check, the CHECK on v, is checked again on every row"))'
+	op_is 2 '.risk.score < 60 and .risk.facts.work == "none"'
+	op_is 3 '.risk.score == 95 and (.risk.reasons | index("validates_under_strong_lock"))'
+	op_is 4 '.risk.score < 60'
+	op_is 5 '.risk.score < 60'
+	[ "$(refused 3)" = max_risk ]
+	[ "$(refused 5)" = "" ]
+}
+
+@test "an enum label used in the step that adds it is foreseen to fail; in a later step it is not" {
+	zn_sql -c "CREATE TYPE mood AS ENUM ('ok', 'sad')" -c "CREATE TABLE mt (id int, m mood)"
+	mkmig <<-'SQL'
+	ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok' ;; UPDATE mt SET m = 'meh' WHERE id = 1
+	ALTER TYPE mood ADD VALUE IF NOT EXISTS 'gah' AFTER 'ok'
+	UPDATE mt SET m = 'gah' WHERE id = 1
+	nt ALTER TYPE mood ADD VALUE 'x''y' BEFORE 'sad'
+	SQL
+	run_zn 1 zn-classify -d "" --max-risk 60 "$M"
+	op_is 1 '.risk.score == 95 and ([.risk.facts.details[].detail] | any(startswith("fails: the enum label '"'"'meh'"'"' is added in this step")))'
+	for n in 2 3 4; do
+		op_is "$n" '[.risk.facts.details[].detail] | any(startswith("fails")) | not'
+	done
+}
+
 @test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
 	zn_sql <<-'SQL'
 	CREATE TABLE parent (id int PRIMARY KEY);
