@@ -229,6 +229,9 @@ struct cx {
 	struct smap cdomain;	/* type text -> domain with a CHECK */
 	struct smap viewdeps;	/* "rel|col" -> views using it, ", " */
 	struct smap colchecks;	/* "rel|col" -> its CHECKs' names */
+	struct smap wantidx;	/* "rel|index" for PRIMARY KEY USING INDEX */
+	struct smap idxnull;	/* "rel|index" -> its nullable columns */
+	struct smap nnset;	/* "rel|col" SET NOT NULL by an earlier step */
 	struct smap goneviews;	/* views dropped by earlier steps */
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
@@ -1632,6 +1635,48 @@ validatelater(struct cx *x, const char *rel, const char *con,
 	sset(&x->later, colkey(x, rel, con), l);
 }
 
+/*
+ * PRIMARY KEY USING INDEX sets NOT NULL on the index's columns: one that
+ * is nullable (cols, "a|b", less those an earlier step set NOT NULL) is
+ * scanned for NULLs under ACCESS EXCLUSIVE, and the step fails on one.
+ */
+static void
+pknulls(struct st *s, const char *rel, const char *cols)
+{
+	struct cx *x = s->x;
+	struct zn_buf names = ZN_BUF_INIT, cond = ZN_BUF_INIT;
+	const char *p = cols;
+
+	while (p != NULL && *p != '\0') {
+		const char *e = strchr(p, '|');
+		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+		char *c = zn_xstrndup(p, n);
+
+		if (!shas(&x->nnset, colkey(x, rel, c))) {
+			zn_buf_addf(&names, "%s%s", names.len ? ", " : "",
+			    qident(x, c));
+			zn_buf_addf(&cond, "%s%s IS NULL", cond.len ? " OR " :
+			    "", qident(x, c));
+		}
+		free(c);
+		p += n;
+		if (*p == '|')
+			p++;
+	}
+	if (names.len > 0) {
+		work(s, W_SCAN);
+		s->r->mayfail |= MF_NULLS;
+		reason(x, s->r, NOT_NULL, rel, 1, fmt(x, "PRIMARY KEY USING "
+		    "INDEX sets NOT NULL on %s, which scans %s under ACCESS "
+		    "EXCLUSIVE and fails on a NULL; SET NOT NULL first, "
+		    "through a validated CHECK", names.buf, rel));
+		probe(x, s->r, "nulls", rel, NOT_NULL, sample(x, "*", rel,
+		    cond.buf));
+	}
+	zn_buf_release(&names);
+	zn_buf_release(&cond);
+}
+
 static void
 addconstraint(struct st *s, const char *rel, const char *con)
 {
@@ -1757,6 +1802,11 @@ addconstraint(struct st *s, const char *rel, const char *con)
 			    "USING INDEX %s: the index is built already",
 			    idx != NULL ? qident(x, idx) : "?"));
 			briefae(x, s->r, rel);
+			if (pk && idx != NULL && x->collect)
+				sset(&x->wantidx, colkey(x, rel, idx), NULL);
+			else if (pk && idx != NULL)
+				pknulls(s, rel, sget(&x->idxnull, colkey(x, rel,
+				    idx)));
 			if (pk)
 				note(x, s->r, "PRIMARY KEY USING INDEX scans for "
 				    "NULLs unless its columns are NOT NULL");
@@ -1971,6 +2021,7 @@ altercolumn(struct st *s, const char *rel)
 			return;
 		}
 		proven = shas(&x->proven, k) && x->ver >= 120000;
+		sset(&x->nnset, k, NULL);
 		reason(x, s->r, AE_LOCK, rel, 0, fmt(x, "ACCESS EXCLUSIVE "
 		    "on %s", rel));
 		if (proven)
@@ -3326,6 +3377,28 @@ lookup(struct cx *x)
 		sset(&x->viewdeps, PQgetvalue(res, j, 0),
 		    zn_xstrdup(PQgetvalue(res, j, 1)));
 	PQclear(res);
+	/* The nullable columns of indexes a primary key is to use. */
+	{
+		struct zn_buf ix = ZN_BUF_INIT;
+
+		pgarray(&ix, &x->wantidx);
+		params[0] = ix.buf;
+		res = zn_pg_exec(conn, "read index columns", "SELECT k, "
+		    "string_agg(a.attname, '|' ORDER BY a.attnum) "
+		    "FROM unnest($1::text[]) AS k "
+		    "JOIN pg_catalog.pg_index i ON i.indrelid = "
+		    "to_regclass(split_part(k, '|', 1)) "
+		    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+		    "AND ic.relname = substr(k, length(split_part(k, '|', 1)) "
+		    "+ 2) JOIN pg_catalog.pg_attribute a ON a.attrelid = "
+		    "i.indrelid AND a.attnum = ANY (i.indkey) AND NOT "
+		    "a.attnotnull GROUP BY k", 1, params);
+		for (j = 0; j < PQntuples(res); j++)
+			sset(&x->idxnull, PQgetvalue(res, j, 0),
+			    zn_xstrdup(PQgetvalue(res, j, 1)));
+		PQclear(res);
+		zn_buf_release(&ix);
+	}
 	/* The types of added columns that are domains with a CHECK. */
 	pgarray(&b, &x->wanttype);
 
@@ -4113,6 +4186,9 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	sfree(&x.cdomain, 0);
 	sfree(&x.viewdeps, 1);
 	sfree(&x.colchecks, 1);
+	sfree(&x.wantidx, 0);
+	sfree(&x.idxnull, 1);
+	sfree(&x.nnset, 0);
 	sfree(&x.labels, 0);
 	sfree(&x.opnv, 0);
 	sfree(&x.goneviews, 0);

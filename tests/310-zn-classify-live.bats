@@ -275,6 +275,25 @@ teardown() {
 	done
 }
 
+@test "PRIMARY KEY USING INDEX on a nullable column scans for NULLs under ACCESS EXCLUSIVE and is probed; after SET NOT NULL it does not" {
+	zn_sql <<-'SQL'
+	CREATE TABLE pk (a int, b text);
+	INSERT INTO pk SELECT g, 'x' FROM generate_series(1, 30000) g;
+	INSERT INTO pk VALUES (NULL, 'n');
+	CREATE UNIQUE INDEX pk_a ON pk (a);
+	ANALYZE pk;
+	SQL
+	mkmig <<-'SQL'
+	ALTER TABLE pk ADD CONSTRAINT pk_pkey PRIMARY KEY USING INDEX pk_a
+	ALTER TABLE pk ALTER COLUMN a SET NOT NULL
+	ALTER TABLE pk ADD CONSTRAINT pk_pkey PRIMARY KEY USING INDEX pk_a
+	SQL
+	run_zn 1 zn-classify -d "" --large-rows 20000 --max-risk 60 "$M"
+	op_is 1 '.risk.score == 95 and .risk.facts.work == "scan" and (.risk.reasons | index("changes_column_nullable_to_not_null"))'
+	op_is 1 '.risk.facts.probes | any(.check == "nulls" and .status == "found")'
+	op_is 3 '.risk.score < 60 and .risk.facts.work == "none"'
+}
+
 @test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
 	zn_sql <<-'SQL'
 	CREATE TABLE parent (id int PRIMARY KEY);
