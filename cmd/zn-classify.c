@@ -94,7 +94,7 @@ codelist(const char *opt, const char *arg)
 
 	for (s = strtok_r(copy, ", ", &save); s != NULL;
 	    s = strtok_r(NULL, ", ", &save)) {
-		if (zn_risk_code(s) < 0)
+		if (!zn_risk_known(s))
 			zn_usage_error("%s: '%s' is no reason code "
 			    "(zn-classify --list-codes)", opt, s);
 		zn_strv_push(&list, &n, s);
@@ -145,7 +145,8 @@ applygates(struct zn_risk_opts *o, const json_t *g, char ***fail,
 	if (g == NULL)
 		return;
 	if ((v = json_object_get(g, "max_risk")) != NULL)
-		o->max_risk = json_is_null(v) ? -1 :
+		o->max_risk = json_is_null(v) ? -1 : json_is_string(v) ?
+		    zn_level_budget(json_string_value(v)) :
 		    (int)json_integer_value(v);
 	if ((v = json_object_get(g, "allow_destructive")) != NULL)
 		o->allow_destructive = json_is_true(v);
@@ -228,6 +229,7 @@ listcodes(void)
 	for (i = 0; i < ZN_NCODES; i++)
 		printf("%-38s %3d  %s\n", zn_risk_code_name(i),
 		    zn_risk_code_score(i), zn_risk_code_text(i));
+	zn_risk_aliases(stdout);
 }
 
 static const char *const pillcolor[] = { "\033[30;47m", "\033[30;46m",
@@ -446,10 +448,14 @@ main(int argc, char *argv[])
 
 			errno = 0;
 			v = strtol(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' ||
+			if (zn_level_budget(optarg) >= 0)
+				v = zn_level_budget(optarg);
+			else if (errno != 0 || end == optarg || *end != '\0' ||
 			    v < 0 || v > 100)
 				zn_usage_error("--max-risk takes a score from "
-				    "0 to 100, not '%s'", optarg);
+				    "0 to 100 or a level (safe, low, medium, "
+				    "high, destructive, critical), not '%s'",
+				    optarg);
 			fl.max_risk = (int)v;
 			set_max = 1;
 			break;

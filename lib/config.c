@@ -201,11 +201,15 @@ checkgates(const struct zn_yaml *y, const json_t *g, const char *where)
 	known(y, g, keys, where);
 	json_object_foreach((json_t *)g, k, v) {
 		if (strcmp(k, "max_risk") == 0) {
-			if (!json_is_null(v) && (!json_is_integer(v) ||
+			if (!json_is_null(v) && !(json_is_string(v) &&
+			    zn_level_budget(json_string_value(v)) >= 0) &&
+			    (!json_is_integer(v) ||
 			    json_integer_value(v) < 0 ||
 			    json_integer_value(v) > 100))
 				zn_yaml_die(y, g, k, 0, "max_risk is a score "
-				    "from 0 to 100, or null for none");
+				    "from 0 to 100, a level (safe, low, medium, "
+				    "high, destructive, critical), or null for "
+				    "none");
 		} else if (strcmp(k, "allow_destructive") == 0 ||
 		    strcmp(k, "preflight") == 0) {
 			if (!json_is_boolean(v))
@@ -217,7 +221,7 @@ checkgates(const struct zn_yaml *y, const json_t *g, const char *where)
 			json_t *e;
 
 			if (json_is_string(v)) {
-				if (zn_risk_code(json_string_value(v)) < 0)
+				if (!zn_risk_known(json_string_value(v)))
 					zn_yaml_die(y, g, k, 0, "'%s' is no "
 					    "reason code", json_string_value(v));
 				continue;
@@ -227,7 +231,7 @@ checkgates(const struct zn_yaml *y, const json_t *g, const char *where)
 				    "of reason codes", k);
 			json_array_foreach(v, i, e)
 				if (!json_is_string(e) ||
-				    zn_risk_code(json_string_value(e)) < 0)
+				    !zn_risk_known(json_string_value(e)))
 					zn_yaml_die(y, v, NULL, i, "'%s' is no "
 					    "reason code", json_is_string(e) ?
 					    json_string_value(e) : "?");

@@ -116,6 +116,102 @@ zn_risk_code(const char *name)
 	return -1;
 }
 
+/*
+ * The names of the product this toolkit follows (zn-classify(1),
+ * ALIASES): each stands for one of our codes raised by ops of certain
+ * kinds, or, with code -1, for an op kind that raises no code of ours.
+ */
+static const struct alias {
+	const char *name;
+	int code;
+	const char *ops[3];
+} aliases[] = {
+	{ "drops_unique_constraint", ZN_RC_DROPS_CONSTRAINT,
+	    { "dropUnique", "dropPrimaryKey", NULL } },
+	{ "drops_foreign_key", ZN_RC_DROPS_CONSTRAINT,
+	    { "dropForeignKey", NULL, NULL } },
+	{ "drops_extension", ZN_RC_DROPS_OBJECT,
+	    { "dropExtension", NULL, NULL } },
+	{ "adds_nullable_column", -1, { "addColumn", NULL, NULL } },
+	{ "adds_extension", -1, { "createExtension", NULL, NULL } },
+};
+
+int
+zn_risk_known(const char *name)
+{
+	size_t i;
+
+	if (zn_risk_code(name) >= 0)
+		return 1;
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(aliases[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+zn_risk_alias_covers(const char *name, const char *op, const json_t *args,
+    int code)
+{
+	size_t i, k;
+
+	if (op == NULL)
+		return 0;
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(aliases[i].name, name) != 0)
+			continue;
+		for (k = 0; k < 3 && aliases[i].ops[k] != NULL; k++)
+			if (strcmp(aliases[i].ops[k], op) == 0)
+				break;
+		if (k == 3 || aliases[i].ops[k] == NULL)
+			return 0;
+		/* A column added nullable: no NOT NULL in its args. */
+		if (aliases[i].code < 0 && strcmp(op, "addColumn") == 0 &&
+		    json_is_true(json_object_get(args, "not_null")))
+			return 0;
+		return aliases[i].code < 0 ? code < 0 :
+		    code == aliases[i].code;
+	}
+	return 0;
+}
+
+void
+zn_risk_aliases(FILE *fp)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		fprintf(fp, "%-38s   -  alias: ", aliases[i].name);
+		if (aliases[i].code >= 0)
+			fprintf(fp, "%s on ", codes[aliases[i].code].name);
+		else
+			fputs("any ", fp);
+		for (k = 0; k < 3 && aliases[i].ops[k] != NULL; k++)
+			fprintf(fp, "%s%s", k > 0 ? ", " : "",
+			    aliases[i].ops[k]);
+		fputs(aliases[i].code < 0 && strcmp(aliases[i].ops[0],
+		    "addColumn") == 0 ? " op without NOT NULL\n" :
+		    aliases[i].code < 0 ? " op\n" : " ops\n", fp);
+	}
+}
+
+int
+zn_level_budget(const char *name)
+{
+	static const struct {
+		const char *name;
+		int max;
+	} b[] = { { "safe", 9 }, { "low", 24 }, { "medium", 47 },
+	    { "high", 69 }, { "destructive", 87 }, { "critical", 100 },
+	    { "blocked", 100 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(b) / sizeof(b[0]); i++)
+		if (strcmp(b[i].name, name) == 0)
+			return b[i].max;
+	return -1;
+}
+
 const char *
 zn_level_name(int level)
 {
@@ -150,7 +246,7 @@ zn_suppress_check(const json_t *sup, const char **key)
 		    "is accepted");
 	json_object_foreach((json_t *)sup, k, v) {
 		*key = k;
-		if (zn_risk_code(k) < 0)
+		if (!zn_risk_known(k))
 			return zn_xasprintf("'%s' is no reason code "
 			    "(zn-classify --list-codes)", k);
 		why = json_string_value(v);

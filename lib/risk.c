@@ -3641,6 +3641,31 @@ listed(char **list, const char *code)
 	return 0;
 }
 
+/*
+ * Whether a list (or a suppress mapping's keys) names code as raised by
+ * op: by its name, or by an alias that covers it on that kind of op.
+ */
+static int
+names(char **list, const json_t *sup, const struct zn_op *op, int code)
+{
+	const char *k;
+	json_t *v;
+
+	if (code >= 0 && (listed(list, zn_risk_code_name(code)) ||
+	    (sup != NULL && json_object_get(sup, zn_risk_code_name(code)) !=
+	    NULL)))
+		return 1;
+	for (; list != NULL && *list != NULL; list++)
+		if (zn_risk_alias_covers(*list, op->op, zn_op_args(op), code))
+			return 1;
+	if (sup != NULL)
+		json_object_foreach((json_t *)sup, k, v)
+			if (zn_risk_alias_covers(k, op->op, zn_op_args(op),
+			    code))
+				return 1;
+	return 0;
+}
+
 /* A refusal: on the op's risk and in the trailer's list. */
 /*
  * What an op's risk says, gathered while it is classified and written
@@ -3878,10 +3903,27 @@ risktext(struct cx *x, struct riskout *ro, const struct opr *r,
 		zn_jw_key(w, "suppressed");
 		zn_jw_obj(w);
 		for (j = 0; j < n; j++) {
+			const char *sk = names[j];
+			const json_t *why = json_object_get(sup, sk);
+			json_t *v;
+
 			if (j > 0 && strcmp(names[j - 1], names[j]) == 0)
 				continue;
-			zn_jw_key(w, names[j]);
-			zn_jw_json(w, json_object_get(sup, names[j]));
+			/* Suppressed by an alias: under the name written. */
+			if (why == NULL && x->op != NULL)
+				json_object_foreach((json_t *)sup, sk, v)
+					if (zn_risk_alias_covers(sk, x->op->op,
+					    zn_op_args(x->op),
+					    zn_risk_code(names[j]))) {
+						why = v;
+						break;
+					}
+			if (why == NULL) {
+				sk = names[j];
+				why = json_null();
+			}
+			zn_jw_key(w, sk);
+			zn_jw_json(w, why);
 		}
 		zn_jw_end(w, '}');
 		free(names);
@@ -3975,8 +4017,7 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 
 			if (why != NULL && mwhy == NULL)
 				mwhy = why;
-			supd = sup != NULL && json_object_get(sup,
-			    zn_risk_code_name(rr->code)) != NULL;
+			supd = sup != NULL && names(NULL, sup, op, rr->code);
 			adddet(&ro, zn_risk_code_name(rr->code), sc,
 			    rr->detail != NULL ? rr->detail : "", rr->rel, why,
 			    supd);
@@ -4070,15 +4111,27 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 			const char *n = zn_risk_code_name(ro.rs[j]);
 
 			{
-				if (listed(o->fail_on, n))
+				if (names(o->fail_on, NULL, op, ro.rs[j]))
 					refuse(&ro, refusals, i + 1, op,
 					    "fail_on", fmt(&x, "%s is on the "
 					    "--fail-on list", n));
-				if (o->allow != NULL && !listed(o->allow, n))
+				if (o->allow != NULL && !names(o->allow, NULL,
+				    op, ro.rs[j]))
 					refuse(&ro, refusals, i + 1, op,
 					    "allow", fmt(&x, "%s is not on the "
 					    "--allow list", n));
 			}
+		}
+		/* An alias for an op that raises no code of its own. */
+		{
+			char **f;
+
+			for (f = o->fail_on; f != NULL && *f != NULL; f++)
+				if (zn_risk_alias_covers(*f, op->op,
+				    zn_op_args(op), -1))
+					refuse(&ro, refusals, i + 1, op,
+					    "fail_on", fmt(&x, "%s is on the "
+					    "--fail-on list", *f));
 		}
 		if (r.raw && r.ltneed && r.nl > 0)
 			refuse(&ro, refusals, i + 1, op, "lock_timeout",
@@ -4124,7 +4177,9 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 				int used = 0;
 
 				for (j = 0; j < r.nr; j++)
-					used |= r.r[j].code == zn_risk_code(k);
+					used |= r.r[j].code == zn_risk_code(k) ||
+					    zn_risk_alias_covers(k, op->op,
+					    zn_op_args(op), r.r[j].code);
 				if (!used)
 					refuse(&ro, refusals, i + 1, op,
 					    "suppressions", fmt(&x, "suppress "

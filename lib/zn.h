@@ -1274,6 +1274,20 @@ int zn_risk_code_score(int i);
 const char *zn_risk_code_text(int i);
 /* Index of a code by name, or -1. */
 int zn_risk_code(const char *name);
+/*
+ * The other names --fail-on, --allow and suppressions take (zn-classify(1),
+ * ALIASES): whether name is a code or an alias, and whether alias name
+ * covers code (-1: the op raises none it names) on an op of kind op.
+ */
+int zn_risk_known(const char *name);
+/*
+ * A level's name as a budget: the highest score of its band ("medium":
+ * 47; "blocked", the product's name for critical: 100), or -1.
+ */
+int zn_level_budget(const char *name);
+int zn_risk_alias_covers(const char *name, const char *op, const json_t *args,
+    int code);
+void zn_risk_aliases(FILE *fp);
 enum zn_level { ZN_SAFE, ZN_LOW, ZN_MEDIUM, ZN_HIGH, ZN_DESTRUCTIVE,
 	ZN_CRITICAL };
 const char *zn_level_name(int level);

@@ -160,7 +160,8 @@ other	["abcdefghijklmnopqrstuvwxyz'
 	assert_line 'rawSql raw inside - none given raw'
 	[ "$(printf '%s\n' "$rows" | grep -c ' concurrent ')" -eq 2 ]
 	assert_line 'softDropCollation type inside soft_drop_collation none unpark'
-	[ "$(printf '%s\n' "$rows" | awk '$4 ~ /_/' | wc -l)" -eq 10 ]
+	assert_line 'rebuildTable table inside rebuild_table none given'
+	[ "$(printf '%s\n' "$rows" | awk '$4 ~ /_/' | wc -l)" -eq 11 ]
 
 	# zn-classify knows exactly the registry's names: each as an op of a
 	# migration, only the unknown one is classified as an unknown kind.

@@ -242,8 +242,9 @@ setup() {
 	[ "$(refused 2)" = transaction ]
 	[ "$(refused 3)" = transaction ]
 	[ "$(refused 4)" = "" ]
-	# VALIDATE right after the NOT VALID add keeps ACCESS EXCLUSIVE.
-	[ "$(risk_of 5)" = "35 medium holds_lock_across_statements,takes_access_exclusive_lock" ]
+	# VALIDATE right after the NOT VALID add keeps ACCESS EXCLUSIVE while
+	# it reads every row: as the plain validated add.
+	[ "$(risk_of 5)" = "55 high holds_lock_across_statements,takes_access_exclusive_lock,validates_under_strong_lock" ]
 	op_is 1 '.risk.facts.transaction == "outside"'
 }
 
@@ -599,9 +600,11 @@ resum() {
 	assert_line --partial '· drops_column_with_data (80): the values of a are gone'
 }
 
-@test "--list-codes prints the 23 reason codes with their scores" {
+@test "--list-codes prints the 23 reason codes with their scores, and the 5 aliases" {
 	run_zn 0 zn-classify --list-codes
-	[ "$(printf '%s\n' "$output" | wc -l)" -eq 23 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 28 ]
+	assert_line --regexp '^drops_foreign_key +-  alias: drops_constraint on dropForeignKey ops$'
+	assert_line --regexp '^adds_nullable_column +-  alias: any addColumn op without NOT NULL$'
 	assert_line --regexp '^drops_table_with_data +80 '
 	assert_line --regexp '^raw_sql +60 '
 	assert_line --regexp '^takes_access_exclusive_lock +15 '
@@ -654,4 +657,50 @@ resum() {
 	sed -i 's/DROP CONSTRAINT child_parent_fkey/DROP CONSTRAINT other_fkey/' "$M"
 	run_zn 0 zn-classify --allow-destructive "$M"
 	op_is 1 '[.risk.facts.locks[] | .relation] == ["public.child"]'
+}
+
+@test "the product's names: drops_foreign_key and the rest as aliases in --fail-on, --allow, suppressions and zanith.yaml; --max-risk by level" {
+	cat >"$M" <<-'YAML'
+	ops:
+	  - {op: dropForeignKey, target: public.c.c_p_fk, sql: ["ALTER TABLE public.c DROP CONSTRAINT c_p_fk"]}
+	  - {op: dropCheck, target: public.c.c_chk, sql: ["ALTER TABLE public.c DROP CONSTRAINT c_chk"]}
+	  - {op: dropUnique, target: public.c.c_key, sql: ["ALTER TABLE public.c DROP CONSTRAINT c_key"]}
+	  - {op: addColumn, target: public.c.x, args: {schema: public, table: c, name: x, not_null: false}, sql: ["ALTER TABLE public.c ADD COLUMN x int"]}
+	  - {op: addColumn, target: public.c.y, args: {schema: public, table: c, name: y, not_null: true}, sql: ["ALTER TABLE public.c ADD COLUMN y int NOT NULL DEFAULT 0"]}
+	  - {op: createExtension, target: citext, sql: ["CREATE EXTENSION citext"]}
+	YAML
+	run_zn 1 zn-classify --offline --fail-on drops_foreign_key "$M"
+	[ "$(refused 1)" = fail_on ]
+	[ "$(refused 2)" = "" ]
+	[ "$(refused 3)" = "" ]
+	run_zn 1 zn-classify --offline --fail-on drops_unique_constraint,adds_nullable_column,adds_extension "$M"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "op") | "\(.step) \([.risk.refused_by[]?.gate] | join(","))"' | paste -sd' ')" = "1  2  3 fail_on 4 fail_on 5  6 fail_on" ]
+	trailer | jq -e '[.refusals[].reason] | index("adds_nullable_column is on the --fail-on list")' >/dev/null
+	# --allow by alias: the foreign key's drop passes, the check's does not.
+	run_zn 1 zn-classify --offline --allow drops_foreign_key,takes_access_exclusive_lock,adds_index "$M"
+	[ "$(refused 1)" = "" ]
+	[ "$(refused 2)" = allow ]
+	# Suppressed by its alias, with a reason.
+	cat >s.yaml <<-'YAML'
+	ops:
+	  - op: dropForeignKey
+	    target: public.c.c_p_fk
+	    sql: ["ALTER TABLE public.c DROP CONSTRAINT c_p_fk"]
+	    suppress: {drops_foreign_key: "the application checks it"}
+	YAML
+	run_zn 0 zn-classify --offline --fail-on drops_constraint s.yaml
+	op_is 1 '.risk.suppressed.drops_constraint == null and (.risk.suppressed | length) == 1'
+	# A level as the budget: medium admits 47, refuses 48 and up.
+	run_zn '?' zn-classify --offline --max-risk medium "$M"
+	printf '%s\n' "$output" | jq -e -s 'map(select(.kind == "op")) | all(if .risk.score > 47 then (.risk.refused_by | map(.gate) | index("max_risk")) else ((.risk.refused_by // []) | map(.gate) | index("max_risk") | not) end)' >/dev/null
+	trailer | jq -e '.budget == 47' >/dev/null
+	printf 'gates:\n  max_risk: low\n  fail_on: [drops_extension]\n' >zanith.yaml
+	run_zn '?' zn-classify --offline "$M"
+	trailer | jq -e '.budget == 24' >/dev/null
+	printf 'gates:\n  fail_on: [drops_forein_key]\n' >zanith.yaml
+	run_zn 65 zn-classify --offline "$M"
+	[[ "$stderr" == *"'drops_forein_key' is no reason code"* ]]
+	rm zanith.yaml
+	run_zn 64 zn-classify --offline --max-risk middling "$M"
+	run_zn 64 zn-classify --offline --fail-on drops_forein_key "$M"
 }
