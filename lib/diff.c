@@ -4623,6 +4623,126 @@ keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 	provide(op, fmt(d, "key:%s", tq));
 }
 
+/* Whether the old graph has table schema.name. */
+static int
+hadtable(struct d *d, const char *sc, const char *tn)
+{
+	size_t i;
+
+	for (i = 0; i < d->a.g->nrecs; i++) {
+		const json_t *r;
+
+		if (!iskind(&d->a, i, "table"))
+			continue;
+		r = rec(&d->a, i);
+		if (streq(S(r, "schema"), sc) && streq(S(r, "name"), tn))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A new index on a partitioned table that has rows the online way
+ * (risk.md I4): the parent's ON ONLY (no build), each partition's built
+ * CONCURRENTLY, then each attached, which makes the parent's valid.
+ * Only when every partition is a plain table of the old graph with its
+ * index in the new one; 0 otherwise, and nothing is planned.
+ */
+static int
+partindex(struct d *d, const json_t *t, const json_t *x)
+{
+	const char *sc = S(t, "schema"), *tn = S(t, "name");
+	const char *nm = S(x, "name"), *pq = qn(d, sc, nm);
+	json_t *kids = json_array(), *kid;
+	struct zn_op *op, *at;
+	size_t i, j;
+
+	if (kids == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (strstr(S(x, "definition"), " ON ONLY ") == NULL ||
+	    !hadtable(d, sc, tn))
+		goto no;
+	for (i = 0; i < d->b.g->nrecs; i++) {
+		const json_t *r, *po, *ix, *found = NULL;
+
+		if (!iskind(&d->b, i, "table"))
+			continue;
+		r = rec(&d->b, i);
+		po = json_object_get(r, "partition_of");
+		if (!json_is_object(po) || !streq(S(po, "schema"), sc) ||
+		    !streq(S(po, "name"), tn))
+			continue;
+		if (S(r, "partition_key") != NULL ||
+		    !hadtable(d, S(r, "schema"), S(r, "name")))
+			goto no;
+		json_array_foreach(json_object_get(r, "indexes"), j, ix) {
+			const json_t *pa = json_object_get(ix, "parent");
+
+			if (json_is_object(pa) && streq(S(pa, "schema"), sc) &&
+			    streq(S(pa, "name"), nm))
+				found = ix;
+		}
+		if (found == NULL)
+			goto no;
+		json_array_append_new(kids, json_pack("{s:O, s:O}", "t", r,
+		    "x", found));
+	}
+	if (json_array_size(kids) == 0)
+		goto no;
+	op = newop(d, ZN_OP_ADD_INDEX, PH_INDEX, target(d, sc, tn, nm));
+	args(op, sc, tn, nm);
+	arg(op, "unique", json_boolean(B(x, "unique")));
+	arg(op, "method", json_string(S(x, "method")));
+	arg(op, "concurrently", json_false());
+	arg(op, "only", json_true());
+	op->transactional = 1;
+	sql(op, S(x, "definition"));
+	rev(op, fmt(d, "DROP INDEX IF EXISTS %s", pq));
+	need(op, fmt(d, "dropindex:%s", pq));
+	provide(op, fmt(d, "onlyindex:%s", pq));
+	indexopcs(d, op, OPC_NEED, x);
+	at = newop(d, ZN_OP_ADD_INDEX, PH_INDEX_SWAP, target(d, sc, tn, nm));
+	args(at, sc, tn, nm);
+	arg(at, "attaches", json_true());
+	at->transactional = 1;
+	need(at, fmt(d, "onlyindex:%s", pq));
+	json_array_foreach(kids, i, kid) {
+		const json_t *kt = json_object_get(kid, "t");
+		const json_t *kx = json_object_get(kid, "x");
+		const char *ks = S(kt, "schema"), *kn = S(kx, "name");
+		struct zn_op *b;
+
+		b = newop(d, ZN_OP_ADD_INDEX, PH_INDEX, target(d, ks,
+		    S(kt, "name"), kn));
+		args(b, ks, S(kt, "name"), kn);
+		arg(b, "unique", json_boolean(B(kx, "unique")));
+		arg(b, "method", json_string(S(kx, "method")));
+		arg(b, "concurrently", json_true());
+		arg(b, "partition_of_index", json_string(pq));
+		b->transactional = 0;
+		sql(b, indexdef(d, kx, kn, 1));
+		rev(b, fmt(d, "DROP INDEX CONCURRENTLY IF EXISTS %s",
+		    qn(d, ks, kn)));
+		need(b, fmt(d, "dropindex:%s", qn(d, ks, kn)));
+		provide(b, fmt(d, "partindex:%s", qn(d, ks, kn)));
+		indexopcs(d, b, OPC_NEED, kx);
+		need(at, fmt(d, "partindex:%s", qn(d, ks, kn)));
+		sql(at, fmt(d, "ALTER INDEX %s ATTACH PARTITION %s", pq,
+		    qn(d, ks, kn)));
+	}
+	/*
+	 * Undone by the parent's drop, which takes its partitions' (an
+	 * attached index cannot be dropped alone); theirs and the parent's
+	 * own reverses then find nothing.
+	 */
+	rev(at, fmt(d, "DROP INDEX %s", pq));
+	json_decref(kids);
+	return 1;
+no:
+	json_decref(kids);
+	return 0;
+}
+
 static void
 addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 {
@@ -4669,6 +4789,8 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		textopcs(d, op, OPC_NEED, &d->b, S(x, "definition"));
 		break;
 	default:
+		if (partitioned && partindex(d, t, x))
+			goto extras;
 		op = newop(d, ZN_OP_ADD_INDEX, PH_INDEX, target(d, sc, tn, nm));
 		args(op, sc, tn, nm);
 		arg(op, "unique", json_boolean(B(x, "unique")));
@@ -4680,6 +4802,7 @@ addsub(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 		    "CONCURRENTLY IF EXISTS ", qn(d, sc, nm)));
 		need(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
 		indexopcs(d, op, OPC_NEED, x);
+extras:
 		if (S(x, "comment") != NULL) {
 			op = newop(d, ZN_OP_SET_COMMENT, PH_INDEX_SWAP,
 			    target(d, sc, tn, nm));

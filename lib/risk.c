@@ -1286,15 +1286,19 @@ createindex(struct st *s, int unique)
 			    idx != NULL ? idx : "an index"));
 		reason(x, s->r, NONTX, rel, 0, "CONCURRENTLY runs outside "
 		    "a transaction; a failed build leaves an INVALID index");
+	} else if (only) {
+		/* The parent's alone, invalid until each partition's is in. */
+		lock(x, s->r, rel, L_S);
+		reasonat(x, s->r, ADDS_INDEX, 15, rel, 0, fmt(x, "ON ONLY "
+		    "makes %s on %s alone, building nothing; each partition's "
+		    "is built CONCURRENTLY and attached after",
+		    idx != NULL ? idx : "the index", rel));
 	} else {
 		lock(x, s->r, rel, L_S);
 		work(s, W_INDEX);
 		reason(x, s->r, ADDS_INDEX, rel, 1, fmt(x, "builds %s "
 		    "under SHARE: writes to %s wait for the whole build",
 		    idx != NULL ? idx : "an index", rel));
-		if (only)
-			note(x, s->r, "ON ONLY builds the parent's index; "
-			    "each partition needs its own, attached after");
 	}
 	if (unique && exprs != NULL) {
 		s->r->mayfail |= MF_DUPES;

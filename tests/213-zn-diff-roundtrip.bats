@@ -175,3 +175,7 @@ setup() {
 @test "pair 195-primary-key-on-nullable-column" {
 	zn_roundtrip 195-primary-key-on-nullable-column
 }
+
+@test "pair 196-index-on-partitioned-table-online" {
+	zn_roundtrip 196-index-on-partitioned-table-online
+}

@@ -166,6 +166,25 @@ teardown() {
 	[ "$(risk_of 6 | cut -d' ' -f1)" -ge 60 ]
 }
 
+@test "zn-diff's index on a large partitioned table is the online form: ON ONLY, each partition CONCURRENTLY, attached; it passes --max-risk 60" {
+	zn_sql <<-'SQL'
+	CREATE TABLE m (id bigint, at date, v text) PARTITION BY RANGE (at);
+	CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');
+	CREATE TABLE m2 PARTITION OF m FOR VALUES FROM ('2026-07-01') TO ('2027-01-01');
+	INSERT INTO m SELECT g, '2026-01-01'::date + (g % 360), 'x' FROM generate_series(1, 30000) g;
+	ANALYZE m;
+	SQL
+	zn-snapshot >a.graph
+	zn_sql -c "CREATE INDEX m_v ON m (v)"
+	zn-snapshot >b.graph
+	zn_sql -c "DROP INDEX m_v"
+	run_zn 0 sh -c "zn-diff a.graph b.graph | zn-classify --large-rows 20000 --max-risk 60"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "op") | "\(.transactional) \(.sql | join("; "))"')" = "true CREATE INDEX m_v ON ONLY public.m USING btree (v)
+false CREATE INDEX CONCURRENTLY m1_v_idx ON public.m1 USING btree (v)
+false CREATE INDEX CONCURRENTLY m2_v_idx ON public.m2 USING btree (v)
+true ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx; ALTER INDEX public.m_v ATTACH PARTITION public.m2_v_idx" ]
+}
+
 @test "a column added with a domain that has a CHECK (directly or through its base) rewrites the table; one without does not" {
 	zn_sql <<-'SQL'
 	CREATE DOMAIN posint AS int CHECK (VALUE > 0);
