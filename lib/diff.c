@@ -104,6 +104,7 @@ struct d {
 	json_t *changedcols;	/* "schema\x1ftable\x1fcolumn" whose type changes */
 	json_t *gone;		/* keys of tables and columns removed */
 	json_t *rekeyed;	/* foreign keys dropped and added around a key */
+	json_t *adopted;	/* "schema.table|index" a key takes over */
 	struct zn_buf parkedtext;	/* what parked tables and columns use */
 	json_t *parkedin;	/* schemas that keep something parked */
 	int parking;		/* removals keep their data */
@@ -4188,10 +4189,34 @@ using_(struct d *d, struct side *s, const char *cq, const char *from,
 	return fmt(d, " USING %s::text::%s", cq, to);
 }
 
+/*
+ * The name of a valid CHECK (col IS NOT NULL) that the table has on
+ * both sides, or NULL: SET NOT NULL trusts it and scans nothing.
+ */
+static const char *
+nnproof(struct d *d, const json_t *ta, const json_t *tb, const char *cq)
+{
+	const char *want = fmt(d, "(%s IS NOT NULL)", cq);
+	const json_t *x, *y;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(ta, "checks"), i, x) {
+		if (B(x, "not_valid") || !streq(S(x, "expression"), want))
+			continue;
+		json_array_foreach(json_object_get(tb, "checks"), j, y)
+			if (streq(S(y, "name"), S(x, "name")) &&
+			    streq(S(y, "expression"), want) &&
+			    !B(y, "not_valid"))
+				return S(x, "name");
+	}
+	return NULL;
+}
+
 static void
 altercolumn(struct d *d, const json_t *ta, const json_t *t,
     const json_t *ca, const json_t *c)
 {
+	const char *proof = NULL;
 	const char *sc = S(t, "schema"), *nm = S(t, "name");
 	const char *tq = qn(d, sc, nm), *cn = S(c, "name"), *cq = qi(d, cn);
 	const char *alt = fmt(d, "ALTER TABLE %s ALTER COLUMN %s", tq, cq);
@@ -4308,6 +4333,16 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		arg(op, "not_null", json_false());
 		sql(op, fmt(d, "%s DROP NOT NULL", alt));
 		rev(op, fmt(d, "%s SET NOT NULL", alt));
+	} else if (!B(ca, "not_null") && B(c, "not_null") &&
+	    !json_is_object(ib) && (proof = nnproof(d, ta, t, cq)) != NULL) {
+		/* A valid CHECK that stays proves it already: no scan. */
+		op = newop(d, ZN_OP_ALTER_COLUMN_NULLABLE, PH_SET_NOT_NULL,
+		    tgt);
+		args(op, sc, nm, cn);
+		arg(op, "not_null", json_true());
+		arg(op, "proven_by", json_string(proof));
+		sql(op, fmt(d, "%s SET NOT NULL", alt));
+		rev(op, fmt(d, "%s DROP NOT NULL", alt));
 	} else if (!B(ca, "not_null") && B(c, "not_null") &&
 	    !json_is_object(ib)) {
 		/*
@@ -4575,6 +4610,47 @@ rekey(struct d *d, const json_t *t, const json_t *x)
 	}
 }
 
+/*
+ * An index of the old table that a new key can take over as it is:
+ * unique, btree, on just its columns in order with default sorting,
+ * the same INCLUDE and NULLS NOT DISTINCT, no predicate, and gone from
+ * the new table's indexes.  Its name, or NULL.
+ */
+static const char *
+adoptable(struct d *d, const json_t *tb, const json_t *x)
+{
+	const char *sc = S(tb, "schema"), *tn = S(tb, "name");
+	const json_t *ta, *ix;
+	size_t i, pos;
+	struct zn_buf want = ZN_BUF_INIT;
+	const char *w;
+
+	ta = lookup(d, &d->a, "table", sc, NULL, tn, NULL, &pos);
+	if (ta == NULL)
+		return NULL;
+	zn_buf_addf(&want, " USING btree (%s)", collist(d,
+	    json_object_get(x, "columns")));
+	if (json_array_size(json_object_get(x, "include")) > 0)
+		zn_buf_addf(&want, " INCLUDE (%s)", collist(d,
+		    json_object_get(x, "include")));
+	if (B(x, "nulls_not_distinct"))
+		zn_buf_adds(&want, " NULLS NOT DISTINCT");
+	w = keep(d, zn_buf_detach(&want));
+	json_array_foreach(json_object_get(ta, "indexes"), i, ix) {
+		const char *def = S(ix, "definition"), *u;
+
+		if (!B(ix, "unique") || !json_is_null(json_object_get(ix,
+		    "where")) || (u = def != NULL ? strstr(def, " USING ") :
+		    NULL) == NULL || !streq(u, w) ||
+		    findnamed(json_object_get(tb, "indexes"), S(ix, "name"))
+		    != NULL || json_object_get(d->adopted, fmt(d, "%s|%s",
+		    qn(d, sc, tn), S(ix, "name"))) != NULL)
+			continue;
+		return S(ix, "name");
+	}
+	return NULL;
+}
+
 /* A unique index built concurrently, then made a constraint. */
 static void
 keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
@@ -4583,6 +4659,45 @@ keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 	const char *tq = qn(d, sc, tn), *nm = S(x, "name"), *nq = qi(d, nm);
 	struct zn_op *op;
 	struct zn_buf b = ZN_BUF_INIT;
+	const char *had = adoptable(d, t, x);
+
+	/*
+	 * A unique index that is there already becomes the key as it is:
+	 * no second build, and uniqueness is enforced all along.  Undone
+	 * by dropping the key, which takes the index, and building the
+	 * index again.
+	 */
+	if (had != NULL) {
+		const json_t *ta, *ix;
+		size_t pos;
+
+		json_object_set_new(d->adopted, fmt(d, "%s|%s", tq, had),
+		    json_true());
+		ta = lookup(d, &d->a, "table", sc, NULL, tn, NULL, &pos);
+		ix = findnamed(json_object_get(ta, "indexes"), had);
+		op = newop(d, k == K_PK ? ZN_OP_ADD_PRIMARY_KEY :
+		    ZN_OP_ADD_UNIQUE, k == K_PK ? PH_KEY_USING_INDEX : PH_KEY,
+		    target(d, sc, tn, nm));
+		args(op, sc, tn, nm);
+		arg(op, "columns", json_incref(json_object_get(x,
+		    "columns")));
+		arg(op, "using_index", json_string(had));
+		sql(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s %s USING "
+		    "INDEX %s%s", tq, nq, k == K_PK ? "PRIMARY KEY" :
+		    "UNIQUE", qi(d, had), B(x, "deferrable") ? (B(x,
+		    "deferred") ? " DEFERRABLE INITIALLY DEFERRED" :
+		    " DEFERRABLE") : ""));
+		if (S(x, "comment") != NULL)
+			sql(op, comment_sql(d, fmt(d, "CONSTRAINT %s ON %s",
+			    nq, tq), S(x, "comment")));
+		rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, nq));
+		rev(op, indexdef(d, ix, had, 0));
+		if (S(ix, "comment") != NULL)
+			rev(op, comment_sql(d, fmt(d, "INDEX %s", qn(d, sc,
+			    had)), S(ix, "comment")));
+		provide(op, fmt(d, "key:%s", tq));
+		return;
+	}
 
 	zn_buf_addf(&b, "CREATE UNIQUE INDEX CONCURRENTLY %s ON %s (%s)", nq,
 	    tq, collist(d, json_object_get(x, "columns")));
@@ -4943,6 +5058,11 @@ subdiff(struct d *d, enum ckind k, const json_t *ta, const json_t *tb,
 	}
 	for (i = 0; i < na; i++) {
 		xa = json_array_get(la, i);
+		/* Taken over by a key, with its name: not dropped. */
+		if (k == K_INDEX && json_object_get(d->adopted, fmt(d,
+		    "%s|%s", qn(d, S(tb, "schema"), S(tb, "name")),
+		    S(xa, "name"))) != NULL)
+			continue;
 		if (!used[i] && !skipped(k, xa))
 			dropsub(d, k, ta, xa);
 	}
@@ -6508,6 +6628,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	d.changedcols = json_object();
 	d.gone = json_object();
 	d.rekeyed = json_object();
+	d.adopted = json_object();
 	d.renames = json_array();
 	d.parkedin = json_object();
 	zn_buf_init(&d.parkedtext);
@@ -6730,6 +6851,7 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	json_decref(d.changedcols);
 	json_decref(d.gone);
 	json_decref(d.rekeyed);
+	json_decref(d.adopted);
 	json_decref(d.renames);
 	json_decref(d.parkedin);
 	zn_buf_release(&d.parkedtext);

@@ -192,3 +192,7 @@ setup() {
 @test "pair 043-procedures" {
 	zn_roundtrip 043-procedures
 }
+
+@test "pair 044-triggers" {
+	zn_roundtrip 044-triggers
+}

@@ -12,10 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 044-triggers" {
-	zn_roundtrip 044-triggers
-}
-
 @test "pair 045-trigger-enabled-state" {
 	zn_roundtrip 045-trigger-enabled-state
 }
@@ -182,4 +178,12 @@ setup() {
 
 @test "pair 086-enum-to-enum-and-text-to-enum" {
 	zn_roundtrip 086-enum-to-enum-and-text-to-enum
+}
+
+@test "pair 087-serial-to-identity" {
+	zn_roundtrip 087-serial-to-identity
+}
+
+@test "pair 088-partition-not-null-override" {
+	zn_roundtrip 088-partition-not-null-override
 }

@@ -12,14 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 087-serial-to-identity" {
-	zn_roundtrip 087-serial-to-identity
-}
-
-@test "pair 088-partition-not-null-override" {
-	zn_roundtrip 088-partition-not-null-override
-}
-
 @test "pair 089-privileges-create" {
 	zn_roundtrip 089-privileges-create
 }
@@ -182,4 +174,16 @@ setup() {
 
 @test "pair 129-ordered-set-aggregates" {
 	zn_roundtrip 129-ordered-set-aggregates
+}
+
+@test "pair 150-matview-recreated-keeps-grants" {
+	zn_roundtrip 150-matview-recreated-keeps-grants
+}
+
+@test "pair 151-routines-recreated-keep-grants" {
+	zn_roundtrip 151-routines-recreated-keep-grants
+}
+
+@test "pair 152-column-grants-added-dropped-retyped" {
+	zn_roundtrip 152-column-grants-added-dropped-retyped
 }

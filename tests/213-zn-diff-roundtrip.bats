@@ -12,18 +12,6 @@ setup() {
 	zn_clean_env
 }
 
-@test "pair 150-matview-recreated-keeps-grants" {
-	zn_roundtrip 150-matview-recreated-keeps-grants
-}
-
-@test "pair 151-routines-recreated-keep-grants" {
-	zn_roundtrip 151-routines-recreated-keep-grants
-}
-
-@test "pair 152-column-grants-added-dropped-retyped" {
-	zn_roundtrip 152-column-grants-added-dropped-retyped
-}
-
 @test "pair 153-public-schema-locked-down" {
 	zn_roundtrip 153-public-schema-locked-down
 }
@@ -178,4 +166,12 @@ setup() {
 
 @test "pair 196-index-on-partitioned-table-online" {
 	zn_roundtrip 196-index-on-partitioned-table-online
+}
+
+@test "pair 197-unique-index-becomes-constraint" {
+	zn_roundtrip 197-unique-index-becomes-constraint
+}
+
+@test "pair 198-not-null-proven-by-existing-check" {
+	zn_roundtrip 198-not-null-proven-by-existing-check
 }

@@ -477,3 +477,49 @@ true ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx; ALTER INDEX public
 	op_is 2 '.risk.facts.probes[0] | .status == "found" and (.rows[0] | fromjson) == {"e\"x":"a","count":2}'
 	[ "$(psql -X -At -c "SELECT count(*) FROM \"Sch \"\"Ω\"\"; DROP\".\"t; DROP TABLE x\"")" = 2 ]
 }
+
+@test "zn-diff's online forms run while a writer goes on, never blocked past the lock_timeout: a unique index made a key, NOT NULL proven by a check, an index on a partitioned table" {
+	zn_sql <<-'SQL'
+	CREATE TABLE acct (id int NOT NULL, code text, n int CONSTRAINT n_present CHECK (n IS NOT NULL));
+	CREATE UNIQUE INDEX acct_code_idx ON acct (code);
+	INSERT INTO acct SELECT g, 'c' || g, g FROM generate_series(1, 20000) g;
+	CREATE TABLE ev (id bigint, at date NOT NULL, v text) PARTITION BY RANGE (at);
+	CREATE TABLE ev1 PARTITION OF ev FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');
+	CREATE TABLE ev2 PARTITION OF ev FOR VALUES FROM ('2026-07-01') TO ('2027-01-01');
+	INSERT INTO ev SELECT g, '2026-01-01'::date + (g % 360), 'x' FROM generate_series(1, 20000) g;
+	CREATE SEQUENCE w_id START 100000;
+	SQL
+	zn-snapshot >a.graph
+	zn_sql -c "ALTER TABLE acct ADD CONSTRAINT acct_code_key UNIQUE USING INDEX acct_code_idx" \
+	    -c "ALTER TABLE acct ALTER COLUMN n SET NOT NULL" -c "CREATE INDEX ev_v ON ev (v)"
+	zn-snapshot >b.graph
+	zn_sql -c "ALTER TABLE acct DROP CONSTRAINT acct_code_key" \
+	    -c "CREATE UNIQUE INDEX acct_code_idx ON acct (code)" \
+	    -c "ALTER TABLE acct ALTER COLUMN n DROP NOT NULL" -c "DROP INDEX ev_v"
+	zn-diff a.graph b.graph | zn-classify --max-risk 60 >plan.jsonl
+	[ "$(jq -r 'select(.kind == "op") | .sql[]' plan.jsonl | grep -c 'DROP INDEX\|CREATE UNIQUE INDEX\|_zanith_nn_')" -eq 0 ]
+	# A writer, each statement bounded: blocked past 6 s, it fails.
+	: >fails
+	: >ok
+	(
+		while [ ! -e stop ]; do
+			if psql -X -q -v ON_ERROR_STOP=1 -c "SET statement_timeout = '6s'" \
+			    -c "INSERT INTO acct VALUES (nextval('w_id'), 'w' || nextval('w_id'), 1)" \
+			    -c "INSERT INTO ev VALUES (1, '2026-03-01', 'w')" >/dev/null 2>>fails; then
+				echo >>ok
+			fi
+		done
+	) 3>&- &
+	local w=$!
+	zn_wait 30 "writes" test -s ok
+	run_zn 0 zn-apply plan.jsonl
+	local n
+	n=$(wc -l <ok)
+	zn_wait 30 "more writes" sh -c "[ \$(wc -l <ok) -gt $((n + 2)) ]"
+	touch stop
+	wait "$w"
+	[ ! -s fails ] || { cat fails >&2; false; }
+	zn-snapshot >c.graph
+	run_zn 0 zn-diff c.graph b.graph
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "end") | .ops')" = 0 ]
+}
