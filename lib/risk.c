@@ -232,7 +232,10 @@ struct cx {
 	struct smap wantidx;	/* "rel|index" for PRIMARY KEY USING INDEX */
 	struct smap idxnull;	/* "rel|index" -> its nullable columns */
 	struct smap nnset;	/* "rel|col" SET NOT NULL by an earlier step */
-	struct smap goneviews;	/* views dropped by earlier steps */
+	struct smap goneviews;	/* relations dropped by earlier steps */
+	struct smap gonecons;	/* "rel|con" dropped by earlier steps */
+	struct smap wantdrop;	/* relations dropped without CASCADE */
+	struct smap dropdeps;	/* rel -> "key\tlabel\n" of what needs it */
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
 	const char *tz;		/* the TimeZone the op sets, or NULL */
@@ -2125,6 +2128,9 @@ altertable(struct st *s)
 				cascade = p->i > b && zn_tok_is(&p->t[p->i - 1],
 				    "cascade");
 				lock(x, s->r, rel, L_AE);
+				if (con != NULL && !x->collect)
+					sset(&x->gonecons, colkey(x, rel, con),
+					    NULL);
 				/* A temporary not-null check going is fine. */
 				if (con != NULL && shas(&x->nnchecks,
 				    colkey(x, rel, con)) && !cascade) {
@@ -2410,6 +2416,62 @@ altertable(struct st *s)
 
 /* ---- DROP ---- */
 
+
+/*
+ * A DROP without CASCADE of a relation that views or other tables'
+ * foreign keys still need fails: what needs it, less what an earlier
+ * step drops.
+ */
+static void
+needscascade(struct cx *x, struct opr *r, const char *rel, int cascade)
+{
+	const char *deps, *p;
+	struct zn_buf b = ZN_BUF_INIT;
+
+	if (cascade)
+		return;
+	if (x->collect) {
+		sset(&x->wantdrop, rel, NULL);
+		return;
+	}
+	if ((deps = sget(&x->dropdeps, rel)) == NULL)
+		return;
+	for (p = deps; *p != '\0';) {
+		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+		char *key;
+
+		if (tab == NULL || nl == NULL)
+			break;
+		key = zn_xstrndup(p, (size_t)(tab - p));
+		/* A foreign key goes with its table, too. */
+		{
+			char *bar = strrchr(key, '|');
+
+			if (bar != NULL) {
+				*bar = '\0';
+				if (shas(&x->goneviews, key)) {
+					free(key);
+					p = nl + 1;
+					continue;
+				}
+				*bar = '|';
+			}
+		}
+		if (!shas(&x->goneviews, key) && !shas(&x->gonecons, key)) {
+			if (b.len > 0)
+				zn_buf_adds(&b, ", ");
+			zn_buf_add(&b, tab + 1, (size_t)(nl - tab - 1));
+		}
+		free(key);
+		p = nl + 1;
+	}
+	if (b.len > 0)
+		reasonat(x, r, BREAKS, 95, rel, 0, fmt(x, "fails: %s still "
+		    "needs %s, and PostgreSQL refuses to drop it without "
+		    "CASCADE; drop those first", b.buf, rel));
+	zn_buf_release(&b);
+}
+
 static void
 drop(struct st *s)
 {
@@ -2422,6 +2484,9 @@ drop(struct st *s)
 		eats(p, "if", "exists", NULL);
 		while ((rel = qname(x, p, NULL, NULL)) != NULL) {
 			lock(x, s->r, rel, L_AE);
+			needscascade(x, s->r, rel, cascade);
+			if (!x->collect)
+				sset(&x->goneviews, rel, NULL);
 			s->r->loss = 2;
 			reasonat(x, s->r, DROPS_TABLE, cascade ? 85 : 80, rel,
 			    0, fmt(x, "the rows of %s are gone%s; dropping a "
@@ -2486,6 +2551,8 @@ drop(struct st *s)
 	if (eat(p, "view")) {
 		eats(p, "if", "exists", NULL);
 		rel = qname(x, p, NULL, NULL);
+		if (rel != NULL)
+			needscascade(x, s->r, rel, cascade);
 		if (rel != NULL && !x->collect)
 			sset(&x->goneviews, rel, NULL);
 		reasonat(x, s->r, BREAKS, cascade ? 60 : 35, rel, 0, fmt(x,
@@ -3403,6 +3470,44 @@ lookup(struct cx *x)
 		PQclear(res);
 		zn_buf_release(&ix);
 	}
+	/*
+	 * What needs each relation dropped without CASCADE: the views that
+	 * read it and other tables' foreign keys to it, as "key<TAB>label"
+	 * lines, the key being how an earlier step's drop is known.
+	 */
+	{
+		struct zn_buf dr = ZN_BUF_INIT;
+
+		pgarray(&dr, &x->wantdrop);
+		params[0] = dr.buf;
+		res = zn_pg_exec(conn, "read what depends on dropped tables",
+		    "SELECT k, string_agg(key || E'\\t' || label || E'\\n', "
+		    "'' ORDER BY label) FROM unnest($1::text[]) AS k, LATERAL ("
+		    "SELECT pg_catalog.format('%I.%I', vn.nspname, v.relname) "
+		    "AS key, 'view ' || pg_catalog.format('%I.%I', vn.nspname, "
+		    "v.relname) AS label FROM pg_catalog.pg_depend d "
+		    "JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid "
+		    "JOIN pg_catalog.pg_class v ON v.oid = w.ev_class "
+		    "JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace "
+		    "WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND "
+		    "d.refclassid = 'pg_catalog.pg_class'::regclass AND "
+		    "d.refobjid = to_regclass(k) AND v.oid <> d.refobjid "
+		    "UNION SELECT pg_catalog.format('%I.%I', n.nspname, "
+		    "t.relname) || '|' || c.conname, 'foreign key ' || "
+		    "pg_catalog.quote_ident(c.conname) || ' of ' || "
+		    "pg_catalog.format('%I.%I', n.nspname, t.relname) "
+		    "FROM pg_catalog.pg_constraint c "
+		    "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
+		    "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+		    "WHERE c.contype = 'f' AND c.confrelid = to_regclass(k) "
+		    "AND c.conrelid <> c.confrelid) dep GROUP BY k", 1,
+		    params);
+		for (j = 0; j < PQntuples(res); j++)
+			sset(&x->dropdeps, PQgetvalue(res, j, 0),
+			    zn_xstrdup(PQgetvalue(res, j, 1)));
+		PQclear(res);
+		zn_buf_release(&dr);
+	}
 	/* The types of added columns that are domains with a CHECK. */
 	pgarray(&b, &x->wanttype);
 
@@ -4251,6 +4356,9 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	sfree(&x.labels, 0);
 	sfree(&x.opnv, 0);
 	sfree(&x.goneviews, 0);
+	sfree(&x.gonecons, 0);
+	sfree(&x.wantdrop, 0);
+	sfree(&x.dropdeps, 1);
 	sfree(&x.later, 1);
 	zn_arena_release(&x.a);
 	zn_buf_release(&x.fb);

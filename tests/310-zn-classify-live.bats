@@ -313,6 +313,34 @@ true ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx; ALTER INDEX public
 	op_is 3 '.risk.score < 60 and .risk.facts.work == "none"'
 }
 
+@test "a DROP without CASCADE of what views or foreign keys still need is foreseen to fail, unless earlier steps drop them" {
+	zn_sql <<-'SQL'
+	CREATE TABLE par (id int PRIMARY KEY);
+	CREATE TABLE "ch i" (id int, pid int CONSTRAINT "chi fk" REFERENCES par);
+	CREATE VIEW pv AS SELECT * FROM par;
+	CREATE VIEW pv2 AS SELECT * FROM pv;
+	SQL
+	mkmig <<-'SQL'
+	DROP TABLE par
+	DROP VIEW pv
+	DROP VIEW pv2 ;; DROP VIEW pv ;; ALTER TABLE "ch i" DROP CONSTRAINT "chi fk" ;; DROP TABLE par
+	DROP TABLE par CASCADE
+	SQL
+	run_zn 0 zn-classify -d "" --allow-destructive "$M"
+	op_is 1 '.risk.score == 95 and ([.risk.facts.details[].detail] | any(. == "fails: foreign key \"chi fk\" of public.\"ch i\", view public.pv still needs public.par, and PostgreSQL refuses to drop it without CASCADE; drop those first"))'
+	op_is 2 '.risk.score == 95 and ([.risk.facts.details[].detail] | any(startswith("fails: view public.pv2 still needs public.pv")))'
+	for n in 3 4; do
+		op_is "$n" '[.risk.facts.details[].detail] | any(startswith("fails")) | not'
+	done
+	# zn-diff's own plan drops the foreign key and the views first.
+	zn-snapshot >a.graph
+	psql -q -X -d postgres -c "CREATE DATABASE \"${ZN_TEST_DB}_e\""
+	psql -q -X -d "${ZN_TEST_DB}_e" -c 'CREATE TABLE "ch i" (id int, pid int)'
+	zn-snapshot -d "${ZN_TEST_DB}_e" >b.graph
+	run_zn 0 sh -c "zn-diff --drop-policy drop a.graph b.graph | zn-classify --allow-destructive"
+	printf '%s\n' "$output" | jq -e -s 'map(select(.kind == "op")) | all([.risk.facts.details[].detail] | any(startswith("fails")) | not)' >/dev/null
+}
+
 @test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
 	zn_sql <<-'SQL'
 	CREATE TABLE parent (id int PRIMARY KEY);
