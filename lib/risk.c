@@ -239,6 +239,7 @@ struct cx {
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
 	const char *tz;		/* the TimeZone the op sets, or NULL */
+	int stmtonly;		/* the statement says ONLY: no recursion */
 	struct smap labels;	/* enum labels the op adds: 'literal' */
 	struct smap opnv;	/* "rel|con" the op adds NOT VALID */
 	struct zn_buf fb;	/* fmt's scratch */
@@ -256,6 +257,7 @@ struct tstat {
 	double rows, bytes;
 	const char *source;
 	int partitioned;	/* a partitioned table (relkind p) */
+	const char *parts;	/* its partitions and children, "a\nb\n" */
 };
 
 static const char *
@@ -329,13 +331,34 @@ note(struct cx *x, struct opr *r, const char *s)
  * The statement takes mode on rel.  Locks on relations made earlier in
  * the plan are nobody else's concern and are not listed.
  */
+static void lockone(struct cx *, struct opr *, const char *, int);
+
+/*
+ * A lock on rel, and on its partitions and inheritance children, which
+ * a statement without ONLY takes too.
+ */
 static void
 lock(struct cx *x, struct opr *r, const char *rel, int mode)
 {
-	size_t i;
+	const struct tstat *ts;
+	const char *p, *nl;
 
 	if (rel == NULL)
 		return;
+	lockone(x, r, rel, mode);
+	if (x->collect || x->stmtonly || (ts = sget(&x->stats, rel)) == NULL ||
+	    ts->parts == NULL)
+		return;
+	for (p = ts->parts; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		lockone(x, r, zn_arena_strndup(&x->a, p, (size_t)(nl - p)),
+		    mode);
+}
+
+static void
+lockone(struct cx *x, struct opr *r, const char *rel, int mode)
+{
+	size_t i;
+
 	if (x->collect) {
 		sset(&x->wantrel, rel, NULL);
 		return;
@@ -2932,6 +2955,12 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 	if (n == 0)
 		return;
 	r->nstmt++;
+	x->stmtonly = 0;
+	for (i = 1; i < n && i < 8; i++)
+		if (zn_tok_is(&t[i], "only") && (zn_tok_is(&t[i - 1], "table") ||
+		    zn_tok_is(&t[i - 1], "on") || zn_tok_is(&t[i - 1],
+		    "truncate") || zn_tok_is(&t[i - 1], "exists")))
+			x->stmtonly = 1;
 	/*
 	 * A label added earlier in the same transaction cannot be used
 	 * before it commits ("unsafe use of new value").
@@ -3333,12 +3362,15 @@ lookup(struct cx *x)
 	 */
 #define TREE(heap, total) \
 	"SELECT k, sum(greatest(d.reltuples, 0))::float8, " heap ", " total \
-	", bool_or(d.oid = c.oid AND c.relkind = 'p') FROM unnest($1::text[]) AS k " \
+	", bool_or(d.oid = c.oid AND c.relkind = 'p'), " \
+	"string_agg(pg_catalog.format('%I.%I', dn.nspname, d.relname) || " \
+	"E'\\n', '' ORDER BY d.relname) FILTER (WHERE d.oid <> c.oid) FROM unnest($1::text[]) AS k " \
 	"JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k) " \
 	"CROSS JOIN LATERAL (WITH RECURSIVE tree(oid) AS (SELECT c.oid " \
 	"UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i " \
 	"JOIN tree t ON i.inhparent = t.oid) SELECT oid FROM tree) tr " \
-	"JOIN pg_catalog.pg_class d ON d.oid = tr.oid GROUP BY k"
+	"JOIN pg_catalog.pg_class d ON d.oid = tr.oid " \
+	"JOIN pg_catalog.pg_namespace dn ON dn.oid = d.relnamespace GROUP BY k"
 	if (!zn_pg_try(conn, &x1, TREE(
 	    "sum(pg_relation_size(d.oid))::float8",
 	    "sum(pg_total_relation_size(d.oid))::float8"), 1, params)) {
@@ -3380,6 +3412,8 @@ lookup(struct cx *x)
 			ts->rows = -1;
 		ts->source = "pg_class";
 		ts->partitioned = strcmp(PQgetvalue(res, j, 4), "t") == 0;
+		if (!PQgetisnull(res, j, 5))
+			ts->parts = keep(x, zn_xstrdup(PQgetvalue(res, j, 5)));
 		sset(&x->stats, PQgetvalue(res, j, 0), ts);
 	}
 	PQclear(res);

@@ -159,7 +159,15 @@ teardown() {
 		[ "$(refused "$n")" = max_risk ]
 	done
 	[ "$(risk_of 5)" = "95 critical adds_index,non_transactional_step" ]
+	# The locks name the partitions the statement takes too.
+	op_is 2 '[.risk.facts.locks[] | "\(.relation) \(.mode)"] == ["public.m ACCESS EXCLUSIVE", "public.m1 ACCESS EXCLUSIVE", "public.m2 ACCESS EXCLUSIVE", "public.m2a ACCESS EXCLUSIVE"]'
+	op_is 6 '[.risk.facts.locks[].relation] == ["public.p", "public.c1"]'
 	op_is 5 '[.risk.facts.details[].detail] | any(startswith("PostgreSQL refuses CREATE INDEX CONCURRENTLY on public.m, a partitioned table"))'
+	# ONLY takes the parent alone.
+	printf '{"ops": [{"op": "rawSql", "sql": ["SET lock_timeout = 1000", "ALTER TABLE ONLY m ADD CONSTRAINT m_k CHECK (id > 0) NOT VALID"]}]}' >only.yaml
+	run_zn 0 zn-classify -d "" only.yaml
+	op_is 1 '[.risk.facts.locks[].relation] == ["public.m"]'
+	run_zn 1 zn-classify -d "" --large-rows 20000 --max-risk 60 "$M"
 	# Small trees are small, not empty.
 	run_zn 0 zn-classify -d "" "$M"
 	[ "$(risk_of 1 | cut -d' ' -f1)" -ge 60 ]
