@@ -327,6 +327,23 @@ art_get(const struct ctx *x, const char *id, struct art *a)
 	return ok;
 }
 
+/* The artifact of a query's first row into *a; else dies, status 1. */
+static void
+art_first(const struct ctx *x, PGresult *r, const char *notfound,
+    const char *name, struct art *a)
+{
+	char *id;
+
+	if (PQntuples(r) == 0)
+		zn_die(ZN_EXIT_NEGATIVE, "no %s '%s' (zn-artifact list shows "
+		    "them)", notfound, name);
+	id = zn_xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (!art_get(x, id, a))
+		zn_die(ZN_EXIT_NEGATIVE, "no %s '%s'", notfound, name);
+	free(id);
+}
+
 /*
  * The artifact a user names: its number, its id (the newest of that id),
  * or its parked name.  Dies with status 1 when there is none.
@@ -336,7 +353,6 @@ art_find(const struct ctx *x, const char *name, struct art *a)
 {
 	const char *params[1] = { name };
 	PGresult *r;
-	char *id;
 
 	if (x->version == 0)
 		zn_die(ZN_EXIT_NEGATIVE, "no artifact '%s': there is no ledger "
@@ -350,14 +366,7 @@ art_find(const struct ctx *x, const char *name, struct art *a)
 	    "ORDER BY a.artifact_id = $1 DESC, a.id::text = $1 DESC, "
 	    "a.status = 'parked' DESC, a.created_at DESC, a.id DESC "
 	    "LIMIT 1", 1, params);
-	if (PQntuples(r) == 0)
-		zn_die(ZN_EXIT_NEGATIVE, "no artifact '%s' (zn-artifact list "
-		    "shows them)", name);
-	id = zn_xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	if (!art_get(x, id, a))
-		zn_die(ZN_EXIT_NEGATIVE, "no artifact '%s'", name);
-	free(id);
+	art_first(x, r, "artifact", name, a);
 }
 
 /*
@@ -369,7 +378,6 @@ art_by_name(const struct ctx *x, const char *name, int column, struct art *a)
 {
 	const char *params[1] = { name };
 	PGresult *r;
-	char *id;
 
 	if (x->version == 0)
 		zn_die(ZN_EXIT_NEGATIVE, "nothing parked as '%s': there is no "
@@ -385,14 +393,7 @@ art_by_name(const struct ctx *x, const char *name, int column, struct art *a)
 	    "(a.object = $1 OR a.src_name = $1) "
 	    "ORDER BY a.status = 'parked' DESC, a.created_at DESC, a.id DESC "
 	    "LIMIT 1", 1, params);
-	if (PQntuples(r) == 0)
-		zn_die(ZN_EXIT_NEGATIVE, "no parked %s '%s' (zn-artifact list "
-		    "shows them)", column ? "column" : "table", name);
-	id = zn_xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	if (!art_get(x, id, a))
-		zn_die(ZN_EXIT_NEGATIVE, "no artifact '%s'", name);
-	free(id);
+	art_first(x, r, column ? "parked column" : "parked table", name, a);
 }
 
 static int

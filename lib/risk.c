@@ -3323,6 +3323,30 @@ pgarray(struct zn_buf *b, const struct smap *m)
 	zn_buf_addch(b, '}');
 }
 
+/*
+ * One catalog query for a set of keys ($1, a text[] of keys's): each
+ * row's first column is a key, its second (when values) what into maps
+ * it to; a key without a row is not in into.
+ */
+static void
+readmap(PGconn *conn, const char *what, struct smap *keys, const char *sql,
+    struct smap *into, int values)
+{
+	struct zn_buf b = ZN_BUF_INIT;
+	const char *params[1];
+	PGresult *res;
+	int j;
+
+	pgarray(&b, keys);
+	params[0] = b.buf;
+	res = zn_pg_exec(conn, what, sql, 1, params);
+	for (j = 0; j < PQntuples(res); j++)
+		sset(into, PQgetvalue(res, j, 0), values ?
+		    zn_xstrdup(PQgetvalue(res, j, 1)) : NULL);
+	PQclear(res);
+	zn_buf_release(&b);
+}
+
 /* Table sizes, old column types, valid not-null checks, volatility. */
 static void
 lookup(struct cx *x)
@@ -3469,8 +3493,7 @@ lookup(struct cx *x)
 	 * The views (and rules) that use each column: PostgreSQL refuses to
 	 * change its type or drop it (without CASCADE) while they do.
 	 */
-	params[0] = cols.buf;
-	res = zn_pg_exec(conn, "read the views that use columns",
+	readmap(conn, "read the views that use columns", &x->wantcol,
 	    "SELECT k, string_agg(DISTINCT pg_catalog.format('%I.%I', "
 	    "vn.nspname, v.relname), ', ') "
 	    "FROM unnest($1::text[]) AS k "
@@ -3486,88 +3509,58 @@ lookup(struct cx *x)
 	    "JOIN pg_catalog.pg_class v ON v.oid = w.ev_class "
 	    "AND v.oid <> a.attrelid "
 	    "JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace "
-	    "GROUP BY k", 1, params);
-	for (j = 0; j < PQntuples(res); j++)
-		sset(&x->viewdeps, PQgetvalue(res, j, 0),
-		    zn_xstrdup(PQgetvalue(res, j, 1)));
-	PQclear(res);
+	    "GROUP BY k", &x->viewdeps, 1);
 	/* The nullable columns of indexes a primary key is to use. */
-	{
-		struct zn_buf ix = ZN_BUF_INIT;
-
-		pgarray(&ix, &x->wantidx);
-		params[0] = ix.buf;
-		res = zn_pg_exec(conn, "read index columns", "SELECT k, "
-		    "string_agg(a.attname, '|' ORDER BY a.attnum) "
-		    "FROM unnest($1::text[]) AS k "
-		    "JOIN pg_catalog.pg_index i ON i.indrelid = "
-		    "to_regclass(split_part(k, '|', 1)) "
-		    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
-		    "AND ic.relname = substr(k, length(split_part(k, '|', 1)) "
-		    "+ 2) JOIN pg_catalog.pg_attribute a ON a.attrelid = "
-		    "i.indrelid AND a.attnum = ANY (i.indkey) AND NOT "
-		    "a.attnotnull GROUP BY k", 1, params);
-		for (j = 0; j < PQntuples(res); j++)
-			sset(&x->idxnull, PQgetvalue(res, j, 0),
-			    zn_xstrdup(PQgetvalue(res, j, 1)));
-		PQclear(res);
-		zn_buf_release(&ix);
-	}
+	readmap(conn, "read index columns", &x->wantidx, "SELECT k, "
+	    "string_agg(a.attname, '|' ORDER BY a.attnum) "
+	    "FROM unnest($1::text[]) AS k "
+	    "JOIN pg_catalog.pg_index i ON i.indrelid = "
+	    "to_regclass(split_part(k, '|', 1)) "
+	    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+	    "AND ic.relname = substr(k, length(split_part(k, '|', 1)) "
+	    "+ 2) JOIN pg_catalog.pg_attribute a ON a.attrelid = "
+	    "i.indrelid AND a.attnum = ANY (i.indkey) AND NOT "
+	    "a.attnotnull GROUP BY k", &x->idxnull, 1);
 	/*
 	 * What needs each relation dropped without CASCADE: the views that
 	 * read it and other tables' foreign keys to it, as "key<TAB>label"
 	 * lines, the key being how an earlier step's drop is known.
 	 */
-	{
-		struct zn_buf dr = ZN_BUF_INIT;
-
-		pgarray(&dr, &x->wantdrop);
-		params[0] = dr.buf;
-		res = zn_pg_exec(conn, "read what depends on dropped tables",
-		    "SELECT k, string_agg(key || E'\\t' || label || E'\\n', "
-		    "'' ORDER BY label) FROM unnest($1::text[]) AS k, LATERAL ("
-		    "SELECT pg_catalog.format('%I.%I', vn.nspname, v.relname) "
-		    "AS key, 'view ' || pg_catalog.format('%I.%I', vn.nspname, "
-		    "v.relname) AS label FROM pg_catalog.pg_depend d "
-		    "JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid "
-		    "JOIN pg_catalog.pg_class v ON v.oid = w.ev_class "
-		    "JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace "
-		    "WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND "
-		    "d.refclassid = 'pg_catalog.pg_class'::regclass AND "
-		    "d.refobjid = to_regclass(k) AND v.oid <> d.refobjid "
-		    "UNION SELECT pg_catalog.format('%I.%I', n.nspname, "
-		    "t.relname) || '|' || c.conname, 'foreign key ' || "
-		    "pg_catalog.quote_ident(c.conname) || ' of ' || "
-		    "pg_catalog.format('%I.%I', n.nspname, t.relname) "
-		    "FROM pg_catalog.pg_constraint c "
-		    "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
-		    "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-		    "WHERE c.contype = 'f' AND c.confrelid = to_regclass(k) "
-		    "AND c.conrelid <> c.confrelid) dep GROUP BY k", 1,
-		    params);
-		for (j = 0; j < PQntuples(res); j++)
-			sset(&x->dropdeps, PQgetvalue(res, j, 0),
-			    zn_xstrdup(PQgetvalue(res, j, 1)));
-		PQclear(res);
-		zn_buf_release(&dr);
-	}
-	/* The types of added columns that are domains with a CHECK. */
-	pgarray(&b, &x->wanttype);
-
-	params[0] = b.buf;
-	/* A type is named as the step names it: the default search_path. */
+	readmap(conn, "read what depends on dropped tables", &x->wantdrop,
+	    "SELECT k, string_agg(key || E'\\t' || label || E'\\n', "
+	    "'' ORDER BY label) FROM unnest($1::text[]) AS k, LATERAL ("
+	    "SELECT pg_catalog.format('%I.%I', vn.nspname, v.relname) "
+	    "AS key, 'view ' || pg_catalog.format('%I.%I', vn.nspname, "
+	    "v.relname) AS label FROM pg_catalog.pg_depend d "
+	    "JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid "
+	    "JOIN pg_catalog.pg_class v ON v.oid = w.ev_class "
+	    "JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace "
+	    "WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND "
+	    "d.refclassid = 'pg_catalog.pg_class'::regclass AND "
+	    "d.refobjid = to_regclass(k) AND v.oid <> d.refobjid "
+	    "UNION SELECT pg_catalog.format('%I.%I', n.nspname, "
+	    "t.relname) || '|' || c.conname, 'foreign key ' || "
+	    "pg_catalog.quote_ident(c.conname) || ' of ' || "
+	    "pg_catalog.format('%I.%I', n.nspname, t.relname) "
+	    "FROM pg_catalog.pg_constraint c "
+	    "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+	    "WHERE c.contype = 'f' AND c.confrelid = to_regclass(k) "
+	    "AND c.conrelid <> c.confrelid) dep GROUP BY k", &x->dropdeps,
+	    1);
+	/*
+	 * The types of added columns that are domains with a CHECK, named
+	 * as the step names them: under the default search_path.
+	 */
 	zn_pg_cmd(conn, "read domains", "BEGIN; "
 	    "SET LOCAL search_path TO DEFAULT");
-	res = zn_pg_exec(conn, "read domains",
+	readmap(conn, "read domains", &x->wanttype,
 	    "WITH RECURSIVE d(k, t) AS (SELECT k, to_regtype(k) "
 	    "FROM unnest($1::text[]) AS k WHERE to_regtype(k) IS NOT NULL "
 	    "UNION SELECT d.k, y.typbasetype FROM d JOIN pg_catalog.pg_type y "
 	    "ON y.oid = d.t AND y.typtype = 'd') "
 	    "SELECT DISTINCT d.k FROM d JOIN pg_catalog.pg_constraint c "
-	    "ON c.contypid = d.t AND c.contype = 'c'", 1, params);
-	for (j = 0; j < PQntuples(res); j++)
-		sset(&x->cdomain, PQgetvalue(res, j, 0), NULL);
-	PQclear(res);
+	    "ON c.contypid = d.t AND c.contype = 'c'", &x->cdomain, 0);
 	zn_pg_cmd(conn, "read domains", "COMMIT");
 	zn_buf_release(&rels);
 	zn_buf_release(&cols);
