@@ -28,8 +28,6 @@ zn_apply_init(struct zn_apply *a)
 	a->retries = 5;
 	a->maxsteps = -1;
 	a->retention_days = 30;
-	if ((a->measure = json_array()) == NULL)
-		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 }
 
 /* Runs sql (params, or several statements when n is 0); 1 when ok. */
@@ -661,6 +659,9 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
 	if (ok && zn_artifact_has_rows(kind) && pn != NULL) {
 		json_t *id = json_string(PQgetvalue(x->r, 0, 0));
 
+		/* Made when first needed: a run that parks nothing has none. */
+		if (a->measure == NULL && (a->measure = json_array()) == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 		if (id == NULL || json_array_append_new(a->measure, id) != 0)
 			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 	}
