@@ -122,6 +122,10 @@ for b in zn-snapshot zn-diff zn-classify zn-apply zn-artifact; do
 	[ -x "$zb/$b" ] || die "no $b in $zb (make all, or set ZN_BIN)"
 done
 unset DATABASE_URL ZN_DATABASE_URL ZN_CONFIG PGOPTIONS
+# The checkout as the run starts (the binaries are named by their digest).
+rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null) || rev=unknown
+dirty=$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null |
+    wc -l)
 
 . "$top/tests/helpers/pgtmp.sh"
 bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
@@ -391,9 +395,6 @@ jl=$(median "$tmp/jsonl")
 lj=$(median "$tmp/listjson")
 lt=$(median "$tmp/listtable")
 lp=$(median "$tmp/listpsql")
-rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null) || rev=unknown
-dirty=$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null |
-    wc -l)
 
 echo "# zn-artifact benchmark"
 echo
