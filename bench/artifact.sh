@@ -477,9 +477,11 @@ union "$tmp/trace.all" | awk -F '\t' -v t="$twall" '{
 	printf "  %9.1f %9.1f  all; wall outside any of them (client, connecting, round trips): %.1f ms\n", $2, $3, t - $3 }'
 echo "the longest messages:"
 sort -t "$(printf '\t')" -k2,2 -rn "$tmp/trace" | head -n 10 |
-    awk -F '\t' '{ printf "  %9.1f ms  %s\n", $2, substr($5, 1, 120) }'
+    awk -F '\t' '{ m = substr($5, 1, 120); sub(/ +$/, "", m)
+	printf "  %9.1f ms  %s\n", $2, m }'
 echo
 echo "raw wall times (s):"
 for c in apply ctas digest snap csv copy jsonl listjson listtable listpsql true; do
-	printf '  %-10s %s\n' "$c" "$(awk '{ printf "%s ", $1 }' "$tmp/$c")"
+	printf '  %-10s %s\n' "$c" \
+	    "$(awk '{ printf "%s%s", (NR > 1) ? " " : "", $1 }' "$tmp/$c")"
 done
