@@ -524,3 +524,35 @@ INSERT INTO public.feel (m, ms) VALUES ('a', '{a,b}'), ('b', '{b}');" "DROP TABL
 	[[ "$(printf '%s\n' "$output" | head -n 1)" == *"::soft_drop_table::public.feel: DROP TABLE"* ]]
 	[[ "$(printf '%s\n' "$output" | tail -n 1)" == *"::soft_drop_type::public.mood: DROP TYPE"* ]]
 }
+
+@test "what does not go as planned: --ignore-checksum restores changed rows and says so; a unique index that rows written meanwhile break is reported, exit 1, no invalid index left; a purge that something needs is refused, nothing changed" {
+	twin "CREATE TABLE public.u (id int PRIMARY KEY, code text NOT NULL DEFAULT 'same', note text);
+CREATE UNIQUE INDEX u_code ON public.u (code);
+INSERT INTO public.u SELECT g, 'c' || g, 'n' FROM generate_series(1, 100) g;" "ALTER TABLE public.u DROP COLUMN code"
+	park
+	id=$(newest artifact_id)
+	parked=$(newest park_column)
+	# Two rows written while it was parked: both get the default back,
+	# which the unique index cannot take.
+	zn_sql -c "INSERT INTO public.u (id, note) VALUES (101, 'x'), (102, 'y')"
+	# Changed by hand, then restored anyway, knowingly.
+	zn_sql -c "UPDATE public.u SET \"$parked\" = 'edited' WHERE id = 5"
+	run_zn 1 zn-artifact restore "$id"
+	[[ "$stderr" == *"its rows changed since they were parked"* ]]
+	run_zn 1 zn-artifact restore "$id" --ignore-checksum
+	[[ "$stderr" == *"restoring them as they are (--ignore-checksum)"* ]]
+	[[ "$stderr" == *"could not bring back index u_code"* ]]
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname = 'u_code'")" = 0 ]
+	[ "$(ledger "SELECT code FROM public.u WHERE id = 5")" = edited ]
+	[ "$(newest status)" = restored ]
+	[ "$(ledger "SELECT jsonb_array_length(detail->'failed') || ' ' || (detail->'checksum'->>'recorded' <> detail->'checksum'->>'now') FROM _zanith_events WHERE kind = 'restore'")" = "1 true" ]
+	# A parked table a view still reads cannot be purged.
+	twin "CREATE TABLE public.old (id int);" "DROP TABLE public.old"
+	park
+	old=$(ledger "SELECT park_name FROM _zanith_migration_artifacts WHERE src_name = 'old'")
+	zn_sql -c "CREATE VIEW public.reads_old AS SELECT * FROM public.\"$old\""
+	run_zn 1 zn-artifact purge public.old
+	[[ "$stderr" == *"cannot purge"*"nothing was changed"* ]]
+	[ "$(ledger "SELECT status FROM _zanith_migration_artifacts WHERE src_name = 'old'")" = parked ]
+	[ "$(ledger "SELECT to_regclass('public.\"$old\"') IS NOT NULL")" = t ]
+}
