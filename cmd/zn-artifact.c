@@ -225,7 +225,7 @@ current(struct ctx *x)
 
 #define ARTCOLS \
     "a.id::text, a.artifact_id, a.migration_id, a.kind, " \
-    "@._zanith_artifact_status(a), a.object, a.src_schema, a.src_name, " \
+    ZN_ART_STATUS ", a.object, a.src_schema, a.src_name, " \
     "a.src_column, a.park_schema, a.park_name, a.park_column, " \
     "hn.nspname, hc.relname, tn.nspname, tc.relname, a.checksum, " \
     "a.rows::text, a.bytes::text, a.recovery_sql, a.purge_sql, " \
@@ -235,15 +235,14 @@ current(struct ctx *x)
     "pg_catalog.to_char(a.checksum_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
     "hc.oid::text, a.detail->'before' "
 #define ARTFROM \
-    "FROM @._zanith_migration_artifacts a " \
-    "LEFT JOIN pg_catalog.pg_class hc " \
-    "ON hc.oid = @._zanith_artifact_holder(a) " \
-    "LEFT JOIN pg_catalog.pg_namespace hn ON hn.oid = hc.relnamespace " \
+    "FROM @._zanith_migration_artifacts a " ZN_ART_JOIN \
+    "LEFT JOIN pg_catalog.pg_class tr ON tr.oid = a.src_relid " \
+    "LEFT JOIN (pg_catalog.pg_class tp JOIN pg_catalog.pg_namespace tpn " \
+    "ON tpn.oid = tp.relnamespace) ON tr.oid IS NULL AND " \
+    "a.kind LIKE '%column' AND tpn.nspname = a.src_schema AND " \
+    "tp.relname = a.src_name " \
     "LEFT JOIN pg_catalog.pg_class tc ON a.kind LIKE '%column' AND " \
-    "tc.oid = coalesce((SELECT c.oid FROM pg_catalog.pg_class c " \
-    "WHERE c.oid = a.src_relid), pg_catalog.to_regclass(" \
-    "pg_catalog.quote_ident(a.src_schema) || '.' || " \
-    "pg_catalog.quote_ident(a.src_name))) " \
+    "tc.oid = coalesce(tr.oid, tp.oid) " \
     "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace "
 
 static void
@@ -426,6 +425,88 @@ location(const struct art *a)
 	    "", a->pc != NULL ? a->pc : "");
 }
 
+static void
+jw_num(struct zn_jw *w, const char *s)
+{
+	if (s == NULL)
+		zn_jw_null(w);
+	else
+		zn_jw_int(w, strtoll(s, NULL, 10));
+}
+
+static void
+jw_place(struct zn_jw *w, const char *k, const char *schema,
+    const char *name, const char *column)
+{
+	zn_jw_key(w, k);
+	zn_jw_obj(w);
+	zn_jw_key(w, "schema");
+	zn_jw_str(w, schema);
+	zn_jw_key(w, "name");
+	zn_jw_str(w, name);
+	zn_jw_key(w, "column");
+	zn_jw_str(w, column);
+	zn_jw_end(w, '}');
+}
+
+/*
+ * Artifact a as a record (zn-artifact(1)) into w; went is its went_with
+ * as the server writes JSON.
+ */
+static void
+art_jw(struct zn_jw *w, const struct art *a, const char *went)
+{
+	json_error_t e;
+	json_t *v;
+
+	char *loc = location(a);
+
+	zn_jw_obj(w);
+	zn_jw_key(w, "kind");
+	zn_jw_str(w, "artifact");
+	zn_jw_key(w, "id");
+	zn_jw_str(w, a->aid);
+	zn_jw_key(w, "number");
+	jw_num(w, a->id);
+	zn_jw_key(w, "migration");
+	zn_jw_str(w, a->mig);
+	zn_jw_key(w, "artifact_type");
+	zn_jw_str(w, a->kind);
+	zn_jw_key(w, "status");
+	zn_jw_str(w, a->status);
+	zn_jw_key(w, "object");
+	zn_jw_str(w, a->object);
+	zn_jw_key(w, "parked_at");
+	zn_jw_str(w, loc);
+	zn_jw_key(w, "rows");
+	jw_num(w, a->rows);
+	zn_jw_key(w, "bytes");
+	jw_num(w, a->bytes);
+	zn_jw_key(w, "checksum");
+	zn_jw_str(w, a->sum);
+	zn_jw_key(w, "created_at");
+	zn_jw_str(w, a->created);
+	zn_jw_key(w, "expires_at");
+	zn_jw_str(w, a->expires);
+	jw_place(w, "source", a->ss, a->sn, a->sc);
+	jw_place(w, "parked", a->ps, a->pn, a->pc);
+	zn_jw_key(w, "went_with");
+	if (went == NULL && a->went != NULL)
+		zn_jw_json(w, a->went);
+	else if (went == NULL || strcmp(went, "[]") == 0) {
+		zn_jw_arr(w);
+		zn_jw_end(w, ']');
+	} else {
+		if ((v = json_loads(went, 0, &e)) == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "went_with of %s: %s",
+			    a->aid, e.text);
+		zn_jw_json(w, v);
+		json_decref(v);
+	}
+	zn_jw_end(w, '}');
+	free(loc);
+}
+
 static json_t *
 jstr(const char *s)
 {
@@ -438,32 +519,18 @@ jnum(const char *s)
 	return s != NULL ? json_integer(strtoll(s, NULL, 10)) : json_null();
 }
 
+/* Artifact a (read with art_read) as a record to add to. */
 static json_t *
 art_json(const struct art *a)
 {
-	char *loc = location(a);
-	json_t *j = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-	    "s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "kind", "artifact",
-	    "id", jstr(a->aid),
-	    "number", jnum(a->id),
-	    "migration", jstr(a->mig),
-	    "artifact_type", jstr(a->kind),
-	    "status", jstr(a->status),
-	    "object", jstr(a->object),
-	    "parked_at", jstr(loc),
-	    "rows", jnum(a->rows),
-	    "bytes", jnum(a->bytes),
-	    "checksum", jstr(a->sum),
-	    "created_at", jstr(a->created),
-	    "expires_at", jstr(a->expires),
-	    "source", json_pack("{s:o, s:o, s:o}", "schema", jstr(a->ss),
-		"name", jstr(a->sn), "column", jstr(a->sc)),
-	    "parked", json_pack("{s:o, s:o, s:o}", "schema", jstr(a->ps),
-		"name", jstr(a->pn), "column", jstr(a->pc)),
-	    "went_with", json_incref(a->went));
+	struct zn_buf b = ZN_BUF_INIT;
+	struct zn_jw w;
+	json_t *j;
 
-	free(loc);
+	zn_jw_init(&w, &b);
+	art_jw(&w, a, NULL);
+	j = json_loadb(b.buf, b.len, 0, NULL);
+	zn_buf_release(&b);
 	if (j == NULL)
 		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 	return j;
@@ -500,13 +567,98 @@ size_text(const char *bytes, char *buf, size_t n)
 
 /* ---- list ---- */
 
+/*
+ * What list reads of each artifact, in the order of lfield and then
+ * went_with, through
+ * COPY: rows come as they are made, one buffer each, so ten thousand
+ * artifacts cost neither a result held whole nor a query per row.
+ */
+#define LISTCOLS \
+    "a.id, a.artifact_id, a.migration_id, a.kind, " ZN_ART_STATUS ", " \
+    "a.object, a.src_schema, a.src_name, a.src_column, a.park_schema, " \
+    "a.park_name, a.park_column, hn.nspname, hc.relname, a.checksum, " \
+    "a.rows, a.bytes, a.created_at, a.expires_at, a.went_with "
+#define LISTN 20
+
+static char **
+lfield(struct art *a, int i)
+{
+	char **f[LISTN - 1] = { &a->id, &a->aid, &a->mig, &a->kind,
+	    &a->status, &a->object, &a->ss, &a->sn, &a->sc, &a->ps, &a->pn,
+	    &a->pc, &a->hs, &a->hn, &a->sum, &a->rows, &a->bytes,
+	    &a->created, &a->expires };
+
+	return f[i];
+}
+
+/*
+ * Splits a row of COPY's text format in place into n fields, undoing
+ * its escapes; \N is NULL.  0 when the row does not have n fields.
+ */
+static int
+copysplit(char *line, size_t len, char **f, int n)
+{
+	char *p = line, *e = line + len, *o;
+	int i = 0;
+
+	if (len > 0 && e[-1] == '\n')
+		e--;
+	for (;;) {
+		f[i] = o = p;
+		if (e - p >= 2 && p[0] == '\\' && p[1] == 'N' &&
+		    (e - p == 2 || p[2] == '\t')) {
+			f[i] = NULL;
+			p += 2;
+		} else {
+			for (; p < e && *p != '\t'; p++) {
+				if (*p != '\\' || p + 1 == e) {
+					*o++ = *p;
+					continue;
+				}
+				switch (*++p) {
+				case 'b': *o++ = '\b'; break;
+				case 'f': *o++ = '\f'; break;
+				case 'n': *o++ = '\n'; break;
+				case 'r': *o++ = '\r'; break;
+				case 't': *o++ = '\t'; break;
+				case 'v': *o++ = '\v'; break;
+				default: *o++ = *p; break;
+				}
+			}
+			*o = '\0';
+		}
+		if (++i == n || p == e)
+			return i == n && p == e;
+		p++;
+	}
+}
+
+/* An ISO timestamp of the server's (UTC) as YYYY-MM-DDTHH:MM:SSZ. */
+static void
+isotime(char *s)
+{
+	char *sp, *end;
+
+	if (s == NULL || (sp = strchr(s, ' ')) == NULL || strlen(sp) < 9)
+		return;
+	*sp = 'T';
+	end = sp + 9;
+	end[0] = 'Z';
+	end[1] = '\0';
+}
+
 static int
 list(struct ctx *x)
 {
-	struct zn_buf w = ZN_BUF_INIT;
-	const char *params[3];
-	char *sql;
-	int n = 0, i;
+	struct zn_buf w = ZN_BUF_INIT, out = ZN_BUF_INIT;
+	struct zn_table *t = NULL;
+	const char *const filter[3] = { x->status, x->table, x->migration };
+	const char *const clause[3] = { " = " ZN_ART_STATUS,
+	    " IN (a.src_name, a.src_schema || '.' || a.src_name)",
+	    " = a.migration_id" };
+	char *sql, *f[LISTN];
+	long long count = 0;
+	int i, n;
 	PGresult *r;
 
 	if (x->status != NULL && strcmp(x->status, "parked") != 0 &&
@@ -522,35 +674,57 @@ list(struct ctx *x)
 		return ZN_EXIT_OK;
 	}
 	current(x);
-	zn_buf_adds(&w, "SELECT " ARTCOLS ARTFROM "WHERE true");
-	if (x->status != NULL) {
-		params[n++] = x->status;
-		zn_buf_addf(&w, " AND @._zanith_artifact_status(a) = $%d", n);
+	zn_buf_adds(&w, "COPY (SELECT " LISTCOLS
+	    "FROM @._zanith_migration_artifacts a " ZN_ART_JOIN "WHERE true");
+	for (i = 0; i < 3; i++) {
+		char *lit;
+
+		if (filter[i] == NULL)
+			continue;
+		if ((lit = PQescapeLiteral(x->conn, filter[i],
+		    strlen(filter[i]))) == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "cannot quote '%s': %s",
+			    filter[i], PQerrorMessage(x->conn));
+		zn_buf_adds(&w, " AND ");
+		zn_buf_adds(&w, lit);
+		zn_buf_adds(&w, clause[i]);
+		PQfreemem(lit);
 	}
-	if (x->table != NULL) {
-		params[n++] = x->table;
-		zn_buf_addf(&w, " AND $%d IN (a.src_name, a.src_schema || '.' "
-		    "|| a.src_name)", n);
-	}
-	if (x->migration != NULL) {
-		params[n++] = x->migration;
-		zn_buf_addf(&w, " AND a.migration_id = $%d", n);
-	}
-	zn_buf_adds(&w, " ORDER BY a.created_at DESC, a.id DESC");
+	zn_buf_adds(&w, " ORDER BY a.created_at DESC, a.id DESC) TO STDOUT");
 	sql = L(x, w.buf);
 	zn_buf_release(&w);
-	r = zn_pg_exec(x->conn, "list the artifacts", sql, n, params);
+	r = PQexec(x->conn, sql);
 	free(sql);
-	if (!x->json && (x->tableout || zn_term_isatty(stdout))) {
-		struct zn_table *t = zn_table_new(8);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		struct zn_pgres e;
 
+		memset(&e, 0, sizeof(e));
+		zn_pg_take(x->conn, &e, r);
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot list the artifacts: %s",
+		    e.msg);
+	}
+	PQclear(r);
+	if (!x->json && (x->tableout || zn_term_isatty(stdout))) {
+		t = zn_table_new(8);
 		zn_table_row(t, "ID", "STATUS", "OBJECT", "PARKED AS", "ROWS",
 		    "SIZE", "CREATED", "EXPIRES");
-		for (i = 0; i < PQntuples(r); i++) {
-			struct art a;
-			char *loc, sz[32];
+	}
+	for (;;) {
+		struct art a;
+		char *line = NULL, *loc, sz[32];
 
-			art_read(&a, r, i);
+		if ((n = PQgetCopyData(x->conn, &line, 0)) < 0)
+			break;
+		if (!copysplit(line, (size_t)n, f, LISTN))
+			zn_die(ZN_EXIT_UNAVAILABLE, "cannot list the "
+			    "artifacts: a row of %d bytes is not %d fields",
+			    n, LISTN);
+		memset(&a, 0, sizeof(a));
+		for (i = 0; i < LISTN - 1; i++)
+			*lfield(&a, i) = f[i];
+		isotime(a.created);
+		isotime(a.expires);
+		if (t != NULL) {
 			loc = location(&a);
 			zn_table_row(t, a.aid, a.status, a.object, loc,
 			    a.rows != NULL ? a.rows : "-",
@@ -558,21 +732,40 @@ list(struct ctx *x)
 			    a.created != NULL ? a.created : "-",
 			    a.expires != NULL ? a.expires : "-");
 			free(loc);
-			art_free(&a);
+		} else {
+			struct zn_jw jw;
+
+			zn_buf_reset(&out);
+			zn_jw_init(&jw, &out);
+			art_jw(&jw, &a, f[LISTN - 1]);
+			zn_buf_addch(&out, '\n');
+			if (fwrite(out.buf, 1, out.len, stdout) != out.len)
+				zn_die_write(stdout);
 		}
+		PQfreemem(line);
+		count++;
+	}
+	zn_buf_release(&out);
+	if (n == -2)
+		zn_die(ZN_EXIT_UNAVAILABLE, "the list of artifacts broke off: "
+		    "%s", PQerrorMessage(x->conn));
+	r = PQgetResult(x->conn);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		struct zn_pgres e;
+
+		memset(&e, 0, sizeof(e));
+		zn_pg_take(x->conn, &e, r);
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot list the artifacts: %s",
+		    e.msg);
+	}
+	PQclear(r);
+	while ((r = PQgetResult(x->conn)) != NULL)
+		PQclear(r);
+	if (t != NULL) {
 		zn_table_print(t, stdout);
 		zn_table_free(t);
-		printf("(%d artifact%s)\n", PQntuples(r), PQntuples(r) == 1 ?
-		    "" : "s");
-	} else
-		for (i = 0; i < PQntuples(r); i++) {
-			struct art a;
-
-			art_read(&a, r, i);
-			emit(art_json(&a));
-			art_free(&a);
-		}
-	PQclear(r);
+		printf("(%lld artifact%s)\n", count, count == 1 ? "" : "s");
+	}
 	if (fflush(stdout) != 0)
 		zn_die_write(stdout);
 	return ZN_EXIT_OK;
@@ -957,9 +1150,9 @@ parkedtable(const struct ctx *x, const char *oid)
 {
 	const char *params[1] = { oid };
 	PGresult *r = must(x, "look for the table's own artifact", "SELECT "
-	    "b.artifact_id FROM @._zanith_migration_artifacts b WHERE b.kind "
-	    "IN ('soft_drop_table', 'archive_table') AND b.status = 'parked' "
-	    "AND @._zanith_artifact_holder(b) = $1::oid ORDER BY b.id DESC "
+	    "a.artifact_id FROM @._zanith_migration_artifacts a " ZN_ART_JOIN
+	    "WHERE a.kind IN ('soft_drop_table', 'archive_table') AND "
+	    "a.status = 'parked' AND hc.oid = $1::oid ORDER BY a.id DESC "
 	    "LIMIT 1", 1, params);
 	char *id = PQntuples(r) == 1 ? zn_xstrdup(PQgetvalue(r, 0, 0)) : NULL;
 

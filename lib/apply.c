@@ -158,7 +158,30 @@ fromhash(struct zn_apply *a)
 		    "hash is %s, but the database's is now %s: it changed "
 		    "since; make the plan again", want, got);
 	}
-	zn_graph_release(&g);
+	/* Kept for the first before snapshot: nothing runs in between. */
+	if (a->dry || a->shadow)
+		zn_graph_release(&g);
+	else {
+		a->checked = zn_xmalloc(sizeof(*a->checked));
+		*a->checked = g;
+	}
+}
+
+/* The schema read kept by fromhash, when the next read would be its. */
+static int
+takechecked(struct zn_apply *a, struct zn_graph *g, int before)
+{
+	struct zn_graph *k = a->checked;
+
+	if (k == NULL)
+		return 0;
+	a->checked = NULL;
+	if (before)
+		*g = *k;
+	else
+		zn_graph_release(k);
+	free(k);
+	return before;
 }
 
 /*
@@ -472,7 +495,8 @@ snapshot(struct zn_apply *a, const struct zn_mig *m, const char *which)
 
 	if (a->shadow)
 		return;
-	livegraph(a, &g, strcmp(which, "before") == 0);
+	if (!takechecked(a, &g, strcmp(which, "before") == 0))
+		livegraph(a, &g, strcmp(which, "before") == 0);
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep a snapshot");
 	zn_graph_write(&g, fp);
@@ -2019,6 +2043,7 @@ zn_apply_release(struct zn_apply *a)
 	a->scans0 = NULL;
 	json_decref(a->measure);
 	a->measure = NULL;
+	takechecked(a, NULL, 0);
 	if (a->p != NULL)
 		zn_lstate_release(&a->st, a->p);
 }

@@ -5,12 +5,14 @@
  * covers, and the digest itself.
  *
  * The digest is order-free and computed in one pass in constant memory:
- * the count of the rows and two 64-bit sums, each of one hash per row
- * (the row's own values through their types' hash functions, with two
- * seeds), summed without overflow in numeric and folded with md5 into
- * "h1:<32 hex digits>".  A row changed, added or removed changes the
- * count or a sum.  Rows of a type without a hash function are hashed as
- * their text under fixed settings instead ("t1:").
+ * the count of the rows and the sum of one 64-bit hash per row (the
+ * row's own values through their types' hash functions), summed without
+ * overflow in numeric and folded with md5 into "h2:<32 hex digits>".  A
+ * row changed, added or removed changes the count or the sum (but for
+ * one chance in 2^64).  Rows of a type without a hash function are
+ * hashed as their text under fixed settings instead ("t2:").  Digests
+ * of the first form, "h1:" and "t1:", which add a second sum of hashes
+ * with seed 7, are still checked as they were taken.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
@@ -48,9 +50,22 @@ rowhash(struct zn_buf *b, int method, const char *row, int seed)
 		    row, seed);
 }
 
+/* The method of a digest: "h1", "t1", "h2" or "t2"; NULL for others. */
+const char *
+zn_artifact_method(const char *digest)
+{
+	static const char *const m[] = { "h1", "t1", "h2", "t2" };
+	size_t i;
+
+	for (i = 0; digest != NULL && i < sizeof(m) / sizeof(m[0]); i++)
+		if (strncmp(digest, m[i], 2) == 0 && digest[2] == ':')
+			return m[i];
+	return NULL;
+}
+
 char *
 zn_artifact_digest_sql(const char *kind, const char *ps, const char *pn,
-    const char *pc, const json_t *key, int method)
+    const char *pc, const json_t *key, const char *method)
 {
 	struct zn_buf b = ZN_BUF_INIT, rel = ZN_BUF_INIT, row = ZN_BUF_INIT;
 	struct zn_buf lit = ZN_BUF_INIT;
@@ -78,14 +93,17 @@ zn_artifact_digest_sql(const char *kind, const char *ps, const char *pn,
 	} else
 		zn_buf_adds(&row, "t");
 	zn_buf_adds(&b, "SELECT pg_catalog.count(*)::text, '");
-	zn_buf_addch(&b, (char)method);
-	zn_buf_adds(&b, "1:' || pg_catalog.md5(pg_catalog.count(*)::text || "
+	zn_buf_add(&b, method, 2);
+	zn_buf_adds(&b, ":' || pg_catalog.md5(pg_catalog.count(*)::text || "
 	    "':' || coalesce(pg_catalog.sum(");
-	rowhash(&b, method, row.buf, 0);
-	zn_buf_adds(&b, "), 0)::text || ':' || "
-	    "coalesce(pg_catalog.sum(");
-	rowhash(&b, method, row.buf, 7);
-	zn_buf_adds(&b, "), 0)::text), ");
+	rowhash(&b, method[0], row.buf, 0);
+	zn_buf_adds(&b, "), 0)::text");
+	if (method[1] == '1') {
+		zn_buf_adds(&b, " || ':' || coalesce(pg_catalog.sum(");
+		rowhash(&b, method[0], row.buf, 7);
+		zn_buf_adds(&b, "), 0)::text");
+	}
+	zn_buf_adds(&b, "), ");
 	if (soft && col) {
 		zn_buf_adds(&b, "coalesce(pg_catalog.sum(pg_catalog."
 		    "pg_column_size(");
@@ -124,12 +142,14 @@ zn_artifact_digest(PGconn *conn, const char *kind, const char *ps,
     const char *pn, const char *pc, const json_t *key, const char *want,
     struct zn_artifact_sum *out, struct zn_pgres *x)
 {
-	int method = want != NULL && strncmp(want, "t1:", 3) == 0 ? 't' : 'h';
+	const char *method = zn_artifact_method(want);
 	char *sql;
 	int ok;
 
 	memset(out, 0, sizeof(*out));
 	memset(x, 0, sizeof(*x));
+	if (method == NULL)
+		method = "h2";
 	if (!zn_pg_try_script(conn, x, "BEGIN ISOLATION LEVEL REPEATABLE READ "
 	    "READ ONLY; " FIXED "; SAVEPOINT zn_digest"))
 		goto fail;
@@ -138,14 +158,14 @@ zn_artifact_digest(PGconn *conn, const char *kind, const char *ps,
 	ok = zn_pg_try(conn, x, sql, 0, NULL);
 	free(sql);
 	/* A type with no hash function: its text, then. */
-	if (!ok && method == 'h' && want == NULL &&
+	if (!ok && method[0] == 'h' && want == NULL &&
 	    strcmp(x->state, "42883") == 0) {
 		zn_pgres_clear(x);
 		if (!zn_pg_try_script(conn, x, "ROLLBACK TO SAVEPOINT "
 		    "zn_digest"))
 			goto fail;
 		zn_pgres_clear(x);
-		method = 't';
+		method = "t2";
 		sql = zn_artifact_digest_sql(kind, ps, pn, pc, key, method);
 		ok = zn_pg_try(conn, x, sql, 0, NULL);
 		free(sql);

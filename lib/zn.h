@@ -1043,18 +1043,51 @@ char *zn_tok_ident(const struct zn_tok *t);
  * artifact: parked data's digest (artifact.c, zn-ledger(7)).  kind is
  * an artifact type; ps.pn the relation that holds the data, pc its
  * column for a column's; key the source table's key columns.  want is
- * the digest to compare with (its method is used) or NULL.
+ * the digest to compare with (its method is used) or NULL (the newest
+ * method).  zn_artifact_method gives a digest's method, "h2" and the
+ * like, or NULL when it has none.
  */
 struct zn_artifact_sum {
 	char *rows, *digest, *bytes;
 };
 int zn_artifact_has_rows(const char *kind);
+const char *zn_artifact_method(const char *digest);
 char *zn_artifact_digest_sql(const char *kind, const char *ps,
-    const char *pn, const char *pc, const json_t *key, int method);
+    const char *pn, const char *pc, const json_t *key, const char *method);
 int zn_artifact_digest(PGconn *conn, const char *kind, const char *ps,
     const char *pn, const char *pc, const json_t *key, const char *want,
     struct zn_artifact_sum *out, struct zn_pgres *x);
 void zn_artifact_sum_release(struct zn_artifact_sum *s);
+
+/*
+ * Where an artifact's data is and what that makes its status, in SQL
+ * over a row "a" of _zanith_migration_artifacts (zn-ledger(7)).
+ * ZN_ART_JOIN joins hc, the relation that holds it (by relid, else by
+ * its parked name; NULL when neither is there), hn its schema and pa
+ * its live parked column; ZN_ART_STATUS is the status they decide.
+ * _zanith_artifact_holder() and _zanith_artifact_status() are made of
+ * the same text; readers of many rows use the joins, which the planner
+ * hashes, where a function per row costs a query per row.
+ */
+#define ZN_ART_JOIN \
+    "LEFT JOIN pg_catalog.pg_class hr ON hr.oid = a.relid " \
+    "LEFT JOIN (pg_catalog.pg_class hp JOIN pg_catalog.pg_namespace hpn " \
+    "ON hpn.oid = hp.relnamespace) ON hr.oid IS NULL AND " \
+    "hpn.nspname = a.park_schema AND hp.relname = a.park_name " \
+    "LEFT JOIN pg_catalog.pg_class hc ON hc.oid = coalesce(hr.oid, hp.oid) " \
+    "LEFT JOIN pg_catalog.pg_namespace hn ON hn.oid = hc.relnamespace " \
+    "LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = hc.oid AND " \
+    "pa.attname = a.park_column AND NOT pa.attisdropped "
+#define ZN_ART_STATUS \
+    "CASE WHEN a.status <> 'parked' THEN a.status " \
+    "WHEN (a.kind IN ('soft_drop_column', 'archive_column', " \
+    "'soft_drop_table', 'archive_table') OR (a.kind = 'rebuild_table' " \
+    "AND a.park_name IS NOT NULL)) AND (hc.oid IS NULL OR " \
+    "(a.kind LIKE '%table' AND hn.nspname <> '_zanith_archive' AND " \
+    "hc.relname NOT LIKE '\\_zanith\\_dropped\\_%') OR " \
+    "(a.park_column IS NOT NULL AND pa.attnum IS NULL)) THEN 'missing' " \
+    "WHEN a.expires_at < pg_catalog.now() THEN 'expired' " \
+    "ELSE 'parked' END"
 
 /*
  * ledger: the tables of zn-ledger(7) in a schema (quoted wherever @
@@ -1243,6 +1276,12 @@ struct zn_apply {
 	json_t *sampling;	/* shadow: the locks a step is seen holding */
 	json_t *scans0;		/* shadow: scans counted before the step */
 	json_t *measure;	/* artifact ids whose rows are still to count */
+	/*
+	 * The schema read that checked the plan's from_hash, under the
+	 * lock: the first migration's before snapshot, unless something
+	 * else reads the schema first.
+	 */
+	struct zn_graph *checked;
 };
 /* The rank of a lock mode, weakest 1 to strongest 8, by pg_locks' name
  * (AccessShareLock) or SQL's (ACCESS SHARE); 0 for neither. */

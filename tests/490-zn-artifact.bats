@@ -204,14 +204,14 @@ INSERT INTO public.hist SELECT g, '2026-01-01'::timestamptz + g * interval '1 ho
 	col=$(newest artifact_id)
 	arch=_zanith_archive.$(ledger "SELECT quote_ident(park_name) FROM _zanith_migration_artifacts")
 	recorded=$(newest checksum)
-	[[ "$recorded" == h1:* ]]
+	[[ "$recorded" == h2:* ]]
 	before=$(ledger "SELECT md5(string_agg(c.oid || c.relname || c.relfilenode, ',' ORDER BY c.oid)) FROM pg_class c")
 	for tamper in "UPDATE $arch SET legacy = 1 WHERE id = 5|UPDATE $arch SET legacy = 7.50 WHERE id = 5" \
 	    "DELETE FROM $arch WHERE id = 6|INSERT INTO $arch VALUES (6, 9.00)" \
 	    "INSERT INTO $arch VALUES (99999, 1)|DELETE FROM $arch WHERE id = 99999"; do
 		zn_sql -c "${tamper%%|*}"
 		run_zn 1 zn-artifact restore "$col"
-		[[ "$stderr" == *"refusing to restore $col: its rows changed since they were parked: recorded $recorded"*", now h1:"* ]]
+		[[ "$stderr" == *"refusing to restore $col: its rows changed since they were parked: recorded $recorded"*", now h2:"* ]]
 		[[ "$stderr" == *"nothing was changed"* ]]
 		[ "$(ledger "SELECT md5(string_agg(c.oid || c.relname || c.relfilenode, ',' ORDER BY c.oid)) FROM pg_class c")" = "$before" ]
 		[ "$(newest status)" = parked ]
@@ -221,6 +221,22 @@ INSERT INTO public.hist SELECT g, '2026-01-01'::timestamptz + g * interval '1 ho
 	[ "$(printf '%s\n' "$output" | jq -r .checksum_matches)" = true ]
 	run_zn 0 zn-artifact restore "$col"
 	[ "$(newest status)" = restored ]
+}
+
+@test "a digest of the first form (h1, two sums) is still checked by its own rule" {
+	twin "$SETUP_ARCH" "ALTER TABLE public.acct DROP COLUMN legacy"
+	park --drop-policy archive
+	col=$(newest artifact_id)
+	arch=_zanith_archive.$(ledger "SELECT quote_ident(park_name) FROM _zanith_migration_artifacts")
+	h1=h1:$(ledger "SELECT md5(count(*) || ':' || sum(hash_record_extended(t, 0)) || ':' || sum(hash_record_extended(t, 7))) FROM $arch t")
+	zn_sql -c "UPDATE _zanith_migration_artifacts SET checksum = '$h1'"
+	run_zn 0 zn-artifact inspect "$col" --json
+	[ "$(printf '%s\n' "$output" | jq -r .checksum_now)" = "$h1" ]
+	[ "$(printf '%s\n' "$output" | jq -r .checksum_matches)" = true ]
+	zn_sql -c "UPDATE $arch SET legacy = 1 WHERE id = 5"
+	run_zn 1 zn-artifact restore "$col"
+	[[ "$stderr" == *"recorded $h1"*", now h1:"* ]]
+	[ "$(newest status)" = parked ]
 }
 
 @test "a name taken is refused, --as restores under another; hostile names go through park, list, export and restore" {
@@ -235,6 +251,14 @@ INSERT INTO \"we\"\"ird sch;ema\".\"ta ble'\" SELECT g, 'v' || g, g FROM generat
 	[ "$(printf '%s\n' "$output" | jq -r .object | sort | paste -sd '|')" = "we\"ird sch;ema.ta ble'.$long|we\"ird sch;ema.ta ble'.co\"l; drop" ]
 	run_zn 0 zn-artifact list --table-output
 	[[ "$output" == *"(2 artifacts)"* ]]
+	# The filters are values, never SQL.
+	run_zn 0 zn-artifact list --json --table "we\"ird sch;ema.ta ble'"
+	[ "$(printf '%s\n' "$output" | grep -c '"kind":"artifact"')" = 2 ]
+	run_zn 0 zn-artifact list --json --table "ta ble'" --status parked
+	[ "$(printf '%s\n' "$output" | grep -c '"kind":"artifact"')" = 2 ]
+	run_zn 0 zn-artifact list --json --migration "x'; DROP TABLE _zanith_migration_artifacts; --"
+	[ -z "$output" ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_artifacts")" = 2 ]
 	id=$(ledger "SELECT artifact_id FROM _zanith_migration_artifacts WHERE src_column = 'co\"l; drop'")
 	run_zn 0 zn-artifact export "$id" --format jsonl
 	[ "$(printf '%s\n' "$output" | head -n 1 | jq -c .)" = '{"i d":1,"co\"l; drop":"v1"}' ]
@@ -248,6 +272,20 @@ INSERT INTO \"we\"\"ird sch;ema\".\"ta ble'\" SELECT g, 'v' || g, g FROM generat
 	# The long name's column, by its table and name.
 	run_zn 0 zn-artifact restore-column "we\"ird sch;ema.ta ble'.$long"
 	[ "$(ledger "SELECT sum(\"$long\") FROM \"we\"\"ird sch;ema\".\"ta ble'\"")" = 5050 ]
+}
+
+@test "list gives names with a tab, a newline and backslashes as they are, in records and in the table" {
+	name=$(printf 'a\tb\nc\\\\N\\')
+	q=$(printf '%s' "$name" | sed 's/"/""/g')
+	twin "CREATE TABLE \"$q\" (id int PRIMARY KEY, \"$q\" int); INSERT INTO \"$q\" VALUES (1, 1)" "ALTER TABLE \"$q\" DROP COLUMN \"$q\""
+	park --drop-policy archive
+	run_zn 0 zn-artifact list --json
+	[ "$(printf '%s\n' "$output" | jq -r .source.name)" = "$name" ]
+	[ "$(printf '%s\n' "$output" | jq -r .source.column)" = "$name" ]
+	[ "$(printf '%s\n' "$output" | jq -r .status)" = parked ]
+	[ "$(printf '%s\n' "$output" | jq -r .went_with)" = "[]" ]
+	run_zn 0 zn-artifact list --table-output
+	[[ "$output" == *"(1 artifact)"* ]]
 }
 
 @test "cleanup --older-than 30: 29, 30 and 31 days old; --dry-run changes nothing; the lock held is exit 3; purges are recorded" {
