@@ -482,6 +482,8 @@ addevent(struct zn_apply *a, const char *kind, const char *mig, int step,
 	free(sql);
 }
 
+static void digested(struct zn_apply *a);
+
 /* The graph now, kept as the migration's before or after. */
 static void
 snapshot(struct zn_apply *a, const struct zn_mig *m, const char *which)
@@ -497,6 +499,7 @@ snapshot(struct zn_apply *a, const struct zn_mig *m, const char *which)
 		return;
 	if (!takechecked(a, &g, strcmp(which, "before") == 0))
 		livegraph(a, &g, strcmp(which, "before") == 0);
+	digested(a);
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep a snapshot");
 	zn_graph_write(&g, fp);
@@ -744,77 +747,180 @@ artifact(struct zn_apply *a, const struct zn_lstep *s, struct zn_pgres *x)
  * and sized (zn-ledger(7)), outside the steps' transactions so that the
  * scan holds only ACCESS SHARE.  A failure here is told and leaves the
  * digest empty; zn-artifact then says it cannot verify.
+ *
+ * measure() sends the digests on the watcher's session, where the
+ * server takes them while this one goes on (a migration's after
+ * snapshot); digested() collects and records them, before the next
+ * step, after the snapshot, and before the lock is let go.  Without a
+ * watcher's session on the same database they are taken at once.
  */
+
+/*
+ * The row of artifact id that its digest reads, into x: 0 when there is
+ * none (a failure told).
+ */
+static int
+artrow(struct zn_apply *a, const char *id, struct zn_pgres *x)
+{
+	const char *params[1] = { id };
+	char *sql = L(a, "SELECT kind, park_schema, park_name, park_column, "
+	    "column_info->'key' FROM @._zanith_migration_artifacts "
+	    "WHERE id = $1 AND park_schema IS NOT NULL AND park_name IS "
+	    "NOT NULL");
+	int ok = q(a, x, sql, 1, params);
+
+	free(sql);
+	if (!ok || PQntuples(x->r) > 1)
+		zn_warn("cannot read artifact %s back: %s", id,
+		    x->msg != NULL ? x->msg : "no such row");
+	if (ok && PQntuples(x->r) == 1)
+		return 1;
+	zn_pgres_clear(x);
+	return 0;
+}
+
+static json_t *
+artkey(const struct zn_pgres *x)
+{
+	return PQgetisnull(x->r, 0, 4) ? NULL : json_loads(PQgetvalue(x->r, 0,
+	    4), 0, NULL);
+}
+
+static const char *
+artcol(const struct zn_pgres *x, int c)
+{
+	return PQgetisnull(x->r, 0, c) ? NULL : PQgetvalue(x->r, 0, c);
+}
+
+/* The digest query of artifact id, or NULL. */
+static char *
+digestsql(struct zn_apply *a, const char *id)
+{
+	struct zn_pgres x, y;
+	json_t *key;
+	char *sql;
+
+	if (!artrow(a, id, &x))
+		return NULL;
+	key = artkey(&x);
+	sql = zn_artifact_digest_sql(a->conn, artcol(&x, 0), artcol(&x, 1),
+	    artcol(&x, 2), artcol(&x, 3), key, "h2", &y);
+	if (sql == NULL) {
+		zn_warn("cannot read the columns of artifact %s: %s", id,
+		    y.msg);
+		zn_pgres_clear(&y);
+	}
+	json_decref(key);
+	zn_pgres_clear(&x);
+	return sql;
+}
+
+static void
+recordsum(struct zn_apply *a, const char *id, struct zn_artifact_sum *sum)
+{
+	const char *params[4] = { id, sum->rows, sum->digest, sum->bytes };
+	struct zn_pgres x;
+	char *sql = L(a, "UPDATE @._zanith_migration_artifacts SET rows = "
+	    "$2::bigint, checksum = $3, bytes = $4::bigint, checksum_at "
+	    "= pg_catalog.clock_timestamp() WHERE id = $1");
+
+	if (!q(a, &x, sql, 4, params))
+		zn_warn("cannot record the digest of artifact %s: %s", id,
+		    x.msg);
+	zn_pgres_clear(&x);
+	free(sql);
+	zn_artifact_sum_release(sum);
+}
+
+/* The digest of artifact id taken here and now. */
+static void
+measurenow(struct zn_apply *a, const char *id)
+{
+	struct zn_artifact_sum sum;
+	struct zn_pgres x, y;
+	json_t *key;
+	int ok;
+
+	if (!artrow(a, id, &x))
+		return;
+	key = artkey(&x);
+	/* Its strings are read before x is cleared: y is another result. */
+	ok = zn_artifact_digest(a->conn, artcol(&x, 0), artcol(&x, 1),
+	    artcol(&x, 2), artcol(&x, 3), key, NULL, &sum, &y);
+	json_decref(key);
+	zn_pgres_clear(&x);
+	if (!ok) {
+		zn_warn("cannot digest the rows of artifact %s: %s", id, y.msg);
+		zn_pgres_clear(&y);
+		return;
+	}
+	recordsum(a, id, &sum);
+}
+
+/* Collects the digests measure() sent, and records them. */
+static void
+digested(struct zn_apply *a)
+{
+	struct zn_artifact_sum *sums;
+	size_t n, k, i;
+	json_t *ids = a->digesting;
+
+	if (ids == NULL)
+		return;
+	a->digesting = NULL;
+	n = json_array_size(ids);
+	sums = zn_xcalloc(n, sizeof(*sums));
+	k = zn_artifact_digest_recv(a->mon, n, sums);
+	for (i = 0; i < n; i++)
+		if (i < k)
+			recordsum(a, json_string_value(json_array_get(ids, i)),
+			    &sums[i]);
+		else	/* a type with no hash function, or a failure */
+			measurenow(a, json_string_value(json_array_get(ids,
+			    i)));
+	free(sums);
+	json_decref(ids);
+}
+
 static void
 measure(struct zn_apply *a)
 {
 	const json_t *v;
-	size_t i;
+	char **sqls;
+	size_t i, n = 0;
+	json_t *ids;
 
-	json_array_foreach(a->measure, i, v) {
-		const char *params[4];
-		struct zn_artifact_sum sum;
-		struct zn_pgres x;
-		char *sql;
-		json_t *key = NULL;
-
-		params[0] = json_string_value(v);
-		sql = L(a, "SELECT kind, park_schema, park_name, park_column, "
-		    "column_info->'key' FROM @._zanith_migration_artifacts "
-		    "WHERE id = $1 AND park_schema IS NOT NULL AND park_name IS "
-		    "NOT NULL");
-		if (!q(a, &x, sql, 1, params) || PQntuples(x.r) > 1) {
-			free(sql);
-			zn_warn("cannot read artifact %s back: %s", params[0],
-			    x.msg != NULL ? x.msg : "no such row");
-			zn_pgres_clear(&x);
-			continue;
-		}
-		free(sql);
-		if (PQntuples(x.r) == 0) {
-			zn_pgres_clear(&x);
-			continue;
-		}
-		if (!PQgetisnull(x.r, 0, 4))
-			key = json_loads(PQgetvalue(x.r, 0, 4), 0, NULL);
-		{
-			char *kind = zn_xstrdup(PQgetvalue(x.r, 0, 0));
-			char *ps = zn_xstrdup(PQgetvalue(x.r, 0, 1));
-			char *pn = zn_xstrdup(PQgetvalue(x.r, 0, 2));
-			char *pc = PQgetisnull(x.r, 0, 3) ? NULL :
-			    zn_xstrdup(PQgetvalue(x.r, 0, 3));
-			int ok;
-
-			zn_pgres_clear(&x);
-			ok = zn_artifact_digest(a->conn, kind, ps, pn, pc, key,
-			    NULL, &sum, &x);
-			free(kind);
-			free(ps);
-			free(pn);
-			free(pc);
-			if (!ok) {
-				zn_warn("cannot digest the rows of artifact "
-				    "%s: %s", params[0], x.msg);
-				zn_pgres_clear(&x);
-				json_decref(key);
-				continue;
-			}
-		}
-		json_decref(key);
-		params[1] = sum.rows;
-		params[2] = sum.digest;
-		params[3] = sum.bytes;
-		sql = L(a, "UPDATE @._zanith_migration_artifacts SET rows = "
-		    "$2::bigint, checksum = $3, bytes = $4::bigint, checksum_at "
-		    "= pg_catalog.clock_timestamp() WHERE id = $1");
-		if (!q(a, &x, sql, 4, params))
-			zn_warn("cannot record the digest of artifact %s: %s",
-			    params[0], x.msg);
-		zn_pgres_clear(&x);
-		free(sql);
-		zn_artifact_sum_release(&sum);
+	digested(a);
+	if (json_array_size(a->measure) == 0)
+		return;
+	if (a->mondb != NULL || a->shadow || (a->mon == NULL &&
+	    (a->mon = zn_pg_connect_db(a->conninfo, NULL)) == NULL) ||
+	    PQtransactionStatus(a->mon) != PQTRANS_IDLE) {
+		json_array_foreach(a->measure, i, v)
+			measurenow(a, json_string_value(v));
+		json_array_clear(a->measure);
+		return;
 	}
+	if ((ids = json_array()) == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	sqls = zn_xcalloc(json_array_size(a->measure), sizeof(*sqls));
+	json_array_foreach(a->measure, i, v)
+		if ((sqls[n] = digestsql(a, json_string_value(v))) != NULL) {
+			if (json_array_append(ids, (json_t *)v) != 0)
+				zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+			n++;
+		}
 	json_array_clear(a->measure);
+	if (n > 0 && zn_artifact_digest_send(a->mon, sqls, n))
+		a->digesting = ids;
+	else {
+		json_array_foreach(ids, i, v)
+			measurenow(a, json_string_value(v));
+		json_decref(ids);
+	}
+	for (i = 0; i < n; i++)
+		free(sqls[i]);
+	free(sqls);
 }
 
 /* ---- a shadow run: what each step is seen doing ---- */
@@ -1557,6 +1663,7 @@ step(struct zn_apply *a, struct zn_lstep *s, int nth, double mstart)
 	int attempt;
 	long backoff = 200;
 
+	digested(a);
 	for (attempt = 0;; attempt++) {
 		long long id = begin_attempt(a, s, "running");
 		double t0 = zn_now_ms();
@@ -2023,6 +2130,7 @@ zn_apply_run(struct zn_apply *a)
 		if (a->st.s[i].running > 0)
 			reconcile(a, &a->st.s[i]);
 	status = a->atomic ? atomic(a) : steps(a);
+	digested(a);
 	fault(a, "before_unlock", 0, NULL);
 	zn_lock_release(&a->lock);
 	a->elapsed_ms = zn_now_ms() - t0;
@@ -2043,6 +2151,8 @@ zn_apply_release(struct zn_apply *a)
 	a->scans0 = NULL;
 	json_decref(a->measure);
 	a->measure = NULL;
+	json_decref(a->digesting);
+	a->digesting = NULL;
 	takechecked(a, NULL, 0);
 	if (a->p != NULL)
 		zn_lstate_release(&a->st, a->p);

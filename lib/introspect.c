@@ -4182,13 +4182,37 @@ endahead(struct ctx *c)
 	c->npre = 0;
 }
 
-/* ZN_SNAPSHOT_CONNECTIONS: 1 reads in one session, else two. */
+/*
+ * The sessions to read in: ZN_SNAPSHOT_CONNECTIONS 1 or 2 says; else two
+ * when the database holds at least SMALLSCHEMA tables, views and the
+ * like outside the system schemas, one below that, where the second
+ * session's connection costs more than the work it takes over.
+ */
+#define SMALLSCHEMA 100
 static int
-connections(void)
+connections(PGconn *conn)
 {
 	const char *e = getenv("ZN_SNAPSHOT_CONNECTIONS");
+	char n[32];
+	const char *params[1] = { n };
+	struct zn_pgres x;
+	int two;
 
-	return e != NULL && strcmp(e, "1") == 0 ? 1 : 2;
+	if (e != NULL && (strcmp(e, "1") == 0 || strcmp(e, "2") == 0))
+		return *e - '0';
+	snprintf(n, sizeof(n), "%d", SMALLSCHEMA);
+	if (!zn_pg_try(conn, &x, "SELECT count(*) >= $1::int FROM ("
+	    "SELECT FROM pg_catalog.pg_class c "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname "
+	    "NOT IN ('pg_catalog', 'information_schema') "
+	    "LIMIT $1::int) r", 1, params)) {
+		zn_pgres_clear(&x);
+		return 2;
+	}
+	two = PQntuples(x.r) == 1 && strcmp(PQgetvalue(x.r, 0, 0), "t") == 0;
+	zn_pgres_clear(&x);
+	return two ? 2 : 1;
 }
 
 /*
@@ -4311,7 +4335,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	 * whose checks and indexes it deparses, and that work then runs
 	 * beside the rest (pg_dump -j's exported snapshot).
 	 */
-	if (PQtransactionStatus(conn) == PQTRANS_IDLE && connections() > 1)
+	if (PQtransactionStatus(conn) == PQTRANS_IDLE && connections(conn) > 1)
 		conn2 = zn_pg_connect_like(conn);
 	zn_pg_cmd(conn, "start a read-only transaction",
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");

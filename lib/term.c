@@ -42,7 +42,8 @@ zn_term_width(const char *s)
 struct zn_table {
 	int ncols;
 	char **cells;		/* nrows * ncols, owned */
-	size_t nrows;
+	size_t *widths;		/* of each cell */
+	size_t nrows, cap;	/* rows held, rows room is made for */
 };
 
 struct zn_table *
@@ -59,11 +60,21 @@ zn_table_cells(struct zn_table *t, const char *const *cells)
 {
 	int i;
 
-	t->cells = zn_xreallocarray(t->cells, (t->nrows + 1) *
-	    (size_t)t->ncols, sizeof(*t->cells));
-	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] =
-		    zn_xstrdup(cells[i] != NULL ? cells[i] : "");
+	size_t at = t->nrows * (size_t)t->ncols;
+
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->cells = zn_xreallocarray(t->cells, t->cap *
+		    (size_t)t->ncols, sizeof(*t->cells));
+		t->widths = zn_xreallocarray(t->widths, t->cap *
+		    (size_t)t->ncols, sizeof(*t->widths));
+	}
+	for (i = 0; i < t->ncols; i++) {
+		t->cells[at + (size_t)i] = zn_xstrdup(cells[i] != NULL ?
+		    cells[i] : "");
+		t->widths[at + (size_t)i] = zn_term_width(t->cells[at +
+		    (size_t)i]);
+	}
 	t->nrows++;
 }
 
@@ -85,24 +96,28 @@ zn_table_row(struct zn_table *t, ...)
 void
 zn_table_print(struct zn_table *t, FILE *fp)
 {
-	size_t *w = zn_xcalloc((size_t)t->ncols, sizeof(*w)), r, cw;
-	const char *cell;
+	static const char spaces[] = "                                ";
+	size_t *w = zn_xcalloc((size_t)t->ncols, sizeof(*w)), r, i, pad, n;
 	int c;
 
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			cw = zn_term_width(t->cells[r * (size_t)t->ncols +
-			    (size_t)c]);
-			if (cw > w[c])
-				w[c] = cw;
+			i = r * (size_t)t->ncols + (size_t)c;
+			if (t->widths[i] > w[c])
+				w[c] = t->widths[i];
 		}
 	for (r = 0; r < t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
-			cell = t->cells[r * (size_t)t->ncols + (size_t)c];
-			fputs(cell, fp);
-			if (c + 1 < t->ncols)
-				fprintf(fp, "%*s", (int)(w[c] -
-				    zn_term_width(cell) + 2), "");
+			i = r * (size_t)t->ncols + (size_t)c;
+			fputs(t->cells[i], fp);
+			if (c + 1 == t->ncols)
+				break;
+			for (pad = w[c] - t->widths[i] + 2; pad > 0;
+			    pad -= n) {
+				n = pad < sizeof(spaces) - 1 ? pad :
+				    sizeof(spaces) - 1;
+				fwrite(spaces, 1, n, fp);
+			}
 		}
 		fputc('\n', fp);
 	}
@@ -119,5 +134,6 @@ zn_table_free(struct zn_table *t)
 	for (i = 0; i < t->nrows * (size_t)t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->widths);
 	free(t);
 }

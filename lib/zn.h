@@ -1052,12 +1052,23 @@ struct zn_artifact_sum {
 };
 int zn_artifact_has_rows(const char *kind);
 const char *zn_artifact_method(const char *digest);
-char *zn_artifact_digest_sql(const char *kind, const char *ps,
-    const char *pn, const char *pc, const json_t *key, const char *method);
+/* The digest's query, or NULL when the catalogs could not say (x). */
+char *zn_artifact_digest_sql(PGconn *conn, const char *kind, const char *ps,
+    const char *pn, const char *pc, const json_t *key, const char *method,
+    struct zn_pgres *x);
 int zn_artifact_digest(PGconn *conn, const char *kind, const char *ps,
     const char *pn, const char *pc, const json_t *key, const char *want,
     struct zn_artifact_sum *out, struct zn_pgres *x);
 void zn_artifact_sum_release(struct zn_artifact_sum *s);
+/*
+ * The same for several artifacts at once without waiting: send sends
+ * the n digest queries (zn_artifact_digest_sql) as one read-only
+ * transaction, and recv collects them into out[0..n), returning how
+ * many were taken before a failure (the rest are to be taken again).
+ */
+int zn_artifact_digest_send(PGconn *conn, char *const *sqls, size_t n);
+size_t zn_artifact_digest_recv(PGconn *conn, size_t n,
+    struct zn_artifact_sum *out);
 
 /*
  * Where an artifact's data is and what that makes its status, in SQL
@@ -1282,6 +1293,7 @@ struct zn_apply {
 	 * else reads the schema first.
 	 */
 	struct zn_graph *checked;
+	json_t *digesting;	/* artifact ids whose digests are under way */
 };
 /* The rank of a lock mode, weakest 1 to strongest 8, by pg_locks' name
  * (AccessShareLock) or SQL's (ACCESS SHARE); 0 for neither. */

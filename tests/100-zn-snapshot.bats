@@ -265,7 +265,7 @@ touch'
 	zn_sql -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()'
 	log=$ZN_TEST_PGHOST/server.log
 	from=$(($(wc -l <"$log") + 1))
-	run_zn 0 zn-snapshot --json
+	ZN_SNAPSHOT_CONNECTIONS=2 run_zn 0 zn-snapshot --json
 	mid=$(($(wc -l <"$log") + 1))
 	ZN_SNAPSHOT_CONNECTIONS=1 run_zn 0 zn-snapshot --json
 	zn_sql -c "ALTER SYSTEM RESET log_statement" -c 'SELECT pg_reload_conf()'
@@ -285,9 +285,29 @@ touch'
 	assert_output 0
 }
 
+@test "unset, ZN_SNAPSHOT_CONNECTIONS leaves it to the size: one session below 100 relations, two from 100" {
+	zn_sql -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()'
+	log=$ZN_TEST_PGHOST/server.log
+	zn_sql -c "CREATE TABLE r1 (id int)"
+	from=$(($(wc -l <"$log") + 1))
+	env -u ZN_SNAPSHOT_CONNECTIONS zn-snapshot --json >"$BATS_TEST_TMPDIR/small.jsonl"
+	mid=$(($(wc -l <"$log") + 1))
+	for i in $(seq 2 100); do echo "CREATE VIEW v$i AS SELECT $i AS n;"; done >"$BATS_TEST_TMPDIR/views.sql"
+	zn_sql -f "$BATS_TEST_TMPDIR/views.sql"
+	mid2=$(($(wc -l <"$log") + 1))
+	env -u ZN_SNAPSHOT_CONNECTIONS zn-snapshot --json >"$BATS_TEST_TMPDIR/large.jsonl"
+	zn_sql -c "ALTER SYSTEM RESET log_statement" -c 'SELECT pg_reload_conf()'
+	run grep -c 'pg_export_snapshot()' <(sed -n "$from,$((mid - 1))p" "$log")
+	assert_output 0
+	run grep -c 'pg_export_snapshot()' <(tail -n +"$mid2" "$log")
+	assert_output 1
+	grep -q '"name":"r1"' "$BATS_TEST_TMPDIR/small.jsonl"
+	[ "$(grep -c '"kind":"view"' "$BATS_TEST_TMPDIR/large.jsonl")" = 99 ]
+}
+
 @test "one session or two, the graph is the same byte for byte" {
 	zn_load_fixture full.sql
-	run_zn 0 zn-snapshot --json
+	ZN_SNAPSHOT_CONNECTIONS=2 run_zn 0 zn-snapshot --json
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/two"
 	ZN_SNAPSHOT_CONNECTIONS=1 run_zn 0 zn-snapshot --json
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/one"
@@ -300,7 +320,7 @@ touch'
 	zn_sql -c "DROP ROLE IF EXISTS zn_one_session" \
 	    -c "CREATE ROLE zn_one_session LOGIN CONNECTION LIMIT 1"
 	url="dbname=$PGDATABASE user=zn_one_session"
-	run_zn 0 zn-snapshot --json -d "$url"
+	ZN_SNAPSHOT_CONNECTIONS=2 run_zn 0 zn-snapshot --json -d "$url"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/refused"
 	ZN_SNAPSHOT_CONNECTIONS=1 run_zn 0 zn-snapshot --json -d "$url"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/one"

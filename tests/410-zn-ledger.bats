@@ -294,7 +294,7 @@ audit() {
 	sum=$(jq -r 'select(.artifact_type == "archive_column") | .checksum' recoverable.jsonl)
 	arch=$(jq -r 'select(.artifact_type == "archive_column") | .parked_as' recoverable.jsonl)
 	# The digest as zn-ledger(7) gives it.
-	[ "$sum" = "h2:$(ledger "SELECT md5(count(*) || ':' || sum(hash_record_extended(a, 0))) FROM _zanith_archive.\"${arch#_zanith_archive.}\" a")" ]
+	[ "$sum" = "h2:$(ledger "SELECT md5(count(*) || ':' || sum(coalesce(hashint4extended(a.id, 1), -1) # coalesce(hashtextextended(a.legacy COLLATE \"C\", 2), -2))) FROM _zanith_archive.\"${arch#_zanith_archive.}\" a")" ]
 	# what changed between releases: each schema hash, and the changes
 	audit releases
 	[ "$(jq -r .migration_id releases.jsonl | paste -sd,)" = 20260101_000000_a,20260102_000000_soft,20260103_000000_archive ]

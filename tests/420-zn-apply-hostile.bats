@@ -72,7 +72,7 @@ graphs() {
 	done < <(ledger "SELECT parked_as FROM _zanith_migration_artifacts WHERE parked_as NOT LIKE '%line%'")
 	[ "$(ledger "SELECT count(*) FROM _zanith_archive.\"t%s%n_$(ledger "SELECT split_part(parked_as, '_', 4) FROM _zanith_migration_artifacts WHERE object = 'public.t%s%n'")\"")" = 2 ]
 	# The stored checksum is the rows' digest, as zn-ledger(7) says.
-	[ "$(ledger "SELECT a.checksum = 'h2:' || md5(count(*) || ':' || sum(hash_record_extended(t, 0))) FROM _zanith_migration_artifacts a, _zanith_archive.\"b\\ack_$(ledger "SELECT split_part(parked_as, '_', 4) FROM _zanith_migration_artifacts WHERE object = 'public.b\\ack'")\" t GROUP BY a.checksum, a.object HAVING a.object = 'public.b\\ack'")" = t ]
+	[ "$(ledger "SELECT a.checksum = 'h2:' || md5(count(*) || ':' || sum(coalesce(hashint4extended(t.id, 1), -1) # coalesce(hashtextextended(t.\"c\\d\" COLLATE \"C\", 2), -2))) FROM _zanith_migration_artifacts a, _zanith_archive.\"b\\ack_$(ledger "SELECT split_part(parked_as, '_', 4) FROM _zanith_migration_artifacts WHERE object = 'public.b\\ack'")\" t GROUP BY a.checksum, a.object HAVING a.object = 'public.b\\ack'")" = t ]
 	# zn-apply's own report names the tables as they are.
 	[[ $output == *'public.t%s%n'* ]]
 }

@@ -223,6 +223,23 @@ INSERT INTO public.hist SELECT g, '2026-01-01'::timestamptz + g * interval '1 ho
 	[ "$(newest status)" = restored ]
 }
 
+@test "artifacts of one migration are digested together, a type with no hash function by its text (t2), each recorded and each verified" {
+	twin "CREATE TABLE public.a1 (id int PRIMARY KEY, x int);
+CREATE TABLE public.j (id int PRIMARY KEY, doc json, p point);
+CREATE TABLE public.a2 (id int PRIMARY KEY, y int);
+INSERT INTO public.a1 SELECT g, g FROM generate_series(1, 50) g;
+INSERT INTO public.j SELECT g, json_build_object('g', g), point(g, g) FROM generate_series(1, 50) g;
+INSERT INTO public.a2 SELECT g, g FROM generate_series(1, 50) g;" \
+	    "ALTER TABLE public.a1 DROP COLUMN x; DROP TABLE public.j; ALTER TABLE public.a2 DROP COLUMN y"
+	park --drop-policy archive
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_artifacts")" = 3 ]
+	[ "$(ledger "SELECT string_agg(left(checksum, 3) || rows, ',' ORDER BY object) FROM _zanith_migration_artifacts")" = "h2:50,h2:50,t2:50" ]
+	for id in $(ledger "SELECT artifact_id FROM _zanith_migration_artifacts"); do
+		run_zn 0 zn-artifact inspect "$id" --json
+		[ "$(printf '%s\n' "$output" | jq -r .checksum_matches)" = true ]
+	done
+}
+
 @test "a digest of the first form (h1, two sums) is still checked by its own rule" {
 	twin "$SETUP_ARCH" "ALTER TABLE public.acct DROP COLUMN legacy"
 	park --drop-policy archive
