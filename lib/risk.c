@@ -235,6 +235,8 @@ struct cx {
 	struct smap goneviews;	/* relations dropped by earlier steps */
 	struct smap gonecons;	/* "rel|con" dropped by earlier steps */
 	struct smap wantdrop;	/* relations dropped without CASCADE */
+	struct smap wantcon;	/* "rel|con" of DROP CONSTRAINT */
+	struct smap fkref;	/* "rel|con" -> the table a foreign key references */
 	struct smap dropdeps;	/* rel -> "key\tlabel\n" of what needs it */
 	struct smap later;	/* "rel|con" -> struct later, NOT VALID */
 	const struct zn_op *op;	/* the op being classified */
@@ -1765,6 +1767,10 @@ addconstraint(struct st *s, const char *rel, const char *con)
 		pcols = namelist(x, p);
 		lock(x, s->r, rel, L_SRE);
 		lock(x, s->r, ref, L_SRE);
+		/* A later DROP CONSTRAINT of it locks ref too. */
+		if (con != NULL && ref != NULL && !x->collect &&
+		    sget(&x->fkref, colkey(x, rel, con)) == NULL)
+			sset(&x->fkref, colkey(x, rel, con), zn_xstrdup(ref));
 		if (notvalid)
 			reason(x, s->r, ADDS_FK, rel, 0, fmt(x, "NOT VALID: "
 			    "SHARE ROW EXCLUSIVE on %s and %s, briefly", rel,
@@ -2151,9 +2157,20 @@ altertable(struct st *s)
 				cascade = p->i > b && zn_tok_is(&p->t[p->i - 1],
 				    "cascade");
 				lock(x, s->r, rel, L_AE);
-				if (con != NULL && !x->collect)
+				if (con != NULL && x->collect)
+					sset(&x->wantcon, colkey(x, rel, con),
+					    NULL);
+				else if (con != NULL) {
+					const char *ref = sget(&x->fkref,
+					    colkey(x, rel, con));
+
 					sset(&x->gonecons, colkey(x, rel, con),
 					    NULL);
+					/* The referenced table: seen live. */
+					if (ref != NULL)
+						lock(x, s->r, zn_arena_strndup(
+						    &x->a, ref, strlen(ref)), L_AE);
+				}
 				/* A temporary not-null check going is fine. */
 				if (con != NULL && shas(&x->nnchecks,
 				    colkey(x, rel, con)) && !cascade) {
@@ -3419,8 +3436,18 @@ lookup(struct cx *x)
 	for (j = 0; j < PQntuples(res); j++) {
 		struct tstat *ts;
 
-		if (sget(&x->stats, PQgetvalue(res, j, 0)) != NULL)
-			continue;	/* --stats wins */
+		/*
+		 * --stats wins for the size; the tree (what the statement
+		 * locks besides) is the catalogs' still.
+		 */
+		if ((ts = sget(&x->stats, PQgetvalue(res, j, 0))) != NULL) {
+			ts->partitioned |= strcmp(PQgetvalue(res, j, 4),
+			    "t") == 0;
+			if (ts->parts == NULL && !PQgetisnull(res, j, 5))
+				ts->parts = keep(x, zn_xstrdup(PQgetvalue(res,
+				    j, 5)));
+			continue;
+		}
 		ts = zn_xcalloc(1, sizeof(*ts));
 		ts->rows = atof(PQgetvalue(res, j, 1));
 		ts->bytes = atof(PQgetvalue(res, j, 3));
@@ -3548,6 +3575,20 @@ lookup(struct cx *x)
 	    "WHERE c.contype = 'f' AND c.confrelid = to_regclass(k) "
 	    "AND c.conrelid <> c.confrelid) dep GROUP BY k", &x->dropdeps,
 	    1);
+	/*
+	 * The table each dropped foreign key references: the drop takes
+	 * ACCESS EXCLUSIVE on it too (its triggers go).
+	 */
+	readmap(conn, "read dropped foreign keys", &x->wantcon,
+	    "SELECT k, pg_catalog.format('%I.%I', rn.nspname, r.relname) "
+	    "FROM unnest($1::text[]) AS k "
+	    "JOIN pg_catalog.pg_constraint c ON c.conrelid = "
+	    "to_regclass(split_part(k, '|', 1)) AND c.conname = "
+	    "substr(k, length(split_part(k, '|', 1)) + 2) AND "
+	    "c.contype = 'f' AND c.confrelid <> c.conrelid "
+	    "JOIN pg_catalog.pg_class r ON r.oid = c.confrelid "
+	    "JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace",
+	    &x->fkref, 1);
 	/*
 	 * The types of added columns that are domains with a CHECK, named
 	 * as the step names them: under the default search_path.
@@ -4394,6 +4435,8 @@ zn_classify(struct zn_plan *p, const struct zn_risk_opts *o)
 	sfree(&x.goneviews, 0);
 	sfree(&x.gonecons, 0);
 	sfree(&x.wantdrop, 0);
+	sfree(&x.wantcon, 0);
+	sfree(&x.fkref, 1);
 	sfree(&x.dropdeps, 1);
 	sfree(&x.later, 1);
 	zn_arena_release(&x.a);

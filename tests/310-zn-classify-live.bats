@@ -349,6 +349,20 @@ true ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx; ALTER INDEX public
 	printf '%s\n' "$output" | jq -e -s 'map(select(.kind == "op")) | all([.risk.facts.details[].detail] | any(startswith("fails")) | not)' >/dev/null
 }
 
+@test "a foreign key dropped by raw SQL takes ACCESS EXCLUSIVE on the table it references too, known from the catalogs" {
+	zn_sql <<-'SQL'
+	CREATE TABLE "pa r" (id int PRIMARY KEY);
+	CREATE TABLE ch (id int, pid int CONSTRAINT "f k" REFERENCES "pa r");
+	SQL
+	mkmig <<-'SQL'
+	ALTER TABLE ch DROP CONSTRAINT "f k"
+	ALTER TABLE ch DROP CONSTRAINT IF EXISTS nonesuch
+	SQL
+	run_zn 0 zn-classify -d "" --allow-destructive "$M"
+	op_is 1 '[.risk.facts.locks[] | select(.mode == "ACCESS EXCLUSIVE") | .relation] | sort == ["public.\"pa r\"", "public.ch"]'
+	op_is 2 '[.risk.facts.locks[].relation] == ["public.ch"]'
+}
+
 @test "probes find seeded duplicates, orphans, NULLs, rows, and values that do not fit, with samples" {
 	zn_sql <<-'SQL'
 	CREATE TABLE parent (id int PRIMARY KEY);
