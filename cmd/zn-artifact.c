@@ -647,6 +647,32 @@ isotime(char *s)
 	end[1] = '\0';
 }
 
+/* A row of list's COPY: its buffer and its fields in it. */
+struct lrow {
+	char *line;
+	char *f[LISTN];
+};
+
+/*
+ * Newest first: created_at (the server's ISO text in UTC, whose byte
+ * order is time order), then the number, both descending.
+ */
+static int
+newestfirst(const void *pa, const void *pb)
+{
+	const struct lrow *a = pa, *b = pb;
+	const char *ca = a->f[17] != NULL ? a->f[17] : "";
+	const char *cb = b->f[17] != NULL ? b->f[17] : "";
+	size_t la = strlen(a->f[0]), lb = strlen(b->f[0]);
+	int c = strcmp(cb, ca);
+
+	if (c != 0)
+		return c;
+	if (la != lb)
+		return la < lb ? 1 : -1;
+	return strcmp(b->f[0], a->f[0]);
+}
+
 static int
 list(struct ctx *x)
 {
@@ -656,8 +682,10 @@ list(struct ctx *x)
 	const char *const clause[3] = { " = " ZN_ART_STATUS,
 	    " IN (a.src_name, a.src_schema || '.' || a.src_name)",
 	    " = a.migration_id" };
-	char *sql, *f[LISTN];
-	long long count = 0;
+	struct lrow *rows = NULL;
+	size_t nrows = 0, crows = 0, k;
+	char *sql;
+	long long count;
 	int i, n;
 	PGresult *r;
 
@@ -690,7 +718,7 @@ list(struct ctx *x)
 		zn_buf_adds(&w, clause[i]);
 		PQfreemem(lit);
 	}
-	zn_buf_adds(&w, " ORDER BY a.created_at DESC, a.id DESC) TO STDOUT");
+	zn_buf_adds(&w, ") TO STDOUT");
 	sql = L(x, w.buf);
 	zn_buf_release(&w);
 	r = PQexec(x->conn, sql);
@@ -709,16 +737,47 @@ list(struct ctx *x)
 		zn_table_row(t, "ID", "STATUS", "OBJECT", "PARKED AS", "ROWS",
 		    "SIZE", "CREATED", "EXPIRES");
 	}
+	/*
+	 * Every row first, sorted here: the server's sort of the joined
+	 * rows cost more than the rest of its work, and nothing could be
+	 * written before it ended anyway.
+	 */
 	for (;;) {
-		struct art a;
-		char *line = NULL, *loc, sz[32];
+		char *line = NULL;
 
 		if ((n = PQgetCopyData(x->conn, &line, 0)) < 0)
 			break;
-		if (!copysplit(line, (size_t)n, f, LISTN))
+		if (nrows == crows) {
+			crows = crows ? crows * 2 : 64;
+			rows = zn_xreallocarray(rows, crows, sizeof(*rows));
+		}
+		rows[nrows].line = line;
+		if (!copysplit(line, (size_t)n, rows[nrows++].f, LISTN))
 			zn_die(ZN_EXIT_UNAVAILABLE, "cannot list the "
 			    "artifacts: a row of %d bytes is not %d fields",
 			    n, LISTN);
+	}
+	if (n == -2)
+		zn_die(ZN_EXIT_UNAVAILABLE, "the list of artifacts broke off: "
+		    "%s", PQerrorMessage(x->conn));
+	r = PQgetResult(x->conn);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		struct zn_pgres e;
+
+		memset(&e, 0, sizeof(e));
+		zn_pg_take(x->conn, &e, r);
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot list the artifacts: %s",
+		    e.msg);
+	}
+	PQclear(r);
+	while ((r = PQgetResult(x->conn)) != NULL)
+		PQclear(r);
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof(*rows), newestfirst);
+	for (k = 0; k < nrows; k++) {
+		struct art a;
+		char *loc, sz[32], **f = rows[k].f;
+
 		memset(&a, 0, sizeof(a));
 		for (i = 0; i < LISTN - 1; i++)
 			*lfield(&a, i) = f[i];
@@ -742,25 +801,11 @@ list(struct ctx *x)
 			if (fwrite(out.buf, 1, out.len, stdout) != out.len)
 				zn_die_write(stdout);
 		}
-		PQfreemem(line);
-		count++;
+		PQfreemem(rows[k].line);
 	}
+	free(rows);
 	zn_buf_release(&out);
-	if (n == -2)
-		zn_die(ZN_EXIT_UNAVAILABLE, "the list of artifacts broke off: "
-		    "%s", PQerrorMessage(x->conn));
-	r = PQgetResult(x->conn);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		struct zn_pgres e;
-
-		memset(&e, 0, sizeof(e));
-		zn_pg_take(x->conn, &e, r);
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot list the artifacts: %s",
-		    e.msg);
-	}
-	PQclear(r);
-	while ((r = PQgetResult(x->conn)) != NULL)
-		PQclear(r);
+	count = (long long)nrows;
 	if (t != NULL) {
 		zn_table_print(t, stdout);
 		zn_table_free(t);

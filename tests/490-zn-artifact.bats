@@ -312,6 +312,13 @@ INSERT INTO \"we\"\"ird sch;ema\".\"ta ble'\" SELECT g, 'v' || g, g FROM generat
 	# Ages set in the ledger: made 29, 30 and 31 days ago, each with the
 	# 30 days of retention it was given.
 	ledger "UPDATE _zanith_migration_artifacts a SET created_at = now() - (d || ' days')::interval, expires_at = now() - (d || ' days')::interval + interval '30 days' FROM (VALUES ('note', 29), ('legacy', 30), (NULL, 31)) v(c, d) WHERE a.src_column IS NOT DISTINCT FROM v.c" >/dev/null
+	# Newest first by when they were made, whatever their numbers.
+	run_zn 0 zn-artifact list --json
+	[ "$(printf '%s\n' "$output" | jq -r '.source.column // .source.name' | paste -sd,)" = note,legacy,hist ]
+	ledger "UPDATE _zanith_migration_artifacts SET created_at = (SELECT min(created_at) FROM _zanith_migration_artifacts)" >/dev/null
+	run_zn 0 zn-artifact list --json
+	[ "$(printf '%s\n' "$output" | jq -r .number | paste -sd,)" = "$(ledger "SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM _zanith_migration_artifacts")" ]
+	ledger "UPDATE _zanith_migration_artifacts a SET created_at = now() - (d || ' days')::interval FROM (VALUES ('note', 29), ('legacy', 30), (NULL, 31)) v(c, d) WHERE a.src_column IS NOT DISTINCT FROM v.c" >/dev/null
 	before=$(ledger "SELECT string_agg(status, ',' ORDER BY id) FROM _zanith_migration_artifacts")
 	run_zn 0 zn-artifact cleanup --older-than 30 --dry-run
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
