@@ -24,7 +24,7 @@
 # ... TEMPLATE tmpl) and its plan made ("zn-snapshot -d zn_R -o a.graph;
 # zn-diff --drop-policy archive a.graph b.graph | zn-classify -d zn_R",
 # one archiveColumn step), database ct_R likewise (and connected to
-# once), and a CHECKPOINT before each timed command.  Timed,
+# once), and a CHECKPOINT and sync(1) before each timed command.  Timed,
 # interleaved (the order of each pair alternates between runs):
 #
 #   zn-apply -d zn_R plan.jsonl                         archive column v
@@ -64,8 +64,10 @@
 #                                       reading the ledger, for scale
 #   true                                the timer's own cost
 #
-# Targets (the issue): zn-apply at most 1.5 times CREATE TABLE AS;
-# export --format csv at least 0.7 times \copy's rows per second (the
+# Targets (the issue): zn-apply at most 1.5 times CREATE TABLE AS, both
+# as the ratio of the medians and as the median of each run's own ratio
+# (the two commands timed next to each other, which drift on the machine
+# does not part); export --format csv at least 0.7 times \copy's rows per second (the
 # inverse ratio of the medians); list --json, and --table-output, at most
 # 100 ms over COUNT artifacts.  Wall times are date +%s%N around GNU time
 # around the command (common.sh's timed), so they include starting both.
@@ -162,8 +164,12 @@ fresh() {
 	    die "cannot make database $1"
 }
 
+# Before a timed command: the server's dirty buffers written, and the
+# kernel's (CREATE DATABASE copied a template's files through it) too,
+# so that no write-back runs under the command.
 checkpoint() {
 	q -d postgres -c "CHECKPOINT" || die "CHECKPOINT failed"
+	sync
 }
 
 # plan DB: DB's archive plan in plan.jsonl.
@@ -398,6 +404,11 @@ rate() {
 }
 
 ap=$(median "$tmp/apply")
+# The runs' own ratios: each run's zn-apply over its CREATE TABLE AS,
+# timed next to each other.
+awk 'NR == FNR { a[FNR] = $1; next } { print a[FNR] / $1 }' "$tmp/apply" \
+    "$tmp/ctas" >"$tmp/ratio"
+pr=$(median "$tmp/ratio")
 ct=$(median "$tmp/ctas")
 dg=$(median "$tmp/digest")
 sn=$(median "$tmp/snap")
@@ -423,7 +434,7 @@ echo "table: public.big (id bigint PRIMARY KEY, v text, n int), $n rows, $tblsiz
 echo "  load: INSERT INTO public.big SELECT g, md5(g::text), g % 1000 FROM generate_series(1, $n) g; VACUUM (FREEZE, ANALYZE)"
 echo "  plan: zn-snapshot -d zn_R -o a.graph; zn-diff --drop-policy archive a.graph b.graph | zn-classify -d zn_R > plan.jsonl"
 echo "        (b.graph: zn-snapshot -d twin, public.big without v); not timed"
-echo "  each run: zn_R and ct_R made from tmpl (CREATE DATABASE ... TEMPLATE tmpl), CHECKPOINT before each; not timed"
+echo "  each run: zn_R and ct_R made from tmpl (CREATE DATABASE ... TEMPLATE tmpl), CHECKPOINT and sync before each; not timed"
 echo "runs: $runs of each (archive, export), $lruns of each (list), after one warm-up, interleaved"
 echo "archive table: $archname; export files: CSV $csvbytes bytes, JSON lines $jsonlbytes bytes"
 echo "DIGEST: $(digest_sql "$archname")"
@@ -433,7 +444,7 @@ echo "|---|---|---|---|---|---|"
 row apply "$(awk -v a="$ap" -v c="$ct" 'BEGIN { printf "%.2fx CTAS", a / c }')"
 row ctas "reference"
 row digest "in zn-apply, after commit"
-row snap "zn-apply reads the schema 3 times"
+row snap "zn-apply reads the schema twice"
 row csv "$(rate "$cs" "$csvbytes")"
 row copy "$(rate "$cy" "$csvbytes")"
 row jsonl "$(rate "$jl" "$jsonlbytes")"
@@ -443,9 +454,9 @@ row listpsql "the ledger's rows"
 row true "timer floor"
 echo
 awk -v a="$ap" -v c="$ct" -v cs="$cs" -v cp="$cy" -v lj="$lj" -v lt="$lt" \
-    -v n="$n" -v k="$total" 'BEGIN {
-	printf "target 1, archive %d rows: zn-apply %.3f s / CREATE TABLE AS %.3f s = %.2f (<= 1.5): %s\n",
-	    n, a, c, a / c, (a <= 1.5 * c) ? "holds" : "MISSED"
+    -v n="$n" -v k="$total" -v pr="$pr" 'BEGIN {
+	printf "target 1, archive %d rows: zn-apply %.3f s / CREATE TABLE AS %.3f s = %.2f, median of the runs'"'"' own ratios %.2f (both <= 1.5): %s\n",
+	    n, a, c, a / c, pr, (a <= 1.5 * c && pr <= 1.5) ? "holds" : "MISSED"
 	printf "target 2, export csv / \\copy throughput: %.2f (>= 0.7; %.3f s against %.3f s): %s\n",
 	    cp / cs, cs, cp, (cp / cs >= 0.7) ? "holds" : "MISSED"
 	printf "target 3, list --json over %d artifacts: %.1f ms (<= 100): %s\n",
@@ -482,7 +493,7 @@ union "$tmp/trace" | awk -F '\t' '{
 	else if ($1 == "2digest") w = "the digest of the archived rows, after commit"
 	else if ($1 == "3ledger") w = "the ledger: creating its tables, its rows"
 	else if ($1 == "4watch") w = "the lock watcher (its own session, beside the step)"
-	else w = "the rest: the snapshots (two sessions each), checks, BEGIN, COMMIT, settings"
+	else w = "the rest: the two schema reads, checks, BEGIN, COMMIT, settings"
 	printf "  %9.1f %9.1f  %s\n", $2, $3, w }'
 awk -F '\t' 'BEGIN { OFS = "\t" } { $1 = "all"; print }' "$tmp/trace" >"$tmp/trace.all"
 union "$tmp/trace.all" | awk -F '\t' -v t="$twall" '{

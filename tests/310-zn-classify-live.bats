@@ -15,6 +15,11 @@ setup() {
 
 teardown() {
 	[ -n "${BLOCKER:-}" ] && kill "$BLOCKER" 2>/dev/null
+	# A writer left running by a failed test stops with it.
+	touch "$BATS_TEST_TMPDIR/stop" 2>/dev/null
+	if [ -n "${WRITER:-}" ]; then
+		wait "$WRITER" 2>/dev/null
+	fi
 	return 0
 }
 
@@ -528,7 +533,7 @@ true ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx; ALTER INDEX public
 	[ "$(psql -X -At -c "SELECT count(*) FROM \"Sch \"\"Ω\"\"; DROP\".\"t; DROP TABLE x\"")" = 2 ]
 }
 
-@test "zn-diff's online forms run while a writer goes on, never blocked past the lock_timeout: a unique index made a key, NOT NULL proven by a check, an index on a partitioned table" {
+@test "zn-diff's online forms run while a writer goes on, never blocked past the lock_timeout: a unique index made a key, NOT NULL proven by a check, a primary key after the check that proves it, an index on a partitioned table" {
 	zn_sql <<-'SQL'
 	CREATE TABLE acct (id int NOT NULL, code text, n int CONSTRAINT n_present CHECK (n IS NOT NULL));
 	CREATE UNIQUE INDEX acct_code_idx ON acct (code);
@@ -538,16 +543,30 @@ true ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx; ALTER INDEX public
 	CREATE TABLE ev2 PARTITION OF ev FOR VALUES FROM ('2026-07-01') TO ('2027-01-01');
 	INSERT INTO ev SELECT g, '2026-01-01'::date + (g % 360), 'x' FROM generate_series(1, 20000) g;
 	CREATE SEQUENCE w_id START 100000;
+	CREATE TABLE pk (id int, v text);
+	INSERT INTO pk SELECT g, 'x' FROM generate_series(1, 20000) g;
 	SQL
 	zn-snapshot >a.graph
 	zn_sql -c "ALTER TABLE acct ADD CONSTRAINT acct_code_key UNIQUE USING INDEX acct_code_idx" \
-	    -c "ALTER TABLE acct ALTER COLUMN n SET NOT NULL" -c "CREATE INDEX ev_v ON ev (v)"
+	    -c "ALTER TABLE acct ALTER COLUMN n SET NOT NULL" -c "CREATE INDEX ev_v ON ev (v)" \
+	    -c "ALTER TABLE pk ADD PRIMARY KEY (id)"
 	zn-snapshot >b.graph
 	zn_sql -c "ALTER TABLE acct DROP CONSTRAINT acct_code_key" \
 	    -c "CREATE UNIQUE INDEX acct_code_idx ON acct (code)" \
-	    -c "ALTER TABLE acct ALTER COLUMN n DROP NOT NULL" -c "DROP INDEX ev_v"
+	    -c "ALTER TABLE acct ALTER COLUMN n DROP NOT NULL" -c "DROP INDEX ev_v" \
+	    -c "ALTER TABLE pk DROP CONSTRAINT pk_pkey" \
+	    -c "ALTER TABLE pk ALTER COLUMN id DROP NOT NULL"
 	zn-diff a.graph b.graph | zn-classify --max-risk 60 >plan.jsonl
-	[ "$(jq -r 'select(.kind == "op") | .sql[]' plan.jsonl | grep -c 'DROP INDEX\|CREATE UNIQUE INDEX\|_zanith_nn_')" -eq 0 ]
+	[ "$(jq -r 'select(.kind == "op" and (.target | startswith("public.pk") | not)) | .sql[]' plan.jsonl | grep -c 'DROP INDEX\|CREATE UNIQUE INDEX\|_zanith_nn_')" -eq 0 ]
+	# The key: its index built CONCURRENTLY, used once its column is
+	# proven NOT NULL by a validated check.
+	jq -s -e '[.[] | select(.kind == "op" and (.target | startswith("public.pk")))] |
+	    (map(.op) | index("validateConstraint")) as $v |
+	    (map(.op) | index("alterColumnNullable")) as $n |
+	    (map(.op) | index("addPrimaryKey")) as $k |
+	    $v != null and $n != null and $k != null and $v < $n and $n < $k and
+	    (.[$k].sql[0] | test("PRIMARY KEY USING INDEX")) and
+	    any(.[]; .sql[0] | test("CREATE UNIQUE INDEX CONCURRENTLY"))' plan.jsonl >/dev/null
 	# A writer, each statement bounded: blocked past 6 s, it fails.
 	: >fails
 	: >ok
@@ -555,19 +574,21 @@ true ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx; ALTER INDEX public
 		while [ ! -e stop ]; do
 			if psql -X -q -v ON_ERROR_STOP=1 -c "SET statement_timeout = '6s'" \
 			    -c "INSERT INTO acct VALUES (nextval('w_id'), 'w' || nextval('w_id'), 1)" \
-			    -c "INSERT INTO ev VALUES (1, '2026-03-01', 'w')" >/dev/null 2>>fails; then
+			    -c "INSERT INTO ev VALUES (1, '2026-03-01', 'w')" \
+			    -c "INSERT INTO pk VALUES (nextval('w_id'), 'w')" >/dev/null 2>>fails; then
 				echo >>ok
 			fi
 		done
 	) 3>&- &
-	local w=$!
+	WRITER=$!
 	zn_wait 30 "writes" test -s ok
 	run_zn 0 zn-apply plan.jsonl
 	local n
 	n=$(wc -l <ok)
 	zn_wait 30 "more writes" sh -c "[ \$(wc -l <ok) -gt $((n + 2)) ]"
 	touch stop
-	wait "$w"
+	wait "$WRITER"
+	WRITER=
 	[ ! -s fails ] || { cat fails >&2; false; }
 	zn-snapshot >c.graph
 	run_zn 0 zn-diff c.graph b.graph
