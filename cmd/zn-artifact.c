@@ -456,38 +456,32 @@ jw_place(struct zn_jw *w, const char *k, const char *schema,
 static void
 art_jw(struct zn_jw *w, const struct art *a, const char *went)
 {
+	char *loc = location(a);
+	/* The members before source, in order; numbers marked so. */
+	const struct {
+		const char *key, *val;
+		int num;
+	} m[] = {
+		{ "kind", "artifact", 0 }, { "id", a->aid, 0 },
+		{ "number", a->id, 1 }, { "migration", a->mig, 0 },
+		{ "artifact_type", a->kind, 0 }, { "status", a->status, 0 },
+		{ "object", a->object, 0 }, { "parked_at", loc, 0 },
+		{ "rows", a->rows, 1 }, { "bytes", a->bytes, 1 },
+		{ "checksum", a->sum, 0 }, { "created_at", a->created, 0 },
+		{ "expires_at", a->expires, 0 },
+	};
 	json_error_t e;
 	json_t *v;
-
-	char *loc = location(a);
+	size_t i;
 
 	zn_jw_obj(w);
-	zn_jw_key(w, "kind");
-	zn_jw_str(w, "artifact");
-	zn_jw_key(w, "id");
-	zn_jw_str(w, a->aid);
-	zn_jw_key(w, "number");
-	jw_num(w, a->id);
-	zn_jw_key(w, "migration");
-	zn_jw_str(w, a->mig);
-	zn_jw_key(w, "artifact_type");
-	zn_jw_str(w, a->kind);
-	zn_jw_key(w, "status");
-	zn_jw_str(w, a->status);
-	zn_jw_key(w, "object");
-	zn_jw_str(w, a->object);
-	zn_jw_key(w, "parked_at");
-	zn_jw_str(w, loc);
-	zn_jw_key(w, "rows");
-	jw_num(w, a->rows);
-	zn_jw_key(w, "bytes");
-	jw_num(w, a->bytes);
-	zn_jw_key(w, "checksum");
-	zn_jw_str(w, a->sum);
-	zn_jw_key(w, "created_at");
-	zn_jw_str(w, a->created);
-	zn_jw_key(w, "expires_at");
-	zn_jw_str(w, a->expires);
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		zn_jw_key(w, m[i].key);
+		if (m[i].num)
+			jw_num(w, m[i].val);
+		else
+			zn_jw_str(w, m[i].val);
+	}
 	jw_place(w, "source", a->ss, a->sn, a->sc);
 	jw_place(w, "parked", a->ps, a->pn, a->pc);
 	zn_jw_key(w, "went_with");
@@ -647,6 +641,43 @@ isotime(char *s)
 	end[1] = '\0';
 }
 
+/* Result r of a COPY, which must have status want, let go; else dies. */
+static void
+copyneed(const struct ctx *x, PGresult *r, ExecStatusType want,
+    const char *what)
+{
+	struct zn_pgres e;
+
+	if (PQresultStatus(r) == want) {
+		PQclear(r);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	zn_pg_take(x->conn, &e, r);
+	zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: %s", what, e.msg);
+}
+
+/* Starts COPY ... TO STDOUT sql, to what ("export X"), or dies. */
+static void
+copystart(const struct ctx *x, const char *sql, const char *what)
+{
+	copyneed(x, PQexec(x->conn, sql), PGRES_COPY_OUT, what);
+}
+
+/* The end of a COPY whose last PQgetCopyData gave n: dies unless done. */
+static void
+copyend(const struct ctx *x, int n, const char *what)
+{
+	PGresult *r;
+
+	if (n == -2)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot %s: it broke off: %s",
+		    what, PQerrorMessage(x->conn));
+	copyneed(x, PQgetResult(x->conn), PGRES_COMMAND_OK, what);
+	while ((r = PQgetResult(x->conn)) != NULL)
+		PQclear(r);
+}
+
 /* A row of list's COPY: its buffer and its fields in it. */
 struct lrow {
 	char *line;
@@ -687,7 +718,6 @@ list(struct ctx *x)
 	char *sql;
 	long long count;
 	int i, n;
-	PGresult *r;
 
 	if (x->status != NULL && strcmp(x->status, "parked") != 0 &&
 	    strcmp(x->status, "expired") != 0 &&
@@ -721,17 +751,8 @@ list(struct ctx *x)
 	zn_buf_adds(&w, ") TO STDOUT");
 	sql = L(x, w.buf);
 	zn_buf_release(&w);
-	r = PQexec(x->conn, sql);
+	copystart(x, sql, "list the artifacts");
 	free(sql);
-	if (PQresultStatus(r) != PGRES_COPY_OUT) {
-		struct zn_pgres e;
-
-		memset(&e, 0, sizeof(e));
-		zn_pg_take(x->conn, &e, r);
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot list the artifacts: %s",
-		    e.msg);
-	}
-	PQclear(r);
 	if (!x->json && (x->tableout || zn_term_isatty(stdout))) {
 		t = zn_table_new(8);
 		zn_table_row(t, "ID", "STATUS", "OBJECT", "PARKED AS", "ROWS",
@@ -757,21 +778,7 @@ list(struct ctx *x)
 			    "artifacts: a row of %d bytes is not %d fields",
 			    n, LISTN);
 	}
-	if (n == -2)
-		zn_die(ZN_EXIT_UNAVAILABLE, "the list of artifacts broke off: "
-		    "%s", PQerrorMessage(x->conn));
-	r = PQgetResult(x->conn);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		struct zn_pgres e;
-
-		memset(&e, 0, sizeof(e));
-		zn_pg_take(x->conn, &e, r);
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot list the artifacts: %s",
-		    e.msg);
-	}
-	PQclear(r);
-	while ((r = PQgetResult(x->conn)) != NULL)
-		PQclear(r);
+	copyend(x, n, "list the artifacts");
 	if (nrows > 1)
 		qsort(rows, nrows, sizeof(*rows), newestfirst);
 	for (k = 0; k < nrows; k++) {
@@ -933,9 +940,8 @@ export(struct ctx *x, const char *name)
 	struct zn_buf q = ZN_BUF_INIT;
 	const json_t *k;
 	size_t i;
-	char *rel, *buf;
+	char *rel, *buf, *what;
 	FILE *out = stdout;
-	PGresult *r;
 	int n, first = 1, fmt;
 	long long rows = 0;
 
@@ -991,17 +997,9 @@ export(struct ctx *x, const char *name)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write %s", x->output);
 	zn_pg_cmd(x->conn, "start the export", "BEGIN ISOLATION LEVEL "
 	    "REPEATABLE READ READ ONLY");
-	r = PQexec(x->conn, buf);
+	what = zn_xasprintf("export %s", a.aid);
+	copystart(x, buf, what);
 	free(buf);
-	if (PQresultStatus(r) != PGRES_COPY_OUT) {
-		struct zn_pgres e;
-
-		memset(&e, 0, sizeof(e));
-		zn_pg_take(x->conn, &e, r);
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot export %s: %s", a.aid,
-		    e.msg);
-	}
-	PQclear(r);
 	if (fmt == 'j' && fputs("[", out) == EOF)
 		zn_die_write(out);
 	for (;;) {
@@ -1020,21 +1018,8 @@ export(struct ctx *x, const char *name)
 		rows++;
 		PQfreemem(line);
 	}
-	if (n == -2)
-		zn_die(ZN_EXIT_UNAVAILABLE, "the export of %s broke off: %s",
-		    a.aid, PQerrorMessage(x->conn));
-	r = PQgetResult(x->conn);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		struct zn_pgres e;
-
-		memset(&e, 0, sizeof(e));
-		zn_pg_take(x->conn, &e, r);
-		zn_die(ZN_EXIT_UNAVAILABLE, "the export of %s failed: %s",
-		    a.aid, e.msg);
-	}
-	PQclear(r);
-	while ((r = PQgetResult(x->conn)) != NULL)
-		PQclear(r);
+	copyend(x, n, what);
+	free(what);
 	zn_pg_cmd(x->conn, "end the export", "COMMIT");
 	if (fmt == 'j' && fputs(first ? "]\n" : "\n]\n", out) == EOF)
 		zn_die_write(out);
