@@ -183,6 +183,22 @@ setup() {
 	run_zn 64 zn
 }
 
+@test "zn generate, plan, verify and up: --help and zn help say what each runs, and run nothing" {
+	local c
+	for c in generate plan verify up; do
+		# Nothing to connect to: a command that ran would fail.
+		PGHOST=/nonexistent run_zn 0 zn help "$c"
+		[[ "$output" == "usage: zn $c "* ]]
+		PGHOST=/nonexistent run_zn 0 zn "$c" --help
+		[[ "$output" == "usage: zn $c "* ]]
+		PGHOST=/nonexistent run_zn 0 zn "$c" -d x -h
+		[[ "$output" == "usage: zn $c "* ]]
+		[ -z "$stderr" ]
+	done
+	run_zn 0 zn help up
+	assert_line --partial "zn-ledger pending | zn-classify | zn-apply"
+}
+
 @test "a write error on stdout is an error" {
 	[ -w /dev/full ] || skip "no /dev/full"
 	run bash -c '"$1" --help >/dev/full' _ "$ZN_TEST_BUILD/bin/zn-snapshot"
@@ -194,7 +210,8 @@ setup() {
 	[ -w /dev/full ] || skip "no /dev/full"
 	local args
 	for args in "commands" "--help" "help" "--version" "--complete" \
-	    "-n snapshot -o x" "-n plan -v" "-n up --max-risk 3"; do
+	    "-n snapshot -o x" "-n plan -v" "-n up --max-risk 3" "help up" \
+	    "generate --help"; do
 		# shellcheck disable=SC2086
 		run bash -c '"$@" >/dev/full' _ "$ZN_TEST_BUILD/bin/zn" $args
 		[ "$status" -eq 2 ] || fail "zn $args: status $status"
