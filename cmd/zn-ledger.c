@@ -6,6 +6,9 @@
  * It only reads: its session is read-only.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,10 +167,21 @@ migdir(const struct ctx *x, const char *dir)
 	    x->cfg.migrations);
 }
 
+/*
+ * The migration files in dir.  The configured directory (configured
+ * set) not made yet is a project with none: nothing pending, not an
+ * error; a directory named on the command line must be there.
+ */
 static void
-readfiles(struct zn_plan *p, const char *dir)
+readfiles(struct zn_plan *p, const char *dir, int configured)
 {
+	struct stat st;
+
 	memset(p, 0, sizeof(*p));
+	if (configured && stat(dir, &st) != 0 && errno == ENOENT) {
+		zn_plan_empty(p);
+		return;
+	}
 	zn_plan_read(p, dir);
 }
 
@@ -190,7 +204,7 @@ status(struct ctx *x, const char *dir)
 	size_t i;
 	int count[ZN_MS_COUNT] = { 0 }, worst = ZN_EXIT_OK, color;
 
-	readfiles(&p, path);
+	readfiles(&p, path, dir == NULL);
 	open_ledger(x);
 	readstate(x, &st, &p);
 	color = !x->json && zn_term_color(stdout);
@@ -318,7 +332,7 @@ filehash(const char *dir, const char *id, const char *which, json_t **keep)
 		base = base != NULL ? base + 1 : names[i];
 		if (strncmp(base, id, n) != 0 || base[n] != '.')
 			continue;
-		readfiles(&one, names[i]);
+		readfiles(&one, names[i], 0);
 		h = zn_json_str(one.header, which);
 		if (h != NULL)
 			json_array_append_new(*keep, json_string(h));
@@ -369,7 +383,7 @@ pending(struct ctx *x, const char *dir)
 	const json_t *rec;
 	size_t i, j, k;
 
-	readfiles(&p, path);
+	readfiles(&p, path, dir == NULL);
 	open_ledger(x);
 	readstate(x, &st, &p);
 	/* Left out, an edited file would never reach zn-apply's check. */

@@ -709,8 +709,16 @@ readdir_(struct zn_plan *p, const char *path)
 		readyaml(p, names[i]);
 	zn_strv_free(names);
 	if (p->header == NULL)
-		p->header = json_pack("{s:s, s:i, s:n, s:n}", "kind", "plan",
-		    "v", 1, "from_hash", "to_hash");
+		zn_plan_empty(p);
+}
+
+void
+zn_plan_empty(struct zn_plan *p)
+{
+	p->header = json_pack("{s:s, s:i, s:n, s:n}", "kind", "plan", "v", 1,
+	    "from_hash", "to_hash");
+	if (p->header == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 }
 
 /*

@@ -986,6 +986,8 @@ void zn_plan_write_yaml(const struct zn_plan *p, FILE *fp, const char *id);
  * damaged stream dies with status 65.
  */
 void zn_plan_read(struct zn_plan *p, const char *path);
+/* A plan of no ops (p zeroed): no migration files yet. */
+void zn_plan_empty(struct zn_plan *p);
 /*
  * sha256 of every step's script (zn_op_script), in order: what
  * zn-shadow's verdict is about (the trailer's shadow.sql_sha256).

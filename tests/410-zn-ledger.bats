@@ -374,6 +374,19 @@ audit() {
 	run_zn 65 zn-ledger status migrations
 }
 
+@test "a new project whose migrations directory is not made yet: zn status, pending and zn up say there is nothing, exit 0; a directory named that is not there is exit 2" {
+	mkdir fresh
+	cd fresh
+	printf 'migrations: migrations\n' >zanith.yaml
+	run_zn 0 zn status --exit-code
+	assert_line "0 migrations"
+	run_zn 0 zn-ledger pending
+	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.kind == "op")) | length')" = 0 ]
+	run_zn 0 zn up
+	run_zn 2 zn-ledger status nonesuch
+	[[ "$stderr" == *"cannot open 'nonesuch'"* ]]
+}
+
 @test "zn up applies what is pending through the gates; zn status and zn history read the ledger" {
 	cat >zanith.yaml <<-'YAML'
 	migrations: migrations
