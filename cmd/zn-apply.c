@@ -236,7 +236,10 @@ main(int argc, char *argv[])
 	struct stat sb;
 	size_t i;
 	int ch, status, refused;
+	int setwait = 0, setlock = 0, setstmt = 0, setretries = 0;
 	long retention = 0;
+	char buf[32];
+	const char *t;
 
 	zn_init(argv[0]);
 	zn_apply_init(&a);
@@ -275,12 +278,15 @@ main(int argc, char *argv[])
 		case 't' + 256:
 			a.locktimeout = zn_duration_arg("--lock-timeout",
 			    optarg, 0);
+			setlock = 1;
 			break;
 		case 'w' + 256:
 			a.lockwait = zn_duration_arg("--lock-wait", optarg, 1);
+			setwait = 1;
 			break;
 		case 'r' + 256:
 			a.retries = (int)number("--retries", optarg);
+			setretries = 1;
 			break;
 		case 'R' + 256:
 			a.require_verified = 1;
@@ -293,6 +299,7 @@ main(int argc, char *argv[])
 		case 's' + 256:
 			a.stmttimeout = zn_duration_arg(
 			    "--statement-timeout", optarg, 1);
+			setstmt = 1;
 			break;
 		case 'S' + 256:
 			a.maxsteps = number("--steps", optarg);
@@ -313,6 +320,19 @@ main(int argc, char *argv[])
 	if (argc == 1)
 		input = argv[0];
 	zn_config_load(&cfg, dir);
+	/* Flags, ZN_* variables, then the environment's and the file's. */
+	if (!setwait && (t = zn_config_opt(&cfg, "apply", "lock_wait",
+	    "ZN_LOCK_WAIT", buf, sizeof(buf))) != NULL)
+		a.lockwait = zn_duration_arg("lock_wait", t, 1);
+	if (!setlock && (t = zn_config_opt(&cfg, "gates", "lock_timeout",
+	    "ZN_LOCK_TIMEOUT", buf, sizeof(buf))) != NULL)
+		a.locktimeout = zn_duration_arg("lock_timeout", t, 0);
+	if (!setstmt && (t = zn_config_opt(&cfg, "apply", "statement_timeout",
+	    "ZN_STATEMENT_TIMEOUT", buf, sizeof(buf))) != NULL)
+		a.stmttimeout = zn_duration_arg("statement_timeout", t, 1);
+	if (!setretries && (t = zn_config_opt(&cfg, "apply", "retries",
+	    "ZN_RETRIES", buf, sizeof(buf))) != NULL)
+		a.retries = (int)number("retries", t);
 	a.allow_unmodelled |= cfg.allow_unmodelled;
 	a.retention_days = retention > 0 ? retention :
 	    zn_config_retention(&cfg, NULL);

@@ -254,6 +254,21 @@ writemigration(const struct zn_plan *p, const char *dir, const char *name)
 	return path;
 }
 
+/* The drop policy named s into o: 0 when s names none. */
+static int
+droppolicy(struct zn_diff_opts *o, const char *s)
+{
+	if (strcmp(s, "soft") == 0)
+		o->drop = ZN_DROP_SOFT;
+	else if (strcmp(s, "archive") == 0)
+		o->drop = ZN_DROP_ARCHIVE;
+	else if (strcmp(s, "drop") == 0)
+		o->drop = ZN_DROP_DROP;
+	else
+		return 0;
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -266,7 +281,9 @@ main(int argc, char *argv[])
 	const char *readpath = NULL, *from, *to;
 	size_t nincl = 0, nexcl = 0;
 	int ch, jflag = 0, exitcode = 0, status, namegiven = 0, allow = 0;
-	char *migdir = NULL;
+	int policyset = 0;
+	char *migdir = NULL, buf[32];
+	const char *policy;
 
 	zn_init(argv[0]);
 	memset(&x, 0, sizeof(x));
@@ -310,15 +327,10 @@ main(int argc, char *argv[])
 			checkname(name);
 			break;
 		case 'p' + 256:
-			if (strcmp(optarg, "soft") == 0)
-				o.drop = ZN_DROP_SOFT;
-			else if (strcmp(optarg, "archive") == 0)
-				o.drop = ZN_DROP_ARCHIVE;
-			else if (strcmp(optarg, "drop") == 0)
-				o.drop = ZN_DROP_DROP;
-			else
+			if (!droppolicy(&o, optarg))
 				zn_usage_error("--drop-policy is soft, archive "
 				    "or drop, not '%s'", optarg);
+			policyset = 1;
 			break;
 		case 'r' + 256:
 			readpath = optarg;
@@ -352,6 +364,12 @@ main(int argc, char *argv[])
 	}
 
 	zn_config_load(&x.cfg, dir);
+	/* The flag, then ZN_DROP_POLICY, the environment's, the file's. */
+	if (!policyset && (policy = zn_config_opt(&x.cfg, "diff",
+	    "drop_policy", "ZN_DROP_POLICY", buf, sizeof(buf))) != NULL &&
+	    !droppolicy(&o, policy))
+		zn_usage_error("ZN_DROP_POLICY is soft, archive or drop, not "
+		    "'%s'", policy);
 	x.so.schemas = (const char *const *)(incl != NULL ? incl :
 	    x.cfg.schemas);
 	x.so.exclude_schemas = (const char *const *)(excl != NULL ? excl :

@@ -269,12 +269,68 @@ checkgates(const struct zn_yaml *y, const json_t *g, const char *where)
 	}
 }
 
+/*
+ * The durable options of zn-apply (apply:) and zn-diff (diff:), which an
+ * environment may set too (zn(7), CONFIGURATION).
+ */
+static const char *const applykeys[] = { "lock_wait", "statement_timeout",
+    "retries", NULL };
+static const char *const diffkeys[] = { "drop_policy", NULL };
+
+/* Checks o's option k, if o has it; else status 65. */
+static void
+checkopt(const struct zn_yaml *y, const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+	const char *t = json_is_string(v) ? json_string_value(v) : NULL;
+
+	if (v == NULL || json_is_null(v))
+		return;
+	if (strcmp(k, "retries") == 0) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 100)
+			zn_yaml_die(y, o, k, 0, "'retries' is a number from 0 "
+			    "to 100");
+	} else if (strcmp(k, "drop_policy") == 0) {
+		if (t == NULL || (strcmp(t, "soft") != 0 &&
+		    strcmp(t, "archive") != 0 && strcmp(t, "drop") != 0))
+			zn_yaml_die(y, o, k, 0, "'drop_policy' is soft, "
+			    "archive or drop");
+	} else if (!(json_is_integer(v) && json_integer_value(v) == 0) &&
+	    zn_parse_ms(t) < 0)
+		zn_yaml_die(y, o, k, 0, "'%s' must be a duration with its "
+		    "unit, such as 30s or 500ms, or 0", k);
+}
+
+/* Section name of root: a mapping of keys, each checked; kept in *into. */
+static void
+section(const struct zn_yaml *y, const json_t *root, const char *name,
+    const char *const *keys, json_t **into)
+{
+	const json_t *s = json_object_get(root, name);
+	char *where;
+	size_t i;
+
+	if (s == NULL || json_is_null(s))
+		return;
+	if (!json_is_object(s))
+		zn_yaml_die(y, root, name, 0, "'%s' must be a mapping", name);
+	where = zn_xasprintf(" in '%s'", name);
+	known(y, s, keys, where);
+	free(where);
+	for (i = 0; keys[i] != NULL; i++)
+		checkopt(y, s, keys[i]);
+	if ((*into = json_deep_copy(s)) == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+}
+
 static void
 readfile(struct zn_config *c, const char *path)
 {
 	static const char *const top[] = { "database", "ledger_schema",
 	    "migrations", "schema", "scratch", "shadow", "snapshot", "gates",
-	    "environments", "allow_unmodelled", "retention", NULL };
+	    "environments", "allow_unmodelled", "retention", "apply", "diff",
+	    NULL };
 	static const char *const snap[] = { "schemas", "exclude_schemas",
 	    NULL };
 	struct zn_yaml *y = zn_yaml_load(path);
@@ -312,6 +368,8 @@ readfile(struct zn_config *c, const char *path)
 		c->schemas = getlist(y, s, "schemas");
 		c->exclude_schemas = getlist(y, s, "exclude_schemas");
 	}
+	section(y, root, "apply", applykeys, &c->apply);
+	section(y, root, "diff", diffkeys, &c->diff);
 	s = json_object_get(root, "gates");
 	if (s != NULL && !json_is_null(s)) {
 		checkgates(y, s, " in 'gates'");
@@ -331,20 +389,32 @@ readfile(struct zn_config *c, const char *path)
 			if (!json_is_object(e))
 				zn_yaml_die(y, s, k, 0, "environment '%s' must "
 				    "be a mapping of gates", k);
-			/* Its retention, and its gates. */
-			if (json_object_get(e, "retention") != NULL) {
+			/*
+			 * Its retention, its options of zn-apply and
+			 * zn-diff, and its gates.
+			 */
+			{
+				static const char *const own[] = {
+				    "retention", "lock_wait",
+				    "statement_timeout", "retries",
+				    "drop_policy" };
 				json_t *g = json_copy(e);
 				long d = 0;
+				size_t i;
 
-				getdays(y, e, "retention", &d);
-				if (g == NULL || json_object_del(g,
-				    "retention") != 0)
+				if (g == NULL)
 					zn_die(ZN_EXIT_UNAVAILABLE, "out of "
 					    "memory");
+				getdays(y, e, "retention", &d);
+				for (i = 0; i < sizeof(own) / sizeof(own[0]);
+				    i++) {
+					if (i > 0)
+						checkopt(y, e, own[i]);
+					json_object_del(g, own[i]);
+				}
 				checkgates(y, g, w);
 				json_decref(g);
-			} else
-				checkgates(y, e, w);
+			}
 			free(w);
 		}
 		c->environments = json_deep_copy(s);
@@ -435,6 +505,8 @@ zn_config_release(struct zn_config *c)
 	zn_strv_free(c->exclude_schemas);
 	json_decref(c->gates);
 	json_decref(c->environments);
+	json_decref(c->apply);
+	json_decref(c->diff);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -460,4 +532,31 @@ zn_config_retention(const struct zn_config *c, const char *env)
 			return zn_parse_days(t);
 	}
 	return c->retention_days > 0 ? c->retention_days : 30;
+}
+
+const char *
+zn_config_opt(const struct zn_config *c, const char *section,
+    const char *key, const char *var, char *buf, size_t n)
+{
+	const char *env = getenv("ZN_ENV"), *t;
+	const json_t *e, *v = NULL;
+
+	if (var != NULL && (t = getenv(var)) != NULL && *t != '\0')
+		return t;
+	if (env != NULL && *env != '\0' && (e = json_object_get(
+	    c->environments, env)) != NULL)
+		v = json_object_get(e, key);
+	if (v == NULL || json_is_null(v)) {
+		e = strcmp(section, "apply") == 0 ? c->apply :
+		    strcmp(section, "diff") == 0 ? c->diff :
+		    strcmp(section, "gates") == 0 ? c->gates : NULL;
+		v = json_object_get(e, key);
+	}
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	return NULL;
 }

@@ -3405,7 +3405,8 @@ lookup(struct cx *x)
 	"SELECT k, sum(greatest(d.reltuples, 0))::float8, " heap ", " total \
 	", bool_or(d.oid = c.oid AND c.relkind = 'p'), " \
 	"string_agg(pg_catalog.format('%I.%I', dn.nspname, d.relname) || " \
-	"E'\\n', '' ORDER BY d.relname) FILTER (WHERE d.oid <> c.oid) FROM unnest($1::text[]) AS k " \
+	"E'\\n', '' ORDER BY d.relname) FILTER (WHERE d.oid <> c.oid) " \
+	"FROM unnest($1::text[]) AS k " \
 	"JOIN pg_catalog.pg_class c ON c.oid = to_regclass(k) " \
 	"CROSS JOIN LATERAL (WITH RECURSIVE tree(oid) AS (SELECT c.oid " \
 	"UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i " \

@@ -339,7 +339,17 @@ struct zn_config {
 	int allow_unmodelled;
 	char *dir;		/* the -C directory, or NULL */
 	long retention_days;	/* retention: of artifacts, or 0 when unset */
+	json_t *apply;		/* apply: zn-apply's options, checked */
+	json_t *diff;		/* diff: zn-diff's options, checked */
 };
+/*
+ * A durable option as text (buf, of n bytes, holds a number's): the
+ * environment variable var (NULL: none) when set, else the environment
+ * ZN_ENV's key, else section's ("apply", "diff", "gates"); NULL when
+ * none says.  Flags are the caller's, and win over all of these.
+ */
+const char *zn_config_opt(const struct zn_config *c, const char *section,
+    const char *key, const char *var, char *buf, size_t n);
 /* Days as 30 or "30d" (1 to 36500), or -1. */
 long zn_parse_days(const char *s);
 /*

@@ -387,6 +387,49 @@ audit() {
 	[[ "$stderr" == *"cannot open 'nonesuch'"* ]]
 }
 
+@test "zanith.yaml keeps zn-apply's and zn-diff's options (apply:, diff:, per environment); flags beat ZN_* variables beat the environment beat the file" {
+	cat >zanith.yaml <<-'YAML'
+	apply:
+	  statement_timeout: 1s
+	  retries: 0
+	  lock_wait: 2s
+	diff:
+	  drop_policy: archive
+	environments:
+	  patient:
+	    statement_timeout: 0
+	YAML
+	mig 20260101_000000_a "SELECT pg_sleep(1.5)"
+	# The file's bound: the step is cancelled, 57014.
+	run_zn 1 zn-apply migrations
+	[ "$(ledger "SELECT sqlstate FROM _zanith_migration_steps WHERE status = 'failed'")" = 57014 ]
+	# The environment's, the variable's and the flag's each win.
+	ZN_ENV=patient run_zn 0 zn-apply migrations
+	mig 20260101_000001_b "SELECT pg_sleep(1.5)"
+	ZN_STATEMENT_TIMEOUT=0 run_zn 0 zn-apply migrations
+	mig 20260101_000002_c "SELECT pg_sleep(1.5)"
+	ZN_STATEMENT_TIMEOUT=1s run_zn 0 zn-apply --statement-timeout 0 migrations
+	# zn-diff's drop policy: the file's, then the variable's, the flag's.
+	zn_sql -c "CREATE TABLE public.t (id int PRIMARY KEY, x int)"
+	zn-snapshot >a.graph
+	zn_sql -c "ALTER TABLE public.t DROP COLUMN x"
+	zn-snapshot >b.graph
+	[ "$(zn-diff a.graph b.graph | jq -r 'select(.kind == "op") | .op')" = archiveColumn ]
+	[ "$(ZN_DROP_POLICY=soft zn-diff a.graph b.graph | jq -r 'select(.kind == "op") | .op')" = softDropColumn ]
+	[ "$(ZN_DROP_POLICY=soft zn-diff --drop-policy drop a.graph b.graph | jq -r 'select(.kind == "op") | .op')" = dropColumn ]
+	ZN_DROP_POLICY=keep run_zn 64 zn-diff a.graph b.graph
+	# What is not one of them is refused where it stands.
+	printf 'apply:\n  retries: 0\n  lock_weight: 2s\n' >zanith.yaml
+	run_zn 65 zn-apply migrations
+	[[ "$stderr" == *"zanith.yaml:3:3: "*"lock_weight"* ]]
+	printf 'environments:\n  x:\n    lock_wait: soon\n' >zanith.yaml
+	run_zn 65 zn-apply migrations
+	[[ "$stderr" == *"zanith.yaml:3:"*"'lock_wait' must be a duration"* ]]
+	printf 'diff:\n  drop_policy: never\n' >zanith.yaml
+	run_zn 65 zn-diff a.graph b.graph
+	[[ "$stderr" == *"zanith.yaml:2:"*"soft, archive or drop"* ]]
+}
+
 @test "zn up applies what is pending through the gates; zn status and zn history read the ledger" {
 	cat >zanith.yaml <<-'YAML'
 	migrations: migrations
