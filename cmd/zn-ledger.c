@@ -195,6 +195,88 @@ readstate(struct ctx *x, struct zn_lstate *st, const struct zn_plan *p)
 	zn_ledger_state(x->conn, x->schema, st, p, x->json);
 }
 
+/*
+ * Changes made outside zanith: the live schema against the after
+ * snapshot of the newest migration applied, as the ops that would take
+ * the one to the other.  Each is a record or a line; returns how many
+ * (0 too when there is nothing to compare with, said on a terminal).
+ */
+static size_t
+drift(struct ctx *x, const struct zn_lstate *st)
+{
+	struct zn_snapshot_opts so;
+	struct zn_diff_opts o;
+	struct zn_graph was, now;
+	struct zn_plan d;
+	PGresult *r;
+	char *mig, *text;
+	size_t i, n;
+
+	for (i = 0; i < st->nm; i++)
+		if (st->m[i].state == ZN_MS_PARTLY ||
+		    st->m[i].state == ZN_MS_FAILED ||
+		    st->m[i].state == ZN_MS_INTERRUPTED) {
+			if (!x->json)
+				printf("drift not checked: %s is not wholly "
+				    "applied\n", st->m[i].id);
+			return 0;
+		}
+	if (x->version == 0)
+		return 0;
+	r = query(x, "read the newest after snapshot", "SELECT migration_id, "
+	    "graph FROM @._zanith_schema_snapshots WHERE which = 'after' "
+	    "ORDER BY id DESC LIMIT 1", 0, NULL);
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return 0;
+	}
+	mig = zn_xstrdup(PQgetvalue(r, 0, 0));
+	text = zn_xstrdup(PQgetvalue(r, 0, 1));
+	n = (size_t)PQgetlength(r, 0, 1);
+	PQclear(r);
+	zn_graph_read_text(&was, "the ledger's newest after snapshot", text,
+	    n);
+	memset(&so, 0, sizeof(so));
+	so.schemas = (const char *const *)x->cfg.schemas;
+	so.exclude_schemas = (const char *const *)x->cfg.exclude_schemas;
+	so.ledger_schema = x->schema;
+	zn_graph_from_db(&now, x->conn, &so);
+	n = 0;
+	if (strcmp(was.hash, now.hash) != 0) {
+		memset(&o, 0, sizeof(o));
+		o.drop = ZN_DROP_DROP;
+		memset(&d, 0, sizeof(d));
+		zn_diff(&d, &was, &now, &o);
+		n = d.n;
+		for (i = 0; i < d.n; i++) {
+			if (x->json) {
+				emit(json_pack("{s:s, s:s, s:s, s:s}", "kind",
+				    "drift", "op", d.ops[i].op, "target",
+				    d.ops[i].target != NULL ?
+				    d.ops[i].target : "", "since", mig));
+				continue;
+			}
+			fputs("drift          ", stdout);
+			zn_fputs_safe(d.ops[i].op, stdout);
+			putchar(' ');
+			zn_fputs_safe(d.ops[i].target != NULL ?
+			    d.ops[i].target : "", stdout);
+			putchar('\n');
+		}
+		if (!x->json) {
+			printf("%zu change%s outside zanith since ", n, n == 1 ?
+			    "" : "s");
+			zn_fputs_safe(mig, stdout);
+			putchar('\n');
+		}
+		zn_plan_release(&d);
+	}
+	zn_graph_release(&was);
+	zn_graph_release(&now);
+	free(mig);
+	return n;
+}
+
 static int
 status(struct ctx *x, const char *dir)
 {
@@ -308,6 +390,8 @@ status(struct ctx *x, const char *dir)
 		worst = ZN_EXIT_NEGATIVE;
 	if (count[ZN_MS_CHANGED] + count[ZN_MS_OUTOFORDER] +
 	    count[ZN_MS_GONE] > 0)
+		worst = ZN_EXIT_RESOLVE;
+	if (drift(x, &st) > 0)
 		worst = ZN_EXIT_RESOLVE;
 	zn_lstate_release(&st, &p);
 	zn_plan_release(&p);

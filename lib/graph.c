@@ -1251,3 +1251,14 @@ zn_graph_read(struct zn_graph *g, const char *path)
 		slowread(g, name, in.buf, in.len);
 	zn_buf_release(&in);
 }
+
+void
+zn_graph_read_text(struct zn_graph *g, const char *name, char *text,
+    size_t len)
+{
+	zn_lines_bounded(name, text, len);
+	if (!fastread(g, text, len)) {
+		slowread(g, name, text, len);
+		free(text);
+	}
+}

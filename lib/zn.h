@@ -699,6 +699,9 @@ void zn_declared_load(PGconn *conn, const char *path, json_t **renames);
  * trailer and hash; dies with status 65 on any fault.
  */
 void zn_graph_read(struct zn_graph *g, const char *path);
+/* The same from text (malloc'd, len bytes, taken), named name in errors. */
+void zn_graph_read_text(struct zn_graph *g, const char *name, char *text,
+    size_t len);
 /*
  * Adds a record given as JSON (stolen): its unordered arrays are sorted
  * and it is written canonically.

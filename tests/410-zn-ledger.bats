@@ -430,6 +430,25 @@ audit() {
 	[[ "$stderr" == *"zanith.yaml:2:"*"soft, archive or drop"* ]]
 }
 
+@test "drift: a column added and an index dropped by hand are named by zn status, exit 4 with --exit-code; none when the schema is as the ledger left it" {
+	mig 20260101_000000_a "CREATE TABLE public.t (id int PRIMARY KEY, b int)" "CREATE INDEX t_b ON public.t (b)"
+	run_zn 0 zn-apply migrations
+	run_zn 0 zn status --exit-code
+	[[ "$output" != *drift* ]]
+	zn_sql -c "ALTER TABLE public.t ADD COLUMN \"n o\" text" -c "DROP INDEX public.t_b"
+	run_zn 4 zn status --exit-code
+	assert_line 'drift          addColumn public.t.n o'
+	assert_line "drift          dropIndex public.t.t_b"
+	assert_line "2 changes outside zanith since 20260101_000000_a"
+	run_zn 0 zn status
+	run_zn 0 zn-ledger status --json
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "drift") | "\(.op) \(.target) \(.since)"' | sort | paste -sd,)" = 'addColumn public.t.n o 20260101_000000_a,dropIndex public.t.t_b 20260101_000000_a' ]
+	# Put back by a migration: no drift.
+	zn_sql -c "ALTER TABLE public.t DROP COLUMN \"n o\"" -c "CREATE INDEX t_b ON public.t (b)"
+	run_zn 0 zn status --exit-code
+	[[ "$output" != *drift* ]]
+}
+
 @test "zn up applies what is pending through the gates; zn status and zn history read the ledger" {
 	cat >zanith.yaml <<-'YAML'
 	migrations: migrations
