@@ -109,6 +109,33 @@ unmodelled(const struct zn_graph *g, const char *what, int allow)
 	free(text);
 }
 
+/*
+ * Warns when the live schema g is not the one the ledger's newest
+ * migration left (zn-ledger status names the changes): the plan starts
+ * from the schema as it is, which is what it is told.
+ */
+static void
+drifted(const struct ctx *x, PGconn *conn, const struct zn_graph *g)
+{
+	const char *schema = x->so.ledger_schema != NULL ?
+	    x->so.ledger_schema : "public";
+	struct zn_pgres r;
+	char *sql;
+
+	if (zn_ledger_version(conn, schema) == 0)
+		return;
+	sql = zn_ledger_sql("SELECT migration_id, hash FROM "
+	    "@._zanith_schema_snapshots WHERE which = 'after' "
+	    "ORDER BY id DESC LIMIT 1", schema);
+	if (zn_pg_try(conn, &r, sql, 0, NULL) && PQntuples(r.r) == 1 &&
+	    strcmp(PQgetvalue(r.r, 0, 1), g->hash) != 0)
+		zn_warn("the live schema has drifted from the ledger since "
+		    "migration %s (zn status names the changes): this plan "
+		    "starts from the schema as it is", PQgetvalue(r.r, 0, 0));
+	zn_pgres_clear(&r);
+	free(sql);
+}
+
 static void
 live(struct ctx *x, struct zn_graph *g)
 {
@@ -117,6 +144,7 @@ live(struct ctx *x, struct zn_graph *g)
 	zn_pg_cancel_at_signal(conn);
 	x->major = PQserverVersion(conn) / 10000;
 	zn_graph_from_db(g, conn, &x->so);
+	drifted(x, conn, g);
 	PQfinish(conn);
 }
 

@@ -430,7 +430,7 @@ audit() {
 	[[ "$stderr" == *"zanith.yaml:2:"*"soft, archive or drop"* ]]
 }
 
-@test "drift: a column added and an index dropped by hand are named by zn status, exit 4 with --exit-code; none when the schema is as the ledger left it" {
+@test "drift: a column added and an index dropped by hand are named by zn status, exit 4 with --exit-code, and zn-diff from the live schema warns; none when the schema is as the ledger left it" {
 	mig 20260101_000000_a "CREATE TABLE public.t (id int PRIMARY KEY, b int)" "CREATE INDEX t_b ON public.t (b)"
 	run_zn 0 zn-apply migrations
 	run_zn 0 zn status --exit-code
@@ -441,12 +441,19 @@ audit() {
 	assert_line "drift          dropIndex public.t.t_b"
 	assert_line "2 changes outside zanith since 20260101_000000_a"
 	run_zn 0 zn status
+	# A plan made from the live schema says it has drifted.
+	zn-snapshot >now.graph
+	run_zn 0 zn-diff @ now.graph
+	[[ "$stderr" == *"the live schema has drifted from the ledger since migration 20260101_000000_a"* ]]
 	run_zn 0 zn-ledger status --json
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "drift") | "\(.op) \(.target) \(.since)"' | sort | paste -sd,)" = 'addColumn public.t.n o 20260101_000000_a,dropIndex public.t.t_b 20260101_000000_a' ]
 	# Put back by a migration: no drift.
 	zn_sql -c "ALTER TABLE public.t DROP COLUMN \"n o\"" -c "CREATE INDEX t_b ON public.t (b)"
 	run_zn 0 zn status --exit-code
 	[[ "$output" != *drift* ]]
+	zn-snapshot >now.graph
+	run_zn 0 zn-diff @ now.graph
+	[[ "$stderr" != *drifted* ]]
 }
 
 @test "zn up applies what is pending through the gates; zn status and zn history read the ledger" {
