@@ -11,8 +11,10 @@
  * hash function of the column's type (its default hash operator class,
  * as the catalogs say) with the column's position as the seed, text in
  * the "C" collation, combined with XOR; a NULL is minus its position.
- * Hashing the columns where the scan has them costs a third of hashing
- * the row as a record (hash_record_extended).  A row changed, added or
+ * Hashing the columns where the scan has them saves most of what
+ * hashing the row as a record (hash_record_extended) costs over the
+ * scan itself: 89 ms against 149 ms over a million rows, the count
+ * alone 72 ms.  A row changed, added or
  * removed changes the count or the sum, but for one chance in 2^64.
  * Rows with a column whose type has no hash function are hashed as
  * their text under fixed settings instead ("t2:").  Digests of the
