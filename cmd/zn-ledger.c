@@ -216,9 +216,11 @@ drift(struct ctx *x, const struct zn_lstate *st)
 		if (st->m[i].state == ZN_MS_PARTLY ||
 		    st->m[i].state == ZN_MS_FAILED ||
 		    st->m[i].state == ZN_MS_INTERRUPTED) {
-			if (!x->json)
-				printf("drift not checked: %s is not wholly "
-				    "applied\n", st->m[i].id);
+			if (!x->json) {
+				fputs("drift not checked: ", stdout);
+				zn_fputs_safe(st->m[i].id, stdout);
+				fputs(" is not wholly applied\n", stdout);
+			}
 			return 0;
 		}
 	if (x->version == 0)
