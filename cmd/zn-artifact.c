@@ -732,25 +732,20 @@ list(struct ctx *x)
 		return ZN_EXIT_OK;
 	}
 	current(x);
-	zn_buf_adds(&w, "COPY (SELECT " LISTCOLS
+	/* The schema first: @ in a filter's value is the value's own. */
+	sql = L(x, "COPY (SELECT " LISTCOLS
 	    "FROM @._zanith_migration_artifacts a " ZN_ART_JOIN "WHERE true");
+	zn_buf_adds(&w, sql);
+	free(sql);
 	for (i = 0; i < 3; i++) {
-		char *lit;
-
 		if (filter[i] == NULL)
 			continue;
-		if ((lit = PQescapeLiteral(x->conn, filter[i],
-		    strlen(filter[i]))) == NULL)
-			zn_die(ZN_EXIT_UNAVAILABLE, "cannot quote '%s': %s",
-			    filter[i], PQerrorMessage(x->conn));
 		zn_buf_adds(&w, " AND ");
-		zn_buf_adds(&w, lit);
+		zn_pg_literal(&w, filter[i]);
 		zn_buf_adds(&w, clause[i]);
-		PQfreemem(lit);
 	}
 	zn_buf_adds(&w, ") TO STDOUT");
-	sql = L(x, w.buf);
-	zn_buf_release(&w);
+	sql = zn_buf_detach(&w);
 	copystart(x, sql, "list the artifacts");
 	free(sql);
 	if (!x->json && (x->tableout || zn_term_isatty(stdout))) {

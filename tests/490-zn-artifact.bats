@@ -292,7 +292,7 @@ INSERT INTO \"we\"\"ird sch;ema\".\"ta ble'\" SELECT g, 'v' || g, g FROM generat
 }
 
 @test "list gives names with a tab, a newline and backslashes as they are, in records and in the table" {
-	name=$(printf 'a\tb\nc\\\\N\\')
+	name=$(printf 'a\tb\nc\\\\N@\\')
 	q=$(printf '%s' "$name" | sed 's/"/""/g')
 	twin "CREATE TABLE \"$q\" (id int PRIMARY KEY, \"$q\" int); INSERT INTO \"$q\" VALUES (1, 1)" "ALTER TABLE \"$q\" DROP COLUMN \"$q\""
 	park --drop-policy archive
@@ -303,6 +303,9 @@ INSERT INTO \"we\"\"ird sch;ema\".\"ta ble'\" SELECT g, 'v' || g, g FROM generat
 	[ "$(printf '%s\n' "$output" | jq -r .went_with)" = "[]" ]
 	run_zn 0 zn-artifact list --table-output
 	[[ "$output" == *"(1 artifact)"* ]]
+	# A filter's value is taken as it is, an @ in it too.
+	run_zn 0 zn-artifact list --json --table "$name"
+	[ "$(printf '%s\n' "$output" | jq -r .source.name)" = "$name" ]
 }
 
 @test "cleanup --older-than 30: 29, 30 and 31 days old; --dry-run changes nothing; the lock held is exit 3; purges are recorded" {
