@@ -893,8 +893,18 @@ measure(struct zn_apply *a)
 	digested(a);
 	if (json_array_size(a->measure) == 0)
 		return;
-	if (a->mondb != NULL || a->shadow || (a->mon == NULL &&
-	    (a->mon = zn_pg_connect_db(a->conninfo, NULL)) == NULL) ||
+	/*
+	 * The watcher's session, begun like the step's when it is not yet:
+	 * a step has committed, so a session that cannot be had means the
+	 * digests are taken here, never that the run stops.
+	 */
+	if (a->mon == NULL && a->mondb == NULL && !a->shadow &&
+	    (a->mon = zn_pg_connect_like(a->conn)) != NULL &&
+	    !zn_pg_connect_end(a->mon, 10000)) {
+		PQfinish(a->mon);
+		a->mon = NULL;
+	}
+	if (a->mondb != NULL || a->shadow || a->mon == NULL ||
 	    PQtransactionStatus(a->mon) != PQTRANS_IDLE) {
 		json_array_foreach(a->measure, i, v)
 			measurenow(a, json_string_value(v));

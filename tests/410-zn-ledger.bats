@@ -418,6 +418,11 @@ audit() {
 	[ "$(ZN_DROP_POLICY=soft zn-diff a.graph b.graph | jq -r 'select(.kind == "op") | .op')" = softDropColumn ]
 	[ "$(ZN_DROP_POLICY=soft zn-diff --drop-policy drop a.graph b.graph | jq -r 'select(.kind == "op") | .op')" = dropColumn ]
 	ZN_DROP_POLICY=keep run_zn 64 zn-diff a.graph b.graph
+	# A variable that is not a value is a usage error, nothing run.
+	ZN_STATEMENT_TIMEOUT=soon run_zn 64 zn-apply migrations
+	[[ "$stderr" == *"statement_timeout"* ]]
+	ZN_RETRIES=many run_zn 64 zn-apply migrations
+	[[ "$stderr" == *"retries takes a number, not 'many'"* ]]
 	# What is not one of them is refused where it stands.
 	printf 'apply:\n  retries: 0\n  lock_weight: 2s\n' >zanith.yaml
 	run_zn 65 zn-apply migrations
