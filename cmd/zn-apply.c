@@ -25,7 +25,7 @@ static const char usage[] =
 "                [--statement-timeout dur] [--retries N] [--atomic]\n"
 "                [--allow-out-of-order] [--allow-unmodelled]\n"
 "                [--require-verified] [--retention days]\n"
-"                [--steps N] [--to ID]\n"
+"                [--steps N] [--to ID] [--reverts ID,...]\n"
 "                [--dry-run] [--json] [input]\n"
 "\n"
 "Apply an op stream (stdin or a file), a migration file or a directory\n"
@@ -54,6 +54,9 @@ static const char usage[] =
 "                              expires (zanith.yaml retention; 30)\n"
 "      --steps=N               run at most N steps\n"
 "      --to=ID                 stop after migration ID\n"
+"      --reverts=ID,...        a down run (zn down): the plan undoes\n"
+"                              these applied migrations, which turn\n"
+"                              pending with its last step\n"
 "  -n, --dry-run               print what would run; write nothing\n"
 "      --json                  one record per step event\n"
 "      --help                  show this help and exit\n"
@@ -79,6 +82,7 @@ static const struct option longopts[] = {
 	{ "require-verified", no_argument, NULL, 'R' + 256 },
 	{ "retention", required_argument, NULL, 'k' + 256 },
 	{ "retries", required_argument, NULL, 'r' + 256 },
+	{ "reverts", required_argument, NULL, 'D' + 256 },
 	{ "statement-timeout", required_argument, NULL, 's' + 256 },
 	{ "steps", required_argument, NULL, 'S' + 256 },
 	{ "to", required_argument, NULL, 'T' + 256 },
@@ -306,6 +310,15 @@ main(int argc, char *argv[])
 			break;
 		case 'T' + 256:
 			a.to = optarg;
+			break;
+		case 'D' + 256:
+			if (*optarg == '\0' || optarg[strspn(optarg,
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_.-,")] != '\0' || strstr(optarg, ",,") !=
+			    NULL || optarg[strlen(optarg) - 1] == ',')
+				zn_usage_error("--reverts: migration ids, "
+				    "comma-separated, not '%s'", optarg);
+			a.reverts = optarg;
 			break;
 		case 'v' + 256:
 			zn_version();

@@ -117,6 +117,7 @@ struct art {
 	char *sumat, *hoid;
 	json_t *info, *went;
 	json_t *before;			/* a rebuilt table's definition */
+	json_t *renamed;		/* a parked table's indexes: from, to */
 };
 
 static volatile sig_atomic_t stopsig;
@@ -233,7 +234,7 @@ current(struct ctx *x)
     "pg_catalog.to_char(a.expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
     "a.column_info::text, a.went_with::text, " \
     "pg_catalog.to_char(a.checksum_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-    "hc.oid::text, a.detail->'before' "
+    "hc.oid::text, a.detail->'before', a.detail->'args'->'renamed' "
 #define ARTFROM \
     "FROM @._zanith_migration_artifacts a " ZN_ART_JOIN \
     "LEFT JOIN pg_catalog.pg_class tr ON tr.oid = a.src_relid " \
@@ -285,6 +286,9 @@ art_read(struct art *a, const PGresult *r, int i)
 	s = dupv(r, i, 27);
 	a->before = s != NULL ? json_loads(s, 0, NULL) : NULL;
 	free(s);
+	s = dupv(r, i, 28);
+	a->renamed = s != NULL ? json_loads(s, 0, NULL) : NULL;
+	free(s);
 	if (a->info == NULL)
 		a->info = json_object();
 	if (a->went == NULL)
@@ -308,6 +312,7 @@ art_free(struct art *a)
 	json_decref(a->info);
 	json_decref(a->went);
 	json_decref(a->before);
+	json_decref(a->renamed);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -1619,6 +1624,56 @@ restore_column(struct ctx *x, struct art *a, json_t *detail)
 	return ZN_EXIT_OK;
 }
 
+/*
+ * The indexes a soft-dropped table's op parked with it ("renamed"), each
+ * under its name again unless that name is taken now (then it keeps the
+ * parked one, said).  In the caller's transaction.
+ */
+static void
+unparkindexes(struct ctx *x, const struct art *a)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(a->renamed, i, e) {
+		const char *from = zn_json_str(e, "from"), *to = zn_json_str(e,
+		    "to");
+		char *was, *now, *sql;
+		const char *params[2];
+		PGresult *r;
+		int ok;
+
+		if (from == NULL || to == NULL)
+			continue;
+		was = qual(a->ss, to);
+		now = qual(a->ss, from);
+		params[0] = was;
+		params[1] = now;
+		r = must(x, "look for the index", "SELECT "
+		    "pg_catalog.to_regclass($1) IS NOT NULL AND "
+		    "pg_catalog.to_regclass($2) IS NULL", 2, params);
+		ok = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		PQclear(r);
+		if (ok) {
+			char *qf = ident(from);
+
+			sql = zn_xasprintf("ALTER INDEX %s RENAME TO %s", was,
+			    qf);
+			run_or_die(x, "name the index again", sql, 0, NULL);
+			free(sql);
+			free(qf);
+		} else {
+			fputs("zn-artifact: index ", stderr);
+			zn_fputs_safe(now, stderr);
+			fputs(" is taken or its parked index is gone: ", stderr);
+			zn_fputs_safe(was, stderr);
+			fputs(" keeps its parked name\n", stderr);
+		}
+		free(was);
+		free(now);
+	}
+}
+
 static int
 restore_table(struct ctx *x, struct art *a, json_t *detail)
 {
@@ -1670,6 +1725,9 @@ restore_table(struct ctx *x, struct art *a, json_t *detail)
 		}
 		run_or_die(x, "move the table back", sql, 0, NULL);
 		free(sql);
+		/* Its indexes, parked with it, under their names again. */
+		if (x->as == NULL)
+			unparkindexes(x, a);
 		/* The soft-dropped columns it holds are back with it. */
 		params[0] = a->hoid;
 		params[1] = a->ss;

@@ -119,21 +119,15 @@ drifted(const struct ctx *x, PGconn *conn, const struct zn_graph *g)
 {
 	const char *schema = x->so.ledger_schema != NULL ?
 	    x->so.ledger_schema : "public";
-	struct zn_pgres r;
-	char *sql;
+	struct zn_plan d;
+	char *since;
 
-	if (zn_ledger_version(conn, schema) == 0)
-		return;
-	sql = zn_ledger_sql("SELECT migration_id, hash FROM "
-	    "@._zanith_schema_snapshots WHERE which = 'after' "
-	    "ORDER BY id DESC LIMIT 1", schema);
-	if (zn_pg_try(conn, &r, sql, 0, NULL) && PQntuples(r.r) == 1 &&
-	    strcmp(PQgetvalue(r.r, 0, 1), g->hash) != 0)
+	if (zn_ledger_drift(conn, schema, g, &d, &since) > 0)
 		zn_warn("the live schema has drifted from the ledger since "
 		    "migration %s (zn status names the changes): this plan "
-		    "starts from the schema as it is", PQgetvalue(r.r, 0, 0));
-	zn_pgres_clear(&r);
-	free(sql);
+		    "starts from the schema as it is", since);
+	zn_plan_release(&d);
+	free(since);
 }
 
 static void

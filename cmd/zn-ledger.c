@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "zn.h"
 #include "audit.h"
@@ -24,10 +26,15 @@ static const char usage[] =
 "       zn-ledger history [-v] [--since when] [--id ID] [--json]\n"
 "       zn-ledger audit [--json | --table] [question]\n"
 "       zn-ledger snapshot ID [before | after]\n"
+"       zn-ledger resolve ID --applied | --rolled-back --reason TEXT\n"
+"                 [--lock-wait dur] [dir]\n"
+"       zn-ledger down [--steps N | --to ID] -o FILE [dir]\n"
 "\n"
 "Read the ledger zn-apply keeps: the state of each migration file, the\n"
 "pending migrations as an op stream, the history of what ran, the six\n"
 "audit questions, and the schema stored before and after each migration.\n"
+"Resolve a failed or half-applied migration after a fix by hand; say\n"
+"what zn down takes down.\n"
 "\n"
 "Options:\n"
 "  -C, --directory=DIR       read DIR/zanith.yaml (default: .)\n"
@@ -42,15 +49,24 @@ static const char usage[] =
 "      --json                status, history: records, not lines;\n"
 "                            audit: records, even on a terminal\n"
 "      --table               audit: a table, even through a pipe\n"
+"      --applied             resolve: the fix finished the migration\n"
+"      --rolled-back         resolve: the fix undid it; pending again\n"
+"      --reason=TEXT         resolve: why, kept with the event\n"
+"      --lock-wait=DUR       resolve: wait for the migration lock (60s)\n"
+"      --steps=N             down: the N newest applied migrations (1)\n"
+"      --to=ID               down: those applied after ID\n"
+"  -o, --output=FILE         down: write the schema before them to FILE\n"
 "      --help                show this help and exit\n"
 "      --version             show the version and exit\n"
 "\n"
 "Questions: who, slowest, failures, risk, recoverable, releases.\n"
-"Exit: 0 done, 1 see --exit-code (or no such snapshot), 2 cannot connect,\n"
+"Exit: 0 done, 1 see --exit-code (or no such snapshot; resolve: nothing\n"
+"to resolve; down: refused), 2 cannot connect, 3 the lock is busy,\n"
 "4 the ledger disagrees with the files, 64 usage, 65 bad input.\n"
 "See zn-ledger(1) and zn-ledger(7).\n";
 
 static const struct option longopts[] = {
+	{ "applied", no_argument, NULL, 'a' + 256 },
 	{ "complete", no_argument, NULL, 'c' + 256 },
 	{ "dbname", required_argument, NULL, 'd' },
 	{ "directory", required_argument, NULL, 'C' },
@@ -59,8 +75,14 @@ static const struct option longopts[] = {
 	{ "id", required_argument, NULL, 'i' + 256 },
 	{ "json", no_argument, NULL, 'j' + 256 },
 	{ "ledger-schema", required_argument, NULL, 'L' + 256 },
+	{ "lock-wait", required_argument, NULL, 'w' + 256 },
+	{ "output", required_argument, NULL, 'o' },
+	{ "reason", required_argument, NULL, 'r' + 256 },
+	{ "rolled-back", no_argument, NULL, 'b' + 256 },
 	{ "since", required_argument, NULL, 's' + 256 },
+	{ "steps", required_argument, NULL, 'S' + 256 },
 	{ "table", no_argument, NULL, 't' + 256 },
+	{ "to", required_argument, NULL, 'T' + 256 },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' + 256 },
 	{ NULL, 0, NULL, 0 }
@@ -205,11 +227,9 @@ static size_t
 drift(struct ctx *x, const struct zn_lstate *st)
 {
 	struct zn_snapshot_opts so;
-	struct zn_diff_opts o;
-	struct zn_graph was, now;
+	struct zn_graph now;
 	struct zn_plan d;
-	PGresult *r;
-	char *mig, *text;
+	char *mig;
 	size_t i, n;
 
 	for (i = 0; i < st->nm; i++)
@@ -225,55 +245,33 @@ drift(struct ctx *x, const struct zn_lstate *st)
 		}
 	if (x->version == 0)
 		return 0;
-	r = query(x, "read the newest after snapshot", "SELECT migration_id, "
-	    "graph FROM @._zanith_schema_snapshots WHERE which = 'after' "
-	    "ORDER BY id DESC LIMIT 1", 0, NULL);
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return 0;
-	}
-	mig = zn_xstrdup(PQgetvalue(r, 0, 0));
-	text = zn_xstrdup(PQgetvalue(r, 0, 1));
-	n = (size_t)PQgetlength(r, 0, 1);
-	PQclear(r);
-	zn_graph_read_text(&was, "the ledger's newest after snapshot", text,
-	    n);
 	memset(&so, 0, sizeof(so));
 	so.schemas = (const char *const *)x->cfg.schemas;
 	so.exclude_schemas = (const char *const *)x->cfg.exclude_schemas;
 	so.ledger_schema = x->schema;
 	zn_graph_from_db(&now, x->conn, &so);
-	n = 0;
-	if (strcmp(was.hash, now.hash) != 0) {
-		memset(&o, 0, sizeof(o));
-		o.drop = ZN_DROP_DROP;
-		memset(&d, 0, sizeof(d));
-		zn_diff(&d, &was, &now, &o);
-		n = d.n;
-		for (i = 0; i < d.n; i++) {
-			if (x->json) {
-				emit(json_pack("{s:s, s:s, s:s, s:s}", "kind",
-				    "drift", "op", d.ops[i].op, "target",
-				    d.ops[i].target != NULL ?
-				    d.ops[i].target : "", "since", mig));
-				continue;
-			}
-			fputs("drift          ", stdout);
-			zn_fputs_safe(d.ops[i].op, stdout);
-			putchar(' ');
-			zn_fputs_safe(d.ops[i].target != NULL ?
-			    d.ops[i].target : "", stdout);
-			putchar('\n');
+	n = zn_ledger_drift(x->conn, x->schema, &now, &d, &mig);
+	for (i = 0; i < d.n; i++) {
+		if (x->json) {
+			emit(json_pack("{s:s, s:s, s:s, s:s}", "kind", "drift",
+			    "op", d.ops[i].op, "target", d.ops[i].target !=
+			    NULL ? d.ops[i].target : "", "since", mig));
+			continue;
 		}
-		if (!x->json) {
-			printf("%zu change%s outside zanith since ", n, n == 1 ?
-			    "" : "s");
-			zn_fputs_safe(mig, stdout);
-			putchar('\n');
-		}
-		zn_plan_release(&d);
+		fputs("drift          ", stdout);
+		zn_fputs_safe(d.ops[i].op, stdout);
+		putchar(' ');
+		zn_fputs_safe(d.ops[i].target != NULL ? d.ops[i].target : "",
+		    stdout);
+		putchar('\n');
 	}
-	zn_graph_release(&was);
+	if (n > 0 && !x->json) {
+		printf("%zu change%s outside zanith since ", n, n == 1 ? "" :
+		    "s");
+		zn_fputs_safe(mig, stdout);
+		putchar('\n');
+	}
+	zn_plan_release(&d);
 	zn_graph_release(&now);
 	free(mig);
 	return n;
@@ -615,25 +613,36 @@ history(struct ctx *x)
 	    "  (array_agg(applied_by ORDER BY attempt_id DESC))[1] AS who,"
 	    "  (array_agg(client_host ORDER BY attempt_id DESC))[1] AS host,"
 	    "  count(DISTINCT step) FILTER (WHERE status = 'done') AS done"
-	    " FROM @._zanith_migration_steps GROUP BY migration_id),"
+	    " FROM @._zanith_migration_steps s WHERE " ZN_LIVE_ATTEMPT
+	    " GROUP BY migration_id),"
 	    " h AS ("
 	    " SELECT m.id, m.applied_at AS at, 'applied' AS state,"
 	    "  m.applied_by AS who, m.client_host AS host, m.steps,"
 	    "  m.elapsed_ms, m.risk_worst, m.risk_max_score, m.out_of_order,"
-	    "  m.checksum, m.run_id, NULL::integer AS at_step"
+	    "  m.checksum, m.run_id, NULL::integer AS at_step,"
+	    "  NULL::text AS reason"
 	    " FROM @._zanith_migrations m"
 	    " UNION ALL"
 	    " SELECT a.id, a.at, CASE a.last WHEN 'retried' THEN 'running'"
 	    "  WHEN 'done' THEN 'partly applied' ELSE a.last END, a.who,"
 	    "  a.host, a.done::integer, NULL, NULL,"
-	    "  NULL, NULL, NULL, NULL, a.last_step"
+	    "  NULL, NULL, NULL, NULL, a.last_step, NULL"
 	    " FROM a WHERE NOT EXISTS (SELECT FROM @._zanith_migrations m"
-	    "  WHERE m.id = a.id))"
+	    "  WHERE m.id = a.id)"
+	    /* Taken down and resolved: the events that say so. */
+	    " UNION ALL"
+	    " SELECT e.migration_id, e.at, CASE e.kind WHEN 'down' THEN"
+	    "  'taken down' ELSE 'resolved ' || (e.detail->>'as') END,"
+	    "  e.actor, e.detail->>'host', NULL, NULL, NULL, NULL, NULL,"
+	    "  NULL, e.run_id, NULL, e.reason"
+	    " FROM @._zanith_events e WHERE e.kind IN ('down', 'resolve')"
+	    "  AND e.migration_id IS NOT NULL)"
 	    " SELECT id, to_char(at, 'YYYY-MM-DD HH24:MI:SS TZ'),"
 	    "  to_char(at AT TIME ZONE 'UTC',"
 	    "   'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
 	    "  state, who, host, steps, elapsed_ms, risk_worst,"
-	    "  risk_max_score, out_of_order, checksum, run_id, at_step"
+	    "  risk_max_score, out_of_order, checksum, run_id, at_step,"
+	    "  reason"
 	    " FROM h"
 	    " WHERE ($1::text IS NULL OR id = $1)"
 	    "  AND ($2::text IS NULL OR at >= CASE WHEN $2 LIKE '-%'"
@@ -676,6 +685,8 @@ history(struct ctx *x)
 	for (k = 0; k < PQntuples(r); k++) {
 		const char *id = PQgetvalue(r, k, 0), *st = PQgetvalue(r, k, 3);
 		int applied = strcmp(st, "applied") == 0;
+		int event = strcmp(st, "taken down") == 0 ||
+		    strncmp(st, "resolved ", 9) == 0;
 
 		if (x->json) {
 			json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:o, "
@@ -696,6 +707,10 @@ history(struct ctx *x)
 				json_object_set_new(rec, "checksum",
 				    cell(r, k, 11));
 				json_object_set_new(rec, "run", cell(r, k, 12));
+			} else if (event) {
+				json_object_set_new(rec, "run", cell(r, k, 12));
+				json_object_set_new(rec, "reason",
+				    cell(r, k, 14));
 			} else
 				json_object_set_new(rec, "step",
 				    cell(r, k, 13));
@@ -706,8 +721,10 @@ history(struct ctx *x)
 			const char *on = "", *off = color ? "\033[0m" : "";
 
 			if (color)
-				on = applied ? "\033[32m" : "\033[1;31m";
-			printf("%s%s%s ", on, applied ? "✓" : sigil(st), off);
+				on = applied ? "\033[32m" : event ? "\033[33m" :
+				    "\033[1;31m";
+			printf("%s%s%s ", on, applied ? "✓" : event ? "↓" :
+			    sigil(st), off);
 			zn_fputs_safe(id, stdout);
 			printf("  %s  ", PQgetvalue(r, k, 1));
 			zn_fputs_safe(PQgetvalue(r, k, 4), stdout);
@@ -722,6 +739,12 @@ history(struct ctx *x)
 					    PQgetvalue(r, k, 9));
 				if (strcmp(PQgetvalue(r, k, 10), "t") == 0)
 					printf("  out of order");
+			} else if (event) {
+				printf("  %s", st);
+				if (!PQgetisnull(r, k, 14)) {
+					fputs(": ", stdout);
+					zn_fputs_safe(PQgetvalue(r, k, 14), stdout);
+				}
 			} else if (strcmp(st, "partly applied") == 0)
 				printf("  partly applied: %s step%s done",
 				    PQgetvalue(r, k, 6), strcmp(PQgetvalue(r, k,
@@ -853,16 +876,343 @@ snapshot(struct ctx *x, const char *id, const char *which)
 	return ZN_EXIT_OK;
 }
 
+/* ---- down ---- */
+
+/* The file migration of id in st, or NULL. */
+static const struct zn_mig *
+findmig(const struct zn_lstate *st, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < st->nm; i++)
+		if (strcmp(st->m[i].id, id) == 0)
+			return &st->m[i];
+	return NULL;
+}
+
+/*
+ * What zn down needs of the ledger to take the newest applied
+ * migrations down (all of them newer than to, or the newest nsteps):
+ * each must be whole and unchanged, and every step of each must have a
+ * reverse and nothing it parked purged.  Writes the schema stored before
+ * the oldest of them to out, and to stdout, one per line, "restore N"
+ * for each artifact they parked and is not restored (its number, newest
+ * first) and then "migration ID" for each of them, newest first.
+ */
+static int
+down(struct ctx *x, const char *dir, long nsteps, const char *to,
+    const char *out)
+{
+	struct zn_plan p;
+	struct zn_lstate st;
+	struct zn_buf ids = ZN_BUF_INIT;
+	const struct zn_mig **rev;
+	const char *params[1];
+	char *d = migdir(x, dir);
+	PGresult *r;
+	size_t i, j, napplied = 0, nrev = 0;
+	FILE *fp;
+	int k, rc = ZN_EXIT_OK;
+
+	open_ledger(x);
+	readfiles(&p, d, dir == NULL);
+	readstate(x, &st, &p);
+	rev = zn_xcalloc(st.nm + 1, sizeof(*rev));
+	for (i = 0; i < st.nm; i++) {
+		enum zn_mstate ms = st.m[i].state;
+
+		if (ms == ZN_MS_PARTLY || ms == ZN_MS_FAILED ||
+		    ms == ZN_MS_INTERRUPTED || ms == ZN_MS_CHANGED) {
+			fputs("zn-ledger: migration ", stderr);
+			zn_fputs_safe(st.m[i].id, stderr);
+			fprintf(stderr, " is %s: resolve it first "
+			    "(zn-ledger resolve, zn-ledger(1))\n",
+			    zn_mstate_name(ms));
+			rc = ZN_EXIT_RESOLVE;
+			goto done;
+		}
+		if (st.m[i].applied)
+			napplied++;
+	}
+	if (to != NULL) {
+		const struct zn_mig *m = findmig(&st, to);
+
+		if (m == NULL || !m->applied) {
+			fputs("zn-ledger: --to ", stderr);
+			zn_fputs_safe(to, stderr);
+			fputs(": no applied migration of that id in ", stderr);
+			zn_fputs_safe(d, stderr);
+			fputc('\n', stderr);
+			rc = ZN_EXIT_NEGATIVE;
+			goto done;
+		}
+	}
+	/* Newest first: the files are in the order of their ids. */
+	for (i = st.nm; i-- > 0;) {
+		if (!st.m[i].applied)
+			continue;
+		if (to != NULL ? strcmp(st.m[i].id, to) == 0 :
+		    nrev == (size_t)nsteps)
+			break;
+		rev[nrev++] = &st.m[i];
+	}
+	if (to == NULL && nrev < (size_t)nsteps) {
+		fprintf(stderr, "zn-ledger: %ld to take down, but %zu "
+		    "migration%s applied\n", nsteps, napplied, napplied == 1 ?
+		    " is" : "s are");
+		rc = ZN_EXIT_NEGATIVE;
+		goto done;
+	}
+	if (nrev == 0) {
+		fputs("zn-ledger: nothing to take down\n", stderr);
+		goto done;
+	}
+	/* What the ledger has and no file has, newer than what stays. */
+	for (i = 0; i < st.ngone; i++)
+		if (strcmp(st.gone[i].id, rev[nrev - 1]->id) > 0) {
+			fputs("zn-ledger: applied migration ", stderr);
+			zn_fputs_safe(st.gone[i].id, stderr);
+			fputs(" has no file: it cannot be taken down\n", stderr);
+			rc = ZN_EXIT_RESOLVE;
+			goto done;
+		}
+	for (j = 0; j < nrev; j++)
+		for (i = rev[j]->first; i < rev[j]->first + rev[j]->n; i++) {
+			json_t *rv = zn_op_reverse(&p.ops[i]);
+
+			if (json_array_size(rv) > 0)
+				continue;
+			fputs("zn-ledger: migration ", stderr);
+			zn_fputs_safe(rev[j]->id, stderr);
+			fprintf(stderr, " step %zu (", i - rev[j]->first + 1);
+			zn_fputs_safe(p.ops[i].op, stderr);
+			fputc(' ', stderr);
+			zn_fputs_safe(p.ops[i].target != NULL ?
+			    p.ops[i].target : "", stderr);
+			fputs(") has no reverse: it cannot be taken down\n",
+			    stderr);
+			rc = ZN_EXIT_NEGATIVE;
+			goto done;
+		}
+	zn_buf_addch(&ids, '{');
+	for (j = 0; j < nrev; j++)
+		zn_pg_array_add(&ids, rev[j]->id);
+	zn_buf_addch(&ids, '}');
+	params[0] = ids.buf;
+	r = query(x, "read what the migrations parked", "SELECT artifact_id, "
+	    "status, migration_id, step, id::text "
+	    "FROM @._zanith_migration_artifacts "
+	    "WHERE migration_id = ANY ($1::text[]) AND kind <> "
+	    "'rebuild_table' AND status <> 'restored' "
+	    "ORDER BY migration_id DESC, step DESC, id DESC", 1, params);
+	for (k = 0; k < PQntuples(r); k++)
+		if (strcmp(PQgetvalue(r, k, 1), "purged") == 0) {
+			fputs("zn-ledger: migration ", stderr);
+			zn_fputs_safe(PQgetvalue(r, k, 2), stderr);
+			fprintf(stderr, " step %s parked artifact ",
+			    PQgetvalue(r, k, 3));
+			zn_fputs_safe(PQgetvalue(r, k, 0), stderr);
+			fputs(", which was purged: it cannot be taken down\n",
+			    stderr);
+			PQclear(r);
+			rc = ZN_EXIT_NEGATIVE;
+			goto done;
+		}
+	params[0] = rev[nrev - 1]->id;
+	{
+		PGresult *g = query(x, "read the snapshot", "SELECT graph FROM "
+		    "@._zanith_schema_snapshots WHERE migration_id = $1 AND "
+		    "which = 'before' ORDER BY id LIMIT 1", 1, params);
+
+		if (PQntuples(g) == 0) {
+			PQclear(g);
+			PQclear(r);
+			fputs("zn-ledger: the ledger keeps no snapshot of the "
+			    "schema before ", stderr);
+			zn_fputs_safe(rev[nrev - 1]->id, stderr);
+			fputc('\n', stderr);
+			rc = ZN_EXIT_UNAVAILABLE;
+			goto done;
+		}
+		if ((fp = fopen(out, "w")) == NULL ||
+		    fwrite(PQgetvalue(g, 0, 0), 1, (size_t)PQgetlength(g, 0,
+		    0), fp) != (size_t)PQgetlength(g, 0, 0) ||
+		    fclose(fp) != 0)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'",
+			    out);
+		PQclear(g);
+	}
+	/* By number: a migration taken down and up again parks again. */
+	for (k = 0; k < PQntuples(r); k++) {
+		fputs("restore ", stdout);
+		fputs(PQgetvalue(r, k, 4), stdout);
+		putchar('\n');
+	}
+	PQclear(r);
+	for (j = 0; j < nrev; j++) {
+		fputs("migration ", stdout);
+		fputs(rev[j]->id, stdout);
+		putchar('\n');
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
+done:
+	zn_buf_release(&ids);
+	free(rev);
+	zn_lstate_release(&st, &p);
+	zn_plan_release(&p);
+	free(d);
+	return rc;
+}
+
+/* ---- resolve ---- */
+
+/*
+ * A failed, interrupted or partly applied migration, fixed by hand:
+ * recorded as applied (its row, and the schema as it now is as its
+ * after snapshot) or as rolled back (pending again: the steps done so
+ * far no longer count), with an event that keeps who, why and when.
+ * Under the migration lock, in one transaction.
+ */
+static int
+resolve(struct ctx *x, const char *dir, const char *id, const char *as,
+    const char *reason, long lockwait)
+{
+	struct zn_plan p;
+	struct zn_lstate st;
+	struct zn_lock lk;
+	struct zn_snapshot_opts so;
+	struct zn_graph g;
+	struct zn_pgres res;
+	const struct zn_mig *m;
+	char *d = migdir(x, dir), *sql, *graph = NULL, host[256], n[32];
+	char sum[ZN_SHA256_STRLEN], *seed, runid[24];
+	const char *params[7];
+	size_t glen = 0;
+	FILE *fp;
+	int applied = strcmp(as, "applied") == 0, rc = ZN_EXIT_OK;
+
+	x->conn = zn_pg_connect(x->conninfo);
+	zn_pg_cancel_at_signal(x->conn);
+	zn_lock_nopooler(x->conn, x->conninfo, "zn-ledger");
+	zn_lock_init(&lk, x->conn, x->schema);
+	zn_lock_take(&lk, lockwait, NULL);
+	x->version = zn_ledger_version(x->conn, x->schema);
+	readfiles(&p, d, dir == NULL);
+	readstate(x, &st, &p);
+	if ((m = findmig(&st, id)) == NULL) {
+		fputs("zn-ledger: resolve ", stderr);
+		zn_fputs_safe(id, stderr);
+		fputs(": no such migration in ", stderr);
+		zn_fputs_safe(d, stderr);
+		fputc('\n', stderr);
+		rc = ZN_EXIT_UNAVAILABLE;
+		goto done;
+	}
+	if (m->state != ZN_MS_PARTLY && m->state != ZN_MS_FAILED &&
+	    m->state != ZN_MS_INTERRUPTED) {
+		fputs("zn-ledger: resolve ", stderr);
+		zn_fputs_safe(id, stderr);
+		fprintf(stderr, ": it is %s, not failed, interrupted or partly "
+		    "applied: nothing to resolve\n", zn_mstate_name(m->state));
+		rc = ZN_EXIT_NEGATIVE;
+		goto done;
+	}
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	seed = zn_xasprintf("resolve.%ld.%ld.%f", (long)getpid(),
+	    (long)time(NULL), zn_now_ms());
+	zn_sha256(seed, strlen(seed), sum);
+	free(seed);
+	snprintf(runid, sizeof(runid), "%.20s", sum + 7);
+	if (applied) {
+		/* The schema the fix left: what drift is measured from. */
+		memset(&so, 0, sizeof(so));
+		so.schemas = (const char *const *)x->cfg.schemas;
+		so.exclude_schemas = (const char *const *)
+		    x->cfg.exclude_schemas;
+		so.ledger_schema = x->schema;
+		zn_graph_from_db(&g, x->conn, &so);
+		if ((fp = open_memstream(&graph, &glen)) == NULL)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep a "
+			    "snapshot");
+		zn_graph_write(&g, fp);
+		fclose(fp);
+	}
+	zn_pg_cmd(x->conn, "start the resolution", "BEGIN");
+	snprintf(n, sizeof(n), "%zu", m->n);
+	params[0] = id;
+	params[1] = as;
+	params[2] = reason;
+	params[3] = runid;
+	params[4] = host;
+	params[5] = m->checksum;
+	params[6] = n;
+	sql = L(x, "INSERT INTO @._zanith_events (kind, run_id, "
+	    "migration_id, reason, detail) VALUES ('resolve', $4, $1, $3, "
+	    "jsonb_build_object('as', $2::text, 'host', $5::text, "
+	    "'checksum', $6::text, 'steps', $7::int, 'through_attempt', "
+	    "CASE WHEN $2 = 'rolled-back' THEN (SELECT max(s.attempt_id) "
+	    "FROM @._zanith_migration_steps s WHERE s.migration_id = $1) "
+	    "END))");
+	if (!zn_pg_try(x->conn, &res, sql, 7, params))
+		zn_pg_die(&res, "record the resolution", NULL);
+	zn_pgres_clear(&res);
+	free(sql);
+	if (applied) {
+		params[1] = m->checksum;
+		params[2] = host;
+		params[3] = runid;
+		params[4] = n;
+		sql = L(x, "INSERT INTO @._zanith_migrations (id, checksum, "
+		    "client_host, run_id, steps, elapsed_ms) VALUES ($1, $2, "
+		    "$3, $4, $5::int, 0)");
+		if (!zn_pg_try(x->conn, &res, sql, 5, params))
+			zn_pg_die(&res, "record the migration as applied",
+			    NULL);
+		zn_pgres_clear(&res);
+		free(sql);
+		params[1] = runid;
+		params[2] = g.hash;
+		params[3] = graph;
+		sql = L(x, "INSERT INTO @._zanith_schema_snapshots "
+		    "(migration_id, which, run_id, hash, graph) VALUES ($1, "
+		    "'after', $2, $3, $4)");
+		if (!zn_pg_try(x->conn, &res, sql, 4, params))
+			zn_pg_die(&res, "keep the schema as resolved", NULL);
+		zn_pgres_clear(&res);
+		free(sql);
+	}
+	zn_pg_cmd(x->conn, "end the resolution", "COMMIT");
+	fputs("resolved ", stdout);
+	zn_fputs_safe(id, stdout);
+	printf(" as %s\n", as);
+	if (applied) {
+		zn_graph_release(&g);
+		free(graph);
+	}
+done:
+	zn_lock_release(&lk);
+	zn_lstate_release(&st, &p);
+	zn_plan_release(&p);
+	free(d);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct ctx x;
 	const char *dir = NULL, *dbname = NULL, *lschema = NULL, *cmd;
-	int ch, rc;
+	const char *as = NULL, *reason = NULL, *to = NULL, *out = NULL;
+	long nsteps = -1, lockwait = 60000;
+	int ch, rc, setwait = 0;
+	char *end;
 
 	zn_init(argv[0]);
 	memset(&x, 0, sizeof(x));
-	while ((ch = getopt_long(argc, argv, "C:d:v", longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "C:d:o:v", longopts, NULL)) != -1)
 		switch (ch) {
 		case 'C':
 			dir = optarg;
@@ -872,6 +1222,34 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			x.verbose = 1;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'a' + 256:
+		case 'b' + 256:
+			if (as != NULL)
+				zn_usage_error("--applied or --rolled-back, "
+				    "one of them");
+			as = ch == 'a' + 256 ? "applied" : "rolled-back";
+			break;
+		case 'r' + 256:
+			reason = optarg;
+			break;
+		case 'w' + 256:
+			lockwait = zn_duration_arg("--lock-wait", optarg, 1);
+			setwait = 1;
+			break;
+		case 'S' + 256:
+			errno = 0;
+			nsteps = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    nsteps < 1 || nsteps > 100000)
+				zn_usage_error("--steps: a number of "
+				    "migrations from 1, not '%s'", optarg);
+			break;
+		case 'T' + 256:
+			to = optarg;
 			break;
 		case 'c' + 256:
 			zn_complete(longopts);
@@ -905,8 +1283,8 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		zn_usage_error("a command: status, pending, history, audit or "
-		    "snapshot");
+		zn_usage_error("a command: status, pending, history, audit, "
+		    "snapshot, resolve or down");
 	cmd = argv[0];
 	if (x.json && x.table)
 		zn_usage_error("--json or --table, not both");
@@ -917,6 +1295,13 @@ main(int argc, char *argv[])
 		zn_usage_error("-v, --since and --id go with history");
 	if (x.table && strcmp(cmd, "audit") != 0)
 		zn_usage_error("--table goes with audit");
+	if ((as != NULL || reason != NULL || setwait) &&
+	    strcmp(cmd, "resolve") != 0)
+		zn_usage_error("--applied, --rolled-back, --reason and "
+		    "--lock-wait go with resolve");
+	if ((nsteps >= 0 || to != NULL || out != NULL) &&
+	    strcmp(cmd, "down") != 0)
+		zn_usage_error("--steps, --to and -o go with down");
 	zn_config_load(&x.cfg, dir);
 	x.schema = lschema != NULL ? lschema : x.cfg.ledger_schema;
 	x.conninfo = zn_pg_target(dbname, &x.cfg);
@@ -935,13 +1320,35 @@ main(int argc, char *argv[])
 		if (x.json)
 			zn_usage_error("snapshot writes records: no --json");
 		rc = snapshot(&x, argv[1], argc == 3 ? argv[2] : "after");
+	} else if (strcmp(cmd, "resolve") == 0 && (argc == 2 || argc == 3)) {
+		if (as == NULL)
+			zn_usage_error("resolve %s: --applied or --rolled-back",
+			    argv[1]);
+		if (reason == NULL || *reason == '\0')
+			zn_usage_error("resolve: --reason TEXT, why it is "
+			    "resolved so");
+		if (x.json)
+			zn_usage_error("resolve writes a line: no --json");
+		rc = resolve(&x, argc == 3 ? argv[2] : NULL, argv[1], as,
+		    reason, lockwait);
+	} else if (strcmp(cmd, "down") == 0 && argc <= 2) {
+		if (out == NULL)
+			zn_usage_error("down: -o FILE, for the schema before");
+		if (nsteps >= 0 && to != NULL)
+			zn_usage_error("down: --steps or --to, not both");
+		if (x.json)
+			zn_usage_error("down writes lines: no --json");
+		rc = down(&x, argc == 2 ? argv[1] : NULL, nsteps >= 0 ?
+		    nsteps : 1, to, out);
 	} else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "pending") == 0 ||
 	    strcmp(cmd, "history") == 0 || strcmp(cmd, "audit") == 0 ||
-	    strcmp(cmd, "snapshot") == 0)
+	    strcmp(cmd, "snapshot") == 0 || strcmp(cmd, "down") == 0)
 		zn_usage_error("%s: too many arguments", cmd);
+	else if (strcmp(cmd, "resolve") == 0)
+		zn_usage_error("resolve ID [dir]: one migration");
 	else
 		zn_usage_error("no command '%s': status, pending, history, "
-		    "audit or snapshot", cmd);
+		    "audit, snapshot, resolve or down", cmd);
 	if (x.conn != NULL)
 		PQfinish(x.conn);
 	zn_config_release(&x.cfg);

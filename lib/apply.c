@@ -400,6 +400,8 @@ levelcode(const char *name)
 	return -1;
 }
 
+static int downed(struct zn_apply *a, struct zn_pgres *out);
+
 /* The migration's row, written with its last step. */
 static int
 migrow(struct zn_apply *a, const struct zn_mig *m, double ms,
@@ -451,6 +453,60 @@ migrow(struct zn_apply *a, const struct zn_mig *m, double ms,
 	params[10] = m->outoforder ? "t" : "f";
 	ok = q(a, out, sql, 11, params);
 	free(sql);
+	if (ok && a->reverts != NULL) {
+		zn_pgres_clear(out);
+		ok = downed(a, out);
+	}
+	return ok;
+}
+
+/*
+ * A down run's end: each migration it undoes leaves _zanith_migrations
+ * for a "down" event that keeps its row and says through which step
+ * attempt its steps were undone (ZN_LIVE_ATTEMPT).  In the transaction
+ * of the plan's last step; all of them or none.
+ */
+static int
+downed(struct zn_apply *a, struct zn_pgres *out)
+{
+	char *sql = L(a, "WITH d AS (DELETE FROM @._zanith_migrations "
+	    "WHERE id = ANY ($1::text[]) RETURNING *), "
+	    "e AS (INSERT INTO @._zanith_events (kind, run_id, migration_id, "
+	    "detail) SELECT 'down', $2, d.id, jsonb_build_object("
+	    "'through_attempt', (SELECT max(s.attempt_id) FROM "
+	    "@._zanith_migration_steps s WHERE s.migration_id = d.id), "
+	    "'down_run', $3::text, 'host', $4::text, 'was', to_jsonb(d)) "
+	    "FROM d RETURNING 1) SELECT count(*) FROM e");
+	struct zn_buf arr = ZN_BUF_INIT;
+	const char *params[4], *p, *c;
+	long n = 0;
+	int ok;
+
+	zn_buf_addch(&arr, '{');
+	for (p = a->reverts; *p != '\0'; p = *c != '\0' ? c + 1 : c) {
+		char *id;
+
+		c = p + strcspn(p, ",");
+		id = zn_xstrndup(p, (size_t)(c - p));
+		zn_pg_array_add(&arr, id);
+		free(id);
+		n++;
+	}
+	zn_buf_addch(&arr, '}');
+	params[0] = arr.buf;
+	params[1] = a->runid;
+	params[2] = a->downid;
+	params[3] = a->host;
+	ok = q(a, out, sql, 4, params);
+	free(sql);
+	zn_buf_release(&arr);
+	if (ok && atol(PQgetvalue(out->r, 0, 0)) != n) {
+		zn_pgres_clear(out);
+		out->msg = zn_xstrdup("a migration to take down is no longer "
+		    "applied: another run took it down first");
+		out->primary = zn_xstrdup(out->msg);
+		return 0;
+	}
 	return ok;
 }
 
@@ -2060,6 +2116,18 @@ zn_apply_prepare(struct zn_apply *a, struct zn_plan *p)
 	zn_sha256(seed, strlen(seed), sum);
 	free(seed);
 	snprintf(a->runid, sizeof(a->runid), "%.20s", sum + 7);
+	if (a->reverts != NULL) {
+		/* Its own id: a down run is never "already applied". */
+		snprintf(a->downid, sizeof(a->downid), "%sdown_%.16s",
+		    ZN_ADHOC_PREFIX, a->runid);
+		for (i = 0; i < a->st.nm; i++)
+			if (a->st.m[i].id == a->st.adhoc)
+				a->st.m[i].id = a->downid;
+			else
+				zn_usage_error("--reverts: the plan of a down "
+				    "run is an op stream (zn-diff), not "
+				    "migration %s", a->st.m[i].id);
+	}
 	srand((unsigned)getpid() ^ (unsigned)time(NULL));
 	if (gethostname(a->host, sizeof(a->host) - 1) != 0)
 		a->host[0] = '\0';
@@ -2140,6 +2208,28 @@ zn_apply_run(struct zn_apply *a)
 		if (a->st.s[i].running > 0)
 			reconcile(a, &a->st.s[i]);
 	status = a->atomic ? atomic(a) : steps(a);
+	if (status == ZN_EXIT_OK && a->reverts != NULL && a->p->n == 0) {
+		/* Nothing to undo in the schema: the ledger's part alone. */
+		struct zn_pgres x;
+		int ok = q(a, &x, "BEGIN", 0, NULL);
+
+		if (ok) {
+			zn_pgres_clear(&x);
+			ok = downed(a, &x);
+		}
+		if (ok) {
+			zn_pgres_clear(&x);
+			ok = q(a, &x, "COMMIT", 0, NULL);
+		}
+		if (!ok) {
+			zn_warn("cannot record the migrations taken down: %s",
+			    x.msg != NULL ? x.msg : "");
+			zn_pgres_clear(&x);
+			(void)q(a, &x, "ROLLBACK", 0, NULL);
+			status = ZN_EXIT_NEGATIVE;
+		}
+		zn_pgres_clear(&x);
+	}
 	digested(a);
 	fault(a, "before_unlock", 0, NULL);
 	zn_lock_release(&a->lock);

@@ -3776,6 +3776,46 @@ wentwith(struct d *d, const json_t *t, const char *tq, const char *col)
 	return ww;
 }
 
+/*
+ * A parked table's indexes, those of its keys and constraints too, are
+ * parked with it: their names are the schema's, and a table made again
+ * under the table's name (zn down, then up) takes them.  The op's
+ * "renamed" says what each was, for zn-artifact restore.
+ */
+static void
+parkindexes(struct d *d, struct zn_op *op, const json_t *t)
+{
+	static const char *const lists[] = { "uniques", "exclusions",
+	    "indexes" };
+	const char *sc = S(t, "schema"), *nm, *pn;
+	const json_t *pk = json_object_get(t, "primary_key"), *x;
+	json_t *ren = json_array();
+	size_t i, k;
+
+	if (ren == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	for (k = 0; k <= sizeof(lists) / sizeof(lists[0]); k++) {
+		const json_t *arr = k == 0 ? NULL : json_object_get(t,
+		    lists[k - 1]);
+		size_t n = k == 0 ? json_is_object(pk) : json_array_size(arr);
+
+		for (i = 0; i < n; i++) {
+			x = k == 0 ? pk : json_array_get(arr, i);
+			if ((nm = S(x, "name")) == NULL)
+				continue;
+			pn = parked(d, "_zanith_dropped_", nm, qn(d, sc, nm));
+			sql(op, fmt(d, "ALTER INDEX %s RENAME TO %s",
+			    qn(d, sc, nm), qi(d, pn)));
+			rev(op, fmt(d, "ALTER INDEX %s RENAME TO %s",
+			    qn(d, sc, pn), qi(d, nm)));
+			if (json_array_append_new(ren, json_pack("{s:s, s:s}",
+			    "from", nm, "to", pn)) != 0)
+				zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		}
+	}
+	arg(op, "renamed", ren);
+}
+
 /* The rows of a table are parked or archived, or the table is dropped. */
 static void
 droptable(struct d *d, const json_t *t)
@@ -3797,6 +3837,7 @@ droptable(struct d *d, const json_t *t)
 		sql(op, fmt(d, "ALTER TABLE %s RENAME TO %s", tq, qi(d, pk)));
 		rev(op, fmt(d, "ALTER TABLE %s RENAME TO %s",
 		    qn(d, sc, pk), qi(d, nm)));
+		parkindexes(d, op, t);
 		break;
 	case ZN_DROP_ARCHIVE:
 		pk = parked(d, "", nm, tq);

@@ -588,8 +588,9 @@ zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
 	    "(array_agg(concat_ws(': ', nullif(concat_ws(' ', gate, "
 	    "sqlstate), ''), coalesce(error, note)) ORDER BY attempt_id "
 	    "DESC))[1] "
-	    "FROM @._zanith_migration_steps WHERE migration_id = "
-	    "ANY ($1::text[]) GROUP BY 1, 2 ORDER BY 1, 2", schema);
+	    "FROM @._zanith_migration_steps s WHERE migration_id = "
+	    "ANY ($1::text[]) AND " ZN_LIVE_ATTEMPT " "
+	    "GROUP BY 1, 2 ORDER BY 1, 2", schema);
 	r = zn_pg_exec(conn, "read the steps", sql, 1, params);
 	free(sql);
 	zn_buf_release(&ids);
@@ -666,4 +667,78 @@ zn_lstate_release(struct zn_lstate *st, const struct zn_plan *p)
 	free(st->maxid);
 	free(st->adhoc);
 	memset(st, 0, sizeof(*st));
+}
+
+/* Whether target is obj or lies under it (schema.table.something). */
+static int
+under(const char *target, const char *obj)
+{
+	size_t n = strlen(obj);
+
+	return strncmp(target, obj, n) == 0 && (target[n] == '\0' ||
+	    target[n] == '.');
+}
+
+size_t
+zn_ledger_drift(PGconn *conn, const char *schema,
+    const struct zn_graph *now, struct zn_plan *d, char **since)
+{
+	struct zn_diff_opts o;
+	struct zn_graph was;
+	const char *params[1];
+	PGresult *r, *rs;
+	char *sql;
+	size_t i, n;
+	int k;
+
+	memset(d, 0, sizeof(*d));
+	*since = NULL;
+	if (zn_ledger_version(conn, schema) == 0)
+		return 0;
+	sql = zn_ledger_sql("SELECT migration_id, hash, graph, taken_at "
+	    "FROM @._zanith_schema_snapshots WHERE which = 'after' "
+	    "ORDER BY id DESC LIMIT 1", schema);
+	r = zn_pg_exec(conn, "read the newest after snapshot", sql, 0, NULL);
+	free(sql);
+	if (PQntuples(r) == 0 || strcmp(PQgetvalue(r, 0, 1), now->hash) == 0) {
+		PQclear(r);
+		return 0;
+	}
+	*since = zn_xstrdup(PQgetvalue(r, 0, 0));
+	zn_graph_read_text(&was, "the ledger's newest after snapshot",
+	    zn_xstrdup(PQgetvalue(r, 0, 2)), (size_t)PQgetlength(r, 0, 2));
+	memset(&o, 0, sizeof(o));
+	o.drop = ZN_DROP_DROP;
+	zn_diff(d, &was, now, &o);
+	zn_graph_release(&was);
+	/* What was brought back since: the table, or the column. */
+	params[0] = PQgetvalue(r, 0, 3);
+	sql = zn_ledger_sql("SELECT src_schema || '.' || src_name || "
+	    "coalesce('.' || src_column, '') FROM "
+	    "@._zanith_migration_artifacts WHERE restored_at >= "
+	    "$1::timestamptz AND src_schema IS NOT NULL AND src_name IS NOT "
+	    "NULL", schema);
+	rs = zn_pg_exec(conn, "read the artifacts restored", sql, 1, params);
+	free(sql);
+	PQclear(r);
+	for (i = n = 0; i < d->n; i++) {
+		const char *t = d->ops[i].target != NULL ? d->ops[i].target :
+		    "";
+
+		for (k = 0; k < PQntuples(rs); k++)
+			if (under(t, PQgetvalue(rs, k, 0)))
+				break;
+		if (k < PQntuples(rs)) {
+			zn_op_release(&d->ops[i]);
+			continue;
+		}
+		if (n != i) {
+			d->ops[n] = d->ops[i];
+			memset(&d->ops[i], 0, sizeof(d->ops[i]));
+		}
+		n++;
+	}
+	d->n = n;
+	PQclear(rs);
+	return n;
 }

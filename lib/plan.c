@@ -1314,21 +1314,27 @@ zn_plan_read(struct zn_plan *p, const char *path)
 }
 
 void
+zn_op_release(struct zn_op *op)
+{
+	free(op->op);
+	free(op->target);
+	free(op->risk);
+	json_decref(op->args);
+	json_decref(op->sql);
+	json_decref(op->reverse);
+	json_decref(op->extra);
+	json_decref(op->provides);
+	json_decref(op->requires);
+	memset(op, 0, sizeof(*op));
+}
+
+void
 zn_plan_release(struct zn_plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		free(p->ops[i].op);
-		free(p->ops[i].target);
-		free(p->ops[i].risk);
-		json_decref(p->ops[i].args);
-		json_decref(p->ops[i].sql);
-		json_decref(p->ops[i].reverse);
-		json_decref(p->ops[i].extra);
-		json_decref(p->ops[i].provides);
-		json_decref(p->ops[i].requires);
-	}
+	for (i = 0; i < p->n; i++)
+		zn_op_release(&p->ops[i]);
 	free(p->ops);
 	free(p->block);
 	json_decref(p->header);

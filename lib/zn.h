@@ -956,6 +956,8 @@ struct zn_plan {
 void zn_diff(struct zn_plan *p, const struct zn_graph *from,
     const struct zn_graph *to, const struct zn_diff_opts *o);
 void zn_plan_release(struct zn_plan *p);
+/* Frees what one op holds (zn_plan_release does it for each). */
+void zn_op_release(struct zn_op *op);
 /*
  * The op's risk as json_t (a new reference): the one zn_classify gave,
  * else the one read with it; NULL when it has none.
@@ -1186,12 +1188,33 @@ struct zn_lstate {
  * A migration file may not take an id with that prefix.
  */
 #define ZN_ADHOC_PREFIX "plan_"
+/*
+ * Of step attempts s (zn_ledger_sql text): those that still count.  A
+ * migration taken down (zn down) or resolved as rolled back
+ * (zn-ledger resolve) starts again: the event says through which
+ * attempt its steps were undone (zn-ledger(7)).
+ */
+#define ZN_LIVE_ATTEMPT "s.attempt_id > coalesce((SELECT " \
+	"max((e.detail->>'through_attempt')::bigint) FROM @._zanith_events e " \
+	"WHERE e.migration_id = s.migration_id AND e.kind IN ('down', " \
+	"'resolve')), 0)"
 int zn_ledger_adhoc(const char *id);
 void zn_ledger_plan(struct zn_lstate *st, const struct zn_plan *p);
 void zn_ledger_state(PGconn *conn, const char *schema, struct zn_lstate *st,
     const struct zn_plan *p, int iso);
 void zn_lstate_release(struct zn_lstate *st, const struct zn_plan *p);
 const char *zn_mstate_name(enum zn_mstate s);
+/*
+ * Drift: the live graph now against the newest after snapshot in the
+ * ledger of schema, as the ops (into *d) that turn the one into the
+ * other, less those an artifact restored since explains: a table or
+ * column zn-artifact brought back is a change on record, not one made
+ * outside zanith.  Returns how many; 0, and *d empty, without a ledger
+ * or a snapshot.  *since (caller frees, or NULL) is the migration whose
+ * snapshot it compared with.
+ */
+size_t zn_ledger_drift(PGconn *conn, const char *schema,
+    const struct zn_graph *now, struct zn_plan *d, char **since);
 
 /*
  * time: a monotonic clock in milliseconds, and a sleep that a signal
@@ -1280,6 +1303,14 @@ struct zn_apply {
 	int quiet;		/* no notes on stderr but errors */
 	long maxsteps;		/* -1: all */
 	const char *to;		/* stop after this migration, or NULL */
+	/*
+	 * A down run (zn down): the applied migrations, comma-separated,
+	 * whose changes this plan undoes.  With the plan's last step, each
+	 * one's row leaves _zanith_migrations for a "down" event, and the
+	 * plan is recorded as plan_down_<run>.  NULL for other runs.
+	 */
+	const char *reverts;
+	char downid[64];
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
 	void (*event)(void *arg, const struct zn_apply_event *e);
 	/* a migration's state, for a dry run, before its steps */
