@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# zn down and zn-ledger resolve: the newest applied migrations taken
+# down and applied again, what they parked brought back, a populated
+# table parked rather than dropped, the refusals (a step with no
+# reverse, a purged artifact, a migration not whole), and a failed
+# migration resolved by hand as applied or as rolled back.
+
+setup_file() {
+	load helpers/common
+	zn_pg_start
+}
+
+teardown_file() {
+	load helpers/common
+	zn_pg_stop
+}
+
+setup() {
+	load helpers/common
+	load helpers/ledger
+	zn_db_new
+	cd "$BATS_TEST_TMPDIR" || return 1
+	mkdir -p migrations
+	printf 'schema: schema.sql\nmigrations: migrations\n' >zanith.yaml
+}
+
+# gen N NAME: the migration from the live database to schema.sql, as
+# zn generate writes it, under the id 2026010N_000000_NAME.
+gen() {
+	local id="2026010$1_000000_$2" f
+	run_zn 0 zn generate "$2"
+	f=$(ls migrations/*_"$2".yaml)
+	sed -e "s/^id: .*/id: \"$id\"/" -e "s/^# zanith migration .*/# zanith migration $id/" \
+	    "$f" >"migrations/$id.yaml"
+	[ "$f" = "migrations/$id.yaml" ] || rm "$f"
+}
+
+# three: three migrations generated and applied, the schema after each
+# in s1.graph, s2.graph and s3.graph; b is filled after the second.
+three() {
+	echo 'CREATE TABLE a (id int PRIMARY KEY, x text);' >schema.sql
+	gen 1 one
+	run_zn 0 zn up
+	zn-snapshot -o s1.graph
+	cat >schema.sql <<-'SQL'
+	CREATE TABLE a (id int PRIMARY KEY, x text, y int);
+	CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, n text UNIQUE);
+	SQL
+	gen 2 two
+	run_zn 0 zn up
+	zn-snapshot -o s2.graph
+	zn_sql -c "INSERT INTO a VALUES (1, 'x1', 2), (2, 'x2', 3); INSERT INTO b VALUES (1, 1, 'n1'), (2, 2, 'n2')"
+	cat >schema.sql <<-'SQL'
+	CREATE TABLE a (id int PRIMARY KEY, y int);
+	CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, n text UNIQUE);
+	CREATE INDEX b_a_id ON b (a_id);
+	SQL
+	gen 3 three
+	run_zn 0 zn up
+	zn-snapshot -o s3.graph
+}
+
+@test "zn down --steps 2 gives back the schema after the first migration, what the third parked restored and the populated table parked; zn up gives back the third; and again" {
+	three
+	run_zn 0 zn down --steps 2
+	zn-snapshot -o d1.graph
+	cmp s1.graph d1.graph
+	# x, which the third parked, is back with its values.
+	[ "$(ledger "SELECT string_agg(x, ',' ORDER BY id) FROM a")" = x1,x2 ]
+	run_zn 1 zn status --exit-code
+	assert_line "pending        20260102_000000_two"
+	assert_line "pending        20260103_000000_three"
+	assert_line "3 migrations: 1 applied, 2 pending"
+	refute_line --partial drift
+	run_zn 0 zn history
+	assert_line --partial "↓ 20260103_000000_three"
+	assert_line --partial "taken down"
+	# b held rows: parked, not dropped, and listed to be restored.
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname LIKE '_zanith_dropped_b_%' AND relkind = 'r'")" = 1 ]
+	run_zn 0 zn-artifact list --json --status parked
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.object == "public.b") | "\(.artifact_type) \(.rows)"')" = "soft_drop_table 2" ]
+
+	# Up again: the same schema as after the third, even though b's
+	# parked indexes once had the names the new b takes.
+	run_zn 0 zn up
+	zn-snapshot -o u3.graph
+	cmp s3.graph u3.graph
+	run_zn 0 zn status --exit-code
+	assert_line "3 migrations: 3 applied"
+
+	# The parked b comes back, under another name, rows and all.
+	run_zn 0 zn-artifact restore-table public.b --as b_then
+	[ "$(ledger "SELECT string_agg(n, ',' ORDER BY id) FROM b_then")" = n1,n2 ]
+
+	# And down again, by --to.
+	run_zn 0 zn down --to 20260101_000000_one
+	zn-snapshot -o d2.graph
+	cmp s1.graph d2.graph
+	run_zn 0 zn up
+	run_zn 0 zn down
+	zn-snapshot -o d3.graph
+	cmp s2.graph d3.graph
+	run_zn 0 zn status
+	assert_line "3 migrations: 2 applied, 1 pending"
+	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'down'")" = 5 ]
+}
+
+@test "zn down: a reverse that loses data is held by the gates; a step with no reverse, a purged artifact, a migration not whole, more than is applied: refused" {
+	run_zn 1 zn-ledger down -o before.graph
+	[[ "$stderr" == *"1 to take down, but 0 migrations are applied"* ]]
+	three
+
+	# Dropped, not parked: b holds rows, so the gates refuse its drop.
+	# What the third parked is restored first (zn(7), Down), and stays.
+	run_zn 1 zn down --steps 2 --drop-policy drop
+	[[ "$stderr" == *"blocked"* ]]
+	[ "$(ledger "SELECT count(*) FROM b")" = 2 ]
+	[ "$(ledger "SELECT string_agg(x, ',' ORDER BY id) FROM a")" = x1,x2 ]
+	run_zn 0 zn status --exit-code
+	assert_line "3 migrations: 3 applied"
+	refute_line --partial drift
+	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'down'")" = 0 ]
+	zn-snapshot -o was.graph
+	run_zn 1 zn down --steps 4
+	[[ "$stderr" == *"4 to take down, but 3 migrations are applied"* ]]
+	run_zn 1 zn down --to 20260109_000000_none
+	[[ "$stderr" == *"--to 20260109_000000_none: no applied migration"* ]]
+
+	# A purged artifact cannot come back: the migration that parked it
+	# cannot be taken down.
+	cat >schema.sql <<-'SQL'
+	CREATE TABLE a (id int PRIMARY KEY, x text);
+	CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, n text UNIQUE);
+	CREATE INDEX b_a_id ON b (a_id);
+	SQL
+	gen 4 four
+	run_zn 0 zn up
+	run_zn 0 zn-artifact purge 20260104_000000_four::soft_drop_column::public.a.y
+	run_zn 1 zn down
+	[[ "$stderr" == *"migration 20260104_000000_four step 1 parked artifact 20260104_000000_four::soft_drop_column::public.a.y, which was purged: it cannot be taken down"* ]]
+
+	# A step with no reverse.
+	mig 20260105_000000_raw "CREATE TABLE public.r (id int)"
+	run_zn 0 zn up
+	run_zn 1 zn down
+	[[ "$stderr" == *"migration 20260105_000000_raw step 1 (rawSql ) has no reverse: it cannot be taken down"* ]]
+
+	# Not whole: resolve it first.
+	mig 20260106_000000_bad "CREATE TABLE public.q (id int)" "SELECT 1/0"
+	run_zn 1 zn up
+	zn-snapshot -o was.graph
+	run_zn 4 zn down
+	[[ "$stderr" == *"migration 20260106_000000_bad is failed: resolve it first"* ]]
+	zn-snapshot -o now.graph
+	cmp was.graph now.graph
+	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'down'")" = 0 ]
+	run_zn 64 zn-ledger down
+	run_zn 64 zn-ledger down --steps 0 -o x
+	run_zn 64 zn-ledger down --steps 1 --to x -o x
+	run_zn 64 zn-apply --reverts 'a,,b' /dev/null
+}
+
+@test "zn-ledger resolve: a failed migration fixed by hand, recorded as applied or as rolled back with actor and reason; refusals" {
+	mig 20260101_000000_bad "CREATE TABLE public.c (id int)" "SELECT 1/0"
+	run_zn 1 zn up
+	run_zn 0 zn status
+	assert_line --partial "failed         20260101_000000_bad  at step 2"
+	run_zn 64 zn-ledger resolve 20260101_000000_bad --applied
+	run_zn 64 zn-ledger resolve 20260101_000000_bad --reason x
+	run_zn 64 zn-ledger resolve 20260101_000000_bad --applied --rolled-back --reason x
+	run_zn 2 zn-ledger resolve 20260109_000000_none --applied --reason x
+	[[ "$stderr" == *"resolve 20260109_000000_none: no such migration in "*migrations* ]]
+
+	# Undone by hand: pending again, its done step no longer counts.
+	zn_sql -c "DROP TABLE public.c"
+	run_zn 0 zn-ledger resolve 20260101_000000_bad --rolled-back --reason "dropped c by hand"
+	assert_output "resolved 20260101_000000_bad as rolled-back"
+	run_zn 1 zn status --exit-code
+	assert_line "pending        20260101_000000_bad"
+	run_zn 1 zn-ledger resolve 20260101_000000_bad --applied --reason x
+	[[ "$stderr" == *"it is pending, not failed, interrupted or partly applied"* ]]
+
+	# Fails again at step 2; finished by hand: applied, with the schema
+	# as the fix left it kept as its after snapshot, so no drift.
+	run_zn 1 zn up
+	zn_sql -c "CREATE TABLE public.d (id int)"
+	run_zn 0 zn-ledger resolve 20260101_000000_bad --applied --reason "ran step 2 myself"
+	run_zn 0 zn status --exit-code
+	assert_line --regexp '^applied        20260101_000000_bad  on '
+	refute_line --partial drift
+	run_zn 0 zn up
+	assert_line --partial "0 steps applied"
+	run_zn 0 zn history
+	assert_line --partial "resolved applied: ran step 2 myself"
+	assert_line --partial "resolved rolled-back: dropped c by hand"
+	run_zn 0 zn history --json
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.state == "resolved applied") | "\(.by) \(.reason)"')" = "$(ledger "SELECT current_user") ran step 2 myself" ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'resolve'")" = 2 ]
+	run_zn 1 zn-ledger resolve 20260101_000000_bad --rolled-back --reason x
+}
+
+@test "zn-ledger resolve waits for the migration lock, then exit 3" {
+	mig 20260101_000000_bad "SELECT 1/0"
+	run_zn 1 zn up
+	# The lock held by another session, the key zn-apply uses.
+	psql -X -q -c "SET application_name = 'holder'" -c "SELECT pg_advisory_lock(k) FROM (SELECT ('x' || substr(encode(sha256('zanith:public'), 'hex'), 1, 15))::bit(60)::bigint AS k) s" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
+	holder=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted)"
+	run_zn 3 zn-ledger resolve --lock-wait 200ms 20260101_000000_bad --applied --reason x
+	[[ "$stderr" == *"application_name 'holder'"* ]]
+	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holder'"
+	wait "$holder" || true
+	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'resolve'")" = 0 ]
+}
+
+@test "drift: a column or a table zn-artifact brings back is on record, not drift; a change by hand still is" {
+	three
+	run_zn 0 zn-artifact restore-column public.a.x
+	run_zn 0 zn status --exit-code
+	refute_line --partial drift
+	zn_sql -c "ALTER TABLE a ADD COLUMN hand int"
+	run_zn 4 zn status --exit-code
+	assert_line "drift          addColumn public.a.hand"
+	refute_line "drift          addColumn public.a.x"
+}
