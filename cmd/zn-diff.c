@@ -20,7 +20,7 @@
 static const char usage[] =
 "usage: zn-diff [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
 "               [--offline] [--drop-policy soft|archive|drop] [--exit-code]\n"
-"               [--allow-unmodelled] [-o dir [--name name]] [--json]\n"
+"               [--allow-unmodelled] [-o dir [--name name]] [--json | --sql]\n"
 "               [from] [to]\n"
 "       zn-diff --read path [--json]\n"
 "\n"
@@ -28,8 +28,9 @@ static const char usage[] =
 "stream (JSON lines), or with -o a migration file.  FROM and TO are each\n"
 "a stored graph (\"-\" for stdin), a declared schema (.yaml, .yml, .sql,\n"
 "or a directory of .sql files, materialised in a scratch database), or\n"
-"@ for the live database.  The defaults: FROM is the live database, TO\n"
-"is the declared schema of zanith.yaml.\n"
+"@ for the live database, or @empty for a database just made.  The\n"
+"defaults: FROM is the live database, TO is the declared schema of\n"
+"zanith.yaml.\n"
 "\n"
 "Options:\n"
 "  -C, --directory=DIR       read DIR/zanith.yaml (default: .)\n"
@@ -52,6 +53,8 @@ static const char usage[] =
 "      --read=PATH           read an op stream, a migration file or a\n"
 "                            directory of them; write one op stream\n"
 "      --json                records even when stdout is a terminal\n"
+"      --sql                 the plan as one SQL script (zn-diff @empty @\n"
+"                            --sql: the live schema, as a declaration)\n"
 "      --help                show this help and exit\n"
 "      --version             show the version and exit\n"
 "\n"
@@ -67,6 +70,7 @@ static const struct option longopts[] = {
 	{ "exit-code", no_argument, NULL, 'e' + 256 },
 	{ "help", no_argument, NULL, 'h' + 256 },
 	{ "json", no_argument, NULL, 'j' + 256 },
+	{ "sql", no_argument, NULL, 'q' + 256 },
 	{ "name", required_argument, NULL, 'm' + 256 },
 	{ "output", required_argument, NULL, 'o' },
 	{ "read", required_argument, NULL, 'r' + 256 },
@@ -142,10 +146,80 @@ live(struct ctx *x, struct zn_graph *g)
 	PQfinish(conn);
 }
 
+/*
+ * @empty: the schema of a database just made, its public schema as
+ * PostgreSQL makes it, when other (the side it is compared with) has a
+ * public schema; nothing at all when other's schemas leave it out.
+ */
+static void
+empty(struct zn_graph *g, const struct zn_graph *other)
+{
+	static const char pub[] = "{\"kind\":\"schema\",\"name\":\"public\",";
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	if ((g->source = json_pack("{s:s}", "type", "empty")) == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	for (i = 0; other != NULL && i < other->nrecs; i++)
+		if (strncmp(other->recs[i].line, pub, sizeof(pub) - 1) == 0) {
+			json_t *r = json_pack("{s:s, s:s, s:s}", "kind",
+			    "schema", "name", "public", "comment",
+			    "standard public schema");
+
+			if (r == NULL)
+				zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+			zn_graph_add(g, r);
+			break;
+		}
+	zn_graph_finish(g);
+}
+
+/*
+ * The plan as one SQL script, as a declaration (zn-schema(5)) or psql
+ * takes it: each op's statements under a comment naming it, function
+ * bodies not checked until the end (pg_dump's SET) instead of each
+ * op's SET LOCAL.
+ */
+static void
+sqlscript(const struct zn_plan *p, FILE *fp)
+{
+	size_t i, j;
+
+	fputs("-- written by zn-diff --sql\n"
+	    "SET check_function_bodies = false;\n", fp);
+	for (i = 0; i < p->n; i++) {
+		json_t *sql = zn_op_sql(&p->ops[i]);
+
+		fprintf(fp, "\n-- %s", p->ops[i].op);
+		if (p->ops[i].target != NULL) {
+			/* A name may hold a newline: not in a comment. */
+			const char *t;
+
+			fputc(' ', fp);
+			for (t = p->ops[i].target; *t != '\0'; t++)
+				fputc(*t == '\n' || *t == '\r' ? ' ' : *t, fp);
+		}
+		fputc('\n', fp);
+		for (j = 0; j < json_array_size(sql); j++) {
+			const char *st = json_string_value(json_array_get(sql,
+			    j));
+
+			if (st == NULL || strncmp(st, "SET LOCAL "
+			    "check_function_bodies", 31) == 0)
+				continue;
+			fputs(st, fp);
+			fputs(";\n", fp);
+		}
+	}
+	fputs("\nRESET check_function_bodies;\n", fp);
+}
+
 static void
 load(struct ctx *x, struct zn_graph *g, const char *what)
 {
-	if (strcmp(what, "@") == 0)
+	if (strcmp(what, "@empty") == 0)
+		empty(g, NULL);
+	else if (strcmp(what, "@") == 0)
 		live(x, g);
 	else if (zn_path_is_declared(what) && x->offline)
 		zn_graph_from_offline(g, what);
@@ -303,6 +377,7 @@ main(int argc, char *argv[])
 	const char *readpath = NULL, *from, *to;
 	size_t nincl = 0, nexcl = 0;
 	int ch, jflag = 0, exitcode = 0, status, namegiven = 0, allow = 0;
+	int sqlflag = 0;
 	int policyset = 0;
 	char *migdir = NULL, buf[32];
 	const char *policy;
@@ -343,6 +418,9 @@ main(int argc, char *argv[])
 		case 'j' + 256:
 			jflag = 1;
 			break;
+		case 'q' + 256:
+			sqlflag = 1;
+			break;
 		case 'm' + 256:
 			namegiven = 1;
 			name = optarg;
@@ -374,6 +452,9 @@ main(int argc, char *argv[])
 		zn_usage_error("unexpected argument '%s'", argv[2]);
 	if (outdir != NULL && *outdir == '\0')
 		zn_usage_error("-o needs a directory");
+	if (sqlflag && (jflag || outdir != NULL || namegiven))
+		zn_usage_error("--sql writes a script: not with --json, -o or "
+		    "--name");
 
 	if (readpath != NULL) {
 		if (argc > 0 || outdir != NULL)
@@ -410,12 +491,22 @@ main(int argc, char *argv[])
 	if (strcmp(from, "-") == 0 && strcmp(to, "-") == 0)
 		zn_usage_error("only one of FROM and TO can be stdin");
 	/* The live side first: a declaration renders as its server would. */
-	if (strcmp(to, "@") == 0) {
+	if (strcmp(from, "@empty") == 0 && strcmp(to, "@empty") == 0)
+		zn_usage_error("only one of FROM and TO can be @empty");
+	if (strcmp(to, "@") == 0 || strcmp(from, "@empty") == 0) {
 		load(&x, &gb, to);
 		load(&x, &ga, from);
 	} else {
 		load(&x, &ga, from);
 		load(&x, &gb, to);
+	}
+	/* The empty side has what a new database has, as the other sees it. */
+	if (strcmp(from, "@empty") == 0) {
+		zn_graph_release(&ga);
+		empty(&ga, &gb);
+	} else if (strcmp(to, "@empty") == 0) {
+		zn_graph_release(&gb);
+		empty(&gb, &ga);
 	}
 	if (ga.server_version_num / 10000 != gb.server_version_num / 10000 &&
 	    ga.server_version_num != 0 && gb.server_version_num != 0)
@@ -447,7 +538,9 @@ main(int argc, char *argv[])
 				    zn_progname, path, p.n);
 			free(path);
 		}
-	} else if (!jflag && zn_term_isatty(stdout))
+	} else if (sqlflag)
+		sqlscript(&p, stdout);
+	else if (!jflag && zn_term_isatty(stdout))
 		summary(&p, stdout);
 	else
 		zn_plan_write(&p, stdout, NULL);

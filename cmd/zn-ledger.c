@@ -999,11 +999,19 @@ down(struct ctx *x, const char *dir, long nsteps, const char *to,
 		zn_pg_array_add(&ids, rev[j]->id);
 	zn_buf_addch(&ids, '}');
 	params[0] = ids.buf;
-	r = query(x, "read what the migrations parked", "SELECT artifact_id, "
-	    "status, migration_id, step, id::text "
+	/* A ledger of version 1 says the same in the columns it has. */
+	r = query(x, "read what the migrations parked", x->version >= 2 ?
+	    "SELECT artifact_id, status, migration_id, step, id::text "
 	    "FROM @._zanith_migration_artifacts "
 	    "WHERE migration_id = ANY ($1::text[]) AND kind <> "
 	    "'rebuild_table' AND status <> 'restored' "
+	    "ORDER BY migration_id DESC, step DESC, id DESC" :
+	    "SELECT migration_id || '::' || kind || '::' || object, "
+	    "CASE WHEN purged_at IS NOT NULL THEN 'purged' ELSE 'parked' END, "
+	    "migration_id, step, id::text "
+	    "FROM @._zanith_migration_artifacts "
+	    "WHERE migration_id = ANY ($1::text[]) AND kind <> "
+	    "'rebuild_table' AND restored_at IS NULL "
 	    "ORDER BY migration_id DESC, step DESC, id DESC", 1, params);
 	for (k = 0; k < PQntuples(r); k++)
 		if (strcmp(PQgetvalue(r, k, 1), "purged") == 0) {

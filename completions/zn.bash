@@ -14,13 +14,13 @@ _zn_complete() {
 		fi
 		cmd=zn-${COMP_WORDS[1]}
 		# zn generate NAME is zn-diff --name NAME; zn plan ends in
-		# zn-classify, zn up in zn-apply; zn status and history are
+		# zn-classify, zn up and down in zn-apply; zn status and history are
 		# zn-ledger's.
 		case $cmd in
 		zn-generate) cmd=zn-diff ;;
 		zn-plan) cmd=zn-classify ;;
 		zn-verify) cmd=zn-shadow ;;
-		zn-up) cmd=zn-apply ;;
+		zn-up|zn-down) cmd=zn-apply ;;
 		zn-status|zn-history) cmd=zn-ledger ;;
 		zn-recover) cmd=zn-artifact ;;
 		esac
@@ -53,7 +53,7 @@ _zn_complete() {
 		case $sub in
 		'')
 			# shellcheck disable=SC2207
-			COMPREPLY=($(compgen -W "status pending history audit snapshot" -- "$cur"))
+			COMPREPLY=($(compgen -W "status pending history audit snapshot resolve down" -- "$cur"))
 			return 0 ;;
 		audit)
 			if [ "$prev" = audit ]; then

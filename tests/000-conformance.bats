@@ -183,9 +183,9 @@ setup() {
 	run_zn 64 zn
 }
 
-@test "zn generate, plan, verify and up: --help and zn help say what each runs, and run nothing" {
+@test "zn init, generate, plan, verify, up and down: --help and zn help say what each runs, and run nothing" {
 	local c
-	for c in generate plan verify up; do
+	for c in init generate plan verify up down; do
 		# Nothing to connect to: a command that ran would fail.
 		PGHOST=/nonexistent run_zn 0 zn help "$c"
 		[[ "$output" == "usage: zn $c "* ]]
@@ -197,6 +197,26 @@ setup() {
 	done
 	run_zn 0 zn help up
 	assert_line --partial "zn-ledger pending | zn-classify | zn-apply"
+	run_zn 0 zn help down
+	assert_line --partial "zn-diff @ BEFORE | zn-classify | zn-apply --reverts IDS"
+	run_zn 0 zn -n down --steps 2 --drop-policy drop --max-risk 9 --lock-wait 5s
+	assert_output "zn-ledger down --steps 2 -o BEFORE | zn-artifact restore ID ... | zn-diff --drop-policy drop --json @ BEFORE | zn-classify --max-risk 9 | zn-apply --reverts IDS --lock-wait 5s"
+}
+
+@test "every verb zn lists: zn help VERB and zn VERB --help print its usage, exit 0, with no database to reach" {
+	local c n=0
+	run_zn 0 zn commands
+	for c in $output; do
+		PGHOST=/nonexistent run_zn 0 zn help "$c"
+		[[ "$output" == "usage: zn"* ]] || fail "zn help $c: $output"
+		PGHOST=/nonexistent run_zn 0 zn "$c" --help
+		[[ "$output" == "usage: zn"* ]] || fail "zn $c --help: $output"
+		[ -z "$stderr" ]
+		n=$((n + 1))
+	done
+	# The seven commands, init, generate, plan, verify, status,
+	# history, recover, up and down.
+	[ "$n" -eq 16 ]
 }
 
 @test "a write error on stdout is an error" {
