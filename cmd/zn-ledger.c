@@ -29,12 +29,13 @@ static const char usage[] =
 "       zn-ledger resolve ID --applied | --rolled-back --reason TEXT\n"
 "                 [--lock-wait dur] [dir]\n"
 "       zn-ledger down [--steps N | --to ID] -o FILE [dir]\n"
+"       zn-ledger config [--json]\n"
 "\n"
 "Read the ledger zn-apply keeps: the state of each migration file, the\n"
 "pending migrations as an op stream, the history of what ran, the six\n"
 "audit questions, and the schema stored before and after each migration.\n"
 "Resolve a failed or half-applied migration after a fix by hand; say\n"
-"what zn down takes down.\n"
+"what zn down takes down; check zanith.yaml and show what it sets.\n"
 "\n"
 "Options:\n"
 "  -C, --directory=DIR       read DIR/zanith.yaml (default: .)\n"
@@ -46,7 +47,7 @@ static const char usage[] =
 "      --since=WHEN          history: since a time (2026-11-01) or for a\n"
 "                            while (7d, 12h, 30min, 2w)\n"
 "      --id=ID               history: one migration\n"
-"      --json                status, history: records, not lines;\n"
+"      --json                status, history, config: records, not lines;\n"
 "                            audit: records, even on a terminal\n"
 "      --table               audit: a table, even through a pipe\n"
 "      --applied             resolve: the fix finished the migration\n"
@@ -1208,6 +1209,168 @@ done:
 	return rc;
 }
 
+/* ---- config ---- */
+
+/* Value v of the configuration, for people: text as it is, else JSON. */
+static void
+putval(const char *key, const json_t *v, const char *from)
+{
+	char *t;
+
+	printf("%-24s ", key);
+	if (json_is_string(v))
+		zn_fputs_safe(json_string_value(v), stdout);
+	else if ((t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT)) != NULL) {
+		fputs(t, stdout);
+		free(t);
+	}
+	if (from != NULL)
+		printf("  (%s)", from);
+	putchar('\n');
+}
+
+/*
+ * zanith.yaml as every command reads it (a file that is not right has
+ * died already, file:line:col, 65), and what each durable option comes
+ * to here: the ZN_* variable, then ZN_ENV's environment, then the file.
+ */
+static int
+config(struct ctx *x)
+{
+	static const struct {
+		const char *section, *key, *var;
+	} opts[] = {
+		{ "gates", "max_risk", NULL },
+		{ "gates", "allow_destructive", NULL },
+		{ "gates", "fail_on", NULL },
+		{ "gates", "allow", NULL },
+		{ "gates", "lock_timeout", "ZN_LOCK_TIMEOUT" },
+		{ "gates", "max_lock_timeout", NULL },
+		{ "gates", "probe_timeout", NULL },
+		{ "gates", "preflight", NULL },
+		{ "gates", "small_rows", NULL },
+		{ "gates", "large_rows", NULL },
+		{ "gates", "large_bytes", NULL },
+		{ "apply", "lock_wait", "ZN_LOCK_WAIT" },
+		{ "apply", "statement_timeout", "ZN_STATEMENT_TIMEOUT" },
+		{ "apply", "retries", "ZN_RETRIES" },
+		{ "diff", "drop_policy", "ZN_DROP_POLICY" },
+	};
+	const char *env = getenv("ZN_ENV"), *t;
+	const json_t *e = NULL, *v, *sec;
+	json_t *rec = NULL, *s;
+	const char *name;
+	char key[64];
+	size_t i;
+	int ok;
+
+	if (env != NULL && *env != '\0' &&
+	    (e = json_object_get(x->cfg.environments, env)) == NULL) {
+		fputs("zn-ledger: ZN_ENV names environment ", stderr);
+		zn_fputs_safe(env, stderr);
+		fputs(", which zanith.yaml does not have\n", stderr);
+		return ZN_EXIT_DATAERR;
+	}
+	if (x->json && (rec = json_pack("{s:s, s:s?, s:s?}", "kind", "config",
+	    "file", x->cfg.path, "environment", e != NULL ? env : NULL)) ==
+	    NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (!x->json) {
+		fputs(x->cfg.path != NULL ? x->cfg.path : "no zanith.yaml",
+		    stdout);
+		printf(": ok%s", e != NULL ? ", environment " : "");
+		if (e != NULL)
+			zn_fputs_safe(env, stdout);
+		putchar('\n');
+	}
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		const char *from = NULL;
+
+		v = NULL;
+		if (opts[i].var != NULL && (t = getenv(opts[i].var)) != NULL &&
+		    *t != '\0') {
+			s = json_string(t);
+			from = opts[i].var;
+		} else {
+			if (e != NULL && (v = json_object_get(e,
+			    opts[i].key)) != NULL && !json_is_null(v))
+				from = "environment";
+			else {
+				sec = strcmp(opts[i].section, "apply") == 0 ?
+				    x->cfg.apply : strcmp(opts[i].section,
+				    "diff") == 0 ? x->cfg.diff : x->cfg.gates;
+				v = json_object_get(sec, opts[i].key);
+			}
+			if (v == NULL || json_is_null(v))
+				continue;
+			s = json_incref((json_t *)v);
+		}
+		if (s == NULL)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		snprintf(key, sizeof(key), "%s.%s", opts[i].section,
+		    opts[i].key);
+		if (rec != NULL)
+			ok = json_object_set(rec, key, s) == 0;
+		else {
+			putval(key, s, from);
+			ok = 1;
+		}
+		json_decref(s);
+		if (!ok)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	}
+	{
+		static const char *const keys[] = { "schema", "migrations",
+		    "ledger_schema", "scratch", "shadow" };
+		const char *vals[5];
+
+		vals[0] = x->cfg.schema;
+		vals[1] = x->cfg.migrations;
+		vals[2] = x->cfg.ledger_schema;
+		vals[3] = x->cfg.scratch;
+		vals[4] = x->cfg.shadow;
+		for (i = 0; i < 5; i++) {
+			if (vals[i] == NULL)
+				continue;
+			s = json_string(vals[i]);
+			if (s == NULL || (rec != NULL && json_object_set(rec,
+			    keys[i], s) != 0))
+				zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+			if (rec == NULL)
+				putval(keys[i], s, NULL);
+			json_decref(s);
+		}
+	}
+	if (x->cfg.retention_days > 0 || (e != NULL &&
+	    json_object_get(e, "retention") != NULL)) {
+		s = json_integer(zn_config_retention(&x->cfg, e != NULL ? env :
+		    NULL));
+		if (s == NULL || (rec != NULL && json_object_set(rec,
+		    "retention_days", s) != 0))
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		if (rec == NULL)
+			putval("retention_days", s, NULL);
+		json_decref(s);
+	}
+	if (json_object_size(x->cfg.environments) > 0) {
+		s = json_array();
+		json_object_foreach((json_t *)x->cfg.environments, name, v)
+			if (s == NULL || json_array_append_new(s,
+			    json_string(name)) != 0)
+				zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		if (rec != NULL && json_object_set(rec, "environments", s) != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		if (rec == NULL)
+			putval("environments", s, NULL);
+		json_decref(s);
+	}
+	if (rec != NULL)
+		emit(rec);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "write error");
+	return ZN_EXIT_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1292,7 +1455,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc == 0)
 		zn_usage_error("a command: status, pending, history, audit, "
-		    "snapshot, resolve or down");
+		    "snapshot, resolve, down or config");
 	cmd = argv[0];
 	if (x.json && x.table)
 		zn_usage_error("--json or --table, not both");
@@ -1348,15 +1511,18 @@ main(int argc, char *argv[])
 			zn_usage_error("down writes lines: no --json");
 		rc = down(&x, argc == 2 ? argv[1] : NULL, nsteps >= 0 ?
 		    nsteps : 1, to, out);
-	} else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "pending") == 0 ||
+	} else if (strcmp(cmd, "config") == 0 && argc == 1)
+		rc = config(&x);
+	else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "pending") == 0 ||
 	    strcmp(cmd, "history") == 0 || strcmp(cmd, "audit") == 0 ||
-	    strcmp(cmd, "snapshot") == 0 || strcmp(cmd, "down") == 0)
+	    strcmp(cmd, "snapshot") == 0 || strcmp(cmd, "down") == 0 ||
+	    strcmp(cmd, "config") == 0)
 		zn_usage_error("%s: too many arguments", cmd);
 	else if (strcmp(cmd, "resolve") == 0)
 		zn_usage_error("resolve ID [dir]: one migration");
 	else
 		zn_usage_error("no command '%s': status, pending, history, "
-		    "audit, snapshot, resolve or down", cmd);
+		    "audit, snapshot, resolve, down or config", cmd);
 	if (x.conn != NULL)
 		PQfinish(x.conn);
 	zn_config_release(&x.cfg);

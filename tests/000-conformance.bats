@@ -215,8 +215,8 @@ setup() {
 		n=$((n + 1))
 	done
 	# The seven commands, init, generate, plan, verify, status,
-	# history, recover, up and down.
-	[ "$n" -eq 16 ]
+	# history, config, recover, up and down.
+	[ "$n" -eq 17 ]
 }
 
 @test "a write error on stdout is an error" {

@@ -104,3 +104,29 @@ sch"."t;x" (id int PRIMARY KEY, "c'\''d" text DEFAULT $$a;b$$)' \
 	run_zn 0 zn-diff --json @ @empty
 	assert_line --partial '"op":"softDropTable"'
 }
+
+@test "zn config check: zanith.yaml as every command reads it, and what each durable option comes to: ZN_* variable, environment, file" {
+	run_zn 0 zn init p
+	cd p
+	run_zn 0 zn config check
+	assert_line "./zanith.yaml: ok"
+	assert_line "gates.max_risk           35"
+	assert_line "apply.lock_wait          60s"
+	assert_line "diff.drop_policy         soft"
+	printf 'environments:\n  production: {max_risk: 60, lock_wait: 30s}\n' >>zanith.yaml
+	ZN_ENV=production run_zn 0 zn config check
+	assert_line "./zanith.yaml: ok, environment production"
+	assert_line "gates.max_risk           60  (environment)"
+	assert_line "apply.lock_wait          30s  (environment)"
+	ZN_ENV=production ZN_LOCK_WAIT=5s run_zn 0 zn config --json
+	[ "$(printf '%s\n' "$output" | jq -r '"\(.environment) \(."apply.lock_wait") \(."gates.max_risk") \(.environments | join(","))"')" = "production 5s 60 production" ]
+	ZN_ENV=staging run_zn 65 zn config check
+	[[ "$stderr" == *"ZN_ENV names environment staging, which zanith.yaml does not have"* ]]
+	printf 'apply:\n  lock_wait: soon\n' >../bad.yaml
+	ZN_CONFIG=../bad.yaml run_zn 65 zn config check
+	[[ "$stderr" == *"bad.yaml:2:"*"lock_wait"* ]]
+	printf 'bogus: 1\n' >>zanith.yaml
+	run_zn 65 zn config check
+	[[ "$stderr" == *"zanith.yaml:"*"unknown key 'bogus'"* ]]
+	run_zn 64 zn-ledger -C .. config extra
+}
