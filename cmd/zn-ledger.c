@@ -879,6 +879,18 @@ snapshot(struct ctx *x, const char *id, const char *which)
 
 /* ---- down ---- */
 
+/* "zn-ledger: <what><id><why><dir>", the names' escapes made visible. */
+static void
+notin(const char *what, const char *id, const char *why, const char *dir)
+{
+	fputs("zn-ledger: ", stderr);
+	fputs(what, stderr);
+	zn_fputs_safe(id, stderr);
+	fputs(why, stderr);
+	zn_fputs_safe(dir, stderr);
+	fputc('\n', stderr);
+}
+
 /* The file migration of id in st, or NULL. */
 static const struct zn_mig *
 findmig(const struct zn_lstate *st, const char *id)
@@ -939,11 +951,8 @@ down(struct ctx *x, const char *dir, long nsteps, const char *to,
 		const struct zn_mig *m = findmig(&st, to);
 
 		if (m == NULL || !m->applied) {
-			fputs("zn-ledger: --to ", stderr);
-			zn_fputs_safe(to, stderr);
-			fputs(": no applied migration of that id in ", stderr);
-			zn_fputs_safe(d, stderr);
-			fputc('\n', stderr);
+			notin("--to ", to, ": no applied migration of that "
+			    "id in ", d);
 			rc = ZN_EXIT_NEGATIVE;
 			goto done;
 		}
@@ -1110,11 +1119,7 @@ resolve(struct ctx *x, const char *dir, const char *id, const char *as,
 	readfiles(&p, d, dir == NULL);
 	readstate(x, &st, &p);
 	if ((m = findmig(&st, id)) == NULL) {
-		fputs("zn-ledger: resolve ", stderr);
-		zn_fputs_safe(id, stderr);
-		fputs(": no such migration in ", stderr);
-		zn_fputs_safe(d, stderr);
-		fputc('\n', stderr);
+		notin("resolve ", id, ": no such migration in ", d);
 		rc = ZN_EXIT_UNAVAILABLE;
 		goto done;
 	}
