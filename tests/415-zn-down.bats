@@ -224,3 +224,20 @@ three() {
 	assert_line "drift          addColumn public.a.hand"
 	refute_line "drift          addColumn public.a.x"
 }
+
+@test "zn down: parked values changed since change the digest: the restore is refused and nothing is taken down; --ignore-checksum restores them" {
+	local col
+	three
+	col=$(ledger "SELECT attname FROM pg_attribute WHERE attrelid = 'public.a'::regclass AND attname LIKE '_zanith_dropped_x_%'")
+	zn_sql -c "UPDATE a SET $col = 'changed' WHERE id = 2"
+	run_zn 1 zn down
+	[[ "$stderr" == *"its rows changed since they were parked"* ]]
+	run_zn 0 zn status
+	assert_line "3 migrations: 3 applied"
+	run_zn 0 zn -n down --ignore-checksum
+	assert_output --partial "zn-artifact restore ID --ignore-checksum ..."
+	run_zn 0 zn down --ignore-checksum
+	[ "$(ledger "SELECT string_agg(x, ',' ORDER BY id) FROM a")" = x1,changed ]
+	zn-snapshot -o d2.graph
+	cmp s2.graph d2.graph
+}
