@@ -689,7 +689,7 @@ zn_ledger_drift(PGconn *conn, const char *schema,
 	PGresult *r, *rs;
 	char *sql;
 	size_t i, n;
-	int k;
+	int k, v;
 
 	memset(d, 0, sizeof(*d));
 	*since = NULL;
@@ -711,14 +711,22 @@ zn_ledger_drift(PGconn *conn, const char *schema,
 	o.drop = ZN_DROP_DROP;
 	zn_diff(d, &was, now, &o);
 	zn_graph_release(&was);
-	/* What was brought back since: the table, or the column. */
+	/*
+	 * What was brought back since: the table, or the column, under the
+	 * name it was restored as (a ledger of version 1 names none).
+	 */
 	params[0] = PQgetvalue(r, 0, 3);
-	sql = zn_ledger_sql("SELECT src_schema || '.' || src_name || "
-	    "coalesce('.' || src_column, '') FROM "
-	    "@._zanith_migration_artifacts WHERE restored_at >= "
-	    "$1::timestamptz AND src_schema IS NOT NULL AND src_name IS NOT "
-	    "NULL", schema);
-	rs = zn_pg_exec(conn, "read the artifacts restored", sql, 1, params);
+	v = zn_ledger_version(conn, schema);
+	sql = zn_ledger_sql(v < 2 ? "SELECT NULL WHERE false" :
+	    "SELECT a.src_schema || '.' || CASE WHEN a.src_column IS NULL "
+	    "THEN coalesce(e.detail->>'as', a.src_name) ELSE a.src_name || "
+	    "'.' || coalesce(e.detail->>'as', a.src_column) END "
+	    "FROM @._zanith_events e JOIN @._zanith_migration_artifacts a "
+	    "ON a.artifact_id = e.detail->>'artifact' "
+	    "WHERE e.kind = 'restore' AND e.at >= $1::timestamptz AND "
+	    "a.src_schema IS NOT NULL AND a.src_name IS NOT NULL", schema);
+	rs = zn_pg_exec(conn, "read the artifacts restored", sql, v < 2 ? 0 :
+	    1, params);
 	free(sql);
 	PQclear(r);
 	for (i = n = 0; i < d->n; i++) {

@@ -92,6 +92,9 @@ three() {
 	# The parked b comes back, under another name, rows and all.
 	run_zn 0 zn-artifact restore-table public.b --as b_then
 	[ "$(ledger "SELECT string_agg(n, ',' ORDER BY id) FROM b_then")" = n1,n2 ]
+	# Restored under another name: on record still, not drift.
+	run_zn 0 zn status --exit-code
+	refute_line --partial drift
 
 	# And down again, by --to.
 	run_zn 0 zn down --to 20260101_000000_one
