@@ -312,10 +312,9 @@ main(int argc, char *argv[])
 			a.to = optarg;
 			break;
 		case 'D' + 256:
-			if (*optarg == '\0' || optarg[strspn(optarg,
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			    "0123456789_.-,")] != '\0' || strstr(optarg, ",,") !=
-			    NULL || optarg[strlen(optarg) - 1] == ',')
+			if (*optarg == ',' || strchr(optarg, '\n') != NULL ||
+			    strstr(optarg, ",,") != NULL ||
+			    optarg[strlen(optarg) - 1] == ',')
 				zn_usage_error("--reverts: migration ids, "
 				    "comma-separated, not '%s'", optarg);
 			a.reverts = optarg;

@@ -986,6 +986,16 @@ down(struct ctx *x, const char *dir, long nsteps, const char *to,
 			rc = ZN_EXIT_RESOLVE;
 			goto done;
 		}
+	/* zn down hands them on one line, comma-separated. */
+	for (j = 0; j < nrev; j++)
+		if (strpbrk(rev[j]->id, ",\n\r") != NULL) {
+			fputs("zn-ledger: migration ", stderr);
+			zn_fputs_safe(rev[j]->id, stderr);
+			fputs(": an id with a comma or a line break cannot be "
+			    "taken down by zn down\n", stderr);
+			rc = ZN_EXIT_NEGATIVE;
+			goto done;
+		}
 	for (j = 0; j < nrev; j++)
 		for (i = rev[j]->first; i < rev[j]->first + rev[j]->n; i++) {
 			json_t *rv = zn_op_reverse(&p.ops[i]);

@@ -244,3 +244,41 @@ three() {
 	zn-snapshot -o d2.graph
 	cmp s2.graph d2.graph
 }
+
+@test "zn down: migration ids with a space, a quote and a dollar go down and up again; one with a comma is refused before anything changes" {
+	# rename N OLD NEW: migration file and id OLD as NEW.
+	rename() {
+		mv "migrations/$1.yaml" "migrations/$2.yaml"
+		sed -i "s/^id: .*/id: \"$2\"/" "migrations/$2.yaml"
+	}
+	echo 'CREATE TABLE a (id int PRIMARY KEY);' >schema.sql
+	gen 1 one
+	rename 20260101_000000_one "20260101_000000_it's \$HOME a"
+	run_zn 0 zn up
+	zn-snapshot -o s1.graph
+	echo 'CREATE TABLE a (id int PRIMARY KEY, b text);' >schema.sql
+	gen 2 two
+	rename 20260102_000000_two "20260102_000000_t w\$o 'x'"
+	run_zn 0 zn up
+	zn-snapshot -o s2.graph
+	run_zn 0 zn down --steps 2
+	run_zn 1 zn status --exit-code
+	assert_line "pending        20260101_000000_it's \$HOME a"
+	assert_line "pending        20260102_000000_t w\$o 'x'"
+	run_zn 0 zn up
+	run_zn 0 zn down --to "20260101_000000_it's \$HOME a"
+	zn-snapshot -o d1.graph
+	cmp s1.graph d1.graph
+	run_zn 0 zn up
+	echo 'CREATE TABLE a (id int PRIMARY KEY, b text, c int);' >schema.sql
+	gen 3 three
+	rename 20260103_000000_three "20260103_000000_t,hree"
+	run_zn 0 zn up
+	zn-snapshot -o s3.graph
+	run_zn 1 zn down
+	[[ "$stderr" == *"migration 20260103_000000_t,hree: an id with a comma or a line break cannot be taken down by zn down"* ]]
+	run_zn 0 zn status
+	assert_line "3 migrations: 3 applied"
+	zn-snapshot -o now.graph
+	cmp s3.graph now.graph
+}
