@@ -1318,15 +1318,15 @@ bringback(const struct ctx *x, const struct art *a, const char *schema,
 			    json_string_value(s), "error", e.msg));
 			zn_warn("could not bring back %s %s: %s", kind, name,
 			    e.msg);
+			zn_pgres_clear(&e);
 			if (idx != NULL) {
 				char *d = zn_xasprintf("DROP INDEX CONCURRENTLY "
 				    "IF EXISTS %s", idx);
 
-				if (run(x, d, 0, NULL, &e) || 1)
-					zn_pgres_clear(&e);
+				(void)run(x, d, 0, NULL, &e);
+				zn_pgres_clear(&e);
 				free(d);
 			}
-			zn_pgres_clear(&e);
 			break;
 		}
 		free(idx);
@@ -1509,11 +1509,13 @@ restore_column(struct ctx *x, struct art *a, json_t *detail)
 		    "changed", a->aid, rel, name);
 		free(rel);
 		json_decref(fails);
+		json_decref(detail);
 		return ZN_EXIT_NEGATIVE;
 	}
 	if (!resume && !verified(x, a, detail)) {
 		free(rel);
 		json_decref(fails);
+		json_decref(detail);
 		return ZN_EXIT_NEGATIVE;
 	}
 	def = bv(a->info, "default");
@@ -1691,11 +1693,13 @@ restore_table(struct ctx *x, struct art *a, json_t *detail)
 		    a->aid, to);
 		free(to);
 		json_decref(fails);
+		json_decref(detail);
 		return ZN_EXIT_NEGATIVE;
 	}
 	if (!resume && !verified(x, a, detail)) {
 		free(to);
 		json_decref(fails);
+		json_decref(detail);
 		return ZN_EXIT_NEGATIVE;
 	}
 	if (x->dry) {
