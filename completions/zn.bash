@@ -21,7 +21,7 @@ _zn_complete() {
 		zn-plan) cmd=zn-classify ;;
 		zn-verify) cmd=zn-shadow ;;
 		zn-up|zn-down) cmd=zn-apply ;;
-		zn-status|zn-history) cmd=zn-ledger ;;
+		zn-status|zn-history|zn-config) cmd=zn-ledger ;;
 		zn-recover) cmd=zn-artifact ;;
 		esac
 	fi

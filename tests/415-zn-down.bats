@@ -282,3 +282,12 @@ three() {
 	zn-snapshot -o now.graph
 	cmp s3.graph now.graph
 }
+
+@test "zn down, zn-ledger down and resolve with the database down: exit 2, nothing written" {
+	mig 20260101_000000_bad "SELECT 1/0"
+	PGHOST=/nonexistent run_zn 2 zn down
+	PGHOST=/nonexistent run_zn 2 zn-ledger down -o before.graph
+	[ ! -e before.graph ]
+	PGHOST=/nonexistent run_zn 2 zn-ledger resolve 20260101_000000_bad --applied --reason x
+	run_zn 2 zn-ledger -d "dbname=no_such_db_$$" resolve 20260101_000000_bad --rolled-back --reason x
+}

@@ -55,7 +55,17 @@ same_graph() {
 	run_zn 64 zn init --bogus
 	[ ! -e q ] && [ ! -e a ]
 	run_zn 0 zn -n init -d 'dbname=x y' q
-	assert_output "zn-diff -C q -d 'dbname=x y' --sql @empty @ > q/schema.sql"
+	assert_output "zn-diff -d 'dbname=x y' --sql @empty @ > q/schema.sql"
+}
+
+@test "zn init -d with the database down, or refusing: exit 2 and nothing written" {
+	PGHOST=/nonexistent run_zn 2 zn init -d "dbname=$ZN_TEST_DB" p
+	[ ! -e p ]
+	run_zn 2 zn init -d "dbname=no_such_db_$$" q
+	[ ! -e q ]
+	mkdir r
+	run_zn 2 zn init -d "dbname=no_such_db_$$" r
+	[ -z "$(ls -A r)" ]
 }
 
 @test "zn init -d: the example project's live schema pulled; it materialises to the same graph, and zn-diff finds nothing to do" {
