@@ -20,8 +20,8 @@
 static const char usage[] =
 "usage: zn-diff [-C dir] [-d conninfo] [-n pattern] [-N pattern]\n"
 "               [--offline] [--drop-policy soft|archive|drop] [--exit-code]\n"
-"               [--allow-unmodelled] [-o dir [--name name]] [--json | --sql]\n"
-"               [from] [to]\n"
+"               [--allow-unmodelled] [-o dir [--name name]]\n"
+"               [--json | --sql | --yaml] [from] [to]\n"
 "       zn-diff --read path [--json]\n"
 "\n"
 "Compare two schemas and write the ops that turn FROM into TO: an op\n"
@@ -55,6 +55,8 @@ static const char usage[] =
 "      --json                records even when stdout is a terminal\n"
 "      --sql                 the plan as one SQL script (zn-diff @empty @\n"
 "                            --sql: the live schema, as a declaration)\n"
+"      --yaml                TO as a zn-schema(5) declaration, checked to\n"
+"                            materialise to TO again (FROM is @empty)\n"
 "      --help                show this help and exit\n"
 "      --version             show the version and exit\n"
 "\n"
@@ -71,6 +73,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' + 256 },
 	{ "json", no_argument, NULL, 'j' + 256 },
 	{ "sql", no_argument, NULL, 'q' + 256 },
+	{ "yaml", no_argument, NULL, 'y' + 256 },
 	{ "name", required_argument, NULL, 'm' + 256 },
 	{ "output", required_argument, NULL, 'o' },
 	{ "read", required_argument, NULL, 'r' + 256 },
@@ -212,6 +215,100 @@ sqlscript(const struct zn_plan *p, FILE *fp)
 		}
 	}
 	fputs("\nRESET check_function_bodies;\n", fp);
+}
+
+/* The pull's files, removed however the process ends. */
+static char pulldir[4096], pullfile[4200];
+
+static void
+pullclean(void)
+{
+	if (pullfile[0] != '\0')
+		(void)unlink(pullfile);
+	if (pulldir[0] != '\0')
+		(void)rmdir(pulldir);
+}
+
+static void
+writefile(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", path);
+	fputs(text, fp);
+	if (fclose(fp) != 0)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot write '%s'", path);
+}
+
+/*
+ * --yaml: graph g (made from @empty by plan p) as a zn-schema(5)
+ * declaration.  The YAML alone is materialised and diffed with g; that
+ * plan's SQL completes the file (sql.last), and the whole is
+ * materialised again and must come to g's hash, or nothing is written.
+ */
+static void
+pull(struct ctx *x, const struct zn_plan *p, const struct zn_graph *g,
+    const char *to)
+{
+	struct zn_diff_opts o = { ZN_DROP_DROP, NULL };
+	struct zn_graph y, z;
+	struct zn_plan fix, rest;
+	const char *tmp = getenv("TMPDIR"), *title;
+	const char *scratch = x->scratch != NULL ? x->scratch :
+	    x->cfg.scratch;
+	char *text;
+	size_t i;
+
+	title = strcmp(to, "@") == 0 ? zn_json_str(g->source, "dbname") : to;
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if ((size_t)snprintf(pulldir, sizeof(pulldir), "%s/zn-pull.XXXXXX",
+	    tmp) >= sizeof(pulldir) || mkdtemp(pulldir) == NULL) {
+		pulldir[0] = '\0';
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot make a directory "
+		    "in '%s'", tmp);
+	}
+	(void)snprintf(pullfile, sizeof(pullfile), "%s/pull.yaml", pulldir);
+	atexit(pullclean);
+
+	text = zn_pull_yaml(g, p, NULL, title);
+	writefile(pullfile, text);
+	zn_declared_not_input("the declaration pulled does not materialise "
+	    "on the scratch server (pull it as SQL with --sql, or name a "
+	    "server with the roles it grants to with --scratch-url)");
+	zn_graph_from_declared(&y, pullfile, scratch, x->major, &x->so);
+	/* The YAML alone is the schema: checked already. */
+	if (strcmp(y.hash, g->hash) == 0) {
+		fputs(text, stdout);
+		free(text);
+		zn_graph_release(&y);
+		return;
+	}
+	free(text);
+	zn_diff(&fix, &y, g, &o);
+	text = zn_pull_yaml(g, p, &fix, title);
+	writefile(pullfile, text);
+	zn_graph_from_declared(&z, pullfile, scratch, x->major, &x->so);
+	if (strcmp(z.hash, g->hash) != 0) {
+		zn_diff(&rest, &z, g, &o);
+		for (i = 0; i < rest.n && i < 5; i++) {
+			fprintf(stderr, "%s: still to do: %s ", zn_progname,
+			    rest.ops[i].op);
+			zn_fputs_safe(rest.ops[i].target != NULL ?
+			    rest.ops[i].target : "", stderr);
+			fputc('\n', stderr);
+		}
+		zn_die(ZN_EXIT_UNAVAILABLE, "the declaration pulled does not "
+		    "materialise to the same schema (its graph's hash differs; "
+		    "%zu ops from it to the schema); pull it as SQL with "
+		    "--sql", rest.n);
+	}
+	fputs(text, stdout);
+	free(text);
+	zn_plan_release(&fix);
+	zn_graph_release(&y);
+	zn_graph_release(&z);
 }
 
 static void
@@ -377,7 +474,7 @@ main(int argc, char *argv[])
 	const char *readpath = NULL, *from, *to;
 	size_t nincl = 0, nexcl = 0;
 	int ch, jflag = 0, exitcode = 0, status, namegiven = 0, allow = 0;
-	int sqlflag = 0;
+	int sqlflag = 0, yamlflag = 0;
 	int policyset = 0;
 	char *migdir = NULL, buf[32];
 	const char *policy;
@@ -421,6 +518,9 @@ main(int argc, char *argv[])
 		case 'q' + 256:
 			sqlflag = 1;
 			break;
+		case 'y' + 256:
+			yamlflag = 1;
+			break;
 		case 'm' + 256:
 			namegiven = 1;
 			name = optarg;
@@ -455,6 +555,13 @@ main(int argc, char *argv[])
 	if (sqlflag && (jflag || outdir != NULL || namegiven))
 		zn_usage_error("--sql writes a script: not with --json, -o or "
 		    "--name");
+	if (yamlflag && (sqlflag || jflag || outdir != NULL || namegiven ||
+	    x.offline))
+		zn_usage_error("--yaml writes a declaration: not with --sql, "
+		    "--json, --offline, -o or --name");
+	if (yamlflag && (argc != 2 || strcmp(argv[0], "@empty") != 0))
+		zn_usage_error("--yaml writes TO as a declaration: give FROM "
+		    "as @empty, and TO");
 
 	if (readpath != NULL) {
 		if (argc > 0 || outdir != NULL)
@@ -540,6 +647,8 @@ main(int argc, char *argv[])
 		}
 	} else if (sqlflag)
 		sqlscript(&p, stdout);
+	else if (yamlflag)
+		pull(&x, &p, &gb, to);
 	else if (!jflag && zn_term_isatty(stdout))
 		summary(&p, stdout);
 	else

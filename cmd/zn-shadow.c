@@ -296,16 +296,16 @@ loadgraph(struct ctx *x, struct zn_graph *g, const char *path,
 	if (x->scratch && x->url == NULL) {
 		PGconn *conn = zn_scratch_newdb(&x->s, dbname);
 		json_t *renames = NULL;
+		int complete;
 
-		zn_declared_load(conn, path, &renames);
+		complete = zn_declared_load(conn, path, &renames);
 		PQfinish(conn);
 		conn = zn_scratch_connect(&x->s);
 		zn_graph_from_db(g, conn, &x->so);
 		PQfinish(conn);
 		g->renames = renames;
 		json_decref(g->source);
-		g->source = json_pack("{s:s, s:s}", "type", "declared",
-		    "path", path);
+		g->source = zn_declared_source(path, complete);
 		return;
 	}
 	zn_graph_from_declared(g, path, x->url != NULL ? x->url :
@@ -423,7 +423,7 @@ baseline(struct ctx *x, PGconn *prod)
 	if (strcmp(b, "empty") == 0)
 		return "empty";
 	if (strcmp(b, "live") != 0 && zn_path_is_declared(b)) {
-		zn_declared_load(x->conn, b, NULL);
+		(void)zn_declared_load(x->conn, b, NULL);
 		return b;
 	}
 	if (strcmp(b, "live") == 0) {

@@ -174,7 +174,7 @@ writefile(const struct zn_graph *g, const char *path)
 static void
 rendersql(const char *path, const char *output)
 {
-	struct zn_schema_map map = { NULL, 0, NULL };
+	struct zn_schema_map map = { NULL, 0, NULL, 0 };
 	struct zn_yaml *y = zn_yaml_load(path);
 	struct zn_out o;
 	char *ddl = zn_schema_render(y, &map);

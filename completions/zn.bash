@@ -17,7 +17,7 @@ _zn_complete() {
 		# zn-classify, zn up and down in zn-apply; zn status and history are
 		# zn-ledger's.
 		case $cmd in
-		zn-generate) cmd=zn-diff ;;
+		zn-generate|zn-pull) cmd=zn-diff ;;
 		zn-plan) cmd=zn-classify ;;
 		zn-verify) cmd=zn-shadow ;;
 		zn-up|zn-down) cmd=zn-apply ;;

@@ -184,6 +184,15 @@ freefiles(void)
  * Runs the declaration in conn's database: ddl rendered from YAML (map
  * ties it to its lines), or each .sql file as it is (ddl NULL).
  */
+/* What a refused declaration is, when it is not the user's input. */
+static const char *refused;
+
+void
+zn_declared_not_input(const char *what)
+{
+	refused = what;
+}
+
 static void
 load(PGconn *conn, char *ddl, struct zn_schema_map *map)
 {
@@ -208,6 +217,9 @@ load(PGconn *conn, char *ddl, struct zn_schema_map *map)
 			if (status == ZN_EXIT_UNAVAILABLE)
 				zn_die(status, "the scratch database failed: "
 				    "%s", msg);
+			if (refused != NULL)
+				zn_die(ZN_EXIT_UNAVAILABLE, "%s: %s", refused,
+				    msg);
 			zn_die(status, "%s", msg);
 		}
 	zn_pg_cmd(conn, "end the declaration's settings",
@@ -232,22 +244,36 @@ render(const char *path, struct zn_schema_map *map)
 	return ddl;
 }
 
-void
+int
 zn_declared_load(PGconn *conn, const char *path, json_t **renames)
 {
-	struct zn_schema_map map = { NULL, 0, NULL };
+	struct zn_schema_map map = { NULL, 0, NULL, 0 };
 
 	load(conn, render(path, &map), &map);
 	if (renames != NULL)
 		*renames = json_incref(map.renames);
 	zn_schema_map_release(&map);
+	return map.complete;
+}
+
+json_t *
+zn_declared_source(const char *path, int complete)
+{
+	/* A YAML file with sql: declares privileges and every kind. */
+	json_t *s = complete ? json_pack("{s:s, s:s, s:b}", "type",
+	    "declared", "path", path, "complete", 1) : json_pack("{s:s, s:s}",
+	    "type", "declared", "path", path);
+
+	if (s == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "cannot describe the declaration");
+	return s;
 }
 
 void
 zn_graph_from_declared(struct zn_graph *g, const char *path,
     const char *scratch_url, int major, const struct zn_snapshot_opts *o)
 {
-	struct zn_schema_map map = { NULL, 0, NULL };
+	struct zn_schema_map map = { NULL, 0, NULL, 0 };
 	struct zn_scratch s;
 	PGconn *conn;
 	json_t *renames;
@@ -269,7 +295,5 @@ zn_graph_from_declared(struct zn_graph *g, const char *path,
 	zn_scratch_stop(&s);
 
 	json_decref(g->source);
-	g->source = json_pack("{s:s, s:s}", "type", "declared", "path", path);
-	if (g->source == NULL)
-		zn_die(ZN_EXIT_UNAVAILABLE, "cannot describe the declaration");
+	g->source = zn_declared_source(path, map.complete);
 }

@@ -6631,6 +6631,9 @@ yamlgraph(const struct zn_graph *g)
 		return 1;
 	if (!streq(zn_json_str(g->source, "type"), "declared") || n < 4)
 		return 0;
+	/* A file with sql: declares privileges and every kind. */
+	if (json_is_true(json_object_get(g->source, "complete")))
+		return 0;
 	return strcmp(path + n - 4, ".yml") == 0 || (n >= 5 &&
 	    strcmp(path + n - 5, ".yaml") == 0);
 }

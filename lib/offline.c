@@ -1237,7 +1237,7 @@ zn_graph_from_offline(struct zn_graph *g, const char *path)
 	static const char *const schema_keys[] = { "comment", "enums",
 	    "sequences", "tables", "views", "materialized_views", "functions",
 	    NULL };
-	struct zn_schema_map map = { NULL, 0, NULL };
+	struct zn_schema_map map = { NULL, 0, NULL, 0 };
 	struct o o;
 	struct zn_yaml *y;
 	const json_t *s, *e;
@@ -1278,7 +1278,9 @@ zn_graph_from_offline(struct zn_graph *g, const char *path)
 		schema(&o, k, s);
 	json_array_foreach(o.seqs, i, e)
 		add(&o, json_incref((json_t *)e));
-	o.skipped[3] += json_array_size(json_object_get(o.root, "sql"));
+	o.skipped[3] += json_array_size(json_object_get(json_object_get(o.root,
+	    "sql"), "first")) + json_array_size(json_object_get(
+	    json_object_get(o.root, "sql"), "last"));
 	zn_graph_finish(g);
 	g->renames = json_incref(map.renames);
 	g->source = json_pack("{s:s, s:s, s:b}", "type", "declared", "path",

@@ -1409,27 +1409,56 @@ sequences(struct r *r, const json_t *sch, int owners)
 	}
 }
 
+static void enter(struct r *r, const char *schema);
+
 /* Raw SQL statements: a list of strings or of {sql: ...}. */
 static void
 rawsql(struct r *r, const json_t *sch, const char *key)
 {
+	const char *what = strcmp(key, "functions") == 0 ? "a routine" :
+	    "an SQL entry";
+
 	static const char *const allowed[] = { "sql", NULL };
 	json_t *l = list(r, sch, key), *e;
 	size_t i;
 
 	json_array_foreach(l, i, e) {
 		if (json_is_object(e)) {
-			keys(r, e, allowed, "a routine");
+			keys(r, e, allowed, what);
 			if (text(r, e, "sql") == NULL)
-				bad(r, l, NULL, i, "a routine needs 'sql'");
+				bad(r, l, NULL, i, "%s needs 'sql'", what);
 			sqltext(r, e, "sql", 0, text(r, e, "sql"));
 		} else if (json_is_string(e))
 			sqltext(r, l, NULL, i, json_string_value(e));
 		else
-			bad(r, l, NULL, i, "a routine must be SQL text, not %s",
-			    typename(e));
+			bad(r, l, NULL, i, "%s must be SQL text, not %s",
+			    what, typename(e));
 		add(r, ";\n");
 	}
+}
+
+/*
+ * The top level's sql: {first: [...], last: [...]}, SQL text run with
+ * search_path public right after the extensions, or after everything
+ * else.  Returns whether the file has the key at all: such a file
+ * declares the whole schema, privileges and all (zn-schema(5) SQL).
+ */
+static int
+sqlblocks(struct r *r, const json_t *root, const char *which)
+{
+	static const char *const allowed[] = { "first", "last", NULL };
+	json_t *m;
+
+	if (json_object_get(root, "sql") == NULL ||
+	    json_is_null(json_object_get(root, "sql")))
+		return json_object_get(root, "sql") != NULL;
+	m = mapping(r, root, "sql");
+	keys(r, m, allowed, "sql");
+	if (json_array_size(list(r, m, which)) > 0) {
+		enter(r, "public");
+		rawsql(r, m, which);
+	}
+	return 1;
 }
 
 static void
@@ -1504,7 +1533,7 @@ schemalist(struct r *r, json_t *root, struct sch **out)
 {
 	static const char *const top[] = { "extensions", "schemas", "comment",
 	    "enums", "sequences", "tables", "views", "materialized_views",
-	    "functions", NULL };
+	    "functions", "sql", NULL };
 	json_t *m, *v;
 	const char *name;
 	struct sch *s = NULL;
@@ -1714,6 +1743,7 @@ zn_schema_render(struct zn_yaml *y, struct zn_schema_map *map)
 			add(&r, ";\n");
 		}
 	extensions(&r, root);
+	map->complete = sqlblocks(&r, root, "first");
 	for (i = 0; i < n; i++) {
 		if (!json_is_object(s[i].node))
 			continue;
@@ -1755,6 +1785,7 @@ zn_schema_render(struct zn_yaml *y, struct zn_schema_map *map)
 		rls(&r, &r.tables[i]);
 		policies(&r, &r.tables[i]);
 	}
+	sqlblocks(&r, root, "last");
 	add(&r, "RESET search_path;\n");
 
 	map->spans = (void *)r.spans;

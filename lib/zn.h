@@ -638,6 +638,7 @@ struct zn_schema_map {
 	void *spans;		/* owned */
 	size_t n;
 	json_t *renames;	/* renamed_from hints, a new reference */
+	int complete;		/* the file has sql: it declares everything */
 };
 /* The DDL of the declaration (caller frees); fills map. */
 char *zn_schema_render(struct zn_yaml *y, struct zn_schema_map *map);
@@ -691,9 +692,21 @@ void zn_graph_from_declared(struct zn_graph *g, const char *path,
  * Runs a declared schema (as zn_graph_from_declared takes one) in conn's
  * database, as psql would; *renames (when not NULL) gets the YAML's
  * rename hints.  Errors die as zn_graph_from_declared's do; the session
- * keeps zn_pg_connect's settings afterwards.
+ * keeps zn_pg_connect's settings afterwards.  Returns whether the file
+ * is complete (zn_declared_source).
  */
-void zn_declared_load(PGconn *conn, const char *path, json_t **renames);
+int zn_declared_load(PGconn *conn, const char *path, json_t **renames);
+/*
+ * The declarations materialised from now on are the program's own, not
+ * input: the server refusing one dies with status 2, the message led by
+ * what (as "the declaration pulled"), rather than 65.
+ */
+void zn_declared_not_input(const char *what);
+/*
+ * The source of a declared graph; complete when a YAML file has sql:
+ * (it declares privileges and every kind, as SQL does).
+ */
+json_t *zn_declared_source(const char *path, int complete);
 /*
  * Reads a stored graph (path, "-" for stdin), validates header, records,
  * trailer and hash; dies with status 65 on any fault.
@@ -955,6 +968,14 @@ struct zn_plan {
 };
 void zn_diff(struct zn_plan *p, const struct zn_graph *from,
     const struct zn_graph *to, const struct zn_diff_opts *o);
+/*
+ * Graph g as a zn-schema(5) declaration (caller frees): p is the plan
+ * from an empty database to g, fix (or NULL) the plan from what the
+ * YAML alone materialises to g, whose SQL goes to sql.last; title, if
+ * not NULL, names the source in the first comment.
+ */
+char *zn_pull_yaml(const struct zn_graph *g, const struct zn_plan *p,
+    const struct zn_plan *fix, const char *title);
 void zn_plan_release(struct zn_plan *p);
 /* Frees what one op holds (zn_plan_release does it for each). */
 void zn_op_release(struct zn_op *op);

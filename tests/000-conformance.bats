@@ -214,9 +214,9 @@ setup() {
 		[ -z "$stderr" ]
 		n=$((n + 1))
 	done
-	# The seven commands, init, generate, plan, verify, status,
+	# The seven commands, init, pull, generate, plan, verify, status,
 	# history, config, recover, up and down.
-	[ "$n" -eq 17 ]
+	[ "$n" -eq 18 ]
 }
 
 @test "a write error on stdout is an error" {
