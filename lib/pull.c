@@ -964,20 +964,44 @@ viewok(struct pull *x, const json_t *v, int mat, size_t seq, json_int_t *pos)
 static void
 place(struct pull *x, const struct zn_plan *p)
 {
-	size_t i, firsttable = p->n, last = 0, seq = 0;
-	int anyfirst = 0;
+	size_t i, firsttable = p->n, seq = 0;
+	unsigned char *tofirst = zn_xcalloc(p->n + 1, 1);
+	struct zn_buf need = ZN_BUF_INIT, name = ZN_BUF_INIT;
 
 	for (i = 0; i < p->n; i++)
 		if (isop(&p->ops[i], "createTable")) {
 			firsttable = i;
 			break;
 		}
-	for (i = 0; i < firsttable; i++)
-		if (!early(&p->ops[i]) && !isop(&p->ops[i], "setPrivileges") &&
-		    !isop(&p->ops[i], "alterSequence")) {
-			last = i;
-			anyfirst = 1;
+	/*
+	 * sql.first: what the plan makes before the tables that YAML
+	 * cannot hold, and the enums, routines and sequences it uses (by
+	 * qualified name, newest first, so what those use goes too).
+	 */
+	for (i = firsttable; i-- > 0;) {
+		const struct zn_op *op = &p->ops[i];
+		json_t *a = zn_op_args(op);
+		char *t;
+
+		if (!early(op) && !isop(op, "setPrivileges") && !isop(op,
+		    "alterSequence"))
+			tofirst[i] = 1;
+		else if (isop(op, "createEnum") || isop(op, "createFunction") ||
+		    isop(op, "createProcedure") || isop(op, "createSequence")) {
+			zn_buf_reset(&name);
+			zn_pg_ident(&name, S(a, "schema"));
+			zn_buf_addch(&name, '.');
+			zn_pg_ident(&name, S(a, "name"));
+			tofirst[i] = need.len > 0 && strstr(need.buf,
+			    name.buf) != NULL;
 		}
+		if (tofirst[i] && (t = optext(op, 0)) != NULL) {
+			zn_buf_adds(&need, t);
+			free(t);
+		}
+	}
+	zn_buf_release(&need);
+	zn_buf_release(&name);
 	for (i = 0; i < p->n; i++) {
 		const struct zn_op *op = &p->ops[i];
 		json_t *a = zn_op_args(op);
@@ -994,14 +1018,7 @@ place(struct pull *x, const struct zn_plan *p)
 				json_array_append(x->exts, (json_t *)r);
 			continue;
 		}
-		if (i < firsttable && anyfirst && i < last && (isop(op,
-		    "createEnum") || isop(op, "createFunction") || isop(op,
-		    "createProcedure") || isop(op, "createSequence"))) {
-			addsql(x->first, op, 0);
-			continue;
-		}
-		if (i < firsttable && !early(op) && !isop(op,
-		    "setPrivileges") && !isop(op, "alterSequence")) {
+		if (tofirst[i]) {
 			addsql(x->first, op, 0);
 			continue;
 		}
@@ -1081,6 +1098,7 @@ place(struct pull *x, const struct zn_plan *p)
 		}
 		/* Everything else is left to the fix-up. */
 	}
+	free(tofirst);
 }
 
 /* ---- the file ---- */

@@ -173,6 +173,7 @@ hostile_kinds() {
 	CREATE SCHEMA app;
 	CREATE SCHEMA "odd.sch";
 	CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy');
+	CREATE TYPE app.level AS ENUM ('low', 'high');
 	CREATE DOMAIN app.cheer AS app.mood CHECK (VALUE <> 'sad');
 	CREATE DOMAIN app.email AS text CHECK (VALUE ~ '@') NOT NULL;
 	CREATE TYPE app.pair AS (a int, b text);
@@ -184,6 +185,7 @@ hostile_kinds() {
 	    nick text COLLATE app.ci,
 	    "Odd ""col""" text DEFAULT 'it''s: #1' COLLATE "C",
 	    mood app.cheer,
+	    level app.level,
 	    p app.pair,
 	    s app.span,
 	    total numeric(10,2) GENERATED ALWAYS AS (1.5) STORED,
@@ -236,6 +238,10 @@ hostile_kinds() {
 	grep -q '^          table: app.events$' pulled.yaml
 	grep -q '^              start: "10"$' pulled.yaml
 	grep -q '^      plain:$' pulled.yaml
+	# An enum no domain uses, a sequence and a trigger's routine.
+	grep -q '^        values: \[low, high\]$' pulled.yaml
+	grep -q '^      counter:$' pulled.yaml
+	grep -q '^        CREATE OR REPLACE FUNCTION app.touch()$' pulled.yaml
 	grep -q '^      "we\\"ird\\nt":$' pulled.yaml
 	grep -q '^            comment: "line one\\nline two\\u2028three"$' pulled.yaml
 	# SQL first: the domains and types the tables use, and the enum a
