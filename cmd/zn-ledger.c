@@ -1227,6 +1227,20 @@ done:
 /* ---- config ---- */
 
 /* Value v of the configuration, for people: text as it is, else JSON. */
+/* A conninfo or URL that holds a password. */
+static int
+haspassword(const char *c)
+{
+	const char *at, *colon;
+
+	if (strstr(c, "password") != NULL)
+		return 1;
+	if ((at = strchr(c, '@')) == NULL || strstr(c, "://") == NULL)
+		return 0;
+	colon = strchr(strstr(c, "://") + 3, ':');
+	return colon != NULL && colon < at;
+}
+
 static void
 putval(const char *key, const json_t *v, const char *from)
 {
@@ -1336,18 +1350,21 @@ config(struct ctx *x)
 	}
 	{
 		static const char *const keys[] = { "schema", "migrations",
-		    "ledger_schema", "scratch", "shadow" };
-		const char *vals[5];
+		    "ledger_schema", "database", "scratch", "shadow" };
+		const char *vals[6];
 
 		vals[0] = x->cfg.schema;
 		vals[1] = x->cfg.migrations;
 		vals[2] = x->cfg.ledger_schema;
-		vals[3] = x->cfg.scratch;
-		vals[4] = x->cfg.shadow;
-		for (i = 0; i < 5; i++) {
+		vals[3] = x->cfg.database;
+		vals[4] = x->cfg.scratch;
+		vals[5] = x->cfg.shadow;
+		for (i = 0; i < 6; i++) {
 			if (vals[i] == NULL)
 				continue;
-			s = json_string(vals[i]);
+			/* A password is not shown. */
+			s = json_string(i >= 3 && haspassword(vals[i]) ?
+			    "(a conninfo with a password)" : vals[i]);
 			if (s == NULL || (rec != NULL && json_object_set(rec,
 			    keys[i], s) != 0))
 				zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");

@@ -397,7 +397,8 @@ readfile(struct zn_config *c, const char *path)
 				static const char *const own[] = {
 				    "retention", "lock_wait",
 				    "statement_timeout", "retries",
-				    "drop_policy" };
+				    "drop_policy", "database", "scratch",
+				    "shadow" };
 				json_t *g = json_copy(e);
 				long d = 0;
 				size_t i;
@@ -408,7 +409,9 @@ readfile(struct zn_config *c, const char *path)
 				getdays(y, e, "retention", &d);
 				for (i = 0; i < sizeof(own) / sizeof(own[0]);
 				    i++) {
-					if (i > 0)
+					if (i >= 5)	/* the servers */
+						free(getstr(y, e, own[i]));
+					else if (i > 0)
 						checkopt(y, e, own[i]);
 					json_object_del(g, own[i]);
 				}
@@ -420,6 +423,17 @@ readfile(struct zn_config *c, const char *path)
 		c->environments = json_deep_copy(s);
 	}
 	zn_yaml_free(y);
+}
+
+static void
+server(char **into, const json_t *env, const char *key)
+{
+	const char *v = json_string_value(json_object_get(env, key));
+
+	if (v != NULL) {
+		free(*into);
+		*into = zn_xstrdup(v);
+	}
 }
 
 void
@@ -445,6 +459,14 @@ zn_config_load(struct zn_config *c, const char *dir)
 			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot use '%s'",
 			    dir);
 		free(path);
+	}
+	/* The environment's servers, over the file's. */
+	if ((env = getenv("ZN_ENV")) != NULL && *env != '\0') {
+		const json_t *e = json_object_get(c->environments, env);
+
+		server(&c->database, e, "database");
+		server(&c->scratch, e, "scratch");
+		server(&c->shadow, e, "shadow");
 	}
 	if ((env = getenv("ZN_DATABASE_URL")) != NULL && *env != '\0') {
 		free(c->database);

@@ -150,6 +150,21 @@ sch"."t;x" (id int PRIMARY KEY, "c'\''d" text DEFAULT $$a;b$$)' \
 	assert_line "apply.lock_wait          30s  (environment)"
 	ZN_ENV=production ZN_LOCK_WAIT=5s run_zn 0 zn config --json
 	[ "$(printf '%s\n' "$output" | jq -r '"\(.environment) \(."apply.lock_wait") \(."gates.max_risk") \(.environments | join(","))"')" = "production 5s 60 production" ]
+	# An environment's servers: its database over the file's, and the
+	# dispatcher's --env chooses it for every command a verb runs.
+	printf 'database: dbname=%s\nenvironments:\n  elsewhere: {database: "dbname=no_such_db_%s password=s3cret", scratch: "dbname=x"}\n' "$ZN_TEST_DB" "$$" >../env.yaml
+	ZN_CONFIG=../env.yaml run_zn 0 zn config check
+	assert_line "database                 dbname=$ZN_TEST_DB"
+	ZN_CONFIG=../env.yaml ZN_ENV=elsewhere run_zn 0 zn config check
+	assert_line "database                 (a conninfo with a password)"
+	assert_line "scratch                  dbname=x"
+	refute_output --partial s3cret
+	ZN_CONFIG=../env.yaml run_zn 0 zn status
+	ZN_CONFIG=../env.yaml run_zn 2 zn down --env elsewhere
+	[[ "$stderr" == *"no_such_db_$$"* ]]
+	printf 'environments:\n  e: {database: 5}\n' >../env2.yaml
+	ZN_CONFIG=../env2.yaml run_zn 65 zn config check
+	[[ "$stderr" == *"env2.yaml:2:"*"'database' must be a string"* ]]
 	ZN_ENV=staging run_zn 65 zn config check
 	[[ "$stderr" == *"ZN_ENV names environment staging, which zanith.yaml does not have"* ]]
 	printf 'apply:\n  lock_wait: soon\n' >../bad.yaml
