@@ -17,6 +17,7 @@ teardown_file() {
 
 setup() {
 	load helpers/common
+	load helpers/ledger
 	zn_db_new
 	cd "$BATS_TEST_TMPDIR" || return 1
 	mkdir -p migrations
@@ -42,10 +43,6 @@ six() {
 	  - op: createTable
 	    sql: ["CREATE TABLE public.acct_log (id bigint PRIMARY KEY, acct_id bigint REFERENCES public.acct)"]
 	YAML
-}
-
-ledger() {
-	psql -X -A -t -c "$1"
 }
 
 # The first statement of step $1 of six's migration.
@@ -180,12 +177,7 @@ schema_of() {
 @test "a run that finds the lock held waits --lock-wait, then exits 3 naming the holder" {
 	six
 	run_zn 0 zn-apply migrations
-	# Hold the lock from another session, the same key zn-apply uses,
-	# until the test lets it go: however slowly zn-apply starts (under
-	# valgrind, say), the lock is held while it waits.
-	psql -X -q -c "SET application_name = 'holder'" -c "SELECT pg_advisory_lock(k) FROM (SELECT ('x' || substr(encode(sha256('zanith:public'), 'hex'), 1, 15))::bit(60)::bigint AS k) s" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
-	holder=$!
-	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted)"
+	hold_lock
 	start=$(date +%s)
 	run_zn 3 zn-apply --lock-wait 1s migrations
 	end=$(date +%s)
@@ -194,8 +186,7 @@ schema_of() {
 	assert_equal "$output" ""
 	[[ "$stderr" == *"application_name 'holder'"* ]]
 	[[ "$stderr" == *"pg_sleep"* ]]
-	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holder'" >/dev/null
-	wait "$holder" || true
+	free_lock
 	# Then it gets the lock and finds nothing pending.
 	run_zn 0 zn-apply --lock-wait 10s migrations
 	assert_line --partial "0 steps applied, 6 already applied"

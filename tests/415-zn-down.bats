@@ -206,14 +206,10 @@ three() {
 @test "zn-ledger resolve waits for the migration lock, then exit 3" {
 	mig 20260101_000000_bad "SELECT 1/0"
 	run_zn 1 zn up
-	# The lock held by another session, the key zn-apply uses.
-	psql -X -q -c "SET application_name = 'holder'" -c "SELECT pg_advisory_lock(k) FROM (SELECT ('x' || substr(encode(sha256('zanith:public'), 'hex'), 1, 15))::bit(60)::bigint AS k) s" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
-	holder=$!
-	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted)"
+	hold_lock
 	run_zn 3 zn-ledger resolve --lock-wait 200ms 20260101_000000_bad --applied --reason x
 	[[ "$stderr" == *"application_name 'holder'"* ]]
-	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holder'"
-	wait "$holder" || true
+	free_lock
 	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'resolve'")" = 0 ]
 }
 
@@ -290,4 +286,51 @@ three() {
 	[ ! -e before.graph ]
 	PGHOST=/nonexistent run_zn 2 zn-ledger resolve 20260101_000000_bad --applied --reason x
 	run_zn 2 zn-ledger -d "dbname=no_such_db_$$" resolve 20260101_000000_bad --rolled-back --reason x
+}
+
+@test "zn down with the migration lock held: the restores wait --lock-wait too, then exit 3 naming the holder; nothing restored, nothing taken down" {
+	three
+	zn-snapshot -o before.graph
+	hold_lock
+	run_zn 3 zn down --lock-wait 300ms
+	[[ "$stderr" == *"application_name 'holder'"* ]]
+	free_lock
+	zn-snapshot -o after.graph
+	cmp before.graph after.graph
+	run_zn 0 zn status --exit-code
+	assert_line "3 migrations: 3 applied"
+	run_zn 0 zn-artifact list --json --status parked
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.object == "public.a.x") | .artifact_type')" = soft_drop_column ]
+	run_zn 0 zn -n down --lock-wait 2s
+	[[ "$output" == *"restore ID --lock-wait 2s"* ]]
+	[[ "$output" == *"--reverts IDS --lock-wait 2s"* ]]
+}
+
+@test "zn down interrupted while a step waits for a table's lock: the step rolled back, the migration still applied, what was restored on record; zn down again finishes it" {
+	three
+	# Another session holds b, whose index the down drops.
+	psql -X -q -c "SET application_name = 'blocker'" -c "BEGIN" -c "LOCK TABLE b IN ACCESS EXCLUSIVE MODE" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
+	blocker=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.b'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
+	setsid sh -c 'exec zn down' >down.out 2>down.err &
+	down=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name <> 'blocker' AND query LIKE 'DROP INDEX%b_a_id%')"
+	kill -INT -- "-$down"
+	rc=0
+	wait "$down" || rc=$?
+	[ "$rc" = 130 ] || fail "zn down: $rc: $(cat down.err)"
+	grep -q 'interrupted: the current step was rolled back' down.err
+	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'blocker'" >/dev/null
+	wait "$blocker" || true
+	# x came back before the step; the third is still applied.
+	[ "$(ledger "SELECT string_agg(x, ',' ORDER BY id) FROM a")" = x1,x2 ]
+	run_zn 0 zn status --exit-code
+	assert_line "3 migrations: 3 applied"
+	refute_line --partial drift
+	# Again: nothing left to restore, the rest applied.
+	run_zn 0 zn down
+	zn-snapshot -o d2.graph
+	cmp s2.graph d2.graph
+	run_zn 1 zn status --exit-code
+	assert_line "3 migrations: 2 applied, 1 pending"
 }
