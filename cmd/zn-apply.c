@@ -63,7 +63,8 @@ static const char usage[] =
 "      --version               show the version and exit\n"
 "\n"
 "Exit: 0 done, 1 a step failed or the plan is blocked, 2 cannot connect,\n"
-"3 the lock is busy, 4 the ledger disagrees, 65 bad input, 130 signal.\n"
+"3 the lock is busy, 4 the ledger disagrees, 64 usage, 65 bad input,\n"
+"130 signal.\n"
 "See zn-apply(1).\n";
 
 static const struct option longopts[] = {
