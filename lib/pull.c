@@ -162,21 +162,17 @@ addsql(json_t *l, const struct zn_op *op, int plain)
 
 /* ---- YAML text ---- */
 
+/*
+ * Whether YAML (1.1 or 1.2, in any case) would read plain s as a
+ * boolean, a null or a special number rather than a string.
+ */
 static int
-plainok(const char *s)
+typed(const char *s)
 {
-	static const char *const words[] = { "true", "false", "null", "yes",
-	    "no", "on", "off", "y", "n", NULL };
-	const char *p;
+	static const char *const words[] = { "true", "false", "null", "~",
+	    "yes", "no", "on", "off", "y", "n", ".inf", ".nan", NULL };
 	size_t i;
 
-	if (!isalpha((unsigned char)*s) && *s != '_')
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
-			return 0;
-	if (p[-1] == '.')
-		return 0;
 	for (i = 0; words[i] != NULL; i++) {
 		const char *a = s, *w = words[i];
 
@@ -185,9 +181,24 @@ plainok(const char *s)
 			w++;
 		}
 		if (*a == '\0' && *w == '\0')
-			return 0;
+			return 1;
 	}
-	return 1;
+	return 0;
+}
+
+static int
+plainok(const char *s)
+{
+	const char *p;
+
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			return 0;
+	if (p[-1] == '.')
+		return 0;
+	return !typed(s);
 }
 
 /*
@@ -256,10 +267,8 @@ quoted(struct zn_buf *b, const char *s)
 static int
 plainvalue(const char *s)
 {
-	static const char *const words[] = { "true", "false", "null", "~",
-	    "yes", "no", "on", "off", "y", "n", ".inf", ".nan", NULL };
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, n = strlen(s);
+	size_t n = strlen(s);
 
 	if (n == 0 || strchr("-?:,[]{}#&*!|>'\"%@` \t.+0123456789", *s) !=
 	    NULL || s[n - 1] == ' ' || s[n - 1] == ':' ||
@@ -268,17 +277,7 @@ plainvalue(const char *s)
 	for (; *p != '\0'; p++)
 		if (*p < 0x20 || *p >= 0x7f)
 			return 0;
-	for (i = 0; words[i] != NULL; i++) {
-		const char *a = s, *w = words[i];
-
-		while (*a != '\0' && tolower((unsigned char)*a) == *w) {
-			a++;
-			w++;
-		}
-		if (*a == '\0' && *w == '\0')
-			return 0;
-	}
-	return 1;
+	return !typed(s);
 }
 
 static void

@@ -309,22 +309,19 @@ hostile_kinds() {
 	assert_line --partial '"kind":"domain","schema":"public","name":"pos"'
 	assert_line --partial '"comment":"from sql.last"'
 	head -n 1 <<<"$output" | jq -e '.source.complete == true'
-	printf 'sql: [x]\n' >b1.yaml
-	run_zn 65 zn-snapshot --declared b1.yaml
-	[[ "$stderr" == *"b1.yaml:1:"*"mapping"* ]]
-	printf 'sql:\n  middle: []\n' >b2.yaml
-	run_zn 65 zn-snapshot --declared b2.yaml
-	[[ "$stderr" == *"b2.yaml:2:"*"middle"* ]]
-	printf 'sql:\n  first: [1]\n' >b3.yaml
-	run_zn 65 zn-snapshot --declared b3.yaml
-	[[ "$stderr" == *"b3.yaml:2:"* ]]
-	printf 'sql:\n  last: [{sql: "SELECT 1", x: 2}]\n' >b4.yaml
-	run_zn 65 zn-snapshot --declared b4.yaml
-	[[ "$stderr" == *"b4.yaml:2:"*"x"* ]]
-	# A statement the server refuses points at its line.
-	printf 'sql:\n  last:\n    - CREATE TABLE t (n nosuchtype)\n' >b5.yaml
-	run_zn 65 zn-snapshot --declared b5.yaml
-	[[ "$stderr" == *"b5.yaml:3:"*"nosuchtype"* ]]
+	# Each bad file, and what its error says: where, and about what (a
+	# statement the server refuses, at its line).
+	while IFS='|' read -r body want; do
+		printf '%b' "$body" >bad.yaml
+		run_zn 65 zn-snapshot --declared bad.yaml
+		[[ "$stderr" == *"bad.yaml:"$want* ]] || fail "$body: $stderr"
+	done <<-'CASES'
+	sql: [x]\n|1:*mapping
+	sql:\n  middle: []\n|2:*middle
+	sql:\n  first: [1]\n|2:*SQL text
+	sql:\n  last: [{sql: "SELECT 1", x: 2}]\n|2:*x
+	sql:\n  last:\n    - CREATE TABLE t (n nosuchtype)\n|3:*nosuchtype
+	CASES
 	# Without the key a YAML file leaves privileges alone; with it,
 	# even empty, it declares them.
 	zn_sql -q -c 'DO $$BEGIN CREATE ROLE zn_pull_reader; EXCEPTION WHEN duplicate_object THEN NULL; END$$' \
