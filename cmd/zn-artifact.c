@@ -2022,8 +2022,9 @@ main(int argc, char *argv[])
 {
 	struct ctx x;
 	struct sigaction sa;
-	const char *dir = NULL, *dbname = NULL, *lschema = NULL, *verb;
-	int ch, rc, reads;
+	const char *dir = NULL, *dbname = NULL, *lschema = NULL, *verb, *t;
+	char buf[32];
+	int ch, rc, reads, setwait = 0, setlock = 0;
 
 	zn_init(argv[0]);
 	memset(&x, 0, sizeof(x));
@@ -2098,9 +2099,11 @@ main(int argc, char *argv[])
 		case 'T' + 256:
 			x.locktimeout = zn_duration_arg("--lock-timeout", optarg,
 			    0);
+			setlock = 1;
 			break;
 		case 'W' + 256:
 			x.lockwait = zn_duration_arg("--lock-wait", optarg, 1);
+			setwait = 1;
 			break;
 		case 'X' + 256:
 			x.tableout = 1;
@@ -2164,6 +2167,13 @@ main(int argc, char *argv[])
 		free(cutoff(x.olderthan, &p));
 	}
 	zn_config_load(&x.cfg, dir);
+	/* The flags, ZN_* variables, then the environment's and the file's. */
+	if (!setwait && (t = zn_config_opt(&x.cfg, "apply", "lock_wait",
+	    "ZN_LOCK_WAIT", buf, sizeof(buf))) != NULL)
+		x.lockwait = zn_duration_arg("lock_wait", t, 1);
+	if (!setlock && (t = zn_config_opt(&x.cfg, "gates", "lock_timeout",
+	    "ZN_LOCK_TIMEOUT", buf, sizeof(buf))) != NULL)
+		x.locktimeout = zn_duration_arg("lock_timeout", t, 0);
 	x.schema = lschema != NULL ? lschema : x.cfg.ledger_schema;
 	x.conninfo = zn_pg_target(dbname, &x.cfg);
 	connect_ledger(&x);

@@ -1508,6 +1508,15 @@ main(int argc, char *argv[])
 	zn_config_load(&x.cfg, dir);
 	x.schema = lschema != NULL ? lschema : x.cfg.ledger_schema;
 	x.conninfo = zn_pg_target(dbname, &x.cfg);
+	/* resolve waits as zn-apply does: ZN_LOCK_WAIT, then the file. */
+	if (!setwait) {
+		char buf[32];
+		const char *t = zn_config_opt(&x.cfg, "apply", "lock_wait",
+		    "ZN_LOCK_WAIT", buf, sizeof(buf));
+
+		if (t != NULL)
+			lockwait = zn_duration_arg("lock_wait", t, 1);
+	}
 
 	if (strcmp(cmd, "status") == 0 && argc <= 2)
 		rc = status(&x, argc == 2 ? argv[1] : NULL);

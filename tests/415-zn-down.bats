@@ -209,6 +209,8 @@ three() {
 	hold_lock
 	run_zn 3 zn-ledger resolve --lock-wait 200ms 20260101_000000_bad --applied --reason x
 	[[ "$stderr" == *"application_name 'holder'"* ]]
+	ZN_LOCK_WAIT=300ms run_zn 3 zn-ledger resolve 20260101_000000_bad --applied --reason x
+	[[ "$stderr" == *"waited 300 ms"* ]]
 	free_lock
 	[ "$(ledger "SELECT count(*) FROM _zanith_events WHERE kind = 'resolve'")" = 0 ]
 }
@@ -294,6 +296,14 @@ three() {
 	hold_lock
 	run_zn 3 zn down --lock-wait 300ms
 	[[ "$stderr" == *"application_name 'holder'"* ]]
+	# zanith.yaml's wait is the restores' too, and ZN_LOCK_WAIT.
+	cp zanith.yaml zanith.was
+	printf 'apply:\n  lock_wait: 300ms\n' >>zanith.yaml
+	run_zn 3 zn down
+	[[ "$stderr" == *"waited 300 ms"* ]]
+	mv zanith.was zanith.yaml
+	ZN_LOCK_WAIT=200ms run_zn 3 zn-artifact restore 1
+	[[ "$stderr" == *"waited 200 ms"* ]]
 	free_lock
 	zn-snapshot -o after.graph
 	cmp before.graph after.graph
