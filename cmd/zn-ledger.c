@@ -1373,6 +1373,15 @@ config(struct ctx *x)
 			json_decref(s);
 		}
 	}
+	if (x->cfg.sample_rows > 0) {
+		s = json_integer(x->cfg.sample_rows);
+		if (s == NULL || (rec != NULL && json_object_set(rec,
+		    "shadow.sample_rows", s) != 0))
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+		if (rec == NULL)
+			putval("shadow.sample_rows", s, NULL);
+		json_decref(s);
+	}
 	if (x->cfg.retention_days > 0 || (e != NULL &&
 	    json_object_get(e, "retention") != NULL)) {
 		s = json_integer(zn_config_retention(&x->cfg, e != NULL ? env :

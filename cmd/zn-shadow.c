@@ -907,6 +907,11 @@ main(int argc, char *argv[])
 	zn_config_load(&x.cfg, dir);
 	if (x.url == NULL)
 		x.url = x.cfg.shadow;
+	/* zanith.yaml's sample, where the baseline is production. */
+	if (x.samplerows == 0 && x.cfg.sample_rows > 0 && (x.baseline ==
+	    NULL || strcmp(x.baseline, "live") == 0) && (x.dbname != NULL ||
+	    x.cfg.database != NULL))
+		x.samplerows = x.cfg.sample_rows;
 	if (x.skip && x.url == NULL)
 		zn_usage_error("--skip-provision uses the database --shadow-url "
 		    "names: give one");

@@ -24,6 +24,21 @@ getstr(const struct zn_yaml *y, const json_t *obj, const char *key)
 	return zn_xstrdup(json_string_value(v));
 }
 
+/* sample_rows of o: a number of rows from 1 up; 0 when not there. */
+static long
+getrows(const struct zn_yaml *y, const json_t *o)
+{
+	const json_t *v = json_object_get(o, "sample_rows");
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > 1000000000)
+		zn_yaml_die(y, o, "sample_rows", 0, "'sample_rows' is a number "
+		    "of rows, from 1");
+	return (long)json_integer_value(v);
+}
+
 static char **
 getlist(const struct zn_yaml *y, const json_t *obj, const char *key)
 {
@@ -349,7 +364,16 @@ readfile(struct zn_config *c, const char *path)
 	c->ledger_schema = getstr(y, root, "ledger_schema");
 	c->migrations = getstr(y, root, "migrations");
 	c->scratch = getstr(y, root, "scratch");
-	c->shadow = getstr(y, root, "shadow");
+	/* shadow: a URL, or {url, sample_rows}. */
+	s = json_object_get(root, "shadow");
+	if (json_is_object(s)) {
+		static const char *const sh[] = { "url", "sample_rows", NULL };
+
+		known(y, s, sh, " in 'shadow'");
+		c->shadow = getstr(y, s, "url");
+		c->sample_rows = getrows(y, s);
+	} else
+		c->shadow = getstr(y, root, "shadow");
 	c->schema = getstr(y, root, "schema");
 	getdays(y, root, "retention", &c->retention_days);
 	s = json_object_get(root, "allow_unmodelled");
@@ -398,7 +422,7 @@ readfile(struct zn_config *c, const char *path)
 				    "retention", "lock_wait",
 				    "statement_timeout", "retries",
 				    "drop_policy", "database", "scratch",
-				    "shadow" };
+				    "shadow", "sample_rows" };
 				json_t *g = json_copy(e);
 				long d = 0;
 				size_t i;
@@ -409,7 +433,9 @@ readfile(struct zn_config *c, const char *path)
 				getdays(y, e, "retention", &d);
 				for (i = 0; i < sizeof(own) / sizeof(own[0]);
 				    i++) {
-					if (i >= 5)	/* the servers */
+					if (i == 8)
+						(void)getrows(y, e);
+					else if (i >= 5)	/* servers */
 						free(getstr(y, e, own[i]));
 					else if (i > 0)
 						checkopt(y, e, own[i]);
@@ -467,6 +493,9 @@ zn_config_load(struct zn_config *c, const char *dir)
 		server(&c->database, e, "database");
 		server(&c->scratch, e, "scratch");
 		server(&c->shadow, e, "shadow");
+		if (json_is_integer(json_object_get(e, "sample_rows")))
+			c->sample_rows = (long)json_integer_value(
+			    json_object_get(e, "sample_rows"));
 	}
 	if ((env = getenv("ZN_DATABASE_URL")) != NULL && *env != '\0') {
 		free(c->database);

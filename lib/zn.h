@@ -328,6 +328,7 @@ struct zn_config {
 	char *ledger_schema;	/* default "public" */
 	char *scratch;		/* scratch server URL, or NULL: ephemeral */
 	char *shadow;		/* zn-shadow's server URL, or NULL: ephemeral */
+	long sample_rows;	/* zn-shadow's rows to copy, 0 for none */
 	char *migrations;	/* default "migrations" */
 	char *schema;		/* the declared schema, or NULL */
 	json_t *gates;		/* zn-classify's gates, checked, or NULL */

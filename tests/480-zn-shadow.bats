@@ -670,6 +670,20 @@ SQL
 	    --sample-rows 5 "$T/plan"
 	run_zn 64 zn-shadow --shadow-url "$URL" -d "$PGDATABASE" \
 	    --sample-rows 0 "$T/plan"
+	# zanith.yaml's shadow: {url, sample_rows}: the same, where the
+	# baseline is production; left out where it is not.
+	printf 'shadow: {url: "%s", sample_rows: 3}\n' "$URL" >"$T/zanith.yaml"
+	run_zn 0 zn-shadow -C "$T" -d "$PGDATABASE" --keep \
+	    --target "$T/b.graph" "$T/plan"
+	db=$(psql -X -A -t -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE 'zn\\_shadow%'")
+	run psql -X -A -t -d "$db" -c "SELECT (SELECT count(*) FROM public.big) || ' ' || (SELECT count(*) FROM public.small)"
+	assert_output '3 2'
+	psql -q -X -d postgres -c "DROP DATABASE \"$db\""
+	run_zn 0 zn-shadow -C "$T" --baseline "$T/a.graph" "$T/plan"
+	printf 'shadow: {url: "%s", sample_rows: 0}\n' "$URL" >"$T/zanith.yaml"
+	run_zn 65 zn-shadow -C "$T" -d "$PGDATABASE" "$T/plan"
+	[[ "$stderr" == *"zanith.yaml:1:"*"sample_rows"* ]]
+	rm "$T/zanith.yaml"
 }
 
 @test "bad input starts no shadow: a truncated stream and a damaged one are exit 65, production down is exit 2" {
