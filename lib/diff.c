@@ -4288,23 +4288,29 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		    "collation")));
 		arg(op, "to_collation", json_incref(json_object_get(c,
 		    "collation")));
-		if (da != NULL)
-			sql(op, fmt(d, "%s DROP DEFAULT", alt));
-		sql(op, fmt(d, "%s TYPE %s%s%s%s", alt, S(c, "type"),
-		    S(c, "collation") != NULL ? " COLLATE " : "",
-		    S(c, "collation") != NULL ? S(c, "collation") : "",
-		    using_(d, &d->b, cq, mapt(d, S(ca, "type")),
-		    S(c, "type"))));
-		if (db != NULL)
-			sql(op, fmt(d, "%s SET DEFAULT %s", alt, db));
-		if (db != NULL)
-			rev(op, fmt(d, "%s DROP DEFAULT", alt));
-		rev(op, fmt(d, "%s TYPE %s%s%s%s", alt, S(ca, "type"),
-		    S(ca, "collation") != NULL ? " COLLATE " : "",
-		    S(ca, "collation") != NULL ? S(ca, "collation") : "",
-		    using_(d, &d->a, cq, S(c, "type"), S(ca, "type"))));
-		if (da != NULL)
-			rev(op, fmt(d, "%s SET DEFAULT %s", alt, da));
+		/*
+		 * One statement, as PostgreSQL's manual writes it: the
+		 * default goes before the type changes (it may not cast)
+		 * and comes back after, in the same ALTER TABLE.
+		 */
+		sql(op, fmt(d, "%s%s%s TYPE %s%s%s%s%s%s%s", da != NULL ? alt :
+		    "", da != NULL ? " DROP DEFAULT, ALTER COLUMN " : "ALTER "
+		    "TABLE ", da != NULL ? cq : fmt(d, "%s ALTER COLUMN %s",
+		    tq, cq), S(c, "type"), S(c, "collation") != NULL ?
+		    " COLLATE " : "", S(c, "collation") != NULL ?
+		    S(c, "collation") : "", using_(d, &d->b, cq,
+		    mapt(d, S(ca, "type")), S(c, "type")), db != NULL ?
+		    ", ALTER COLUMN " : "", db != NULL ? cq : "", db != NULL ?
+		    fmt(d, " SET DEFAULT %s", db) : ""));
+		rev(op, fmt(d, "%s%s%s TYPE %s%s%s%s%s%s%s", db != NULL ? alt :
+		    "", db != NULL ? " DROP DEFAULT, ALTER COLUMN " : "ALTER "
+		    "TABLE ", db != NULL ? cq : fmt(d, "%s ALTER COLUMN %s",
+		    tq, cq), S(ca, "type"), S(ca, "collation") != NULL ?
+		    " COLLATE " : "", S(ca, "collation") != NULL ?
+		    S(ca, "collation") : "", using_(d, &d->a, cq, S(c, "type"),
+		    S(ca, "type")), da != NULL ? ", ALTER COLUMN " : "",
+		    da != NULL ? cq : "", da != NULL ? fmt(d, " SET DEFAULT %s",
+		    da) : ""));
 		needtypes(d, op, json_object_get(t, "columns"));
 		/* After the views that read the table go, before they come. */
 		need(op, fmt(d, "dropview-dep:%s", tq));

@@ -37,6 +37,31 @@ ops() {
 	[ "$(jq -r '.reverse[0]' <<<"$op")" = 'DROP INDEX CONCURRENTLY IF EXISTS public.users_email' ]
 }
 
+@test "a type change under a default is one ALTER TABLE: the default dropped before, set after, both ways" {
+	cat >new.sql <<-'SQL'
+	CREATE TABLE orgs (id bigint PRIMARY KEY);
+	CREATE TABLE users (
+	    id bigint PRIMARY KEY,
+	    org_id bigint,
+	    email text,
+	    nick varchar(40) NOT NULL DEFAULT 'x'
+	);
+	SQL
+	run_zn zn-diff --scratch-url "$URL" old.sql new.sql
+	[ "$(ops)" = "alterColumnType" ]
+	op=$(printf '%s\n' "$output" | jq -c 'select(.kind == "op")')
+	[ "$(jq -r '.sql | length' <<<"$op")" = 1 ]
+	[ "$(jq -r '.sql[0]' <<<"$op")" = "ALTER TABLE public.users ALTER COLUMN nick DROP DEFAULT, ALTER COLUMN nick TYPE character varying(40), ALTER COLUMN nick SET DEFAULT 'x'::character varying" ]
+	[ "$(jq -r '.reverse[0]' <<<"$op")" = "ALTER TABLE public.users ALTER COLUMN nick DROP DEFAULT, ALTER COLUMN nick TYPE text, ALTER COLUMN nick SET DEFAULT 'x'::text" ]
+	# And the server takes it, both ways.
+	zn_sql -q -f old.sql
+	zn_sql -q -c "INSERT INTO orgs VALUES (1)" -c "INSERT INTO users (id) VALUES (1)"
+	zn_sql -q -c "$(jq -r '.sql[0]' <<<"$op")"
+	[ "$(psql -X -q -A -t -c "INSERT INTO users (id) VALUES (2) RETURNING nick")" = x ]
+	zn_sql -q -c "$(jq -r '.reverse[0]' <<<"$op")"
+	[ "$(psql -X -A -t -c "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'nick'")" = text ]
+}
+
 @test "a foreign key added to an existing table is NOT VALID, then validated by a later op" {
 	cp old.sql new.sql
 	echo 'ALTER TABLE users ADD CONSTRAINT users_org FOREIGN KEY (org_id) REFERENCES orgs (id);' >>new.sql
