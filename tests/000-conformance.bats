@@ -200,7 +200,7 @@ setup() {
 	run_zn 0 zn help down
 	assert_line --partial "zn-diff @ BEFORE | zn-classify | zn-apply --reverts IDS"
 	run_zn 0 zn -n down --steps 2 --drop-policy drop --max-risk 9 --lock-wait 5s
-	assert_output "zn-ledger down --steps 2 -o BEFORE | zn-artifact restore ID ... | zn-diff --drop-policy drop --json @ BEFORE | zn-classify --max-risk 9 | zn-apply --reverts IDS --lock-wait 5s"
+	assert_output "zn-ledger down --steps 2 -o BEFORE | zn-artifact restore ID --lock-wait 5s ... | zn-diff --drop-policy drop --json @ BEFORE | zn-classify --max-risk 9 | zn-apply --reverts IDS --lock-wait 5s"
 }
 
 @test "every verb zn lists: zn help VERB and zn VERB --help print its usage, exit 0, with no database to reach" {
