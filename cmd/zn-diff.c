@@ -299,10 +299,17 @@ pull(struct ctx *x, const struct zn_plan *p, const struct zn_graph *g,
 			    rest.ops[i].target : "", stderr);
 			fputc('\n', stderr);
 		}
+		i = rest.n;
+		/* What it holds goes before it dies. */
+		free(text);
+		zn_plan_release(&rest);
+		zn_plan_release(&fix);
+		zn_graph_release(&y);
+		zn_graph_release(&z);
 		zn_die(ZN_EXIT_UNAVAILABLE, "the declaration pulled does not "
 		    "materialise to the same schema (its graph's hash differs; "
 		    "%zu ops from it to the schema); pull it as SQL with "
-		    "--sql", rest.n);
+		    "--sql", i);
 	}
 	fputs(text, stdout);
 	free(text);

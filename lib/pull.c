@@ -467,30 +467,30 @@ tableref(const char *sc, const char *name)
 
 /* ---- tables ---- */
 
-/* A collation as zn-schema(5) takes one: pg_catalog's, by name. */
+/*
+ * A collation as zn-schema(5) takes one: pg_catalog's, by name (read
+ * with the shared SQL tokenizer); NULL for another schema's.
+ */
 static char *
 collation(const char *c)
 {
-	const char *p = "pg_catalog.";
-	size_t n;
+	struct zn_toks ts;
+	char *name = NULL, *sc;
 
-	if (c == NULL || strncmp(c, p, strlen(p)) != 0)
+	if (c == NULL)
 		return NULL;
-	c += strlen(p);
-	n = strlen(c);
-	if (n >= 2 && c[0] == '"' && c[n - 1] == '"') {
-		char *s = zn_xmalloc(n), *o = s;
-		const char *q;
-
-		for (q = c + 1; q < c + n - 1; q++) {
-			if (*q == '"' && q[1] == '"')
-				q++;
-			*o++ = *q;
-		}
-		*o = '\0';
-		return s;
+	memset(&ts, 0, sizeof(ts));
+	zn_sql_tokens(&ts, c);
+	if (!ts.bad && ts.n == 3 && ts.v[1].t == ZN_TK_DOT &&
+	    (ts.v[0].t == ZN_TK_WORD || ts.v[0].t == ZN_TK_QIDENT) &&
+	    (ts.v[2].t == ZN_TK_WORD || ts.v[2].t == ZN_TK_QIDENT)) {
+		sc = zn_tok_ident(&ts.v[0]);
+		if (strcmp(sc, "pg_catalog") == 0)
+			name = zn_tok_ident(&ts.v[2]);
+		free(sc);
 	}
-	return zn_xstrdup(c);
+	zn_sql_tokens_release(&ts);
+	return name;
 }
 
 /*

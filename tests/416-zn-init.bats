@@ -212,6 +212,7 @@ hostile_kinds() {
 	t" (id int PRIMARY KEY, user_id bigint REFERENCES app.users ON DELETE CASCADE, "x y" int CHECK ("x y" > 0) NO INHERIT);
 	CREATE INDEX "we""ird ix" ON app."we""ird
 	t" (lower("x y"::text) text_pattern_ops DESC NULLS LAST) WHERE id > 0;
+	CREATE INDEX users_nick_c ON app.users (nick COLLATE "C");
 	CREATE TABLE app.events (at timestamptz NOT NULL, what text) PARTITION BY RANGE (at);
 	CREATE TABLE app.events_2026 PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 	CREATE INDEX events_at ON app.events (at);
@@ -270,6 +271,11 @@ hostile_kinds() {
 	grep -q 'CREATE OR REPLACE FUNCTION app.active()' last.txt
 	grep -q 'CREATE VIEW app.active_users' last.txt
 	grep -q 'CREATE TRIGGER users_touch' last.txt
+	# A key with a collation of its own: the index as SQL, built plainly
+	# in the declaration's transaction; pg_catalog's collation as YAML.
+	grep -q '^    - CREATE INDEX users_nick_c ON app.users ' last.txt
+	! grep -q CONCURRENTLY pulled.yaml
+	grep -q '^            collation: C$' pulled.yaml
 	grep -q 'GRANT SELECT ON TABLE app.users TO zn_pull_reader' last.txt
 	live=$(zn-snapshot -d "dbname=$ZN_TEST_DB" | head -n 1 | jq -r .hash)
 	pulled=$(zn-snapshot --declared pulled.yaml --scratch-url "dbname=$ZN_TEST_DB" | head -n 1 | jq -r .hash)
@@ -291,6 +297,22 @@ hostile_kinds() {
 	run_zn 64 zn-diff --yaml --offline @empty @
 	run_zn 64 zn-diff --yaml -o x @empty @
 	PGHOST=/nonexistent run_zn 2 zn pull
+}
+
+@test "zn pull: a declaration that does not come back to the live graph is exit 2, the differences named, nothing written and nothing left behind" {
+	# A partition's own NOT NULL, which the planner does not see: the
+	# YAML cannot say it, and the check finds the graphs differ.
+	zn_sql -q -c 'CREATE TABLE m (id int, at date) PARTITION BY RANGE (at)' \
+	    -c "CREATE TABLE m_2026 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" \
+	    -c 'ALTER TABLE m_2026 ALTER COLUMN id SET NOT NULL'
+	mkdir tmp
+	TMPDIR=$PWD/tmp run_zn 2 zn pull -d "dbname=$ZN_TEST_DB"
+	[[ "$stderr" == *"the declaration pulled does not materialise to the same schema"* ]]
+	assert_output ""
+	[ -z "$(ls -A tmp)" ]
+	# As SQL it comes back whole.
+	run_zn 0 zn pull --sql -d "dbname=$ZN_TEST_DB"
+	assert_line --partial 'CREATE TABLE public.m_2026'
 }
 
 @test "zn-schema(5) sql: first and last run in their places; a bad shape is exit 65 at its position" {
