@@ -152,12 +152,15 @@ sch"."t;x" (id int PRIMARY KEY, "c'\''d" text DEFAULT $$a;b$$)' \
 	[ "$(printf '%s\n' "$output" | jq -r '"\(.environment) \(."apply.lock_wait") \(."gates.max_risk") \(.environments | join(","))"')" = "production 5s 60 production" ]
 	# An environment's servers: its database over the file's, and the
 	# dispatcher's --env chooses it for every command a verb runs.
-	printf 'database: dbname=%s\nenvironments:\n  elsewhere: {database: "dbname=no_such_db_%s password=s3cret", scratch: "dbname=x"}\n' "$ZN_TEST_DB" "$$" >../env.yaml
+	printf 'database: dbname=%s\nshadow: {url: "dbname=s", sample_rows: 4}\nenvironments:\n  elsewhere: {database: "dbname=no_such_db_%s password=s3cret", scratch: "dbname=x", sample_rows: 9}\n' "$ZN_TEST_DB" "$$" >../env.yaml
 	ZN_CONFIG=../env.yaml run_zn 0 zn config check
 	assert_line "database                 dbname=$ZN_TEST_DB"
+	assert_line "shadow                   dbname=s"
+	assert_line "shadow.sample_rows       4"
 	ZN_CONFIG=../env.yaml ZN_ENV=elsewhere run_zn 0 zn config check
 	assert_line "database                 (a conninfo with a password)"
 	assert_line "scratch                  dbname=x"
+	assert_line "shadow.sample_rows       9"
 	refute_output --partial s3cret
 	ZN_CONFIG=../env.yaml run_zn 0 zn status
 	ZN_CONFIG=../env.yaml run_zn 2 zn down --env elsewhere
