@@ -299,6 +299,23 @@ pull(struct ctx *x, const struct zn_plan *p, const struct zn_graph *g,
 			    rest.ops[i].target : "", stderr);
 			fputc('\n', stderr);
 		}
+		if (rest.n == 0) {
+			/* What no op changes: name the records. */
+			struct zn_buf b = ZN_BUF_INIT;
+			char *line, *nl;
+
+			(void)zn_graph_differences(&z, g, 5, &b);
+			for (line = b.buf; *line != '\0';
+			    line = nl + 1) {
+				nl = strchr(line, '\n');
+				*nl = '\0';
+				fprintf(stderr, "%s: pulled and live: ",
+				    zn_progname);
+				zn_fputs_safe(line, stderr);
+				fputc('\n', stderr);
+			}
+			zn_buf_release(&b);
+		}
 		i = rest.n;
 		/* What it holds goes before it dies. */
 		free(text);

@@ -3353,7 +3353,7 @@ colsettings(struct d *d, json_t *out, const char *tq, const char *cn,
 
 /* Everything a table has, for CREATE TABLE; comments and all. */
 static void
-table_create_sql(struct d *d, json_t *out, const json_t *t)
+table_create_sql(struct d *d, json_t *out, const json_t *t, const json_t *fks)
 {
 	const char *sc = S(t, "schema"), *nm = S(t, "name");
 	const char *tq = qn(d, sc, nm), *alter;
@@ -3385,6 +3385,9 @@ table_create_sql(struct d *d, json_t *out, const json_t *t)
 				ITEM(constraint_item(d, x));
 		json_array_foreach(json_object_get(t, "exclusions"), i, x)
 			ITEM(constraint_item(d, x));
+		json_array_foreach(fks, i, x)
+			ITEM(fmt(d, "CONSTRAINT %s %s", qi(d, S(x, "name")),
+			    S(x, "definition")));
 		zn_buf_adds(&b, items ? "\n)" : " ()");
 		if (json_array_size(json_object_get(t, "inherits")) > 0) {
 			zn_buf_adds(&b, " INHERITS (");
@@ -3571,6 +3574,64 @@ addfk(struct d *d, const json_t *t, const json_t *fk, int existing)
 	}
 }
 
+/*
+ * Whether table t has key k (a primary key or unique constraint record
+ * of the other side) as it is: then the plan does not touch it.
+ */
+static int
+haskey(const json_t *t, const json_t *k)
+{
+	const json_t *pk = json_object_get(t, "primary_key"), *x;
+	size_t i;
+
+	if (json_is_object(pk) && json_equal(pk, (json_t *)k))
+		return 1;
+	json_array_foreach(json_object_get(t, "uniques"), i, x)
+		if (json_equal(x, (json_t *)k))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether foreign key fk of new table t is made by its CREATE TABLE: it
+ * references a table that is there before the plan and stays, by a key
+ * (primary or unique) that is there before and after, unchanged.  CREATE TABLE
+ * takes the SHARE ROW EXCLUSIVE lock on the referenced table that a
+ * separate ADD FOREIGN KEY would, and the new table has no rows to
+ * check.  Not one declared NOT VALID (CREATE TABLE makes it valid), not
+ * on a partitioned table or a partition, not one to a table made in the
+ * same plan (those come after every table, which breaks cycles).
+ */
+static int
+fkinline(struct d *d, const json_t *t, const json_t *fk)
+{
+	const json_t *ref = json_object_get(fk, "references"), *ra, *rb, *x;
+	const json_t *cols = json_object_get(ref, "columns");
+	size_t i;
+
+	if (B(fk, "not_valid") || S(t, "partition_key") != NULL ||
+	    json_is_object(json_object_get(t, "partition_of")) ||
+	    (streq(S(ref, "schema"), S(t, "schema")) &&
+	    streq(S(ref, "table"), S(t, "name"))) ||
+	    renamedfrom(d, "table", S(ref, "schema"), NULL,
+	    S(ref, "table")) != NULL)
+		return 0;
+	ra = lookup(d, &d->a, "table", S(ref, "schema"), NULL,
+	    S(ref, "table"), NULL, NULL);
+	rb = lookup(d, &d->b, "table", S(ref, "schema"), NULL,
+	    S(ref, "table"), NULL, NULL);
+	if (ra == NULL || rb == NULL)
+		return 0;
+	x = json_object_get(ra, "primary_key");
+	if (json_is_object(x) && json_equal(json_object_get(x, "columns"),
+	    (json_t *)cols))
+		return haskey(rb, x);
+	json_array_foreach(json_object_get(ra, "uniques"), i, x)
+		if (json_equal(json_object_get(x, "columns"), (json_t *)cols))
+			return haskey(rb, x);
+	return 0;
+}
+
 static void
 createtable(struct d *d, const json_t *t)
 {
@@ -3580,6 +3641,14 @@ createtable(struct d *d, const json_t *t)
 	struct zn_op *op;
 	size_t i;
 
+	json_t *with = json_array(), *names = json_array();
+
+	if (with == NULL || names == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	json_array_foreach(json_object_get(t, "foreign_keys"), i, x)
+		if (fkinline(d, t, x) && json_array_append(with,
+		    (json_t *)x) != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
 	op = newop(d, ZN_OP_CREATE_TABLE, PH_TABLE, target(d, sc, nm, NULL));
 	args(op, sc, nm, NULL);
 	arg(op, "columns", json_integer((json_int_t)json_array_size(
@@ -3587,7 +3656,19 @@ createtable(struct d *d, const json_t *t)
 	if (json_is_object(json_object_get(t, "partition_of")))
 		arg(op, "partition_of", json_incref(json_object_get(t,
 		    "partition_of")));
-	table_create_sql(d, op->sql, t);
+	table_create_sql(d, op->sql, t, with);
+	json_array_foreach(with, i, x) {
+		const json_t *ref = json_object_get(x, "references");
+
+		/* Its key stays as it is: nothing of the plan to wait for. */
+		addstr(names, S(x, "name"));
+		fk_comment(d, op, tq, x);
+		need(op, fmt(d, "rel:%s", qn(d, S(ref, "schema"),
+		    S(ref, "table"))));
+	}
+	if (json_array_size(names) > 0)
+		arg(op, "foreign_keys", json_incref(names));
+	json_decref(names);
 	rev(op, fmt(d, "DROP TABLE %s", tq));
 	provide(op, fmt(d, "rel:%s", tq));
 	provide(op, fmt(d, "key:%s", tq));
@@ -3603,7 +3684,9 @@ createtable(struct d *d, const json_t *t)
 		need(op, fmt(d, "rel:%s", qn(d, S(x, "schema"),
 		    S(x, "name"))));
 	json_array_foreach(json_object_get(t, "foreign_keys"), i, x)
-		addfk(d, t, x, 0);
+		if (!inlist(with, x))
+			addfk(d, t, x, 0);
+	json_decref(with);
 	policydiff(d, NULL, t, NULL, json_object_get(t, "policies"));
 }
 
@@ -3892,7 +3975,7 @@ droptable(struct d *d, const json_t *t)
 				addstr(owners, fmt(d, "ALTER SEQUENCE %s "
 				    "OWNED BY %s", sq, ownedby(d, own)));
 			}
-			table_create_sql(d, op->reverse, t);
+			table_create_sql(d, op->reverse, t, NULL);
 			json_array_extend(op->reverse, owners);
 			json_decref(owners);
 		}
@@ -4217,17 +4300,82 @@ isenum(struct d *d, struct side *s, const char *ty)
 	return 0;
 }
 
+/* Whether type t (as format_type writes it) is a string type. */
+static int
+stringtype(const char *t)
+{
+	return streq(t, "text") || streq(t, "name") || streq(t, "\"char\"") ||
+	    strncmp(t, "character varying", 17) == 0 ||
+	    strncmp(t, "character", 9) == 0 || streq(t, "bpchar");
+}
+
 /*
- * The USING clause of a type change to an enum from another type (text,
- * another enum): no cast to an enum is implicit, so through text.
+ * Whether t is a built-in type that PostgreSQL makes from a string type
+ * only by an explicit cast (its input function), as ALTER COLUMN TYPE
+ * will not do without USING.  Domains and types of extensions are left
+ * out: an explicit cast to a domain over varchar(n) would cut values
+ * that the assignment cast refuses.
+ */
+static int
+fromstringexplicit(const char *t)
+{
+	static const char *const whole[] = { "smallint", "integer",
+	    "bigint", "real", "double precision", "numeric", "boolean",
+	    "date", "interval", "uuid", "json", "jsonb", "inet", "cidr",
+	    "macaddr", "macaddr8", "money", "bytea", "xml", "oid",
+	    "tsvector", "tsquery" };
+	static const char *const prefix[] = { "numeric(", "timestamp",
+	    "time(", "time without", "time with", "interval ", "interval(",
+	    "bit(",
+	    "bit varying" };
+	size_t i;
+
+	if (streq(t, "time"))
+		return 1;
+	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		if (streq(t, whole[i]))
+			return 1;
+	for (i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+		if (strncmp(t, prefix[i], strlen(prefix[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The USING clause of a type change that has no implicit or assignment
+ * cast, which ALTER COLUMN TYPE needs: to an enum from another type
+ * (text, another enum), through text; from a string type to a built-in
+ * type its input function makes (text to integer, varchar to uuid); an
+ * integer to boolean and back.  Arrays alike, element by element.  None
+ * where an assignment cast exists: an explicit one may differ from it
+ * (to varchar(n) it cuts what the assignment cast refuses).
  */
 static const char *
 using_(struct d *d, struct side *s, const char *cq, const char *from,
     const char *to)
 {
-	if (streq(from, to) || !isenum(d, s, to))
+	size_t nf, nt;
+
+	if (streq(from, to))
 		return "";
-	return fmt(d, " USING %s::text::%s", cq, to);
+	if (isenum(d, s, to))
+		return fmt(d, " USING %s::text::%s", cq, to);
+	nf = strlen(from);
+	nt = strlen(to);
+	/* The same number of dimensions, and the element types. */
+	while (nf > 2 && nt > 2 && strcmp(from + nf - 2, "[]") == 0 &&
+	    strcmp(to + nt - 2, "[]") == 0) {
+		nf -= 2;
+		nt -= 2;
+	}
+	from = fmt(d, "%.*s", (int)nf, from);
+	if ((stringtype(from) && !stringtype(fmt(d, "%.*s", (int)nt, to)) &&
+	    fromstringexplicit(fmt(d, "%.*s", (int)nt, to))) ||
+	    (streq(from, "integer") && strncmp(to, "boolean", nt) == 0 &&
+	    nt == 7) || (streq(from, "boolean") && nt == 7 &&
+	    strncmp(to, "integer", 7) == 0))
+		return fmt(d, " USING %s::%s", cq, to);
+	return "";
 }
 
 /*
@@ -4251,6 +4399,245 @@ nnproof(struct d *d, const json_t *ta, const json_t *tb, const char *cq)
 				return S(x, "name");
 	}
 	return NULL;
+}
+
+/*
+ * What PostgreSQL carries down an inheritance tree: ALTER TABLE on a
+ * column (no ONLY) sets the default, NOT NULL or DROP NOT NULL of every
+ * table that inherits the column too, partitions and children alike,
+ * over whatever they had of their own.
+ */
+enum prop { PROP_DEFAULT, PROP_NOT_NULL, PROP_STATISTICS };
+
+#define INHERIT_DEPTH 1000
+
+/* Whether table ch is a partition or a child of t. */
+static int
+childof(const json_t *ch, const json_t *t)
+{
+	const json_t *x = json_object_get(ch, "partition_of");
+	size_t i;
+
+	if (json_is_object(x))
+		return streq(S(x, "schema"), S(t, "schema")) &&
+		    streq(S(x, "name"), S(t, "name"));
+	json_array_foreach(json_object_get(ch, "inherits"), i, x)
+		if (streq(S(x, "schema"), S(t, "schema")) &&
+		    streq(S(x, "name"), S(t, "name")))
+			return 1;
+	return 0;
+}
+
+/* The table of side s that t inherits column cn from, or NULL. */
+static const json_t *
+parentof(struct d *d, struct side *s, const json_t *t, const char *cn)
+{
+	const json_t *part = json_object_get(t, "partition_of"), *x, *pt;
+	size_t i;
+
+	if (json_is_object(part))
+		return lookup(d, s, "table", S(part, "schema"), NULL,
+		    S(part, "name"), NULL, NULL);
+	json_array_foreach(json_object_get(t, "inherits"), i, x) {
+		pt = lookup(d, s, "table", S(x, "schema"), NULL, S(x, "name"),
+		    NULL, NULL);
+		if (pt != NULL && findcol(pt, cn) != NULL)
+			return pt;
+	}
+	return NULL;
+}
+
+static int
+propdiffers(const json_t *x, const json_t *y, enum prop p)
+{
+	if (p == PROP_DEFAULT)
+		return !streq(S(x, "default"), S(y, "default"));
+	if (p == PROP_STATISTICS)
+		return !streq(S(x, "statistics"), S(y, "statistics"));
+	return B(x, "not_null") != B(y, "not_null");
+}
+
+/*
+ * Into out, after a statement on column cn of t (whose column is now
+ * pc) that PostgreSQL carried into every table below t: the statements
+ * that give each of those tables on side s its own value again, where
+ * it differs from its parent's, parents first (each one is carried
+ * down again).  A table new on side B is made before.
+ */
+static void
+restoreprop(struct d *d, struct side *s, struct zn_op *op, json_t *out,
+    const json_t *t, const json_t *pc, const char *cn, enum prop p,
+    int depth)
+{
+	const json_t *ch, *c;
+	const char *cq;
+	size_t i;
+
+	if (depth > INHERIT_DEPTH)
+		zn_die(ZN_EXIT_DATAERR, "%s: tables inherit from each other "
+		    "more than %d deep, or in a cycle", S(t, "name"),
+		    INHERIT_DEPTH);
+	for (i = 0; i < s->g->nrecs; i++) {
+		if (!iskind(s, i, "table") || (!inline_(s, i,
+		    "\"partition_of\":{") && !inline_(s, i, "\"inherits\":[{")))
+			continue;
+		ch = rec(s, i);
+		if (!childof(ch, t) || (c = findcol(ch, cn)) == NULL ||
+		    !B(c, "inherited") || (p == PROP_DEFAULT &&
+		    json_is_object(json_object_get(c, "generated"))))
+			continue;
+		if (propdiffers(c, pc, p)) {
+			cq = fmt(d, "ALTER TABLE %s ALTER COLUMN %s",
+			    qn(d, S(ch, "schema"), S(ch, "name")), qi(d, cn));
+			if (p == PROP_NOT_NULL)
+				addstr(out, fmt(d, "%s %s NOT NULL", cq,
+				    B(c, "not_null") ? "SET" : "DROP"));
+			else if (p == PROP_STATISTICS)
+				addstr(out, fmt(d, "%s SET STATISTICS %s", cq,
+				    S(c, "statistics") != NULL ?
+				    S(c, "statistics") : "-1"));
+			else if (S(c, "default") != NULL)
+				addstr(out, fmt(d, "%s SET DEFAULT %s", cq,
+				    S(c, "default")));
+			else
+				addstr(out, fmt(d, "%s DROP DEFAULT", cq));
+			if (s == &d->b && lookup(d, &d->a, "table",
+			    S(ch, "schema"), NULL, S(ch, "name"), NULL,
+			    NULL) == NULL)
+				need(op, fmt(d, "rel:%s", qn(d, S(ch, "schema"),
+				    S(ch, "name"))));
+		}
+		restoreprop(d, s, op, out, ch, c, cn, p, depth + 1);
+	}
+}
+
+/* Both ways: B's values after the statement, A's after its reverse. */
+static void
+restoreboth(struct d *d, struct zn_op *op, const json_t *ta,
+    const json_t *ca, const json_t *tb, const json_t *cb, enum prop p)
+{
+	restoreprop(d, &d->b, op, op->sql, tb, cb, S(cb, "name"), p, 0);
+	restoreprop(d, &d->a, op, op->reverse, ta, ca, S(ca, "name"), p, 0);
+}
+
+/*
+ * Whether the plan changes prop of column cn of a table (from side A's
+ * ca to side B's cb) by a statement PostgreSQL carries into the tables
+ * below it: the checks altercolumn() makes.
+ */
+static int
+propchange(struct d *d, const json_t *ca, const json_t *cb, enum prop p)
+{
+	const json_t *ib = json_object_get(cb, "identity");
+	const char *da = S(ca, "default"), *db = S(cb, "default");
+
+	if (p == PROP_STATISTICS)
+		return d->privs && !streq(S(ca, "statistics"),
+		    S(cb, "statistics"));
+	if (p == PROP_NOT_NULL)
+		return (B(ca, "not_null") && !B(cb, "not_null")) ||
+		    (!B(ca, "not_null") && B(cb, "not_null") &&
+		    !json_is_object(ib));
+	if (!same(json_object_get(ca, "generated"), json_object_get(cb,
+	    "generated")))
+		return 0;
+	if (!streq(mapt(d, S(ca, "type")), S(cb, "type")) ||
+	    !streq(S(ca, "collation"), S(cb, "collation")))
+		return da != NULL || db != NULL;
+	return !streq(mapt(d, da), db) && !(json_is_object(json_object_get(ca,
+	    "identity")) && json_is_object(ib));
+}
+
+/*
+ * Whether a statement of the plan on column cn of tb (side B), or on a
+ * table above it, is carried down into tb's children: then those
+ * children have B's value of prop once it has run (restoreprop()).
+ */
+static int
+carried(struct d *d, const json_t *tb, const char *cn, enum prop p,
+    int depth)
+{
+	const json_t *ta, *ca, *cb;
+	const char *from;
+
+	if (tb == NULL)
+		return 0;
+	if (depth > INHERIT_DEPTH)
+		zn_die(ZN_EXIT_DATAERR, "%s: tables inherit from each other "
+		    "more than %d deep, or in a cycle", S(tb, "name"),
+		    INHERIT_DEPTH);
+	from = renamedfrom(d, "table", S(tb, "schema"), NULL, S(tb, "name"));
+	ta = lookup(d, &d->a, "table", S(tb, "schema"), NULL, from != NULL ?
+	    from : S(tb, "name"), NULL, NULL);
+	if (ta == NULL || (cb = findcol(tb, cn)) == NULL ||
+	    (ca = findcol(ta, cn)) == NULL)
+		return 0;
+	if (!B(ca, "inherited") && !B(cb, "inherited"))
+		return propchange(d, ca, cb, p);
+	if (!B(ca, "inherited") || !B(cb, "inherited"))
+		return 0;
+	return carried(d, parentof(d, &d->b, tb, cn), cn, p, depth + 1) ||
+	    propdiffers(ca, cb, p);
+}
+
+static void altercolumn(struct d *, const json_t *, const json_t *,
+    const json_t *, const json_t *);
+
+/*
+ * A column t inherits on both sides: what it has of its own (a default,
+ * NOT NULL, a comment, statistics, options) compared with what it will
+ * have once the statements on its parent's column have been carried
+ * down, and changed after them.
+ */
+static void
+inhcolumn(struct d *d, const json_t *ta, const json_t *t, const json_t *ca,
+    const json_t *cb)
+{
+	static const char *const inherits[] = { "type", "collation",
+	    "generated", "identity" };
+	const char *cn = S(cb, "name");
+	const json_t *pt = parentof(d, &d->b, t, cn);
+	json_t *v;
+	json_t *e = json_deep_copy(ca);
+	size_t i, n0 = d->p->n;
+
+	if (e == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	for (i = 0; i < sizeof(inherits) / sizeof(inherits[0]); i++) {
+		v = json_object_get(cb, inherits[i]);
+		if (json_object_set(e, inherits[i], v != NULL ? v :
+		    json_null()) != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	}
+	if (carried(d, pt, cn, PROP_DEFAULT, 0)) {
+		v = json_object_get(cb, "default");
+		if (json_object_set(e, "default", v != NULL ? v :
+		    json_null()) != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	}
+	if (carried(d, pt, cn, PROP_NOT_NULL, 0) &&
+	    json_object_set(e, "not_null", json_boolean(B(cb, "not_null"))) !=
+	    0)
+		zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	if (carried(d, pt, cn, PROP_STATISTICS, 0)) {
+		v = json_object_get(cb, "statistics");
+		if (json_object_set(e, "statistics", v != NULL ? v :
+		    json_null()) != 0)
+			zn_die(ZN_EXIT_UNAVAILABLE, "out of memory");
+	}
+	altercolumn(d, ta, t, e, cb);
+	json_decref(e);
+	/* After the statements on the parent's column that PostgreSQL
+	 * carries down, which would undo them. */
+	for (i = n0; pt != NULL && i < d->p->n; i++)
+		if (d->p->ops[i].kind == ZN_OP_ALTER_COLUMN_DEFAULT ||
+		    d->p->ops[i].kind == ZN_OP_ALTER_COLUMN_NULLABLE ||
+		    d->p->ops[i].kind == ZN_OP_ALTER_COLUMN_SETTINGS)
+			need(&d->p->ops[i], fmt(d, "%s:%s.%s",
+			    d->p->ops[i].kind == ZN_OP_ALTER_COLUMN_DEFAULT ?
+			    "coldefault" : d->p->ops[i].kind ==
+			    ZN_OP_ALTER_COLUMN_NULLABLE ? "colnn" : "colstats",
+			    qn(d, S(pt, "schema"), S(pt, "name")), qi(d, cn)));
 }
 
 static void
@@ -4315,6 +4702,9 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		/* After the views that read the table go, before they come. */
 		need(op, fmt(d, "dropview-dep:%s", tq));
 		provide(op, fmt(d, "col:%s.%s", tq, cq));
+		provide(op, fmt(d, "coldefault:%s.%s", tq, cq));
+		if (da != NULL || db != NULL)
+			restoreboth(d, op, ta, ca, t, c, PROP_DEFAULT);
 		json_object_set_new(d->changedcols, key3(d, sc, nm, cn),
 		    json_true());
 		json_object_set_new(d->changedcols, key3(d, S(ta, "schema"),
@@ -4344,6 +4734,8 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		if (json_is_object(ib) && da != NULL)
 			rev(op, setval_sql(d, tq, cn, sa));
 		provide(op, fmt(d, "nodefault:%s.%s", tq, cq));
+		provide(op, fmt(d, "coldefault:%s.%s", tq, cq));
+		restoreboth(d, op, ta, ca, t, c, PROP_DEFAULT);
 		if (sa != NULL && da != NULL)
 			provide(op, fmt(d, "seqfree:%s", sa));
 		if (sb != NULL && db != NULL)
@@ -4380,6 +4772,8 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		arg(op, "not_null", json_false());
 		sql(op, fmt(d, "%s DROP NOT NULL", alt));
 		rev(op, fmt(d, "%s SET NOT NULL", alt));
+		provide(op, fmt(d, "colnn:%s.%s", tq, cq));
+		restoreboth(d, op, ta, ca, t, c, PROP_NOT_NULL);
 	} else if (!B(ca, "not_null") && B(c, "not_null") &&
 	    !json_is_object(ib) && (proof = nnproof(d, ta, t, cq)) != NULL) {
 		/* A valid CHECK that stays proves it already: no scan. */
@@ -4390,6 +4784,8 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		arg(op, "proven_by", json_string(proof));
 		sql(op, fmt(d, "%s SET NOT NULL", alt));
 		rev(op, fmt(d, "%s DROP NOT NULL", alt));
+		provide(op, fmt(d, "colnn:%s.%s", tq, cq));
+		restoreboth(d, op, ta, ca, t, c, PROP_NOT_NULL);
 	} else if (!B(ca, "not_null") && B(c, "not_null") &&
 	    !json_is_object(ib)) {
 		/*
@@ -4410,9 +4806,14 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		sql(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS "
 		    "NOT NULL) NOT VALID", tq, ckq, cq));
 		rev(op, fmt(d, "ALTER TABLE %s DROP CONSTRAINT %s", tq, ckq));
-		validateop(d, sc, nm, ck, 0);
+		provide(op, fmt(d, "nncheck:%s.%s", tq, ckq));
+		/* In this order whatever the phases of what waits for them. */
+		op = validateop(d, sc, nm, ck, 0);
+		need(op, fmt(d, "nncheck:%s.%s", tq, ckq));
+		provide(op, fmt(d, "nnvalid:%s.%s", tq, ckq));
 		op = newop(d, ZN_OP_ALTER_COLUMN_NULLABLE, PH_SET_NOT_NULL,
 		    tgt);
+		need(op, fmt(d, "nnvalid:%s.%s", tq, ckq));
 		args(op, sc, nm, cn);
 		arg(op, "not_null", json_true());
 		arg(op, "proven_by", json_string(ck));
@@ -4421,6 +4822,8 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		rev(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS "
 		    "NOT NULL) NOT VALID", tq, ckq, cq));
 		rev(op, fmt(d, "%s DROP NOT NULL", alt));
+		provide(op, fmt(d, "colnn:%s.%s", tq, cq));
+		restoreboth(d, op, ta, ca, t, c, PROP_NOT_NULL);
 	}
 	if (!streq(S(ca, "comment"), S(c, "comment")))
 		commentop(d, fmt(d, "COLUMN %s.%s", tq, cq), ca, c, tgt, sc,
@@ -4433,6 +4836,11 @@ altercolumn(struct d *d, const json_t *ta, const json_t *t,
 		args(op, sc, nm, cn);
 		colsettings(d, op->sql, tq, cn, ca, c);
 		colsettings(d, op->reverse, tq, cn, c, ca);
+		/* SET STATISTICS is carried down; SET (options) is not. */
+		if (!streq(S(ca, "statistics"), S(c, "statistics"))) {
+			provide(op, fmt(d, "colstats:%s.%s", tq, cq));
+			restoreboth(d, op, ta, ca, t, c, PROP_STATISTICS);
+		}
 	}
 }
 
@@ -4764,14 +5172,25 @@ keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 	rev(op, fmt(d, "DROP INDEX CONCURRENTLY IF EXISTS %s",
 	    qn(d, sc, nm)));
 	need(op, fmt(d, "dropindex:%s", qn(d, sc, nm)));
+	provide(op, fmt(d, "keyindex:%s", qn(d, sc, nm)));
 	/*
 	 * A primary key made NOT NULL columns the long way (a helper check
 	 * validated, then SET NOT NULL): it comes after them, or it scans
-	 * the table for NULLs itself, under ACCESS EXCLUSIVE.
+	 * the table for NULLs itself, under ACCESS EXCLUSIVE.  After its
+	 * index, whatever the phase of what waits for the key.
 	 */
 	op = newop(d, k == K_PK ? ZN_OP_ADD_PRIMARY_KEY : ZN_OP_ADD_UNIQUE,
 	    k == K_PK ? PH_KEY_USING_INDEX : PH_KEY, target(d, sc, tn, nm));
 	args(op, sc, tn, nm);
+	need(op, fmt(d, "keyindex:%s", qn(d, sc, nm)));
+	{
+		const json_t *c;
+		size_t j;
+
+		json_array_foreach(json_object_get(x, "columns"), j, c)
+			need(op, fmt(d, "colnn:%s.%s", tq,
+			    qi(d, json_string_value(c))));
+	}
 	arg(op, "columns", json_incref(json_object_get(x, "columns")));
 	arg(op, "using_index", json_string(nm));
 	sql(op, fmt(d, "ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s",
@@ -5422,8 +5841,12 @@ tablediff(struct d *d, const json_t *a, const json_t *b)
 		const char *from;
 		size_t k;
 
-		if (B(cb, "inherited"))
+		if (B(cb, "inherited")) {
+			ca = findcol(a, S(cb, "name"));
+			if (ca != NULL && B(ca, "inherited"))
+				inhcolumn(d, a, b, ca, cb);
 			continue;
+		}
 		from = renamedfrom(d, "column", sc, tn, S(cb, "name"));
 		ca = NULL;
 		if (from != NULL && findcol(b, from) == NULL)
@@ -6278,6 +6701,44 @@ before(const struct zn_op *x, const struct zn_op *y, int ex, int ey)
 	return x->seq < y->seq;
 }
 
+static int
+heapless(const struct zn_op *ops, const int *eff, size_t x, size_t y)
+{
+	return before(&ops[x], &ops[y], eff[x], eff[y]);
+}
+
+/* A binary heap of op positions, the first by before() on top. */
+static void
+heappush(size_t *h, size_t *n, size_t v, const struct zn_op *ops,
+    const int *eff)
+{
+	size_t i = (*n)++, up;
+
+	while (i > 0 && heapless(ops, eff, v, h[up = (i - 1) / 2])) {
+		h[i] = h[up];
+		i = up;
+	}
+	h[i] = v;
+}
+
+static size_t
+heappop(size_t *h, size_t *n, const struct zn_op *ops, const int *eff)
+{
+	size_t top = h[0], v = h[--*n], i = 0, c;
+
+	while ((c = 2 * i + 1) < *n) {
+		if (c + 1 < *n && heapless(ops, eff, h[c + 1], h[c]))
+			c++;
+		if (!heapless(ops, eff, h[c], v))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n > 0)
+		h[i] = v;
+	return top;
+}
+
 /*
  * Kahn's algorithm over the provides/requires edges, taking the ready op
  * that comes first by phase and creation order.  An op that an earlier
@@ -6298,6 +6759,7 @@ order(struct d *d)
 	unsigned char *out = zn_xcalloc(n + 1, 1);
 	struct zn_op *sorted = zn_xcalloc(n + 1, sizeof(*sorted));
 	int *eff = zn_xcalloc(n + 1, sizeof(*eff));
+	size_t *heap = zn_xcalloc(n + 1, sizeof(*heap)), nheap = 0;
 	int changed;
 	const json_t *v;
 
@@ -6338,14 +6800,18 @@ order(struct d *d)
 					changed = 1;
 				}
 	}
+	/* The ready ops in a binary heap, first by before(). */
+	for (i = 0; i < n; i++)
+		if (indeg[i] == 0)
+			heappush(heap, &nheap, i, p->ops, eff);
 	while (done < n) {
 		size_t best = n;
 
-		for (i = 0; i < n; i++)
-			if (!out[i] && indeg[i] == 0 && (best == n ||
-			    before(&p->ops[i], &p->ops[best], eff[i],
-			    eff[best])))
-				best = i;
+		while (nheap > 0 && best == n) {
+			best = heappop(heap, &nheap, p->ops, eff);
+			if (out[best])
+				best = n;
+		}
 		if (best == n) {
 			zn_warn("the ops depend on each other in a cycle; the "
 			    "rest keep the order of their phases");
@@ -6358,8 +6824,10 @@ order(struct d *d)
 		out[best] = 1;
 		sorted[done++] = p->ops[best];
 		for (k = 0; k < nsucc[best]; k++)
-			if (indeg[succ[best][k]] > 0)
-				indeg[succ[best][k]]--;
+			if (indeg[succ[best][k]] > 0 &&
+			    --indeg[succ[best][k]] == 0 && !out[succ[best][k]])
+				heappush(heap, &nheap, succ[best][k], p->ops,
+				    eff);
 	}
 	if (n > 0)
 		memcpy(p->ops, sorted, n * sizeof(*sorted));
@@ -6371,6 +6839,7 @@ order(struct d *d)
 	free(out);
 	free(sorted);
 	free(eff);
+	free(heap);
 	json_decref(prov);
 }
 

@@ -290,6 +290,72 @@ zn_graph_kind_rank(const char *kind)
 	return -1;
 }
 
+static int cmprec(const void *, const void *);
+
+const char *
+zn_graph_kind_name(int rank)
+{
+	return rank >= 0 && (size_t)rank < NKINDS ? kinds[rank].name : "?";
+}
+
+/*
+ * Up to max records in which graphs a and b differ (by identity, or by
+ * text under the same identity), in canonical order, as "kind
+ * schema.table.name (only in a | only in b | differs)" lines into out.
+ * Their number in all.
+ */
+size_t
+zn_graph_differences(const struct zn_graph *a, const struct zn_graph *b,
+    size_t max, struct zn_buf *out)
+{
+	size_t i = 0, j = 0, n = 0;
+	const struct zn_grec *r;
+	const char *what;
+	int c;
+
+	while (i < a->nrecs || j < b->nrecs) {
+		if (i == a->nrecs)
+			c = 1;
+		else if (j == b->nrecs)
+			c = -1;
+		else
+			c = cmprec(&a->recs[i], &b->recs[j]);
+		if (c == 0 && a->recs[i].len == b->recs[j].len &&
+		    memcmp(a->recs[i].line, b->recs[j].line,
+		    a->recs[i].len) == 0) {
+			i++;
+			j++;
+			continue;
+		}
+		r = c <= 0 ? &a->recs[i] : &b->recs[j];
+		what = c < 0 ? "only in the first" : c > 0 ?
+		    "only in the second" : "differs";
+		if (n++ < max) {
+			zn_buf_adds(out, zn_graph_kind_name(r->rank));
+			zn_buf_addch(out, ' ');
+			if (r->schema != NULL) {
+				zn_buf_adds(out, r->schema);
+				zn_buf_addch(out, '.');
+			}
+			if (r->table != NULL) {
+				zn_buf_adds(out, r->table);
+				zn_buf_addch(out, '.');
+			}
+			zn_buf_adds(out, r->name != NULL ? r->name : "");
+			if (r->args != NULL)
+				zn_buf_adds(out, r->args);
+			zn_buf_adds(out, " (");
+			zn_buf_adds(out, what);
+			zn_buf_adds(out, ")\n");
+		}
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+	}
+	return n;
+}
+
 const char *
 zn_graph_kind_sub(const char *kind)
 {

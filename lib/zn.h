@@ -447,6 +447,31 @@ struct zn_pgres {
 int zn_pg_try(PGconn *conn, struct zn_pgres *x, const char *sql,
     int nparams, const char *const *params);
 int zn_pg_try_script(PGconn *conn, struct zn_pgres *x, const char *sql);
+/*
+ * Statements sent in one round trip by zn_pg_try_pipeline: a prepared
+ * statement's name (prepared) or SQL text with nparams parameters; a
+ * Sync after it when sync is set (the statements before it, outside a
+ * BEGIN, commit there as one implicit transaction), and after the last.
+ */
+struct zn_pgstmt {
+	const char *sql;
+	int prepared;
+	int nparams;
+	const char *const *params;
+	int sync;
+};
+/*
+ * Runs the n statements in libpq's pipeline mode (one after another
+ * without it, stopping at a failure).  Returns n when all succeeded, x
+ * holding the last one's result; else the index of the first that
+ * failed, x holding its result.  The statements after a failure up to
+ * the next Sync are skipped by the server; those after it run: the
+ * caller decides what a failure leaves open (PQtransactionStatus).
+ * When first is not NULL and the first statement returned a row, *first
+ * gets its first value (the caller frees it).
+ */
+size_t zn_pg_try_pipeline(PGconn *conn, struct zn_pgres *x,
+    const struct zn_pgstmt *s, size_t n, char **first);
 int zn_pg_take(PGconn *conn, struct zn_pgres *x, PGresult *r);
 void zn_pgres_clear(struct zn_pgres *x);
 /*
@@ -747,6 +772,9 @@ int zn_graph_kind_rank(const char *kind);
  * ("table" of a trigger, "role" of default privileges), or NULL.
  */
 const char *zn_graph_kind_sub(const char *kind);
+const char *zn_graph_kind_name(int rank);
+size_t zn_graph_differences(const struct zn_graph *a,
+    const struct zn_graph *b, size_t max, struct zn_buf *out);
 /*
  * The member of a record that is part of its identity after its name
  * (borrowed, or NULL): an operator class's or family's access method,
@@ -1318,6 +1346,7 @@ struct zn_apply {
 	 * whose locks are sampled from another session.
 	 */
 	int shadow;
+	int prepared;		/* the ledger's step statements, this session */
 	void (*observed)(void *arg, size_t i, json_t *facts);
 	/* Refuse (status 1, recorded) a plan zn-shadow did not verify. */
 	int require_verified;

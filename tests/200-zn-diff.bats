@@ -82,6 +82,38 @@ ops() {
 	! printf '%s\n' "$output" | grep -q 'CONCURRENTLY\|NOT VALID'
 }
 
+@test "a new table's foreign keys to tables there before are in its CREATE TABLE; those to new tables, to itself, and NOT VALID ones come after" {
+	cp old.sql new.sql
+	cat >>new.sql <<-'SQL'
+	CREATE TABLE tags (id bigint PRIMARY KEY);
+	CREATE TABLE posts (
+	    id bigint PRIMARY KEY,
+	    org_id bigint NOT NULL REFERENCES orgs ON DELETE CASCADE,
+	    user_id bigint CONSTRAINT posts_user REFERENCES users (id),
+	    tag_id bigint REFERENCES tags,
+	    parent_id bigint REFERENCES posts
+	);
+	ALTER TABLE posts ADD CONSTRAINT posts_late FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+	COMMENT ON CONSTRAINT posts_user ON posts IS 'the author';
+	SQL
+	run_zn 0 zn-diff --scratch-url "$URL" old.sql new.sql
+	[ "$(ops)" = "createTable createTable addForeignKey addForeignKey addForeignKey" ]
+	printf '%s\n' "$output" >plan.jsonl
+	jq -r 'select(.op == "createTable" and .args.table == "posts") | .sql[]' plan.jsonl >create.sql
+	grep -qx '    CONSTRAINT posts_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.orgs(id) ON DELETE CASCADE,' create.sql
+	grep -qx '    CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES public.users(id)' create.sql
+	grep -qx "COMMENT ON CONSTRAINT posts_user ON public.posts IS 'the author'" create.sql
+	[ "$(jq -r 'select(.op == "addForeignKey") | .args.name' plan.jsonl | sort | paste -sd' ' -)" = "posts_late posts_parent_id_fkey posts_tag_id_fkey" ]
+	# The classifier sees the lock the CREATE TABLE takes on each table
+	# it references that was there before.
+	run_zn 0 zn-classify <plan.jsonl
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.op == "createTable" and .args.table == "posts") | [.risk.facts.locks[] | .relation + " " + .mode] | sort | join(",")')" = "public.orgs SHARE ROW EXCLUSIVE,public.users SHARE ROW EXCLUSIVE" ]
+	# Applied and planned again: nothing to do.
+	zn_sql -q -f old.sql
+	run_zn 0 zn-apply -d "dbname=$ZN_TEST_DB" plan.jsonl
+	run_zn 0 zn-diff --scratch-url "$URL" --exit-code @ new.sql -d "dbname=$ZN_TEST_DB"
+}
+
 @test "a removed column is soft-dropped, keeps its data, and its reverse brings it back" {
 	zn_sql -f old.sql
 	zn_sql -c "INSERT INTO orgs VALUES (1); INSERT INTO users VALUES (7, 1, 'a@b', 'neo')"

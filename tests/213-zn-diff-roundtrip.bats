@@ -175,3 +175,11 @@ setup() {
 @test "pair 198-not-null-proven-by-existing-check" {
 	zn_roundtrip 198-not-null-proven-by-existing-check
 }
+
+@test "pair 199-inherited-column-own-properties" {
+	zn_roundtrip 199-inherited-column-own-properties
+}
+
+@test "pair 200-type-change-needs-using" {
+	zn_roundtrip 200-type-change-needs-using
+}

@@ -303,19 +303,38 @@ hostile_kinds() {
 }
 
 @test "zn pull: a declaration that does not come back to the live graph is exit 2, the differences named, nothing written and nothing left behind" {
-	# A partition's own NOT NULL, which the planner does not see: the
-	# YAML cannot say it, and the check finds the graphs differ.
-	zn_sql -q -c 'CREATE TABLE m (id int, at date) PARTITION BY RANGE (at)' \
-	    -c "CREATE TABLE m_2026 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" \
-	    -c 'ALTER TABLE m_2026 ALTER COLUMN id SET NOT NULL'
+	# A column added to a parent after its child was made comes after
+	# the child's own columns, an order no CREATE TABLE makes (and none
+	# the planner changes): the check finds the graphs differ and names
+	# the table.
+	zn_sql -q -c 'CREATE TABLE base (id int)' \
+	    -c 'CREATE TABLE sub (x int) INHERITS (base)' \
+	    -c 'ALTER TABLE base ADD COLUMN z int'
 	mkdir tmp
 	TMPDIR=$PWD/tmp run_zn 2 zn pull -d "dbname=$ZN_TEST_DB"
 	[[ "$stderr" == *"the declaration pulled does not materialise to the same schema"* ]]
+	[[ "$stderr" == *"pulled and live: table public.sub (differs)"* ]]
 	assert_output ""
 	[ -z "$(ls -A tmp)" ]
-	# As SQL it comes back whole.
+	# As SQL it is written; its order is PostgreSQL's (zn-diff(1)).
 	run_zn 0 zn pull --sql -d "dbname=$ZN_TEST_DB"
-	assert_line --partial 'CREATE TABLE public.m_2026'
+	assert_line --partial 'CREATE TABLE public.sub'
+}
+
+@test "zn pull: a partition's and a child's own NOT NULL, default and comment on the columns they inherit come back in sql.last" {
+	zn_sql -q -c 'CREATE TABLE m (id int, at date, v text) PARTITION BY RANGE (at)' \
+	    -c "CREATE TABLE m_2026 PARTITION OF m (v DEFAULT 'x') FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" \
+	    -c 'ALTER TABLE m_2026 ALTER COLUMN id SET NOT NULL' \
+	    -c "CREATE TABLE base (id int, v text DEFAULT 'p')" \
+	    -c 'CREATE TABLE sub (x int) INHERITS (base)' \
+	    -c "ALTER TABLE sub ALTER COLUMN v SET DEFAULT 'c', ALTER COLUMN v SET NOT NULL" \
+	    -c "COMMENT ON COLUMN sub.id IS 'the child''s'"
+	run_zn 0 zn pull -d "dbname=$ZN_TEST_DB"
+	printf '%s\n' "$output" >s.yaml
+	assert_line --partial "ALTER TABLE public.m_2026 ALTER COLUMN id SET NOT NULL"
+	assert_line --partial "ALTER TABLE public.sub ALTER COLUMN v SET DEFAULT 'c'::text"
+	assert_line --partial "COMMENT ON COLUMN public.sub.id IS 'the child''s'"
+	same_graph "dbname=$ZN_TEST_DB" s.yaml
 }
 
 @test "zn-schema(5) sql: first and last run in their places; a bad shape is exit 65 at its position" {

@@ -1,0 +1,11 @@
+CREATE TABLE m (id integer NOT NULL, at date NOT NULL, v text, w text DEFAULT 'pw', n integer NOT NULL)
+    PARTITION BY RANGE (at);
+CREATE TABLE m_2025 PARTITION OF m (w DEFAULT 'own')
+    FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE m_2026 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE base (id integer NOT NULL, v text DEFAULT 'p', w text, k integer);
+CREATE TABLE sub (x integer) INHERITS (base);
+ALTER TABLE sub ALTER COLUMN v SET DEFAULT 'c', ALTER COLUMN w SET NOT NULL;
+CREATE TABLE subsub () INHERITS (sub);
+ALTER TABLE subsub ALTER COLUMN v SET DEFAULT 'cc';
+COMMENT ON COLUMN sub.k IS 'the child''s own comment';
