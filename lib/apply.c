@@ -281,15 +281,54 @@ opindex_release(struct opindex *ix)
 /* ---- the ledger's rows ---- */
 
 /* A running attempt, written and committed before the step starts. */
-static long long
-begin_attempt(struct zn_apply *a, const struct zn_lstep *s,
-    const char *status)
+/*
+ * The ledger's statements of every step, prepared once in the session:
+ * an attempt's row, and its outcome.  1 when they are; else x says why.
+ */
+#define ATTEMPT_BEGIN "zn_attempt_begin"
+#define ATTEMPT_END "zn_attempt_end"
+static int
+prepare(struct zn_apply *a, struct zn_pgres *x)
 {
-	char *sql = L(a, "INSERT INTO @._zanith_migration_steps (run_id, "
+	char *ins = L(a, "INSERT INTO @._zanith_migration_steps (run_id, "
 	    "migration_id, step, op, target, status, transactional, sql, "
 	    "sql_sha256, risk_level, risk_score, risk_reasons, client_host, "
 	    "tool_pid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
 	    "$12, $13, $14) RETURNING attempt_id");
+	char *upd = L(a, "UPDATE @._zanith_migration_steps SET status = $2, "
+	    "error = $3, sqlstate = $4, blockers = $5::jsonb, note = $6, "
+	    "finished_at = clock_timestamp(), elapsed_ms = $7 "
+	    "WHERE attempt_id = $1");
+	int ok;
+
+	memset(x, 0, sizeof(*x));
+	if (a->prepared) {
+		free(ins);
+		free(upd);
+		return 1;
+	}
+	ok = zn_pg_take(a->conn, x, PQprepare(a->conn, ATTEMPT_BEGIN, ins,
+	    14, NULL));
+	if (ok) {
+		zn_pgres_clear(x);
+		ok = zn_pg_take(a->conn, x, PQprepare(a->conn, ATTEMPT_END,
+		    upd, 7, NULL));
+	}
+	free(ins);
+	free(upd);
+	a->prepared = ok;
+	return ok;
+}
+
+/*
+ * An attempt's row, committed before anything of the step runs; with
+ * begin (the step's BEGIN and settings), those go in the same round
+ * trip, after the row's commit.  Returns the attempt's id.
+ */
+static long long
+begin_attempt_tx(struct zn_apply *a, const struct zn_lstep *s,
+    const char *status, const char *const *begin, size_t nbegin)
+{
 	const struct zn_op *op = stepop(a, s);
 	json_t *risk = zn_op_risk(op);
 	const json_t *sc = json_object_get(risk, "score"), *v;
@@ -297,14 +336,20 @@ begin_attempt(struct zn_apply *a, const struct zn_lstep *s,
 	const char *params[14];
 	struct zn_buf rb = ZN_BUF_INIT;
 	struct zn_pgres x;
+	struct zn_pgstmt st[5];
+	char *idtext = NULL;
 	long long id;
 	size_t i;
 
 	if (a->shadow) {
-		free(sql);
 		json_decref(risk);
 		return 0;
 	}
+	memset(st, 0, sizeof(st));
+	if (nbegin + 1 > sizeof(st) / sizeof(st[0]))
+		zn_die(ZN_EXIT_UNAVAILABLE, "begin_attempt_tx: %zu statements "
+		    "to begin with, at most %zu", nbegin,
+		    sizeof(st) / sizeof(st[0]) - 1);
 	snprintf(num, sizeof(num), "%d", s->n);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	if (json_is_integer(sc))
@@ -330,23 +375,49 @@ begin_attempt(struct zn_apply *a, const struct zn_lstep *s,
 	params[11] = risk != NULL ? reasons : NULL;
 	params[12] = a->host;
 	params[13] = pid;
-	if (!q(a, &x, sql, 14, params)) {
+	st[0].sql = ATTEMPT_BEGIN;
+	st[0].prepared = 1;
+	st[0].nparams = 14;
+	st[0].params = params;
+	st[0].sync = 1;
+	for (i = 0; i < nbegin; i++)
+		st[i + 1].sql = begin[i];
+	if (!prepare(a, &x) || (i = zn_pg_try_pipeline(a->conn, &x, st,
+	    nbegin + 1, &idtext)) == 0 || idtext == NULL) {
 		char *msg = zn_xasprintf("cannot record step %d of %s in the "
 		    "ledger (nothing of it ran): %s", s->n, stepmig(a, s),
 		    x.msg);
 
 		zn_pgres_clear(&x);
-		free(sql);
 		free(reasons);
+		free(idtext);
 		json_decref(risk);
 		zn_die(ZN_EXIT_UNAVAILABLE, "%s", msg);
 	}
-	id = atoll(PQgetvalue(x.r, 0, 0));
+	if (i <= nbegin) {
+		/* The row is there, "running": the next run settles it. */
+		char *msg = zn_xasprintf("cannot begin step %d of %s (nothing "
+		    "of it ran): %s", s->n, stepmig(a, s), x.msg);
+
+		zn_pgres_clear(&x);
+		free(reasons);
+		free(idtext);
+		json_decref(risk);
+		zn_die(ZN_EXIT_UNAVAILABLE, "%s", msg);
+	}
 	zn_pgres_clear(&x);
-	free(sql);
+	id = atoll(idtext);
+	free(idtext);
 	free(reasons);
 	json_decref(risk);
 	return id;
+}
+
+static long long
+begin_attempt(struct zn_apply *a, const struct zn_lstep *s,
+    const char *status)
+{
+	return begin_attempt_tx(a, s, status, NULL, 0);
 }
 
 /*
@@ -358,10 +429,6 @@ end_attempt(struct zn_apply *a, long long id, const char *status,
     const struct zn_pgres *err, const char *blockers, const char *note,
     double ms, struct zn_pgres *out)
 {
-	char *sql = L(a, "UPDATE @._zanith_migration_steps SET status = $2, "
-	    "error = $3, sqlstate = $4, blockers = $5::jsonb, note = $6, "
-	    "finished_at = clock_timestamp(), elapsed_ms = $7 "
-	    "WHERE attempt_id = $1");
 	char ids[32], el[32];
 	const char *params[7];
 	struct zn_pgres x;
@@ -370,7 +437,6 @@ end_attempt(struct zn_apply *a, long long id, const char *status,
 	if (a->shadow) {
 		if (out != NULL)
 			memset(out, 0, sizeof(*out));
-		free(sql);
 		return 1;
 	}
 	snprintf(ids, sizeof(ids), "%lld", id);
@@ -382,11 +448,54 @@ end_attempt(struct zn_apply *a, long long id, const char *status,
 	params[4] = blockers;
 	params[5] = note;
 	params[6] = el;
-	ok = q(a, out != NULL ? out : &x, sql, 7, params);
+	if (!prepare(a, out != NULL ? out : &x))
+		ok = 0;
+	else {
+		if (out != NULL)
+			zn_pgres_clear(out);
+		else
+			zn_pgres_clear(&x);
+		ok = zn_pg_take(a->conn, out != NULL ? out : &x,
+		    PQexecPrepared(a->conn, ATTEMPT_END, 7, params, NULL,
+		    NULL, 0));
+	}
 	if (out == NULL)
 		zn_pgres_clear(&x);
-	free(sql);
 	return ok;
+}
+
+/*
+ * A step's outcome "done" and its COMMIT in one round trip.  1 when
+ * both were; else x says which failed, and the transaction is still
+ * open (aborted) for the caller's ROLLBACK.
+ */
+static int
+end_attempt_commit(struct zn_apply *a, long long id, const char *blockers,
+    double ms, struct zn_pgres *x)
+{
+	char ids[32], el[32];
+	const char *params[7];
+	struct zn_pgstmt st[2];
+
+	if (!prepare(a, x))
+		return 0;
+	zn_pgres_clear(x);
+	snprintf(ids, sizeof(ids), "%lld", id);
+	snprintf(el, sizeof(el), "%.0f", ms >= 0 ? ms : 0);
+	params[0] = ids;
+	params[1] = "done";
+	params[2] = NULL;
+	params[3] = NULL;
+	params[4] = blockers;
+	params[5] = NULL;
+	params[6] = el;
+	memset(st, 0, sizeof(st));
+	st[0].sql = ATTEMPT_END;
+	st[0].prepared = 1;
+	st[0].nparams = 7;
+	st[0].params = params;
+	st[1].sql = "COMMIT";
+	return zn_pg_try_pipeline(a->conn, x, st, 2, NULL) == 2;
 }
 
 static int
@@ -1578,7 +1687,7 @@ steptimeout(const struct zn_apply *a, const struct zn_lstep *s)
  */
 static int
 steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
-    int last, double mstart, struct zn_pgres *err, char **seen)
+    int last, double mstart, struct zn_pgres *err, char **seen, int begun)
 {
 	char set[128];
 	const json_t *v;
@@ -1593,7 +1702,7 @@ steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
 	    "SET LOCAL statement_timeout = %ld; "
 	    "SET LOCAL search_path TO DEFAULT", steptimeout(a, s),
 	    a->stmttimeout);
-	if (!q(a, &x, set, 0, NULL))
+	if (!begun && !q(a, &x, set, 0, NULL))
 		goto fail;
 	zn_pgres_clear(&x);
 	if (a->shadow && a->scans0 != NULL && !scans_before(a, &x))
@@ -1616,6 +1725,15 @@ steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
 			goto fail;
 	}
 	fault(a, "after_exec", nth, NULL);
+	/* The outcome and the COMMIT in one round trip where nothing else
+	 * goes between them. */
+	if (!last && !a->shadow) {
+		if (!end_attempt_commit(a, id, *seen, zn_now_ms() - t0, &x))
+			goto fail;
+		zn_pgres_clear(&x);
+		measure(a);
+		return 1;
+	}
 	if (!end_attempt(a, id, "done", NULL, *seen, NULL,
 	    zn_now_ms() - t0, &x))
 		goto fail;
@@ -1731,15 +1849,31 @@ step(struct zn_apply *a, struct zn_lstep *s, int nth, double mstart)
 
 	digested(a);
 	for (attempt = 0;; attempt++) {
-		long long id = begin_attempt(a, s, "running");
-		double t0 = zn_now_ms();
+		/*
+		 * A transactional step's BEGIN and settings go with its
+		 * ledger row, in the same round trip, after the row is
+		 * committed.
+		 */
+		char lt[64], stt[64];
+		const char *begin[] = { "BEGIN", lt, stt,
+		    "SET LOCAL search_path TO DEFAULT" };
+		int begun = op->transactional && !a->shadow;
+		long long id;
+		double t0;
 		char *seen = NULL, *d;
 		struct zn_pgres err, y;
 		int ok;
 
+		snprintf(lt, sizeof(lt), "SET LOCAL lock_timeout = %ld",
+		    steptimeout(a, s));
+		snprintf(stt, sizeof(stt), "SET LOCAL statement_timeout = %ld",
+		    a->stmttimeout);
+		id = begin_attempt_tx(a, s, "running", begun ? begin : NULL,
+		    begun ? sizeof(begin) / sizeof(begin[0]) : 0);
+		t0 = zn_now_ms();
 		memset(&err, 0, sizeof(err));
 		ok = op->transactional ?
-		    steptx(a, s, nth, id, last, mstart, &err, &seen) :
+		    steptx(a, s, nth, id, last, mstart, &err, &seen, begun) :
 		    stepnontx(a, s, nth, id, last, mstart, &err, &seen);
 		if (ok) {
 			fault(a, "after_commit", nth, NULL);

@@ -595,6 +595,90 @@ zn_pg_try_script(PGconn *conn, struct zn_pgres *x, const char *sql)
 	return zn_pg_take(conn, x, PQexec(conn, sql));
 }
 
+#ifdef LIBPQ_HAS_PIPELINING
+static int
+sendone(PGconn *conn, const struct zn_pgstmt *s)
+{
+	return s->prepared ? PQsendQueryPrepared(conn, s->sql, s->nparams,
+	    s->params, NULL, NULL, 0) : PQsendQueryParams(conn, s->sql,
+	    s->nparams, NULL, s->params, NULL, NULL, 0);
+}
+#endif
+
+size_t
+zn_pg_try_pipeline(PGconn *conn, struct zn_pgres *x,
+    const struct zn_pgstmt *s, size_t n, char **first)
+{
+	size_t i;
+#ifdef LIBPQ_HAS_PIPELINING
+	size_t bad = n;
+	PGresult *r, *keep = NULL;
+	ExecStatusType st;
+	int lost = 0;
+
+	memset(x, 0, sizeof(*x));
+	if (PQenterPipelineMode(conn) != 1)
+		return zn_pg_take(conn, x, NULL), 0;
+	for (i = 0; i < n; i++)
+		if (sendone(conn, &s[i]) != 1 || ((s[i].sync || i + 1 == n) &&
+		    PQpipelineSync(conn) != 1)) {
+			/* Nothing is read back of a pipeline cut short. */
+			(void)PQexitPipelineMode(conn);
+			return zn_pg_take(conn, x, NULL), 0;
+		}
+	/* Each statement's result and its NULL; a Sync's own result. */
+	for (i = 0; i < n && !lost; i++) {
+		if ((r = PQgetResult(conn)) == NULL) {
+			lost = 1;
+			break;
+		}
+		st = PQresultStatus(r);
+		if (i == 0 && first != NULL && st == PGRES_TUPLES_OK &&
+		    PQntuples(r) > 0 && PQnfields(r) > 0)
+			*first = zn_xstrdup(PQgetvalue(r, 0, 0));
+		if (bad == n && st != PGRES_TUPLES_OK &&
+		    st != PGRES_COMMAND_OK) {
+			bad = i;
+			PQclear(keep);
+			keep = r;
+		} else if (bad == n) {
+			PQclear(keep);
+			keep = r;
+		} else
+			PQclear(r);
+		while ((r = PQgetResult(conn)) != NULL)
+			PQclear(r);
+		if (s[i].sync || i + 1 == n) {
+			r = PQgetResult(conn);
+			if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+				lost = 1;
+			PQclear(r);
+		}
+	}
+	if (lost || PQexitPipelineMode(conn) != 1) {
+		PQclear(keep);
+		zn_pg_take(conn, x, NULL);
+		return bad < i ? bad : i;
+	}
+	zn_pg_take(conn, x, keep);
+	return bad;
+#else
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			zn_pgres_clear(x);
+		if (!zn_pg_take(conn, x, s[i].prepared ? PQexecPrepared(conn,
+		    s[i].sql, s[i].nparams, s[i].params, NULL, NULL, 0) :
+		    PQexecParams(conn, s[i].sql, s[i].nparams, NULL,
+		    s[i].params, NULL, NULL, 0)))
+			return i;
+		if (i == 0 && first != NULL && PQntuples(x->r) > 0 &&
+		    PQnfields(x->r) > 0)
+			*first = zn_xstrdup(PQgetvalue(x->r, 0, 0));
+	}
+	return n;
+#endif
+}
+
 void
 zn_pgres_clear(struct zn_pgres *x)
 {
