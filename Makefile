@@ -268,7 +268,7 @@ lint: all
 	shellcheck -x -s sh cmd/zn tests/run tests/helpers/pgtmp.sh \
 	    examples/demo.sh build-aux/deps bench/snapshot.sh bench/gen-schema \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops bench/apply.sh \
-	    bench/offline-drift.sh bench/realworld.sh bench/shadow.sh bench/artifact.sh bench/pull.sh \
+	    bench/offline-drift.sh bench/realworld.sh bench/shadow.sh bench/artifact.sh bench/pull.sh bench/generate.sh bench/plansize.sh bench/apply-schema.sh \
 	    tests/gen-roundtrip .ci/run tests/fuzz/run build-aux/embed-sql \
 	    build-aux/objrules
 	shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \

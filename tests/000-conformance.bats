@@ -155,7 +155,7 @@ setup() {
 	    build-aux/deps examples/demo.sh bench/gen-schema bench/snapshot.sh \
 	    bench/diff.sh bench/common.sh bench/classify.sh bench/gen-ops bench/apply.sh \
 	    tests/gen-roundtrip build-aux/embed-sql build-aux/objrules \
-	    bench/offline-drift.sh bench/realworld.sh bench/shadow.sh bench/artifact.sh bench/pull.sh .ci/run \
+	    bench/offline-drift.sh bench/realworld.sh bench/shadow.sh bench/artifact.sh bench/pull.sh bench/generate.sh bench/plansize.sh bench/apply-schema.sh .ci/run \
 	    tests/fuzz/run
 	assert_success
 	run shellcheck -x -s bash completions/zn.bash tests/helpers/common.bash \
