@@ -1348,8 +1348,14 @@ static const char q_unmodelled[] =
     "'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t JOIN "
     "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE "
     "t.typnamespace = ANY($1::pg_catalog.oid[]) AND "
+    /*
+     * Not an array type (every table has one): its element's typarray
+     * names it.  Looked up by the element's OID, an index scan; by
+     * typarray, which has no index, it was one scan of pg_type per
+     * table (37 s at 15,000 tables).
+     */
     "t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
-    "e WHERE e.typarray = t.oid) "
+    "e WHERE e.oid = t.typelem AND e.typarray = t.oid) "
     "UNION ALL SELECT 'operator', n.nspname, o.oprname || '(' || CASE "
     "WHEN o.oprleft = 0 THEN 'NONE' ELSE "
     "pg_catalog.format_type(o.oprleft, NULL) END || ', ' || "
