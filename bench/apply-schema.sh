@@ -83,12 +83,7 @@ for n in "$@"; do
 	isnum "$n" || usage
 done
 
-case $0 in
-*/*) here=${0%/*} ;;
-*) here=. ;;
-esac
-here=$(cd "$here" && pwd) || die "cannot find the script's directory"
-top=${here%/*}
+bench_top
 apply=$(bin zn-apply "${ZN_APPLY:-}")
 zndiff=$(bin zn-diff "${ZN_DIFF:-}")
 znsnap=$(bin zn-snapshot "${ZN_SNAPSHOT:-}")
@@ -97,19 +92,7 @@ for b in "$apply" "$zndiff" "$znsnap"; do
 done
 command -v jq >/dev/null 2>&1 || die "no jq"
 
-# shellcheck source=tests/helpers/pgtmp.sh
-. "$top/tests/helpers/pgtmp.sh"
-bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
-psql=$(tool psql) || exit 1
-bench_timers
-bench_setup
-say "starting a PostgreSQL cluster"
-zn_pgtmp_start || die "the PostgreSQL cluster did not start"
-export PGHOST PGPORT PGUSER
-
-q() {
-	"$psql" -X -v ON_ERROR_STOP=1 -q -At "$@"
-}
+bench_cluster
 
 # node-pg-migrate from the npm registry, if it can be had.
 npgm=

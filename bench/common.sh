@@ -14,6 +14,12 @@
 #   isnum WORD          whether WORD is a whole number, at least 1
 #   bin NAME [PATH]     a zanith binary: PATH when given, else NAME in
 #                       PATH, else $top/build/bin/NAME
+#   bench_top           sets here (the script's directory) and top (the
+#                       checkout above it)
+#   bench_cluster       sources pgtmp.sh, sets bindir and psql, finds the
+#                       timers, makes $tmp and starts the throwaway
+#                       server, exporting PGHOST, PGPORT and PGUSER
+#   q ARGS...           psql -X -v ON_ERROR_STOP=1 -q -At ARGS
 
 isnum() {
 	case $1 in
@@ -116,4 +122,30 @@ bench_setup() {
 bench_cleanup() {
 	zn_pgtmp_stop
 	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+
+bench_top() {
+	case $0 in
+	*/*) here=${0%/*} ;;
+	*) here=. ;;
+	esac
+	here=$(cd "$here" && pwd) || die "cannot find the script's directory"
+	top=${here%/*}
+}
+
+bench_cluster() {
+	# shellcheck source=tests/helpers/pgtmp.sh
+	. "$top/tests/helpers/pgtmp.sh"
+	bindir=$(zn_pgtmp_bindir) ||
+	    die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
+	psql=$(tool psql) || exit 1
+	bench_timers
+	bench_setup
+	say "starting a PostgreSQL cluster"
+	zn_pgtmp_start || die "the PostgreSQL cluster did not start"
+	export PGHOST PGPORT PGUSER
+}
+
+q() {
+	"$psql" -X -v ON_ERROR_STOP=1 -q -At "$@"
 }

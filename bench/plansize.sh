@@ -74,12 +74,7 @@ for n in "$@"; do
 	isnum "$n" || usage
 done
 
-case $0 in
-*/*) here=${0%/*} ;;
-*) here=. ;;
-esac
-here=$(cd "$here" && pwd) || die "cannot find the script's directory"
-top=${here%/*}
+bench_top
 zndiff=$(bin zn-diff "${ZN_DIFF:-}")
 znsnap=$(bin zn-snapshot "${ZN_SNAPSHOT:-}")
 znapply=$(bin zn-apply "${ZN_APPLY:-}")
@@ -87,19 +82,7 @@ for b in "$zndiff" "$znsnap" "$znapply"; do
 	[ -x "$b" ] || die "no $b (run make all)"
 done
 
-# shellcheck source=tests/helpers/pgtmp.sh
-. "$top/tests/helpers/pgtmp.sh"
-bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
-psql=$(tool psql) || exit 1
-bench_timers
-bench_setup
-say "starting a PostgreSQL cluster"
-zn_pgtmp_start || die "the PostgreSQL cluster did not start"
-export PGHOST PGPORT PGUSER
-
-q() {
-	"$psql" -X -v ON_ERROR_STOP=1 -q -At "$@"
-}
+bench_cluster
 
 # first DB FROM COLUMN: the first table numbered FROM or later that has
 # COLUMN (any table when COLUMN is -), as t_NNNNN.

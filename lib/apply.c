@@ -287,6 +287,7 @@ opindex_release(struct opindex *ix)
  */
 #define ATTEMPT_BEGIN "zn_attempt_begin"
 #define ATTEMPT_END "zn_attempt_end"
+#define ATTEMPT_DONE "zn_attempt_done"
 static int
 prepare(struct zn_apply *a, struct zn_pgres *x)
 {
@@ -299,12 +300,25 @@ prepare(struct zn_apply *a, struct zn_pgres *x)
 	    "error = $3, sqlstate = $4, blockers = $5::jsonb, note = $6, "
 	    "finished_at = clock_timestamp(), elapsed_ms = $7 "
 	    "WHERE attempt_id = $1");
+	/*
+	 * A done step's row written after the fact (--atomic): its times
+	 * are the server's clock less the milliseconds since they were.
+	 */
+	char *done = L(a, "INSERT INTO @._zanith_migration_steps (run_id, "
+	    "migration_id, step, op, target, status, transactional, sql, "
+	    "sql_sha256, risk_level, risk_score, risk_reasons, client_host, "
+	    "tool_pid, blockers, started_at, finished_at, elapsed_ms) VALUES "
+	    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+	    "$15::jsonb, pg_catalog.clock_timestamp() - $16::float8 * "
+	    "interval '1 millisecond', pg_catalog.clock_timestamp() - "
+	    "$17::float8 * interval '1 millisecond', $18)");
 	int ok;
 
 	memset(x, 0, sizeof(*x));
 	if (a->prepared) {
 		free(ins);
 		free(upd);
+		free(done);
 		return 1;
 	}
 	ok = zn_pg_take(a->conn, x, PQprepare(a->conn, ATTEMPT_BEGIN, ins,
@@ -314,10 +328,75 @@ prepare(struct zn_apply *a, struct zn_pgres *x)
 		ok = zn_pg_take(a->conn, x, PQprepare(a->conn, ATTEMPT_END,
 		    upd, 7, NULL));
 	}
+	if (ok) {
+		zn_pgres_clear(x);
+		ok = zn_pg_take(a->conn, x, PQprepare(a->conn, ATTEMPT_DONE,
+		    done, 18, NULL));
+	}
 	free(ins);
 	free(upd);
+	free(done);
 	a->prepared = ok;
 	return ok;
+}
+
+/* The values of a step's ledger row, as text parameters. */
+struct rowvals {
+	char num[16], score[16], pid[16];
+	char *reasons, *level;
+	const char *params[18];
+	char started[32], finished[32], elapsed[32];
+	char *blockers;
+};
+
+/* Fills r's first 14 parameters (the INSERT's) for step s. */
+static void
+rowvals(struct zn_apply *a, const struct zn_lstep *s, const char *status,
+    struct rowvals *r)
+{
+	const struct zn_op *op = stepop(a, s);
+	json_t *risk = zn_op_risk(op);
+	const json_t *sc = json_object_get(risk, "score"), *v;
+	struct zn_buf rb = ZN_BUF_INIT;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->num, sizeof(r->num), "%d", s->n);
+	snprintf(r->pid, sizeof(r->pid), "%ld", (long)getpid());
+	if (json_is_integer(sc))
+		snprintf(r->score, sizeof(r->score), "%d",
+		    (int)json_integer_value(sc));
+	zn_buf_addch(&rb, '{');
+	json_array_foreach(json_object_get(risk, "reasons"), i, v)
+		if (json_is_string(v))
+			zn_pg_array_add(&rb, json_string_value(v));
+	zn_buf_addch(&rb, '}');
+	r->reasons = zn_buf_detach(&rb);
+	r->params[0] = a->runid;
+	r->params[1] = stepmig(a, s);
+	r->params[2] = r->num;
+	r->params[3] = op->op;
+	r->params[4] = op->target;
+	r->params[5] = status;
+	r->params[6] = op->transactional ? "t" : "f";
+	r->params[7] = s->script;
+	r->params[8] = s->sum;
+	r->level = zn_json_str(risk, "level") != NULL ?
+	    zn_xstrdup(zn_json_str(risk, "level")) : NULL;
+	r->params[9] = r->level;
+	r->params[10] = json_is_integer(sc) ? r->score : NULL;
+	r->params[11] = risk != NULL ? r->reasons : NULL;
+	r->params[12] = a->host;
+	r->params[13] = r->pid;
+	json_decref(risk);
+}
+
+static void
+rowvals_free(struct rowvals *r)
+{
+	free(r->reasons);
+	free(r->level);
+	free(r->blockers);
 }
 
 /*
@@ -329,52 +408,22 @@ static long long
 begin_attempt_tx(struct zn_apply *a, const struct zn_lstep *s,
     const char *status, const char *const *begin, size_t nbegin)
 {
-	const struct zn_op *op = stepop(a, s);
-	json_t *risk = zn_op_risk(op);
-	const json_t *sc = json_object_get(risk, "score"), *v;
-	char num[16], score[16], pid[16], *reasons;
-	const char *params[14];
-	struct zn_buf rb = ZN_BUF_INIT;
+	struct rowvals rv;
+	const char *const *params = rv.params;
 	struct zn_pgres x;
 	struct zn_pgstmt st[5];
 	char *idtext = NULL;
 	long long id;
 	size_t i;
 
-	if (a->shadow) {
-		json_decref(risk);
+	if (a->shadow)
 		return 0;
-	}
 	memset(st, 0, sizeof(st));
 	if (nbegin + 1 > sizeof(st) / sizeof(st[0]))
 		zn_die(ZN_EXIT_UNAVAILABLE, "begin_attempt_tx: %zu statements "
 		    "to begin with, at most %zu", nbegin,
 		    sizeof(st) / sizeof(st[0]) - 1);
-	snprintf(num, sizeof(num), "%d", s->n);
-	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	if (json_is_integer(sc))
-		snprintf(score, sizeof(score), "%d",
-		    (int)json_integer_value(sc));
-	zn_buf_addch(&rb, '{');
-	json_array_foreach(json_object_get(risk, "reasons"), i, v)
-		if (json_is_string(v))
-			zn_pg_array_add(&rb, json_string_value(v));
-	zn_buf_addch(&rb, '}');
-	reasons = zn_buf_detach(&rb);
-	params[0] = a->runid;
-	params[1] = stepmig(a, s);
-	params[2] = num;
-	params[3] = op->op;
-	params[4] = op->target;
-	params[5] = status;
-	params[6] = op->transactional ? "t" : "f";
-	params[7] = s->script;
-	params[8] = s->sum;
-	params[9] = zn_json_str(risk, "level");
-	params[10] = json_is_integer(sc) ? score : NULL;
-	params[11] = risk != NULL ? reasons : NULL;
-	params[12] = a->host;
-	params[13] = pid;
+	rowvals(a, s, status, &rv);
 	st[0].sql = ATTEMPT_BEGIN;
 	st[0].prepared = 1;
 	st[0].nparams = 14;
@@ -389,9 +438,8 @@ begin_attempt_tx(struct zn_apply *a, const struct zn_lstep *s,
 		    x.msg);
 
 		zn_pgres_clear(&x);
-		free(reasons);
+		rowvals_free(&rv);
 		free(idtext);
-		json_decref(risk);
 		zn_die(ZN_EXIT_UNAVAILABLE, "%s", msg);
 	}
 	if (i <= nbegin) {
@@ -400,16 +448,14 @@ begin_attempt_tx(struct zn_apply *a, const struct zn_lstep *s,
 		    "of it ran): %s", s->n, stepmig(a, s), x.msg);
 
 		zn_pgres_clear(&x);
-		free(reasons);
+		rowvals_free(&rv);
 		free(idtext);
-		json_decref(risk);
 		zn_die(ZN_EXIT_UNAVAILABLE, "%s", msg);
 	}
 	zn_pgres_clear(&x);
 	id = atoll(idtext);
 	free(idtext);
-	free(reasons);
-	json_decref(risk);
+	rowvals_free(&rv);
 	return id;
 }
 
@@ -2114,6 +2160,67 @@ steps(struct zn_apply *a)
 }
 
 /* Every migration in one transaction: it commits whole or not at all. */
+struct steptimes {
+	double t0, t1;		/* zn_now_ms() at a step's start and end */
+};
+
+#define CHUNK 256
+
+/*
+ * The rows of the n steps an --atomic migration ran, "done", in one
+ * round trip inside its transaction.  1 when written; else x says why.
+ */
+static int
+donerows(struct zn_apply *a, struct rowvals *rows,
+    const struct steptimes *t, size_t n, struct zn_pgres *x)
+{
+	struct zn_pgstmt *st;
+	double now = zn_now_ms();
+	size_t i, r;
+
+	memset(x, 0, sizeof(*x));
+	if (n == 0 || a->shadow)
+		return 1;
+	if (!prepare(a, x))
+		return 0;
+	zn_pgres_clear(x);
+	st = zn_xcalloc(n, sizeof(*st));
+	for (i = 0; i < n; i++) {
+		snprintf(rows[i].started, sizeof(rows[i].started), "%.3f",
+		    now - t[i].t0);
+		snprintf(rows[i].finished, sizeof(rows[i].finished), "%.3f",
+		    now - t[i].t1);
+		snprintf(rows[i].elapsed, sizeof(rows[i].elapsed), "%.0f",
+		    t[i].t1 - t[i].t0);
+		rows[i].params[14] = rows[i].blockers;
+		rows[i].params[15] = rows[i].started;
+		rows[i].params[16] = rows[i].finished;
+		rows[i].params[17] = rows[i].elapsed;
+		st[i].sql = ATTEMPT_DONE;
+		st[i].prepared = 1;
+		st[i].nparams = 18;
+		st[i].params = rows[i].params;
+	}
+	/*
+	 * In pipelines of at most CHUNK: the results are read only once
+	 * all is sent, and a server whose replies fill the socket stops
+	 * reading (libpq's pipeline mode, blocking connection).
+	 */
+	for (i = 0; i < n; i += r) {
+		size_t k = n - i < CHUNK ? n - i : CHUNK;
+
+		if (i > 0)
+			zn_pgres_clear(x);
+		if ((r = zn_pg_try_pipeline(a->conn, x, st + i, k, NULL)) !=
+		    k) {
+			free(st);
+			return 0;
+		}
+	}
+	free(st);
+	return 1;
+}
+
 static int
 atomic(struct zn_apply *a)
 {
@@ -2140,6 +2247,9 @@ atomic(struct zn_apply *a)
 		int ok = 1;
 		char set[96], *badmsg = NULL;
 		const struct zn_lstep *bad = NULL;
+		struct rowvals *rows;
+		struct steptimes *t0s;
+		size_t nrows;
 		long long id;
 
 		memset(&e, 0, sizeof(e));
@@ -2159,6 +2269,15 @@ atomic(struct zn_apply *a)
 		if (!q(a, &x, set, 0, NULL))
 			zn_pg_die(&x, "set timeouts", NULL);
 		zn_pgres_clear(&x);
+		/*
+		 * The steps' rows are written after them, all in one round
+		 * trip before the COMMIT: in one transaction, no row of it
+		 * is seen before the COMMIT anyway, and none survives a
+		 * rollback.
+		 */
+		rows = zn_xcalloc(m->n + 1, sizeof(*rows));
+		t0s = zn_xcalloc(m->n + 1, sizeof(*t0s));
+		nrows = 0;
 		for (i = m->first; ok && i < m->first + m->n; i++) {
 			struct zn_lstep *s = &a->st.s[i];
 			double t0 = zn_now_ms();
@@ -2166,7 +2285,6 @@ atomic(struct zn_apply *a)
 			size_t k;
 			char *seen = NULL;
 
-			id = begin_attempt(a, s, "running");
 			memset(&x, 0, sizeof(x));
 			json_array_foreach(zn_op_sql(stepop(a, s)), k, v) {
 				if (!runstmt(a, &x, json_string_value(v),
@@ -2176,12 +2294,16 @@ atomic(struct zn_apply *a)
 				}
 				zn_pgres_clear(&x);
 			}
-			if (ok && (!artifact(a, s, &x) || (zn_pgres_clear(&x),
-			    !end_attempt(a, id, "done", NULL, seen, NULL,
-			    zn_now_ms() - t0, &x))))
+			if (ok && !artifact(a, s, &x))
 				ok = 0;
 			if (ok) {
 				zn_pgres_clear(&x);
+				rowvals(a, s, "done", &rows[nrows]);
+				rows[nrows].blockers = seen;
+				seen = NULL;
+				t0s[nrows].t0 = t0;
+				t0s[nrows].t1 = zn_now_ms();
+				nrows++;
 				event(a, s, "done", zn_now_ms() - t0, NULL);
 				a->ran++;
 			} else {
@@ -2196,6 +2318,16 @@ atomic(struct zn_apply *a)
 			}
 			free(seen);
 		}
+		if (ok && !donerows(a, rows, t0s, nrows, &x)) {
+			ok = 0;
+			bad = &a->st.s[m->first];
+			badmsg = zn_xstrdup(x.msg != NULL ? x.msg : "");
+			memcpy(e.state, x.state, sizeof(e.state));
+		}
+		for (i = 0; i < nrows; i++)
+			rowvals_free(&rows[i]);
+		free(rows);
+		free(t0s);
 		if (ok && migrow(a, m, zn_now_ms() - mstart, &x) &&
 		    (zn_pgres_clear(&x), q(a, &x, "COMMIT", 0, NULL))) {
 			zn_pgres_clear(&x);

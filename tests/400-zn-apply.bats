@@ -488,6 +488,25 @@ schema_of() {
 	[ "$(ledger "SELECT id FROM _zanith_migrations")" = 20260101_000000_a ]
 }
 
+@test "--atomic: every step's row written with the COMMIT, in order, its times as the steps ran (300 steps, more than one round trip of rows)" {
+	{
+		echo "ops:"
+		for i in $(seq 1 300); do
+			printf '  - op: rawSql\n    sql: ["CREATE TABLE public.t%d (id int)"]\n' "$i"
+		done
+		printf '  - op: rawSql\n    sql: ["SELECT pg_catalog.pg_sleep(0.05)"]\n'
+	} >migrations/20260101_000000_many.yaml
+	run_zn 0 zn-apply --atomic migrations
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE status = 'done'")" = 301 ]
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname ~ '^t[0-9]+\$' AND relkind = 'r'")" = 300 ]
+	# One row a step, by step, each started before it finished and
+	# after the one before it started; the last one took its 50 ms.
+	[ "$(ledger "SELECT count(DISTINCT step) FROM _zanith_migration_steps")" = 301 ]
+	[ "$(ledger "SELECT count(*) FROM (SELECT started_at, finished_at, elapsed_ms, lag(started_at) OVER (ORDER BY step) AS prev FROM _zanith_migration_steps) s WHERE finished_at < started_at OR started_at < prev OR elapsed_ms < 0")" = 0 ]
+	[ "$(ledger "SELECT elapsed_ms >= 45 AND finished_at - started_at >= interval '45 ms' FROM _zanith_migration_steps WHERE step = 301")" = t ]
+	[ "$(ledger "SELECT sql FROM _zanith_migration_steps WHERE step = 7")" = "CREATE TABLE public.t7 (id int);" ]
+}
+
 @test "a database that is down is exit 2 with nothing written; so is an input that cannot be opened" {
 	six
 	run_zn 2 zn-apply -d "host=$BATS_TEST_TMPDIR/nosocket connect_timeout=2" migrations
