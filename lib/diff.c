@@ -5183,7 +5183,7 @@ keyviaindex(struct d *d, enum ckind k, const json_t *t, const json_t *x)
 	    k == K_PK ? PH_KEY_USING_INDEX : PH_KEY, target(d, sc, tn, nm));
 	args(op, sc, tn, nm);
 	need(op, fmt(d, "keyindex:%s", qn(d, sc, nm)));
-	{
+	if (k == K_PK) {
 		const json_t *c;
 		size_t j;
 
