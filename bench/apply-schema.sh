@@ -11,7 +11,10 @@
 #   -s SEED   seed for bench/gen-schema (default 1)
 #   N ...     schema sizes in tables (default: 1000 3000)
 #
-# Setup, for each N: "bench/gen-schema N SEED" is loaded into src_N and
+# One throwaway PostgreSQL cluster (tests/helpers/pgtmp.sh; fsync off,
+# max_locks_per_transaction 1024 so that one transaction can make 3,000
+# tables with their indexes).  Setup, for each N: "bench/gen-schema N
+# SEED" is loaded into src_N and
 # read with zn-snapshot -o a.graph; then
 #
 #   zn-diff @empty a.graph >plan.jsonl          the plan: every op a step
@@ -92,6 +95,10 @@ for b in "$apply" "$zndiff" "$znsnap"; do
 done
 command -v jq >/dev/null 2>&1 || die "no jq"
 
+# One transaction makes every table (psql -1, --atomic): a lock each
+# for the tables, their indexes, sequences and types.
+ZN_PGTMP_CONF="max_locks_per_transaction = 1024"
+export ZN_PGTMP_CONF
 bench_cluster
 
 # node-pg-migrate from the npm registry, if it can be had.
