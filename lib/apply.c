@@ -337,6 +337,9 @@ prepare(struct zn_apply *a, struct zn_pgres *x)
 	free(upd);
 	free(done);
 	a->prepared = ok;
+	/* x says why only when they are not. */
+	if (ok)
+		zn_pgres_clear(x);
 	return ok;
 }
 
@@ -2218,6 +2221,7 @@ donerows(struct zn_apply *a, struct rowvals *rows,
 		}
 	}
 	free(st);
+	zn_pgres_clear(x);
 	return 1;
 }
 
