@@ -59,31 +59,14 @@ for n in "$@"; do
 	isnum "$n" || usage
 done
 
-case $0 in
-*/*) here=${0%/*} ;;
-*) here=. ;;
-esac
-here=$(cd "$here" && pwd) || die "cannot find the script's directory"
-top=${here%/*}
+bench_top
 zndiff=$(bin zn-diff "${ZN_DIFF:-}")
 znsnap=$(bin zn-snapshot "${ZN_SNAPSHOT:-}")
 [ -x "$zndiff" ] || die "no zn-diff at $zndiff (run make all)"
 [ -x "$znsnap" ] || die "no zn-snapshot at $znsnap (run make all)"
 
-# shellcheck disable=SC1091
-. "$top/tests/helpers/pgtmp.sh"
-bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
+bench_cluster
 pg_dump=$(tool pg_dump) || exit 1
-psql=$(tool psql) || exit 1
-bench_timers
-bench_setup
-say "starting a PostgreSQL cluster"
-zn_pgtmp_start || die "the PostgreSQL cluster did not start"
-export PGHOST PGPORT PGUSER
-
-q() {
-	"$psql" -X -v ON_ERROR_STOP=1 -q -At "$@"
-}
 
 status=0
 pull() {

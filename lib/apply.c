@@ -2327,6 +2327,10 @@ atomic(struct zn_apply *a)
 			bad = &a->st.s[m->first];
 			badmsg = zn_xstrdup(x.msg != NULL ? x.msg : "");
 			memcpy(e.state, x.state, sizeof(e.state));
+			zn_warn("the ledger could not record the steps of %s; "
+			    "migration %s rolled back whole: %s", m->id, m->id,
+			    badmsg);
+			zn_pgres_clear(&x);
 		}
 		for (i = 0; i < nrows; i++)
 			rowvals_free(&rows[i]);

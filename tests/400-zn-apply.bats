@@ -414,11 +414,14 @@ schema_of() {
 	run_zn 0 zn-apply migrations
 	zn_sql -c "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO app" \
 	    -c "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO app"
-	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.x1 (id int)"]\n' >migrations/20260102_000000_b.yaml
+	# Two steps: the first's outcome goes with its COMMIT (one round
+	# trip), the last's before the migration's row.
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.x1 (id int)"]\n  - op: rawSql\n    sql: ["CREATE TABLE public.x2 (id int)"]\n' >migrations/20260102_000000_b.yaml
 	# The running row goes in; turning it done needs UPDATE, revoked.
 	PGUSER=app run_zn 1 zn-apply migrations
 	[[ "$stderr" == *"permission denied"* ]]
 	[ "$(ledger "SELECT to_regclass('public.x1') IS NULL")" = t ]
+	[ "$(ledger "SELECT status FROM _zanith_migration_steps WHERE migration_id = '20260102_000000_b' ORDER BY attempt_id")" = running ]
 	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps WHERE migration_id = '20260102_000000_b' AND status = 'done'")" = 0 ]
 	# Without INSERT either, nothing starts.
 	zn_sql -c "REVOKE INSERT ON _zanith_migration_steps FROM app"
@@ -505,6 +508,19 @@ schema_of() {
 	[ "$(ledger "SELECT count(*) FROM (SELECT started_at, finished_at, elapsed_ms, lag(started_at) OVER (ORDER BY step) AS prev FROM _zanith_migration_steps) s WHERE finished_at < started_at OR started_at < prev OR elapsed_ms < 0")" = 0 ]
 	[ "$(ledger "SELECT elapsed_ms >= 45 AND finished_at - started_at >= interval '45 ms' FROM _zanith_migration_steps WHERE step = 301")" = t ]
 	[ "$(ledger "SELECT sql FROM _zanith_migration_steps WHERE step = 7")" = "CREATE TABLE public.t7 (id int);" ]
+}
+
+@test "--atomic: when the steps' rows cannot be written, the migration rolls back whole and one failed row says why" {
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.a1 (id int)"]\n' >migrations/20260101_000000_a.yaml
+	run_zn 0 zn-apply migrations
+	zn_sql -c "CREATE FUNCTION public.nodone() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'no done rows'; END\$\$" \
+	    -c "CREATE TRIGGER nodone BEFORE INSERT ON _zanith_migration_steps FOR EACH ROW WHEN (NEW.status = 'done') EXECUTE FUNCTION public.nodone()"
+	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.b1 (id int)"]\n  - op: rawSql\n    sql: ["CREATE TABLE public.b2 (id int)"]\n' >migrations/20260102_000000_b.yaml
+	ZN_ALLOW_UNMODELLED=1 run_zn 1 zn-apply --atomic migrations
+	[[ "$stderr" == *"the ledger could not record the steps of 20260102_000000_b"*"no done rows"* ]]
+	[ "$(ledger "SELECT to_regclass('public.b1') IS NULL AND to_regclass('public.b2') IS NULL")" = t ]
+	[ "$(ledger "SELECT status || ' ' || note FROM _zanith_migration_steps WHERE migration_id = '20260102_000000_b'")" = "failed --atomic: the migration rolled back whole" ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migrations WHERE id = '20260102_000000_b'")" = 0 ]
 }
 
 @test "a database that is down is exit 2 with nothing written; so is an input that cannot be opened" {
