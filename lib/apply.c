@@ -64,6 +64,16 @@ stepop(const struct zn_apply *a, const struct zn_lstep *s)
 	return &a->p->ops[s - a->st.s];
 }
 
+/*
+ * What of a step's op was parsed for it, let go once it is done with:
+ * parsed again if asked for, so a long plan is never held parsed.
+ */
+static void
+unload(struct zn_apply *a, const struct zn_lstep *s)
+{
+	zn_op_unload(&a->p->ops[s - a->st.s]);
+}
+
 /* ---- reporting ---- */
 
 static void
@@ -73,6 +83,7 @@ event(struct zn_apply *a, const struct zn_lstep *s, const char *status,
 	const struct zn_op *op = stepop(a, s);
 	json_t *rk = zn_op_risk(op);
 	struct zn_apply_event e;
+	char *sql;
 
 	if (a->event == NULL) {
 		json_decref(rk);
@@ -88,9 +99,10 @@ event(struct zn_apply *a, const struct zn_lstep *s, const char *status,
 	e.level = zn_json_str(rk, "level");
 	e.ms = ms;
 	e.detail = detail;
-	e.sql = s->script;
+	e.sql = sql = zn_op_script(op);
 	e.sqlstate = *a->failstate != '\0' ? a->failstate : NULL;
 	a->event(a->arg, &e);
+	free(sql);
 	json_decref(rk);
 }
 
@@ -117,6 +129,8 @@ livegraph(struct zn_apply *a, struct zn_graph *g, int bounded)
 	memset(&o, 0, sizeof(o));
 	if (a->snap != NULL)
 		o = *a->snap;
+	/* Only hashed and stored: its lines need not stay in memory. */
+	o.spill = 1;
 	if (bounded) {
 		/* lock_timeout 0 would wait for ever; --lock-wait 0 not. */
 		snprintf(set, sizeof(set), "SET lock_timeout = %ld",
@@ -346,7 +360,7 @@ prepare(struct zn_apply *a, struct zn_pgres *x)
 /* The values of a step's ledger row, as text parameters. */
 struct rowvals {
 	char num[16], score[16], pid[16];
-	char *reasons, *level;
+	char *reasons, *level, *script;
 	const char *params[18];
 	char started[32], finished[32], elapsed[32];
 	char *blockers;
@@ -382,7 +396,7 @@ rowvals(struct zn_apply *a, const struct zn_lstep *s, const char *status,
 	r->params[4] = op->target;
 	r->params[5] = status;
 	r->params[6] = op->transactional ? "t" : "f";
-	r->params[7] = s->script;
+	r->params[7] = r->script = zn_op_script(op);
 	r->params[8] = s->sum;
 	r->level = zn_json_str(risk, "level") != NULL ?
 	    zn_xstrdup(zn_json_str(risk, "level")) : NULL;
@@ -399,6 +413,7 @@ rowvals_free(struct rowvals *r)
 {
 	free(r->reasons);
 	free(r->level);
+	free(r->script);
 	free(r->blockers);
 }
 
@@ -698,15 +713,104 @@ addevent(struct zn_apply *a, const char *kind, const char *mig, int step,
 
 static void digested(struct zn_apply *a);
 
+/* A row being sent by COPY FROM STDIN, a buffer's worth at a time. */
+struct copyrow {
+	PGconn *conn;
+	struct zn_buf b;
+};
+
+static int
+copyflush(struct copyrow *w)
+{
+	int rc = w->b.len == 0 ||
+	    PQputCopyData(w->conn, w->b.buf, (int)w->b.len) == 1 ? 0 : -1;
+
+	zn_buf_reset(&w->b);
+	return rc;
+}
+
+/* Text into the row as COPY's text format escapes it. */
+static int
+copytext(void *arg, const char *text, size_t len)
+{
+	struct copyrow *w = arg;
+	const char *p = text, *e = text + len, *q;
+
+	for (; p < e; p = q + 1) {
+		for (q = p; q < e && *q != '\\' && *q != '\n' && *q != '\r' &&
+		    *q != '\t'; q++)
+			;
+		zn_buf_add(&w->b, p, (size_t)(q - p));
+		if (q == e)
+			break;
+		zn_buf_addch(&w->b, '\\');
+		zn_buf_addch(&w->b, *q == '\n' ? 'n' : *q == '\r' ? 'r' :
+		    *q == '\t' ? 't' : '\\');
+	}
+	return w->b.len >= 65536 ? copyflush(w) : 0;
+}
+
+/* A column of the row but the last, and its delimiter. */
+static int
+copyfield(struct copyrow *w, const char *text)
+{
+	if (copytext(w, text, strlen(text)) != 0)
+		return -1;
+	zn_buf_addch(&w->b, '\t');
+	return 0;
+}
+
+/*
+ * Graph g stored in the ledger as the migration's before or after: sent
+ * with COPY a buffer at a time, so that a large schema's text is never
+ * held whole, here or in libpq.  0 and the server's error in x when it
+ * cannot be.
+ */
+static int
+storegraph(struct zn_apply *a, const struct zn_mig *m, const char *which,
+    const struct zn_graph *g, struct zn_pgres *x)
+{
+	struct copyrow w;
+	PGresult *r;
+	char *sql;
+	int ok;
+
+	sql = L(a, "COPY @._zanith_schema_snapshots (migration_id, which, "
+	    "run_id, hash, graph) FROM STDIN");
+	r = PQexec(a->conn, sql);
+	free(sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		return zn_pg_take(a->conn, x, r);
+	PQclear(r);
+	w.conn = a->conn;
+	zn_buf_init(&w.b);
+	ok = copyfield(&w, m->id) == 0 && copyfield(&w, which) == 0 &&
+	    copyfield(&w, a->runid) == 0 && copyfield(&w, g->hash) == 0 &&
+	    zn_graph_emit(g, copytext, &w) == 0;
+	if (ok)
+		zn_buf_addch(&w.b, '\n');
+	ok = ok && copyflush(&w) == 0;
+	zn_buf_release(&w.b);
+	/* The result of the COPY, then the end of its results. */
+	ok = PQputCopyEnd(a->conn, ok ? NULL : "the graph could not be "
+	    "sent") == 1 && ok;
+	r = PQgetResult(a->conn);
+	if (!zn_pg_take(a->conn, x, r))
+		ok = 0;
+	else if (!ok) {
+		zn_pgres_clear(x);
+		zn_pg_take(a->conn, x, NULL);
+	}
+	while ((r = PQgetResult(a->conn)) != NULL)
+		PQclear(r);
+	return ok;
+}
+
 /* The graph now, kept as the migration's before or after. */
 static void
 snapshot(struct zn_apply *a, const struct zn_mig *m, const char *which)
 {
 	struct zn_graph g;
-	char *buf = NULL, *sql;
-	size_t len = 0;
-	FILE *fp;
-	const char *params[5];
 	struct zn_pgres x;
 
 	if (a->shadow)
@@ -714,23 +818,10 @@ snapshot(struct zn_apply *a, const struct zn_mig *m, const char *which)
 	if (!takechecked(a, &g, strcmp(which, "before") == 0))
 		livegraph(a, &g, strcmp(which, "before") == 0);
 	digested(a);
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep a snapshot");
-	zn_graph_write(&g, fp);
-	fclose(fp);
-	sql = L(a, "INSERT INTO @._zanith_schema_snapshots (migration_id, "
-	    "which, run_id, hash, graph) VALUES ($1, $2, $3, $4, $5)");
-	params[0] = m->id;
-	params[1] = which;
-	params[2] = a->runid;
-	params[3] = g.hash;
-	params[4] = buf;
-	if (!q(a, &x, sql, 5, params))
+	if (!storegraph(a, m, which, &g, &x))
 		zn_warn("cannot store the %s snapshot of %s: %s", which, m->id,
 		    x.msg);
 	zn_pgres_clear(&x);
-	free(sql);
-	free(buf);
 	zn_graph_release(&g);
 }
 
@@ -2089,7 +2180,7 @@ static int
 steps(struct zn_apply *a)
 {
 	size_t i, j;
-	int nth = 0, status = ZN_EXIT_OK, stop = 0, lastran;
+	int nth = 0, status = ZN_EXIT_OK, stop = 0, lastran, ok;
 
 	for (j = 0; j < a->st.nm && !stop; j++) {
 		struct zn_mig *m = &a->st.m[j];
@@ -2123,7 +2214,9 @@ steps(struct zn_apply *a)
 				stop = 1;
 				break;
 			}
-			if (!step(a, s, ++nth, mstart)) {
+			ok = step(a, s, ++nth, mstart);
+			unload(a, s);
+			if (!ok) {
 				a->failed++;
 				status = STOPPED(a) ? ZN_EXIT_SIGNAL :
 				    ZN_EXIT_NEGATIVE;
@@ -2321,6 +2414,7 @@ atomic(struct zn_apply *a)
 				zn_pgres_clear(&x);
 			}
 			free(seen);
+			unload(a, s);
 		}
 		if (ok && !donerows(a, rows, t0s, nrows, &x)) {
 			ok = 0;

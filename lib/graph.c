@@ -308,6 +308,7 @@ size_t
 zn_graph_differences(const struct zn_graph *a, const struct zn_graph *b,
     size_t max, struct zn_buf *out)
 {
+	struct zn_buf ta = ZN_BUF_INIT, tb = ZN_BUF_INIT;
 	size_t i = 0, j = 0, n = 0;
 	const struct zn_grec *r;
 	const char *what;
@@ -321,7 +322,7 @@ zn_graph_differences(const struct zn_graph *a, const struct zn_graph *b,
 		else
 			c = cmprec(&a->recs[i], &b->recs[j]);
 		if (c == 0 && a->recs[i].len == b->recs[j].len &&
-		    memcmp(a->recs[i].line, b->recs[j].line,
+		    memcmp(zn_graph_line(a, i, &ta), zn_graph_line(b, j, &tb),
 		    a->recs[i].len) == 0) {
 			i++;
 			j++;
@@ -353,6 +354,8 @@ zn_graph_differences(const struct zn_graph *a, const struct zn_graph *b,
 		if (c >= 0)
 			j++;
 	}
+	zn_buf_release(&ta);
+	zn_buf_release(&tb);
 	return n;
 }
 
@@ -458,6 +461,64 @@ zn_graph_add_line(struct zn_graph *g, const char *kind, const char *schema,
 	r->args = dupnull(args);
 	r->line = line;
 	r->len = len;
+	r->off = 0;
+	if (g->spill == NULL)
+		return;
+	if (fwrite(line, 1, len, g->spill) != len)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep the schema "
+		    "graph in a temporary file");
+	r->off = g->spilled;
+	g->spilled += (off_t)len;
+	r->line = NULL;
+	free(line);
+}
+
+/*
+ * An unlinked file in $TMPDIR (else /tmp), or NULL when none can be
+ * made there: the lines then stay in memory, as without spilling.
+ */
+void
+zn_graph_spill(struct zn_graph *g)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (g->spill != NULL || g->block != NULL)
+		return;
+	if (dir == NULL || *dir != '/')
+		dir = "/tmp";
+	path = zn_xasprintf("%s/zanith-graph.XXXXXX", dir);
+	if ((fd = mkstemp(path)) >= 0) {
+		unlink(path);
+		if ((g->spill = fdopen(fd, "w+")) == NULL)
+			close(fd);
+	}
+	free(path);
+}
+
+const char *
+zn_graph_line(const struct zn_graph *g, size_t i, struct zn_buf *tmp)
+{
+	const struct zn_grec *r = &g->recs[i];
+	size_t got = 0;
+	ssize_t n;
+
+	if (r->line != NULL || r->len == 0)
+		return r->line != NULL ? r->line : "";
+	zn_buf_reset(tmp);
+	zn_buf_grow(tmp, r->len + 1);
+	while (got < r->len) {
+		n = pread(fileno(g->spill), tmp->buf + got, r->len - got,
+		    r->off + (off_t)got);
+		if (n <= 0)
+			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read the "
+			    "schema graph back from its temporary file");
+		got += (size_t)n;
+	}
+	tmp->len = r->len;
+	tmp->buf[r->len] = '\0';
+	return tmp->buf;
 }
 
 void
@@ -511,23 +572,30 @@ zn_graph_unmodelled_text(const struct zn_graph *g, size_t max)
 void
 zn_graph_finish(struct zn_graph *g)
 {
+	struct zn_buf tmp = ZN_BUF_INIT;
 	struct zn_sha256 *h;
 	size_t i;
 
 	if (g->nrecs > 1)	/* recs is NULL in an empty graph */
 		qsort(g->recs, g->nrecs, sizeof(*g->recs), cmprec);
+	if (g->spill != NULL && fflush(g->spill) != 0)
+		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep the schema "
+		    "graph in a temporary file");
 	h = zn_sha256_new();
 	for (i = 0; i < g->nrecs; i++) {
-		zn_sha256_update(h, g->recs[i].line, g->recs[i].len);
+		zn_sha256_update(h, zn_graph_line(g, i, &tmp),
+		    g->recs[i].len);
 		zn_sha256_update(h, "\n", 1);
 	}
 	zn_sha256_final(h, g->hash);
+	zn_buf_release(&tmp);
 }
 
 json_t *
 zn_graph_get(const struct zn_graph *g, size_t i)
 {
-	struct zn_buf tmp = ZN_BUF_INIT;
+	struct zn_buf tmp = ZN_BUF_INIT, text = ZN_BUF_INIT;
+	const char *line;
 	struct zn_jscan sc;
 	json_error_t err;
 	json_t *v;
@@ -537,7 +605,8 @@ zn_graph_get(const struct zn_graph *g, size_t i)
 	 * What zanith wrote is its canonical form, read in one pass; any
 	 * other text goes to jansson, which says what is wrong with it.
 	 */
-	sc.p = (const unsigned char *)g->recs[i].line;
+	line = zn_graph_line(g, i, &text);
+	sc.p = (const unsigned char *)line;
 	sc.e = sc.p + g->recs[i].len;
 	sc.uesc = 0;
 	v = zn_jscan_canon(&sc, &tmp);
@@ -547,8 +616,9 @@ zn_graph_get(const struct zn_graph *g, size_t i)
 		v = NULL;
 	}
 	if (v == NULL)
-		v = json_loadb(g->recs[i].line, g->recs[i].len,
-		    JSON_REJECT_DUPLICATES, &err);
+		v = json_loadb(line, g->recs[i].len, JSON_REJECT_DUPLICATES,
+		    &err);
+	zn_buf_release(&text);
 	if (v == NULL)
 		zn_die(ZN_EXIT_DATAERR, "a record of the graph is not valid "
 		    "JSON: %s", err.text);
@@ -561,11 +631,28 @@ zn_graph_get(const struct zn_graph *g, size_t i)
 	return v;
 }
 
+static int
+putfp(void *arg, const char *text, size_t len)
+{
+	return fwrite(text, 1, len, arg) != len;
+}
+
 void
 zn_graph_write(const struct zn_graph *g, FILE *fp)
 {
+	if (zn_graph_emit(g, putfp, fp) != 0)
+		zn_die_write(fp);
+}
+
+int
+zn_graph_emit(const struct zn_graph *g,
+    int (*fn)(void *, const char *, size_t), void *arg)
+{
+	struct zn_buf tmp = ZN_BUF_INIT;
 	json_t *hdr, *end;
+	char *text;
 	size_t i;
+	int rc = 0;
 
 	hdr = json_pack("{s:s, s:i, s:O, s:I, s:s}", "kind", "graph", "v",
 	    GRAPH_VERSION, "source", g->source != NULL ? g->source :
@@ -581,15 +668,24 @@ zn_graph_write(const struct zn_graph *g, FILE *fp)
 	if (json_array_size(g->unmodelled) > 0 &&
 	    json_object_set(hdr, "unmodelled", g->unmodelled) != 0)
 		zn_die(ZN_EXIT_UNAVAILABLE, "cannot build the graph header");
-	zn_json_emit(fp, hdr);
-	for (i = 0; i < g->nrecs; i++) {
-		if (fwrite(g->recs[i].line, 1, g->recs[i].len, fp) !=
-		    g->recs[i].len || putc('\n', fp) == EOF)
-			zn_die_write(fp);
+	text = zn_json_line(hdr);
+	if ((rc = fn(arg, text, strlen(text))) == 0)
+		rc = fn(arg, "\n", 1);
+	free(text);
+	for (i = 0; rc == 0 && i < g->nrecs; i++)
+		if ((rc = fn(arg, zn_graph_line(g, i, &tmp),
+		    g->recs[i].len)) == 0)
+			rc = fn(arg, "\n", 1);
+	if (rc == 0) {
+		text = zn_json_line(end);
+		if ((rc = fn(arg, text, strlen(text))) == 0)
+			rc = fn(arg, "\n", 1);
+		free(text);
 	}
-	zn_json_emit(fp, end);
+	zn_buf_release(&tmp);
 	json_decref(hdr);
 	json_decref(end);
+	return rc;
 }
 
 void
@@ -610,6 +706,8 @@ zn_graph_release(struct zn_graph *g)
 		munmap(g->block, g->mapped);
 	else
 		free(g->block);
+	if (g->spill != NULL)
+		fclose(g->spill);
 	json_decref(g->source);
 	json_decref(g->renames);
 	json_decref(g->unmodelled);

@@ -369,9 +369,12 @@ zn_ledger_plan(struct zn_lstate *st, const struct zn_plan *p)
 	st->s = zn_xcalloc(p->n + 1, sizeof(*st->s));
 	st->gone = zn_xcalloc(1, sizeof(*st->gone));
 	for (i = 0; i < p->n; i++) {
-		st->s[i].script = zn_op_script(&p->ops[i]);
-		zn_sha256(st->s[i].script, strlen(st->s[i].script),
-		    st->s[i].sum);
+		char *script = zn_op_script(&p->ops[i]);
+
+		zn_sha256(script, strlen(script), st->s[i].sum);
+		free(script);
+		/* Parsed again when the step runs: not held for the plan. */
+		zn_op_unload((struct zn_op *)&p->ops[i]);
 	}
 	st->adhoc = adhocid(p, st);
 	for (i = 0; i < p->n; i++) {
@@ -645,10 +648,8 @@ zn_lstate_release(struct zn_lstate *st, const struct zn_plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		free(st->s[i].script);
+	for (i = 0; i < p->n; i++)
 		free(st->s[i].donesum);
-	}
 	for (i = 0; i < st->nm; i++) {
 		free(st->m[i].applied_sum);
 		free(st->m[i].applied_at);

@@ -612,8 +612,9 @@ size_t zn_term_width(const char *s);
 struct zn_grec {
 	int rank;		/* position of the kind in canonical order */
 	char *schema, *table, *name, *args;	/* sort keys, owned */
-	char *line;		/* owned, or in the graph's block */
+	char *line;		/* owned, or in the graph's block; NULL: spilled */
 	size_t len;
+	off_t off;		/* where a spilled line is in the spill file */
 };
 struct zn_graph {
 	json_t *source;		/* new reference: where it came from */
@@ -628,6 +629,12 @@ struct zn_graph {
 	size_t nrecs, cap;
 	char *block;		/* a stored graph's text, holding its lines */
 	size_t mapped;		/* block is a mapping of this many bytes */
+	/*
+	 * With zn_graph_spill, the lines added go to this unlinked
+	 * temporary file instead of memory, spilled bytes so far.
+	 */
+	FILE *spill;
+	off_t spilled;
 	char hash[ZN_SHA256_STRLEN];
 };
 struct zn_snapshot_opts {
@@ -639,6 +646,8 @@ struct zn_snapshot_opts {
 	 * but the ledger (as is any such schema holding a ledger).
 	 */
 	const char *ledger_schema;
+	/* Nonzero: the graph's lines are kept on disk (zn_graph_spill). */
+	int spill;
 };
 /*
  * Introspects a live database in one REPEATABLE READ, READ ONLY
@@ -753,8 +762,30 @@ void zn_graph_add(struct zn_graph *g, json_t *rec);
 void zn_graph_add_line(struct zn_graph *g, const char *kind,
     const char *schema, const char *table, const char *name,
     const char *args, char *line, size_t len);
+/*
+ * Lines added to g from now on are kept in an unlinked temporary file
+ * ($TMPDIR, else /tmp) rather than in memory, only their sort keys
+ * here: for a graph only
+ * hashed, written (zn_graph_write, zn_graph_emit) or read back one
+ * record at a time (zn_graph_get, zn_graph_line).  Where no temporary
+ * file can be made the lines stay in memory.
+ */
+void zn_graph_spill(struct zn_graph *g);
 /* Sorts the records into canonical order and computes the hash. */
 void zn_graph_finish(struct zn_graph *g);
+/*
+ * Record i's line (len bytes, no newline): in the graph, or, when it was
+ * spilled, read into tmp.  Valid until tmp is used again.
+ */
+const char *zn_graph_line(const struct zn_graph *g, size_t i,
+    struct zn_buf *tmp);
+/*
+ * Header, records and trailer as JSON lines, handed to fn(arg, text,
+ * length) a piece at a time; fn returns 0 on success, else the writing
+ * stops and that value is returned.
+ */
+int zn_graph_emit(const struct zn_graph *g,
+    int (*fn)(void *, const char *, size_t), void *arg);
 /*
  * What is wrong with a graph record's shape (zn-records(5)), as a
  * message the caller frees; NULL when nothing is.
@@ -1199,8 +1230,8 @@ enum zn_mstate { ZN_MS_APPLIED, ZN_MS_PENDING, ZN_MS_PARTLY, ZN_MS_FAILED,
 struct zn_lstep {
 	size_t mig;		/* index in m */
 	int n;			/* 1-based within its migration */
-	char *script;		/* its statements, each ended by ";\n" */
-	char sum[ZN_SHA256_STRLEN];	/* of script */
+	/* Of its statements, each ended by ";\n" (zn_op_script). */
+	char sum[ZN_SHA256_STRLEN];
 	int done;		/* a done attempt is recorded */
 	char *donesum;		/* that attempt's sql_sha256, or NULL */
 	long long running;	/* the last attempt, left running, or 0 */

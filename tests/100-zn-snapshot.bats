@@ -314,6 +314,32 @@ touch'
 	cmp "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/two"
 }
 
+@test "read a few relations at a time, in one session or two, the graph is the same byte for byte" {
+	zn_load_fixture full.sql
+	ZN_SNAPSHOT_CONNECTIONS=2 run_zn 0 zn-snapshot --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/whole"
+	[ "$(grep -c '"kind":"\(table\|view\|materialized_view\)"' "$BATS_TEST_TMPDIR/whole")" -gt 6 ]
+	zn_sql -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()'
+	log=$ZN_TEST_PGHOST/server.log
+	for c in 1 2; do
+		for n in 1 2 5; do
+			from=$(($(wc -l <"$log") + 1))
+			ZN_SNAPSHOT_BATCH=$n ZN_SNAPSHOT_CONNECTIONS=$c run_zn 0 zn-snapshot --json
+			printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/batch$c.$n"
+			cmp "$BATS_TEST_TMPDIR/whole" "$BATS_TEST_TMPDIR/batch$c.$n"
+			# In batches, each read by index, once a session.
+			run grep -c 'SET LOCAL enable_seqscan = off' <(tail -n +"$from" "$log")
+			assert_output "$c"
+		done
+	done
+	# One batch: as ever.
+	from=$(($(wc -l <"$log") + 1))
+	ZN_SNAPSHOT_BATCH=100000 run_zn 0 zn-snapshot --json
+	zn_sql -c "ALTER SYSTEM RESET log_statement" -c 'SELECT pg_reload_conf()'
+	run grep -c 'enable_seqscan' <(tail -n +"$from" "$log")
+	assert_output 0
+}
+
 @test "a second session the server refuses leaves the snapshot to the first, same graph" {
 	zn_load_fixture full.sql
 	# Superusers are exempt from connection limits; this role is not.

@@ -82,6 +82,47 @@ schema_of() {
 	assert_output --partial "append-only"
 }
 
+# The newest snapshot $1 ('before' or 'after') in the ledger, as md5.
+stored() {
+	ledger "SELECT md5(graph) FROM _zanith_schema_snapshots WHERE which = '$1' ORDER BY id DESC LIMIT 1"
+}
+
+@test "the snapshots it keeps are the schema's graph byte for byte, whatever text it holds, wherever TMPDIR is" {
+	t=$'public."odd\\name\ttab"'
+	mig 20260101_000001_odd "CREATE TABLE $t (id int, \"new"$'\n'"line\" text)" \
+	    "COMMENT ON TABLE $t IS "$'\'back\\slash\ttab\nline\rreturn\\\\n\''
+	# Kept on disk while taken: the file is gone once the run is over.
+	mkdir "$BATS_TEST_TMPDIR/tmp"
+	TMPDIR=$BATS_TEST_TMPDIR/tmp run_zn 0 zn-apply migrations
+	[ "$(stored after)" = "$(zn-snapshot | md5sum | cut -d' ' -f1)" ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ]
+	# The hash stored beside it is the graph's own.
+	[ "$(ledger "SELECT hash FROM _zanith_schema_snapshots WHERE which = 'after'")" = "$(zn-snapshot | head -n 1 | jq -r .hash)" ]
+	# No temporary file to be had: kept in memory, the same text.
+	: >"$BATS_TEST_TMPDIR/notadir"
+	mig 20260101_000002_more "COMMENT ON COLUMN $t.id IS "$'\'a\\\\b\tc\''
+	TMPDIR=$BATS_TEST_TMPDIR/notadir run_zn 0 zn-apply migrations
+	[ "$(stored after)" = "$(zn-snapshot | md5sum | cut -d' ' -f1)" ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_schema_snapshots")" = 4 ]
+	zn-snapshot | grep -F '"comment":"back\\slash\ttab\nline\rreturn\\\\n"'
+}
+
+@test "a snapshot the ledger refuses is said, and the run goes on on the same session" {
+	mig 20260101_000001_a "CREATE TABLE public.a (id int)"
+	run_zn 0 zn-apply migrations
+	ledger "CREATE FUNCTION public.nosnap() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'no snapshots today'; END\$\$" >/dev/null
+	ledger "CREATE TRIGGER nosnap BEFORE INSERT ON _zanith_schema_snapshots FOR EACH ROW EXECUTE FUNCTION public.nosnap()" >/dev/null
+	mig 20260101_000002_b "CREATE TABLE public.b (id int)"
+	mig 20260101_000003_c "CREATE TABLE public.c (id int)"
+	run_zn 0 zn-apply migrations
+	[[ $stderr == *"cannot store the before snapshot of 20260101_000002_b: ERROR:  no snapshots today"* ]]
+	[[ $stderr == *"cannot store the after snapshot of 20260101_000003_c: ERROR:  no snapshots today"* ]]
+	assert_line --partial "2 steps applied, 1 already applied"
+	[ "$(ledger "SELECT count(*) FROM _zanith_migrations")" = 3 ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_schema_snapshots")" = 2 ]
+	[ "$(ledger "SELECT count(*) FROM pg_tables WHERE tablename IN ('b', 'c')")" = 2 ]
+}
+
 @test "--dry-run prints the steps and writes nothing, not even the ledger" {
 	six
 	run_zn 0 zn-apply --dry-run migrations

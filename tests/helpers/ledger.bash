@@ -16,7 +16,7 @@ mig() {
 		echo "ops:"
 		for s in "$@"; do
 			printf '  - op: rawSql\n    sql: [%s]\n' \
-			    "$(printf '%s' "$s" | jq -Rc .)"
+			    "$(printf '%s' "$s" | jq -Rsc .)"
 		done
 	} >"migrations/$id.yaml"
 }
