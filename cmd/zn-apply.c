@@ -185,7 +185,8 @@ mstate(void *arg, const struct zn_mig *m)
  * of the Nth step this run executes: before_exec, after_exec (before the
  * commit), after_commit (before the next step), during (a
  * non-transactional step, once its statement is sent), or
- * ZN_FAULT=before_unlock.  Test builds only.
+ * ZN_FAULT=before_unlock; with ":term" after it, sends itself SIGTERM
+ * there instead and goes on.  Test builds only.
  */
 #ifdef ZN_FAULTS
 static void
@@ -200,6 +201,11 @@ fault(struct zn_apply *a, const char *point, int nth, const char *sql)
 		snprintf(want, sizeof(want), "step:%d:%s", nth, point);
 	else
 		snprintf(want, sizeof(want), "%s", point);
+	if (strncmp(f, want, strlen(want)) == 0 &&
+	    strcmp(f + strlen(want), ":term") == 0) {
+		raise(SIGTERM);
+		return;
+	}
 	if (strcmp(f, want) != 0)
 		return;
 	if (sql != NULL) {

@@ -528,18 +528,29 @@ end_attempt(struct zn_apply *a, long long id, const char *status,
 	return ok;
 }
 
+static long steptimeout(const struct zn_apply *a, const struct zn_lstep *s);
+
 /*
- * A step's outcome "done" and its COMMIT in one round trip.  1 when
- * both were; else x says which failed, and the transaction is still
- * open (aborted) for the caller's ROLLBACK.
+ * A transactional step's outcome "done" and its COMMIT in one round
+ * trip.  1 when both were; else x says which failed, and the transaction
+ * may still be open (aborted) for the caller's ROLLBACK.  With
+ * next (the step to run after it, transactional, in the same migration),
+ * next's attempt row goes in the same transaction, and its BEGIN and
+ * settings after the COMMIT, in the same round trip: the row is there
+ * if and only if this step committed, as when written on its own before
+ * next began, and a step costs two round trips and one commit instead
+ * of three and two.  Then a->pres is next.
  */
 static int
 end_attempt_commit(struct zn_apply *a, long long id, const char *blockers,
-    double ms, struct zn_pgres *x)
+    double ms, struct zn_pgres *x, const struct zn_lstep *next)
 {
-	char ids[32], el[32];
+	char ids[32], el[32], lt[64], stt[64];
 	const char *params[7];
-	struct zn_pgstmt st[2];
+	struct zn_pgstmt st[7];
+	struct rowvals rv;
+	char *idtext = NULL;
+	size_t n = 2, r;
 
 	if (!prepare(a, x))
 		return 0;
@@ -558,8 +569,53 @@ end_attempt_commit(struct zn_apply *a, long long id, const char *blockers,
 	st[0].prepared = 1;
 	st[0].nparams = 7;
 	st[0].params = params;
-	st[1].sql = "COMMIT";
-	return zn_pg_try_pipeline(a->conn, x, st, 2, NULL) == 2;
+	if (next == NULL) {
+		st[1].sql = "COMMIT";
+		return zn_pg_try_pipeline(a->conn, x, st, 2, NULL) == 2;
+	}
+	rowvals(a, next, "running", &rv);
+	st[1].sql = ATTEMPT_BEGIN;
+	st[1].prepared = 1;
+	st[1].nparams = 14;
+	st[1].params = rv.params;
+	st[2].sql = "COMMIT";
+	st[2].sync = 1;
+	snprintf(lt, sizeof(lt), "SET LOCAL lock_timeout = %ld",
+	    steptimeout(a, next));
+	snprintf(stt, sizeof(stt), "SET LOCAL statement_timeout = %ld",
+	    a->stmttimeout);
+	st[3].sql = "BEGIN";
+	st[4].sql = lt;
+	st[5].sql = stt;
+	st[6].sql = "SET LOCAL search_path TO DEFAULT";
+	n = 7;
+	r = zn_pg_try_pipeline(a->conn, x, st, n, &idtext);
+	rowvals_free(&rv);
+	if (r < 3) {
+		/* Not committed: neither this step nor next's row. */
+		free(idtext);
+		return 0;
+	}
+	if (idtext == NULL)
+		zn_die(ZN_EXIT_UNAVAILABLE, "internal error: the ledger gave "
+		    "step %d of %s no attempt id", next->n, stepmig(a, next));
+	a->pres = next;
+	a->preid = atoll(idtext);
+	free(idtext);
+	if (r < n) {
+		/* Committed, and next's row is there: the next run settles
+		 * it; step() says why it cannot go on. */
+		struct zn_pgres y;
+
+		a->premsg = zn_xstrdup(x->msg);
+		if (PQtransactionStatus(a->conn) != PQTRANS_IDLE) {
+			q(a, &y, "ROLLBACK", 0, NULL);
+			zn_pgres_clear(&y);
+		}
+	}
+	zn_pgres_clear(x);
+	memset(x, 0, sizeof(*x));
+	return 1;
 }
 
 static int
@@ -1825,6 +1881,23 @@ steptimeout(const struct zn_apply *a, const struct zn_lstep *s)
  * the migration's row with its last step) in one transaction.
  * Returns 1 when it committed; else err says why.
  */
+/*
+ * The step after s when it is to run next and can begin with s's
+ * COMMIT (end_attempt_commit): transactional, in the same migration,
+ * not done, nothing stopping the run before it.  Else NULL.
+ */
+static const struct zn_lstep *
+following(const struct zn_apply *a, const struct zn_lstep *s)
+{
+	const struct zn_lstep *n = s + 1;
+
+	if (a->shadow || STOPPED(a) || s->mig != n->mig || n->done ||
+	    !stepop(a, n)->transactional ||
+	    (a->maxsteps >= 0 && a->ran + 1 >= a->maxsteps))
+		return NULL;
+	return n;
+}
+
 static int
 steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
     int last, double mstart, struct zn_pgres *err, char **seen, int begun)
@@ -1866,9 +1939,10 @@ steptx(struct zn_apply *a, struct zn_lstep *s, int nth, long long id,
 	}
 	fault(a, "after_exec", nth, NULL);
 	/* The outcome and the COMMIT in one round trip where nothing else
-	 * goes between them. */
+	 * goes between them, and the next step's beginning with them. */
 	if (!last && !a->shadow) {
-		if (!end_attempt_commit(a, id, *seen, zn_now_ms() - t0, &x))
+		if (!end_attempt_commit(a, id, *seen, zn_now_ms() - t0, &x,
+		    following(a, s)))
 			goto fail;
 		zn_pgres_clear(&x);
 		measure(a);
@@ -2008,8 +2082,18 @@ step(struct zn_apply *a, struct zn_lstep *s, int nth, double mstart)
 		    steptimeout(a, s));
 		snprintf(stt, sizeof(stt), "SET LOCAL statement_timeout = %ld",
 		    a->stmttimeout);
-		id = begin_attempt_tx(a, s, "running", begun ? begin : NULL,
-		    begun ? sizeof(begin) / sizeof(begin[0]) : 0);
+		if (a->pres == s) {
+			/* Row and BEGIN went with the last step's COMMIT. */
+			a->pres = NULL;
+			id = a->preid;
+			if (a->premsg != NULL)
+				zn_die(ZN_EXIT_UNAVAILABLE, "cannot begin step "
+				    "%d of %s (nothing of it ran): %s", s->n,
+				    m->id, a->premsg);
+		} else
+			id = begin_attempt_tx(a, s, "running", begun ? begin :
+			    NULL, begun ? sizeof(begin) / sizeof(begin[0]) :
+			    0);
 		t0 = zn_now_ms();
 		memset(&err, 0, sizeof(err));
 		ok = op->transactional ?
@@ -2176,6 +2260,32 @@ dryrun(struct zn_apply *a)
 	return ZN_EXIT_OK;
 }
 
+/*
+ * Step s, begun with the last step's COMMIT (a->pres), is not run after
+ * all (a signal came): its transaction rolled back, its row says so.
+ */
+static void
+unbegin(struct zn_apply *a, const struct zn_lstep *s)
+{
+	struct zn_pgres y;
+
+	if (a->pres != s)
+		return;
+	a->pres = NULL;
+	if (PQtransactionStatus(a->conn) != PQTRANS_IDLE) {
+		q(a, &y, "ROLLBACK", 0, NULL);
+		zn_pgres_clear(&y);
+	}
+	if (!end_attempt(a, a->preid, "interrupted", NULL, NULL, "stopped by "
+	    "a signal before it began", 0, &y))
+		zn_warn("the ledger could not record that step %d of %s did "
+		    "not begin: %s", s->n, stepmig(a, s), y.msg);
+	zn_pgres_clear(&y);
+	event(a, s, "interrupted", 0, "stopped by a signal before it began");
+	free(a->premsg);
+	a->premsg = NULL;
+}
+
 static int
 steps(struct zn_apply *a)
 {
@@ -2211,6 +2321,7 @@ steps(struct zn_apply *a)
 			}
 			if (STOPPED(a) || (a->maxsteps >= 0 && a->ran >=
 			    a->maxsteps)) {
+				unbegin(a, s);
 				stop = 1;
 				break;
 			}
@@ -2622,6 +2733,8 @@ zn_apply_release(struct zn_apply *a)
 	json_decref(a->digesting);
 	a->digesting = NULL;
 	takechecked(a, NULL, 0);
+	free(a->premsg);
+	a->premsg = NULL;
 	if (a->p != NULL)
 		zn_lstate_release(&a->st, a->p);
 }

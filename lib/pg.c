@@ -633,8 +633,9 @@ zn_pg_try_pipeline(PGconn *conn, struct zn_pgres *x,
 			break;
 		}
 		st = PQresultStatus(r);
-		if (i == 0 && first != NULL && st == PGRES_TUPLES_OK &&
-		    PQntuples(r) > 0 && PQnfields(r) > 0)
+		if (first != NULL && *first == NULL &&
+		    st == PGRES_TUPLES_OK && PQntuples(r) > 0 &&
+		    PQnfields(r) > 0)
 			*first = zn_xstrdup(PQgetvalue(r, 0, 0));
 		if (bad == n && st != PGRES_TUPLES_OK &&
 		    st != PGRES_COMMAND_OK) {
@@ -671,7 +672,7 @@ zn_pg_try_pipeline(PGconn *conn, struct zn_pgres *x,
 		    PQexecParams(conn, s[i].sql, s[i].nparams, NULL,
 		    s[i].params, NULL, NULL, 0)))
 			return i;
-		if (i == 0 && first != NULL && PQntuples(x->r) > 0 &&
+		if (first != NULL && *first == NULL && PQntuples(x->r) > 0 &&
 		    PQnfields(x->r) > 0)
 			*first = zn_xstrdup(PQgetvalue(x->r, 0, 0));
 	}

@@ -945,6 +945,22 @@ struct fast {
 	json_t *extra;		/* the last {"migration": ...} extra, shared */
 };
 
+/*
+ * v (stolen), or the value kept in *last when equal to it: consecutive
+ * ops hold one copy.  *last keeps a reference to what is returned.
+ */
+static json_t *
+shared(json_t **last, json_t *v)
+{
+	if (*last != NULL && json_equal(*last, v)) {
+		json_decref(v);
+		return json_incref(*last);
+	}
+	json_decref(*last);
+	*last = json_incref(v);
+	return v;
+}
+
 static struct zn_sha256 *
 fastmigsum(struct fast *f, const char *id)
 {
@@ -1046,13 +1062,7 @@ fastop(struct zn_plan *p, struct fast *f, const char *line, size_t len)
 				riskend = (size_t)((const char *)s.p - line);
 			} else if (IS("migration") && json_is_string(v)) {
 				/* One string for the ops of a migration. */
-				if (f->mig != NULL && json_equal(f->mig, v)) {
-					json_decref(v);
-					v = json_incref(f->mig);
-				} else {
-					json_decref(f->mig);
-					f->mig = json_incref(v);
-				}
+				v = shared(&f->mig, v);
 				mig = json_string_value(v);
 			}
 			json_object_setn_new_nocheck(extra, key, kn, v);
@@ -1075,15 +1085,8 @@ fastop(struct zn_plan *p, struct fast *f, const char *line, size_t len)
 	 * object for the ops of a migration (nothing changes such an
 	 * object; zn-classify only takes a "risk" out, which it has not).
 	 */
-	if (mig != NULL && json_object_size(extra) == 1) {
-		if (f->extra != NULL && json_equal(f->extra, extra)) {
-			json_decref(extra);
-			extra = json_incref(f->extra);
-		} else {
-			json_decref(f->extra);
-			f->extra = json_incref(extra);
-		}
-	}
+	if (mig != NULL && json_object_size(extra) == 1)
+		extra = shared(&f->extra, extra);
 	op = pushop(p);
 	op->op = zn_xstrdup(json_string_value(opv));
 	op->kind = zn_op_kind(op->op);

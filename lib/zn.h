@@ -467,8 +467,8 @@ struct zn_pgstmt {
  * failed, x holding its result.  The statements after a failure up to
  * the next Sync are skipped by the server; those after it run: the
  * caller decides what a failure leaves open (PQtransactionStatus).
- * When first is not NULL and the first statement returned a row, *first
- * gets its first value (the caller frees it).
+ * When first is not NULL (and *first is), *first gets the first value
+ * of the first statement that returned a row (the caller frees it).
  */
 size_t zn_pg_try_pipeline(PGconn *conn, struct zn_pgres *x,
     const struct zn_pgstmt *s, size_t n, char **first);
@@ -1422,6 +1422,14 @@ struct zn_apply {
 	 */
 	struct zn_graph *checked;
 	json_t *digesting;	/* artifact ids whose digests are under way */
+	/*
+	 * The next step, begun with the last one's COMMIT: its attempt
+	 * row written in that transaction, its BEGIN and settings after
+	 * it (or why they failed, premsg); NULL when none is.
+	 */
+	const struct zn_lstep *pres;
+	long long preid;
+	char *premsg;
 };
 /* The rank of a lock mode, weakest 1 to strongest 8, by pg_locks' name
  * (AccessShareLock) or SQL's (ACCESS SHARE); 0 for neither. */
