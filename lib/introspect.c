@@ -4386,7 +4386,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	char *ns, *csql, *isql, *tsql, *colsql, *conserver;
 	char *snap = NULL, *lockto = NULL;
 	PGconn *conn2 = NULL;
-	int lo, hi;
+	int lo, hi = 0;
 	const char *nsp, *conclient, *check = getenv("ZN_SNAPSHOT_CHECK");
 	const char *host = PQhost(conn), *port = PQport(conn);
 	const char *nnd = PQserverVersion(conn) >= 150000 ?
