@@ -123,6 +123,18 @@ stored() {
 	[ "$(ledger "SELECT count(*) FROM pg_tables WHERE tablename IN ('b', 'c')")" = 2 ]
 }
 
+@test "a snapshot table the COPY cannot write to at all: said, and the run goes on" {
+	mig 20260101_000001_a "CREATE TABLE public.a (id int)"
+	run_zn 0 zn-apply migrations
+	ledger "ALTER TABLE _zanith_schema_snapshots RENAME COLUMN graph TO graph_text" >/dev/null
+	mig 20260101_000002_b "CREATE TABLE public.b (id int)"
+	run_zn 0 zn-apply migrations
+	[[ $stderr == *"cannot store the before snapshot of 20260101_000002_b: ERROR:  column \"graph\" of relation \"_zanith_schema_snapshots\" does not exist"* ]]
+	[[ $stderr == *"cannot store the after snapshot of 20260101_000002_b"* ]]
+	assert_line --partial "1 step applied, 1 already applied"
+	[ "$(ledger "SELECT count(*) FROM _zanith_migrations")" = 2 ]
+}
+
 @test "a step's row commits with the step before it and its BEGIN goes in the same round trip: one commit a step" {
 	mig 20260101_000001_three "CREATE TABLE public.a (id int)" \
 	    "CREATE TABLE public.b (id int)" "CREATE TABLE public.c (id int)"
