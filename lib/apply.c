@@ -2429,6 +2429,292 @@ donerows(struct zn_apply *a, struct rowvals *rows,
 	return 1;
 }
 
+/* What an --atomic migration's steps leave: their rows, or a failure. */
+struct atomrun {
+	struct rowvals *rows;		/* the done steps' rows, in order */
+	struct steptimes *t;		/* and their times */
+	size_t n;
+	const struct zn_lstep *bad;	/* the step that failed, or NULL */
+	char *badmsg;
+	char state[6];
+};
+
+static void
+atomdone(struct zn_apply *a, struct atomrun *ar, const struct zn_lstep *s,
+    double t0, double t1, char *seen)
+{
+	rowvals(a, s, "done", &ar->rows[ar->n]);
+	ar->rows[ar->n].blockers = seen;
+	ar->t[ar->n].t0 = t0;
+	ar->t[ar->n].t1 = t1;
+	ar->n++;
+	event(a, s, "done", t1 - t0, NULL);
+	a->ran++;
+}
+
+static void
+atomfail(struct zn_apply *a, struct atomrun *ar, const struct zn_lstep *s,
+    const char *msg, const char *state, double ms)
+{
+	const char *mid = stepmig(a, s);
+
+	ar->bad = s;
+	ar->badmsg = zn_xstrdup(msg != NULL ? msg : "");
+	snprintf(ar->state, sizeof(ar->state), "%s", state);
+	event(a, s, "failed", ms, msg);
+	zn_warn("step %d (%s) of %s failed; migration %s rolled back whole: "
+	    "%s", s->n, stepop(a, s)->op, mid, mid, ar->badmsg);
+}
+
+/* One step of an --atomic migration, its statements one at a time. */
+static int
+atomstep(struct zn_apply *a, struct atomrun *ar, const struct zn_lstep *s)
+{
+	double t0 = zn_now_ms();
+	struct zn_pgres x;
+	const json_t *v;
+	size_t k;
+	char *seen = NULL;
+	int ok = 1;
+
+	memset(&x, 0, sizeof(x));
+	json_array_foreach(zn_op_sql(stepop(a, s)), k, v) {
+		if (!runstmt(a, &x, json_string_value(v), &seen)) {
+			ok = 0;
+			break;
+		}
+		zn_pgres_clear(&x);
+	}
+	if (ok && !artifact(a, s, &x))
+		ok = 0;
+	if (ok) {
+		atomdone(a, ar, s, t0, zn_now_ms(), seen);
+		seen = NULL;
+	} else
+		atomfail(a, ar, s, x.msg, x.state, zn_now_ms() - t0);
+	zn_pgres_clear(&x);
+	free(seen);
+	unload(a, s);
+	return ok;
+}
+
+#ifdef LIBPQ_HAS_PIPELINING
+#define WINDOW 32	/* --atomic steps sent ahead of the one running */
+
+/*
+ * Whether sql is one statement (a trailing ";" aside), and none that
+ * controls the transaction or copies: the extended protocol takes one
+ * statement a message.  Too many is safe (the step runs alone), too few
+ * would not be, so the text is split as the server's scanner splits it.
+ */
+static int
+onestatement(const char *sql)
+{
+	static const char *const no[] = { "abort", "begin", "commit", "copy",
+	    "end", "prepare", "release", "rollback", "savepoint", "start",
+	    NULL };
+	struct zn_toks ts;
+	size_t i, k, n = 0;
+	int ok, first = 1;
+
+	memset(&ts, 0, sizeof(ts));
+	zn_sql_tokens(&ts, sql);
+	ok = !ts.bad;
+	for (i = 0; ok && i < ts.n; i++) {
+		if (ts.v[i].t == ZN_TK_SEMI) {
+			first = 1;
+			continue;
+		}
+		if (first) {
+			n++;
+			for (k = 0; no[k] != NULL; k++)
+				if (zn_tok_is(&ts.v[i], no[k]))
+					ok = 0;
+		}
+		first = 0;
+	}
+	zn_sql_tokens_release(&ts);
+	return ok && n == 1;
+}
+
+/*
+ * Whether an --atomic step can be sent before the one ahead of it has
+ * finished: each of its statements alone in its text, no artifact to
+ * take after it, no locks being sampled, and string literals read as
+ * the scanner above reads them.
+ */
+static int
+pipelinable(struct zn_apply *a, const struct zn_lstep *s)
+{
+	const struct zn_op *op = stepop(a, s);
+	const char *scs = PQparameterStatus(a->conn,
+	    "standard_conforming_strings");
+	const json_t *sql, *v;
+	size_t k;
+
+	if (a->sampling != NULL || (zn_op_parks(op) != NULL && !a->shadow) ||
+	    scs == NULL || strcmp(scs, "on") != 0)
+		return 0;
+	sql = zn_op_sql(op);
+	if (json_array_size(sql) == 0)
+		return 0;
+	json_array_foreach(sql, k, v)
+		if (!json_is_string(v) || !onestatement(json_string_value(v)))
+			return 0;
+	return 1;
+}
+
+/*
+ * The --atomic steps from *ip on, while they can be pipelined, in
+ * libpq's pipeline mode: up to WINDOW steps are sent ahead of the one
+ * the server is running, so it never waits for the client between two
+ * steps.  Each step ends with a Sync, on which the server sends its
+ * results as it finishes the step: a step's time runs from the end of
+ * the one before it (or from the first being sent) to its own, and
+ * the sessions blocking it are looked up as runstmt does.  After a
+ * step fails no further one is sent; those already sent fail in the
+ * aborted transaction and are not reported.  Returns 1 when every step
+ * it ran is done, 0 when one failed (ar says which), -1 when the
+ * connection cannot pipeline (nothing was sent); *ip is then the first
+ * step it did not run.
+ */
+static int
+pipesteps(struct zn_apply *a, size_t *ip, size_t end, struct atomrun *ar)
+{
+	PGconn *c = a->conn;
+	size_t start = *ip, sent = start, head = start;
+	double t0 = zn_now_ms(), next = t0 + 40;
+	int pid = PQbackendPID(c), cancelled = 0, failed = 0, lost = 0;
+	int more = 1, fl = 0, nulls;
+	struct zn_pgres x;
+	struct pollfd pfd;
+	PGresult *r;
+	char *seen = NULL;
+
+	if (PQenterPipelineMode(c) != 1)
+		return -1;
+	if (PQsetnonblocking(c, 1) != 0) {
+		(void)PQexitPipelineMode(c);
+		return -1;
+	}
+	pfd.fd = PQsocket(c);
+	for (;;) {
+		while (more && !failed && sent < end && sent - head < WINDOW &&
+		    !STOPPED(a)) {
+			const struct zn_lstep *s = &a->st.s[sent];
+			const json_t *v;
+			size_t k;
+
+			if (sent > start && !pipelinable(a, s)) {
+				more = 0;
+				break;
+			}
+			json_array_foreach(zn_op_sql(stepop(a, s)), k, v)
+				if (!lost && PQsendQueryParams(c,
+				    json_string_value(v), 0, NULL, NULL, NULL,
+				    NULL, 0) != 1)
+					lost = 1;
+			if (!lost && PQpipelineSync(c) != 1)
+				lost = 1;
+			sent++;
+			if (lost)
+				break;
+		}
+		if (lost || head == sent)
+			break;
+		if ((fl = PQflush(c)) < 0 || PQconsumeInput(c) != 1) {
+			lost = 1;
+			break;
+		}
+		/* A statement's results end in NULL; a Sync's does not. */
+		nulls = 0;
+		while (head < sent && !PQisBusy(c) && nulls < 2) {
+			if ((r = PQgetResult(c)) == NULL) {
+				nulls++;
+				continue;
+			}
+			nulls = 0;
+			switch (PQresultStatus(r)) {
+			case PGRES_PIPELINE_SYNC: {
+				const struct zn_lstep *s = &a->st.s[head];
+				double now = zn_now_ms();
+
+				PQclear(r);
+				if (!failed) {
+					atomdone(a, ar, s, t0, now, seen);
+					seen = NULL;
+				}
+				free(seen);
+				seen = NULL;
+				unload(a, s);
+				head++;
+				t0 = now;
+				next = now + 40;
+				break;
+			}
+			case PGRES_COMMAND_OK:
+			case PGRES_TUPLES_OK:
+			case PGRES_EMPTY_QUERY:
+			case PGRES_PIPELINE_ABORTED:
+				PQclear(r);
+				break;
+			default:
+				/* The first failure; the rest follow from it. */
+				if (failed) {
+					PQclear(r);
+					break;
+				}
+				failed = 1;
+				zn_pg_take(c, &x, r);
+				atomfail(a, ar, &a->st.s[head], x.msg, x.state,
+				    zn_now_ms() - t0);
+				zn_pgres_clear(&x);
+				break;
+			}
+		}
+		if (head == sent)
+			continue;
+		if (STOPPED(a) && !cancelled) {
+			PGcancel *k = PQgetCancel(c);
+			char err[256];
+
+			if (k != NULL) {
+				PQcancel(k, err, sizeof(err));
+				PQfreeCancel(k);
+			}
+			cancelled = 1;
+		}
+		if (zn_now_ms() >= next) {
+			char *b = blockers(a, pid);
+
+			if (b != NULL) {
+				free(seen);
+				seen = b;
+			}
+			next = zn_now_ms() + 100;
+		}
+		pfd.events = POLLIN | (fl == 1 ? POLLOUT : 0);
+		(void)poll(&pfd, 1, 20);
+	}
+	free(seen);
+	if (lost) {
+		/* The connection is gone: what was sent is not known. */
+		zn_pg_take(c, &x, NULL);
+		if (!failed)
+			atomfail(a, ar, &a->st.s[head < end ? head : end - 1],
+			    x.msg, x.state, zn_now_ms() - t0);
+		zn_pgres_clear(&x);
+		failed = 1;
+		for (; head < sent; head++)
+			unload(a, &a->st.s[head]);
+	} else
+		(void)PQexitPipelineMode(c);
+	(void)PQsetnonblocking(c, 0);
+	*ip = head;
+	return !failed;
+}
+#endif
+
 static int
 atomic(struct zn_apply *a)
 {
@@ -2452,12 +2738,9 @@ atomic(struct zn_apply *a)
 		struct zn_mig *m = &a->st.m[j];
 		double mstart = zn_now_ms();
 		struct zn_pgres x, e;
+		struct atomrun ar;
 		int ok = 1;
-		char set[96], *badmsg = NULL;
-		const struct zn_lstep *bad = NULL;
-		struct rowvals *rows;
-		struct steptimes *t0s;
-		size_t nrows;
+		char set[96];
 		long long id;
 
 		memset(&e, 0, sizeof(e));
@@ -2483,64 +2766,45 @@ atomic(struct zn_apply *a)
 		 * is seen before the COMMIT anyway, and none survives a
 		 * rollback.
 		 */
-		rows = zn_xcalloc(m->n + 1, sizeof(*rows));
-		t0s = zn_xcalloc(m->n + 1, sizeof(*t0s));
-		nrows = 0;
-		for (i = m->first; ok && i < m->first + m->n; i++) {
-			struct zn_lstep *s = &a->st.s[i];
-			double t0 = zn_now_ms();
-			const json_t *v;
-			size_t k;
-			char *seen = NULL;
+		memset(&ar, 0, sizeof(ar));
+		ar.rows = zn_xcalloc(m->n + 1, sizeof(*ar.rows));
+		ar.t = zn_xcalloc(m->n + 1, sizeof(*ar.t));
+		for (i = m->first; ok && i < m->first + m->n;) {
+			const struct zn_lstep *s = &a->st.s[i];
 
-			memset(&x, 0, sizeof(x));
-			json_array_foreach(zn_op_sql(stepop(a, s)), k, v) {
-				if (!runstmt(a, &x, json_string_value(v),
-				    &seen)) {
-					ok = 0;
-					break;
-				}
-				zn_pgres_clear(&x);
-			}
-			if (ok && !artifact(a, s, &x))
+			if (STOPPED(a)) {
+				atomfail(a, &ar, s, "stopped by a signal before "
+				    "it began", "", 0);
 				ok = 0;
-			if (ok) {
-				zn_pgres_clear(&x);
-				rowvals(a, s, "done", &rows[nrows]);
-				rows[nrows].blockers = seen;
-				seen = NULL;
-				t0s[nrows].t0 = t0;
-				t0s[nrows].t1 = zn_now_ms();
-				nrows++;
-				event(a, s, "done", zn_now_ms() - t0, NULL);
-				a->ran++;
-			} else {
-				bad = s;
-				badmsg = zn_xstrdup(x.msg != NULL ? x.msg : "");
-				memcpy(e.state, x.state, sizeof(e.state));
-				event(a, s, "failed", zn_now_ms() - t0, x.msg);
-				zn_warn("step %d (%s) of %s failed; migration %s "
-				    "rolled back whole: %s", s->n,
-				    stepop(a, s)->op, m->id, m->id, badmsg);
-				zn_pgres_clear(&x);
+				break;
 			}
-			free(seen);
-			unload(a, s);
+#ifdef LIBPQ_HAS_PIPELINING
+			if (pipelinable(a, s)) {
+				int r = pipesteps(a, &i, m->first + m->n, &ar);
+
+				if (r >= 0) {
+					ok = r;
+					continue;
+				}
+			}
+#endif
+			ok = atomstep(a, &ar, s);
+			i++;
 		}
-		if (ok && !donerows(a, rows, t0s, nrows, &x)) {
+		if (ok && !donerows(a, ar.rows, ar.t, ar.n, &x)) {
 			ok = 0;
-			bad = &a->st.s[m->first];
-			badmsg = zn_xstrdup(x.msg != NULL ? x.msg : "");
-			memcpy(e.state, x.state, sizeof(e.state));
+			ar.bad = &a->st.s[m->first];
+			ar.badmsg = zn_xstrdup(x.msg != NULL ? x.msg : "");
+			memcpy(ar.state, x.state, sizeof(ar.state));
 			zn_warn("the ledger could not record the steps of %s; "
 			    "migration %s rolled back whole: %s", m->id, m->id,
-			    badmsg);
+			    ar.badmsg);
 			zn_pgres_clear(&x);
 		}
-		for (i = 0; i < nrows; i++)
-			rowvals_free(&rows[i]);
-		free(rows);
-		free(t0s);
+		for (i = 0; i < ar.n; i++)
+			rowvals_free(&ar.rows[i]);
+		free(ar.rows);
+		free(ar.t);
 		if (ok && migrow(a, m, zn_now_ms() - mstart, &x) &&
 		    (zn_pgres_clear(&x), q(a, &x, "COMMIT", 0, NULL))) {
 			zn_pgres_clear(&x);
@@ -2558,13 +2822,14 @@ atomic(struct zn_apply *a)
 		 * The attempts rolled back too: one failed row, for the
 		 * step that failed (the first when COMMIT did), says so.
 		 */
-		id = begin_attempt(a, bad != NULL ? bad : &a->st.s[m->first],
-		    "running");
-		e.msg = badmsg;
-		end_attempt(a, id, "failed", badmsg != NULL ? &e : NULL, NULL,
+		id = begin_attempt(a, ar.bad != NULL ? ar.bad :
+		    &a->st.s[m->first], "running");
+		e.msg = ar.badmsg;
+		memcpy(e.state, ar.state, sizeof(e.state));
+		end_attempt(a, id, "failed", ar.badmsg != NULL ? &e : NULL, NULL,
 		    "--atomic: the migration rolled back whole",
 		    zn_now_ms() - mstart, NULL);
-		free(badmsg);
+		free(ar.badmsg);
 		a->failed++;
 		return STOPPED(a) ? ZN_EXIT_SIGNAL : ZN_EXIT_NEGATIVE;
 	}

@@ -607,6 +607,88 @@ stored() {
 	[ "$(ledger "SELECT sql FROM _zanith_migration_steps WHERE step = 7")" = "CREATE TABLE public.t7 (id int);" ]
 }
 
+@test "--atomic: steps are sent ahead in one pipeline; one that fails halfway is named with its own error, the rest never run" {
+	# 40 steps (more than are sent ahead at once); step 5 is two
+	# statements (sent alone, in the simple protocol), step 35 fails.
+	{
+		echo "ops:"
+		for i in $(seq 1 40); do
+			case $i in
+			5) printf '  - op: rawSql\n    sql: ["CREATE TABLE public.m1 (id int); CREATE TABLE public.m2 (id int)"]\n' ;;
+			35) printf '  - op: rawSql\n    sql: ["INSERT INTO public.nosuch VALUES (1)"]\n' ;;
+			*) printf '  - op: rawSql\n    sql: ["CREATE TABLE public.t%d (id int)"]\n' "$i" ;;
+			esac
+		done
+	} >migrations/20260101_000000_p.yaml
+	ledger "ALTER DATABASE \"$PGDATABASE\" SET log_statement = 'all'" >/dev/null
+	off=$(wc -c <"$ZN_TEST_PGTMP_DIR/server.log")
+	run_zn 1 zn-apply --atomic migrations
+	ledger "ALTER DATABASE \"$PGDATABASE\" RESET log_statement" >/dev/null
+	tail -c +$((off + 1)) "$ZN_TEST_PGTMP_DIR/server.log" >apply.log
+	[[ "$stderr" == *'step 35 (rawSql) of 20260101_000000_p failed; migration 20260101_000000_p rolled back whole: ERROR:  relation "public.nosuch" does not exist LINE 1: INSERT INTO public.nosuch VALUES (1) ^'* ]]
+	[ "$(ledger "SELECT step || ' ' || sqlstate || ' ' || error FROM _zanith_migration_steps")" = '35 42P01 ERROR:  relation "public.nosuch" does not exist LINE 1: INSERT INTO public.nosuch VALUES (1) ^' ]
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname ~ '^(t[0-9]+|m[12])\$'")" = 0 ]
+	# One statement a step went by the extended protocol; step 5 did not.
+	grep -q 'LOG:  execute <unnamed>: CREATE TABLE public.t4 (id int)$' apply.log
+	grep -q 'LOG:  statement: CREATE TABLE public.m1 (id int); CREATE TABLE public.m2 (id int)$' apply.log
+	grep -q 'LOG:  execute <unnamed>: CREATE TABLE public.t34 (id int)$' apply.log
+	! grep -q 'execute <unnamed>: CREATE TABLE public.t36 ' apply.log
+	run_zn 0 zn-ledger status migrations
+	assert_line --partial 'failed         20260101_000000_p  at step 35: 42P01'
+	sed -i 's/INSERT INTO public.nosuch VALUES (1)/CREATE TABLE public.t35 (id int)/' migrations/20260101_000000_p.yaml
+	run_zn 0 zn-apply --atomic migrations
+	[ "$(ledger "SELECT count(*) || ' ' || count(DISTINCT step) FROM _zanith_migration_steps WHERE status = 'done'")" = "40 40" ]
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname ~ '^(t[0-9]+|m[12])\$'")" = 41 ]
+	[ "$(ledger "SELECT count(*) FROM (SELECT started_at, finished_at, lag(finished_at) OVER (ORDER BY step) AS prev FROM _zanith_migration_steps WHERE status = 'done') s WHERE finished_at < started_at OR started_at < prev - interval '1 ms'")" = 0 ]
+}
+
+@test "--atomic: a step that does not parse fails as itself, though it was sent with others" {
+	mig 20260101_000000_p "CREATE TABLE public.a (id int)" "CREATE TABLE public.b (id int" \
+	    "CREATE TABLE public.c (id int)"
+	run_zn 1 zn-apply --atomic migrations
+	[ "$(ledger "SELECT step || ' ' || sqlstate FROM _zanith_migration_steps")" = "2 42601" ]
+	[[ "$stderr" == *"step 2 (rawSql) of 20260101_000000_p failed"*"syntax error at end of input"* ]]
+	[ "$(ledger "SELECT to_regclass('public.a') IS NULL AND to_regclass('public.c') IS NULL")" = t ]
+}
+
+@test "--atomic: a step waiting for a lock is the one its blockers are recorded for" {
+	zn_sql -c "CREATE TABLE public.busy (id int)"
+	mig 20260101_000000_p "CREATE TABLE public.a (id int)" \
+	    "ALTER TABLE public.busy ADD COLUMN x int" "CREATE TABLE public.b (id int)"
+	psql -X -q -c "SET application_name = 'briefly'" -c "BEGIN" -c "SELECT * FROM public.busy" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
+	reader=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessShareLock' AND granted)"
+	zn-apply --atomic --lock-timeout 60s migrations >apply.out 2>apply.err &
+	applier=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessExclusiveLock' AND NOT granted)" 60
+	# zn-apply's second session has asked who blocks it.
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE '%pg_blocking_pids%')" 60
+	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'briefly'" >/dev/null
+	wait "$reader" || true
+	wait "$applier" || fail "zn-apply failed: $(cat apply.err)"
+	[ "$(ledger "SELECT string_agg(step || ':' || status || ':' || (blockers IS NOT NULL)::text, ' ' ORDER BY step) FROM _zanith_migration_steps")" = "1:done:false 2:done:true 3:done:false" ]
+	[ "$(ledger "SELECT blockers::text LIKE '%briefly%' FROM _zanith_migration_steps WHERE step = 2")" = t ]
+	[ "$(ledger "SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'x'")" = 1 ]
+}
+
+@test "--atomic: a signal while steps are in flight cancels the one running; nothing of the migration stays and the run exits 130" {
+	mig 20260101_000000_p "CREATE TABLE public.a (id int)" "SELECT pg_catalog.pg_sleep(600)" \
+	    "CREATE TABLE public.b (id int)"
+	zn-apply --atomic migrations >apply.out 2>apply.err &
+	applier=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query = 'SELECT pg_catalog.pg_sleep(600)' AND state = 'active')" 60
+	kill -TERM "$applier"
+	status=0
+	wait "$applier" || status=$?
+	[ "$status" -eq 130 ] || fail "status $status: $(cat apply.err)"
+	[ "$(ledger "SELECT step || ' ' || status || ' ' || sqlstate || ' ' || note FROM _zanith_migration_steps")" = "2 failed 57014 --atomic: the migration rolled back whole" ]
+	[ "$(ledger "SELECT to_regclass('public.a') IS NULL AND to_regclass('public.b') IS NULL")" = t ]
+	[ "$(ledger "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'")" = 0 ]
+	sed -i 's/pg_sleep(600)/pg_sleep(0)/' migrations/20260101_000000_p.yaml
+	run_zn 0 zn-apply --atomic migrations
+	[ "$(ledger "SELECT string_agg(step || ':' || status, ' ' ORDER BY attempt_id) FROM _zanith_migration_steps")" = "2:failed 1:done 2:done 3:done" ]
+}
+
 @test "--atomic: when the steps' rows cannot be written, the migration rolls back whole and one failed row says why" {
 	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.a1 (id int)"]\n' >migrations/20260101_000000_a.yaml
 	run_zn 0 zn-apply migrations
