@@ -1324,33 +1324,6 @@ measure(struct zn_apply *a)
     "AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' " \
     "ORDER BY 2, 1"
 
-static const struct {
-	const char *pg, *name;
-} lockmodes[] = {
-	{ "AccessShareLock", "ACCESS SHARE" },
-	{ "RowShareLock", "ROW SHARE" },
-	{ "RowExclusiveLock", "ROW EXCLUSIVE" },
-	{ "ShareUpdateExclusiveLock", "SHARE UPDATE EXCLUSIVE" },
-	{ "ShareLock", "SHARE" },
-	{ "ShareRowExclusiveLock", "SHARE ROW EXCLUSIVE" },
-	{ "ExclusiveLock", "EXCLUSIVE" },
-	{ "AccessExclusiveLock", "ACCESS EXCLUSIVE" },
-};
-
-/* The rank of a lock mode (pg_locks' or SQL's name), 0 when unknown. */
-int
-zn_lock_rank(const char *mode)
-{
-	size_t i;
-
-	for (i = 0; mode != NULL && i < sizeof(lockmodes) /
-	    sizeof(lockmodes[0]); i++)
-		if (strcmp(mode, lockmodes[i].pg) == 0 ||
-		    strcmp(mode, lockmodes[i].name) == 0)
-			return (int)i + 1;
-	return 0;
-}
-
 /* The relations and their relfilenodes, before the first step. */
 static void
 relmap(struct zn_apply *a)
@@ -1467,12 +1440,12 @@ held(struct zn_apply *a, PGconn *conn, int pid, int own, json_t *seen,
 		if (best == NULL)
 			json_array_append_new(locks, json_pack("{s:s, s:s}",
 			    "relation", name, "mode",
-			    lockmodes[zn_lock_rank(mode) > 0 ?
-			    zn_lock_rank(mode) - 1 : 0].name));
+			    zn_lock_name(zn_lock_rank(mode) > 0 ?
+			    zn_lock_rank(mode) : 1)));
 		else if (zn_lock_rank(mode) > zn_lock_rank(zn_json_str(best,
 		    "mode")))
 			json_object_set_new(best, "mode", json_string(
-			    lockmodes[zn_lock_rank(mode) - 1].name));
+			    zn_lock_name(zn_lock_rank(mode))));
 	}
 	json_object_set_new(f, "work", json_string(work[w]));
 	zn_pgres_clear(x);

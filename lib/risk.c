@@ -158,10 +158,40 @@ sfree(struct smap *m, int values)
 
 /* ---- facts ---- */
 
+/* Lock modes by rank (zn_lock_rank), weakest first. */
 enum { L_NONE, L_AS, L_RS, L_RE, L_SUE, L_S, L_SRE, L_EX, L_AE };
-static const char *const lockname[] = { "", "ACCESS SHARE", "ROW SHARE",
-    "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE",
-    "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE" };
+static const struct {
+	const char *pg, *name;
+} lockmodes[] = {
+	{ "AccessShareLock", "ACCESS SHARE" },
+	{ "RowShareLock", "ROW SHARE" },
+	{ "RowExclusiveLock", "ROW EXCLUSIVE" },
+	{ "ShareUpdateExclusiveLock", "SHARE UPDATE EXCLUSIVE" },
+	{ "ShareLock", "SHARE" },
+	{ "ShareRowExclusiveLock", "SHARE ROW EXCLUSIVE" },
+	{ "ExclusiveLock", "EXCLUSIVE" },
+	{ "AccessExclusiveLock", "ACCESS EXCLUSIVE" },
+};
+
+int
+zn_lock_rank(const char *mode)
+{
+	size_t i;
+
+	for (i = 0; mode != NULL && i < sizeof(lockmodes) /
+	    sizeof(lockmodes[0]); i++)
+		if (strcmp(mode, lockmodes[i].pg) == 0 ||
+		    strcmp(mode, lockmodes[i].name) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
+const char *
+zn_lock_name(int rank)
+{
+	return rank >= 1 && (size_t)rank <= sizeof(lockmodes) /
+	    sizeof(lockmodes[0]) ? lockmodes[rank - 1].name : "";
+}
 enum { W_NONE, W_SCAN, W_INDEX, W_REWRITE, W_DATA };
 static const char *const workname[] = { "none", "scan", "index_build",
     "rewrite", "data_move" };
@@ -3276,7 +3306,7 @@ statement(struct cx *x, struct opr *r, const struct zn_tok *t, size_t n)
 	    r->outside == 0)
 		reason(x, r, HOLDS, s.rel, 0, fmt(x, "%s taken by an "
 		    "earlier statement of this step is held while this one "
-		    "works", lockname[heldbefore]));
+		    "works", zn_lock_name(heldbefore)));
 	for (i = 0; i < r->nl; i++)
 		if (r->locks[i].mode >= L_S && (r->lt < 0 || r->ltunbounded))
 			r->ltneed = 1;
@@ -3994,7 +4024,7 @@ risktext(struct cx *x, struct riskout *ro, const struct opr *r,
 	for (j = 0; j < r->nl; j++) {
 		zn_jw_obj(w);
 		zn_jw_key(w, "mode");
-		zn_jw_str(w, lockname[r->locks[j].mode]);
+		zn_jw_str(w, zn_lock_name(r->locks[j].mode));
 		zn_jw_key(w, "relation");
 		zn_jw_str(w, r->locks[j].rel);
 		zn_jw_end(w, '}');

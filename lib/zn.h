@@ -1432,8 +1432,10 @@ struct zn_apply {
 	char *premsg;
 };
 /* The rank of a lock mode, weakest 1 to strongest 8, by pg_locks' name
- * (AccessShareLock) or SQL's (ACCESS SHARE); 0 for neither. */
+ * (AccessShareLock) or SQL's (ACCESS SHARE); 0 for neither (risk.c). */
 int zn_lock_rank(const char *mode);
+/* SQL's name of the lock mode of rank 1 to 8; "" for any other. */
+const char *zn_lock_name(int rank);
 void zn_apply_init(struct zn_apply *a);
 void zn_apply_prepare(struct zn_apply *a, struct zn_plan *p);
 int zn_apply_run(struct zn_apply *a);
