@@ -466,7 +466,7 @@ zn_graph_add_line(struct zn_graph *g, const char *kind, const char *schema,
 		return;
 	if (fwrite(line, 1, len, g->spill) != len)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep the schema "
-		    "graph in a temporary file");
+		    "graph in a temporary file in %s", g->spilldir);
 	r->off = g->spilled;
 	g->spilled += (off_t)len;
 	r->line = NULL;
@@ -493,6 +493,8 @@ zn_graph_spill(struct zn_graph *g)
 		unlink(path);
 		if ((g->spill = fdopen(fd, "w+")) == NULL)
 			close(fd);
+		else
+			g->spilldir = zn_xstrdup(dir);
 	}
 	free(path);
 }
@@ -513,7 +515,8 @@ zn_graph_line(const struct zn_graph *g, size_t i, struct zn_buf *tmp)
 		    r->off + (off_t)got);
 		if (n <= 0)
 			zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot read the "
-			    "schema graph back from its temporary file");
+			    "schema graph back from its temporary file in %s",
+			    g->spilldir);
 		got += (size_t)n;
 	}
 	tmp->len = r->len;
@@ -580,7 +583,7 @@ zn_graph_finish(struct zn_graph *g)
 		qsort(g->recs, g->nrecs, sizeof(*g->recs), cmprec);
 	if (g->spill != NULL && fflush(g->spill) != 0)
 		zn_die_errno(ZN_EXIT_UNAVAILABLE, "cannot keep the schema "
-		    "graph in a temporary file");
+		    "graph in a temporary file in %s", g->spilldir);
 	h = zn_sha256_new();
 	for (i = 0; i < g->nrecs; i++) {
 		zn_sha256_update(h, zn_graph_line(g, i, &tmp),
@@ -708,6 +711,7 @@ zn_graph_release(struct zn_graph *g)
 		free(g->block);
 	if (g->spill != NULL)
 		fclose(g->spill);
+	free(g->spilldir);
 	json_decref(g->source);
 	json_decref(g->renames);
 	json_decref(g->unmodelled);

@@ -631,10 +631,12 @@ struct zn_graph {
 	size_t mapped;		/* block is a mapping of this many bytes */
 	/*
 	 * With zn_graph_spill, the lines added go to this unlinked
-	 * temporary file instead of memory, spilled bytes so far.
+	 * temporary file instead of memory, spilled bytes so far, in
+	 * this directory (for messages).
 	 */
 	FILE *spill;
 	off_t spilled;
+	char *spilldir;
 	char hash[ZN_SHA256_STRLEN];
 };
 struct zn_snapshot_opts {

@@ -107,6 +107,24 @@ stored() {
 	zn-snapshot | grep -F '"comment":"back\\slash\ttab\nline\rreturn\\\\n"'
 }
 
+@test "a temporary file that cannot grow while the schema is read: exit 2 naming its directory, nothing of the migration run" {
+	for i in $(seq 1 30); do
+		zn_sql -c "CREATE TABLE public.big$i (id int PRIMARY KEY, note text)" \
+		    -c "COMMENT ON TABLE public.big$i IS 'a comment to make the graph longer than a few blocks'" >/dev/null
+	done
+	mig 20260101_000001_a "CREATE TABLE public.a (id int)"
+	mkdir "$BATS_TEST_TMPDIR/tmp"
+	# Files of at most one block (512 bytes in sh, 1,024 in bash):
+	# writes past it fail with EFBIG, SIGXFSZ being ignored.
+	run_zn 2 env TMPDIR="$BATS_TEST_TMPDIR/tmp" sh -c 'trap "" XFSZ; ulimit -f 1; exec zn-apply migrations'
+	[[ "$stderr" == *"cannot keep the schema graph in a temporary file in $BATS_TEST_TMPDIR/tmp: File too large"* ]]
+	[ "$(ledger "SELECT to_regclass('public.a') IS NULL")" = t ]
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps")" = 0 ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ]
+	TMPDIR=$BATS_TEST_TMPDIR/tmp run_zn 0 zn-apply migrations
+	assert_line --partial "1 step applied, 0 already applied"
+}
+
 @test "a snapshot the ledger refuses is said, and the run goes on on the same session" {
 	mig 20260101_000001_a "CREATE TABLE public.a (id int)"
 	run_zn 0 zn-apply migrations
