@@ -2483,31 +2483,9 @@ atomstep(struct zn_apply *a, struct atomrun *ar, const struct zn_lstep *s)
 static int
 onestatement(const char *sql)
 {
-	static const char *const no[] = { "abort", "begin", "commit", "copy",
-	    "end", "prepare", "release", "rollback", "savepoint", "start",
-	    NULL };
-	struct zn_toks ts;
-	size_t i, k, n = 0;
-	int ok, first = 1;
+	int how;
 
-	memset(&ts, 0, sizeof(ts));
-	zn_sql_tokens(&ts, sql);
-	ok = !ts.bad;
-	for (i = 0; ok && i < ts.n; i++) {
-		if (ts.v[i].t == ZN_TK_SEMI) {
-			first = 1;
-			continue;
-		}
-		if (first) {
-			n++;
-			for (k = 0; no[k] != NULL; k++)
-				if (zn_tok_is(&ts.v[i], no[k]))
-					ok = 0;
-		}
-		first = 0;
-	}
-	zn_sql_tokens_release(&ts);
-	return ok && n == 1;
+	return zn_sql_statements(sql, &how) == 1 && how == 0;
 }
 
 /*

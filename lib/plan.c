@@ -10,6 +10,7 @@
  * ops as read, so an edit changes it.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1255,34 +1256,12 @@ checkheader(const struct zn_plan *p, const char *name)
 			    "is not text or null", name, keys[i]);
 }
 
-/* The statements of an op's SQL that are not empty. */
-static size_t
-nstatements(const char *sql)
-{
-	struct zn_toks ts;
-	size_t i, n = 0;
-	int open = 0;
-
-	memset(&ts, 0, sizeof(ts));
-	zn_sql_tokens(&ts, sql);
-	for (i = 0; i < ts.n; i++) {
-		if (ts.v[i].t == ZN_TK_SEMI) {
-			open = 0;
-			continue;
-		}
-		if (!open)
-			n++;
-		open = 1;
-	}
-	zn_sql_tokens_release(&ts);
-	return n;
-}
-
 void
 zn_plan_check(const struct zn_plan *p, const char *name)
 {
 	const struct zn_op *op;
 	const json_t *sql, *e;
+	json_t *risk;
 	size_t i, j, n;
 
 	for (i = 0; i < p->n; i++) {
@@ -1299,7 +1278,7 @@ zn_plan_check(const struct zn_plan *p, const char *name)
 				zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): "
 				    "statement %zu is not text", name, i + 1,
 				    op->op, j + 1);
-			if ((k = nstatements(json_string_value(e))) == 0)
+			if ((k = zn_sql_statements(json_string_value(e), NULL)) == 0)
 				zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): "
 				    "statement %zu is empty", name, i + 1,
 				    op->op, j + 1);
@@ -1309,6 +1288,19 @@ zn_plan_check(const struct zn_plan *p, const char *name)
 			zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): it runs "
 			    "outside a transaction, so it must be one "
 			    "statement, not %zu", name, i + 1, op->op, n);
+		/* zn-apply sets it as the step's lock_timeout. */
+		risk = zn_op_risk(op);
+		e = json_object_get(json_object_get(risk, "facts"),
+		    "lock_timeout_ms");
+		if (e != NULL && (!json_is_integer(e) ||
+		    json_integer_value(e) < 1 ||
+		    json_integer_value(e) > INT_MAX)) {
+			json_decref(risk);
+			zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): its risk's "
+			    "lock_timeout_ms is not a number of milliseconds "
+			    "from 1 to %d", name, i + 1, op->op, INT_MAX);
+		}
+		json_decref(risk);
 		json_array_foreach(zn_op_reverse(op), j, e)
 			if (!json_is_string(e))
 				zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): "

@@ -220,6 +220,37 @@ bad:
 	push(ts, ZN_TK_BAD, s, strlen(s));
 }
 
+size_t
+zn_sql_statements(const char *sql, int *how)
+{
+	static const char *const control[] = { "abort", "begin", "commit",
+	    "copy", "end", "prepare", "release", "rollback", "savepoint",
+	    "start", NULL };
+	struct zn_toks ts;
+	size_t i, k, n = 0;
+	int open = 0;
+
+	memset(&ts, 0, sizeof(ts));
+	zn_sql_tokens(&ts, sql);
+	if (how != NULL)
+		*how = ts.bad ? ZN_SQL_OPEN : 0;
+	for (i = 0; i < ts.n; i++) {
+		if (ts.v[i].t == ZN_TK_SEMI) {
+			open = 0;
+			continue;
+		}
+		if (!open) {
+			n++;
+			for (k = 0; how != NULL && control[k] != NULL; k++)
+				if (zn_tok_is(&ts.v[i], control[k]))
+					*how |= ZN_SQL_CONTROL;
+		}
+		open = 1;
+	}
+	zn_sql_tokens_release(&ts);
+	return n;
+}
+
 void
 zn_sql_tokens_release(struct zn_toks *ts)
 {

@@ -1131,6 +1131,14 @@ void zn_sql_tokens(struct zn_toks *ts, const char *text);
  */
 char *zn_sql_fixpoint(const char *s, size_t n);
 void zn_sql_tokens_release(struct zn_toks *ts);
+/*
+ * The statements of sql that are not empty, split at its semicolons as
+ * the server's scanner splits it.  *how (when not NULL) gets
+ * ZN_SQL_OPEN when a literal or comment is left open, ZN_SQL_CONTROL
+ * when a statement begins with a transaction's control word or COPY.
+ */
+enum { ZN_SQL_OPEN = 1, ZN_SQL_CONTROL = 2 };
+size_t zn_sql_statements(const char *sql, int *how);
 /* Whether t is the word w (ASCII case-insensitive). */
 int zn_tok_is(const struct zn_tok *t, const char *w);
 /*

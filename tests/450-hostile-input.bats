@@ -197,6 +197,13 @@ _has_open() {
 	bad '.target = 7' createTable '"target" is not text'
 	bad '.reverse = "DROP TABLE u"' createTable '"reverse" is not a list'
 	bad '.reverse = [1]' createTable 'reverse statement 1 is not text'
+	# Set as the step's lock_timeout: what the server takes, or refused.
+	bad '.risk = {"level":"low","score":0,"reasons":[],"facts":{"lock_timeout_ms":2147483648}}' createTable \
+	    "(createTable): its risk's lock_timeout_ms is not a number of milliseconds from 1 to 2147483647"
+	bad '.risk = {"level":"low","score":0,"reasons":[],"facts":{"lock_timeout_ms":0}}' createTable \
+	    "(createTable): its risk's lock_timeout_ms is not a number"
+	bad '.risk = {"level":"low","score":0,"reasons":[],"facts":{"lock_timeout_ms":"5s"}}' createTable \
+	    "(createTable): its risk's lock_timeout_ms is not a number"
 	# The header's from_hash guards the plan: it must be text or null.
 	jq -c 'if .kind == "plan" then .from_hash = 12 else . end' plan >bad
 	resum bad
