@@ -2742,6 +2742,12 @@ atomic(struct zn_apply *a)
 			ok = atomstep(a, &ar, s);
 			i++;
 		}
+		/* Gone with the connection: the server rolled it all back. */
+		if (!ok && PQstatus(a->conn) != CONNECTION_OK)
+			zn_die(ZN_EXIT_UNAVAILABLE, "the connection was lost "
+			    "during step %d of %s: %s; nothing of the migration "
+			    "was committed", ar.bad != NULL ? ar.bad->n : 0,
+			    m->id, ar.badmsg != NULL ? ar.badmsg : "");
 		if (ok && !donerows(a, ar.rows, ar.t, ar.n, &x)) {
 			ok = 0;
 			ar.bad = &a->st.s[m->first];

@@ -707,6 +707,25 @@ stored() {
 	[ "$(ledger "SELECT string_agg(step || ':' || status, ' ' ORDER BY attempt_id) FROM _zanith_migration_steps")" = "2:failed 1:done 2:done 3:done" ]
 }
 
+@test "--atomic: the connection lost while steps are in flight is exit 2, said so, nothing committed; the next run applies the migration whole" {
+	mig 20260101_000000_p "CREATE TABLE public.a (id int)" "SELECT pg_catalog.pg_sleep(600)" \
+	    "CREATE TABLE public.b (id int)"
+	zn-apply --atomic migrations >apply.out 2>apply.err &
+	applier=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query = 'SELECT pg_catalog.pg_sleep(600)' AND state = 'active')" 60
+	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_catalog.pg_sleep(600)'" >/dev/null
+	status=0
+	wait "$applier" || status=$?
+	[ "$status" -eq 2 ] || fail "status $status: $(cat apply.err)"
+	grep -q "the connection was lost during step 2 of 20260101_000000_p: FATAL:  terminating connection due to administrator command; nothing of the migration was committed" apply.err ||
+	    fail "$(cat apply.err)"
+	[ "$(ledger "SELECT count(*) FROM _zanith_migration_steps")" = 0 ]
+	[ "$(ledger "SELECT to_regclass('public.a') IS NULL")" = t ]
+	sed -i 's/pg_sleep(600)/pg_sleep(0)/' migrations/20260101_000000_p.yaml
+	run_zn 0 zn-apply --atomic migrations
+	[ "$(ledger "SELECT string_agg(step || ':' || status, ' ' ORDER BY attempt_id) FROM _zanith_migration_steps")" = "1:done 2:done 3:done" ]
+}
+
 @test "--atomic: when the steps' rows cannot be written, the migration rolls back whole and one failed row says why" {
 	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.a1 (id int)"]\n' >migrations/20260101_000000_a.yaml
 	run_zn 0 zn-apply migrations
