@@ -2658,8 +2658,14 @@ pipesteps(struct zn_apply *a, size_t *ip, size_t end, struct atomrun *ar)
 		failed = 1;
 		for (; head < sent; head++)
 			unload(a, &a->st.s[head]);
-	} else
-		(void)PQexitPipelineMode(c);
+	} else if (PQexitPipelineMode(c) != 1 && !failed) {
+		/* Every result was read: not expected, but said if so. */
+		zn_pg_take(c, &x, NULL);
+		atomfail(a, ar, &a->st.s[head > start ? head - 1 : start],
+		    x.msg, x.state, 0);
+		zn_pgres_clear(&x);
+		failed = 1;
+	}
 	(void)PQsetnonblocking(c, 0);
 	*ip = head;
 	return !failed;
