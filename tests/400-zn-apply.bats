@@ -726,6 +726,36 @@ stored() {
 	[ "$(ledger "SELECT string_agg(step || ':' || status, ' ' ORDER BY attempt_id) FROM _zanith_migration_steps")" = "1:done 2:done 3:done" ]
 }
 
+@test "--atomic: a step that parks a column goes alone between steps sent ahead; its artifact is kept with the migration" {
+	zn_sql -c "CREATE TABLE public.t (id int PRIMARY KEY, a text)" \
+	    -c "INSERT INTO public.t SELECT g, 'v' || g FROM generate_series(1, 50) g" >/dev/null
+	cat >migrations/20260101_000000_p.yaml <<-'YAML'
+	ops:
+	  - op: rawSql
+	    sql: ["CREATE TABLE public.u1 (id int)"]
+	  - op: softDropColumn
+	    target: public.t.a
+	    args: {schema: public, table: t, name: a, key: [id], type: text, parked_as: _zanith_dropped_a_1}
+	    sql: ["ALTER TABLE public.t RENAME COLUMN a TO _zanith_dropped_a_1"]
+	    reverse: ["ALTER TABLE public.t RENAME COLUMN _zanith_dropped_a_1 TO a"]
+	  - op: rawSql
+	    sql: ["CREATE TABLE public.u2 (id int)"]
+	  - op: rawSql
+	    sql: ["CREATE TABLE public.u3 (id int)"]
+	YAML
+	ledger "ALTER DATABASE \"$PGDATABASE\" SET log_statement = 'all'" >/dev/null
+	off=$(wc -c <"$ZN_TEST_PGTMP_DIR/server.log")
+	run_zn 0 zn-apply --atomic migrations
+	ledger "ALTER DATABASE \"$PGDATABASE\" RESET log_statement" >/dev/null
+	tail -c +$((off + 1)) "$ZN_TEST_PGTMP_DIR/server.log" >apply.log
+	grep -q 'LOG:  execute <unnamed>: CREATE TABLE public.u1 (id int)$' apply.log
+	grep -q 'LOG:  statement: ALTER TABLE public.t RENAME COLUMN a TO _zanith_dropped_a_1$' apply.log
+	grep -q 'LOG:  execute <unnamed>: CREATE TABLE public.u3 (id int)$' apply.log
+	[ "$(ledger "SELECT string_agg(step || ':' || status, ' ' ORDER BY step) FROM _zanith_migration_steps")" = "1:done 2:done 3:done 4:done" ]
+	[ "$(ledger "SELECT kind || ' ' || status || ' ' || rows FROM _zanith_migration_artifacts")" = "soft_drop_column parked 50" ]
+	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname IN ('u1', 'u2', 'u3')")" = 3 ]
+}
+
 @test "--atomic: when the steps' rows cannot be written, the migration rolls back whole and one failed row says why" {
 	printf 'ops:\n  - op: rawSql\n    sql: ["CREATE TABLE public.a1 (id int)"]\n' >migrations/20260101_000000_a.yaml
 	run_zn 0 zn-apply migrations
