@@ -689,12 +689,19 @@ stored() {
 	[ "$(ledger "SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'x'")" = 1 ]
 }
 
-@test "--atomic: a signal while steps are in flight cancels the one running; nothing of the migration stays and the run exits 130" {
+# atomic_sleeping: zn-apply --atomic in the background ($applier, output
+# in apply.out and apply.err) on three steps, returning once its second,
+# a ten-minute sleep, is running on the server.
+atomic_sleeping() {
 	mig 20260101_000000_p "CREATE TABLE public.a (id int)" "SELECT pg_catalog.pg_sleep(600)" \
 	    "CREATE TABLE public.b (id int)"
 	zn-apply --atomic migrations >apply.out 2>apply.err &
 	applier=$!
 	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query = 'SELECT pg_catalog.pg_sleep(600)' AND state = 'active')" 60
+}
+
+@test "--atomic: a signal while steps are in flight cancels the one running; nothing of the migration stays and the run exits 130" {
+	atomic_sleeping
 	kill -TERM "$applier"
 	status=0
 	wait "$applier" || status=$?
@@ -708,11 +715,7 @@ stored() {
 }
 
 @test "--atomic: the connection lost while steps are in flight is exit 2, said so, nothing committed; the next run applies the migration whole" {
-	mig 20260101_000000_p "CREATE TABLE public.a (id int)" "SELECT pg_catalog.pg_sleep(600)" \
-	    "CREATE TABLE public.b (id int)"
-	zn-apply --atomic migrations >apply.out 2>apply.err &
-	applier=$!
-	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query = 'SELECT pg_catalog.pg_sleep(600)' AND state = 'active')" 60
+	atomic_sleeping
 	zn_sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_catalog.pg_sleep(600)'" >/dev/null
 	status=0
 	wait "$applier" || status=$?
