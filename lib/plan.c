@@ -1278,7 +1278,8 @@ zn_plan_check(const struct zn_plan *p, const char *name)
 				zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): "
 				    "statement %zu is not text", name, i + 1,
 				    op->op, j + 1);
-			if ((k = zn_sql_statements(json_string_value(e), NULL)) == 0)
+			if ((k = zn_sql_statements(json_string_value(e),
+			    NULL)) == 0)
 				zn_die(ZN_EXIT_DATAERR, "%s: step %zu (%s): "
 				    "statement %zu is empty", name, i + 1,
 				    op->op, j + 1);

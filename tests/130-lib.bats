@@ -245,6 +245,48 @@ other	["abcdefghijklmnopqrstuvwxyz'
 4 rawSql op:none sql:none'
 }
 
+# zn_sql_statements, which zn_plan_check counts with and zn-apply --atomic
+# decides by (a text it calls one statement goes alone in a Parse message,
+# so too few would fail a migration; too many only sends a step alone).
+@test "zn_sql_statements counts statements as the server's scanner splits them, and says which are open or control the transaction" {
+	run_zn "$LIBCHECK" statements <<-'SQL'
+	CREATE TABLE t (id int)
+	CREATE TABLE t (id int);
+	CREATE TABLE a (id int); CREATE TABLE b (id int)
+	  ;  ;
+	CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$SELECT 1; SELECT 2$$
+	CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $x$ SELECT ';$$' $x$; -- a; comment
+	COMMENT ON TABLE t IS 'a; b'' c; d'
+	COMMENT ON TABLE t IS E'a\'; b'
+	/* a; /* nested; */ still; */ SELECT 1 AS "x;y"
+	SELECT 1 /* left open;
+	SELECT 'left open;
+	SELECT $t$ left open;
+	BEGIN
+	begin; CREATE TABLE t (id int)
+	COPY t FROM STDIN
+	CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END
+	SAVEPOINT s; RELEASE s
+	SQL
+	assert_output '1
+1
+2
+0
+1
+1
+1
+1
+1
+1 open
+1 open
+1 open
+1 control
+2 control
+1 control
+2 control
+2 control'
+}
+
 # zn_sql_fixpoint gives what the server renders once it parses its own
 # rendering again, for every shape of array cast it writes: varchar IN
 # and NOT IN lists, quotes in literals, E'' strings, quoted and qualified

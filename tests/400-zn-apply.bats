@@ -125,12 +125,21 @@ stored() {
 	assert_line --partial "1 step applied, 0 already applied"
 }
 
-@test "a snapshot the ledger refuses is said, and the run goes on on the same session" {
+# snapshots_broken SQL...: one migration applied, then SQL run in the
+# ledger's database (to break its snapshot table), then migration b.
+snapshots_broken() {
+	local s
 	mig 20260101_000001_a "CREATE TABLE public.a (id int)"
 	run_zn 0 zn-apply migrations
-	ledger "CREATE FUNCTION public.nosnap() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'no snapshots today'; END\$\$" >/dev/null
-	ledger "CREATE TRIGGER nosnap BEFORE INSERT ON _zanith_schema_snapshots FOR EACH ROW EXECUTE FUNCTION public.nosnap()" >/dev/null
+	for s in "$@"; do
+		ledger "$s" >/dev/null
+	done
 	mig 20260101_000002_b "CREATE TABLE public.b (id int)"
+}
+
+@test "a snapshot the ledger refuses is said, and the run goes on on the same session" {
+	snapshots_broken "CREATE FUNCTION public.nosnap() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'no snapshots today'; END\$\$" \
+	    "CREATE TRIGGER nosnap BEFORE INSERT ON _zanith_schema_snapshots FOR EACH ROW EXECUTE FUNCTION public.nosnap()"
 	mig 20260101_000003_c "CREATE TABLE public.c (id int)"
 	run_zn 0 zn-apply migrations
 	[[ $stderr == *"cannot store the before snapshot of 20260101_000002_b: ERROR:  no snapshots today"* ]]
@@ -142,10 +151,7 @@ stored() {
 }
 
 @test "a snapshot table the COPY cannot write to at all: said, and the run goes on" {
-	mig 20260101_000001_a "CREATE TABLE public.a (id int)"
-	run_zn 0 zn-apply migrations
-	ledger "ALTER TABLE _zanith_schema_snapshots RENAME COLUMN graph TO graph_text" >/dev/null
-	mig 20260101_000002_b "CREATE TABLE public.b (id int)"
+	snapshots_broken "ALTER TABLE _zanith_schema_snapshots RENAME COLUMN graph TO graph_text"
 	run_zn 0 zn-apply migrations
 	[[ $stderr == *"cannot store the before snapshot of 20260101_000002_b: ERROR:  column \"graph\" of relation \"_zanith_schema_snapshots\" does not exist"* ]]
 	[[ $stderr == *"cannot store the after snapshot of 20260101_000002_b"* ]]
@@ -658,6 +664,30 @@ stored() {
 	[ "$(ledger "SELECT count(*) || ' ' || count(DISTINCT step) FROM _zanith_migration_steps WHERE status = 'done'")" = "40 40" ]
 	[ "$(ledger "SELECT count(*) FROM pg_class WHERE relname ~ '^(t[0-9]+|m[12])\$'")" = 41 ]
 	[ "$(ledger "SELECT count(*) FROM (SELECT started_at, finished_at, lag(finished_at) OVER (ORDER BY step) AS prev FROM _zanith_migration_steps WHERE status = 'done') s WHERE finished_at < started_at OR started_at < prev - interval '1 ms'")" = 0 ]
+}
+
+@test "--atomic: with standard_conforming_strings off, every step goes alone, its backslashes read as the server reads them" {
+	ledger "ALTER DATABASE \"$PGDATABASE\" SET standard_conforming_strings = off" >/dev/null
+	# One statement where strings conform; two (b made) where they do not.
+	s=$(cat <<-'SQL'
+	SELECT 'x\' AS a -- ';CREATE TABLE public.b (id int);--
+	SQL
+	)
+	mig 20260101_000000_p "CREATE TABLE public.a (id int)" "$s" \
+	    "CREATE TABLE public.c (id int)"
+	ledger "ALTER DATABASE \"$PGDATABASE\" SET log_statement = 'all'" >/dev/null
+	off=$(wc -c <"$ZN_TEST_PGTMP_DIR/server.log")
+	run_zn 0 zn-apply --atomic migrations
+	ledger "ALTER DATABASE \"$PGDATABASE\" RESET log_statement" >/dev/null
+	ledger "ALTER DATABASE \"$PGDATABASE\" RESET standard_conforming_strings" >/dev/null
+	tail -c +$((off + 1)) "$ZN_TEST_PGTMP_DIR/server.log" >apply.log
+	grep -q 'LOG:  statement: CREATE TABLE public.a (id int)$' apply.log
+	grep -q 'LOG:  statement: CREATE TABLE public.c (id int)$' apply.log
+	! grep -q 'execute <unnamed>: CREATE TABLE public.' apply.log
+	# The server took the second step as two statements, as it would
+	# without --atomic (in a Parse message it would have been refused).
+	[ "$(ledger "SELECT to_regclass('public.b') IS NOT NULL")" = t ]
+	[ "$(ledger "SELECT string_agg(step || ':' || status, ' ' ORDER BY step) FROM _zanith_migration_steps")" = "1:done 2:done 3:done" ]
 }
 
 @test "--atomic: a step that does not parse fails as itself, though it was sent with others" {

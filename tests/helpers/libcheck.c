@@ -26,6 +26,9 @@
  *   libcheck opindex PLAN        per op outside a transaction, the
  *                                index zn_op_index names, and the one
  *                                zn_sql_index reads from its SQL
+ *   libcheck statements          per line of stdin: zn_sql_statements'
+ *                                count, then "open" and "control" when
+ *                                it says so
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -246,6 +249,16 @@ main(int argc, char *argv[])
 		json_decref(v);
 	} else if (argc == 3 && strcmp(argv[1], "opindex") == 0) {
 		opindex(argv[2]);
+	} else if (argc == 2 && strcmp(argv[1], "statements") == 0) {
+		while (getline(&line, &cap, stdin) > 0) {
+			int how;
+
+			line[strcspn(line, "\n")] = '\0';
+			n = zn_sql_statements(line, &how);
+			printf("%zu%s%s\n", n, how & ZN_SQL_OPEN ? " open" : "",
+			    how & ZN_SQL_CONTROL ? " control" : "");
+		}
+		free(line);
 	} else if (argc == 2 && strcmp(argv[1], "canon") == 0) {
 		canon();
 	} else if (argc == 2 && strcmp(argv[1], "table") == 0) {
@@ -262,7 +275,7 @@ main(int argc, char *argv[])
 		free(line);
 	} else {
 		fprintf(stderr, "usage: libcheck ident|literal|redact|sha256|"
-		    "table|canon|apply|ops|suppress|opindex ...\n");
+		    "table|canon|apply|ops|suppress|opindex|statements ...\n");
 		return 64;
 	}
 	zn_buf_release(&b);
