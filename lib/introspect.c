@@ -1526,6 +1526,8 @@ run(const struct ctx *c, const char *what, const char *sql,
 	PGresult *r;
 	size_t i;
 
+	/* Between the writers: what the other session has sent so far. */
+	zn_pg_side_read();
 	for (i = 0; i < c->npre; i++)
 		if (c->pre[i].r != NULL && strcmp(c->pre[i].what, what) == 0 &&
 		    strcmp(c->pre[i].sql, sql) == 0) {
@@ -4475,6 +4477,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 		c.relparam = relarray(c.rels, 0, hi);
 		relqueries(&c, q, csql, isql, colsql, tsql);
 		zn_pg_batch_send(conn2, q + NCOLQ, NQ - NCOLQ, c.onlock);
+		zn_pg_side(conn2, q[NCOLQ].what, c.onlock);
 	}
 	aheadrecv(&c);
 	c.kw = run(&c, "read keywords", q_keywords, NULL);
@@ -4518,9 +4521,11 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	for (lo = 0;;) {
 		zn_pg_batch_recv(conn, q, conn2 != NULL ? NCOLQ : NQ, res,
 		    c.onlock);
-		if (conn2 != NULL)
+		if (conn2 != NULL) {
+			zn_pg_side(NULL, NULL, NULL);
 			zn_pg_batch_recv(conn2, q + NCOLQ, NQ - NCOLQ,
 			    res + NCOLQ, c.onlock);
+		}
 		cursor(&c.inh, res[0], H_REL);
 		c.columns = res[1];
 		c.identities = res[2];
@@ -4554,9 +4559,11 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 		hi = batchend(&c, lo);
 		c.relparam = relarray(c.rels, lo, hi);
 		relqueries(&c, q, csql, isql, colsql, tsql);
-		if (conn2 != NULL)
+		if (conn2 != NULL) {
 			zn_pg_batch_send(conn2, q + NCOLQ, NQ - NCOLQ,
 			    c.onlock);
+			zn_pg_side(conn2, q[NCOLQ].what, c.onlock);
+		}
 		zn_pg_batch_send(conn, q, conn2 != NULL ? NCOLQ : NQ,
 		    c.onlock);
 	}

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "zn.h"
@@ -806,6 +807,81 @@ zn_pg_batch_send(PGconn *conn, const struct zn_pgq *q, size_t n,
 #endif
 }
 
+/* The session whose input is read while another is waited on. */
+static PGconn *side;
+static const char *sidewhat;
+static const struct zn_pg_onlock *sidelk;
+
+void
+zn_pg_side(PGconn *conn, const char *what, const struct zn_pg_onlock *lk)
+{
+	side = conn;
+	sidewhat = what;
+	sidelk = lk;
+}
+
+void
+zn_pg_side_read(void)
+{
+	char b;
+	ssize_t n;
+
+	if (side == NULL)
+		return;
+	/*
+	 * The end of the connection is not read here: libpq would parse
+	 * what it holds of the session's results as if it had arrived from
+	 * an idle server.  The session is left for whoever takes its results
+	 * (which may all have arrived: a session ended after its work loses
+	 * nothing).  Any other failure to read is a lost connection.
+	 */
+	n = PQsocket(side) < 0 ? 0 : recv(PQsocket(side), &b, 1, MSG_PEEK);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR)) {
+		side = NULL;
+		return;
+	}
+	if (n > 0 && PQconsumeInput(side) != 1)
+		failsend(side, sidewhat, sidelk);
+}
+
+/*
+ * Waits until conn has a result to take, reading the side session's
+ * input meanwhile: a server sending a large result stops when the
+ * socket is full, and would not start the next statement of its
+ * pipeline until the client took it.  Any failure is left for
+ * PQgetResult to report.
+ */
+static void
+sidewait(PGconn *conn)
+{
+	struct pollfd fd[2];
+	int n;
+
+	if (side == NULL || side == conn)
+		return;
+	while (PQisBusy(conn)) {
+		fd[0].fd = PQsocket(conn);
+		fd[1].fd = PQsocket(side);
+		fd[0].events = fd[1].events = POLLIN;
+		fd[0].revents = fd[1].revents = 0;
+		if (fd[0].fd < 0 || fd[1].fd < 0)
+			return;
+		n = poll(fd, 2, -1);
+		if (n < 0 && errno != EINTR)
+			return;
+		if (n <= 0)
+			continue;
+		if (fd[1].revents != 0) {
+			zn_pg_side_read();
+			if (side == NULL)
+				return;
+		}
+		if (fd[0].revents != 0 && PQconsumeInput(conn) != 1)
+			return;
+	}
+}
+
 void
 zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
     PGresult **res, const struct zn_pg_onlock *lk)
@@ -815,6 +891,7 @@ zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
 	PGresult *r;
 
 	for (i = 0; i < n; i++) {
+		sidewait(conn);
 		res[i] = must(conn, PQgetResult(conn), q[i].what, lk);
 		/* Each statement's results end with a NULL. */
 		if ((r = PQgetResult(conn)) != NULL) {

@@ -521,6 +521,18 @@ void zn_pg_batch_send(PGconn *conn, const struct zn_pgq *q, size_t n,
     const struct zn_pg_onlock *lk);
 void zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
     PGresult **res, const struct zn_pg_onlock *lk);
+/*
+ * conn (NULL: none) is a second session whose results are read into
+ * its buffer while zn_pg_batch_recv waits on another, and whenever
+ * zn_pg_side_read is called: its server then never waits for the
+ * client to make room before it runs the next statement.  Should its
+ * connection fail while data is read, the program dies as zn_pg_exec_lk
+ * does, with what and lk; a connection the server closes is read no
+ * more, and reported by whoever takes its results.
+ */
+void zn_pg_side(PGconn *conn, const char *what,
+    const struct zn_pg_onlock *lk);
+void zn_pg_side_read(void);
 /* Runs a command that returns no rows; dies like zn_pg_exec. */
 void zn_pg_cmd(PGconn *conn, const char *what, const char *sql);
 /*

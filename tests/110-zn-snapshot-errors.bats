@@ -228,6 +228,54 @@ one_line() {
 	[[ "$stderr" == "zn-snapshot: cannot "* ]] || fail "unexpected: $stderr"
 }
 
+# lockwait CATALOG: another session holds CATALOG in ACCESS EXCLUSIVE
+# mode (60 s at most); $locker is its pid in the shell.
+lockwait() {
+	psql -X -q -d "$ZN_TEST_DB" -c 'BEGIN' -c "LOCK pg_catalog.$1 IN ACCESS EXCLUSIVE MODE" -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 3>&- &
+	locker="$locker $!"
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND relation = 'pg_catalog.$1'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
+}
+
+# The first session waits on a lock on a catalog only it reads
+# (pg_ts_dict) while the client reads the second session's results.
+@test "the second session ended after its work, while the first is waited on: the same graph" {
+	zn_sql -c 'CREATE TABLE t (id int CHECK (id > 0))' -c 'CREATE INDEX ON t ((id + 1))'
+	ZN_SNAPSHOT_CONNECTIONS=1 run_zn 0 zn-snapshot --json
+	one=$output
+	locker=
+	lockwait pg_ts_dict
+	(
+		zn_wait_sql "SELECT count(*) = 2 AND count(*) FILTER (WHERE wait_event_type = 'Lock') = 1 AND count(*) FILTER (WHERE state = 'idle in transaction') = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
+		psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND state = 'idle in transaction'" >/dev/null &&
+		zn_wait_sql "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
+		kill $locker
+	) 3>&- &
+	ZN_SNAPSHOT_CONNECTIONS=2 run_zn 0 zn-snapshot --json
+	kill $locker 2>/dev/null || true
+	wait
+	assert_equal "$output" "$one"
+}
+
+@test "the second session ended in its work, while the first is waited on: exit 2, nothing printed" {
+	# The second session also waits, on pg_policy, which only it reads.
+	zn_sql -c 'CREATE TABLE t (id int CHECK (id > 0))'
+	locker=
+	lockwait pg_ts_dict
+	lockwait pg_policy
+	(
+		zn_wait_sql "SELECT count(*) = 2 FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND wait_event_type = 'Lock'" &&
+		psql -X -q -d postgres -c "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'zn-snapshot' AND l.relation = 'pg_catalog.pg_policy'::regclass AND NOT l.granted" >/dev/null &&
+		zn_wait_sql "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
+		kill $locker
+	) 3>&- &
+	ZN_SNAPSHOT_CONNECTIONS=2 run_zn 2 zn-snapshot --json
+	kill $locker 2>/dev/null || true
+	wait
+	assert_equal "$output" ''
+	one_line
+	[[ "$stderr" == "zn-snapshot: cannot read policies: "*"terminating connection"* ]] || fail "unexpected: $stderr"
+}
+
 # An object dropped after the snapshot began is still in the snapshot's
 # catalog rows, but the server can no longer render it.  A lock on a
 # catalog that only a later query reads holds the snapshot at that query
