@@ -1464,6 +1464,7 @@ struct ctx {
 	struct pre *pre;	/* read ahead: npre queries */
 	struct zn_pgq *preq;	/* the same, until aheadrecv() */
 	size_t npre;
+	size_t ntaken;		/* of them, taken before aheadrecv() */
 	PGresult *nsr;		/* the schemas, and which of them are read */
 	unsigned char *nstake;
 	PGresult *kw;		/* q_keywords */
@@ -4082,6 +4083,7 @@ batchq(struct zn_pgq *q, const char *what, const char *sql,
 	q->what = what;
 	q->sql = sql;
 	q->param = param;
+	q->flush = 0;
 }
 
 /* Adds a query to be read ahead; sql is the caller's, or owned if own. */
@@ -4100,9 +4102,11 @@ ahead(struct ctx *c, struct zn_pgq *q, size_t *n, const char *what,
  * Sends every query that needs only the schemas read, in one pipeline
  * (the server runs them back to back instead of waiting on the client
  * between them); the readers below take their results through run()
- * once aheadrecv() has them.  The relations too, unless another session
- * reads them (rels 0).
+ * once aheadrecv() has them.  The relations too: last (RELS_LAST), or
+ * first (RELS_FIRST), for aheadfirst() to take before the rest while
+ * another session reads what the relations hold.
  */
+enum { RELS_LAST, RELS_FIRST };
 static void
 readahead(struct ctx *c, int global, int rels)
 {
@@ -4114,6 +4118,10 @@ readahead(struct ctx *c, int global, int rels)
 
 	c->pre = zn_xcalloc(MAX, sizeof(*c->pre));
 	c->preq = q = zn_xcalloc(MAX, sizeof(*c->preq));
+	if (rels == RELS_FIRST) {
+		ahead(c, q, &n, "read tables and views", q_relations, ns);
+		q[0].flush = 1;
+	}
 	ahead(c, q, &n, "read keywords", q_keywords, NULL);
 	ahead(c, q, &n, "read binary coercions", q_bincasts, NULL);
 	ahead(c, q, &n, "read privileges", q_acls, ns);
@@ -4149,7 +4157,7 @@ readahead(struct ctx *c, int global, int rels)
 	for (i = 0; i < NDEF; i++)
 		ahead(c, q, &n, defqs[i].what, defqs[i].sql, defqs[i].global ?
 		    NULL : ns);
-	if (rels)
+	if (rels == RELS_LAST)
 		ahead(c, q, &n, "read tables and views", q_relations, ns);
 	ahead(c, q, &n, "read objects of other kinds", q_unmodelled, ns);
 	/* Without pipelining the statements run at aheadrecv(): keep them. */
@@ -4161,6 +4169,14 @@ readahead(struct ctx *c, int global, int rels)
 	free(rngs);
 }
 
+/* The result of the first query readahead() sent, for run() to take. */
+static void
+aheadfirst(struct ctx *c)
+{
+	zn_pg_batch_take(c->conn, c->preq, 1, &c->pre[0].r, c->onlock);
+	c->ntaken = 1;
+}
+
 /* The results of what readahead() sent, for run() to take. */
 static void
 aheadrecv(struct ctx *c)
@@ -4168,9 +4184,10 @@ aheadrecv(struct ctx *c)
 	PGresult **res = zn_xcalloc(c->npre + 1, sizeof(*res));
 	size_t i;
 
-	zn_pg_batch_recv(c->conn, c->preq, c->npre, res, c->onlock);
-	for (i = 0; i < c->npre; i++)
-		c->pre[i].r = res[i];
+	zn_pg_batch_recv(c->conn, c->preq + c->ntaken, c->npre - c->ntaken,
+	    res, c->onlock);
+	for (i = c->ntaken; i < c->npre; i++)
+		c->pre[i].r = res[i - c->ntaken];
 	free(res);
 	free(c->preq);
 	c->preq = NULL;
@@ -4389,7 +4406,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	char *snap = NULL, *lockto = NULL;
 	PGconn *conn2 = NULL;
 	int lo, hi = 0;
-	const char *nsp, *conclient, *check = getenv("ZN_SNAPSHOT_CHECK");
+	const char *conclient, *check = getenv("ZN_SNAPSHOT_CHECK");
 	const char *host = PQhost(conn), *port = PQport(conn);
 	const char *nnd = PQserverVersion(conn) >= 150000 ?
 	    "ix.indnullsnotdistinct" : "false";
@@ -4429,9 +4446,9 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 		exportsnap(conn, &conn2, &snap, &lockto);
 
 	ns = schemas(&c, o);
-	c.nsparam = nsp = ns;
+	c.nsparam = ns;
 	readahead(&c, o == NULL || o->schemas == NULL || *o->schemas == NULL,
-	    conn2 == NULL);
+	    conn2 != NULL ? RELS_FIRST : RELS_LAST);
 	if (conn2 != NULL && (!zn_pg_connect_end(conn2, 10000) ||
 	    !zn_pg_join_snapshot(conn2, snap, lockto))) {
 		PQfinish(conn2);
@@ -4469,8 +4486,9 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	tsql = zn_xasprintf(q_triggers, c.version >= 130000 ?
 	    " AND t.tgparentid = 0" : "");
 	if (conn2 != NULL) {
-		c.rels = zn_pg_exec_lk(conn2, "read tables and views",
-		    q_relations, 1, &nsp, c.onlock);
+		/* Read first by this session, while the other one starts. */
+		aheadfirst(&c);
+		c.rels = run(&c, "read tables and views", q_relations, ns);
 		hi = batchend(&c, 0);
 		if (hi < PQntuples(c.rels))
 			indexed(conn2);

@@ -792,6 +792,9 @@ zn_pg_batch_send(PGconn *conn, const struct zn_pgq *q, size_t n,
 		if (PQsendQueryParams(conn, q[i].sql, param != NULL ? 1 : 0,
 		    NULL, &param, NULL, NULL, 0) != 1)
 			failsend(conn, q[i].what, lk);
+		/* Else the server keeps its result until its buffer fills. */
+		if (q[i].flush && PQsendFlushRequest(conn) != 1)
+			failsend(conn, q[i].what, lk);
 	}
 	if (PQpipelineSync(conn) != 1)
 		failsend(conn, "send a pipeline", lk);
@@ -883,7 +886,7 @@ sidewait(PGconn *conn)
 }
 
 void
-zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
+zn_pg_batch_take(PGconn *conn, const struct zn_pgq *q, size_t n,
     PGresult **res, const struct zn_pg_onlock *lk)
 {
 	size_t i;
@@ -899,6 +902,21 @@ zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
 			failsend(conn, q[i].what, lk);
 		}
 	}
+#else
+	for (i = 0; i < n; i++)
+		res[i] = zn_pg_exec_lk(conn, q[i].what, q[i].sql,
+		    q[i].param != NULL ? 1 : 0, &q[i].param, lk);
+#endif
+}
+
+void
+zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
+    PGresult **res, const struct zn_pg_onlock *lk)
+{
+#ifdef LIBPQ_HAS_PIPELINING
+	PGresult *r;
+
+	zn_pg_batch_take(conn, q, n, res, lk);
 	r = PQgetResult(conn);
 	if (PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
 		if (r == NULL || resultok(r))
@@ -909,9 +927,7 @@ zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
 	if (PQexitPipelineMode(conn) != 1)
 		failsend(conn, "end a pipeline", lk);
 #else
-	for (i = 0; i < n; i++)
-		res[i] = zn_pg_exec_lk(conn, q[i].what, q[i].sql,
-		    q[i].param != NULL ? 1 : 0, &q[i].param, lk);
+	zn_pg_batch_take(conn, q, n, res, lk);
 #endif
 }
 

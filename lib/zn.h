@@ -503,6 +503,7 @@ struct zn_pgq {
 	const char *what;	/* for messages: "read columns" */
 	const char *sql;
 	const char *param;	/* one text parameter ($1), or NULL */
+	int flush;		/* its result is wanted before the rest */
 };
 /*
  * Runs n statements in order, in libpq's pipeline mode where libpq has
@@ -520,6 +521,13 @@ void zn_pg_batch(PGconn *conn, const struct zn_pgq *q, size_t n,
 void zn_pg_batch_send(PGconn *conn, const struct zn_pgq *q, size_t n,
     const struct zn_pg_onlock *lk);
 void zn_pg_batch_recv(PGconn *conn, const struct zn_pgq *q, size_t n,
+    PGresult **res, const struct zn_pg_onlock *lk);
+/*
+ * The results of the first n statements of what zn_pg_batch_send sent
+ * (without libpq's pipelining: runs them); zn_pg_batch_recv then takes
+ * the rest, from q + n.
+ */
+void zn_pg_batch_take(PGconn *conn, const struct zn_pgq *q, size_t n,
     PGresult **res, const struct zn_pg_onlock *lk);
 /*
  * conn (NULL: none) is a second session whose results are read into

@@ -245,7 +245,8 @@ lockwait() {
 	locker=
 	lockwait pg_ts_dict
 	(
-		zn_wait_sql "SELECT count(*) = 2 AND count(*) FILTER (WHERE wait_event_type = 'Lock') = 1 AND count(*) FILTER (WHERE state = 'idle in transaction') = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
+		# Idle after the last statement of its work (the rules').
+		zn_wait_sql "SELECT count(*) = 2 AND count(*) FILTER (WHERE wait_event_type = 'Lock') = 1 AND count(*) FILTER (WHERE state = 'idle in transaction' AND query LIKE '%pg_get_ruledef%') = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
 		psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND state = 'idle in transaction'" >/dev/null &&
 		zn_wait_sql "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
 		kill $locker
