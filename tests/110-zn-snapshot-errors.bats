@@ -236,6 +236,24 @@ lockwait() {
 	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND relation = 'pg_catalog.$1'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
 }
 
+# terminate_second READY VICTIMS: in the background, once READY (a query
+# on pg_stat_activity) is true, terminates the backends VICTIMS (a query
+# of pids) selects, waits for one zn-snapshot session left and ends the
+# lockers; run_zn then runs the snapshot, and lockers_done cleans up.
+terminate_second() {
+	(
+		zn_wait_sql "$1" &&
+		psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM ($2) v" >/dev/null &&
+		zn_wait_sql "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
+		kill $locker
+	) 3>&- &
+}
+
+lockers_done() {
+	kill $locker 2>/dev/null || true
+	wait
+}
+
 # The first session waits on a lock on a catalog only it reads
 # (pg_ts_dict) while the client reads the second session's results.
 @test "the second session ended after its work, while the first is waited on: the same graph" {
@@ -244,16 +262,11 @@ lockwait() {
 	one=$output
 	locker=
 	lockwait pg_ts_dict
-	(
-		# Idle after the last statement of its work (the rules').
-		zn_wait_sql "SELECT count(*) = 2 AND count(*) FILTER (WHERE wait_event_type = 'Lock') = 1 AND count(*) FILTER (WHERE state = 'idle in transaction' AND query LIKE '%pg_get_ruledef%') = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
-		psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND state = 'idle in transaction'" >/dev/null &&
-		zn_wait_sql "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
-		kill $locker
-	) 3>&- &
+	# Idle after the last statement of its work (the rules').
+	terminate_second "SELECT count(*) = 2 AND count(*) FILTER (WHERE wait_event_type = 'Lock') = 1 AND count(*) FILTER (WHERE state = 'idle in transaction' AND query LIKE '%pg_get_ruledef%') = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" \
+	    "SELECT pid FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND state = 'idle in transaction'"
 	ZN_SNAPSHOT_CONNECTIONS=2 run_zn 0 zn-snapshot --json
-	kill $locker 2>/dev/null || true
-	wait
+	lockers_done
 	assert_equal "$output" "$one"
 }
 
@@ -263,15 +276,10 @@ lockwait() {
 	locker=
 	lockwait pg_ts_dict
 	lockwait pg_policy
-	(
-		zn_wait_sql "SELECT count(*) = 2 FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND wait_event_type = 'Lock'" &&
-		psql -X -q -d postgres -c "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'zn-snapshot' AND l.relation = 'pg_catalog.pg_policy'::regclass AND NOT l.granted" >/dev/null &&
-		zn_wait_sql "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'zn-snapshot'" &&
-		kill $locker
-	) 3>&- &
+	terminate_second "SELECT count(*) = 2 FROM pg_stat_activity WHERE application_name = 'zn-snapshot' AND wait_event_type = 'Lock'" \
+	    "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'zn-snapshot' AND l.relation = 'pg_catalog.pg_policy'::regclass AND NOT l.granted"
 	ZN_SNAPSHOT_CONNECTIONS=2 run_zn 2 zn-snapshot --json
-	kill $locker 2>/dev/null || true
-	wait
+	lockers_done
 	assert_equal "$output" ''
 	one_line
 	[[ "$stderr" == "zn-snapshot: cannot read policies: "*"terminating connection"* ]] || fail "unexpected: $stderr"
