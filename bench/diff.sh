@@ -406,7 +406,6 @@ DROP TABLE $last;
 EOF
 cat >>"$tmp/expected" <<EOF
 createTable bench.t_bench_new
-addForeignKey bench.t_bench_new.t_bench_new_t_00001_id_fkey
 addEnumValue bench.status_1.bench_added
 softDropTable $last
 EOF

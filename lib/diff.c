@@ -3778,9 +3778,18 @@ wentinbound(struct d *d, json_t *ww, const json_t *t, const char *col)
 {
 	size_t i, j;
 	const json_t *x, *r;
+	const char *tn = S(t, "name");
+	/*
+	 * The table's name as a referencing record's line holds it, when it
+	 * can: only those lines are parsed (every table of a large graph
+	 * was, for each column or table parked).
+	 */
+	const char *as = tn != NULL && plainjson(tn) ? fmt(d, "\"%s\"", tn) :
+	    NULL;
 
 	for (i = 0; i < d->a.g->nrecs; i++) {
-		if (!iskind(&d->a, i, "table"))
+		if (!iskind(&d->a, i, "table") || (as != NULL &&
+		    !inline_(&d->a, i, as)))
 			continue;
 		r = rec(&d->a, i);
 		json_array_foreach(json_object_get(r, "foreign_keys"), j, x) {
