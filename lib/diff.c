@@ -91,6 +91,9 @@ struct side {
 	json_t **recs;		/* records parsed so far (rec()) */
 	json_t *index;		/* key -> record position */
 	unsigned char *used;	/* paired with a record of the other side */
+	size_t *kids;		/* tables that inherit or are partitions */
+	size_t nkids;
+	int haskids;		/* kids found */
 };
 
 struct d {
@@ -373,6 +376,35 @@ parkop(struct d *d, enum zn_opkind opkind, const char *word, const char *q,
  * Records are parsed when first looked at: in a large graph most are
  * the same on both sides and never are.
  */
+/*
+ * The table records of s that inherit or are partitions, found once
+ * (canonical lines: no spaces): most graphs have none, and each change
+ * of a column's inherited properties looked through every line.
+ */
+static const size_t *
+kids(struct side *s, size_t *n)
+{
+	const struct zn_grec *r;
+	size_t i;
+
+	if (!s->haskids) {
+		s->haskids = 1;
+		for (i = 0; i < s->g->nrecs; i++) {
+			r = &s->g->recs[i];
+			if (r->rank != zn_graph_kind_rank("table") ||
+			    (!zn_memfind(r->line, r->len, "\"partition_of\":{",
+			    16) && !zn_memfind(r->line, r->len,
+			    "\"inherits\":[{", 13)))
+				continue;
+			s->kids = zn_xreallocarray(s->kids, s->nkids + 1,
+			    sizeof(*s->kids));
+			s->kids[s->nkids++] = i;
+		}
+	}
+	*n = s->nkids;
+	return s->kids;
+}
+
 static json_t *
 rec(struct side *s, size_t i)
 {
@@ -385,7 +417,17 @@ rec(struct side *s, size_t i)
 static int
 iskind(const struct side *s, size_t i, const char *kind)
 {
-	return s->g->recs[i].rank == zn_graph_kind_rank(kind);
+	/* The last kind asked, and its rank: one compare, not a search. */
+	static char last[64];
+	static int rank;
+
+	if (strlen(kind) >= sizeof(last))
+		return s->g->recs[i].rank == zn_graph_kind_rank(kind);
+	if (strcmp(kind, last) != 0) {
+		rank = zn_graph_kind_rank(kind);
+		memcpy(last, kind, strlen(kind) + 1);
+	}
+	return s->g->recs[i].rank == rank;
 }
 
 /* Whether JSON writes s as it is, inside a string. */
@@ -4480,17 +4522,16 @@ restoreprop(struct d *d, struct side *s, struct zn_op *op, json_t *out,
 {
 	const json_t *ch, *c;
 	const char *cq;
-	size_t i;
+	const size_t *k;
+	size_t n, j;
 
 	if (depth > INHERIT_DEPTH)
 		zn_die(ZN_EXIT_DATAERR, "%s: tables inherit from each other "
 		    "more than %d deep, or in a cycle", S(t, "name"),
 		    INHERIT_DEPTH);
-	for (i = 0; i < s->g->nrecs; i++) {
-		if (!iskind(s, i, "table") || (!inline_(s, i,
-		    "\"partition_of\":{") && !inline_(s, i, "\"inherits\":[{")))
-			continue;
-		ch = rec(s, i);
+	k = kids(s, &n);
+	for (j = 0; j < n; j++) {
+		ch = rec(s, k[j]);
 		if (!childof(ch, t) || (c = findcol(ch, cn)) == NULL ||
 		    !B(c, "inherited") || (p == PROP_DEFAULT &&
 		    json_is_object(json_object_get(c, "generated"))))
@@ -7371,6 +7412,8 @@ zn_diff(struct zn_plan *p, const struct zn_graph *from,
 	free(d.b.recs);
 	free(d.a.used);
 	free(d.b.used);
+	free(d.a.kids);
+	free(d.b.kids);
 	json_decref(d.a.index);
 	json_decref(d.b.index);
 	json_decref(d.recreate);
