@@ -135,6 +135,39 @@ ops() {
 	diff <(sed '1d' a.graph) <(sed '1d' c.graph)
 }
 
+@test "a parked column or table lists the foreign keys that reference it, whatever the names" {
+	# "p " is p's name and a space: the keys of one are not the other's.
+	# q"é is no plain JSON string: its references are found too.
+	cat >old.sql <<-'SQL'
+	CREATE TABLE p (id int PRIMARY KEY, k int UNIQUE);
+	CREATE TABLE "p " (id int PRIMARY KEY, k int UNIQUE);
+	CREATE TABLE c (p_k int REFERENCES p (k), p_id int REFERENCES p (id),
+	    s_k int REFERENCES "p " (k));
+	CREATE TABLE d (p_k int CONSTRAINT d_to_p REFERENCES p (k));
+	CREATE TABLE "q""é" (k int UNIQUE, v int);
+	CREATE TABLE r (k int CONSTRAINT r_to_q REFERENCES "q""é" (k));
+	CREATE TABLE gone (id int PRIMARY KEY);
+	CREATE TABLE e (g int CONSTRAINT e_to_gone REFERENCES gone);
+	SQL
+	cat >new.sql <<-'SQL'
+	CREATE TABLE p (id int PRIMARY KEY);
+	CREATE TABLE "p " (id int PRIMARY KEY, k int UNIQUE);
+	CREATE TABLE c (p_k int, p_id int REFERENCES p (id),
+	    s_k int REFERENCES "p " (k));
+	CREATE TABLE d (p_k int);
+	CREATE TABLE "q""é" (v int);
+	CREATE TABLE r (k int);
+	CREATE TABLE e (g int);
+	SQL
+	zn_sql -f old.sql
+	run_zn zn-snapshot -o a.graph
+	run_zn zn-diff --json --scratch-url "$URL" a.graph new.sql
+	went=$(printf '%s\n' "$output" | jq -r 'select(.op == "softDropColumn" or .op == "softDropTable") | [.op, (if .op == "softDropTable" then .args.table else .args.table + "." + .args.name end), ([.args.went_with[] | select(.kind == "foreign_key") | .name] | sort | join(" "))] | join(" | ")' | sort)
+	assert_equal "$went" 'softDropColumn | p.k | c_p_k_fkey d_to_p
+softDropColumn | q"é.k | r_to_q
+softDropTable | gone | e_to_gone'
+}
+
 @test "--drop-policy drop and archive name their ops; a bad policy is a usage error" {
 	sed -e '/nick text/d' -e 's/email text,/email text/' old.sql >new.sql
 	run_zn zn-diff --drop-policy drop --scratch-url "$URL" old.sql new.sql
