@@ -117,8 +117,10 @@ say() {
 	echo "diff.sh: $*" >&2
 }
 
-# shellcheck source=bench/common.sh
+# shellcheck source=bench/common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
+# Set by bench_setup (common.sh), for shellcheck run without -x.
+tmp=${tmp-}
 
 # shq WORD: WORD quoted for sh (and for hyperfine's word splitting)
 # when it needs quoting.

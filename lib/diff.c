@@ -376,35 +376,6 @@ parkop(struct d *d, enum zn_opkind opkind, const char *word, const char *q,
  * Records are parsed when first looked at: in a large graph most are
  * the same on both sides and never are.
  */
-/*
- * The table records of s that inherit or are partitions, found once
- * (canonical lines: no spaces): most graphs have none, and each change
- * of a column's inherited properties looked through every line.
- */
-static const size_t *
-kids(struct side *s, size_t *n)
-{
-	const struct zn_grec *r;
-	size_t i;
-
-	if (!s->haskids) {
-		s->haskids = 1;
-		for (i = 0; i < s->g->nrecs; i++) {
-			r = &s->g->recs[i];
-			if (r->rank != zn_graph_kind_rank("table") ||
-			    (!zn_memfind(r->line, r->len, "\"partition_of\":{",
-			    16) && !zn_memfind(r->line, r->len,
-			    "\"inherits\":[{", 13)))
-				continue;
-			s->kids = zn_xreallocarray(s->kids, s->nkids + 1,
-			    sizeof(*s->kids));
-			s->kids[s->nkids++] = i;
-		}
-	}
-	*n = s->nkids;
-	return s->kids;
-}
-
 static json_t *
 rec(struct side *s, size_t i)
 {
@@ -417,17 +388,7 @@ rec(struct side *s, size_t i)
 static int
 iskind(const struct side *s, size_t i, const char *kind)
 {
-	/* The last kind asked, and its rank: one compare, not a search. */
-	static char last[64];
-	static int rank;
-
-	if (strlen(kind) >= sizeof(last))
-		return s->g->recs[i].rank == zn_graph_kind_rank(kind);
-	if (strcmp(kind, last) != 0) {
-		rank = zn_graph_kind_rank(kind);
-		memcpy(last, kind, strlen(kind) + 1);
-	}
-	return s->g->recs[i].rank == rank;
+	return s->g->recs[i].rank == zn_graph_kind_rank(kind);
 }
 
 /* Whether JSON writes s as it is, inside a string. */
@@ -449,6 +410,33 @@ inline_(const struct side *s, size_t i, const char *needle)
 	const struct zn_grec *r = &s->g->recs[i];
 
 	return zn_memfind(r->line, r->len, needle, strlen(needle));
+}
+
+/*
+ * The table records of s that inherit or are partitions, found once
+ * (canonical lines: no spaces): most graphs have none, and each change
+ * of a column's inherited properties, each dropped column, looked
+ * through every line for them.
+ */
+static const size_t *
+kids(struct side *s, size_t *n)
+{
+	size_t i;
+
+	if (!s->haskids) {
+		s->haskids = 1;
+		for (i = 0; i < s->g->nrecs; i++) {
+			if (!iskind(s, i, "table") || (!inline_(s, i,
+			    "\"partition_of\":{") && !inline_(s, i,
+			    "\"inherits\":[{")))
+				continue;
+			s->kids = zn_xreallocarray(s->kids, s->nkids + 1,
+			    sizeof(*s->kids));
+			s->kids[s->nkids++] = i;
+		}
+	}
+	*n = s->nkids;
+	return s->kids;
 }
 
 static const char *
@@ -4105,15 +4093,13 @@ static const char *
 keptbychild(struct d *d, const json_t *t, const char *cn)
 {
 	const json_t *ch, *x, *cb, *ca, *was;
-	size_t i, j, pos;
+	const size_t *k;
+	size_t i, j, n, pos;
 
-	for (i = 0; i < d->b.g->nrecs; i++) {
-
-		/* Only a child is parsed (canonical lines: no spaces). */
-		if (!iskind(&d->b, i, "table") || !inline_(&d->b, i,
-		    "\"inherits\":[{"))
-			continue;
-		ch = rec(&d->b, i);
+	/* Only a child is parsed. */
+	k = kids(&d->b, &n);
+	for (i = 0; i < n; i++) {
+		ch = rec(&d->b, k[i]);
 		json_array_foreach(json_object_get(ch, "inherits"), j, x) {
 			if (!streq(S(x, "schema"), S(t, "schema")) ||
 			    !streq(S(x, "name"), S(t, "name")))
