@@ -44,7 +44,7 @@ SAN_fuzz = -fsanitize=fuzzer-no-link,address,undefined \
 OUT_fuzz = build-fuzz
 O = $(OUT_$(SANITIZE))
 
-LIBSRC = lib/arena.c lib/artifact.c lib/buf.c lib/config.c lib/declared.c lib/diff.c lib/err.c lib/fixpoint.c lib/graph.c \
+LIBSRC = lib/arena.c lib/artifact.c lib/buf.c lib/config.c lib/declared.c lib/deparse.c lib/diff.c lib/err.c lib/fixpoint.c lib/graph.c \
 	lib/introspect.c lib/jscan.c lib/json.c lib/jw.c lib/ledger.c lib/offline.c lib/out.c lib/path.c lib/pg.c \
 	lib/ops.c lib/plan.c lib/pull.c lib/reasons.c lib/risk.c lib/apply.c lib/lock.c \
 	lib/schema.c lib/sqltok.c \

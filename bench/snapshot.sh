@@ -265,14 +265,16 @@ awk '
 		    $7 + 0 <= 64 ? "holds" : "MISSED"
 }' "$tmp/summary"
 echo
-echo "What neither tool avoids (medians of the same timer, same runs):"
+echo "Fixed costs and what opening every table costs (medians of the same"
+echo "timer, same runs):"
 for n in $sizes; do
 	printf '  N=%s: psql -c "SELECT 1" %ss; psql opening every bench table' \
 	    "$n" "$(median "$tmp/conn-$n")"
 	printf ' (pg_relation_size of each) %ss\n' "$(median "$tmp/open-$n")"
 done
-echo "  (a CHECK constraint or an expression or partial index is deparsed"
-echo "  by the server, which opens its table: both tools pay that.)"
+echo "  (pg_dump has the server deparse every CHECK constraint and every"
+echo "  expression or partial index, which opens its table; zn-snapshot"
+echo "  writes the common ones from their node trees, lib/deparse.c.)"
 echo
 echo "Growth of the medians between successive N (linear: time ratio" \
     "near the N ratio, less when fixed start-up cost dominates)"

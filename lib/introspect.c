@@ -9,11 +9,15 @@
  * indexes and the like in a second session on the first one's exported
  * snapshot where the server allows one.  Text is rendered by the server
  * under pg_dump's session settings, so the graph is the server's own
- * words; except keys, foreign keys and indexes on plain columns, which
- * are written here byte for byte as pg_get_constraintdef and
- * pg_get_indexdef would (rendercon, renderindex): on a cold backend
- * those walk the syscaches once per object, most of the server's time.
- * ZN_SNAPSHOT_CHECK=1 has the server render them too and compares.
+ * words; except keys, foreign keys and indexes, which are written here
+ * byte for byte as pg_get_constraintdef and pg_get_indexdef would
+ * (rendercon, renderindex): on a cold backend those walk the syscaches
+ * once per object; and checks, index expressions and predicates, written
+ * from their node trees by deparse.c (trees, checkdefs), since the
+ * server's deparser opens each of their tables, which was most of its
+ * time.  What the client cannot write the server renders in one more
+ * query (serverchecks, serverindexes).  ZN_SNAPSHOT_CHECK=1 has the
+ * server render everything too and compares.
  *
  * The per-table results come back sorted by relation OID and are
  * merge-joined here, one relation at a time: each record is written
@@ -776,6 +780,17 @@ static const char q_inherits[] =
     "WHERE h.inhrelid = ANY ($1::pg_catalog.oid[]) "
     "ORDER BY h.inhrelid, h.inhseqno";
 
+/*
+ * What IsBinaryCoercible() asks of type t, then its category; %s is
+ * whether t is an array type.
+ */
+#define TYPINFO "CASE WHEN t.typtype = 'd' THEN 'd' WHEN %s THEN CASE " \
+    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_type e " \
+    "WHERE e.oid = t.typelem AND e.typrelid <> 0) THEN 'A' ELSE 'a' END " \
+    "WHEN t.typrelid <> 0 THEN 'c' " \
+    "WHEN t.typtype IN ('e', 'r', 'm') THEN t.typtype::pg_catalog.text " \
+    "ELSE 'o' END || t.typcategory::pg_catalog.text"
+
 enum { C_REL, C_NUM, C_NAME, C_TYPE, C_NOTNULL, C_DEFAULT, C_IDENTITY,
     C_GENERATED, C_GENEXPR, C_COLLATION, C_INHERITED, C_COMMENT,
     C_STATISTICS, C_OPTIONS, C_TYPID, C_COLLID, C_TYPINFO };
@@ -793,14 +808,7 @@ static const char q_columns[] =
     "NOT a.attislocal, d.description, "
     "CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END, "
     "a.attoptions, CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END, "
-    "a.attcollation, "
-    /* What IsBinaryCoercible() asks of a type, then its category. */
-    "CASE WHEN t.typtype = 'd' THEN 'd' WHEN %s THEN CASE WHEN EXISTS ("
-    "  SELECT 1 FROM pg_catalog.pg_type e WHERE e.oid = t.typelem "
-    "  AND e.typrelid <> 0) THEN 'A' ELSE 'a' END "
-    "  WHEN t.typrelid <> 0 THEN 'c' "
-    "  WHEN t.typtype IN ('e', 'r', 'm') THEN t.typtype::pg_catalog.text "
-    "  ELSE 'o' END || t.typcategory::pg_catalog.text "
+    "a.attcollation, " TYPINFO " "
     "FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid "
@@ -843,7 +851,7 @@ static const char q_refcolumns[] =
 enum { K_REL, K_NAME, K_TYPE, K_DEF, K_DEFERRABLE, K_DEFERRED,
     K_VALIDATED, K_NOINHERIT, K_INHERITED, K_KEY, K_FREL, K_FSCHEMA,
     K_FTABLE, K_FKEY, K_UPD, K_DEL, K_MATCH, K_INDKEY,
-    K_INDNKEY, K_INDNATTS, K_NND, K_COMMENT, K_CLIENT };
+    K_INDNKEY, K_INDNATTS, K_NND, K_COMMENT, K_CLIENT, K_TREE, K_OID };
 /* Whether the client writes a constraint's definition (with ")"). */
 #define CONCLIENT "(co.contype IN ('p', 'u', 'f') AND " \
     "fn.nspname IS DISTINCT FROM 'pg_catalog'"
@@ -854,7 +862,8 @@ static const char q_constraints[] =
     "co.condeferred, co.convalidated, co.connoinherit, NOT co.conislocal, "
     "co.conkey, co.confrelid, fn.nspname, fc.relname, co.confkey, "
     "co.confupdtype, co.confdeltype, co.confmatchtype, "
-    "ix.indkey, ix.indnkeyatts, ix.indnatts, %s, d.description, %s "
+    "ix.indkey, ix.indnkeyatts, ix.indnatts, %s, d.description, %s, "
+    "CASE WHEN co.contype = 'c' THEN co.conbin END, co.oid "
     "FROM pg_catalog.pg_constraint co "
     "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
     "LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace "
@@ -900,13 +909,7 @@ static const char q_bincasts[] =
 enum { I_REL, I_NAME, I_DEF, I_METHOD, I_UNIQUE, I_NND, I_VALID, I_KEY,
     I_CLASS, I_OPTION, I_NKEY, I_NATTS, I_EXPRS, I_ORDERED, I_PRED,
     I_OPTIONS, I_PSCHEMA, I_PNAME, I_COMMENT, I_STATS, I_OID, I_COLL,
-    I_CLIENT, I_HASPRED };
-/*
- * Whether the client may write an index's definition: it names plain
- * columns only, with no predicate, storage parameters or operator class
- * options, and is no partitioned index.  renderindex() also needs each
- * key's operator class to be the default for its column's type.
- */
+    I_CLIENT, I_HASPRED, I_EXPRTREE, I_PREDTREE };
 /*
  * The server's text of each key expression: splitindex() takes them and
  * the predicate from the definition instead, each of which would open
@@ -916,8 +919,14 @@ enum { I_REL, I_NAME, I_DEF, I_METHOD, I_UNIQUE, I_NND, I_VALID, I_KEY,
     "ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.n, false) " \
     "FROM pg_catalog.generate_series(1, i.indnkeyatts) k(n) " \
     "WHERE i.indkey[k.n - 1] = 0 ORDER BY k.n) END"
-#define IDXCLIENT "(i.indexprs IS NULL AND i.indpred IS NULL AND " \
-    "ic.relkind = 'i' AND ic.reloptions IS NULL AND NOT ia.opts)"
+/*
+ * Whether the client may write an index's definition: it has no storage
+ * parameters or operator class options, and is no partitioned index.
+ * renderindex() also needs each key's operator class to be the default
+ * for its type, and deparse.c to write its expressions and predicate.
+ */
+#define IDXCLIENT "(ic.relkind = 'i' AND ic.reloptions IS NULL AND " \
+    "NOT ia.opts)"
 static const char q_indexes[] =
     "SELECT i.indrelid, ic.relname, "
     "CASE WHEN %s THEN pg_catalog.pg_get_indexdef(i.indexrelid) END, "
@@ -929,7 +938,8 @@ static const char q_indexes[] =
     "ARRAY(SELECT o FROM pg_catalog.unnest(ic.reloptions) o"
     "  ORDER BY o COLLATE \"C\"), "
     "pn.nspname, pc.relname, d.description, ia.stats, i.indexrelid, "
-    "i.indcollation, %s, i.indpred IS NOT NULL "
+    "i.indcollation, %s, i.indpred IS NOT NULL, "
+    "CASE WHEN %s THEN i.indexprs END, CASE WHEN %s THEN i.indpred END "
     "FROM pg_catalog.pg_index i "
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
     "CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(a.attnum || '=' || "
@@ -1341,6 +1351,38 @@ static const char q_keywords[] =
     "FROM pg_catalog.pg_get_keywords() k WHERE k.catcode <> 'U' "
     "ORDER BY 1";
 
+/*
+ * What deparse.c needs to know of the objects node trees name, by OID
+ * ($1): enum labels, functions, operators, types (formatted with TYPINFO,
+ * so its %s), and the server's version() for its byte order.  The rows
+ * of each kind sorted by OID (zn_dpnames_new).
+ */
+static const char q_names[] =
+    "SELECT 'e' COLLATE \"C\", e.oid, e.enumlabel::pg_catalog.text, "
+    "NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, "
+    "NULL::pg_catalog.text FROM pg_catalog.pg_enum e "
+    "WHERE e.oid = ANY ($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'f', p.oid, p.proname::pg_catalog.text, "
+    "n.nspname::pg_catalog.text, p.proargtypes::pg_catalog.text, "
+    "(p.prokind = 'f' AND p.provariadic = 0)::pg_catalog.text, NULL "
+    "FROM pg_catalog.pg_proc p "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE p.oid = ANY ($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'o', o.oid, o.oprname::pg_catalog.text, "
+    "n.nspname::pg_catalog.text, o.oprleft::pg_catalog.text || ' ' || "
+    "o.oprright::pg_catalog.text, o.oprkind::pg_catalog.text, NULL "
+    "FROM pg_catalog.pg_operator o "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
+    "WHERE o.oid = ANY ($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 't', t.oid, pg_catalog.format_type(t.oid, -1), "
+    "n.nspname::pg_catalog.text, " TYPINFO ", "
+    "t.typcollation::pg_catalog.text, t.typelem::pg_catalog.text "
+    "FROM pg_catalog.pg_type t "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+    "WHERE t.oid = ANY ($1::pg_catalog.oid[]) "
+    "UNION ALL SELECT 'v', 0, pg_catalog.version(), NULL, NULL, NULL, NULL "
+    "ORDER BY 1, 2";
+
 static const char q_unmodelled[] =
     "SELECT u.kind, u.schema, u.name FROM ( SELECT CASE t.typtype WHEN "
     "'d' THEN 'domain' WHEN 'c' THEN 'composite type' WHEN 'r' THEN "
@@ -1474,6 +1516,13 @@ struct ctx {
 	int nopcs;
 	PGresult *idxdefs;	/* indexes rendered by the server on demand */
 	PGresult *idxtexts;	/* expressions and predicates, likewise */
+	struct zn_dpnames *names;	/* what the trees name (deparse.c) */
+	const char *namesql;	/* q_names */
+	struct zn_nt **ctree;	/* per row of the constraints: conbin */
+	char **cdef;		/* and the definition written from it */
+	PGresult *cdefs;	/* the server's, where it could not be */
+	struct zn_nt **itree;	/* per row of the indexes: indexprs */
+	struct zn_nt **ipred;	/* and indpred */
 	struct idxmemo *im;	/* per row of the indexes: idxmemo() */
 	int nim;
 	int check;		/* ZN_SNAPSHOT_CHECK: compare the renderings */
@@ -2811,6 +2860,49 @@ qident(const struct ctx *c, struct zn_buf *b, const char *s)
 		zn_pg_quoted(b, s);
 }
 
+/* A tree's columns are those of one relation (deparse.c). */
+struct dparg {
+	const struct ctx *c;
+	unsigned long rel;
+};
+
+static const char *
+dpcolumn(void *arg, long num)
+{
+	const struct dparg *a = arg;
+
+	return attname_in(&a->c->keys[0], a->c->columns, C_REL, C_NUM,
+	    C_NAME, a->rel, num);
+}
+
+static void
+dpident(void *arg, struct zn_buf *b, const char *s)
+{
+	qident(((const struct dparg *)arg)->c, b, s);
+}
+
+/* Writes element i of tree t, an expression on rel, into b; or 0. */
+static int
+deparse(const struct ctx *c, unsigned long rel, const struct zn_nt *t,
+    int i, struct zn_buf *b)
+{
+	struct dparg a;
+	struct zn_dpctx x;
+	const char *scs = PQparameterStatus(c->conn,
+	    "standard_conforming_strings");
+
+	if (t == NULL || c->names == NULL)
+		return 0;
+	a.c = c;
+	a.rel = rel;
+	x.names = c->names;
+	x.column = dpcolumn;
+	x.ident = dpident;
+	x.arg = &a;
+	x.scs = scs != NULL && strcmp(scs, "on") == 0;
+	return zn_nt_deparse(t, i, &x, b);
+}
+
 /* "a, b": columns of rel by number, as decompile_column_index_array. */
 static void
 qcolumns(const struct ctx *c, struct zn_buf *b, unsigned long rel,
@@ -2963,7 +3055,8 @@ static void
 condef(const struct ctx *c, int row, const char *schema)
 {
 	if (PQgetisnull(c->con.r, row, K_DEF) &&
-	    PQgetvalue(c->con.r, row, K_CLIENT)[0] != 't')
+	    PQgetvalue(c->con.r, row, K_CLIENT)[0] != 't' &&
+	    PQgetisnull(c->con.r, row, K_TREE))
 		vanished("constraint", schema, PQgetvalue(c->con.r, row,
 		    K_NAME));
 }
@@ -3022,17 +3115,40 @@ checkexpr(struct ctx *c, const char *def)
 	free(f);
 }
 
+/*
+ * A check constraint: its definition written from its tree (c->cdef),
+ * else the server's, in the constraints' query or c->cdefs.
+ */
 static void
 check(struct ctx *c, unsigned long rel, int i)
 {
-	const PGresult *r = c->con.r;
+	const PGresult *r = c->con.r, *dr = r;
+	const char *def = c->cdef != NULL ? c->cdef[i] : NULL;
+	int drow = i, dcol = K_DEF;
 
-	(void)rel;
+	if (def == NULL && PQgetisnull(r, i, K_DEF)) {
+		dr = c->cdefs;
+		dcol = 1;
+		if (dr == NULL || (drow = oidrow(dr, 0, oidval(r, i,
+		    K_OID))) < 0 || PQgetisnull(dr, drow, 1))
+			vanished("constraint", PQgetvalue(c->rels,
+			    oidrow(c->rels, R_OID, rel), R_SCHEMA),
+			    PQgetvalue(r, i, K_NAME));
+	}
+	if (def != NULL && c->check && strcmp(def, PQgetvalue(r, i,
+	    K_DEF)) != 0)
+		renderdiffers("check constraint", PQgetvalue(r, i, K_DEF),
+		    def);
 	zn_jw_obj(&c->w);
 	kv(c, "name", r, i, K_NAME);
 	kv(c, "comment", r, i, K_COMMENT);
-	kvx(c, "definition", r, i, K_DEF);
-	checkexpr(c, PQgetvalue(r, i, K_DEF));
+	if (def != NULL) {
+		kvdef(c, "definition", def, strlen(def));
+		checkexpr(c, def);
+	} else {
+		kvx(c, "definition", dr, drow, dcol);
+		checkexpr(c, PQgetvalue(dr, drow, dcol));
+	}
 	kvb(c, "inherited", r, i, K_INHERITED);
 	kvb(c, "no_inherit", r, i, K_NOINHERIT);
 	kvbool(c, "not_valid", PQgetvalue(r, i, K_VALIDATED)[0] == 'f');
@@ -3228,22 +3344,27 @@ defaultclass(struct ctx *c, unsigned long typ, const char *info,
  * The definition of index row i, into b, byte for byte as
  * pg_get_indexdef(oid) writes it (ruleutils.c, pg_get_indexdef_worker),
  * for an index IDXCLIENT lets the client write.  Returns 0, with b
- * undefined, when a key's collation is not its column's or its operator
- * class is not provably the default for the column's type (that takes
- * GetDefaultOpClass's rules of binary coercion): the server renders
+ * undefined, when a key's collation is not its column's or expression's,
+ * its operator class is not provably the default for the key's type
+ * (that takes GetDefaultOpClass's rules of binary coercion), or deparse.c
+ * cannot write a key's expression or the predicate: the server renders
  * those.
  */
 static int
 renderindex(struct ctx *c, int i, struct zn_buf *b)
 {
 	const PGresult *r = c->idx.r;
-	unsigned long rel = oidval(r, i, I_REL), dflt;
+	unsigned long rel = oidval(r, i, I_REL), dflt, typ, kcoll;
 	const char *info;
 	long key[MAXKEYS], cls[MAXKEYS], opt[MAXKEYS], coll[MAXKEYS];
-	int nkey, natts, ncls, nopt, ncoll, k, col, oc, rrow;
+	int nkey, natts, ncls, nopt, ncoll, k, col, oc, rrow, e = 0, paren;
 	int ordered = PQgetvalue(r, i, I_ORDERED)[0] == 't';
+	const struct zn_nt *xt = c->itree != NULL ? c->itree[i] : NULL;
+	const struct zn_nt *pt = c->ipred != NULL ? c->ipred[i] : NULL;
 
-	if (c->decline || (rrow = oidrow(c->rels, R_OID, rel)) < 0)
+	if (c->decline || (rrow = oidrow(c->rels, R_OID, rel)) < 0 ||
+	    (xt == NULL && !PQgetisnull(r, i, I_EXPRTREE)) ||
+	    (pt == NULL && !PQgetisnull(r, i, I_PREDTREE)))
 		return 0;
 	natts = ints(PQgetvalue(r, i, I_KEY), key, MAXKEYS);
 	ncls = ints(PQgetvalue(r, i, I_CLASS), cls, MAXKEYS);
@@ -3265,25 +3386,46 @@ renderindex(struct ctx *c, int i, struct zn_buf *b)
 	qident(c, b, PQgetvalue(r, i, I_METHOD));
 	zn_buf_adds(b, " (");
 	for (k = 0; k < natts; k++) {
-		if (key[k] <= 0)
+		if (key[k] < 0 || (key[k] == 0 && (k >= nkey || xt == NULL ||
+		    e >= zn_nt_count(xt))))
 			return 0;
 		if (k == nkey)
 			zn_buf_adds(b, ") INCLUDE (");
 		else if (k > 0)
 			zn_buf_adds(b, ", ");
-		qident(c, b, attname(c, rel, key[k]));
-		if (k >= nkey)
-			continue;
-		col = findrow(&c->keys[0], c->columns, C_REL, C_NUM, rel,
-		    key[k]);
+		if (key[k] == 0) {
+			/* pg_get_indexdef_worker: parentheses unless a call. */
+			paren = !zn_nt_funclike(xt, e);
+			if (paren)
+				zn_buf_addch(b, '(');
+			if (!deparse(c, rel, xt, e, b))
+				return 0;
+			if (paren)
+				zn_buf_addch(b, ')');
+			typ = zn_nt_type(xt, e);
+			kcoll = zn_nt_collation(xt, e);
+			info = zn_dpnames_typinfo(c->names, typ);
+			e++;
+		} else {
+			qident(c, b, attname(c, rel, key[k]));
+			if (k >= nkey)
+				continue;
+			col = findrow(&c->keys[0], c->columns, C_REL, C_NUM,
+			    rel, key[k]);
+			if (col < 0)
+				return 0;
+			typ = oidval(c->columns, col, C_TYPID);
+			kcoll = oidval(c->columns, col, C_COLLID);
+			info = PQgetvalue(c->columns, col, C_TYPINFO);
+		}
 		oc = oidrow(c->opclasses, O_OID, (unsigned long)cls[k]);
 		/* A domain's default is its base type's: left to the server. */
-		if (col < 0 || oc < 0 || (info = PQgetvalue(c->columns, col,
-		    C_TYPINFO))[0] == 'd' || info[1] == '\0' || (coll[k] != 0 &&
-		    (unsigned long)coll[k] != oidval(c->columns, col, C_COLLID)))
+		if (oc < 0 || info == NULL || info[0] == 'd' ||
+		    info[1] == '\0' || (coll[k] != 0 &&
+		    (unsigned long)coll[k] != kcoll))
 			return 0;
-		dflt = defaultclass(c, oidval(c->columns, col, C_TYPID), info,
-		    oidval(c->opclasses, oc, O_METHOD));
+		dflt = defaultclass(c, typ, info, oidval(c->opclasses, oc,
+		    O_METHOD));
 		if (dflt == 1)
 			return 0;
 		if (dflt != (unsigned long)cls[k]) {
@@ -3305,9 +3447,16 @@ renderindex(struct ctx *c, int i, struct zn_buf *b)
 		} else if ((opt[k] & 2) != 0)
 			zn_buf_adds(b, " NULLS FIRST");
 	}
+	if (xt != NULL && e != zn_nt_count(xt))
+		return 0;
 	zn_buf_addch(b, ')');
 	if (PQgetvalue(r, i, I_NND)[0] == 't')
 		zn_buf_adds(b, " NULLS NOT DISTINCT");
+	if (pt != NULL) {
+		zn_buf_adds(b, " WHERE ");
+		if (!deparse(c, rel, pt, 0, b))
+			return 0;
+	}
 	return 1;
 }
 
@@ -3419,19 +3568,18 @@ hastexts(const PGresult *r, int i)
 }
 
 /*
- * Splits index row i's definition, checking that each key's expression
- * is one of the definition's and the predicate is there as the index has
- * one.
+ * Splits index row i's definition def (renderindex's, or the server's),
+ * checking that each key's expression is one of the definition's and the
+ * predicate is there as the index has one.
  */
 static int
-indexparts(const struct ctx *c, const PGresult *r, int i,
+indexparts(const struct ctx *c, const PGresult *r, int i, const char *def,
     struct idxparts *p)
 {
 	long key[MAXKEYS];
 	int n = ints(PQgetvalue(r, i, I_KEY), key, MAXKEYS), k;
 
-	if (c->decline || PQgetisnull(r, i, I_DEF) ||
-	    !splitindex(PQgetvalue(r, i, I_DEF), p))
+	if (c->decline || def == NULL || !splitindex(def, p))
 		return 0;
 	if (atoi(PQgetvalue(r, i, I_NKEY)) < n)
 		n = atoi(PQgetvalue(r, i, I_NKEY));
@@ -3447,8 +3595,8 @@ indexparts(const struct ctx *c, const PGresult *r, int i,
 /*
  * What the client makes of index row i, once: its definition written by
  * renderindex() (NULL when the server must), and its key expressions and
- * predicate split from the server's definition (NULL when it has none,
- * or they cannot be taken apart).
+ * predicate split from that definition or the server's (NULL when it has
+ * none, or they cannot be taken apart).
  */
 struct idxmemo {
 	int done;
@@ -3476,7 +3624,9 @@ idxmemo(struct ctx *c, int i)
 	zn_buf_release(&b);
 	if (hastexts(r, i)) {
 		m->parts = zn_xmalloc(sizeof(*m->parts));
-		if (!indexparts(c, r, i, m->parts)) {
+		if (!indexparts(c, r, i, m->def != NULL ? m->def :
+		    PQgetisnull(r, i, I_DEF) ? NULL : PQgetvalue(r, i, I_DEF),
+		    m->parts)) {
 			free(m->parts);
 			m->parts = NULL;
 		}
@@ -3541,6 +3691,145 @@ serverindexes(struct ctx *c)
 		    "pg_catalog.pg_get_expr(i.indpred, i.indrelid) "
 		    "FROM pg_catalog.pg_index i "
 		    "WHERE i.indexrelid = ANY ($1::pg_catalog.oid[]) "
+		    "ORDER BY 1", oids.buf);
+	zn_buf_release(&oids);
+}
+
+/* Parses tree column col of row i of r into (*v)[i], adding its OIDs. */
+static void
+parsetree(const PGresult *r, int i, int col, struct zn_nt ***v,
+    struct zn_buf *oids)
+{
+	if (*v == NULL)
+		*v = zn_xcalloc((size_t)PQntuples(r) + 1, sizeof(**v));
+	if (!PQgetisnull(r, i, col) && ((*v)[i] = zn_nt_parse(PQgetvalue(r,
+	    i, col))) != NULL)
+		zn_nt_oids((*v)[i], oids);
+}
+
+static int
+cmpoid(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * ",a,b,a" in b made the array literal "{a,b}": the planner's estimate
+ * of "= ANY" takes time for each element.
+ */
+static void
+distinct(struct zn_buf *b)
+{
+	unsigned long *v = NULL;
+	size_t n = 0, cap = 0, i;
+	const char *p;
+	char *end;
+
+	for (p = b->buf; *p == ','; p = end) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			v = zn_xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n++] = strtoul(p + 1, &end, 10);
+	}
+	qsort(v, n, sizeof(*v), cmpoid);
+	zn_buf_reset(b);
+	zn_buf_addch(b, '{');
+	for (i = 0; i < n; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			zn_buf_addf(b, i == 0 ? "%lu" : ",%lu", v[i]);
+	zn_buf_addch(b, '}');
+	free(v);
+}
+
+/*
+ * Once the constraints and indexes are in: the node trees of checks and
+ * of the indexes the client writes parsed, and the names they use read
+ * (c->names).  Not when a text's bytes would reach the client converted
+ * (another client encoding).
+ */
+static void
+trees(struct ctx *c)
+{
+	const PGresult *r;
+	struct zn_buf oids = ZN_BUF_INIT;
+	const char *se = PQparameterStatus(c->conn, "server_encoding");
+	const char *ce = PQparameterStatus(c->conn, "client_encoding");
+	int i;
+
+	if (c->decline || se == NULL || ce == NULL || strcmp(se, ce) != 0)
+		return;
+	for (r = c->con.r, i = 0; i < PQntuples(r); i++)
+		parsetree(r, i, K_TREE, &c->ctree, &oids);
+	for (r = c->idx.r, i = 0; i < PQntuples(r); i++)
+		if (PQgetvalue(r, i, I_CLIENT)[0] == 't') {
+			parsetree(r, i, I_EXPRTREE, &c->itree, &oids);
+			parsetree(r, i, I_PREDTREE, &c->ipred, &oids);
+		}
+	if (oids.len > 0) {
+		distinct(&oids);
+		c->names = zn_dpnames_new(run(c, "read what expressions name",
+		    c->namesql, oids.buf));
+	}
+	zn_buf_release(&oids);
+}
+
+/* Once the columns are in too: the checks written from their trees. */
+static void
+checkdefs(struct ctx *c)
+{
+	const PGresult *r = c->con.r;
+	struct zn_buf b = ZN_BUF_INIT;
+	unsigned long rel;
+	int i;
+
+	if (c->ctree == NULL)
+		return;
+	c->cdef = zn_xcalloc((size_t)PQntuples(r) + 1, sizeof(*c->cdef));
+	for (i = 0; i < PQntuples(r); i++) {
+		if (c->ctree[i] == NULL)
+			continue;
+		rel = oidval(r, i, K_REL);
+		zn_buf_reset(&b);
+		zn_buf_adds(&b, "CHECK (");
+		if (!deparse(c, rel, c->ctree[i], 0, &b))
+			continue;
+		zn_buf_addch(&b, ')');
+		/* pg_get_constraintdef_worker's order. */
+		if (PQgetvalue(r, i, K_NOINHERIT)[0] == 't')
+			zn_buf_adds(&b, " NO INHERIT");
+		if (PQgetvalue(r, i, K_VALIDATED)[0] == 'f')
+			zn_buf_adds(&b, " NOT VALID");
+		c->cdef[i] = zn_xstrdup(b.buf);
+	}
+	zn_buf_release(&b);
+}
+
+/* The server's definitions of the checks trees() could not write. */
+static void
+serverchecks(struct ctx *c)
+{
+	const PGresult *r;
+	struct zn_buf oids = ZN_BUF_INIT;
+	int i, n = 0;
+
+	zn_buf_addch(&oids, '{');
+	for (r = c->con.r, i = 0; i < PQntuples(r); i++) {
+		if (PQgetisnull(r, i, K_TREE) || !PQgetisnull(r, i, K_DEF) ||
+		    (c->cdef != NULL && c->cdef[i] != NULL))
+			continue;
+		if (n++ > 0)
+			zn_buf_addch(&oids, ',');
+		zn_buf_adds(&oids, PQgetvalue(r, i, K_OID));
+	}
+	zn_buf_addch(&oids, '}');
+	if (n > 0)
+		c->cdefs = run(c, "read check constraints",
+		    "SELECT x.oid, pg_catalog.pg_get_constraintdef(x.oid) "
+		    "FROM pg_catalog.unnest($1::pg_catalog.oid[]) x(oid) "
 		    "ORDER BY 1", oids.buf);
 	zn_buf_release(&oids);
 }
@@ -4305,12 +4594,32 @@ indexed(PGconn *conn)
 	    "SET LOCAL enable_seqscan = off");
 }
 
+/* Lets go of n trees and of v, and sets it to NULL. */
+static void
+freetrees(struct zn_nt ***v, int n)
+{
+	int i;
+
+	for (i = 0; *v != NULL && i < n; i++)
+		zn_nt_free((*v)[i]);
+	free(*v);
+	*v = NULL;
+}
+
 /* Lets go of what a batch's queries returned, and what was made of it. */
 static void
 batchdone(struct ctx *c)
 {
-	int i;
+	int i, n = c->con.r != NULL ? PQntuples(c->con.r) : 0;
 
+	freetrees(&c->ctree, n);
+	for (i = 0; c->cdef != NULL && i < n; i++)
+		free(c->cdef[i]);
+	free(c->cdef);
+	c->cdef = NULL;
+	n = c->idx.r != NULL ? PQntuples(c->idx.r) : 0;
+	freetrees(&c->itree, n);
+	freetrees(&c->ipred, n);
 	PQclear(c->inh.r);
 	PQclear(c->columns);
 	PQclear(c->identities);
@@ -4324,6 +4633,10 @@ batchdone(struct ctx *c)
 	PQclear(c->rules);
 	PQclear(c->idxdefs);
 	PQclear(c->idxtexts);
+	PQclear(c->cdefs);
+	zn_dpnames_free(c->names);
+	c->names = NULL;
+	c->cdefs = NULL;
 	c->columns = c->identities = c->refcolumns = c->opclasses = NULL;
 	c->triggers = c->rules = c->idxdefs = c->idxtexts = NULL;
 	cursor(&c->inh, NULL, H_REL);
@@ -4341,8 +4654,12 @@ batchdone(struct ctx *c)
 	c->relparam = NULL;
 }
 
-/* The relations' queries: NCOLQ about columns first, then the others. */
-enum { NQ = 11, NCOLQ = 4 };
+/*
+ * The relations' queries: NCOLQ first, on the first session when there
+ * are two, then the others, of which the first NTREEQ hold the node
+ * trees (trees()).
+ */
+enum { NQ = 11, NCOLQ = 3, NTREEQ = 3 };
 
 /* The relations' queries, on the relations c->relparam names. */
 static void
@@ -4350,12 +4667,12 @@ relqueries(struct ctx *c, struct zn_pgq *q, const char *csql,
     const char *isql, const char *colsql, const char *tsql)
 {
 	batchq(&q[0], "read inheritance", q_inherits, c->relparam);
-	batchq(&q[1], "read columns", colsql, c->relparam);
-	batchq(&q[2], "read identity sequences", q_identities, c->relparam);
-	batchq(&q[3], "read referenced columns", q_refcolumns, c->relparam);
-	batchq(&q[4], "read constraints", csql, c->relparam);
-	batchq(&q[5], "read operator classes", q_opclasses, NULL);
-	batchq(&q[6], "read indexes", isql, c->relparam);
+	batchq(&q[1], "read identity sequences", q_identities, c->relparam);
+	batchq(&q[2], "read referenced columns", q_refcolumns, c->relparam);
+	batchq(&q[3], "read constraints", csql, c->relparam);
+	batchq(&q[4], "read operator classes", q_opclasses, NULL);
+	batchq(&q[5], "read indexes", isql, c->relparam);
+	batchq(&q[6], "read columns", colsql, c->relparam);
 	batchq(&q[7], "read policies", q_policies, c->relparam);
 	batchq(&q[8], "read triggers", tsql, c->relparam);
 	batchq(&q[9], "read view dependencies", q_viewdeps, c->relparam);
@@ -4402,11 +4719,11 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	struct ctx c;
 	struct zn_pgq q[NQ];
 	PGresult *r, *res[NQ];
-	char *ns, *csql, *isql, *tsql, *colsql, *conserver;
+	char *ns, *csql, *isql, *tsql, *colsql, *conserver, *namesql;
 	char *snap = NULL, *lockto = NULL;
 	PGconn *conn2 = NULL;
 	int lo, hi = 0;
-	const char *conclient, *check = getenv("ZN_SNAPSHOT_CHECK");
+	const char *conclient, *isarray, *check = getenv("ZN_SNAPSHOT_CHECK");
 	const char *host = PQhost(conn), *port = PQport(conn);
 	const char *nnd = PQserverVersion(conn) >= 150000 ?
 	    "ix.indnullsnotdistinct" : "false";
@@ -4471,18 +4788,20 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	 */
 	conclient = c.version >= 150000 ? CONCLIENT
 	    " AND co.confdelsetcols IS NULL)" : CONCLIENT ")";
-	conserver = zn_xasprintf("NOT %s", conclient);
+	conserver = zn_xasprintf("NOT %s AND co.contype <> 'c'", conclient);
 	csql = zn_xasprintf(q_constraints, c.check ? "true" : conserver, nnd,
 	    conclient);
 	free(conserver);
 	isql = zn_xasprintf(q_indexes, c.check ? "true" : "NOT " IDXCLIENT,
 	    c.version >= 150000 ? "i.indnullsnotdistinct" : "false",
 	    c.check ? "true" : "false", c.check ? "true" : "false",
-	    IDXCLIENT);
-	colsql = zn_xasprintf(q_columns, c.version >= 140000 ?
-	    "t.typsubscript = "
+	    IDXCLIENT, IDXCLIENT, IDXCLIENT);
+	isarray = c.version >= 140000 ? "t.typsubscript = "
 	    "'pg_catalog.array_subscript_handler'::pg_catalog.regproc" :
-	    "(t.typelem <> 0 AND t.typlen = -1)");
+	    "(t.typelem <> 0 AND t.typlen = -1)";
+	colsql = zn_xasprintf(q_columns, isarray);
+	namesql = zn_xasprintf(q_names, isarray);
+	c.namesql = namesql;
 	tsql = zn_xasprintf(q_triggers, c.version >= 130000 ?
 	    " AND t.tgparentid = 0" : "");
 	if (conn2 != NULL) {
@@ -4539,22 +4858,6 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	for (lo = 0;;) {
 		zn_pg_batch_recv(conn, q, conn2 != NULL ? NCOLQ : NQ, res,
 		    c.onlock);
-		if (conn2 != NULL) {
-			zn_pg_side(NULL, NULL, NULL);
-			zn_pg_batch_recv(conn2, q + NCOLQ, NQ - NCOLQ,
-			    res + NCOLQ, c.onlock);
-		}
-		cursor(&c.inh, res[0], H_REL);
-		c.columns = res[1];
-		c.identities = res[2];
-		c.refcolumns = res[3];
-		cursor(&c.con, res[4], K_REL);
-		c.opclasses = res[5];
-		cursor(&c.idx, res[6], I_REL);
-		cursor(&c.pol, res[7], P_REL);
-		c.triggers = res[8];
-		cursor(&c.vdep, res[9], V_REL);
-		c.rules = res[10];
 		if (lo == 0) {
 			r = run(&c, "read objects of other kinds",
 			    q_unmodelled, ns);
@@ -4562,11 +4865,44 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 			PQclear(r);
 			endahead(&c);
 		}
-		/* On the session whose cache holds the relations. */
+		/*
+		 * The other session's constraints and indexes, then the names
+		 * their trees use read on this session (idle, and still there
+		 * if the other one has gone after its work) while the other
+		 * one reads the columns.
+		 */
+		if (conn2 != NULL) {
+			zn_pg_side(NULL, NULL, NULL);
+			zn_pg_batch_take(conn2, q + NCOLQ, NTREEQ,
+			    res + NCOLQ, c.onlock);
+		}
+		cursor(&c.con, res[3], K_REL);
+		cursor(&c.idx, res[5], I_REL);
+		trees(&c);
+		if (conn2 != NULL)
+			zn_pg_batch_recv(conn2, q + NCOLQ + NTREEQ,
+			    NQ - NCOLQ - NTREEQ, res + NCOLQ + NTREEQ,
+			    c.onlock);
+		cursor(&c.inh, res[0], H_REL);
+		c.identities = res[1];
+		c.refcolumns = res[2];
+		c.opclasses = res[4];
+		c.columns = res[6];
+		cursor(&c.pol, res[7], P_REL);
+		c.triggers = res[8];
+		cursor(&c.vdep, res[9], V_REL);
+		c.rules = res[10];
+		checkdefs(&c);
+		/*
+		 * What the server must still render, on the session whose
+		 * cache holds the relations.
+		 */
 		if (conn2 != NULL)
 			c.conn = conn2;
-		if (!c.check)
+		if (!c.check) {
+			serverchecks(&c);
 			serverindexes(&c);
+		}
 		c.conn = conn;
 		triggers(&c);
 		rules(&c);
@@ -4589,6 +4925,7 @@ zn_graph_from_db(struct zn_graph *g, PGconn *conn,
 	free(isql);
 	free(tsql);
 	free(colsql);
+	free(namesql);
 	/* Its transaction ends with it; it exported nothing. */
 	if (conn2 != NULL)
 		zn_pg_cancel_too(conn, NULL);

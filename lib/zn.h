@@ -558,6 +558,40 @@ void zn_pg_quoted(struct zn_buf *b, const char *s);
 void zn_pg_array_add(struct zn_buf *b, const char *s);
 /* Writes s to b as a SQL string literal (E'' form when needed). */
 void zn_pg_literal(struct zn_buf *b, const char *s);
+
+/*
+ * deparse.c: check constraints, index expressions and predicates written
+ * from their node trees as the server's deparser writes them.
+ * zn_nt_parse() returns NULL for a tree it does not read (the caller
+ * asks the server); zn_nt_deparse() returns 0, with b undefined, for one
+ * it cannot write.  A tree is one node or a list (indexprs): element i.
+ */
+struct zn_nt;
+struct zn_dpnames;
+struct zn_dpctx {
+	const struct zn_dpnames *names;
+	/* A column's name by number, or NULL. */
+	const char *(*column)(void *arg, long attno);
+	/* Writes s as quote_identifier() would. */
+	void (*ident)(void *arg, struct zn_buf *b, const char *s);
+	void *arg;
+	int scs;		/* standard_conforming_strings is on */
+};
+struct zn_nt *zn_nt_parse(const char *text);
+void zn_nt_free(struct zn_nt *t);
+int zn_nt_count(const struct zn_nt *t);
+unsigned long zn_nt_type(const struct zn_nt *t, int i);
+unsigned long zn_nt_collation(const struct zn_nt *t, int i);
+int zn_nt_funclike(const struct zn_nt *t, int i);
+/* Appends ",OID" for each operator, function, type and label named. */
+void zn_nt_oids(const struct zn_nt *t, struct zn_buf *b);
+int zn_nt_deparse(const struct zn_nt *t, int i, const struct zn_dpctx *x,
+    struct zn_buf *b);
+/* Takes r, the rows of the names query (see deparse.c). */
+struct zn_dpnames *zn_dpnames_new(PGresult *r);
+void zn_dpnames_free(struct zn_dpnames *d);
+const char *zn_dpnames_typinfo(const struct zn_dpnames *d,
+    unsigned long type);
 /*
  * A new copy of msg with every password found in conninfo replaced by
  * "********", and newlines folded so it fits one line.  Caller frees.

@@ -249,6 +249,8 @@ touch'
 		run_zn 0 zn-snapshot --json
 		echo $(($(grep -c 'LOG:  statement:\|LOG:  execute' "$log") - before))
 	}
+	# One check from the start: the names its tree uses are one query.
+	zn_sql -c "CREATE TABLE t0 (v text CHECK (v <> ''))"
 	small=$(count_queries)
 	for i in $(seq 1 60); do
 		echo "CREATE TABLE t$i (id int PRIMARY KEY, r int REFERENCES t1, v text CHECK (v <> ''));"
@@ -428,6 +430,140 @@ SQL
 	grep -F 'USING btree (\"from\" \"Odd \"\"S\".rev_ops)' "$BATS_TEST_TMPDIR/g"
 	grep -F '"definition":"UNIQUE (\"quo\"\"te\") INCLUDE (arr, t) DEFERRABLE INITIALLY DEFERRED"' "$BATS_TEST_TMPDIR/g"
 	grep -F '"definition":"CREATE INDEX \"user\" ON \"Odd \"\"S\".child USING btree (\"user\", parent)"' "$BATS_TEST_TMPDIR/g"
+}
+
+# Checks, index expressions and predicates are written by zn-snapshot
+# from their node trees (lib/deparse.c) where it reads every node, and
+# by the server otherwise (NaN, a timestamp or jsonb constant, COALESCE,
+# CASE, IS DISTINCT FROM, a collation, a row type's null test, a
+# polymorphic function, a tree too deep): both kinds are here.
+deparse_schema() {
+	zn_sql <<'SQL'
+CREATE TYPE mood AS ENUM ('ok', 'it''s', 'sad');
+CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+CREATE TYPE pair AS (a int, b int);
+CREATE SCHEMA "Odd ""S";
+CREATE FUNCTION "Odd ""S".twice(int) RETURNS int LANGUAGE sql IMMUTABLE
+    AS 'SELECT $1 * 2';
+CREATE FUNCTION "Odd ""S"."left"(text) RETURNS text LANGUAGE sql IMMUTABLE
+    AS 'SELECT $1';
+CREATE OPERATOR "Odd ""S".=== (LEFTARG = int, RIGHTARG = int,
+    FUNCTION = int4eq);
+CREATE TABLE t (
+    id int PRIMARY KEY,
+    qty int CHECK (qty >= 0),
+    neg int CHECK (neg > -5 AND neg < 2147483647),
+    big bigint CHECK (big <> 10 AND big > '-9000000000'::bigint),
+    small smallint CHECK (small < 7 AND small <> -3::smallint),
+    amount numeric(12,2) CHECK (amount >= 0),
+    price numeric CHECK (price > 0.5 AND price <> 'NaN'),
+    price2 numeric(20,9) CHECK (price2 > 0.5 AND price2 < 1e6
+        AND price2 <> -0.25 AND price2 <> 123456789.000012345
+        AND price2 <> 0.0001 AND price2 <> 10000.5 AND price2 <> 1.5::numeric(4,2)
+        AND price2 <> 0.000000001 AND price2 <> 99990000),
+    code varchar(16) CHECK (char_length(code) > 0),
+    "Mixed Case" text CHECK ("Mixed Case" <> 'it''s'
+        AND "Mixed Case" <> E'back\\slash' AND "Mixed Case" <> 'ünï'),
+    "order" text CHECK ("order" IN ('a', 'b', 'c')),
+    vc varchar(10) CHECK (vc IN ('x', 'y')),
+    m mood CHECK (m <> 'sad' AND m <> 'it''s'),
+    flag boolean CHECK (flag IS NOT FALSE),
+    f2 boolean CHECK (NOT f2 OR flag IS TRUE OR f2 IS UNKNOWN),
+    ts timestamptz CHECK (ts IS NULL OR ts > '2020-01-01'),
+    n int CHECK ("Odd ""S".twice(n) < 100),
+    n2 int CHECK (n2 OPERATOR("Odd ""S".===) 3 OR n2 IS NULL),
+    l text CHECK ("Odd ""S"."left"(l) <> ''),
+    c text COLLATE "C" CHECK (c > 'a' COLLATE "POSIX"),
+    d posint CHECK (d IS NOT NULL),
+    p pair CHECK (p IS NOT NULL),
+    arr int[] CHECK (array_length(arr, 1) < 5 AND arr <> '{}'),
+    j jsonb CHECK (j ? 'k' AND j <> 'null'),
+    co text CHECK (coalesce(co, '') <> 'z'),
+    cs int CHECK (CASE WHEN cs > 0 THEN true ELSE false END),
+    nl text CHECK (nl IS DISTINCT FROM 'q'),
+    ch char(3) CHECK (ch <> 'abc' AND ch <> NULL),
+    tz timestamp CHECK (tz < (now() AT TIME ZONE 'UTC')),
+    vt varchar(5) CHECK (vt::varchar(3) <> 'ab'),
+    nm numeric CHECK (nm::numeric(5,2) < 100 AND nm::numeric(7,-2) > 0),
+    io int CHECK (io::text <> '7' AND io::text::int > 0),
+    b2 boolean CHECK (b2 = true),
+    ar text[] CHECK (ar <> ARRAY['a', 'b'] AND ar <> ARRAY[]::text[])
+);
+ALTER TABLE t ADD CONSTRAINT nv CHECK (qty < 1000) NOT VALID;
+ALTER TABLE t ADD CONSTRAINT ni CHECK (qty <> 13) NO INHERIT;
+CREATE TABLE child () INHERITS (t);
+CREATE INDEX ON t (lower("Mixed Case"));
+CREATE INDEX ON t ((qty + 1) DESC NULLS LAST, lower(code) text_pattern_ops);
+CREATE INDEX ON t (date_trunc('day', ts AT TIME ZONE 'UTC'));
+CREATE INDEX ON t (qty) WHERE m <> 'sad';
+CREATE INDEX ON t (qty) WHERE flag AND qty > 0;
+CREATE INDEX ON t ((j ->> 'k'));
+CREATE INDEX ON t (lower(c) COLLATE "POSIX");
+CREATE INDEX ON t (("Odd ""S".twice(n)));
+CREATE UNIQUE INDEX ON t (lower(code)) INCLUDE (qty) WHERE code IS NOT NULL;
+CREATE INDEX ON t USING gin ((ARRAY[qty, n]));
+CREATE INDEX ON t ((vt::text)) WHERE vt IN ('a', 'b');
+CREATE INDEX ON t (upper("order"), "Mixed Case", (- qty));
+-- Deeper than the client reads (64 levels): the server writes them.
+DO $$ BEGIN
+    EXECUTE 'CREATE TABLE deep (x int CHECK (' || repeat('NOT ', 99) ||
+        'x > 0))';
+    EXECUTE 'CREATE INDEX ON deep ((x' || repeat(' + 1', 150) || '))';
+END $$;
+SQL
+}
+
+@test "checks, index expressions and predicates are written from their trees as the server writes them" {
+	deparse_schema
+	run_zn 0 zn-snapshot --json
+	plain=$output
+	ZN_SNAPSHOT_CHECK=1 run_zn 0 zn-snapshot --json
+	assert_equal "$output" "$plain"
+	ZN_SNAPSHOT_CHECK=fallback run_zn 0 zn-snapshot --json
+	assert_equal "$output" "$plain"
+	PGOPTIONS='-c quote_all_identifiers=on' run_zn 0 zn-snapshot --json
+	quoted=$output
+	PGOPTIONS='-c quote_all_identifiers=on' ZN_SNAPSHOT_CHECK=1 \
+	    run_zn 0 zn-snapshot --json
+	assert_equal "$output" "$quoted"
+	printf '%s\n' "$plain" >"$BATS_TEST_TMPDIR/g"
+	grep -F '"definition":"CHECK (((vc)::text = ANY (ARRAY[('"'x'"'::character varying)::text, ('"'y'"'::character varying)::text])))"' "$BATS_TEST_TMPDIR/g"
+	grep -F '(n2 OPERATOR(\"Odd \"\"S\".===) 3)' "$BATS_TEST_TMPDIR/g"
+	grep -F '\"Odd \"\"S\".\"left\"(l)' "$BATS_TEST_TMPDIR/g"
+	grep -F "(m <> 'it''s'::public.mood)" "$BATS_TEST_TMPDIR/g"
+	grep -F "(neg > '-5'::integer)" "$BATS_TEST_TMPDIR/g"
+	grep -F '(nm)::numeric(7,-2)' "$BATS_TEST_TMPDIR/g"
+	grep -F "(price2 <> 123456789.000012345) AND (price2 <> 0.0001)" "$BATS_TEST_TMPDIR/g"
+	grep -F "(price2 < '1000000'::numeric)" "$BATS_TEST_TMPDIR/g"
+	grep -F "(date_trunc('day'::text, (ts AT TIME ZONE 'UTC'::text)))" "$BATS_TEST_TMPDIR/g"
+	grep -F '"where":"(flag AND (qty > 0))"' "$BATS_TEST_TMPDIR/g"
+	grep -F 'NOT VALID' "$BATS_TEST_TMPDIR/g"
+}
+
+# A table whose checks and indexes the client writes is never opened by
+# the snapshot: it is read while another session holds it in ACCESS
+# EXCLUSIVE mode, which the server's deparsers would wait for.
+@test "a table whose checks and indexes are written here is read while another session locks it" {
+	zn_sql <<'SQL'
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TABLE s (id int PRIMARY KEY, qty int CHECK (qty >= 0),
+    code varchar(16) CHECK (char_length(code) > 0), m mood,
+    CHECK (qty < 100 OR m <> 'sad'));
+CREATE INDEX ON s (lower(code)) WHERE m <> 'sad';
+CREATE INDEX ON s ((qty + 1) DESC);
+SQL
+	run_zn 0 zn-snapshot --json
+	free=$output
+	psql -X -q -d "$ZN_TEST_DB" -c 'BEGIN' -c 'LOCK s IN ACCESS EXCLUSIVE MODE' -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 3>&- &
+	locker=$!
+	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.s'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
+	run_zn 0 zn-snapshot --lock-wait 2s --json
+	locked=$output
+	# The server's renderings wait for the lock, and give up.
+	ZN_SNAPSHOT_CHECK=fallback run_zn 3 zn-snapshot --lock-wait 1s --json
+	kill "$locker" 2>/dev/null || true
+	wait
+	assert_equal "$locked" "$free"
 }
 
 @test "with quote_all_identifiers on, the definitions written here still match the server's" {
