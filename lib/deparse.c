@@ -987,6 +987,21 @@ opname(struct dp *p, unsigned long opno, unsigned long left,
 	return 1;
 }
 
+/* A list of expressions, ", " between them (ruleutils.c's T_List). */
+static int
+exprlist(struct dp *p, const struct zn_nt *t)
+{
+	int i;
+
+	for (i = 0; i < t->nargs; i++) {
+		if (i > 0)
+			zn_buf_adds(p->b, ", ");
+		if (!expr(p, t->args[i], 1))
+			return 0;
+	}
+	return 1;
+}
+
 static int
 opexpr(struct dp *p, const struct zn_nt *t)
 {
@@ -1019,7 +1034,7 @@ opexpr(struct dp *p, const struct zn_nt *t)
 static int
 funcexpr(struct dp *p, const struct zn_nt *t, int showimplicit)
 {
-	int row, i;
+	int row;
 	long typmod = -1;
 	const char *schema, *name;
 
@@ -1068,12 +1083,8 @@ funcexpr(struct dp *p, const struct zn_nt *t, int showimplicit)
 	}
 	p->x->ident(p->x->arg, p->b, name);
 	zn_buf_addch(p->b, '(');
-	for (i = 0; i < t->nargs; i++) {
-		if (i > 0)
-			zn_buf_adds(p->b, ", ");
-		if (!expr(p, t->args[i], 1))
-			return 0;
-	}
+	if (!exprlist(p, t))
+		return 0;
 	zn_buf_addch(p->b, ')');
 	return 1;
 }
@@ -1162,15 +1173,9 @@ saop(struct dp *p, const struct zn_nt *t)
 static int
 arrayexpr(struct dp *p, const struct zn_nt *t)
 {
-	int i;
-
 	zn_buf_adds(p->b, "ARRAY[");
-	for (i = 0; i < t->nargs; i++) {
-		if (i > 0)
-			zn_buf_adds(p->b, ", ");
-		if (!expr(p, t->args[i], 1))
-			return 0;
-	}
+	if (!exprlist(p, t))
+		return 0;
 	zn_buf_addch(p->b, ']');
 	if (t->nargs == 0) {
 		zn_buf_adds(p->b, "::");

@@ -3648,51 +3648,68 @@ idxmemo_release(struct ctx *c)
 	c->nim = 0;
 }
 
+/* Each OID of $1 and what the server's function f renders of it. */
+#define RENDERED(f) "SELECT x.oid, pg_catalog." f "(x.oid) " \
+    "FROM pg_catalog.unnest($1::pg_catalog.oid[]) x(oid) ORDER BY 1"
+
 /*
- * Before the snapshot's transaction ends: the server renders the indexes
- * the client was to write but renderindex() cannot (c->idxdefs).
+ * Runs sql, whose $1 is an OID array, on the OIDs in column col of the
+ * rows of r that want() picks; NULL when it picks none.
  */
-static void
-serverindexes(struct ctx *c)
+static PGresult *
+byoid(struct ctx *c, const char *what, const char *sql, const PGresult *r,
+    int col, int (*want)(struct ctx *, int))
 {
-	const PGresult *r = c->idx.r;
 	struct zn_buf oids = ZN_BUF_INIT;
+	PGresult *res = NULL;
 	int i, n = 0;
 
 	zn_buf_addch(&oids, '{');
 	for (i = 0; i < PQntuples(r); i++) {
-		if (PQgetvalue(r, i, I_CLIENT)[0] != 't' ||
-		    idxmemo(c, i)->def != NULL)
+		if (!want(c, i))
 			continue;
 		if (n++ > 0)
 			zn_buf_addch(&oids, ',');
-		zn_buf_adds(&oids, PQgetvalue(r, i, I_OID));
+		zn_buf_adds(&oids, PQgetvalue(r, i, col));
 	}
 	zn_buf_addch(&oids, '}');
 	if (n > 0)
-		c->idxdefs = run(c, "read index definitions",
-		    "SELECT x.oid, pg_catalog.pg_get_indexdef(x.oid) "
-		    "FROM pg_catalog.unnest($1::pg_catalog.oid[]) x(oid) "
-		    "ORDER BY 1", oids.buf);
-	/* Expressions and predicates splitindex() cannot take apart. */
-	zn_buf_reset(&oids);
-	zn_buf_addch(&oids, '{');
-	for (i = n = 0; i < PQntuples(r); i++) {
-		if (!hastexts(r, i) || idxmemo(c, i)->parts != NULL)
-			continue;
-		if (n++ > 0)
-			zn_buf_addch(&oids, ',');
-		zn_buf_adds(&oids, PQgetvalue(r, i, I_OID));
-	}
-	zn_buf_addch(&oids, '}');
-	if (n > 0)
-		c->idxtexts = run(c, "read index expressions",
-		    "SELECT i.indexrelid, " IDXEXPRS ", "
-		    "pg_catalog.pg_get_expr(i.indpred, i.indrelid) "
-		    "FROM pg_catalog.pg_index i "
-		    "WHERE i.indexrelid = ANY ($1::pg_catalog.oid[]) "
-		    "ORDER BY 1", oids.buf);
+		res = run(c, what, sql, oids.buf);
 	zn_buf_release(&oids);
+	return res;
+}
+
+/* An index the client was to write but renderindex() cannot. */
+static int
+wantidxdef(struct ctx *c, int i)
+{
+	return PQgetvalue(c->idx.r, i, I_CLIENT)[0] == 't' &&
+	    idxmemo(c, i)->def == NULL;
+}
+
+/* Expressions and predicates splitindex() cannot take apart. */
+static int
+wantidxtexts(struct ctx *c, int i)
+{
+	return hastexts(c->idx.r, i) && idxmemo(c, i)->parts == NULL;
+}
+
+/*
+ * Before the snapshot's transaction ends: the server renders the indexes
+ * the client was to write but renderindex() cannot (c->idxdefs), and the
+ * texts of their keys and predicates (c->idxtexts).
+ */
+static void
+serverindexes(struct ctx *c)
+{
+	c->idxdefs = byoid(c, "read index definitions",
+	    RENDERED("pg_get_indexdef"), c->idx.r, I_OID, wantidxdef);
+	c->idxtexts = byoid(c, "read index expressions",
+	    "SELECT i.indexrelid, " IDXEXPRS ", "
+	    "pg_catalog.pg_get_expr(i.indpred, i.indrelid) "
+	    "FROM pg_catalog.pg_index i "
+	    "WHERE i.indexrelid = ANY ($1::pg_catalog.oid[]) "
+	    "ORDER BY 1", c->idx.r, I_OID, wantidxtexts);
 }
 
 /* Parses tree column col of row i of r into (*v)[i], adding its OIDs. */
@@ -3808,30 +3825,22 @@ checkdefs(struct ctx *c)
 	zn_buf_release(&b);
 }
 
-/* The server's definitions of the checks trees() could not write. */
+/* A check the client did not write and the server has not yet. */
+static int
+wantcheck(struct ctx *c, int i)
+{
+	const PGresult *r = c->con.r;
+
+	return !PQgetisnull(r, i, K_TREE) && PQgetisnull(r, i, K_DEF) &&
+	    (c->cdef == NULL || c->cdef[i] == NULL);
+}
+
+/* The server's definitions of the checks checkdefs() could not write. */
 static void
 serverchecks(struct ctx *c)
 {
-	const PGresult *r;
-	struct zn_buf oids = ZN_BUF_INIT;
-	int i, n = 0;
-
-	zn_buf_addch(&oids, '{');
-	for (r = c->con.r, i = 0; i < PQntuples(r); i++) {
-		if (PQgetisnull(r, i, K_TREE) || !PQgetisnull(r, i, K_DEF) ||
-		    (c->cdef != NULL && c->cdef[i] != NULL))
-			continue;
-		if (n++ > 0)
-			zn_buf_addch(&oids, ',');
-		zn_buf_adds(&oids, PQgetvalue(r, i, K_OID));
-	}
-	zn_buf_addch(&oids, '}');
-	if (n > 0)
-		c->cdefs = run(c, "read check constraints",
-		    "SELECT x.oid, pg_catalog.pg_get_constraintdef(x.oid) "
-		    "FROM pg_catalog.unnest($1::pg_catalog.oid[]) x(oid) "
-		    "ORDER BY 1", oids.buf);
-	zn_buf_release(&oids);
+	c->cdefs = byoid(c, "read check constraints",
+	    RENDERED("pg_get_constraintdef"), c->con.r, K_OID, wantcheck);
 }
 
 /* "definition": of index row i: the server's, or renderindex()'s. */

@@ -396,8 +396,14 @@ snapshots_broken() {
 	wait "$reader" || true
 }
 
+# busy, and a view on it: the server renders a view's query, and locks
+# the relations it reads to do so, where zn-snapshot writes busy's check
+# itself and opens no table.
+busy='CREATE TABLE public.busy (id int PRIMARY KEY CHECK (id > 0));
+CREATE VIEW public.busy_ids AS SELECT id FROM public.busy'
+
 @test "behind a DDL statement in flight, the schema reads before a migration wait --lock-wait, then exit 3 with nothing run" {
-	zn_sql -c "CREATE TABLE public.busy (id int PRIMARY KEY CHECK (id > 0))"
+	zn_sql -c "$busy"
 	cat >migrations/20260101_000001_o.yaml <<-'YAML'
 	ops:
 	  - op: createTable
@@ -406,13 +412,13 @@ snapshots_broken() {
 	# A plan made by zn-diff, whose from_hash is read first.
 	want=${ZN_TEST_DB}_want
 	psql -X -q -d postgres -c "CREATE DATABASE \"$want\""
-	psql -X -q -d "$want" -c "CREATE TABLE public.busy (id int PRIMARY KEY CHECK (id > 0))" -c "CREATE TABLE public.planned (id int)"
+	psql -X -q -d "$want" -c "$busy" -c "CREATE TABLE public.planned (id int)"
 	zn-snapshot -d "$ZN_TEST_DB" >a.graph
 	zn-snapshot -d "$want" >b.graph
 	run_zn 0 zn-diff --json a.graph b.graph
 	printf '%s\n' "$output" >plan.jsonl
 	# Another session alters busy and holds its lock until the test
-	# cancels it: pg_get_constraintdef, rendering busy's CHECK, waits.
+	# cancels it: pg_get_viewdef, rendering busy_ids, waits.
 	psql -X -q -c "SET application_name = 'ddl'" -c "BEGIN" -c "ALTER TABLE public.busy ADD COLUMN y int" -c "SELECT pg_sleep(600)" -c "ROLLBACK" >/dev/null 2>&1 &
 	ddl=$!
 	zn_wait_sql "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'public.busy'::regclass AND mode = 'AccessExclusiveLock' AND granted)"
@@ -441,7 +447,7 @@ snapshots_broken() {
 }
 
 @test "the schema read after a migration waits behind a DDL statement as long as it takes" {
-	zn_sql -c "CREATE TABLE public.busy (id int PRIMARY KEY CHECK (id > 0))"
+	zn_sql -c "$busy"
 	cat >migrations/20260101_000001_s.yaml <<-'YAML'
 	ops:
 	  - op: rawSql

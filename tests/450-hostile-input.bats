@@ -240,8 +240,15 @@ teardown() {
 	[ -z "${HOLDER:-}" ] || kill "$HOLDER" 2>/dev/null || true
 }
 
+# Table t and a view on it: the server renders the view, locking t to
+# read its query (t's check zn-snapshot writes itself, opening nothing).
+t_and_view() {
+	zn_sql -c 'CREATE TABLE public.t (id int CHECK (id > 0))' \
+	    -c 'CREATE VIEW public.t_ids AS SELECT id FROM public.t'
+}
+
 @test "a snapshot behind a lock waits --lock-wait, then exit 3 with nothing written" {
-	zn_sql -c 'CREATE TABLE public.t (id int CHECK (id > 0))'
+	t_and_view
 	hold_t
 	run_zn 3 zn-snapshot --lock-wait 300ms -o out.graph
 	[[ $stderr == *"lock timeout (SQLSTATE 55P03)"* ]] || fail "$stderr"
@@ -251,7 +258,7 @@ teardown() {
 }
 
 @test "a snapshot ended by a signal while it waits: exit 130, its query cancelled, no file left" {
-	zn_sql -c 'CREATE TABLE public.t (id int CHECK (id > 0))'
+	t_and_view
 	hold_t
 	for sig in INT TERM; do
 		zn-snapshot --lock-wait 100s -o out.graph 2>err 3>&- &
