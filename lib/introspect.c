@@ -926,7 +926,7 @@ enum { I_REL, I_NAME, I_DEF, I_METHOD, I_UNIQUE, I_NND, I_VALID, I_KEY,
  * for its type, and deparse.c to write its expressions and predicate.
  */
 #define IDXCLIENT "(ic.relkind = 'i' AND ic.reloptions IS NULL AND " \
-    "NOT ia.opts)"
+    "ia.opts IS NOT TRUE)"
 static const char q_indexes[] =
     "SELECT i.indrelid, ic.relname, "
     "CASE WHEN %s THEN pg_catalog.pg_get_indexdef(i.indexrelid) END, "
@@ -942,11 +942,16 @@ static const char q_indexes[] =
     "CASE WHEN %s THEN i.indexprs END, CASE WHEN %s THEN i.indpred END "
     "FROM pg_catalog.pg_index i "
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
-    "CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(a.attnum || '=' || "
-    "  a.attstattarget ORDER BY a.attnum) FILTER (WHERE "
+    /* The few index columns with a statistics target or options. */
+    "LEFT JOIN (SELECT a.attrelid, pg_catalog.array_agg(a.attnum || '=' "
+    "  || a.attstattarget ORDER BY a.attnum) FILTER (WHERE "
     "  a.attstattarget >= 0) AS stats, "
     "  pg_catalog.bool_or(a.attoptions IS NOT NULL) AS opts "
-    "  FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid) ia "
+    "  FROM pg_catalog.pg_attribute a WHERE (a.attstattarget >= 0 "
+    "  OR a.attoptions IS NOT NULL) AND a.attrelid IN (SELECT "
+    "  x.indexrelid FROM pg_catalog.pg_index x "
+    "  WHERE x.indrelid = ANY ($1::pg_catalog.oid[])) "
+    "  GROUP BY a.attrelid) ia ON ia.attrelid = i.indexrelid "
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam "
     "LEFT JOIN pg_catalog.pg_inherits h ON h.inhrelid = i.indexrelid "
     "LEFT JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent "
