@@ -47,8 +47,10 @@ say() {
 	echo "snapshot.sh: $*" >&2
 }
 
-# shellcheck source=bench/common.sh
+# shellcheck source=bench/common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
+# Set by bench_setup (common.sh), for shellcheck run without -x.
+tmp=${tmp-}
 
 runs=7
 seed=1
@@ -90,6 +92,8 @@ fi
 
 # shellcheck disable=SC1091
 . "$top/tests/helpers/pgtmp.sh"
+# Read by tool() (common.sh).
+# shellcheck disable=SC2034
 bindir=$(zn_pgtmp_bindir) || die "no PostgreSQL server binaries; set ZN_PG_BINDIR"
 pg_dump=$(tool pg_dump) || exit 1
 psql=$(tool psql) || exit 1
